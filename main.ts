@@ -1,0 +1,36 @@
+import { Plugin, getLanguage } from "obsidian";
+import { DEFAULT_SETTINGS, type CnnLabSettings } from "./src/plugin/settings";
+import type { CnnLabHost } from "./src/plugin/host";
+import { TrainingHub } from "./src/plugin/training/hub";
+import { registerCnnBlock } from "./src/plugin/cnn-block";
+import { registerConvBlock } from "./src/plugin/conv-block";
+import { registerLogBlock } from "./src/plugin/log-block";
+import { registerInlineCheck } from "./src/plugin/inline-check";
+import { registerCommands } from "./src/plugin/commands";
+import { CnnLabSettingTab } from "./src/plugin/setting-tab";
+import { setLanguage } from "./src/i18n";
+
+export default class CnnLabPlugin extends Plugin implements CnnLabHost {
+	settings: CnnLabSettings = { ...DEFAULT_SETTINGS };
+	training = new TrainingHub();
+
+	async onload(): Promise<void> {
+		await this.loadSettings();
+		setLanguage(getLanguage());
+		registerCnnBlock(this);
+		registerConvBlock(this);
+		registerLogBlock(this);
+		registerInlineCheck(this);
+		registerCommands(this);
+		this.addSettingTab(new CnnLabSettingTab(this.app, this));
+		this.register(() => this.training.stopAll());
+	}
+
+	async loadSettings(): Promise<void> {
+		this.settings = Object.assign({}, DEFAULT_SETTINGS, (await this.loadData()) as Partial<CnnLabSettings> | null);
+	}
+
+	async saveSettings(): Promise<void> {
+		await this.saveData(this.settings);
+	}
+}

@@ -1,0 +1,34 @@
+/**
+ * Every user-facing string goes through t(). The table is one object built from per-area parts
+ * (strings-*.ts) so that each area keeps its own words; Simplified Chinese is used when the app's language is Chinese.
+ */
+import { common } from "./strings-common";
+
+export type Lang = "en" | "zh";
+export interface Entry {
+	en: string;
+	zh?: string;
+}
+
+const table: Record<string, Entry> = { ...common };
+let lang: Lang = "en";
+
+export function addStrings(part: Record<string, Entry>): void {
+	Object.assign(table, part);
+}
+
+export function setLanguage(code: string | null | undefined): void {
+	lang = code && code.toLowerCase().startsWith("zh") ? "zh" : "en";
+}
+
+export function getLanguage(): Lang {
+	return lang;
+}
+
+/** Looks a key up and fills {name} placeholders; an unknown key returns itself so a gap shows rather than breaks. */
+export function t(key: string, vars?: Record<string, string | number>): string {
+	const e = table[key];
+	let s = e ? (lang === "zh" && e.zh ? e.zh : e.en) : key;
+	if (vars) s = s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+	return s;
+}

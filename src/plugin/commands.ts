@@ -1,0 +1,6 @@
+import type { CnnLabHost } from "./host";
+
+// Placeholder until the block lands; keeps main.ts stable while the parts are built in parallel.
+export function registerCommands(host: CnnLabHost): void {
+	void host;
+}
