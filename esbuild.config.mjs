@@ -1,5 +1,6 @@
 import esbuild from "esbuild";
 import process from "process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 
 const banner = `/*
@@ -9,6 +10,14 @@ Bundles the UCI optical digits (CC BY 4.0, Alpaydin & Kaynak 1998) and chart.js 
 `;
 
 const prod = process.argv[2] === "production";
+
+// Obsidian loads one styles.css; each area keeps its rules in src/styles/<area>.css and they are joined here.
+function writeStyles() {
+	const dir = "src/styles";
+	const parts = readdirSync(dir).filter((f) => f.endsWith(".css")).sort();
+	writeFileSync("styles.css", parts.map((f) => readFileSync(`${dir}/${f}`, "utf8").trim()).join("\n\n") + "\n");
+}
+writeStyles();
 
 const context = await esbuild.context({
 	banner: { js: banner },
