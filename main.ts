@@ -9,6 +9,7 @@ import { registerInlineCheck } from "./src/plugin/inline-check";
 import { registerCommands } from "./src/plugin/commands";
 import { CnnLabSettingTab } from "./src/plugin/setting-tab";
 import { setLanguage } from "./src/i18n";
+import { notifyThemeChange } from "./src/render/theme";
 
 export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 	settings: CnnLabSettings = { ...DEFAULT_SETTINGS };
@@ -23,6 +24,7 @@ export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 		registerInlineCheck(this);
 		registerCommands(this);
 		this.addSettingTab(new CnnLabSettingTab(this.app, this));
+		this.registerEvent(this.app.workspace.on("css-change", () => notifyThemeChange()));
 		this.register(() => this.training.stopAll());
 	}
 

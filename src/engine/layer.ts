@@ -1,0 +1,28 @@
+import type { LayerSpec } from "./spec-types";
+import type { Tensor } from "./tensor";
+
+/** A trainable array and its gradient, with what initialisation needs to know. */
+export interface Param {
+	name: string;
+	shape: number[];
+	value: Float32Array;
+	grad: Float32Array;
+	fanIn: number;
+	fanOut: number;
+	init: "he" | "glorot" | "zeros";
+}
+
+/**
+ * One layer of a Sequential model. Shapes are per sample ([C, H, W] or [F]); tensors passed in and out carry the
+ * batch as their first dimension. Output and gradient buffers belong to the layer and are reused while the batch
+ * size stays the same, so a caller must copy what it wants to keep.
+ */
+export interface Layer {
+	readonly spec: LayerSpec;
+	readonly inShape: number[];
+	readonly outShape: number[];
+	readonly params: Param[];
+	forward(x: Tensor, training: boolean): Tensor;
+	/** Writes (not accumulates) the parameter gradients and returns dL/dx for the last forward's input. */
+	backward(dy: Tensor): Tensor;
+}
