@@ -74,7 +74,7 @@ function kernelCode(): Code {
 }
 
 /** The module's bytes; tiny (well under 1 KB), so it is built at start-up rather than shipped. */
-export function gemmModuleBytes(): Uint8Array {
+export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
 	return assemble([{ name: "gemm4x8", params: [I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelCode() }], 1);
 }
 

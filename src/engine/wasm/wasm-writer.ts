@@ -157,7 +157,7 @@ export interface FuncDef {
 }
 
 /** A module with one exported memory and the given exported functions. */
-export function assemble(funcs: FuncDef[], memoryPages: number): Uint8Array {
+export function assemble(funcs: FuncDef[], memoryPages: number): Uint8Array<ArrayBuffer> {
 	const types = funcs.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec(f.results.map((r) => [r]))]);
 	const bytes = [
 		0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
