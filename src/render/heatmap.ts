@@ -1,0 +1,232 @@
+/**
+ * A crisp canvas heatmap for a 2-D grid of numbers (filters, feature maps, images), with a legend, the value and
+ * position under the pointer, and a hidden table of the numbers for screen readers and PDF export.
+ *
+ * Sizing is done by CSS classes (cnn-lab-heatmap--s/m/l); the canvas keeps the grid's aspect ratio and is drawn
+ * at a whole multiple of the grid so cells stay sharp at any device pixel ratio (and pixelated when scaled).
+ * Uses the DOM only (no `obsidian`): the caller registers `destroy()` with its component.
+ */
+import { cssGradient, mappedRange, toRgba, valueRange, type ColormapName, type ValueRange } from "./colormap";
+import { t } from "../i18n";
+import "../i18n/strings-conv";
+
+export interface Grid {
+	width: number;
+	height: number;
+	/** Row-major, width·height values. */
+	data: ArrayLike<number>;
+}
+
+export interface HeatmapOptions {
+	/** Accessible name, e.g. "Feature map sobel-x, 62×62". */
+	label: string;
+	colormap: ColormapName;
+	/** Defaults to the data's own range. */
+	range?: ValueRange;
+	decimals?: number;
+	size?: "s" | "m" | "l";
+	legend?: boolean;
+	/** Called with the cell under the pointer, or (-1, -1) when the pointer leaves. */
+	onHover?: (row: number, col: number) => void;
+}
+
+export interface CellRect {
+	row: number;
+	col: number;
+	height: number;
+	width: number;
+}
+
+export interface Heatmap {
+	el: HTMLElement;
+	canvas: HTMLCanvasElement;
+	/** New numbers (same or other size); the range follows the data unless given. */
+	update(grid: Grid, range?: ValueRange): void;
+	setColormap(name: ColormapName): void;
+	/** Draw again, e.g. after a theme change. */
+	redraw(): void;
+	/** Outline a block of cells (kind is a CSS modifier, e.g. "window" or "output"); null removes it. */
+	highlight(kind: string, rect: CellRect | null): void;
+	destroy(): void;
+}
+
+/** Largest side of the backing store in device pixels. */
+const MAX_BACKING = 1024;
+/** Roughly the displayed size in CSS pixels the backing store aims at. */
+const TARGET_CSS_PX = 320;
+/** Grids with more cells than this get a summary instead of a full hidden table. */
+const MAX_TABLE_CELLS = 1024;
+
+/** Numbers as shown to people: at most `decimals` decimals, no trailing zeros, a true minus sign. */
+export function formatValue(v: number, decimals = 2): string {
+	if (Number.isNaN(v)) return "NaN";
+	if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
+	const f = 10 ** decimals;
+	let r = Math.round(v * f) / f;
+	if (Object.is(r, -0) || r === 0) r = 0;
+	let s = Math.abs(r) >= 1e6 || (r !== 0 && Math.abs(r) < 10 ** -decimals) ? r.toExponential(2) : String(r);
+	if (s.startsWith("-")) s = "−" + s.slice(1);
+	return s;
+}
+
+/** How many backing pixels per cell: enough for TARGET_CSS_PX at this device pixel ratio, within MAX_BACKING. */
+export function backingScale(width: number, height: number, dpr: number): number {
+	const side = Math.max(width, height, 1);
+	const want = Math.floor((TARGET_CSS_PX * Math.max(1, dpr)) / side);
+	const cap = Math.floor(MAX_BACKING / side);
+	return Math.max(1, Math.min(want, cap));
+}
+
+/** Expands a w×h RGBA buffer by an integer factor (nearest neighbour). */
+export function scaleRgba(src: Uint8ClampedArray, w: number, h: number, k: number): Uint8ClampedArray {
+	if (k === 1) return src;
+	const W = w * k;
+	const out = new Uint8ClampedArray(W * h * k * 4);
+	const src32 = new Uint32Array(src.buffer, src.byteOffset, w * h);
+	const out32 = new Uint32Array(out.buffer);
+	for (let y = 0; y < h; y++) {
+		const row = y * k * W;
+		for (let x = 0; x < w; x++) {
+			const px = src32[y * w + x];
+			const o = row + x * k;
+			for (let dx = 0; dx < k; dx++) out32[o + dx] = px;
+		}
+		for (let dy = 1; dy < k; dy++) out32.copyWithin(row + dy * W, row, row + W);
+	}
+	return out;
+}
+
+export function createLegend(parent: HTMLElement, name: ColormapName, r: ValueRange, decimals = 2): HTMLElement {
+	const m = mappedRange(name, r);
+	const el = parent.createDiv({ cls: "cnn-lab-legend" });
+	el.createSpan({ cls: "cnn-lab-legend-min", text: formatValue(m.min, decimals) });
+	const bar = el.createDiv({ cls: "cnn-lab-legend-bar", attr: { "aria-hidden": "true" } });
+	bar.setCssProps({ "--cnn-lab-gradient": cssGradient(name) });
+	el.createSpan({ cls: "cnn-lab-legend-max", text: formatValue(m.max, decimals) });
+	return el;
+}
+
+/** A visually hidden table of the numbers (or a summary for large grids). */
+export function createNumberTable(parent: HTMLElement, grid: Grid, caption: string, decimals = 2): HTMLElement {
+	if (grid.width * grid.height > MAX_TABLE_CELLS) {
+		const r = valueRange(grid.data);
+		return parent.createDiv({
+			cls: "cnn-lab-sr-only",
+			text: t("heatmap.summary", { label: caption, h: grid.height, w: grid.width, min: formatValue(r.min, decimals), max: formatValue(r.max, decimals) }),
+		});
+	}
+	const table = parent.createEl("table", { cls: "cnn-lab-sr-only" });
+	table.createEl("caption", { text: caption });
+	const body = table.createEl("tbody");
+	for (let y = 0; y < grid.height; y++) {
+		const tr = body.createEl("tr");
+		for (let x = 0; x < grid.width; x++) tr.createEl("td", { text: formatValue(grid.data[y * grid.width + x], decimals) });
+	}
+	return table;
+}
+
+export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOptions): Heatmap {
+	let grid = grid0;
+	let colormap = opts.colormap;
+	let range = opts.range ?? valueRange(grid.data);
+	const decimals = opts.decimals ?? 2;
+	const el = parent.createDiv({ cls: ["cnn-lab-heatmap", `cnn-lab-heatmap--${opts.size ?? "m"}`] });
+	const frame = el.createDiv({ cls: "cnn-lab-heatmap-frame" });
+	const canvas = frame.createEl("canvas", { cls: "cnn-lab-heatmap-canvas", attr: { role: "img" } });
+	const marks = new Map<string, HTMLElement>();
+	const readout = el.createDiv({ cls: "cnn-lab-heatmap-readout", attr: { "aria-live": "off" } });
+	let legendEl: HTMLElement | null = null;
+	let tableEl: HTMLElement | null = null;
+
+	const describe = (): void => {
+		canvas.setAttr("aria-label", t("heatmap.label", { label: opts.label, h: grid.height, w: grid.width }));
+		frame.setCssProps({ "--cnn-lab-aspect": `${grid.width} / ${grid.height}` });
+		tableEl?.detach();
+		tableEl = createNumberTable(el, grid, opts.label, decimals);
+		legendEl?.detach();
+		legendEl = opts.legend === false ? null : createLegend(el, colormap, range, decimals);
+		if (legendEl) el.insertBefore(legendEl, readout);
+	};
+
+	const draw = (): void => {
+		const dpr = el.ownerDocument.defaultView?.devicePixelRatio ?? 1;
+		const k = backingScale(grid.width, grid.height, dpr);
+		canvas.width = grid.width * k;
+		canvas.height = grid.height * k;
+		let ctx: CanvasRenderingContext2D | null = null;
+		try {
+			ctx = canvas.getContext("2d");
+		} catch {
+			ctx = null;
+		}
+		if (!ctx || grid.width === 0 || grid.height === 0) return;
+		const rgba = scaleRgba(toRgba(grid.data, colormap, range), grid.width, grid.height, k);
+		const img = ctx.createImageData(canvas.width, canvas.height);
+		img.data.set(rgba);
+		ctx.putImageData(img, 0, 0);
+	};
+
+	const cellAt = (e: PointerEvent): [number, number] => {
+		const box = canvas.getBoundingClientRect();
+		if (box.width <= 0 || box.height <= 0) return [-1, -1];
+		const col = Math.floor(((e.clientX - box.left) / box.width) * grid.width);
+		const row = Math.floor(((e.clientY - box.top) / box.height) * grid.height);
+		return row >= 0 && row < grid.height && col >= 0 && col < grid.width ? [row, col] : [-1, -1];
+	};
+	const onMove = (e: PointerEvent): void => {
+		const [row, col] = cellAt(e);
+		if (row < 0) return onLeave();
+		readout.setText(t("heatmap.readout", { row: row + 1, col: col + 1, value: formatValue(grid.data[row * grid.width + col], Math.max(decimals, 3)) }));
+		opts.onHover?.(row, col);
+	};
+	const onLeave = (): void => {
+		readout.setText("");
+		opts.onHover?.(-1, -1);
+	};
+	canvas.addEventListener("pointermove", onMove);
+	canvas.addEventListener("pointerdown", onMove);
+	canvas.addEventListener("pointerleave", onLeave);
+
+	describe();
+	draw();
+
+	return {
+		el,
+		canvas,
+		update(g: Grid, r?: ValueRange): void {
+			grid = g;
+			range = r ?? valueRange(g.data);
+			describe();
+			draw();
+		},
+		setColormap(name: ColormapName): void {
+			colormap = name;
+			describe();
+			draw();
+		},
+		redraw: draw,
+		highlight(kind: string, rect: CellRect | null): void {
+			let m = marks.get(kind);
+			if (!rect) {
+				m?.detach();
+				marks.delete(kind);
+				return;
+			}
+			if (!m) {
+				m = frame.createDiv({ cls: ["cnn-lab-heatmap-mark", `cnn-lab-heatmap-mark--${kind}`] });
+				marks.set(kind, m);
+			}
+			m.setCssProps({
+				"--cnn-lab-mark-left": `${(rect.col / grid.width) * 100}%`,
+				"--cnn-lab-mark-top": `${(rect.row / grid.height) * 100}%`,
+				"--cnn-lab-mark-width": `${(rect.width / grid.width) * 100}%`,
+				"--cnn-lab-mark-height": `${(rect.height / grid.height) * 100}%`,
+			});
+		},
+		destroy(): void {
+			canvas.removeEventListener("pointermove", onMove);
+			canvas.removeEventListener("pointerdown", onMove);
+			canvas.removeEventListener("pointerleave", onLeave);
+		},
+	};
+}
