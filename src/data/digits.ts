@@ -1,0 +1,46 @@
+import type { Dataset } from "./dataset";
+import { decodeBase64 } from "./base64";
+import { DIGITS_COUNT, DIGITS_PACKED } from "./digits-packed";
+
+export const DIGITS_CREDIT = "UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak, 1998), CC BY 4.0";
+
+let cache: Dataset | null = null;
+
+/**
+ * The 1 797 handwritten digits (8×8, one channel) bundled with the plugin, pixels scaled from 0..16 to 0..1.
+ * Unpacked once; callers get their own copy of the arrays so they may shuffle or normalise freely.
+ */
+export function loadDigits(): Dataset {
+	if (!cache) cache = unpack();
+	return { ...cache, x: cache.x.slice(), y: cache.y.slice(), classNames: cache.classNames.slice() };
+}
+
+function unpack(): Dataset {
+	const n = DIGITS_COUNT;
+	const bytes = decodeBase64(DIGITS_PACKED);
+	const nibble = (i: number): number => (i & 1) === 0 ? bytes[i >> 1] >> 4 : bytes[i >> 1] & 15;
+	const pixelNibbles = n * 64;
+	const bitmapStart = n * 32 + Math.ceil(n / 2);
+	const x = new Float32Array(pixelNibbles);
+	const y = new Uint8Array(n);
+	let flag = 0;
+	for (let i = 0; i < pixelNibbles; i++) {
+		let v = nibble(i);
+		if (v === 15) {
+			if (bytes[bitmapStart + (flag >> 3)] & (0x80 >> (flag & 7))) v = 16;
+			flag++;
+		}
+		x[i] = v / 16;
+	}
+	for (let k = 0; k < n; k++) y[k] = nibble(pixelNibbles + k);
+	return {
+		x,
+		y,
+		n,
+		shape: [1, 8, 8],
+		classes: 10,
+		classNames: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
+		name: "digits",
+		credit: DIGITS_CREDIT,
+	};
+}
