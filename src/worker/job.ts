@@ -1,0 +1,23 @@
+import type { BatchPoint, EpochPoint, RunInfo, RunResult, Snapshot, StartMessage } from "./messages";
+
+/** What one step of a job did: one mini-batch, maybe the end of an epoch, maybe the end of the run or a failure. */
+export interface JobStep {
+	batch: BatchPoint | null;
+	epoch: EpochPoint | null;
+	/** Samples trained in this step. */
+	samples: number;
+	done: boolean;
+	/** NaN / Inf: a message that names the epoch and batch. */
+	failed: string | null;
+}
+
+/** A training run as the protocol drives it; the engine binding (engine-job.ts) implements it. */
+export interface TrainingJob {
+	readonly info: RunInfo;
+	step(): JobStep;
+	snapshot(): Snapshot;
+	/** Final views from the weights as they are now (after done or stop). */
+	finish(lastEpoch: EpochPoint | null): RunResult;
+}
+
+export type JobFactory = (msg: StartMessage) => Promise<TrainingJob>;

@@ -1,0 +1,167 @@
+/**
+ * The training worker's protocol. The UI sends `start` and `stop`; the worker answers `ready` (what it will train,
+ * and the model before training), throttled `progress` (per-batch and per-epoch metrics since the last message) and
+ * exactly one ending: `done`, `stopped` or `failed`. The same messages flow when the run happens on the UI thread
+ * (inline fallback), so the panel cannot tell the two apart.
+ */
+import type { InputShape, ModelSpec, OptimizerSpec } from "../engine/spec-types";
+
+/** Built-in datasets are made inside the worker; the user's own data is read from the vault and sent as arrays. */
+export type DatasetDescriptor =
+	| { kind: "digits" }
+	| { kind: "shapes"; size: number; count: number; seed: number; classes?: number }
+	| {
+			kind: "arrays";
+			name: string;
+			/** N×C×H×W, values 0..1. */
+			x: Float32Array;
+			y: Uint8Array;
+			n: number;
+			shape: InputShape;
+			classes: number;
+			classNames: string[];
+			credit?: string;
+	  };
+
+export interface TrainSettings {
+	epochs: number;
+	batch: number;
+	optimizer: OptimizerSpec;
+	seed: number;
+	/** Fraction held out for validation. */
+	val: number;
+	limit: number | null;
+}
+
+export interface StartMessage {
+	type: "start";
+	runId: number;
+	model: ModelSpec;
+	train: TrainSettings;
+	dataset: DatasetDescriptor;
+	/** The run stops by itself after this long (settings.maxRunSeconds). */
+	maxSeconds: number;
+	/** Which input to draw feature maps for: an index, or a class name / label. */
+	sample: { index: number | null; label: string | null } | null;
+}
+
+export interface StopMessage {
+	type: "stop";
+	runId: number;
+}
+
+export type ToWorker = StartMessage | StopMessage;
+
+export interface BatchPoint {
+	epoch: number;
+	/** 1-based within the epoch. */
+	batch: number;
+	/** 1-based across the run: the x axis of the per-batch loss. */
+	step: number;
+	loss: number;
+	acc: number;
+}
+
+export interface EpochPoint {
+	epoch: number;
+	loss: number;
+	acc: number;
+	valLoss: number | null;
+	valAcc: number | null;
+	/** Wall time of this epoch. */
+	seconds: number;
+}
+
+export interface RunInfo {
+	datasetName: string;
+	credit?: string;
+	classNames: string[];
+	trainCount: number;
+	valCount: number;
+	batchesPerEpoch: number;
+	epochs: number;
+	inputShape: InputShape;
+	paramCount: number;
+	/** Set when the data were resized or their channels repeated to fit the input line. */
+	fitNote?: string;
+}
+
+/** First-layer filters: count × channels × kh × kw, row-major. */
+export interface FilterSet {
+	count: number;
+	channels: number;
+	kh: number;
+	kw: number;
+	data: Float32Array;
+}
+
+/** One layer's output for the drawn sample: shape [C, H, W] or [F]. */
+export interface ActivationMap {
+	label: string;
+	shape: number[];
+	data: Float32Array;
+}
+
+export interface Snapshot {
+	filters: FilterSet | null;
+	/** The sample itself first (label "input"), then every layer's output. */
+	activations: ActivationMap[];
+	sampleIndex: number;
+	sampleLabel: number;
+}
+
+export interface ValSample {
+	/** The pixels, C×H×W. */
+	data: Float32Array;
+	label: number;
+	pred: number;
+	confidence: number;
+}
+
+export interface RunResult {
+	final: EpochPoint | null;
+	/** confusion[true][predicted] counts on the validation set (the training set when there is none). */
+	confusion: number[][];
+	samples: ValSample[];
+	after: Snapshot;
+	weights: Float32Array;
+}
+
+export interface ReadyMessage {
+	type: "ready";
+	runId: number;
+	info: RunInfo;
+	before: Snapshot;
+}
+
+export interface ProgressMessage {
+	type: "progress";
+	runId: number;
+	epoch: number;
+	batch: number;
+	batchesPerEpoch: number;
+	epochs: number;
+	/** Fraction of all batches done, 0..1. */
+	fraction: number;
+	samplesPerSec: number;
+	elapsedSeconds: number;
+	/** Estimated from the pace so far; null until a few batches have run. */
+	secondsLeft: number | null;
+	batches: BatchPoint[];
+	epochsDone: EpochPoint[];
+}
+
+export type StopReason = "user" | "time";
+
+export interface EndMessage {
+	type: "done" | "stopped" | "failed";
+	runId: number;
+	/** For failed: what went wrong, naming the epoch and batch where it did. */
+	message: string;
+	reason?: StopReason;
+	elapsedSeconds: number;
+	samplesPerSec: number;
+	result: RunResult | null;
+}
+
+export type FromWorker = ReadyMessage | ProgressMessage | EndMessage;
