@@ -1,0 +1,32 @@
+import { t } from "../../i18n";
+import "../../i18n/strings-training";
+
+/**
+ * The confusion matrix as a table (rows: true class, columns: predicted), each cell shaded by its share of the row
+ * so that a class the network mixes up stands out whatever the class sizes.
+ */
+export function renderConfusion(parent: HTMLElement, confusion: number[][], classNames: string[]): HTMLElement {
+	const wrap = parent.createDiv({ cls: "cnn-lab-confusion" });
+	wrap.createDiv({ cls: "cnn-lab-section-title", text: t("training.confusion") });
+	const table = wrap.createEl("table", { cls: "cnn-lab-confusion-table" });
+	table.createEl("caption", { cls: "cnn-lab-sr-only", text: t("training.confusion.caption") });
+	const head = table.createEl("thead").createEl("tr");
+	head.createEl("th", { cls: "cnn-lab-confusion-corner", text: t("training.confusion.corner") });
+	const name = (i: number): string => classNames[i] ?? String(i);
+	for (let j = 0; j < confusion.length; j++) head.createEl("th", { text: name(j), attr: { scope: "col" } });
+	const body = table.createEl("tbody");
+	for (let i = 0; i < confusion.length; i++) {
+		const row = confusion[i];
+		const total = row.reduce((s, v) => s + v, 0);
+		const tr = body.createEl("tr");
+		tr.createEl("th", { text: name(i), attr: { scope: "row" } });
+		for (let j = 0; j < row.length; j++) {
+			const td = tr.createEl("td", { text: String(row[j]) });
+			td.addClass(i === j ? "cnn-lab-confusion-hit" : "cnn-lab-confusion-miss");
+			if (row[j] === 0) td.addClass("cnn-lab-confusion-zero");
+			td.setCssProps({ "--cnn-lab-share": total > 0 ? String(row[j] / total) : "0" });
+			td.setAttribute("title", t("training.confusion.cell", { n: row[j], truth: name(i), pred: name(j) }));
+		}
+	}
+	return wrap;
+}

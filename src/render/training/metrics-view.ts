@@ -1,0 +1,38 @@
+import { t } from "../../i18n";
+import "../../i18n/strings-training";
+import type { EpochPoint } from "../../worker/messages";
+import { formatDuration, formatLoss, formatPercent, formatRate } from "./format";
+
+export interface FinalMetrics {
+	status: "completed" | "stopped" | "failed";
+	final: EpochPoint | null;
+	epochsDone: number;
+	epochs: number;
+	seconds: number;
+	samplesPerSec: number;
+	message?: string;
+}
+
+/** The line of final numbers under the charts after a run (or from the latest run in the vault). */
+export function renderMetrics(parent: HTMLElement, m: FinalMetrics): HTMLElement {
+	const el = parent.createDiv({ cls: ["cnn-lab-metrics", `cnn-lab-metrics--${m.status}`] });
+	el.createDiv({
+		cls: "cnn-lab-metrics-status",
+		text: t(`training.status.${m.status}`, { done: m.epochsDone, epochs: m.epochs }),
+	});
+	if (m.message) el.createDiv({ cls: "cnn-lab-error", text: m.message });
+	const dl = el.createEl("dl", { cls: "cnn-lab-metrics-list" });
+	const item = (key: string, value: string): void => {
+		const d = dl.createDiv({ cls: "cnn-lab-metric" });
+		d.createEl("dt", { text: t(key) });
+		d.createEl("dd", { text: value });
+	};
+	const f = m.final;
+	item("training.metric.valAcc", formatPercent(f?.valAcc));
+	item("training.metric.valLoss", formatLoss(f?.valLoss));
+	item("training.metric.acc", formatPercent(f?.acc));
+	item("training.metric.loss", formatLoss(f?.loss));
+	item("training.metric.time", formatDuration(m.seconds));
+	item("training.metric.rate", formatRate(m.samplesPerSec));
+	return el;
+}
