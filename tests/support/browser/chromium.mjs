@@ -1,0 +1,38 @@
+// Launches Debian's Chromium through playwright-core (never a browser download), with a fresh profile.
+import { chromium } from "playwright-core";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export async function launchChromium() {
+	const profile = mkdtempSync(join(tmpdir(), "cnn-lab-chromium-"));
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+		headless: true,
+		args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--enable-precise-memory-info"],
+		viewport: { width: 1100, height: 900 },
+	});
+	return {
+		context,
+		close: async () => {
+			await context.close();
+			rmSync(profile, { recursive: true, force: true });
+		},
+	};
+}
+
+/** Opens the demo page on a note and waits until it has rendered; collects console errors into `errors`. */
+export async function openNote(context, baseUrl, note, { theme = "light", lang = "en", errors = [] } = {}) {
+	const page = await context.newPage();
+	page.on("console", (m) => {
+		if (m.type() === "error") errors.push(`console: ${m.text()}`);
+	});
+	page.on("pageerror", (e) => errors.push(`uncaught: ${e.message}`));
+	const q = new URLSearchParams({ note, theme, lang });
+	await page.goto(`${baseUrl}?${q}`);
+	await page.waitForFunction(() => document.body.getAttribute("data-ready") !== null, null, { timeout: 30_000 });
+	// Let async renders (images, fonts, charts) settle.
+	await page.evaluate(() => window.cnnDemo.ready());
+	await page.waitForTimeout(300);
+	return page;
+}
