@@ -1,0 +1,230 @@
+/**
+ * Everything the cnn-conv view shows, computed without the DOM: the padded input, each kernel's output map,
+ * the chain stages, the shape lines, and the worked sum for any step.
+ */
+import type { Diagnostic } from "../../spec/types";
+import type { ChainStage, ConvSpec, Planes } from "../../spec/conv/types";
+import { axisGeometry, poolAxis, resolvePad, type AxisGeometry, type Pad4 } from "./geometry";
+import { convolveFlat, poolFlat, reluFlat } from "./ops";
+
+export interface StageView {
+	label: string;
+	grid: number[][];
+	/** "2×2" */
+	shape: string;
+	/** "⌊(3 − 2)/2⌋ + 1 = 1 × …", empty for ReLU */
+	formula: string;
+	line: number;
+}
+
+export interface KernelView {
+	label: string;
+	named: boolean;
+	/** As deep as the input (named kernels repeated on every channel). */
+	planes: Planes;
+	bias: number;
+	output: number[][];
+	stages: StageView[];
+}
+
+export interface ConvModel {
+	input: Planes;
+	padded: Planes;
+	pad: Pad4;
+	rows: AxisGeometry;
+	cols: AxisGeometry;
+	kernels: KernelView[];
+	/** Output positions per kernel (rows.output · cols.output). */
+	positions: number;
+	steps: number;
+	is1d: boolean;
+	/** "1 channel" bias given by the user? (shown in the sums only then or when non-zero). */
+	showBias: boolean;
+}
+
+export interface Term {
+	x: number;
+	w: number;
+}
+
+export interface StepInfo {
+	index: number;
+	kernel: number;
+	/** Output cell. */
+	oy: number;
+	ox: number;
+	/** Top-left of the window in the padded grid. */
+	top: number;
+	left: number;
+	/** Per channel: the products in row-major order over the kernel, and their sum. */
+	terms: Term[][];
+	partials: number[];
+	bias: number;
+	total: number;
+}
+
+function fmtShape(h: number, w: number, c?: number): string {
+	return c === undefined || c === 1 ? `${h}×${w}` : `${h}×${w}×${c}`;
+}
+
+function to2d(flat: ArrayLike<number>, h: number, w: number): number[][] {
+	const out: number[][] = [];
+	for (let y = 0; y < h; y++) {
+		const row = new Array<number>(w);
+		for (let x = 0; x < w; x++) row[x] = flat[y * w + x];
+		out.push(row);
+	}
+	return out;
+}
+
+export function padPlanes(planes: Planes, p: Pad4): Planes {
+	return planes.map((plane) => {
+		const w = plane[0].length + p.left + p.right;
+		const zeros = (): number[] => new Array<number>(w).fill(0);
+		const rows: number[][] = [];
+		for (let i = 0; i < p.top; i++) rows.push(zeros());
+		for (const r of plane) rows.push([...new Array<number>(p.left).fill(0), ...r, ...new Array<number>(p.right).fill(0)]);
+		for (let i = 0; i < p.bottom; i++) rows.push(zeros());
+		return rows;
+	});
+}
+
+function flatten(planes: Planes): Float32Array {
+	const c = planes.length;
+	const h = planes[0].length;
+	const w = planes[0][0].length;
+	const out = new Float32Array(c * h * w);
+	for (let k = 0; k < c; k++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[(k * h + y) * w + x] = planes[k][y][x];
+	return out;
+}
+
+/**
+ * Builds the model, or returns diagnostics (kernel larger than the padded input, pooling larger than its input).
+ * The input planes are the user's numbers or the decoded image.
+ */
+export function buildConvModel(spec: ConvSpec, input: Planes): { model: ConvModel | null; diagnostics: Diagnostic[] } {
+	const diagnostics: Diagnostic[] = [];
+	const C = input.length;
+	const H = input[0].length;
+	const W = input[0][0].length;
+	const k0 = spec.kernels[0].planes[0];
+	const kh = k0.length;
+	const kw = k0[0].length;
+	for (const k of spec.kernels) {
+		const p = k.planes[0];
+		if (p.length !== kh || p[0].length !== kw)
+			diagnostics.push({ line: k.line, column: 1, severity: "error", message: `All kernels must have the same size to be stepped together: ${k.label} is ${fmtShape(p.length, p[0].length)}, the first is ${fmtShape(kh, kw)}.` });
+		if (!k.named && k.planes.length !== C)
+			diagnostics.push({ line: k.line, column: 1, severity: "error", message: `The kernel's depth (${k.planes.length}) must equal the input's channels (${C}): write one grid per channel.` });
+	}
+	if (diagnostics.length) return { model: null, diagnostics };
+	const [sh, sw] = spec.stride;
+	const [dh, dw] = spec.dilation;
+	const pad = resolvePad(spec.pad, H, W, dh * (kh - 1) + 1, dw * (kw - 1) + 1, sh, sw);
+	const rows = axisGeometry(H, pad.top, pad.bottom, kh, dh, sh, "row");
+	const cols = axisGeometry(W, pad.left, pad.right, kw, dw, sw, "column");
+	if (rows.output <= 0 || cols.output <= 0) {
+		diagnostics.push({
+			line: spec.kernels[0].line,
+			column: 1,
+			severity: "error",
+			message: `The kernel (${fmtShape(rows.effective, cols.effective)}${dh > 1 || dw > 1 ? " with dilation" : ""}) is larger than the padded input (${fmtShape(H + pad.top + pad.bottom, W + pad.left + pad.right)}): add padding (\`pad ${Math.max(0, Math.ceil((rows.effective - H) / 2), Math.ceil((cols.effective - W) / 2))}\` or \`pad same\`) or use a smaller kernel.`,
+		});
+		return { model: null, diagnostics };
+	}
+	const padded = padPlanes(input, pad);
+	const pH = padded[0].length;
+	const pW = padded[0][0].length;
+	const xFlat = flatten(padded);
+	const outH = rows.output;
+	const outW = cols.output;
+	const kernels: KernelView[] = [];
+	spec.kernels.forEach((k, i) => {
+		const planes = k.named ? Array.from({ length: C }, () => k.planes[0]) : k.planes;
+		const bias = spec.bias.length === 0 ? 0 : spec.bias.length === 1 ? spec.bias[0] : spec.bias[i];
+		const out = new Float32Array(outH * outW);
+		convolveFlat(xFlat, C, pH, pW, flatten(planes), kh, kw, bias, sh, sw, dh, dw, out, outH, outW);
+		const stages: StageView[] = [];
+		let cur: Float32Array = out;
+		let ch = outH;
+		let cw = outW;
+		for (const st of spec.chain) {
+			const made = runStage(st, cur, ch, cw, diagnostics);
+			if (!made) break;
+			stages.push(made.view);
+			cur = made.data;
+			ch = made.h;
+			cw = made.w;
+		}
+		kernels.push({ label: k.label, named: k.named, planes, bias, output: to2d(out, outH, outW), stages });
+	});
+	const positions = outH * outW;
+	const model: ConvModel = {
+		input,
+		padded,
+		pad,
+		rows,
+		cols,
+		kernels,
+		positions,
+		steps: positions * kernels.length,
+		is1d: H === 1 && kh === 1,
+		showBias: spec.bias.some((b) => b !== 0),
+	};
+	return { model, diagnostics };
+}
+
+function runStage(st: ChainStage, x: Float32Array, h: number, w: number, diagnostics: Diagnostic[]): { view: StageView; data: Float32Array; h: number; w: number } | null {
+	if (st.kind === "relu") {
+		const y = new Float32Array(x.length);
+		reluFlat(x, y);
+		return { view: { label: "ReLU", grid: to2d(y, h, w), shape: fmtShape(h, w), formula: "max(0, x)", line: st.line }, data: y, h, w };
+	}
+	const [kh, kw] = st.size;
+	const [sh, sw] = st.stride;
+	const oh = poolAxis(h, kh, sh);
+	const ow = poolAxis(w, kw, sw);
+	if (oh <= 0 || ow <= 0) {
+		diagnostics.push({ line: st.line, column: 1, severity: "error", message: `The ${st.kind === "maxpool" ? "max" : "average"} pooling window (${fmtShape(kh, kw)}) is larger than its input (${fmtShape(h, w)}).` });
+		return null;
+	}
+	const y = new Float32Array(oh * ow);
+	poolFlat(st.kind === "maxpool" ? "max" : "avg", x, w, kh, kw, sh, sw, y, oh, ow);
+	const f = (n: number, k: number, s: number, o: number): string => (s === 1 ? `${n} − ${k} + 1 = ${o}` : `⌊(${n} − ${k})/${s}⌋ + 1 = ${o}`);
+	const label = `${st.kind === "maxpool" ? "Max pool" : "Average pool"} ${kh === kw ? kh : fmtShape(kh, kw)}${sh !== kh || sw !== kw ? `, stride ${sh === sw ? sh : fmtShape(sh, sw)}` : ""}`;
+	return { view: { label, grid: to2d(y, oh, ow), shape: fmtShape(oh, ow), formula: `${f(h, kh, sh, oh)}, ${f(w, kw, sw, ow)}`, line: st.line }, data: y, h: oh, w: ow };
+}
+
+/** The worked sum for step `index` (0-based): which window, which output cell, every product. */
+export function stepInfo(m: ConvModel, index: number): StepInfo {
+	const kernel = Math.floor(index / m.positions);
+	const pos = index % m.positions;
+	const oy = Math.floor(pos / m.cols.output);
+	const ox = pos % m.cols.output;
+	const top = oy * m.rows.stride;
+	const left = ox * m.cols.stride;
+	const kv = m.kernels[kernel];
+	const terms: Term[][] = [];
+	const partials: number[] = [];
+	for (let c = 0; c < m.padded.length; c++) {
+		const k = kv.planes[c];
+		const list: Term[] = [];
+		let s = 0;
+		for (let i = 0; i < k.length; i++)
+			for (let j = 0; j < k[0].length; j++) {
+				const x = m.padded[c][top + i * m.rows.dilation][left + j * m.cols.dilation];
+				list.push({ x, w: k[i][j] });
+				s += x * k[i][j];
+			}
+		terms.push(list);
+		partials.push(s);
+	}
+	const total = partials.reduce((a, b) => a + b, 0) + kv.bias;
+	return { index, kernel, oy, ox, top, left, terms, partials, bias: kv.bias, total };
+}
+
+/** The output's shape line: "Output 3×5: rows ⌊(5 + 2·1 − 3)/2⌋ + 1 = 3, columns 5 + 2·1 − 3 + 1 = 5". */
+export function shapeLine(m: ConvModel): { shape: string; rows: string; cols: string } {
+	const n = m.kernels.length;
+	return { shape: fmtShape(m.rows.output, m.cols.output, n > 1 ? n : undefined), rows: m.rows.formula, cols: m.cols.formula };
+}

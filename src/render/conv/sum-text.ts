@@ -1,0 +1,76 @@
+/**
+ * The worked arithmetic of one step as text ("1·1 + 2·0 + 3·(−1) = −2") and as Markdown with LaTeX for the clipboard.
+ */
+import { formatValue } from "../heatmap";
+import { t } from "../../i18n";
+import "../../i18n/strings-conv";
+import type { ConvModel, StepInfo, Term } from "./model";
+
+/** Products beyond this many are shown as the first and last few around "…". */
+const MAX_TERMS = 49;
+const HEAD = 8;
+const TAIL = 4;
+
+function paren(s: string): string {
+	return s.startsWith("−") ? `(${s})` : s;
+}
+
+function termList(terms: Term[], decimals: number, times: string, neg: (s: string) => string): string[] {
+	const f = (v: number): string => neg(paren(formatValue(v, decimals)));
+	const all = terms.map((tm) => `${f(tm.x)}${times}${f(tm.w)}`);
+	if (all.length <= MAX_TERMS) return all;
+	return [...all.slice(0, HEAD), "…", ...all.slice(-TAIL)];
+}
+
+export interface SumLines {
+	/** One line per channel when there are several, each "channel 1: … = 4". */
+	channels: string[];
+	/** The final line: products (one channel) or partial sums (several), plus bias, = total. */
+	total: string;
+}
+
+/** Unicode text for the view. */
+export function sumLines(m: ConvModel, s: StepInfo, decimals = 2): SumLines {
+	const id = (x: string): string => x;
+	const bias = m.showBias || s.bias !== 0 ? ` + ${paren(formatValue(s.bias, decimals))}` : "";
+	const eq = ` = ${formatValue(s.total, decimals)}`;
+	if (s.terms.length === 1) return { channels: [], total: termList(s.terms[0], decimals, "·", id).join(" + ") + bias + eq };
+	const channels = s.terms.map((terms, c) => `${t("conv.channel", { n: c + 1 })}: ${termList(terms, decimals, "·", id).join(" + ")} = ${formatValue(s.partials[c], decimals)}`);
+	const partials = s.partials.map((p) => paren(formatValue(p, decimals))).join(" + ");
+	return { channels, total: `${t("conv.total")}: ${partials}${bias}${eq}` };
+}
+
+/** "Step 4 of 15: output row 1, column 4 ← rows 1–3, columns 4–6 of the padded input" (1-based, as people count). */
+export function stepHeading(m: ConvModel, s: StepInfo): string {
+	const kernel = m.kernels.length > 1 ? `${m.kernels[s.kernel].label}, ` : "";
+	const rows = `${s.top + 1}–${s.top + m.rows.effective}`;
+	const cols = `${s.left + 1}–${s.left + m.cols.effective}`;
+	const vars = { step: s.index + 1, steps: m.steps, kernel, row: s.oy + 1, col: s.ox + 1, rows, cols };
+	return m.is1d ? t("conv.step-heading-1d", vars) : t("conv.step-heading", vars);
+}
+
+function latexNum(v: number, decimals: number): string {
+	return formatValue(v, decimals).replace("−", "-");
+}
+
+/** Markdown for "Copy this step": the heading, then the sums as display LaTeX. */
+export function stepMarkdown(m: ConvModel, s: StepInfo, decimals = 2): string {
+	const neg = (x: string): string => x.replace("−", "-");
+	const bias = m.showBias || s.bias !== 0 ? ` + ${paren(formatValue(s.bias, decimals)).replace("−", "-")}` : "";
+	const eq = ` = ${latexNum(s.total, decimals)}`;
+	const out: string[] = [`**${stepHeading(m, s)}**`, ""];
+	const lhs = m.is1d ? `y_{${s.ox + 1}}` : `y_{${s.oy + 1},${s.ox + 1}}`;
+	if (s.terms.length === 1) {
+		out.push(`$$${lhs} = ${termList(s.terms[0], decimals, " \\cdot ", neg).join(" + ").replace("…", "\\dots")}${bias}${eq}$$`);
+	} else {
+		out.push("$$");
+		out.push("\\begin{aligned}");
+		s.terms.forEach((terms, c) => {
+			out.push(`\\text{${t("conv.channel", { n: c + 1 })}} &: ${termList(terms, decimals, " \\cdot ", neg).join(" + ").replace("…", "\\dots")} = ${latexNum(s.partials[c], decimals)} \\\\`);
+		});
+		out.push(`${lhs} &= ${s.partials.map((p) => paren(formatValue(p, decimals)).replace("−", "-")).join(" + ")}${bias}${eq}`);
+		out.push("\\end{aligned}");
+		out.push("$$");
+	}
+	return out.join("\n");
+}
