@@ -1,0 +1,89 @@
+import { TFile, TFolder, type App } from "obsidian";
+import { CREATED_BY, parseRunNote, sameModel, splitFrontMatter, type FrontMatter, type RunRecord } from "../../spec/run-log";
+import { matchesFilters, type RunFilter } from "../../spec/log-block";
+import { DEFAULT_SETTINGS } from "../settings";
+import { t } from "../../i18n";
+import "../../i18n/strings-log";
+import { checkVaultFolder } from "./paths";
+
+export interface FoundRun {
+	/** Vault path of the run note. */
+	path: string;
+	run: RunRecord;
+	/** The note's front matter as written (for filters and the settings table). */
+	frontMatter: FrontMatter;
+}
+
+function markdownFilesUnder(folder: TFolder, out: TFile[] = []): TFile[] {
+	for (const c of folder.children) {
+		if (c instanceof TFile && c.extension === "md") out.push(c);
+		else if (c instanceof TFolder) markdownFilesUnder(c, out);
+	}
+	return out;
+}
+
+/** Front matter from Obsidian's cache when it has it (no read), so a large folder is filtered cheaply. */
+function cachedFrontMatter(app: App, file: TFile): FrontMatter | null {
+	const fm: FrontMatter | undefined = app.metadataCache.getFileCache(file)?.frontmatter;
+	return fm ?? null;
+}
+
+/** Reads one run note; null when it is not a CNN Lab run. */
+export async function readRun(app: App, file: TFile): Promise<FoundRun | null> {
+	const text = await app.vault.cachedRead(file);
+	const run = parseRunNote(text);
+	if (!run) return null;
+	return { path: file.path, run, frontMatter: splitFrontMatter(text).fm ?? {} };
+}
+
+/** Newest first: by start date, then by name (same-second runs are numbered). */
+function newestFirst(a: FoundRun, b: FoundRun): number {
+	if (a.run.date !== b.run.date) return a.run.date < b.run.date ? 1 : -1;
+	return b.path.localeCompare(a.path, undefined, { numeric: true });
+}
+
+/**
+ * Every CNN Lab run under a folder that passes the filters, newest first. `error` explains a bad or missing
+ * folder; a folder without runs gives an empty list.
+ */
+export async function listRuns(app: App, folder: string, filters: readonly RunFilter[] = [], keep?: (fm: FrontMatter) => boolean): Promise<{ runs: FoundRun[]; error?: string }> {
+	const check = checkVaultFolder(folder);
+	if (!check.ok) return { runs: [], error: check.error };
+	const root = check.path === "" ? app.vault.getRoot() : app.vault.getAbstractFileByPath(check.path);
+	if (!root) return { runs: [], error: t("log.error.noFolder", { path: check.path }) };
+	if (!(root instanceof TFolder)) return { runs: [], error: t("log.error.notFolder", { path: check.path }) };
+	const runs: FoundRun[] = [];
+	for (const file of markdownFilesUnder(root)) {
+		const fm = cachedFrontMatter(app, file);
+		if (fm && (fm.created_by !== CREATED_BY || !matchesFilters(fm, filters) || (keep && !keep(fm)))) continue;
+		try {
+			const r = await readRun(app, file);
+			if (r && matchesFilters(r.frontMatter, filters) && (!keep || keep(r.frontMatter))) runs.push(r);
+		} catch {
+			// A note that cannot be read is not a run we can show; the others still are.
+		}
+	}
+	runs.sort(newestFirst);
+	return { runs };
+}
+
+/** The source note's path: the link resolved as Obsidian would (it may have been shortened on a rename). */
+function sourceOf(app: App, r: FoundRun): string {
+	const link = /^\s*\[\[([^\]|#]+)/.exec(String(r.frontMatter.source ?? ""));
+	const dest = link ? app.metadataCache.getFirstLinkpathDest(link[1].trim(), r.path) : null;
+	return dest?.path ?? r.run.sourcePath;
+}
+
+/**
+ * The runs of one ```cnn block, newest first: runs whose source is the note and whose model text is the block's
+ * (whitespace aside). With `modelText` null, every run from that note.
+ */
+export async function findRuns(app: App, sourcePath: string, modelText: string | null, folder = DEFAULT_SETTINGS.runsFolder): Promise<FoundRun[]> {
+	const { runs } = await listRuns(app, folder);
+	return runs.filter((r) => sourceOf(app, r) === sourcePath && (modelText === null || sameModel(r.run.settings.model, modelText)));
+}
+
+/** The latest run of a ```cnn block (see findRuns), or null when it has none. */
+export async function findLatestRun(app: App, sourcePath: string, modelText: string | null, folder = DEFAULT_SETTINGS.runsFolder): Promise<FoundRun | null> {
+	return (await findRuns(app, sourcePath, modelText, folder))[0] ?? null;
+}

@@ -1,0 +1,332 @@
+/**
+ * The ```cnn-log block's language. Three forms:
+ *   runs [[CNN runs/lenet 2026-11-25 1412]] [[…]]      run notes written by the plugin
+ *   folder CNN runs [where dataset = digits and lr < 0.1]
+ *   pasted metrics: a CSV (PyTorch scripts, Keras CSVLogger, the plugin's own run notes) or a Keras
+ *   `history.history` dict / JSON.
+ * Pure: no vault, no DOM. Line numbers in diagnostics are 1-based within the block.
+ */
+import type { Diagnostic } from "./types";
+import type { BatchPoint, EpochRow } from "./run-log";
+
+export type FilterOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
+export interface RunFilter {
+	key: string;
+	op: FilterOp;
+	value: string;
+}
+
+export interface LogSeries {
+	label: string;
+	epochs: EpochRow[];
+	batches: BatchPoint[];
+}
+
+export type LogBlockSpec =
+	| { kind: "runs"; links: { target: string; line: number }[]; diagnostics: Diagnostic[] }
+	| { kind: "folder"; folder: string; filters: RunFilter[]; line: number; diagnostics: Diagnostic[] }
+	| { kind: "data"; format: "csv" | "keras"; series: LogSeries; diagnostics: Diagnostic[] }
+	| { kind: "empty"; diagnostics: Diagnostic[] };
+
+/** Longest block text parsed: a pasted log larger than this is refused rather than read. */
+export const MAX_LOG_CHARS = 2_000_000;
+
+const err = (line: number, message: string, suggestion?: string): Diagnostic => ({ line, column: 1, severity: "error", message, suggestion });
+const warn = (line: number, message: string): Diagnostic => ({ line, column: 1, severity: "warning", message });
+
+type Col = "epoch" | "loss" | "acc" | "valLoss" | "valAcc";
+const ALIASES: Record<string, Col> = {
+	epoch: "epoch",
+	epochs: "epoch",
+	ep: "epoch",
+	loss: "loss",
+	train_loss: "loss",
+	training_loss: "loss",
+	trainloss: "loss",
+	acc: "acc",
+	accuracy: "acc",
+	train_acc: "acc",
+	train_accuracy: "acc",
+	training_accuracy: "acc",
+	trainacc: "acc",
+	val_loss: "valLoss",
+	valid_loss: "valLoss",
+	validation_loss: "valLoss",
+	test_loss: "valLoss",
+	eval_loss: "valLoss",
+	valloss: "valLoss",
+	val_acc: "valAcc",
+	val_accuracy: "valAcc",
+	valid_acc: "valAcc",
+	valid_accuracy: "valAcc",
+	validation_accuracy: "valAcc",
+	validation_acc: "valAcc",
+	test_acc: "valAcc",
+	test_accuracy: "valAcc",
+	eval_accuracy: "valAcc",
+	valacc: "valAcc",
+};
+
+const colName = (h: string): string =>
+	h
+		.trim()
+		.replace(/^["']|["']$/g, "")
+		.toLowerCase()
+		.replace(/[\s-]+/g, "_");
+
+function splitRow(line: string): string[] {
+	const sep = line.includes(",") ? "," : line.includes("\t") ? "\t" : line.includes(";") ? ";" : /\s+/;
+	return line.trim().split(sep).map((c) => c.trim().replace(/^["']|["']$/g, ""));
+}
+
+/** A CSV cell: a number, null for an empty cell, undefined when it is not a number at all. */
+function cell(s: string): number | null | undefined {
+	if (s === "" || /^(none|null|-)$/i.test(s)) return null;
+	if (/^nan$/i.test(s)) return NaN;
+	const v = Number(s.replace(/%$/, ""));
+	return Number.isNaN(v) ? undefined : v;
+}
+
+/** Accuracies written as percentages (95.3) are read as fractions (0.953), so runs from any script overlay. */
+function fractionise(rows: EpochRow[], key: "acc" | "valAcc"): void {
+	if (!rows.some((r) => (r[key] ?? 0) > 1.0001)) return;
+	for (const r of rows) {
+		const v = r[key];
+		if (v !== null) r[key] = v / 100;
+	}
+}
+
+/**
+ * Per-epoch CSV plus an optional `# batches` section (`epoch,loss`). Rows that cannot be read are reported with
+ * their line (offset by `firstLine`) and skipped; the rest still draw.
+ */
+export function parseLogCsv(text: string, firstLine = 1): { epochs: EpochRow[]; batches: BatchPoint[]; diagnostics: Diagnostic[] } {
+	const lines = text.replace(/\r\n?/g, "\n").split("\n");
+	const epochs: EpochRow[] = [];
+	const batches: BatchPoint[] = [];
+	const diagnostics: Diagnostic[] = [];
+	let cols: (Col | null)[] | null = null;
+	let section: "epochs" | "batches" = "epochs";
+	let batchHeader = false;
+	for (let i = 0; i < lines.length; i++) {
+		const raw = lines[i].trim();
+		const ln = firstLine + i;
+		if (raw === "") continue;
+		if (raw.startsWith("#")) {
+			if (/batch/i.test(raw)) {
+				section = "batches";
+				batchHeader = false;
+			}
+			continue;
+		}
+		const parts = splitRow(raw);
+		if (section === "batches") {
+			if (!batchHeader && parts.some((p) => /[a-z]/i.test(p) && !/^(nan|inf|-?infinity)$/i.test(p))) {
+				batchHeader = true;
+				continue;
+			}
+			batchHeader = true;
+			const x = Number(parts[0]);
+			const y = Number(parts[1]);
+			if (parts.length < 2 || parts[0] === "" || parts[1] === "" || Number.isNaN(x) || (Number.isNaN(y) && !/^nan$/i.test(parts[1]))) {
+				diagnostics.push(err(ln, `Batch row "${raw.slice(0, 60)}" is not "epoch,loss".`));
+				continue;
+			}
+			batches.push({ x, y });
+			continue;
+		}
+		if (!cols) {
+			cols = parts.map((p) => ALIASES[colName(p)] ?? null);
+			if (!cols.includes("loss") && !cols.includes("valLoss") && !cols.includes("acc") && !cols.includes("valAcc")) {
+				diagnostics.push(
+					err(ln, `The first line must name the columns; "${raw.slice(0, 60)}" has none of loss, acc, val_loss, val_acc.`, "epoch,loss,acc,val_loss,val_acc"),
+				);
+				return { epochs, batches, diagnostics };
+			}
+			continue;
+		}
+		if (parts.length !== cols.length) {
+			diagnostics.push(err(ln, `Row has ${parts.length} values but the header names ${cols.length} columns.`));
+			continue;
+		}
+		const row: EpochRow = { epoch: epochs.length + 1, loss: NaN, acc: null, valLoss: null, valAcc: null };
+		let bad = -1;
+		cols.forEach((c, j) => {
+			if (!c) return;
+			const v = cell(parts[j]);
+			if (v === undefined) {
+				if (bad < 0) bad = j;
+				return;
+			}
+			if (c === "epoch") {
+				if (v !== null) row.epoch = v;
+			} else if (c === "loss") row.loss = v ?? NaN;
+			else row[c] = v;
+		});
+		if (bad >= 0) {
+			diagnostics.push(err(ln, `"${parts[bad]}" in column ${bad + 1} is not a number.`));
+			continue;
+		}
+		epochs.push(row);
+	}
+	if (!cols && diagnostics.length === 0 && (epochs.length > 0 || batches.length === 0)) diagnostics.push(err(firstLine, "No metrics: expected a CSV header such as epoch,loss,acc,val_loss,val_acc."));
+	// Keras' CSVLogger and many PyTorch loops count epochs from 0; the charts count finished epochs from 1.
+	if (epochs.length && epochs[0].epoch === 0) for (const r of epochs) r.epoch += 1;
+	fractionise(epochs, "acc");
+	fractionise(epochs, "valAcc");
+	return { epochs, batches, diagnostics };
+}
+
+/** Python / NumPy reprs to JSON: quotes, nan / inf, np.float64(x) wrappers, trailing commas. Never evaluated. */
+function pythonToJson(s: string): string {
+	return s
+		.replace(/\b(?:np|numpy)\.(?:float|int)(?:16|32|64)?\(\s*([^()]*?)\s*\)/g, "$1")
+		.replace(/'((?:[^'\\]|\\.)*)'/g, (_m, g: string) => JSON.stringify(g.replace(/\\'/g, "'")))
+		.replace(/(?<![\w."])-?(?:nan|NaN)(?![\w"])/g, "null")
+		.replace(/(?<![\w."])-?(?:inf|Infinity)(?![\w"])/g, "null")
+		.replace(/\bNone\b/g, "null")
+		.replace(/,\s*([}\]])/g, "$1");
+}
+
+function parseKeras(text: string, firstLine: number): { series: LogSeries; diagnostics: Diagnostic[] } | null {
+	const open = text.indexOf("{");
+	const close = text.lastIndexOf("}");
+	if (open < 0 || close < open) return null;
+	const prefix = text.slice(0, open).trim();
+	if (prefix !== "" && !/^[\w.[\]'"]+\s*=$/.test(prefix) && !/^[\w.]+\s*:?$/.test(prefix)) return null;
+	const line = firstLine + text.slice(0, open).split("\n").length - 1;
+	let obj: unknown;
+	try {
+		obj = JSON.parse(pythonToJson(text.slice(open, close + 1)));
+	} catch (e) {
+		return { series: { label: "Keras", epochs: [], batches: [] }, diagnostics: [err(line, `Could not read the history dict: ${(e as Error).message}`)] };
+	}
+	if (!obj || typeof obj !== "object" || Array.isArray(obj)) return null;
+	const o = obj as Record<string, unknown>;
+	const diagnostics: Diagnostic[] = [];
+	const arr = (k: string): (number | null)[] | null => {
+		const v = o[k];
+		if (!Array.isArray(v)) return null;
+		return v.map((x) => (typeof x === "number" ? x : x === null ? NaN : Number.isFinite(Number(x)) ? Number(x) : NaN));
+	};
+	const cols: Partial<Record<Col, (number | null)[]>> = {};
+	for (const k of Object.keys(o)) {
+		const c = ALIASES[colName(k)];
+		if (c && c !== "epoch" && !cols[c]) {
+			const a = arr(k);
+			if (a) cols[c] = a;
+		}
+	}
+	if (!cols.loss && !cols.valLoss && !cols.acc && !cols.valAcc) {
+		diagnostics.push(err(line, "The history has none of the keys loss, accuracy, val_loss, val_accuracy."));
+		return { series: { label: "Keras", epochs: [], batches: [] }, diagnostics };
+	}
+	const lens = Object.values(cols).map((a) => a?.length ?? 0);
+	const n = Math.max(...lens);
+	if (lens.some((l) => l !== n)) diagnostics.push(warn(line, `The history's lists have different lengths (${lens.join(", ")}); the missing epochs are left blank.`));
+	const epochs: EpochRow[] = [];
+	for (let i = 0; i < n; i++) {
+		const at = (c: Col): number | null => {
+			const a = cols[c];
+			return a && i < a.length ? a[i] : null;
+		};
+		epochs.push({ epoch: i + 1, loss: at("loss") ?? NaN, acc: at("acc"), valLoss: at("valLoss"), valAcc: at("valAcc") });
+	}
+	fractionise(epochs, "acc");
+	fractionise(epochs, "valAcc");
+	return { series: { label: "Keras", epochs, batches: [] }, diagnostics };
+}
+
+/** Reads `where a = b and c >= d`; returns the filters or a diagnostic. */
+function parseWhere(text: string, line: number): { filters: RunFilter[]; diag: Diagnostic | null } {
+	const filters: RunFilter[] = [];
+	for (const part of text.split(/\s+and\s+/i)) {
+		const m = /^\s*([A-Za-z_][\w-]*)\s*(!=|<=|>=|=|<|>)\s*(.+?)\s*$/.exec(part);
+		if (!m) return { filters, diag: err(line, `Cannot read the condition "${part.trim()}".`, "folder CNN runs where dataset = digits") };
+		filters.push({ key: m[1].toLowerCase().replace(/-/g, "_"), op: m[2] as FilterOp, value: m[3].replace(/^["']|["']$/g, "") });
+	}
+	return { filters, diag: null };
+}
+
+export function parseLogBlock(source: string): LogBlockSpec {
+	if (source.length > MAX_LOG_CHARS)
+		return { kind: "empty", diagnostics: [err(1, `The block holds ${source.length} characters; at most ${MAX_LOG_CHARS} are read. Keep the log in a file and link it with runs [[…]].`)] };
+	const text = source.replace(/\r\n?/g, "\n");
+	const lines = text.split("\n");
+	const first = lines.findIndex((l) => l.trim() !== "" && !l.trim().startsWith("%%"));
+	if (first < 0) return { kind: "empty", diagnostics: [err(1, "Empty block: write runs [[…]], folder CNN runs, or paste a CSV (epoch,loss,acc,val_loss,val_acc).")] };
+	const head = lines[first].trim();
+
+	if (/^runs?\b/i.test(head)) {
+		const links: { target: string; line: number }[] = [];
+		const diagnostics: Diagnostic[] = [];
+		for (let i = first; i < lines.length; i++) {
+			const l = lines[i].trim();
+			if (l === "") continue;
+			const rest = l.replace(/^runs?\b/i, "");
+			const found = [...rest.matchAll(/\[\[([^\]]*)\]\]/g)];
+			for (const m of found) {
+				const target = m[1].split("|")[0].split("#")[0].trim();
+				if (target === "") diagnostics.push(err(i + 1, "Empty link [[ ]]."));
+				else links.push({ target, line: i + 1 });
+			}
+			const left = rest.replace(/\[\[[^\]]*\]\]/g, "").trim();
+			if (left !== "") diagnostics.push(err(i + 1, `"${left.slice(0, 40)}" is not a run link; write each run as [[note name]].`));
+		}
+		if (links.length === 0 && diagnostics.length === 0) diagnostics.push(err(first + 1, "No runs listed.", "runs [[CNN runs/…]]"));
+		return { kind: "runs", links, diagnostics };
+	}
+
+	const fm = /^folder\s+(.+?)(?:\s+where\s+(.*))?$/i.exec(head);
+	if (fm || /^folder\s*$/i.test(head)) {
+		const line = first + 1;
+		if (!fm) return { kind: "folder", folder: "", filters: [], line, diagnostics: [err(line, "Which folder?", "folder CNN runs")] };
+		let folder = fm[1].trim().replace(/^["']|["']$/g, "");
+		const link = /^\[\[(.*)\]\]$/.exec(folder);
+		if (link) folder = link[1];
+		const diagnostics: Diagnostic[] = [];
+		let filters: RunFilter[] = [];
+		if (fm[2] !== undefined) {
+			const w = parseWhere(fm[2], line);
+			filters = w.filters;
+			if (w.diag) diagnostics.push(w.diag);
+		}
+		for (let i = first + 1; i < lines.length; i++) if (lines[i].trim() !== "") diagnostics.push(warn(i + 1, "Only the first line of a folder block is read."));
+		return { kind: "folder", folder, filters, line, diagnostics };
+	}
+
+	const rest = lines.slice(first).join("\n");
+	if (/^[\w.[\]'"]*\s*=?\s*\{/.test(head) || head.startsWith("{")) {
+		const k = parseKeras(rest, first + 1);
+		if (k) return { kind: "data", format: "keras", series: k.series, diagnostics: k.diagnostics };
+	}
+	const csv = parseLogCsv(rest, first + 1);
+	return { kind: "data", format: "csv", series: { label: "CSV", epochs: csv.epochs, batches: csv.batches }, diagnostics: csv.diagnostics };
+}
+
+function compare(a: string | number | boolean | null | undefined, op: FilterOp, want: string): boolean {
+	if (a === undefined || a === null) return op === "!=";
+	const an = typeof a === "number" ? a : Number(a);
+	const wn = Number(want);
+	const numeric = want.trim() !== "" && Number.isFinite(wn) && Number.isFinite(an) && String(a).trim() !== "";
+	const cmp = numeric ? Math.sign(an - wn) : String(a).toLowerCase().localeCompare(want.toLowerCase());
+	switch (op) {
+		case "=":
+			return cmp === 0;
+		case "!=":
+			return cmp !== 0;
+		case "<":
+			return cmp < 0;
+		case "<=":
+			return cmp <= 0;
+		case ">":
+			return cmp > 0;
+		case ">=":
+			return cmp >= 0;
+	}
+}
+
+/** Whether a run's front matter passes every filter (keys are the front matter's: dataset, lr, status, val_acc…). */
+export function matchesFilters(fm: Record<string, string | number | boolean | null>, filters: readonly RunFilter[]): boolean {
+	return filters.every((f) => compare(fm[f.key], f.op, f.value));
+}
