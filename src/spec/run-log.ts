@@ -156,8 +156,8 @@ export function formatRunNote(r: RunRecord, title?: string): string {
 		["train_acc", yamlNum(f.acc)],
 		["val_loss", yamlNum(f.valLoss)],
 		["val_acc", yamlNum(f.valAcc)],
-		["duration_s", yamlNum(r.durationS === null ? null : Math.round(r.durationS * 10) / 10)],
-		["samples_per_s", yamlNum(r.samplesPerS === null ? null : Math.round(r.samplesPerS))],
+		["duration_s", yamlNum(r.durationS)],
+		["samples_per_s", yamlNum(r.samplesPerS)],
 	);
 	if (r.message) fm.push(["message", yamlStr(r.message)]);
 	if (r.weights) fm.push(["weights", yamlStr(r.weights)]);
