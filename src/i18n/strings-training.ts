@@ -70,6 +70,25 @@ addStrings({
 		en: "Dataset “{name}” not found. Use digits, shapes, or a vault path to IDX files, a CSV or a folder of images with one subfolder per class.",
 		zh: "未找到数据集“{name}”。可用 digits、shapes，或仓库中的 IDX 文件、CSV 或每类一个子文件夹的图片文件夹。",
 	},
+	"training.dataset.tooBig": { en: "{path} is {mb} MB, more than the 200 MB a note can train on.", zh: "{path} 有 {mb} MB，超过了笔记内训练的 200 MB 上限。" },
+	"training.dataset.folderClasses": {
+		en: "{path} needs one subfolder per class (at least two), each holding that class's images.",
+		zh: "{path} 需要每个类别一个子文件夹（至少两个），其中放该类别的图片。",
+	},
+	"training.dataset.noDecoder": { en: "Images cannot be decoded here.", zh: "此处无法解码图片。" },
+	"training.dataset.noImages": { en: "No PNG or JPEG images in the class folders of {path}.", zh: "{path} 的类别文件夹中没有 PNG 或 JPEG 图片。" },
+	"training.dataset.outside": {
+		en: "“{name}” points outside the vault; use a path inside it, such as CNN data/mnist.",
+		zh: "“{name}”指向仓库之外；请使用仓库内的路径，例如 CNN data/mnist。",
+	},
+	"training.dataset.idxPair": {
+		en: "{path}: the IDX images and labels must sit side by side (e.g. train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz).",
+		zh: "{path}：IDX 图像与标签文件需放在同一文件夹（如 train-images-idx3-ubyte.gz 与 train-labels-idx1-ubyte.gz）。",
+	},
+	"training.dataset.kind": {
+		en: "{path} is not a dataset CNN Lab reads: use IDX files, a CSV (label, pixels…) or a folder with one subfolder of images per class.",
+		zh: "{path} 不是 CNN Lab 能读取的数据集：请使用 IDX 文件、CSV（标签, 像素…）或每类一个图片子文件夹的文件夹。",
+	},
 	"training.failed": { en: "Training failed: {message}", zh: "训练失败：{message}" },
 	"training.workerFailed": { en: "The training worker stopped: {message}", zh: "训练线程出错：{message}" },
 	"training.logSaved": { en: "Run saved to {path}", zh: "训练记录已保存到 {path}" },

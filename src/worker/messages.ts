@@ -43,6 +43,8 @@ export interface StartMessage {
 	maxSeconds: number;
 	/** Which input to draw feature maps for: an index, or a class name / label. */
 	sample: { index: number | null; label: string | null } | null;
+	/** The app's language, so that messages made in the worker read in it too. */
+	lang?: string;
 }
 
 export interface StopMessage {

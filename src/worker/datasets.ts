@@ -1,0 +1,60 @@
+import { checkDataset, type Dataset } from "../data/dataset";
+import { loadDigits } from "../data/digits";
+import { makeShapes } from "../data/shapes";
+import { explainMismatch, fitToInput } from "../data/fit";
+import type { LayerSpec, ModelSpec } from "../engine/spec-types";
+import type { DatasetDescriptor } from "./messages";
+
+/** The dataset a start message names, as arrays. */
+export function materialize(desc: DatasetDescriptor, input: ModelSpec["input"], seed: number): Dataset {
+	switch (desc.kind) {
+		case "digits":
+			return loadDigits();
+		case "shapes":
+			return makeShapes({ size: desc.size, count: desc.count, seed: desc.seed ?? seed, classes: desc.classes, channels: input[0] === 3 ? 3 : 1 });
+		case "arrays": {
+			const ds: Dataset = {
+				x: desc.x,
+				y: desc.y,
+				n: desc.n,
+				shape: [desc.shape[0], desc.shape[1], desc.shape[2]],
+				classes: desc.classes,
+				classNames: desc.classNames,
+				name: desc.name,
+				credit: desc.credit,
+			};
+			checkDataset(ds);
+			return ds;
+		}
+	}
+}
+
+/** The number of class scores the network ends with: the last dense layer's units. */
+export function outputUnits(layers: readonly LayerSpec[]): number | undefined {
+	for (let i = layers.length - 1; i >= 0; i--) {
+		const l = layers[i];
+		if (l.type === "dense") return l.units;
+		if (l.type === "conv") return undefined;
+	}
+	return undefined;
+}
+
+/**
+ * Brings the data to the network's input (copying gray into colour channels, resizing), saying what was done; a
+ * network with fewer outputs than the data has classes cannot be trained on it, and the error says why and how.
+ */
+export function fitDataset(ds: Dataset, model: ModelSpec): { dataset: Dataset; note: string | undefined } {
+	const outputs = outputUnits(model.layers);
+	if (outputs !== undefined && outputs < ds.classes) {
+		throw new Error(explainMismatch(ds, model.input, outputs) ?? `${ds.name}: ${ds.classes} classes, ${outputs} outputs`);
+	}
+	const same = ds.shape[0] === model.input[0] && ds.shape[1] === model.input[1] && ds.shape[2] === model.input[2];
+	if (same) return { dataset: ds, note: undefined };
+	let fitted;
+	try {
+		fitted = fitToInput(ds, model.input);
+	} catch {
+		throw new Error(explainMismatch(ds, model.input, outputs) ?? "the data do not fit the input line");
+	}
+	return { dataset: fitted.dataset, note: `${ds.name}: ${fitted.changes.join("; ")}` };
+}
