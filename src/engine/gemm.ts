@@ -1,0 +1,214 @@
+/**
+ * General matrix multiply on Float32Array: C[m×n] = op(A)·op(B) (or += when accumulate). op(A) is m×k, read as
+ * A[aOff + i·lda + p] or, transposed, A[aOff + p·lda + i]; op(B) is k×n likewise. Every product in the engine
+ * (conv forward and both backward products, dense) goes through `gemm`, so an alternative backend (WebAssembly
+ * SIMD) plugs in with setGemmBackend.
+ *
+ * The JavaScript kernel packs A into 4-row panels and B into 4-column panels (the packing doubles as the
+ * transpose, so the micro-kernel is one monomorphic loop), blocks k and n so a packed B block stays in cache, and
+ * holds a 4×4 tile of C in sixteen local accumulators.
+ */
+
+export type GemmFn = (
+	m: number, n: number, k: number,
+	A: Float32Array, aOff: number, lda: number, transA: boolean,
+	B: Float32Array, bOff: number, ldb: number, transB: boolean,
+	C: Float32Array, cOff: number, ldc: number, accumulate: boolean,
+) => void;
+
+const MR = 4;
+const NR = 4;
+const KC = 256;
+const NC = 1024;
+const MC = 64;
+
+let packA = new Float32Array(MC * KC);
+let packB = new Float32Array(NC * KC);
+
+function ensurePack(aLen: number, bLen: number): void {
+	if (packA.length < aLen) packA = new Float32Array(aLen);
+	if (packB.length < bLen) packB = new Float32Array(bLen);
+}
+
+/** Packs rows [i0, i0+mc) × cols [p0, p0+kc) of op(A) as ⌈mc/MR⌉ panels of kc groups of MR values (zero-filled). */
+function packAPanels(A: Float32Array, aOff: number, lda: number, transA: boolean, i0: number, mc: number, p0: number, kc: number, dst: Float32Array): void {
+	const panels = (mc + MR - 1) >> 2;
+	for (let pan = 0; pan < panels; pan++) {
+		const base = pan * MR * kc;
+		for (let r = 0; r < MR; r++) {
+			const i = pan * MR + r;
+			if (i >= mc) {
+				for (let p = 0; p < kc; p++) dst[base + p * MR + r] = 0;
+			} else if (transA) {
+				let src = aOff + p0 * lda + i0 + i;
+				for (let p = 0; p < kc; p++) {
+					dst[base + p * MR + r] = A[src];
+					src += lda;
+				}
+			} else {
+				const src = aOff + (i0 + i) * lda + p0;
+				for (let p = 0; p < kc; p++) dst[base + p * MR + r] = A[src + p];
+			}
+		}
+	}
+}
+
+/** Packs rows [p0, p0+kc) × cols [j0, j0+nc) of op(B) as ⌈nc/NR⌉ panels of kc groups of NR values (zero-filled). */
+function packBPanels(B: Float32Array, bOff: number, ldb: number, transB: boolean, p0: number, kc: number, j0: number, nc: number, dst: Float32Array): void {
+	const panels = (nc + NR - 1) >> 2;
+	for (let pan = 0; pan < panels; pan++) {
+		const base = pan * NR * kc;
+		const jStart = j0 + pan * NR;
+		const w = Math.min(NR, nc - pan * NR);
+		if (transB) {
+			for (let q = 0; q < NR; q++) {
+				if (q >= w) {
+					for (let p = 0; p < kc; p++) dst[base + p * NR + q] = 0;
+				} else {
+					const src = bOff + (jStart + q) * ldb + p0;
+					for (let p = 0; p < kc; p++) dst[base + p * NR + q] = B[src + p];
+				}
+			}
+		} else if (w === NR) {
+			let src = bOff + p0 * ldb + jStart;
+			let d = base;
+			for (let p = 0; p < kc; p++) {
+				dst[d] = B[src];
+				dst[d + 1] = B[src + 1];
+				dst[d + 2] = B[src + 2];
+				dst[d + 3] = B[src + 3];
+				src += ldb;
+				d += NR;
+			}
+		} else {
+			for (let p = 0; p < kc; p++) {
+				const src = bOff + (p0 + p) * ldb + jStart;
+				const d = base + p * NR;
+				for (let q = 0; q < NR; q++) dst[d + q] = q < w ? B[src + q] : 0;
+			}
+		}
+	}
+}
+
+/** C block += or = packed A (mc×kc) · packed B (kc×nc). */
+function macroKernel(mc: number, nc: number, kc: number, pa: Float32Array, pb: Float32Array, C: Float32Array, cOff: number, ldc: number, acc: boolean): void {
+	const aPanels = (mc + MR - 1) >> 2;
+	const bPanels = (nc + NR - 1) >> 2;
+	const aStride = MR * kc;
+	const bStride = NR * kc;
+	for (let jb = 0; jb < bPanels; jb++) {
+		const bBase = jb * bStride;
+		const j = jb * NR;
+		const w = Math.min(NR, nc - j);
+		for (let ib = 0; ib < aPanels; ib++) {
+			let ai = ib * aStride;
+			let bi = bBase;
+			let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+			let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+			let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+			let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+			const aEnd = ai + aStride;
+			while (ai < aEnd) {
+				const a0 = pa[ai], a1 = pa[ai + 1], a2 = pa[ai + 2], a3 = pa[ai + 3];
+				const b0 = pb[bi], b1 = pb[bi + 1], b2 = pb[bi + 2], b3 = pb[bi + 3];
+				c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+				c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+				c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+				c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+				ai += 4;
+				bi += 4;
+			}
+			const i = ib * MR;
+			const h = Math.min(MR, mc - i);
+			let o = cOff + i * ldc + j;
+			if (h === MR && w === NR) {
+				if (acc) {
+					C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += ldc;
+					C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; o += ldc;
+					C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23; o += ldc;
+					C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
+				} else {
+					C[o] = c00; C[o + 1] = c01; C[o + 2] = c02; C[o + 3] = c03; o += ldc;
+					C[o] = c10; C[o + 1] = c11; C[o + 2] = c12; C[o + 3] = c13; o += ldc;
+					C[o] = c20; C[o + 1] = c21; C[o + 2] = c22; C[o + 3] = c23; o += ldc;
+					C[o] = c30; C[o + 1] = c31; C[o + 2] = c32; C[o + 3] = c33;
+				}
+			} else {
+				storeEdge(C, o, w, acc, c00, c01, c02, c03);
+				if (h > 1) storeEdge(C, o + ldc, w, acc, c10, c11, c12, c13);
+				if (h > 2) storeEdge(C, o + 2 * ldc, w, acc, c20, c21, c22, c23);
+				if (h > 3) storeEdge(C, o + 3 * ldc, w, acc, c30, c31, c32, c33);
+			}
+		}
+	}
+}
+
+/** Stores the first w values of one tile row (right and bottom edges of C). */
+function storeEdge(C: Float32Array, o: number, w: number, acc: boolean, v0: number, v1: number, v2: number, v3: number): void {
+	if (acc) {
+		C[o] += v0;
+		if (w > 1) C[o + 1] += v1;
+		if (w > 2) C[o + 2] += v2;
+		if (w > 3) C[o + 3] += v3;
+	} else {
+		C[o] = v0;
+		if (w > 1) C[o + 1] = v1;
+		if (w > 2) C[o + 2] = v2;
+		if (w > 3) C[o + 3] = v3;
+	}
+}
+
+/** The plain-JavaScript GEMM (see the file comment). */
+export function gemmJs(
+	m: number, n: number, k: number,
+	A: Float32Array, aOff: number, lda: number, transA: boolean,
+	B: Float32Array, bOff: number, ldb: number, transB: boolean,
+	C: Float32Array, cOff: number, ldc: number, accumulate: boolean,
+): void {
+	if (m <= 0 || n <= 0) return;
+	if (k <= 0) {
+		if (!accumulate) for (let i = 0; i < m; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + n);
+		return;
+	}
+	const kcMax = Math.min(KC, k);
+	const ncMax = Math.min(NC, n);
+	const mcMax = Math.min(MC, m);
+	ensurePack(((mcMax + MR - 1) >> 2) * MR * kcMax, ((ncMax + NR - 1) >> 2) * NR * kcMax);
+	const pa = packA;
+	const pb = packB;
+	for (let j0 = 0; j0 < n; j0 += NC) {
+		const nc = Math.min(NC, n - j0);
+		for (let p0 = 0; p0 < k; p0 += KC) {
+			const kc = Math.min(KC, k - p0);
+			packBPanels(B, bOff, ldb, transB, p0, kc, j0, nc, pb);
+			const acc = accumulate || p0 > 0;
+			for (let i0 = 0; i0 < m; i0 += MC) {
+				const mc = Math.min(MC, m - i0);
+				packAPanels(A, aOff, lda, transA, i0, mc, p0, kc, pa);
+				macroKernel(mc, nc, kc, pa, pb, C, cOff + i0 * ldc + j0, ldc, acc);
+			}
+		}
+	}
+}
+
+let active: GemmFn = gemmJs;
+
+/** The GEMM every op uses; see GemmFn for the argument convention. */
+export function gemm(
+	m: number, n: number, k: number,
+	A: Float32Array, aOff: number, lda: number, transA: boolean,
+	B: Float32Array, bOff: number, ldb: number, transB: boolean,
+	C: Float32Array, cOff: number, ldc: number, accumulate: boolean,
+): void {
+	active(m, n, k, A, aOff, lda, transA, B, bOff, ldb, transB, C, cOff, ldc, accumulate);
+}
+
+/** Routes every product through another implementation (e.g. WebAssembly SIMD); null restores the JS kernel. */
+export function setGemmBackend(fn: GemmFn | null): void {
+	active = fn ?? gemmJs;
+}
+
+/** The implementation currently in use. */
+export function gemmBackend(): GemmFn {
+	return active;
+}
