@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it } from "vitest";
-import { App, Component, TFile, Vault, shownNotices } from "obsidian";
+import type { App as ObsidianApp, Component as ObsidianComponent } from "obsidian";
+import { App, Component, TFile, Vault, shownNotices } from "../../support/obsidian-stub";
 import { RunStore, type RunBeginOptions } from "../../../src/plugin/runs/run-store";
 import { findLatestRun, findRuns, listRuns } from "../../../src/plugin/runs/find-runs";
 import { checkVaultFolder } from "../../../src/plugin/runs/paths";
@@ -23,6 +24,8 @@ async function read(app: App, path: string): Promise<string> {
 }
 
 let app: App;
+/** The stand-in app as the plugin's code sees it (the vitest alias makes them the same module at run time). */
+const o = (a: App): ObsidianApp => a as unknown as ObsidianApp;
 beforeEach(() => {
 	app = new App(new Vault({ "Notes/CNN.md": "# CNN\n" }));
 	shownNotices.length = 0;
@@ -30,7 +33,7 @@ beforeEach(() => {
 
 describe("RunStore", () => {
 	it("writes the note after every epoch, in the runs folder, named after the note and time", async () => {
-		const run = RunStore.begin(app, settings, opts());
+		const run = RunStore.begin(o(app), settings, opts());
 		expect(await run.epoch(ep(1))).toBe(true);
 		expect(run.path).toBe("CNN runs/CNN 2026-11-25 1412.md");
 		let back = parseRunNote(await read(app, run.path ?? ""));
@@ -48,13 +51,13 @@ describe("RunStore", () => {
 	});
 
 	it("an interrupted run keeps the epochs it finished", async () => {
-		const run = RunStore.begin(app, settings, opts());
+		const run = RunStore.begin(o(app), settings, opts());
 		await run.epoch(ep(1));
 		await run.epoch(ep(2));
 		// The app closes here: nothing else is written, yet the note holds two epochs.
 		const back = parseRunNote(await read(app, run.path ?? ""));
 		expect(back?.epochs.map((e) => e.loss)).toEqual([1, 0.5]);
-		const stopped = RunStore.begin(app, settings, opts({ now: new Date(2026, 10, 25, 15, 0, 0) }));
+		const stopped = RunStore.begin(o(app), settings, opts({ now: new Date(2026, 10, 25, 15, 0, 0) }));
 		await stopped.epoch(ep(1));
 		await stopped.finish("stopped");
 		expect(splitFrontMatter(await read(app, stopped.path ?? "")).fm?.status).toBe("stopped");
@@ -64,7 +67,7 @@ describe("RunStore", () => {
 		const mine = "# My own note\nDo not touch.";
 		await app.vault.createFolder("CNN runs");
 		await app.vault.create("CNN runs/CNN 2026-11-25 1412.md", mine);
-		const run = RunStore.begin(app, settings, opts());
+		const run = RunStore.begin(o(app), settings, opts());
 		await run.epoch(ep(1));
 		await run.finish("completed");
 		expect(await read(app, "CNN runs/CNN 2026-11-25 1412.md")).toBe(mine);
@@ -72,7 +75,7 @@ describe("RunStore", () => {
 	});
 
 	it("does not overwrite a run note that the user replaced mid-run", async () => {
-		const run = RunStore.begin(app, settings, opts());
+		const run = RunStore.begin(o(app), settings, opts());
 		await run.epoch(ep(1));
 		const first = run.path ?? "";
 		const f = app.vault.getFileByPath(first) as TFile;
@@ -84,9 +87,9 @@ describe("RunStore", () => {
 	});
 
 	it("two runs finishing in the same second get different names", async () => {
-		const a = RunStore.begin(app, settings, opts());
-		const b = RunStore.begin(app, settings, opts());
-		const c = RunStore.begin(app, settings, opts());
+		const a = RunStore.begin(o(app), settings, opts());
+		const b = RunStore.begin(o(app), settings, opts());
+		const c = RunStore.begin(o(app), settings, opts());
 		await Promise.all([a.epoch(ep(1)), b.epoch(ep(1)), c.epoch(ep(1))]);
 		await Promise.all([a.finish("completed"), b.finish("completed"), c.finish("completed")]);
 		const paths = [a.path, b.path, c.path];
@@ -96,7 +99,7 @@ describe("RunStore", () => {
 
 	it("a runs folder that is a file gives a clear error and keeps the data", async () => {
 		await app.vault.create("CNN runs", "I am a file");
-		const run = RunStore.begin(app, settings, opts());
+		const run = RunStore.begin(o(app), settings, opts());
 		expect(await run.epoch(ep(1))).toBe(false);
 		expect(run.saved).toBe(false);
 		expect(run.lastError).toMatch(/"CNN runs" is a file/);
@@ -107,7 +110,7 @@ describe("RunStore", () => {
 
 	it("a write failing half-way keeps the run in memory; Save log (retry) writes it all", async () => {
 		const states: boolean[] = [];
-		const run = RunStore.begin(app, settings, opts({ onState: (r) => states.push(r.saved) }));
+		const run = RunStore.begin(o(app), settings, opts({ onState: (r) => states.push(r.saved) }));
 		await run.epoch(ep(1));
 		app.vault.failWrites = new Error("disk full");
 		expect(await run.epoch(ep(2))).toBe(false);
@@ -128,7 +131,7 @@ describe("RunStore", () => {
 	it("follows the source note when it is renamed while training", async () => {
 		const owner = new Component();
 		owner.load();
-		const run = RunStore.begin(app, settings, opts({ owner }));
+		const run = RunStore.begin(o(app), settings, opts({ owner: owner as unknown as ObsidianComponent }));
 		await run.epoch(ep(1));
 		await app.vault.rename(app.vault.getFileByPath("Notes/CNN.md") as TFile, "Notes/Convolution.md");
 		await run.flush();
@@ -144,7 +147,7 @@ describe("RunStore", () => {
 	it("stops listening to renames when its block unloads", () => {
 		const owner = new Component();
 		owner.load();
-		RunStore.begin(app, settings, opts({ owner }));
+		RunStore.begin(o(app), settings, opts({ owner: owner as unknown as ObsidianComponent }));
 		expect(app.vault.listenerCount("rename")).toBe(1);
 		owner.unload();
 		expect(app.vault.listenerCount("rename")).toBe(0);
@@ -153,7 +156,7 @@ describe("RunStore", () => {
 	it("refuses folders outside the vault", async () => {
 		for (const bad of ["../outside", "a/../../b", "/etc", "C:\\Users\\me", "~/runs", ".obsidian/plugins", "https://example.com/x"]) {
 			expect(checkVaultFolder(bad).ok, bad).toBe(false);
-			const run = RunStore.begin(app, { runsFolder: bad }, opts());
+			const run = RunStore.begin(o(app), { runsFolder: bad }, opts());
 			expect(await run.epoch(ep(1)), bad).toBe(false);
 			expect(run.lastError, bad).toMatch(/cannot be used/);
 		}
@@ -165,53 +168,53 @@ describe("RunStore", () => {
 
 describe("finding runs", () => {
 	it("findLatestRun returns the block's newest run; other models and notes do not count", async () => {
-		const old = RunStore.begin(app, settings, opts({ now: new Date(2026, 10, 24, 9, 0, 0) }));
+		const old = RunStore.begin(o(app), settings, opts({ now: new Date(2026, 10, 24, 9, 0, 0) }));
 		await old.epoch(ep(1));
 		await old.finish("completed");
-		const latest = RunStore.begin(app, settings, opts({ now: new Date(2026, 10, 25, 9, 0, 0) }));
+		const latest = RunStore.begin(o(app), settings, opts({ now: new Date(2026, 10, 25, 9, 0, 0) }));
 		await latest.epoch(ep(1));
 		await latest.epoch(ep(2));
 		await latest.finish("stopped");
-		const otherModel = RunStore.begin(app, settings, opts({ modelText: "input 8x8x1\ndense 10", now: new Date(2026, 10, 26, 9, 0, 0) }));
+		const otherModel = RunStore.begin(o(app), settings, opts({ modelText: "input 8x8x1\ndense 10", now: new Date(2026, 10, 26, 9, 0, 0) }));
 		await otherModel.finish("completed");
-		const otherNote = RunStore.begin(app, settings, opts({ sourcePath: "Other.md", now: new Date(2026, 10, 27, 9, 0, 0) }));
+		const otherNote = RunStore.begin(o(app), settings, opts({ sourcePath: "Other.md", now: new Date(2026, 10, 27, 9, 0, 0) }));
 		await otherNote.finish("completed");
-		const found = await findLatestRun(app, "Notes/CNN.md", "  input 8x8x1\nconv 8 3x3 pad 1\nrelu\nflatten\ndense 10\ntrain digits epochs 3 batch 32 adam lr 0.01 seed 7\n", "CNN runs");
+		const found = await findLatestRun(o(app), "Notes/CNN.md", "  input 8x8x1\nconv 8 3x3 pad 1\nrelu\nflatten\ndense 10\ntrain digits epochs 3 batch 32 adam lr 0.01 seed 7\n", "CNN runs");
 		expect(found?.path).toBe(latest.path);
 		expect(found?.run.epochs).toHaveLength(2);
-		expect((await findRuns(app, "Notes/CNN.md", model, "CNN runs")).map((r) => r.path)).toEqual([latest.path, old.path]);
-		expect(await findLatestRun(app, "Nowhere.md", model, "CNN runs")).toBeNull();
+		expect((await findRuns(o(app), "Notes/CNN.md", model, "CNN runs")).map((r) => r.path)).toEqual([latest.path, old.path]);
+		expect(await findLatestRun(o(app), "Nowhere.md", model, "CNN runs")).toBeNull();
 	});
 
 	it("listRuns filters on front matter and explains a missing folder", async () => {
-		await RunStore.begin(app, settings, opts({ dataset: "digits" })).finish("completed");
-		await RunStore.begin(app, settings, opts({ dataset: "shapes", lr: 0.1 })).finish("completed");
+		await RunStore.begin(o(app), settings, opts({ dataset: "digits" })).finish("completed");
+		await RunStore.begin(o(app), settings, opts({ dataset: "shapes", lr: 0.1 })).finish("completed");
 		await app.vault.create("CNN runs/notes.md", "# not a run");
-		expect((await listRuns(app, "CNN runs")).runs).toHaveLength(2);
-		const digits = await listRuns(app, "CNN runs", [{ key: "dataset", op: "=", value: "digits" }]);
+		expect((await listRuns(o(app), "CNN runs")).runs).toHaveLength(2);
+		const digits = await listRuns(o(app), "CNN runs", [{ key: "dataset", op: "=", value: "digits" }]);
 		expect(digits.runs.map((r) => r.run.settings.dataset)).toEqual(["digits"]);
-		expect((await listRuns(app, "Missing")).error).toMatch(/no folder "Missing"/);
-		expect((await listRuns(app, "../x")).error).toMatch(/cannot be used/);
+		expect((await listRuns(o(app), "Missing")).error).toMatch(/no folder "Missing"/);
+		expect((await listRuns(o(app), "../x")).error).toMatch(/cannot be used/);
 	});
 });
 
 describe("weights beside the run", () => {
 	it("saves and loads weights bit for bit, and never overwrites a foreign file", async () => {
-		const run = RunStore.begin(app, settings, opts());
+		const run = RunStore.begin(o(app), settings, opts());
 		await run.epoch(ep(1));
 		const w = new Float32Array([0.1, -2.5, 3e-8, 1e30, -0]);
 		const b = new Float32Array([7]);
 		expect(await run.saveWeights([{ name: "conv1.w", shape: [5, 1, 1, 1], data: w }, { name: "conv1.b", shape: [1], data: b }])).toBe(true);
 		expect(run.weightsPath).toBe("CNN runs/CNN 2026-11-25 1412.weights.bin");
 		expect(splitFrontMatter(await read(app, run.path ?? "")).fm?.weights).toBe("CNN 2026-11-25 1412.weights.bin");
-		const back = await loadWeights(app, run.path ?? "");
+		const back = await loadWeights(o(app), run.path ?? "");
 		if ("error" in back) throw new Error(back.error);
 		expect(back.runId).toBe(run.record.runId);
 		expect(back.tensors.map((x) => x.name)).toEqual(["conv1.w", "conv1.b"]);
 		expect(Array.from(back.tensors[0].data)).toEqual(Array.from(w));
 		expect(back.tensors[1].shape).toEqual([1]);
 
-		const other = RunStore.begin(app, settings, opts({ now: new Date(2026, 10, 25, 16, 0, 0) }));
+		const other = RunStore.begin(o(app), settings, opts({ now: new Date(2026, 10, 25, 16, 0, 0) }));
 		await other.epoch(ep(1));
 		const foreign = new Uint8Array([1, 2, 3]).buffer;
 		await app.vault.createBinary((other.path ?? "").replace(/\.md$/, ".weights.bin"), foreign);
