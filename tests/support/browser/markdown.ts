@@ -259,10 +259,8 @@ async function renderSection(div: HTMLElement, s: Section, host: RenderHost): Pr
 		}
 		case "paragraph": {
 			const p = div.createEl("p");
-			s.lines.forEach((l, k) => {
-				if (k > 0) p.createEl("br");
-				renderInline(p, l, host);
-			});
+			// Lines of a paragraph join with a space (Obsidian's "strict line breaks"), so wrapped prose reads as one.
+			renderInline(p, s.lines.map((l) => l.trim()).join(" "), host);
 			return;
 		}
 	}

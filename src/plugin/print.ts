@@ -1,0 +1,52 @@
+import type { Component } from "obsidian";
+import { t } from "../i18n";
+import "../i18n/strings-plugin";
+
+const SNAPSHOT = "cnn-lab-print-snapshot";
+// Obsidian gives each code block processor an element with the class block-language-<lang>.
+const BLOCK_CANVASES = [".cnn-lab", ".block-language-cnn", ".block-language-cnn-conv", ".block-language-cnn-log"].map((s) => `${s} canvas`).join(", ");
+
+/**
+ * Canvases do not survive Obsidian's PDF export and print well (charts come out blank or cut): before printing,
+ * every canvas inside a CNN Lab block gets an <img> copy shown only in print (CSS @media print), and the copies
+ * are removed afterwards. The window listeners end with the plugin.
+ */
+export function registerPrintSnapshots(owner: Component, win: Window = window): void {
+	const before = (): void => {
+		addSnapshots(win.document);
+	};
+	const after = (): void => removeSnapshots(win.document);
+	win.addEventListener("beforeprint", before);
+	win.addEventListener("afterprint", after);
+	owner.register(() => {
+		win.removeEventListener("beforeprint", before);
+		win.removeEventListener("afterprint", after);
+		removeSnapshots(win.document);
+	});
+}
+
+export function addSnapshots(doc: Document): number {
+	removeSnapshots(doc);
+	let n = 0;
+	doc.querySelectorAll<HTMLCanvasElement>(BLOCK_CANVASES).forEach((canvas) => {
+		if (canvas.width === 0 || canvas.height === 0) return;
+		let url: string;
+		try {
+			url = canvas.toDataURL("image/png");
+		} catch {
+			return;
+		}
+		const img = createEl("img", { cls: SNAPSHOT, attr: { src: url, alt: canvas.getAttribute("aria-label") ?? t("print.snapshot") } });
+		const box = canvas.getBoundingClientRect();
+		if (box.width > 0) img.setCssProps({ "--cnn-lab-print-width": `${Math.round(box.width)}px` });
+		canvas.addClass("cnn-lab-print-hidden");
+		canvas.insertAdjacentElement("afterend", img);
+		n++;
+	});
+	return n;
+}
+
+export function removeSnapshots(doc: Document): void {
+	doc.querySelectorAll(`.${SNAPSHOT}`).forEach((img) => img.remove());
+	doc.querySelectorAll(".cnn-lab-print-hidden").forEach((c) => c.removeClass("cnn-lab-print-hidden"));
+}

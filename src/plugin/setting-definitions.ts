@@ -1,0 +1,75 @@
+import type { CnnLabSettings, ColormapName } from "./settings";
+import { t } from "../i18n";
+import "../i18n/strings-plugin";
+
+/**
+ * Every setting once, as data: the declarative settings API (Obsidian 1.13+) and the classic display() both
+ * render from this list, so the two can never disagree.
+ */
+export type SettingKey = keyof CnnLabSettings;
+
+interface Base {
+	key: SettingKey;
+	name: string;
+	desc?: string;
+}
+export type SettingDef =
+	| (Base & { kind: "text"; validate: (v: string) => string | null; parse: (v: string) => string })
+	| (Base & { kind: "number"; validate: (v: number) => string | null; min?: number; max?: number; step?: number })
+	| (Base & { kind: "toggle" })
+	| (Base & { kind: "dropdown"; options: Record<string, string> })
+	| (Base & { kind: "slider"; min: number; max: number; step: number; format: (v: number) => string });
+
+export interface SettingSection {
+	heading: string | null;
+	desc?: string;
+	items: SettingDef[];
+}
+
+/** A runs folder must stay inside the vault: no "..", no absolute path, no drive letter, not empty. */
+export function runsFolderProblem(v: string): string | null {
+	const s = v.trim().replace(/\\/g, "/");
+	if (s === "" || s.startsWith("/") || /^[a-zA-Z]:/.test(s) || s.split("/").some((p) => p === "..")) return t("settings.runsFolder.bad");
+	return null;
+}
+
+const positive = (v: number): string | null => (Number.isFinite(v) && v > 0 ? null : t("settings.positive"));
+
+export function settingSections(): SettingSection[] {
+	const colormaps: ColormapName[] = ["viridis", "magma", "gray", "coolwarm"];
+	return [
+		{
+			heading: null,
+			items: [
+				{ key: "runsFolder", kind: "text", name: t("settings.runsFolder.name"), desc: t("settings.runsFolder.desc"), validate: runsFolderProblem, parse: (v) => v.trim().replace(/\\/g, "/").replace(/\/+$/, "") },
+				{ key: "defaultSeed", kind: "number", name: t("settings.seed.name"), desc: t("settings.seed.desc"), min: 0, step: 1, validate: (v) => (Number.isInteger(v) && v >= 0 && v <= 0xffffffff ? null : t("settings.seed.bad")) },
+				{ key: "useWorker", kind: "toggle", name: t("settings.worker.name"), desc: t("settings.worker.desc") },
+				{ key: "saveWeights", kind: "toggle", name: t("settings.saveWeights.name"), desc: t("settings.saveWeights.desc") },
+			],
+		},
+		{
+			heading: t("settings.limits.heading"),
+			desc: t("settings.limits.desc"),
+			items: [
+				{ key: "maxParameters", kind: "number", name: t("settings.maxParameters.name"), min: 1, validate: positive },
+				{ key: "maxActivationMB", kind: "number", name: t("settings.maxActivation.name"), min: 1, validate: positive },
+				{ key: "maxMultiplyAddsPerEpoch", kind: "number", name: t("settings.maxMacs.name"), desc: t("settings.maxMacs.desc"), min: 1, validate: positive },
+				{ key: "maxRunSeconds", kind: "number", name: t("settings.maxSeconds.name"), desc: t("settings.maxSeconds.desc"), min: 1, validate: positive },
+			],
+		},
+		{
+			heading: t("settings.display.heading"),
+			items: [
+				{ key: "colormap", kind: "dropdown", name: t("settings.colormap.name"), desc: t("settings.colormap.desc"), options: Object.fromEntries(colormaps.map((c) => [c, t(`settings.colormap.${c}`)])) },
+				{ key: "decimals", kind: "number", name: t("settings.decimals.name"), desc: t("settings.decimals.desc"), min: 0, max: 6, step: 1, validate: (v) => (Number.isInteger(v) && v >= 0 && v <= 6 ? null : t("settings.decimals.bad")) },
+				{ key: "animationSpeed", kind: "slider", name: t("settings.speed.name"), desc: t("settings.speed.desc"), min: 0.5, max: 10, step: 0.5, format: (v) => t("settings.speed.value", { n: v }) },
+			],
+		},
+	];
+}
+
+/** Reads a number the way people type it ("2e12", "5 000 000", "5,000,000"); NaN when it is not one. */
+export function parseNumberInput(s: string): number {
+	const clean = s.trim().replace(/[\s,_\u00a0\u202f]/g, "");
+	return clean === "" ? NaN : Number(clean);
+}
