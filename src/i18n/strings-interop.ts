@@ -1,0 +1,60 @@
+import { addStrings } from "./index";
+
+// Words of the PyTorch / Keras importer and exporter.
+addStrings({
+	"import.internal": { en: "The pasted code could not be read ({message}).", zh: "无法读取粘贴的代码（{message}）。" },
+	"import.tooLarge": {
+		en: "The pasted code is {n} characters long; framework code over 1 000 000 characters is not read.",
+		zh: "粘贴的代码有 {n} 个字符；超过 1 000 000 个字符的框架代码不予读取。",
+	},
+	"import.badInput": { en: "The input size could not be read from this line.", zh: "无法从这一行读出输入尺寸。" },
+	"import.noInputTorch": {
+		en: "PyTorch code does not say the input size. Add a line with the height × width × channels.",
+		zh: "PyTorch 代码没有给出输入尺寸。请加一行写明 高 × 宽 × 通道数。",
+	},
+	"import.noInputKeras": {
+		en: "No input shape: give the first layer input_shape=(H, W, C), add keras.Input(shape=(H, W, C)), or add a line with the height × width × channels.",
+		zh: "没有输入形状：给第一层加 input_shape=(H, W, C)，或加 keras.Input(shape=(H, W, C))，或加一行写明 高 × 宽 × 通道数。",
+	},
+	"import.forward": {
+		en: "The layers are read in the order they are defined, not from forward(); check that the order is the same.",
+		zh: "层按定义的顺序读取，而不是按 forward() 的顺序；请确认两者一致。",
+	},
+	"import.unsupported": { en: "{name} is not a layer CNN Lab has; it was left out.", zh: "CNN Lab 没有 {name} 这种层，已略去。" },
+	"import.empty": { en: "No layer was found in the pasted code.", zh: "粘贴的代码中没有找到任何层。" },
+	"import.badValue": { en: "{name}: {what} is missing or not a valid number.", zh: "{name}：{what} 缺失或不是有效的数。" },
+	"import.torchSameStride": {
+		en: "PyTorch accepts padding='same' only with stride 1.",
+		zh: "PyTorch 只在步幅为 1 时接受 padding='same'。",
+	},
+	"import.groups": { en: "Grouped convolutions (groups ≠ 1) are not supported.", zh: "不支持分组卷积（groups ≠ 1）。" },
+	"import.padMode": { en: "padding_mode='{mode}' is read as zero padding.", zh: "padding_mode='{mode}' 按零填充处理。" },
+	"import.inChannels": {
+		en: "This convolution expects {want} input channels, but the layer before gives {got}.",
+		zh: "这个卷积需要 {want} 个输入通道，但上一层给出 {got} 个。",
+	},
+	"import.inFeatures": {
+		en: "This layer expects {want} input features, but the layer before gives {got}.",
+		zh: "这一层需要 {want} 个输入特征，但上一层给出 {got} 个。",
+	},
+	"import.poolDilation": { en: "Pooling with dilation is not supported.", zh: "不支持带膨胀的池化。" },
+	"import.approx": { en: "{name} is read as {as}.", zh: "{name} 按 {as} 处理。" },
+	"import.activation": { en: "The activation '{name}' is not one CNN Lab has; it was left out.", zh: "CNN Lab 没有激活函数 '{name}'，已略去。" },
+	"import.sameNeedsInput": {
+		en: "padding='same' with a stride needs the input size; give the input shape.",
+		zh: "带步幅的 padding='same' 需要知道输入尺寸；请给出输入形状。",
+	},
+	"import.padAlone": {
+		en: "Explicit padding must be followed by a convolution or a pooling layer.",
+		zh: "显式填充之后必须是卷积层或池化层。",
+	},
+	"import.padUnsupported": {
+		en: "This padding before a pooling layer cannot be expressed in CNN Lab (use a symmetric padding).",
+		zh: "池化层前的这种填充在 CNN Lab 中无法表示（请使用对称填充）。",
+	},
+	"import.denseSpatial": {
+		en: "A dense layer on a {shape} input: the frameworks apply it to the last axis only. Add a Flatten before it.",
+		zh: "全连接层的输入是 {shape}：框架只会作用在最后一维。请在它之前加 Flatten。",
+	},
+	"import.badShape": { en: "The shape stops working here: {why}.", zh: "形状在这里不成立：{why}。" },
+});

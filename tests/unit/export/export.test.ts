@@ -1,0 +1,124 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { toKeras, toPyTorch, walkShapes } from "../../../src/spec/export";
+import { digitsNet, lenet5, mixedNet, mixedParams, mixedShapes } from "./models";
+
+const golden = (name: string): string => join(__dirname, "../../golden/export", name);
+
+function hasTorch(): boolean {
+	const r = spawnSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" });
+	return r.status === 0;
+}
+const torchHere = hasTorch();
+
+function runPython(code: string): string {
+	const dir = mkdtempSync(join(tmpdir(), "cnn-lab-export-"));
+	const file = join(dir, "model.py");
+	writeFileSync(file, code);
+	return execFileSync("/usr/bin/python3", [file], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+describe("shape walk", () => {
+	it("gives the acceptance shapes and parameter count of LeNet-5", () => {
+		const w = walkShapes(lenet5);
+		expect(w.error).toBeNull();
+		const hwc = w.steps.map((s) => (s.out.flat ? [s.out.c] : [s.out.h, s.out.w, s.out.c]));
+		expect(hwc.filter((_, i) => [0, 2, 3, 5, 6, 7, 9, 11].includes(i))).toEqual([[28, 28, 6], [14, 14, 6], [10, 10, 16], [5, 5, 16], [400], [120], [84], [10]]);
+		expect(w.parameters).toBe(61706);
+	});
+
+	it("follows dilation, ceil mode, uneven padding and separate strides", () => {
+		const w = walkShapes(mixedNet);
+		expect(w.steps.map((s) => (s.out.flat ? [s.out.c] : [s.out.h, s.out.w, s.out.c]))).toEqual(mixedShapes);
+		expect(w.parameters).toBe(mixedParams);
+	});
+
+	it("stops at a layer whose output would be empty", () => {
+		const w = walkShapes({ input: [1, 4, 4], layers: [{ type: "conv", filters: 2, kernel: [5, 5], stride: [1, 1], pad: [0, 0], dilation: [1, 1], bias: true }] });
+		expect(w.error?.index).toBe(0);
+	});
+});
+
+describe("PyTorch export", () => {
+	it("writes LeNet-5 with in_channels, in_features and the parameter check", async () => {
+		const code = toPyTorch(lenet5);
+		expect(code).toContain("nn.Conv2d(1, 6, kernel_size=5)");
+		expect(code).toContain("nn.Conv2d(6, 16, kernel_size=5)");
+		expect(code).toContain("nn.Linear(400, 120)");
+		expect(code).toContain("assert parameters == 61706");
+		expect(code).toContain("x = torch.zeros(1, 1, 32, 32)");
+		await expect(code).toMatchFileSnapshot(golden("lenet5.pytorch.py"));
+	});
+
+	it("puts uneven 'same' padding in a ZeroPad2d (left, right, top, bottom) and keeps ceil mode", async () => {
+		const code = toPyTorch(mixedNet);
+		expect(code).toContain("nn.ZeroPad2d((0, 1, 0, 1))");
+		expect(code).toContain("nn.Conv2d(3, 8, kernel_size=3, stride=2)");
+		expect(code).toContain("dilation=2");
+		expect(code).toContain("ceil_mode=True");
+		expect(code).toContain("count_include_pad=False");
+		expect(code).toContain("stride=(3, 2)");
+		expect(code).toContain("nn.Linear(48, 10, bias=False)");
+		expect(code).toContain(`assert parameters == ${mixedParams}`);
+		await expect(code).toMatchFileSnapshot(golden("mixed.pytorch.py"));
+	});
+
+	it("writes the digits net", async () => {
+		const code = toPyTorch(digitsNet);
+		expect(code).toContain("nn.Linear(128, 10)");
+		expect(code).toContain("assert parameters == 1370");
+		await expect(code).toMatchFileSnapshot(golden("digits.pytorch.py"));
+	});
+
+	it("adds the Flatten a dense layer on a spatial input needs", () => {
+		const code = toPyTorch({ input: [2, 3, 3], layers: [{ type: "dense", units: 4, bias: true }] });
+		expect(code).toMatch(/nn\.Flatten\(\),[^\n]*\n\s*nn\.Linear\(18, 4\)/);
+	});
+
+	it.skipIf(!torchHere)("runs under PyTorch: every shape and the parameter count assert true (LeNet-5, digits, mixed)", () => {
+		const out = runPython(toPyTorch(lenet5));
+		expect(out).toContain("parameters: 61706");
+		expect(out).toMatch(/MaxPool2d\s+\(1, 16, 5, 5\)/);
+		expect(runPython(toPyTorch(digitsNet))).toContain("parameters: 1370");
+		expect(runPython(toPyTorch(mixedNet))).toContain(`parameters: ${mixedParams}`);
+	});
+
+	it.skipIf(!torchHere)("fails under PyTorch when an expected shape is wrong (the check can fail)", () => {
+		const code = toPyTorch(lenet5).replace("(1, 16, 5, 5)", "(1, 16, 6, 6)");
+		expect(() => runPython(code)).toThrow();
+	});
+});
+
+describe("Keras export", () => {
+	it("writes LeNet-5 channels last with the summary and the parameter check", async () => {
+		const code = toKeras(lenet5);
+		expect(code).toContain("keras.Input(shape=(32, 32, 1))");
+		expect(code).toContain('layers.Conv2D(6, (5, 5), padding="valid")');
+		expect(code).toContain("layers.Dense(120)");
+		expect(code).toContain("model.summary()");
+		expect(code).toContain("assert model.count_params() == 61706");
+		await expect(code).toMatchFileSnapshot(golden("lenet5.keras.py"));
+	});
+
+	it("uses padding='same' when the padding is Keras's own, ZeroPadding2D otherwise", async () => {
+		const code = toKeras(mixedNet);
+		expect(code).toContain('layers.Conv2D(8, (3, 3), strides=(2, 2), padding="same")');
+		// maxpool 3 stride 2 ceil on 12: one extra row and column at the end gives 6 with a floor.
+		expect(code).toContain("layers.ZeroPadding2D(((0, 1), (0, 1)))");
+		expect(code).toContain("layers.ZeroPadding2D(((1, 1), (1, 1)))");
+		expect(code).toContain("(3, 4, 4),");
+		expect(code).toContain("(48,),");
+		expect(code).toContain(`assert model.count_params() == ${mixedParams}`);
+		await expect(code).toMatchFileSnapshot(golden("mixed.keras.py"));
+	});
+
+	it("writes the digits net", async () => {
+		const code = toKeras(digitsNet);
+		expect(code).toContain("keras.Input(shape=(8, 8, 1))");
+		expect(code).toContain('layers.Conv2D(8, (3, 3), padding="same")');
+		await expect(code).toMatchFileSnapshot(golden("digits.keras.py"));
+	});
+});

@@ -1,0 +1,56 @@
+import type { ConvSpec, LayerSpec, ModelSpec, Pair, PoolSpec } from "../../../src/engine/spec-types";
+
+/** Test fixtures written by hand from the acceptance cases (not produced by the code under test). */
+export function conv(filters: number, k: number | Pair, extra: Partial<ConvSpec> = {}): ConvSpec {
+	const kernel: Pair = typeof k === "number" ? [k, k] : k;
+	return { type: "conv", filters, kernel, stride: [1, 1], pad: [0, 0], dilation: [1, 1], bias: true, ...extra };
+}
+
+export function pool(type: "maxpool" | "avgpool", k: number, extra: Partial<PoolSpec> = {}): PoolSpec {
+	return { type, kernel: [k, k], stride: [k, k], pad: [0, 0], ceil: false, countIncludePad: true, ...extra };
+}
+
+export const relu: LayerSpec = { type: "relu" };
+export const flatten: LayerSpec = { type: "flatten" };
+export const dense = (units: number, bias = true): LayerSpec => ({ type: "dense", units, bias });
+
+/** Acceptance case 6: LeNet-5, 61 706 parameters. */
+export const lenet5: ModelSpec = {
+	input: [1, 32, 32],
+	layers: [conv(6, 5), relu, pool("maxpool", 2), conv(16, 5), relu, pool("maxpool", 2), flatten, dense(120), relu, dense(84), relu, dense(10)],
+};
+
+/** The acceptance training net on the 8×8 digits: 8·9 + 8 + 128·10 + 10 = 1370 parameters. */
+export const digitsNet: ModelSpec = {
+	input: [1, 8, 8],
+	layers: [conv(8, 3, { pad: [1, 1] }), relu, pool("maxpool", 2), flatten, dense(10), { type: "softmax" }],
+};
+
+/**
+ * Keras 'same' with stride 2 (uneven padding), dilation, ceil mode, stride 3x2, count_include_pad=False, no bias.
+ * By hand: 32 → ceil(32/2) = 16; dilation 2 covers 5 → 12; pool 3 stride 2 ceil → ⌈9/2⌉ + 1 = 6;
+ * avgpool 2 stride 1 pad 1 → 7; conv 4 3x3 stride 3x2 pad 1 → ⌊(7 + 2 − 3)/3⌋ + 1 = 3 by ⌊6/2⌋ + 1 = 4;
+ * flatten 3·4·4 = 48; dense 10 without bias.
+ */
+export const mixedNet: ModelSpec = {
+	input: [3, 32, 32],
+	layers: [
+		conv(8, 3, { stride: [2, 2], pad: [0, 0], padEnd: [1, 1] }),
+		{ type: "leakyrelu", slope: 0.1 },
+		conv(4, 3, { dilation: [2, 2] }),
+		{ type: "tanh" },
+		pool("maxpool", 3, { stride: [2, 2], ceil: true }),
+		pool("avgpool", 2, { stride: [1, 1], pad: [1, 1], countIncludePad: false }),
+		conv(4, 3, { stride: [3, 2], pad: [1, 1] }),
+		flatten,
+		{ type: "dropout", p: 0.25 },
+		dense(10, false),
+		{ type: "sigmoid" },
+	],
+};
+/** Per layer of mixedNet, [H, W, C] after it, worked out by hand above. */
+export const mixedShapes: number[][] = [
+	[16, 16, 8], [16, 16, 8], [12, 12, 4], [12, 12, 4], [6, 6, 4], [7, 7, 4], [3, 4, 4], [48], [48], [10], [10],
+];
+/** 8·3·3·3 + 8 = 224; 4·3·3·8 + 4 = 292; 4·3·3·4 + 4 = 148; 48·10 = 480. */
+export const mixedParams = 224 + 292 + 148 + 480;
