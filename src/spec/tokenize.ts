@@ -1,0 +1,58 @@
+/**
+ * Splits one line of a ```cnn block into tokens with their columns. Sizes are one token however they are
+ * written (`32x32x3`, `32×32×3`, `32*32*3`, `32 * 32 * 3`, `32 x 32 x 3`); `key=value` and `key: value`
+ * split into key and value like `key value`; commas separate like spaces; `#` starts a comment.
+ */
+
+export interface Token {
+	/** The token as written (sizes normalised to `a x b x c` numbers in `size`). */
+	text: string;
+	/** Lower case. */
+	lower: string;
+	/** 1-based column of the first character. */
+	column: number;
+	endColumn: number;
+	/** Set when the token is a number. */
+	num?: number;
+	/** Set when the token is a size of two or more numbers (`4x4`, `32x32x3`). */
+	size?: number[];
+}
+
+const NUM = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?`;
+const TOKEN = new RegExp(
+	String.raw`(${NUM}(?:\s*[x×*X]\s*${NUM})+)(?![\w.])|(\[\[[^\]]*\]\])|("[^"]*")|([^\s=:,;()]+)`,
+	"g",
+);
+const SIZE_SEP = /\s*[x×*X]\s*/;
+const NUM_ONLY = new RegExp(`^${NUM}$`, "i");
+
+/** Removes a `#` comment, keeping `#` inside [[links]] (headings in a vault link). */
+export function stripComment(line: string): string {
+	let depth = 0;
+	for (let i = 0; i < line.length; i++) {
+		const c = line[i];
+		if (c === "[" && line[i + 1] === "[") depth++;
+		else if (c === "]" && line[i + 1] === "]" && depth > 0) depth--;
+		else if (c === "#" && depth === 0) return line.slice(0, i);
+	}
+	return line;
+}
+
+export function tokenize(line: string): Token[] {
+	const out: Token[] = [];
+	TOKEN.lastIndex = 0;
+	for (let m = TOKEN.exec(line); m !== null; m = TOKEN.exec(line)) {
+		const text = m[0];
+		const tok: Token = { text, lower: text.toLowerCase(), column: m.index + 1, endColumn: m.index + 1 + text.length };
+		if (m[1] !== undefined) {
+			tok.size = text.split(SIZE_SEP).map(Number);
+		} else if (m[3] !== undefined) {
+			tok.text = text.slice(1, -1);
+			tok.lower = tok.text.toLowerCase();
+		} else if (NUM_ONLY.test(text)) {
+			tok.num = Number(text);
+		}
+		out.push(tok);
+	}
+	return out;
+}
