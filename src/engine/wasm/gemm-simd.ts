@@ -106,6 +106,11 @@ export class SimdGemm {
 		this.f32 = new Float32Array(this.memory.buffer);
 	}
 
+	/** Size of the module's memory, for tests that check it is reused. */
+	get memoryBytes(): number {
+		return this.memory.buffer.byteLength;
+	}
+
 	private ensure(floats: number): void {
 		const bytes = floats * 4;
 		if (bytes > this.memory.buffer.byteLength) {
