@@ -1,0 +1,175 @@
+import { initParams } from "./init";
+import type { Layer, Param } from "./layer";
+import { createLayer } from "./layers";
+import { softmaxCrossEntropy, softmaxRows } from "./metrics";
+import { Rng } from "./rng";
+import type { LayerSpec, ModelSpec } from "./spec-types";
+import { size, type Tensor } from "./tensor";
+
+/** One layer's output for one sample, copied so that it survives the next forward pass. */
+export interface Activation {
+	label: string;
+	shape: number[];
+	data: Float32Array;
+}
+
+const fmtPair = (p: [number, number]): string => (p[0] === p[1] ? String(p[0]) : `${p[0]}×${p[1]}`);
+
+/** A short name for a layer, as a feature-map view or a log labels it ("conv 8 3×3", "maxpool 2"). */
+export function layerLabel(s: LayerSpec): string {
+	switch (s.type) {
+		case "conv":
+			return `conv ${s.filters} ${s.kernel[0]}×${s.kernel[1]}`;
+		case "maxpool":
+		case "avgpool":
+			return `${s.type} ${fmtPair(s.kernel)}`;
+		case "dense":
+			return `dense ${s.units}`;
+		case "leakyrelu":
+			return `leakyrelu ${s.slope}`;
+		case "dropout":
+			return `dropout ${s.p}`;
+		default:
+			return s.type;
+	}
+}
+
+/**
+ * A stack of layers trained with softmax cross-entropy. A trailing softmax layer is kept for prediction but skipped
+ * while training, where the loss fuses it (the stable form). Buffers belong to the layers and are reused while the
+ * batch size stays the same; the loss gradient buffer here likewise.
+ */
+export class Sequential {
+	readonly spec: ModelSpec;
+	readonly layers: Layer[];
+	/** Layers up to the logits (without a trailing softmax). */
+	private readonly body: Layer[];
+	private readonly allParams: Param[];
+	private readonly classes: number;
+	private dlogits: Float32Array = new Float32Array(0);
+	private dlogitsShape: number[] = [];
+
+	private constructor(spec: ModelSpec, layers: Layer[]) {
+		this.spec = spec;
+		this.layers = layers;
+		const last = layers[layers.length - 1];
+		this.body = last && last.spec.type === "softmax" ? layers.slice(0, -1) : layers.slice();
+		this.allParams = layers.flatMap((l) => l.params);
+		const out = this.body.length ? this.body[this.body.length - 1].outShape : spec.input;
+		this.classes = size(out);
+	}
+
+	/**
+	 * Builds the layers for `spec` and initialises their parameters (He / Glorot / zeros as each layer asks), all
+	 * from `seed`: the same seed gives the same weights and the same dropout masks.
+	 */
+	static build(spec: ModelSpec, seed: number): Sequential {
+		const rng = new Rng(seed);
+		const initRng = rng.fork();
+		let shape: number[] = spec.input.slice();
+		const layers: Layer[] = [];
+		for (const ls of spec.layers) {
+			const layer = createLayer(ls, shape, rng.fork());
+			layers.push(layer);
+			shape = layer.outShape;
+		}
+		const model = new Sequential(spec, layers);
+		initParams(model.allParams, initRng);
+		return model;
+	}
+
+	/** Per-sample output shape of the logits. */
+	get outputShape(): number[] {
+		return this.body.length ? this.body[this.body.length - 1].outShape : this.spec.input.slice();
+	}
+
+	/** Number of class scores the model produces. */
+	get outputs(): number {
+		return this.classes;
+	}
+
+	params(): Param[] {
+		return this.allParams;
+	}
+
+	paramCount(): number {
+		let n = 0;
+		for (const p of this.allParams) n += p.value.length;
+		return n;
+	}
+
+	/** The logits for a batch (a trailing softmax is not applied). The result is a layer's buffer: copy to keep. */
+	forward(x: Tensor, training: boolean): Tensor {
+		let t = x;
+		for (const l of this.body) t = l.forward(t, training);
+		return t;
+	}
+
+	/** Class probabilities for a batch (N × classes), in a new array. */
+	predict(x: Tensor): Tensor {
+		const logits = this.forward(x, false);
+		const n = x.shape[0];
+		const out = new Float32Array(n * this.classes);
+		softmaxRows(logits.data, n, this.classes, out);
+		return { shape: [n, this.classes], data: out };
+	}
+
+	/**
+	 * One forward and backward pass on a batch: the mean cross-entropy, the number classified correctly, and every
+	 * parameter's `grad` written. `labels` holds at least N class indices.
+	 */
+	lossAndGrad(x: Tensor, labels: ArrayLike<number>): { loss: number; correct: number } {
+		const n = x.shape[0];
+		const k = this.classes;
+		const logits = this.forward(x, true);
+		if (this.dlogits.length !== n * k) {
+			this.dlogits = new Float32Array(n * k);
+			this.dlogitsShape = [n, k];
+		}
+		const r = softmaxCrossEntropy(logits.data, labels, n, k, this.dlogits);
+		let dy: Tensor = { shape: this.dlogitsShape, data: this.dlogits };
+		for (let i = this.body.length - 1; i >= 0; i--) dy = this.body[i].backward(dy);
+		return r;
+	}
+
+	/** Loss, correct count and (optionally) predicted classes for a batch, without gradients. */
+	evaluateBatch(x: Tensor, labels: ArrayLike<number>, predictions?: Uint8Array): { loss: number; correct: number } {
+		const logits = this.forward(x, false);
+		return softmaxCrossEntropy(logits.data, labels, x.shape[0], this.classes, null, predictions);
+	}
+
+	/** Every layer's output for one sample ([C, H, W] or [F]), copied, for feature-map views. */
+	activations(x: Tensor): Activation[] {
+		const one: Tensor = x.shape.length === this.spec.input.length ? { shape: [1, ...x.shape], data: x.data } : x;
+		if (one.shape[0] !== 1) throw new Error(`activations: expected one sample, got a batch of ${one.shape[0]}`);
+		const out: Activation[] = [];
+		let t = one;
+		for (const l of this.layers) {
+			t = l.forward(t, false);
+			out.push({ label: layerLabel(l.spec), shape: l.outShape.slice(), data: t.data.slice(0, size(l.outShape)) });
+		}
+		return out;
+	}
+
+	/** All parameters, in layer order, as one array (for saving a run's weights). */
+	exportWeights(): Float32Array {
+		const w = new Float32Array(this.paramCount());
+		let o = 0;
+		for (const p of this.allParams) {
+			w.set(p.value, o);
+			o += p.value.length;
+		}
+		return w;
+	}
+
+	/** Loads what exportWeights wrote for the same architecture. */
+	importWeights(w: Float32Array): void {
+		const n = this.paramCount();
+		if (w.length !== n) throw new Error(`importWeights: ${w.length} values for a model with ${n} parameters`);
+		let o = 0;
+		for (const p of this.allParams) {
+			p.value.set(w.subarray(o, o + p.value.length));
+			o += p.value.length;
+		}
+	}
+}

@@ -1,0 +1,325 @@
+import { allFinite, confusionMatrix } from "./metrics";
+import type { Sequential } from "./model";
+import { createOptimizer, type Optimizer } from "./optim";
+import { Rng } from "./rng";
+import type { OptimizerSpec } from "./spec-types";
+import type { Tensor } from "./tensor";
+
+/**
+ * The labelled images a trainer needs; src/data's Dataset has this shape (the engine does not import src/data).
+ */
+export interface TrainData {
+	x: Float32Array;
+	y: Uint8Array;
+	n: number;
+	shape: readonly number[];
+	classes: number;
+}
+
+export interface TrainConfig {
+	epochs: number;
+	batchSize: number;
+	optimizer: OptimizerSpec;
+	/** Seeds the validation split and the shuffles (the model has its own seed). */
+	seed: number;
+	/** Fraction held out for validation, 0 ≤ val < 1; the split is stratified by class. */
+	val: number;
+	/** Use at most this many samples (a random, class-stratified choice). */
+	limit?: number | null;
+}
+
+export interface BatchEvent {
+	kind: "batch";
+	/** 1-based. */
+	epoch: number;
+	/** 1-based within the epoch. */
+	batch: number;
+	batches: number;
+	loss: number;
+	acc: number;
+	/** Samples trained since the run began. */
+	seen: number;
+	samplesPerSec: number;
+}
+
+export interface EpochEvent {
+	kind: "epoch";
+	epoch: number;
+	loss: number;
+	acc: number;
+	/** null when nothing is held out. */
+	valLoss: number | null;
+	valAcc: number | null;
+	/** Wall time of this epoch, validation included. */
+	seconds: number;
+}
+
+export interface DoneEvent {
+	kind: "done";
+	epochs: number;
+}
+
+export interface StoppedEvent {
+	kind: "stopped";
+	/** Epochs finished before the stop; their EpochEvents stand. */
+	epochs: number;
+}
+
+export interface FailedEvent {
+	kind: "failed";
+	message: string;
+	epoch: number;
+	batch: number;
+	/** What went non-finite first. */
+	what: "loss" | "gradients";
+	value: "NaN" | "Infinity";
+}
+
+export type TrainEvent = BatchEvent | EpochEvent | DoneEvent | StoppedEvent | FailedEvent;
+
+export interface Evaluation {
+	loss: number;
+	acc: number;
+	/** K×K, rows the true class, columns the predicted one. */
+	confusion: number[][];
+	predictions: Uint8Array;
+}
+
+const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+/**
+ * Indices split into a training and a validation part, stratified: each class gives round(val·count) images to
+ * validation, so small sets keep every class on both sides. `limit` first keeps a stratified random subset.
+ */
+export function splitIndices(y: Uint8Array, n: number, classes: number, val: number, limit: number | null | undefined, rng: Rng): { train: Int32Array; val: Int32Array } {
+	const byClass: number[][] = Array.from({ length: classes }, () => []);
+	for (let i = 0; i < n; i++) byClass[y[i]].push(i);
+	for (const c of byClass) rng.shuffle(c);
+	const keep = limit != null && limit > 0 && limit < n ? limit / n : 1;
+	const train: number[] = [];
+	const held: number[] = [];
+	for (const c of byClass) {
+		const m = keep < 1 ? Math.round(c.length * keep) : c.length;
+		const v = Math.round(m * val);
+		for (let j = 0; j < m; j++) (j < v ? held : train).push(c[j]);
+	}
+	return { train: rng.shuffle(Int32Array.from(train)), val: Int32Array.from(held) };
+}
+
+/**
+ * Mini-batch training one step at a time, so that the same loop serves a worker (a tight loop), the UI thread
+ * (a few steps, then yield) and Node. Each step() trains one batch and returns its events, in order: a "batch"
+ * event; at an epoch's end also an "epoch" event; after the last epoch also "done". A stop() request, a NaN or an
+ * Inf end the run with one "stopped" or "failed" event instead. After the end, step() returns [].
+ */
+export class Trainer {
+	readonly model: Sequential;
+	readonly config: TrainConfig;
+	readonly optimizer: Optimizer;
+	readonly trainIndices: Int32Array;
+	readonly valIndices: Int32Array;
+	readonly batches: number;
+	/** Epoch summaries so far. */
+	readonly history: EpochEvent[] = [];
+
+	private readonly data: TrainData;
+	private readonly sampleSize: number;
+	private readonly shuffleRng: Rng;
+	private readonly order: Int32Array;
+	private readonly xb: Float32Array;
+	private readonly yb: Uint8Array;
+	private readonly xShape: number[];
+	private readonly tailShape: number[];
+	private epoch = 1;
+	private batch = 0;
+	private seen = 0;
+	private epochLoss = 0;
+	private epochCorrect = 0;
+	private epochSeen = 0;
+	private startedAt = -1;
+	private epochStartedAt = 0;
+	private stopRequested = false;
+	private ended: TrainEvent | null = null;
+
+	constructor(model: Sequential, data: TrainData, cfg: TrainConfig) {
+		const inShape = model.spec.input;
+		if (data.shape.length !== inShape.length || data.shape.some((d, i) => d !== inShape[i])) {
+			throw new Error(`the data's images are ${data.shape.join("×")} (C×H×W) but the model's input is ${inShape.join("×")}`);
+		}
+		if (model.outputs < data.classes) {
+			throw new Error(`the model has ${model.outputs} outputs but the data has ${data.classes} classes`);
+		}
+		if (!(cfg.epochs >= 1) || !(cfg.batchSize >= 1)) throw new Error("epochs and batch size must be at least 1");
+		if (!(cfg.val >= 0 && cfg.val < 1)) throw new Error(`the validation fraction must be in [0, 1), not ${cfg.val}`);
+		this.model = model;
+		this.config = cfg;
+		this.data = data;
+		this.sampleSize = inShape.reduce((a, b) => a * b, 1);
+		const rng = new Rng(cfg.seed);
+		const split = splitIndices(data.y, data.n, data.classes, cfg.val, cfg.limit, rng.fork());
+		this.trainIndices = split.train;
+		this.valIndices = split.val;
+		if (this.trainIndices.length === 0) throw new Error("no samples left to train on");
+		this.shuffleRng = rng.fork();
+		this.order = this.trainIndices.slice();
+		this.batches = Math.ceil(this.order.length / cfg.batchSize);
+		const bs = Math.min(cfg.batchSize, this.order.length);
+		this.xb = new Float32Array(bs * this.sampleSize);
+		this.yb = new Uint8Array(bs);
+		this.xShape = [bs, ...inShape];
+		const tail = this.order.length - (this.batches - 1) * bs;
+		this.tailShape = [tail, ...inShape];
+		this.optimizer = createOptimizer(cfg.optimizer, model.params());
+	}
+
+	/** Whether the run has ended (done, stopped or failed). */
+	get finished(): boolean {
+		return this.ended !== null;
+	}
+
+	/** The event that ended the run, if it has. */
+	get outcome(): TrainEvent | null {
+		return this.ended;
+	}
+
+	/** Asks the run to end before its next batch; finished epochs are kept. */
+	stop(): void {
+		this.stopRequested = true;
+	}
+
+	step(): TrainEvent[] {
+		if (this.ended) return [];
+		if (this.stopRequested) return [this.end({ kind: "stopped", epochs: this.history.length })];
+		const t0 = now();
+		if (this.startedAt < 0) this.startedAt = t0;
+		if (this.batch === 0) {
+			this.shuffleRng.shuffle(this.order);
+			this.epochLoss = 0;
+			this.epochCorrect = 0;
+			this.epochSeen = 0;
+			this.epochStartedAt = t0;
+		}
+		const bs = this.xShape[0];
+		const start = this.batch * bs;
+		const b = Math.min(bs, this.order.length - start);
+		const sz = this.sampleSize;
+		const src = this.data.x;
+		for (let k = 0; k < b; k++) {
+			const i = this.order[start + k];
+			this.xb.set(src.subarray(i * sz, i * sz + sz), k * sz);
+			this.yb[k] = this.data.y[i];
+		}
+		const x: Tensor = b === bs ? { shape: this.xShape, data: this.xb } : { shape: this.tailShape, data: this.xb.subarray(0, b * sz) };
+		const { loss, correct } = this.model.lossAndGrad(x, this.yb);
+		this.batch++;
+		if (!Number.isFinite(loss)) return [this.fail("loss", loss)];
+		for (const p of this.model.params()) {
+			if (!allFinite(p.grad)) return [this.fail("gradients", p.grad.some((v) => Number.isNaN(v)) ? NaN : Infinity)];
+		}
+		this.optimizer.step();
+		this.seen += b;
+		this.epochLoss += loss * b;
+		this.epochCorrect += correct;
+		this.epochSeen += b;
+		const t1 = now();
+		const events: TrainEvent[] = [
+			{
+				kind: "batch",
+				epoch: this.epoch,
+				batch: this.batch,
+				batches: this.batches,
+				loss,
+				acc: correct / b,
+				seen: this.seen,
+				samplesPerSec: t1 > this.startedAt ? (this.seen * 1000) / (t1 - this.startedAt) : 0,
+			},
+		];
+		if (this.batch === this.batches) {
+			let valLoss: number | null = null;
+			let valAcc: number | null = null;
+			if (this.valIndices.length > 0) {
+				const ev = this.evaluateIndices(this.valIndices, false);
+				valLoss = ev.loss;
+				valAcc = ev.acc;
+			}
+			const ep: EpochEvent = {
+				kind: "epoch",
+				epoch: this.epoch,
+				loss: this.epochLoss / this.epochSeen,
+				acc: this.epochCorrect / this.epochSeen,
+				valLoss,
+				valAcc,
+				seconds: (now() - this.epochStartedAt) / 1000,
+			};
+			this.history.push(ep);
+			events.push(ep);
+			this.batch = 0;
+			this.epoch++;
+			if (this.epoch > this.config.epochs) events.push(this.end({ kind: "done", epochs: this.history.length }));
+		}
+		return events;
+	}
+
+	/** Loss, accuracy, confusion matrix and predictions of the model as it is now, on any data of the same shape. */
+	evaluate(data: TrainData = this.data): Evaluation {
+		const idx = new Int32Array(data.n);
+		for (let i = 0; i < data.n; i++) idx[i] = i;
+		return this.evaluateIndices(idx, true, data);
+	}
+
+	/** The held-out part, evaluated. */
+	evaluateValidation(): Evaluation {
+		return this.evaluateIndices(this.valIndices, true);
+	}
+
+	private evaluateIndices(indices: Int32Array, full: boolean, data: TrainData = this.data): Evaluation {
+		const n = indices.length;
+		const predictions = new Uint8Array(n);
+		const labels = new Uint8Array(n);
+		if (n === 0) return { loss: NaN, acc: NaN, confusion: confusionMatrix([], [], data.classes), predictions };
+		const bs = this.xShape[0];
+		const sz = this.sampleSize;
+		let total = 0;
+		let correct = 0;
+		for (let start = 0; start < n; start += bs) {
+			const b = Math.min(bs, n - start);
+			for (let k = 0; k < b; k++) {
+				const i = indices[start + k];
+				this.xb.set(data.x.subarray(i * sz, i * sz + sz), k * sz);
+				this.yb[k] = data.y[i];
+				labels[start + k] = data.y[i];
+			}
+			const x: Tensor = b === bs ? { shape: this.xShape, data: this.xb } : { shape: [b, ...this.model.spec.input], data: this.xb.subarray(0, b * sz) };
+			const r = this.model.evaluateBatch(x, this.yb, predictions.subarray(start, start + b));
+			total += r.loss * b;
+			correct += r.correct;
+		}
+		return {
+			loss: total / n,
+			acc: correct / n,
+			confusion: full ? confusionMatrix(labels, predictions, Math.max(data.classes, this.model.outputs)) : [],
+			predictions,
+		};
+	}
+
+	private fail(what: "loss" | "gradients", v: number): FailedEvent {
+		const value = Number.isNaN(v) ? "NaN" : "Infinity";
+		const lr = this.config.optimizer.lr;
+		const message =
+			`${what === "loss" ? "loss" : "the gradients"} became ${value} at epoch ${this.epoch}, batch ${this.batch} — ` +
+			`lower the learning rate (now ${lr}) or check the data for missing or huge values`;
+		return this.end({ kind: "failed", message, epoch: this.epoch, batch: this.batch, what, value }) as FailedEvent;
+	}
+
+	private end(e: TrainEvent): TrainEvent {
+		this.ended = e;
+		return e;
+	}
+}
+
+/** Trains to the end in one call, passing every event to onEvent; returns the trainer (history, outcome). */
+export function trainSync(model: Sequential, data: TrainData, cfg: TrainConfig, onEvent?: (e: TrainEvent) => void): Trainer {
+	const tr = new Trainer(model, data, cfg);
+	while (!tr.finished) for (const e of tr.step()) onEvent?.(e);
+	return tr;
+}
