@@ -1,0 +1,30 @@
+import { setGemmBackend } from "../gemm";
+import { SimdGemm, wasmSimdSupported } from "./gemm-simd";
+
+export { SimdGemm, wasmSimdSupported } from "./gemm-simd";
+
+let instance: SimdGemm | null = null;
+
+/**
+ * Routes every product of the engine through the WebAssembly SIMD kernel where the platform has SIMD; returns
+ * which backend is now in use. Both backends pass the same correctness suite; each is bit-for-bit repeatable on
+ * its own, but they round differently, so a run's backend is recorded with its log.
+ */
+export function useWasmGemm(on: boolean): "wasm-simd" | "js" {
+	if (!on) {
+		setGemmBackend(null);
+		return "js";
+	}
+	try {
+		if (!instance && wasmSimdSupported()) instance = new SimdGemm();
+	} catch {
+		instance = null;
+	}
+	if (!instance) {
+		setGemmBackend(null);
+		return "js";
+	}
+	const g = instance;
+	setGemmBackend((m, n, k, A, aOff, lda, tA, B, bOff, ldb, tB, C, cOff, ldc, acc) => g.gemm(m, n, k, A, aOff, lda, tA, B, bOff, ldb, tB, C, cOff, ldc, acc));
+	return "wasm-simd";
+}
