@@ -1,0 +1,15 @@
+/** The engine's public surface: tensors, the functional ops, layers, shapes and the GEMM backend switch. */
+export { size, tensor, type Tensor } from "./tensor";
+export type { Layer, Param } from "./layer";
+export type { ConvSpec, InputShape, LayerSpec, ModelSpec, OptimizerSpec, Pair, PoolSpec } from "./spec-types";
+export { Rng } from "./rng";
+export { convOutSize, poolOutSize, poolProblem } from "./shapes";
+export { gemm, gemmJs, setGemmBackend, gemmBackend, type GemmFn } from "./gemm";
+export { createLayer } from "./layers";
+export * as F from "./functional";
+export {
+	conv2d, conv2dBackward, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward,
+	relu, reluBackward, leakyRelu, leakyReluBackward, sigmoid, sigmoidBackward, tanh, tanhBackward,
+	linear, linearBackward, softmax, softmaxBackward, softmaxCrossEntropy, dropout, dropoutBackward, flatten,
+	type ConvOptions, type PoolOptions,
+} from "./functional";
