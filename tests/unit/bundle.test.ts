@@ -1,0 +1,40 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+
+// The built main.js is what Obsidian loads, on desktop and on mobile: it may ask only for `obsidian`, and it
+// must pass the community plugin review (no eval, no Function constructor, no HTML strings into the DOM).
+let code = "";
+beforeAll(() => {
+	if (!existsSync("main.js")) execFileSync("node", ["esbuild.config.mjs", "production"], { stdio: "ignore" });
+	code = readFileSync("main.js", "utf8");
+}, 120_000);
+
+describe("the built main.js", () => {
+	it("requires nothing but obsidian (no Node or Electron module, so it runs on mobile)", () => {
+		const required = [...code.matchAll(/\brequire\s*\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]);
+		expect(required).toContain("obsidian");
+		const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`), "electron", "@electron/remote"]);
+		expect(required.filter((r) => r !== "obsidian")).toEqual([]);
+		expect(required.filter((r) => builtins.has(r))).toEqual([]);
+		// No computed require or dynamic import of a module either.
+		expect(code).not.toMatch(/\brequire\s*\(\s*[a-zA-Z_$][\w$]*\s*\)/);
+		expect(code).not.toMatch(/\bimport\s*\(\s*["'`](?:node:|fs|path|child_process|electron)/);
+	});
+
+	it("has no eval, no Function constructor and no innerHTML / outerHTML / insertAdjacentHTML", () => {
+		// `model.eval()` inside the exported PyTorch text is a string, not a call: only a bare eval counts.
+		expect(code).not.toMatch(/(?<![.\w$])eval\s*\(/);
+		expect(code).not.toMatch(/\bnew\s+Function\s*\(/);
+		expect(code).not.toMatch(/(?<![\w$])Function\s*\(\s*["'`]/);
+		expect(code).not.toMatch(/\b(innerHTML|outerHTML)\b/);
+		expect(code).not.toMatch(/\binsertAdjacentHTML\b/);
+		expect(code).not.toMatch(/\bdocument\.write\s*\(/);
+	});
+
+	it("exports a Plugin class as CommonJS, as Obsidian loads it", () => {
+		expect(code).toMatch(/module\.exports\s*=/);
+		expect(code.length).toBeGreaterThan(1000);
+	});
+});
