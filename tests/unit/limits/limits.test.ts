@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import type { ModelSpec } from "../../../src/engine/spec-types";
+import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
+import { ENGINE_MACS_PER_SECOND, checkLimits, priceModel, type Limits } from "../../../src/spec/limits";
+import { conv, dense, digitsNet, flatten, lenet5 } from "../export/models";
+
+const limits: Limits = {
+	maxParameters: DEFAULT_SETTINGS.maxParameters,
+	maxActivationMB: DEFAULT_SETTINGS.maxActivationMB,
+	maxMultiplyAddsPerEpoch: DEFAULT_SETTINGS.maxMultiplyAddsPerEpoch,
+	maxRunSeconds: DEFAULT_SETTINGS.maxRunSeconds,
+};
+
+function timed<T>(f: () => T): { value: T; ms: number } {
+	const t0 = performance.now();
+	const value = f();
+	return { value, ms: performance.now() - t0 };
+}
+
+describe("priceModel", () => {
+	it("prices LeNet-5 by hand", () => {
+		const p = priceModel(lenet5, 32, 1000, 10);
+		expect(p.parameters).toBe(61706);
+		// conv1 28·28·6·25 = 117 600; conv2 10·10·16·150 = 240 000; dense 400·120 + 120·84 + 84·10 = 58 920.
+		expect(p.multiplyAddsPerSample).toBe(117600 + 240000 + 58920);
+		expect(p.multiplyAddsPerEpoch).toBe(3 * 416520 * 1000);
+		expect(p.estimatedSeconds).toBeCloseTo((3 * 416520 * 1000 * 10) / ENGINE_MACS_PER_SECOND, 6);
+		// Activations per sample: 1024 + 4704·2 + 1176 + 1600·2 + 400 + 400 + 120·2 + 84·2 + 10 = 16 026 floats.
+		expect(p.activationBytesPerBatch).toBe(2 * 4 * 16026 * 32);
+		expect(p.shapesValid).toBe(true);
+		expect(checkLimits(p, limits)).toEqual([]);
+	});
+
+	it("prices the digits net within every default limit", () => {
+		const p = priceModel(digitsNet, 32, 1437, 15);
+		expect(p.parameters).toBe(1370);
+		expect(checkLimits(p, limits)).toEqual([]);
+	});
+});
+
+describe("absurd models are refused from their numbers alone, at once", () => {
+	it("input 100000x100000x3", () => {
+		const m: ModelSpec = { input: [3, 100000, 100000], layers: [conv(8, 3, { pad: [1, 1] }), flatten, dense(10)] };
+		const { value: p, ms } = timed(() => priceModel(m, 32, 1000, 1));
+		expect(ms).toBeLessThan(5);
+		// 3e10 input values + 8e10 conv outputs per sample, doubled for gradients, 4 bytes, 32 samples.
+		expect(p.activationBytesPerBatch).toBeCloseTo(2 * 4 * 32 * (3e10 + 8e10 + 8e10 + 10), -6);
+		const problems = checkLimits(p, limits);
+		const act = problems.find((x) => x.key === "maxActivationMB");
+		expect(act?.setting).toBe("Activation memory per batch (MB)");
+		expect(act?.message).toContain("512");
+		// dense 8e10 → 10: 8e11 parameters, over the 5 000 000 limit.
+		expect(problems.find((x) => x.key === "maxParameters")?.message).toContain("8.0e11");
+		expect(problems.map((x) => x.key)).toContain("maxMultiplyAddsPerEpoch");
+		expect(problems.map((x) => x.key)).toContain("maxRunSeconds");
+	});
+
+	it("conv 100000 99x99", () => {
+		const m: ModelSpec = { input: [3, 128, 128], layers: [conv(100000, 99)] };
+		const p = priceModel(m, 32, 1000, 1);
+		// 100 000 · 99 · 99 · 3 + 100 000 = 2 940 400 000 parameters.
+		expect(p.parameters).toBe(2940400000);
+		const problems = checkLimits(p, limits);
+		expect(problems[0].key).toBe("maxParameters");
+		expect(problems[0].setting).toBe("Largest model (parameters)");
+		expect(problems[0].message).toContain("2.9e9");
+		expect(problems[0].message).toContain("5 000 000");
+	});
+
+	it("a 99x99 kernel on a small input: shapes invalid, still priced without throwing", () => {
+		const p = priceModel({ input: [3, 32, 32], layers: [conv(100000, 99), flatten, dense(10)] }, 32, 1000, 1);
+		expect(p.shapesValid).toBe(false);
+		expect(p.parameters).toBe(2940400000 + 10);
+		expect(Number.isFinite(p.activationBytesPerBatch)).toBe(true);
+	});
+
+	it("dense 1000000000", () => {
+		const m: ModelSpec = { input: [1, 28, 28], layers: [flatten, dense(1000000000)] };
+		const p = priceModel(m, 32, 60000, 1);
+		expect(p.parameters).toBe(784e9 + 1e9);
+		const keys = checkLimits(p, limits).map((x) => x.key);
+		expect(keys).toEqual(["maxParameters", "maxActivationMB", "maxMultiplyAddsPerEpoch", "maxRunSeconds"]);
+	});
+
+	it("epochs 1e9 on a tiny model: only the time limit, with the duration in words", () => {
+		const p = priceModel(digitsNet, 32, 1437, 1e9);
+		const problems = checkLimits(p, limits);
+		expect(problems.map((x) => x.key)).toEqual(["maxRunSeconds"]);
+		expect(problems[0].setting).toBe("Longest run (seconds)");
+		// 3 passes · (8·8·8·9 + 128·10 = 5888) · 1437 samples · 1e9 epochs / 5e8 per second ≈ 5.08e7 s ≈ 588 days.
+		expect(ENGINE_MACS_PER_SECOND).toBe(5e8);
+		expect(problems[0].message).toContain("588 days");
+		expect(problems[0].message).toContain("30 min");
+	});
+
+	it("NaN, negative and 2^53 numbers give finite or refused prices, never an exception", () => {
+		for (const v of [NaN, -1, 0, 2 ** 53, 1e300, Infinity]) {
+			const m: ModelSpec = { input: [v, v, v], layers: [conv(v, v), flatten, dense(v)] };
+			const p = priceModel(m, v, v, v);
+			const problems = checkLimits(p, limits);
+			expect(Array.isArray(problems)).toBe(true);
+			if (!(p.parameters <= limits.maxParameters)) expect(problems.some((x) => x.key === "maxParameters")).toBe(true);
+		}
+	});
+});
