@@ -1,6 +1,200 @@
+import { MarkdownRenderChild, TFile, type MarkdownPostProcessorContext, type TAbstractFile } from "obsidian";
 import type { CnnLabHost } from "./host";
+import { parseLogBlock, type LogBlockSpec } from "../spec/log-block";
+import { runFromFrontMatter, type FrontMatter } from "../spec/run-log";
+import type { Diagnostic } from "../spec/types";
+import { readRun, listRuns, type FoundRun } from "./runs/find-runs";
+import { renderRunsView, type RunsView, type ShownRun } from "../render/log/runs-view";
+import { t } from "../i18n";
+import "../i18n/strings-log";
 
-// Placeholder until the block lands; keeps main.ts stable while the parts are built in parallel.
+/** Run notes are rewritten after every epoch; a block showing them redraws at most this often. */
+const REFRESH_MS = 1000;
+
 export function registerLogBlock(host: CnnLabHost): void {
-	void host;
+	host.registerMarkdownCodeBlockProcessor("cnn-log", (source, el, ctx) => {
+		ctx.addChild(new LogBlockChild(el, host, source, ctx));
+	});
+}
+
+function noteName(path: string): string {
+	return (path.split("/").pop() ?? path).replace(/\.md$/i, "");
+}
+
+/**
+ * One rendered ```cnn-log block. Reads the runs it names, draws them, and redraws when one of those notes changes
+ * (a run still training, or a new run in a listed folder). Everything stops on unload.
+ */
+export class LogBlockChild extends MarkdownRenderChild {
+	/** Resolves when the current drawing is complete (tests and the demo wait on it). */
+	ready: Promise<void> = Promise.resolve();
+	view: RunsView | null = null;
+	private watched = new Set<string>();
+	private watchFolder: string | null = null;
+	private timer: number | null = null;
+	private generation = 0;
+	private alive = false;
+	private readonly spec: LogBlockSpec;
+
+	constructor(
+		containerEl: HTMLElement,
+		private readonly host: CnnLabHost,
+		source: string,
+		private readonly ctx: MarkdownPostProcessorContext,
+	) {
+		super(containerEl);
+		let spec: LogBlockSpec;
+		try {
+			spec = parseLogBlock(source);
+		} catch (e) {
+			spec = { kind: "empty", diagnostics: [{ line: 1, column: 1, severity: "error", message: e instanceof Error ? e.message : String(e) }] };
+		}
+		this.spec = spec;
+	}
+
+	onload(): void {
+		this.alive = true;
+		this.containerEl.addClass("cnn-lab", "cnn-lab-log-block");
+		const onChange = (file: TAbstractFile, oldPath?: string): void => {
+			if (this.concerns(file.path) || (oldPath !== undefined && this.concerns(oldPath))) this.scheduleRefresh();
+		};
+		this.registerEvent(this.host.app.vault.on("modify", onChange));
+		this.registerEvent(this.host.app.vault.on("create", onChange));
+		this.registerEvent(this.host.app.vault.on("delete", onChange));
+		this.registerEvent(this.host.app.vault.on("rename", onChange));
+		this.register(() => {
+			this.alive = false;
+			if (this.timer !== null) window.clearTimeout(this.timer);
+			this.timer = null;
+			this.generation++;
+			this.view?.destroy();
+			this.view = null;
+		});
+		this.ready = this.draw();
+	}
+
+	private concerns(path: string): boolean {
+		if (this.watched.has(path)) return true;
+		return this.watchFolder !== null && (this.watchFolder === "" || path.startsWith(`${this.watchFolder}/`));
+	}
+
+	private scheduleRefresh(): void {
+		if (this.timer !== null) return;
+		this.timer = window.setTimeout(() => {
+			this.timer = null;
+			this.ready = this.draw();
+		}, REFRESH_MS);
+	}
+
+	private async draw(): Promise<void> {
+		const gen = ++this.generation;
+		let runs: ShownRun[] = [];
+		const diagnostics: Diagnostic[] = [...this.spec.diagnostics];
+		try {
+			runs = await this.collect(diagnostics);
+		} catch (e) {
+			diagnostics.push({ line: 1, column: 1, severity: "error", message: e instanceof Error ? e.message : String(e) });
+		}
+		if (gen !== this.generation || !this.alive) return;
+		this.view?.destroy();
+		this.view = null;
+		const el = this.containerEl;
+		el.empty();
+		if (diagnostics.length) renderDiagnostics(el, diagnostics);
+		if (runs.length) this.view = renderRunsView(el, runs);
+	}
+
+	private async collect(diagnostics: Diagnostic[]): Promise<ShownRun[]> {
+		const app = this.host.app;
+		const spec = this.spec;
+		this.watched.clear();
+		this.watchFolder = null;
+		const fromFound = (f: FoundRun): ShownRun => ({
+			label: noteName(f.path),
+			epochs: f.run.epochs,
+			batches: f.run.batches,
+			settings: f.run.settings,
+			status: f.run.status,
+			date: f.run.date,
+			durationS: f.run.durationS,
+			samplesPerS: f.run.samplesPerS,
+			open: () => void app.workspace.openLinkText(f.path, this.ctx.sourcePath),
+		});
+		switch (spec.kind) {
+			case "empty":
+				return [];
+			case "data": {
+				const s = spec.series;
+				if (s.epochs.length === 0 && s.batches.length === 0) {
+					if (!diagnostics.some((d) => d.severity === "error")) diagnostics.push({ line: 1, column: 1, severity: "error", message: t("log.error.noRows") });
+					return [];
+				}
+				// The block inside a run note: the note's own front matter gives the settings.
+				const own = this.ctx.frontmatter ? runFromFrontMatter(this.ctx.frontmatter as FrontMatter) : null;
+				const label = own ? noteName(this.ctx.sourcePath) : spec.format === "keras" ? t("log.label.keras") : t("log.label.csv");
+				return [
+					{
+						label,
+						epochs: s.epochs,
+						batches: s.batches,
+						settings: own?.settings ?? null,
+						status: own?.status ?? null,
+						date: own?.date ?? null,
+						durationS: own?.durationS ?? null,
+						samplesPerS: own?.samplesPerS ?? null,
+					},
+				];
+			}
+			case "runs": {
+				const out: ShownRun[] = [];
+				for (const link of spec.links) {
+					const file = app.metadataCache.getFirstLinkpathDest(link.target, this.ctx.sourcePath);
+					this.watched.add(file?.path ?? (/\.md$/i.test(link.target) ? link.target : `${link.target}.md`));
+					if (!(file instanceof TFile)) {
+						diagnostics.push({ line: link.line, column: 1, severity: "error", message: t("log.error.missingRun", { link: link.target }) });
+						continue;
+					}
+					const found = await readRun(app, file);
+					if (!found) {
+						diagnostics.push({ line: link.line, column: 1, severity: "error", message: t("log.error.notARun", { link: link.target }) });
+						continue;
+					}
+					if (found.run.epochs.length === 0) diagnostics.push({ line: link.line, column: 1, severity: "warning", message: t("log.error.noEpochs", { link: link.target }) });
+					out.push(fromFound(found));
+				}
+				return out;
+			}
+			case "folder": {
+				if (spec.folder === "") return [];
+				const { runs, error } = await listRuns(app, spec.folder, spec.filters);
+				// Watched even when missing: the first run creates the folder and the block then fills in.
+				this.watchFolder = spec.folder.replace(/^\/+|\/+$/g, "");
+				if (error) {
+					diagnostics.push({ line: spec.line, column: 1, severity: "error", message: error });
+					return [];
+				}
+				if (runs.length === 0) {
+					diagnostics.push({
+						line: spec.line,
+						column: 1,
+						severity: "error",
+						message: spec.filters.length ? t("log.error.noMatch", { folder: spec.folder }) : t("log.error.emptyFolder", { folder: spec.folder }),
+					});
+					return [];
+				}
+				return runs.map(fromFound);
+			}
+		}
+	}
+}
+
+function renderDiagnostics(parent: HTMLElement, diagnostics: readonly Diagnostic[]): void {
+	const list = parent.createEl("ul", { cls: "cnn-lab-log-diagnostics" });
+	for (const d of [...diagnostics].sort((a, b) => a.line - b.line)) {
+		const li = list.createEl("li", { cls: d.severity === "error" ? "cnn-lab-error" : "cnn-lab-warning" });
+		li.setAttr("data-line", d.line);
+		li.createSpan({ cls: "cnn-lab-log-line", text: `${t("common.line", { n: d.line })}: ` });
+		li.createSpan({ text: d.message });
+		if (d.suggestion) li.createSpan({ cls: "cnn-lab-log-suggestion", text: ` → ${d.suggestion}` });
+	}
 }

@@ -1,0 +1,208 @@
+/**
+ * One or several runs drawn together: loss and accuracy curves overlaid (a colour per run; training solid,
+ * validation dashed), and a table of their settings with the rows that differ marked, then their final metrics.
+ * Used by the ```cnn-log block and by the ```cnn block's "latest run" view. The owner calls destroy() on unload.
+ */
+import { LineChartView, type SeriesDef } from "../charts/line-chart";
+import type { BatchPoint, EpochRow, RunSettings, RunStatus } from "../../spec/run-log";
+import { t } from "../../i18n";
+import "../../i18n/strings-log";
+
+export interface ShownRun {
+	label: string;
+	epochs: readonly EpochRow[];
+	batches?: readonly BatchPoint[];
+	settings?: Partial<RunSettings> | null;
+	status?: RunStatus | null;
+	date?: string | null;
+	durationS?: number | null;
+	samplesPerS?: number | null;
+	/** Clicking the run's name opens it (the plugin passes a function that opens the note). */
+	open?: () => void;
+}
+
+export interface RunsView {
+	readonly el: HTMLElement;
+	readonly lossChart: LineChartView | null;
+	readonly accChart: LineChartView | null;
+	destroy(): void;
+}
+
+/** At most this many runs are overlaid; more would be unreadable. */
+export const MAX_SHOWN_RUNS = 8;
+
+const finite = (v: number | null | undefined): v is number => typeof v === "number" && Number.isFinite(v);
+
+function fmt(v: number | null | undefined, digits = 4): string {
+	if (v === null || v === undefined) return "";
+	if (Number.isNaN(v)) return "NaN";
+	if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
+	if (Number.isInteger(v)) return String(v);
+	return String(Number(v.toPrecision(digits)));
+}
+
+const pct = (v: number | null | undefined): string => (finite(v) ? `${(v * 100).toFixed(1)} %` : v === null || v === undefined ? "" : fmt(v));
+
+function modelSummary(model: string | undefined): string {
+	if (!model) return "";
+	const lines = model
+		.split("\n")
+		.map((l) => l.trim())
+		.filter((l) => l !== "" && !/^train\b/i.test(l));
+	return lines.join(" · ");
+}
+
+function dateText(iso: string | null | undefined): string {
+	if (!iso) return "";
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime())) return iso;
+	const p = (n: number): string => String(n).padStart(2, "0");
+	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+interface Row {
+	key: string;
+	label: string;
+	/** Settings rows mark differences; metric rows mark the best run instead. */
+	kind: "setting" | "metric";
+	cells: string[];
+	/** For metric rows: the raw numbers and whether lower is better. */
+	values?: (number | null)[];
+	lowerIsBetter?: boolean;
+}
+
+function buildRows(runs: readonly ShownRun[]): Row[] {
+	const s = (f: (r: ShownRun) => string): string[] => runs.map(f);
+	const last = (r: ShownRun): EpochRow | undefined => r.epochs[r.epochs.length - 1];
+	const rows: Row[] = [
+		{ key: "model", label: t("log.table.model"), kind: "setting", cells: s((r) => modelSummary(r.settings?.model)) },
+		{ key: "dataset", label: t("log.table.dataset"), kind: "setting", cells: s((r) => r.settings?.dataset ?? "") },
+		{
+			key: "epochs",
+			label: t("log.table.epochs"),
+			kind: "setting",
+			cells: s((r) => (r.settings?.epochs ? `${r.epochs.length} / ${r.settings.epochs}` : r.epochs.length ? String(r.epochs.length) : "")),
+		},
+		{ key: "batch", label: t("log.table.batch"), kind: "setting", cells: s((r) => fmt(r.settings?.batch)) },
+		{ key: "optimizer", label: t("log.table.optimizer"), kind: "setting", cells: s((r) => r.settings?.optimizer ?? "") },
+		{ key: "lr", label: t("log.table.lr"), kind: "setting", cells: s((r) => fmt(r.settings?.lr)) },
+		{ key: "weight_decay", label: t("log.table.weightDecay"), kind: "setting", cells: s((r) => fmt(r.settings?.weightDecay)) },
+		{ key: "seed", label: t("log.table.seed"), kind: "setting", cells: s((r) => fmt(r.settings?.seed)) },
+		{ key: "val_split", label: t("log.table.val"), kind: "setting", cells: s((r) => fmt(r.settings?.val)) },
+		{ key: "status", label: t("log.table.status"), kind: "setting", cells: s((r) => (r.status ? t(`log.status.${r.status}`) : "")) },
+		{ key: "date", label: t("log.table.date"), kind: "setting", cells: s((r) => dateText(r.date)) },
+		{ key: "train_loss", label: t("log.table.trainLoss"), kind: "metric", cells: s((r) => fmt(last(r)?.loss)), values: runs.map((r) => last(r)?.loss ?? null), lowerIsBetter: true },
+		{ key: "train_acc", label: t("log.table.trainAcc"), kind: "metric", cells: s((r) => pct(last(r)?.acc)), values: runs.map((r) => last(r)?.acc ?? null) },
+		{ key: "val_loss", label: t("log.table.valLoss"), kind: "metric", cells: s((r) => fmt(last(r)?.valLoss)), values: runs.map((r) => last(r)?.valLoss ?? null), lowerIsBetter: true },
+		{ key: "val_acc", label: t("log.table.valAcc"), kind: "metric", cells: s((r) => pct(last(r)?.valAcc)), values: runs.map((r) => last(r)?.valAcc ?? null) },
+		{ key: "duration_s", label: t("log.table.duration"), kind: "metric", cells: s((r) => (finite(r.durationS) ? `${fmt(r.durationS, 3)} s` : "")) },
+		{ key: "samples_per_s", label: t("log.table.speed"), kind: "metric", cells: s((r) => (finite(r.samplesPerS) ? fmt(Math.round(r.samplesPerS)) : "")) },
+	];
+	return rows.filter((row) => row.cells.some((c) => c !== ""));
+}
+
+function renderTable(parent: HTMLElement, runs: readonly ShownRun[]): HTMLTableElement {
+	const table = parent.createEl("table", { cls: "cnn-lab-log-table" });
+	const head = table.createEl("thead").createEl("tr");
+	head.createEl("th", { text: t("log.table.run") });
+	runs.forEach((r, i) => {
+		const th = head.createEl("th", { cls: `cnn-lab-log-run cnn-lab-log-c${i % 6}` });
+		th.createSpan({ cls: "cnn-lab-log-swatch" });
+		if (r.open) {
+			const a = th.createEl("a", { text: r.label, cls: "internal-link", href: "#" });
+			const open = r.open;
+			a.addEventListener("click", (ev) => {
+				ev.preventDefault();
+				open();
+			});
+		} else th.createSpan({ text: r.label });
+	});
+	const body = table.createEl("tbody");
+	const multi = runs.length > 1;
+	for (const row of buildRows(runs)) {
+		const tr = body.createEl("tr", { attr: { "data-key": row.key } });
+		tr.createEl("th", { text: row.label, attr: { scope: "row" } });
+		const differs = multi && row.kind === "setting" && new Set(row.cells).size > 1;
+		if (differs) {
+			tr.addClass("cnn-lab-log-diff");
+			tr.setAttr("title", t("log.table.differs"));
+		}
+		let best = -1;
+		if (multi && row.values) {
+			row.values.forEach((v, i) => {
+				if (!finite(v)) return;
+				const b = best >= 0 ? row.values?.[best] : null;
+				if (!finite(b) || (row.lowerIsBetter ? v < b : v > b)) best = i;
+			});
+		}
+		row.cells.forEach((c, i) => {
+			const td = tr.createEl("td", { text: c });
+			if (row.key === "model") td.setAttr("title", runs[i].settings?.model ?? "");
+			if (i === best) td.addClass("cnn-lab-log-best");
+		});
+	}
+	return table;
+}
+
+function seriesFor(runs: readonly ShownRun[], metric: "loss" | "acc"): { defs: SeriesDef[]; data: { x: number; y: number }[][] } {
+	const defs: SeriesDef[] = [];
+	const data: { x: number; y: number }[][] = [];
+	const one = runs.length === 1;
+	runs.forEach((r, i) => {
+		const train = r.epochs.map((e) => ({ x: e.epoch, y: metric === "loss" ? e.loss : e.acc })).filter((p): p is { x: number; y: number } => finite(p.y));
+		const val = r.epochs.map((e) => ({ x: e.epoch, y: metric === "loss" ? e.valLoss : e.valAcc })).filter((p): p is { x: number; y: number } => finite(p.y));
+		const name = (what: string): string => (one ? t(`log.series.${metric}.${what}`) : `${r.label} · ${t(`log.series.${what}`)}`);
+		if (metric === "loss" && one && r.batches && r.batches.length) {
+			defs.push({ label: t("log.series.loss.batch"), color: i + 2 });
+			data.push(r.batches.filter((p) => finite(p.y)).map((p) => ({ x: p.x, y: p.y })));
+		}
+		if (train.length) {
+			defs.push({ label: name("train"), color: i, dots: true });
+			data.push(train);
+		}
+		if (val.length) {
+			defs.push({ label: name("val"), color: one ? 1 : i, dashed: !one, dots: true });
+			data.push(val);
+		}
+	});
+	return { defs, data };
+}
+
+/** Draws the runs into `parent`. With no epochs at all only the table is drawn. */
+export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[]): RunsView {
+	const runs = runsIn.slice(0, MAX_SHOWN_RUNS);
+	const el = parent.createDiv({ cls: "cnn-lab-log" });
+	if (runsIn.length > runs.length) el.createDiv({ cls: "cnn-lab-log-more", text: t("log.view.more", { shown: runs.length, total: runsIn.length }) });
+	const charts = el.createDiv({ cls: "cnn-lab-log-charts" });
+	const make = (metric: "loss" | "acc"): LineChartView | null => {
+		const { defs, data } = seriesFor(runs, metric);
+		if (defs.length === 0) return null;
+		const chart = new LineChartView(charts, {
+			title: t(`log.chart.${metric}`),
+			xLabel: t("log.chart.epoch"),
+			yLabel: t(`log.chart.${metric}`),
+			series: defs,
+			...(metric === "acc" ? { yMin: 0, yMax: 1, percent: true } : {}),
+		});
+		data.forEach((pts, i) => chart.setPoints(i, pts));
+		chart.flush();
+		return chart;
+	};
+	const lossChart = make("loss");
+	const accChart = make("acc");
+	if (!lossChart && !accChart) charts.remove();
+	renderTable(el, runs);
+	let destroyed = false;
+	return {
+		el,
+		lossChart,
+		accChart,
+		destroy(): void {
+			if (destroyed) return;
+			destroyed = true;
+			lossChart?.destroy();
+			accChart?.destroy();
+			el.remove();
+		},
+	};
+}

@@ -1,0 +1,194 @@
+// @vitest-environment jsdom
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Chart } from "chart.js";
+import type { Plugin as ObsidianPlugin } from "obsidian";
+import { App, Plugin, Vault, renderCodeBlock, type Component } from "../../support/obsidian-stub";
+import { registerLogBlock, LogBlockChild } from "../../../src/plugin/log-block";
+import type { CnnLabHost } from "../../../src/plugin/host";
+import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
+import { TrainingHub } from "../../../src/plugin/training/hub";
+import { formatRunNote, type RunRecord } from "../../../src/spec/run-log";
+import { themeListenerCount } from "../../../src/render/theme";
+
+/** jsdom has no canvas; chart.js only needs a 2D context that accepts its calls. */
+beforeAll(() => {
+	const fake = (canvas: HTMLCanvasElement): CanvasRenderingContext2D =>
+		new Proxy({} as Record<string | symbol, unknown>, {
+			get(target, prop) {
+				if (prop === "canvas") return canvas;
+				if (prop in target) return target[prop];
+				if (typeof prop !== "string" || prop === "length" || prop === "then" || /^\d+$/.test(prop)) return undefined;
+				if (prop === "measureText") return (s: string) => ({ width: s.length * 6, actualBoundingBoxAscent: 8, actualBoundingBoxDescent: 2 });
+				if (prop === "getImageData") return () => ({ data: new Uint8ClampedArray(4) });
+				if (prop === "getLineDash") return () => [];
+				return () => undefined;
+			},
+			set(target, prop, v) {
+				target[prop] = v;
+				return true;
+			},
+		}) as unknown as CanvasRenderingContext2D;
+	HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement) {
+		return fake(this);
+	} as unknown as HTMLCanvasElement["getContext"];
+});
+
+const baseModel = "input 8x8x1\nconv 8 3x3 pad 1\nrelu\nflatten\ndense 10";
+
+function runNote(id: string, lr: number, epochs: [number, number, number, number][], date: string): string {
+	const r: RunRecord = {
+		runId: id,
+		status: "completed",
+		date,
+		sourcePath: "Notes/CNN.md",
+		settings: { model: baseModel, dataset: "digits", epochs: epochs.length, batch: 32, optimizer: "adam", lr, weightDecay: 0, seed: 7 },
+		durationS: 3,
+		samplesPerS: 1000,
+		epochs: epochs.map(([loss, acc, valLoss, valAcc], i) => ({ epoch: i + 1, loss, acc, valLoss, valAcc })),
+		batches: [
+			{ x: 0.5, y: 2.1 },
+			{ x: 1, y: 1.7 },
+		],
+	};
+	return formatRunNote(r);
+}
+
+let host: CnnLabHost & Plugin;
+let app: App;
+const made: Component[] = [];
+
+beforeEach(() => {
+	app = new App(
+		new Vault({
+			"Notes/CNN.md": "# CNN",
+			"CNN runs/a.md": runNote("a", 0.01, [[1.2, 0.6, 1.0, 0.65], [0.6, 0.8, 0.7, 0.78], [0.4, 0.9, 0.5, 0.88]], "2026-11-25T10:00:00.000Z"),
+			"CNN runs/b.md": runNote("b", 0.1, [[2.0, 0.3, 1.9, 0.31], [1.5, 0.5, 1.6, 0.45], [1.1, 0.6, 1.3, 0.55]], "2026-11-25T11:00:00.000Z"),
+			"CNN runs/readme.md": "# Not a run",
+		}),
+	);
+	const plugin = new Plugin(app, { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "1.5", description: "", author: "" });
+	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub() }) as unknown as CnnLabHost & Plugin;
+	host.load();
+	registerLogBlock(host as unknown as CnnLabHost & ObsidianPlugin);
+});
+
+afterEach(() => {
+	host.unload();
+	made.length = 0;
+});
+
+async function render(source: string, sourcePath = "Notes/Compare.md"): Promise<{ el: HTMLElement; child: LogBlockChild }> {
+	const { el, children } = await renderCodeBlock(host as unknown as Plugin, "cnn-log", source, { sourcePath });
+	const child = children[0] as unknown as LogBlockChild;
+	await child.ready;
+	made.push(children[0]);
+	return { el, child };
+}
+
+const ys = (pts: readonly { x: number; y: number }[]): number[] => pts.map((p) => p.y);
+
+describe("```cnn-log block", () => {
+	it("overlays two runs: the charts hold their numbers and the table marks what differs", async () => {
+		const { el, child } = await render("runs [[CNN runs/a]] [[CNN runs/b]]");
+		const view = child.view;
+		expect(view).not.toBeNull();
+		const loss = view?.lossChart?.chart;
+		expect(loss).toBeTruthy();
+		const labels = loss?.data.datasets.map((d) => d.label);
+		expect(labels).toEqual(["a · training", "a · validation", "b · training", "b · validation"]);
+		expect(ys(loss?.data.datasets[0].data ?? [])).toEqual([1.2, 0.6, 0.4]);
+		expect(ys(loss?.data.datasets[3].data ?? [])).toEqual([1.9, 1.6, 1.3]);
+		expect(ys(view?.accChart?.chart?.data.datasets[1].data ?? [])).toEqual([0.65, 0.78, 0.88]);
+		expect(view?.accChart?.chart?.options.scales?.y?.max).toBe(1);
+
+		const row = (k: string): HTMLTableRowElement => el.querySelector(`tr[data-key="${k}"]`) as HTMLTableRowElement;
+		expect(row("lr").classList.contains("cnn-lab-log-diff")).toBe(true);
+		expect([...row("lr").querySelectorAll("td")].map((td) => td.textContent)).toEqual(["0.01", "0.1"]);
+		expect(row("dataset").classList.contains("cnn-lab-log-diff")).toBe(false);
+		expect(row("batch").classList.contains("cnn-lab-log-diff")).toBe(false);
+		// Final metrics: run a has the better validation accuracy (88 % vs 55 %).
+		const va = [...row("val_acc").querySelectorAll("td")];
+		expect(va.map((td) => td.textContent)).toEqual(["88.0 %", "55.0 %"]);
+		expect(va[0].classList.contains("cnn-lab-log-best")).toBe(true);
+		expect(el.querySelector(".cnn-lab-error")).toBeNull();
+	});
+
+	it("cleans up on unload: no chart, theme listener or vault listener left", async () => {
+		const charts0 = Object.keys(Chart.instances).length;
+		const theme0 = themeListenerCount();
+		const vault0 = app.vault.listenerCount();
+		const { child } = await render("folder CNN runs");
+		expect(Object.keys(Chart.instances).length).toBe(charts0 + 2);
+		expect(app.vault.listenerCount()).toBeGreaterThan(vault0);
+		child.unload();
+		expect(Object.keys(Chart.instances).length).toBe(charts0);
+		expect(themeListenerCount()).toBe(theme0);
+		expect(app.vault.listenerCount()).toBe(vault0);
+	});
+
+	it("30 renders and unloads leave nothing behind", async () => {
+		const vault0 = app.vault.listenerCount();
+		for (let i = 0; i < 30; i++) {
+			const { child } = await render(i % 2 ? "folder CNN runs" : "epoch,loss\n1,0.5\n2,0.4");
+			child.unload();
+		}
+		expect(Object.keys(Chart.instances)).toHaveLength(0);
+		expect(themeListenerCount()).toBe(0);
+		expect(app.vault.listenerCount()).toBe(vault0);
+	});
+
+	it("lists a folder newest first and filters it", async () => {
+		const all = await render("folder CNN runs");
+		expect(all.child.view?.lossChart?.chart?.data.datasets[0].label).toBe("b · training");
+		const some = await render("folder CNN runs where lr < 0.05");
+		expect(some.child.view?.lossChart?.chart?.data.datasets.map((d) => d.label)).toEqual(["loss per batch (smoothed)", "training loss", "validation loss"]);
+	});
+
+	it("a pasted PyTorch CSV draws its curves", async () => {
+		const { child } = await render("epoch,train_loss,train_acc,val_loss,val_acc\n0,0.9,71.5,0.8,75\n1,0.5,85,0.6,80\n");
+		const loss = child.view?.lossChart?.chart?.data.datasets ?? [];
+		expect(loss.map((d) => d.label)).toEqual(["training loss", "validation loss"]);
+		expect(loss[0].data).toEqual([
+			{ x: 1, y: 0.9 },
+			{ x: 2, y: 0.5 },
+		]);
+		expect(ys(child.view?.accChart?.chart?.data.datasets[0].data ?? [])).toEqual([0.715, 0.85]);
+	});
+
+	it("errors carry line numbers: missing run link, bad CSV row, empty folder", async () => {
+		const missing = await render("runs [[CNN runs/a]]\nruns [[CNN runs/nope]] [[CNN runs/readme]]");
+		const items = [...missing.el.querySelectorAll(".cnn-lab-log-diagnostics li")];
+		expect(items.map((li) => li.getAttribute("data-line"))).toEqual(["2", "2"]);
+		expect(items[0].textContent).toContain("CNN runs/nope");
+		expect(items[1].textContent).toContain("not a CNN Lab run");
+		// The run that exists is still drawn.
+		expect(missing.child.view?.lossChart?.chart?.data.datasets.length).toBeGreaterThan(0);
+
+		const bad = await render("epoch,loss,acc,val_loss,val_acc\n1,0.81,0.74,0.40,0.88\n2,0.33,oops,0.27,0.9\n3,0.24,0.93,0.21,0.94");
+		const li = bad.el.querySelector(".cnn-lab-log-diagnostics li");
+		expect(li?.getAttribute("data-line")).toBe("3");
+		expect(li?.textContent).toContain("oops");
+		expect(ys(bad.child.view?.lossChart?.chart?.data.datasets[0].data ?? [])).toEqual([0.81, 0.24]);
+
+		await app.vault.createFolder("Empty runs");
+		const empty = await render("\nfolder Empty runs");
+		const e = empty.el.querySelector(".cnn-lab-log-diagnostics li");
+		expect(e?.getAttribute("data-line")).toBe("2");
+		expect(e?.textContent).toContain("No runs");
+		expect(empty.child.view).toBeNull();
+
+		const outside = await render("folder ../secrets");
+		expect(outside.el.querySelector(".cnn-lab-error")?.textContent).toContain("cannot be used");
+	});
+
+	it("redraws when a listed run note is rewritten (a run still training)", async () => {
+		const { child } = await render("runs [[CNN runs/a]]");
+		expect(child.view?.lossChart?.chart?.data.datasets.find((d) => d.label === "training loss")?.data).toHaveLength(3);
+		const f = app.vault.getFileByPath("CNN runs/a.md");
+		if (!f) throw new Error("missing");
+		await app.vault.modify(f, runNote("a", 0.01, [[1.2, 0.6, 1.0, 0.65], [0.6, 0.8, 0.7, 0.78], [0.4, 0.9, 0.5, 0.88], [0.3, 0.92, 0.45, 0.9]], "2026-11-25T10:00:00.000Z"));
+		await new Promise((r) => setTimeout(r, 1100));
+		await child.ready;
+		expect(child.view?.lossChart?.chart?.data.datasets.find((d) => d.label === "training loss")?.data).toHaveLength(4);
+	});
+});
