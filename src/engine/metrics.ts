@@ -32,7 +32,7 @@ export function softmaxCrossEntropy(
 			}
 		}
 		// NaN logits never win the comparison above: make them show up in the loss instead of hiding.
-		if (max !== max) arg = -1;
+		if (Number.isNaN(max)) arg = -1;
 		let sum = 0;
 		for (let j = 0; j < k; j++) sum += Math.exp(logits[o + j] - max);
 		const label = labels[i];

@@ -70,9 +70,11 @@ export interface FailedEvent {
 	message: string;
 	epoch: number;
 	batch: number;
-	/** What went non-finite first. */
-	what: "loss" | "gradients";
-	value: "NaN" | "Infinity";
+	/** What went wrong first: a non-finite input value, loss or gradient, or a loss that exploded. */
+	what: "data" | "loss" | "gradients";
+	value: "NaN" | "Infinity" | "exploded";
+	/** For "data": the index of the offending image in the dataset. */
+	sample?: number;
 }
 
 export type TrainEvent = BatchEvent | EpochEvent | DoneEvent | StoppedEvent | FailedEvent;
@@ -84,6 +86,12 @@ export interface Evaluation {
 	confusion: number[][];
 	predictions: Uint8Array;
 }
+
+/**
+ * A mean cross-entropy this large means the true class's logit sits thousands below the best one: training has
+ * diverged (a learning rate far too high) even though float32 has not overflowed yet.
+ */
+export const EXPLODED_LOSS = 1e4;
 
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
@@ -210,9 +218,13 @@ export class Trainer {
 			this.yb[k] = this.data.y[i];
 		}
 		const x: Tensor = b === bs ? { shape: this.xShape, data: this.xb } : { shape: this.tailShape, data: this.xb.subarray(0, b * sz) };
+		if (!allFinite(x.data)) {
+			this.batch++;
+			return [this.failData(x.data, b, start)];
+		}
 		const { loss, correct } = this.model.lossAndGrad(x, this.yb);
 		this.batch++;
-		if (!Number.isFinite(loss)) return [this.fail("loss", loss)];
+		if (!Number.isFinite(loss) || loss > EXPLODED_LOSS) return [this.fail("loss", loss)];
 		for (const p of this.model.params()) {
 			if (!allFinite(p.grad)) return [this.fail("gradients", p.grad.some((v) => Number.isNaN(v)) ? NaN : Infinity)];
 		}
@@ -303,12 +315,31 @@ export class Trainer {
 	}
 
 	private fail(what: "loss" | "gradients", v: number): FailedEvent {
-		const value = Number.isNaN(v) ? "NaN" : "Infinity";
+		const value = Number.isNaN(v) ? "NaN" : Number.isFinite(v) ? "exploded" : "Infinity";
 		const lr = this.config.optimizer.lr;
+		const where = `at epoch ${this.epoch}, batch ${this.batch}`;
 		const message =
-			`${what === "loss" ? "loss" : "the gradients"} became ${value} at epoch ${this.epoch}, batch ${this.batch} — ` +
-			`lower the learning rate (now ${lr}) or check the data for missing or huge values`;
+			(value === "exploded" ? `loss exploded to ${v.toExponential(1)} ${where}` : `${what === "loss" ? "loss" : "the gradients"} became ${value} ${where}`) +
+			` — lower the learning rate (now ${lr}) or check the data for huge values`;
 		return this.end({ kind: "failed", message, epoch: this.epoch, batch: this.batch, what, value }) as FailedEvent;
+	}
+
+	/** Names the first image of the batch that holds a NaN or an Inf. */
+	private failData(x: Float32Array, b: number, start: number): FailedEvent {
+		const sz = this.sampleSize;
+		let k = 0;
+		let bad = NaN;
+		for (let i = 0; i < b * sz; i++) {
+			if (!Number.isFinite(x[i])) {
+				k = Math.floor(i / sz);
+				bad = x[i];
+				break;
+			}
+		}
+		const sample = this.order[start + k];
+		const value = Number.isNaN(bad) ? "NaN" : "Infinity";
+		const message = `the data holds ${value} (image ${sample}) at epoch ${this.epoch}, batch ${this.batch} — check the data for missing or broken values`;
+		return this.end({ kind: "failed", message, epoch: this.epoch, batch: this.batch, what: "data", value, sample }) as FailedEvent;
 	}
 
 	private end(e: TrainEvent): TrainEvent {
