@@ -19,6 +19,34 @@ function writeStyles() {
 }
 writeStyles();
 
+// The training worker is bundled on its own as an IIFE and inlined into main.js as a string: the plugin replaces
+// src/worker/worker-source.ts (which exports null for TypeScript and the tests) with that string, and the client
+// starts it with new Worker(URL.createObjectURL(new Blob([code]))). Obsidian loads one file, so no separate asset.
+const inlineWorkerPlugin = {
+	name: "inline-training-worker",
+	setup(build) {
+		build.onLoad({ filter: /src[\\/]worker[\\/]worker-source\.ts$/ }, async () => {
+			const result = await esbuild.build({
+				entryPoints: ["src/worker/worker.ts"],
+				bundle: true,
+				format: "iife",
+				target: "es2020",
+				write: false,
+				minify: prod,
+				treeShaking: true,
+				metafile: true,
+				logLevel: "silent",
+			});
+			const code = result.outputFiles[0].text;
+			return {
+				contents: `export const workerSource = ${JSON.stringify(code)};`,
+				loader: "ts",
+				watchFiles: Object.keys(result.metafile.inputs),
+			};
+		});
+	},
+};
+
 const context = await esbuild.context({
 	banner: { js: banner },
 	entryPoints: ["main.ts"],
@@ -47,6 +75,7 @@ const context = await esbuild.context({
 	treeShaking: true,
 	minify: prod,
 	outfile: "main.js",
+	plugins: [inlineWorkerPlugin],
 });
 
 if (prod) {

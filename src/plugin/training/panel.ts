@@ -1,10 +1,37 @@
 import type { Component, MarkdownPostProcessorContext } from "obsidian";
 import type { CnnLabHost } from "../host";
-import type { ParsedCnn } from "../../spec/types";
+import type { ParsedCnn, TrainSpec } from "../../spec/types";
+import type { ModelSpec } from "../../engine/spec-types";
+import { getLanguage, t } from "../../i18n";
+import "../../i18n/strings-training";
+import type { EndMessage, EpochPoint, FromWorker, ProgressMessage, ReadyMessage, RunInfo, StartMessage } from "../../worker/messages";
+import { createEngineJob } from "../../worker/engine-job";
+import { RunStore, type RunHandle } from "../runs/run-store";
+import { ProgressView } from "../../render/training/progress-view";
+import { TrainingCharts } from "../../render/training/training-charts";
+import { renderMetrics } from "../../render/training/metrics-view";
+import { renderConfusion } from "../../render/training/confusion-view";
+import { renderSamples } from "../../render/training/samples-view";
+import { renderFilters } from "../../render/training/filters-view";
+import { renderFeatureMaps } from "../../render/training/feature-maps-view";
+import { HeatmapSet } from "../../render/training/image-grid";
+import { onThemeChange } from "../../render/theme";
+import type { HubTicket } from "./hub";
+import type { RunChannel } from "./channel";
+import { openChannel } from "./worker-client";
+import { resolveDataset } from "./dataset-source";
+import { loadLatestRun, previewFor, type ViewSet, viewsToShow } from "./panel-data";
+import { refusal } from "./limit-check";
+
+/** How long Stop waits for the run to answer before the worker is ended by force. */
+const STOP_GRACE_MS = 3000;
+
+let nextRunId = 1;
 
 /**
  * Mounts the training part of a ```cnn block under its table: Train button, progress, charts, results and the
  * latest run from the vault. `owner` is the block's MarkdownRenderChild; everything started here stops with it.
+ * Rendering is cheap and never starts a run: only the Train button does.
  */
 export function mountTrainingPanel(
 	host: CnnLabHost,
@@ -14,10 +41,385 @@ export function mountTrainingPanel(
 	ctx: MarkdownPostProcessorContext,
 	owner: Component,
 ): void {
-	void host;
-	void parent;
-	void parsed;
-	void source;
-	void ctx;
-	void owner;
+	const root = parent.createDiv({ cls: "cnn-lab-training" });
+	const train = parsed.train;
+	if (!train) {
+		if (parsed.model) root.createDiv({ cls: "cnn-lab-note", text: t("training.noTrain") });
+		return;
+	}
+	if (!parsed.model || parsed.diagnostics.some((d) => d.severity === "error")) {
+		root.createDiv({ cls: "cnn-lab-note", text: t("training.hasErrors") });
+		return;
+	}
+	const panel = new TrainingPanel(host, root, parsed, parsed.model, train, source, ctx.sourcePath);
+	owner.register(() => panel.dispose());
+	panel.mount();
+}
+
+/** One block's training UI and at most one run. */
+export class TrainingPanel {
+	private readonly actions: HTMLElement;
+	private readonly trainButton: HTMLButtonElement;
+	private readonly status: HTMLElement;
+	private readonly progressHost: HTMLElement;
+	private readonly chartsHost: HTMLElement;
+	private readonly resultsHost: HTMLElement;
+	private readonly viewsHost: HTMLElement;
+	private readonly views: ViewSet;
+	private charts: TrainingCharts | null = null;
+	private progress: ProgressView | null = null;
+	private readonly maps = new HeatmapSet();
+	private readonly timers = new Set<number>();
+	private readonly offTheme: () => void;
+	private channel: RunChannel | null = null;
+	private ticket: HubTicket | null = null;
+	private log: RunHandle | null = null;
+	private runId = -1;
+	private info: RunInfo | null = null;
+	private epochs: EpochPoint[] = [];
+	private batchPoints: { x: number; y: number }[] = [];
+	private previousEpochs: EpochPoint[] | null = null;
+	private phase: "idle" | "queued" | "preparing" | "running" | "stopping" = "idle";
+	private disposed = false;
+	private lastProgress: ProgressMessage | null = null;
+
+	constructor(
+		private readonly host: CnnLabHost,
+		private readonly root: HTMLElement,
+		private readonly parsed: ParsedCnn,
+		private readonly model: ModelSpec,
+		private readonly train: TrainSpec,
+		private readonly source: string,
+		private readonly sourcePath: string,
+	) {
+		this.views = viewsToShow(parsed.show?.views ?? null);
+		this.actions = root.createDiv({ cls: "cnn-lab-training-actions" });
+		this.trainButton = this.actions.createEl("button", { cls: "mod-cta cnn-lab-train", text: t("training.train") });
+		this.trainButton.addEventListener("click", () => this.requestRun());
+		this.status = this.actions.createDiv({ cls: "cnn-lab-note cnn-lab-training-status", attr: { "aria-live": "polite" } });
+		this.progressHost = root.createDiv({ cls: "cnn-lab-progress-host" });
+		this.chartsHost = root.createDiv({ cls: "cnn-lab-charts-host" });
+		this.resultsHost = root.createDiv({ cls: "cnn-lab-results" });
+		this.viewsHost = root.createDiv({ cls: "cnn-lab-training-views" });
+		this.offTheme = onThemeChange(() => this.maps.redraw());
+	}
+
+	get running(): boolean {
+		return this.phase !== "idle";
+	}
+
+	/** What the block shows before any run: the latest run from the vault, else the untrained network. */
+	mount(): void {
+		void loadLatestRun(this.host, this.sourcePath, this.source, this.model, this.train, this.parsed.sample).then((latest) => {
+			if (this.disposed || this.running) return;
+			if (latest) {
+				this.status.setText(t("training.latestRun", { name: latest.name, date: latest.date }));
+				this.previousEpochs = latest.previous;
+				if (this.views.charts) {
+					const charts = this.ensureCharts();
+					charts.showRun(latest.epochs, latest.batches);
+					if (latest.previous) charts.showPrevious(latest.previous);
+					charts.flush();
+				}
+				this.resultsHost.empty();
+				renderMetrics(this.resultsHost, latest.metrics);
+				this.epochs = latest.epochs;
+				if (latest.snapshot) return this.showSnapshot(latest.snapshot.snapshot, latest.snapshot.classNames, true);
+			}
+			this.later(() => this.showPreview(), 0);
+		});
+	}
+
+	/** The untrained network's filters and feature maps (built-in data only; vault data are read on Train). */
+	private showPreview(): void {
+		if (this.disposed || this.running || !(this.views.filters || this.views.featureMaps)) return;
+		const p = previewFor(this.model, this.train, this.parsed.sample, this.host.settings.defaultSeed, this.host.settings);
+		if (p) this.showSnapshot(p.snapshot, p.classNames, false);
+	}
+
+	private showSnapshot(s: ReadyMessage["before"], classNames: string[], trained: boolean): void {
+		this.maps.destroy();
+		this.viewsHost.empty();
+		const cm = this.host.settings.colormap;
+		if (this.views.filters && s.filters) renderFilters(this.viewsHost, s.filters, trained, this.maps);
+		if (this.views.featureMaps && s.activations.length > 0) {
+			const caption = t("training.featuremaps.sample", { i: s.sampleIndex, label: classNames[s.sampleLabel] ?? s.sampleLabel });
+			renderFeatureMaps(this.viewsHost, s.activations, trained, cm, this.maps, caption);
+		}
+	}
+
+	private ensureCharts(): TrainingCharts {
+		if (!this.charts) this.charts = new TrainingCharts(this.chartsHost);
+		return this.charts;
+	}
+
+	/** The Train button: checks the limits, then asks the hub for a slot. */
+	requestRun(): void {
+		if (this.running || this.disposed) return;
+		const refused = refusal(this.model, this.train, this.host.settings);
+		if (refused) {
+			this.status.setText("");
+			this.resultsHost.empty();
+			this.resultsHost.createDiv({ cls: "cnn-lab-error", text: t("training.refused", { reasons: refused }) });
+			return;
+		}
+		this.phase = "queued";
+		this.trainButton.disabled = true;
+		this.resultsHost.empty();
+		this.progressHost.empty();
+		this.progress = new ProgressView(this.progressHost, () => this.stop());
+		this.ticket = this.host.training.enqueue({
+			begin: () => void this.begin(),
+			stop: () => this.stop(),
+			queued: (n) => {
+				if (n < 0) this.endQueued();
+				else this.progress?.queued(n);
+			},
+		});
+	}
+
+	private endQueued(): void {
+		if (this.phase !== "queued") return;
+		this.ticket = null;
+		this.resetIdle();
+	}
+
+	private async begin(): Promise<void> {
+		if (this.disposed || this.phase !== "queued") return;
+		this.phase = "preparing";
+		const runId = nextRunId++;
+		this.runId = runId;
+		const seed = this.train.seed ?? this.host.settings.defaultSeed;
+		let dataset;
+		try {
+			dataset = await resolveDataset(this.host.app, {
+				dataset: this.train.dataset,
+				model: this.model,
+				sourcePath: this.sourcePath,
+				seed,
+				limit: this.train.limit,
+			});
+		} catch (e) {
+			if (this.runId === runId) this.failEarly(e instanceof Error ? e.message : String(e));
+			return;
+		}
+		if (this.disposed || this.runId !== runId || this.phase !== "preparing") return;
+		const msg: StartMessage = {
+			type: "start",
+			runId,
+			model: this.model,
+			train: {
+				epochs: this.train.epochs,
+				batch: this.train.batch,
+				optimizer: this.train.optimizer,
+				seed,
+				val: this.train.val,
+				limit: this.train.limit,
+			},
+			dataset,
+			maxSeconds: this.host.settings.maxRunSeconds,
+			sample: this.parsed.sample ? { index: this.parsed.sample.index, label: this.parsed.sample.label } : null,
+			lang: getLanguage(),
+		};
+		this.channel = openChannel({
+			useWorker: this.host.settings.useWorker,
+			onMessage: (m) => this.onMessage(m),
+			createJob: createEngineJob,
+		});
+		if (this.channel.mode === "inline") this.status.setText(t("training.mode.inline"));
+		this.channel.send(msg);
+	}
+
+	/** Stop button, "stop all" and the hub: the run ends within a batch and keeps its finished epochs. */
+	stop(): void {
+		if (this.phase === "queued") {
+			this.ticket?.release();
+			this.ticket = null;
+			this.resetIdle();
+			return;
+		}
+		if (this.phase === "preparing" && !this.channel) {
+			this.runId = -1;
+			this.ticket?.release();
+			this.ticket = null;
+			this.resetIdle();
+			return;
+		}
+		if (this.phase !== "running" && this.phase !== "preparing") return;
+		this.phase = "stopping";
+		this.progress?.stopping();
+		this.channel?.send({ type: "stop", runId: this.runId });
+		const runId = this.runId;
+		this.later(() => {
+			// The run did not answer (a very long batch): end the worker; the finished epochs are already kept.
+			if (this.runId === runId && this.phase === "stopping") {
+				this.onEnd({ type: "stopped", runId, message: "", reason: "user", elapsedSeconds: this.lastProgress?.elapsedSeconds ?? 0, samplesPerSec: this.lastProgress?.samplesPerSec ?? 0, result: null });
+			}
+		}, STOP_GRACE_MS);
+	}
+
+	private onMessage(m: FromWorker): void {
+		if (this.disposed || m.runId !== this.runId) return;
+		if (m.type === "ready") this.onReady(m);
+		else if (m.type === "progress") this.onProgress(m);
+		else this.onEnd(m);
+	}
+
+	private onReady(m: ReadyMessage): void {
+		if (this.phase === "preparing") this.phase = "running";
+		this.info = m.info;
+		this.epochs = [];
+		this.batchPoints = [];
+		const parts = [t("training.dataset.info", { name: m.info.datasetName, train: m.info.trainCount, val: m.info.valCount })];
+		if (m.info.fitNote) parts.push(m.info.fitNote);
+		if (m.info.credit) parts.push(m.info.credit);
+		const inline = this.channel?.mode === "inline" ? ` ${t("training.mode.inline")}` : "";
+		this.status.setText(parts.join(" · ") + inline);
+		if (this.views.charts) {
+			const charts = this.ensureCharts();
+			charts.reset();
+			// The run shown before becomes the one to compare with.
+			const prev = this.previousRunForOverlay();
+			if (prev) charts.showPrevious(prev);
+		}
+		this.showSnapshot(m.before, m.info.classNames, false);
+		this.log = RunStore.begin(this.host.app, this.host.settings, {
+			sourcePath: this.sourcePath,
+			modelText: this.source,
+			dataset: this.train.dataset,
+			epochs: this.train.epochs,
+			batch: this.train.batch,
+			optimizer: this.train.optimizer.name,
+			lr: this.train.optimizer.lr,
+			weightDecay: this.train.optimizer.weightDecay,
+			seed: this.train.seed ?? this.host.settings.defaultSeed,
+			val: this.train.val,
+			limit: this.train.limit,
+		});
+	}
+
+	private previousRunForOverlay(): EpochPoint[] | null {
+		if (this.epochs.length > 0) return this.epochs;
+		return this.previousEpochs;
+	}
+
+	private onProgress(m: ProgressMessage): void {
+		this.lastProgress = m;
+		if (this.phase === "running") this.progress?.update(m);
+		if (this.charts) {
+			this.charts.addBatches(m.batches, m.batchesPerEpoch);
+			this.charts.addEpochs(m.epochsDone);
+		}
+		for (const b of m.batches) this.batchPoints.push({ x: b.epoch - 1 + b.batch / m.batchesPerEpoch, y: b.loss });
+		for (const e of m.epochsDone) {
+			this.epochs.push(e);
+			if (this.log) {
+				this.log.batches(this.batchPoints);
+				void this.log.epoch({
+					epoch: e.epoch,
+					loss: e.loss,
+					acc: e.acc,
+					valLoss: e.valLoss,
+					valAcc: e.valAcc,
+					durationS: m.elapsedSeconds,
+					samplesPerS: m.samplesPerSec,
+				});
+			}
+		}
+	}
+
+	private onEnd(m: EndMessage): void {
+		if (this.phase === "idle") return;
+		const status = m.type === "done" ? "completed" : m.type;
+		this.charts?.flush();
+		const message = m.type === "failed" ? m.message : m.reason === "time" ? t("training.stoppedTime", { s: this.host.settings.maxRunSeconds }) : undefined;
+		const log = this.log;
+		if (log) {
+			log.batches(this.batchPoints);
+			const result = m.result;
+			void log.finish(status, { durationS: m.elapsedSeconds, samplesPerS: m.samplesPerSec, message }).then(() => {
+				if (result && (this.train.saveWeights || this.host.settings.saveWeights)) {
+					void log.saveWeights([{ name: "parameters", shape: [result.weights.length], data: result.weights }]);
+				}
+			});
+		}
+		this.resultsHost.empty();
+		renderMetrics(this.resultsHost, {
+			status,
+			final: m.result?.final ?? this.epochs[this.epochs.length - 1] ?? null,
+			epochsDone: this.epochs.length,
+			epochs: this.train.epochs,
+			seconds: m.elapsedSeconds,
+			samplesPerSec: m.samplesPerSec,
+			message: message && m.type === "failed" ? t("training.failed", { message }) : message,
+		});
+		const info = this.info;
+		if (m.result && info) {
+			if (this.views.confusion && m.result.confusion.length > 0) renderConfusion(this.resultsHost, m.result.confusion, info.classNames);
+			if (this.views.samples && m.result.samples.length > 0) {
+				renderSamples(this.resultsHost, m.result.samples, info.inputShape, info.classNames, this.host.settings.colormap, this.maps);
+			}
+			this.showSnapshot(m.result.after, info.classNames, true);
+		}
+		this.finishRun();
+	}
+
+	private failEarly(message: string): void {
+		this.resultsHost.empty();
+		this.resultsHost.createDiv({ cls: "cnn-lab-error", text: t("training.failed", { message }) });
+		this.finishRun();
+	}
+
+	/** Ends the run's machinery (worker, slot, timers) and makes the block ready for the next run. */
+	private finishRun(): void {
+		this.channel?.close();
+		this.channel = null;
+		this.ticket?.release();
+		this.ticket = null;
+		this.log = null;
+		this.resetIdle();
+		this.trainButton.setText(t("training.trainAgain"));
+	}
+
+	private resetIdle(): void {
+		this.phase = "idle";
+		this.runId = -1;
+		this.trainButton.disabled = false;
+		this.progressHost.empty();
+		this.progress = null;
+		this.lastProgress = null;
+		for (const id of this.timers) window.clearTimeout(id);
+		this.timers.clear();
+	}
+
+	private later(fn: () => void, ms: number): void {
+		const id = window.setTimeout(() => {
+			this.timers.delete(id);
+			fn();
+		}, ms);
+		this.timers.add(id);
+	}
+
+	/** Unload: the worker is ended at once; a run log in progress is closed as stopped with what it finished. */
+	dispose(): void {
+		if (this.disposed) return;
+		const wasRunning = this.phase === "running" || this.phase === "stopping";
+		this.disposed = true;
+		this.channel?.close();
+		this.channel = null;
+		this.ticket?.release();
+		this.ticket = null;
+		if (this.log && wasRunning) {
+			const last = this.lastProgress;
+			void this.log.finish("stopped", { durationS: last?.elapsedSeconds, samplesPerS: last?.samplesPerSec });
+		}
+		this.log = null;
+		for (const id of this.timers) window.clearTimeout(id);
+		this.timers.clear();
+		this.offTheme();
+		this.maps.destroy();
+		this.charts?.destroy();
+		this.charts = null;
+		this.phase = "idle";
+	}
 }

@@ -1,0 +1,30 @@
+import { checkLimits, priceModel } from "../../spec/limits";
+import type { ModelSpec } from "../../engine/spec-types";
+import type { TrainSpec } from "../../spec/types";
+import type { CnnLabSettings } from "../settings";
+import { t } from "../../i18n";
+import "../../i18n/strings-limits";
+
+/** Samples per epoch known before reading anything: the built-in sets' sizes; 0 (unknown) for vault data. */
+export function knownTrainSamples(train: TrainSpec): number {
+	const name = train.dataset.trim().toLowerCase();
+	const all = name === "digits" ? 1797 : name === "shapes" ? Math.max(80, Math.min(train.limit ?? 2400, 20000)) : 0;
+	const n = train.limit !== null && train.limit > 0 ? Math.min(all || train.limit, train.limit) : all;
+	return Math.round(n * (1 - train.val));
+}
+
+/**
+ * Why this model must not train under the configured limits (with the numbers and the setting to change), or null.
+ * `samplesPerEpoch` is the real count once the data are read; before that the count known from the dataset's name.
+ */
+export function refusal(
+	model: ModelSpec,
+	train: TrainSpec,
+	settings: Pick<CnnLabSettings, "maxParameters" | "maxActivationMB" | "maxMultiplyAddsPerEpoch" | "maxRunSeconds">,
+	samplesPerEpoch = knownTrainSamples(train),
+): string | null {
+	const price = priceModel(model, train.batch, samplesPerEpoch, train.epochs);
+	const problems = checkLimits(price, settings);
+	if (problems.length === 0) return null;
+	return problems.map((p) => `${p.message} ${t("limits.setting", { setting: p.setting })}`).join(" ");
+}

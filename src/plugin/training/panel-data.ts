@@ -1,0 +1,144 @@
+import type { CnnLabHost } from "../host";
+import type { ModelSpec } from "../../engine/spec-types";
+import type { ParsedCnn, TrainSpec } from "../../spec/types";
+import type { EpochPoint, Snapshot } from "../../worker/messages";
+import type { EpochRow } from "../../spec/run-log";
+import { previewSnapshot } from "../../worker/engine-job";
+import type { FinalMetrics } from "../../render/training/metrics-view";
+import { findRuns } from "../runs/find-runs";
+import { loadWeights } from "../runs/weights-file";
+import { builtinDataset } from "./dataset-source";
+import { refusal } from "./limit-check";
+
+export interface ViewSet {
+	charts: boolean;
+	confusion: boolean;
+	samples: boolean;
+	filters: boolean;
+	featureMaps: boolean;
+}
+
+const ALIASES: Record<string, keyof ViewSet> = {
+	charts: "charts",
+	chart: "charts",
+	curves: "charts",
+	loss: "charts",
+	accuracy: "charts",
+	confusion: "confusion",
+	samples: "samples",
+	predictions: "samples",
+	filters: "filters",
+	weights: "filters",
+	featuremaps: "featureMaps",
+	"feature-maps": "featureMaps",
+	features: "featureMaps",
+	maps: "featureMaps",
+	activations: "featureMaps",
+};
+
+/** `show filters, featuremaps` → only those views; no `show` line (or nothing recognised) → all of them. */
+export function viewsToShow(words: readonly string[] | null): ViewSet {
+	const all: ViewSet = { charts: true, confusion: true, samples: true, filters: true, featureMaps: true };
+	if (!words) return all;
+	const picked: ViewSet = { charts: false, confusion: false, samples: false, filters: false, featureMaps: false };
+	let any = false;
+	for (const raw of words.flatMap((w) => w.split(/[,\s]+/))) {
+		const w = raw.trim().toLowerCase();
+		if (w === "all") return all;
+		const k = ALIASES[w];
+		if (k) {
+			picked[k] = true;
+			any = true;
+		}
+	}
+	return any ? picked : all;
+}
+
+/** The untrained network on a built-in dataset's sample; null for vault data, over-limit models, or any failure. */
+export function previewFor(
+	model: ModelSpec,
+	train: TrainSpec,
+	sample: ParsedCnn["sample"],
+	defaultSeed: number,
+	settings?: Parameters<typeof refusal>[2],
+	weights?: Float32Array,
+): { snapshot: Snapshot; classNames: string[] } | null {
+	const seed = train.seed ?? defaultSeed;
+	const desc = builtinDataset(train.dataset, model, seed, train.limit);
+	if (!desc) return null;
+	if (settings && refusal(model, train, settings)) return null;
+	try {
+		return previewSnapshot(model, desc, seed, sample ? { index: sample.index, label: sample.label } : null, weights);
+	} catch {
+		return null;
+	}
+}
+
+function toPoint(r: EpochRow): EpochPoint {
+	return { epoch: r.epoch, loss: r.loss, acc: r.acc ?? NaN, valLoss: r.valLoss, valAcc: r.valAcc, seconds: 0 };
+}
+
+export interface LatestRun {
+	name: string;
+	date: string;
+	epochs: EpochPoint[];
+	batches: { x: number; y: number }[];
+	previous: EpochPoint[] | null;
+	metrics: FinalMetrics;
+	/** The trained network's filters and feature maps, when its weights were kept. */
+	snapshot: { snapshot: Snapshot; classNames: string[] } | null;
+}
+
+/** The block's latest run from the vault (and the one before, to overlay), without training again. */
+export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source: string, model: ModelSpec, train: TrainSpec, sample: ParsedCnn["sample"]): Promise<LatestRun | null> {
+	let runs;
+	try {
+		runs = await findRuns(host.app, sourcePath, source, host.settings.runsFolder);
+	} catch {
+		return null;
+	}
+	const found = runs[0];
+	if (!found) return null;
+	const r = found.run;
+	const epochs = r.epochs.map(toPoint);
+	let snapshot: LatestRun["snapshot"] = null;
+	if (r.weights) {
+		try {
+			const w = await loadWeights(host.app, found.path);
+			if ("tensors" in w && w.tensors.length > 0) {
+				const flat = w.tensors.length === 1 ? w.tensors[0].data : concat(w.tensors.map((x) => x.data));
+				snapshot = previewFor(model, train, sample, host.settings.defaultSeed, host.settings, flat);
+			}
+		} catch {
+			snapshot = null;
+		}
+	}
+	const status = r.status === "running" ? "stopped" : r.status;
+	return {
+		name: (found.path.split("/").pop() ?? found.path).replace(/\.md$/i, ""),
+		date: r.date.slice(0, 16).replace("T", " "),
+		epochs,
+		batches: r.batches,
+		previous: runs[1] ? runs[1].run.epochs.map(toPoint) : null,
+		metrics: {
+			status,
+			final: epochs[epochs.length - 1] ?? null,
+			epochsDone: epochs.length,
+			epochs: r.settings.epochs,
+			seconds: r.durationS ?? 0,
+			samplesPerSec: r.samplesPerS ?? 0,
+			message: r.message ?? undefined,
+		},
+		snapshot,
+	};
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+	const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+	let o = 0;
+	for (const p of parts) {
+		out.set(p, o);
+		o += p.length;
+	}
+	return out;
+}

@@ -1,0 +1,114 @@
+import { t } from "../../i18n";
+import "../../i18n/strings-training";
+import { LineChartView } from "../charts/line-chart";
+import { ThinnedSeries } from "../charts/series";
+import type { BatchPoint, EpochPoint } from "../../worker/messages";
+import { formatLoss, formatPercent } from "./format";
+
+/** Series indices of the two charts. */
+export const LOSS = { batch: 0, train: 1, val: 2, previous: 3 } as const;
+export const ACC = { train: 0, val: 1, previous: 2 } as const;
+
+/**
+ * The two live charts of a run: loss (per batch, thinned and smoothed; per epoch for training and validation) and
+ * accuracy per epoch, with the previous run's validation curves dashed for comparison. x is in epochs throughout, so
+ * batch points fall between the epoch points they lead to.
+ */
+export class TrainingCharts {
+	readonly el: HTMLElement;
+	readonly loss: LineChartView;
+	readonly acc: LineChartView;
+	private readonly summary: HTMLElement;
+	private batchSeries = new ThinnedSeries(400, 0.9);
+
+	constructor(parent: HTMLElement) {
+		this.el = parent.createDiv({ cls: "cnn-lab-charts" });
+		this.loss = new LineChartView(this.el, {
+			title: t("training.chart.loss"),
+			xLabel: t("training.axis.epoch"),
+			yLabel: t("training.chart.loss"),
+			series: [
+				{ label: t("training.series.batchLoss"), color: 0 },
+				{ label: t("training.series.trainLoss"), color: 0, dots: true },
+				{ label: t("training.series.valLoss"), color: 1, dots: true },
+				{ label: t("training.series.previous"), color: 3, dashed: true },
+			],
+			yMin: 0,
+		});
+		this.acc = new LineChartView(this.el, {
+			title: t("training.chart.acc"),
+			xLabel: t("training.axis.epoch"),
+			yLabel: t("training.chart.acc"),
+			series: [
+				{ label: t("training.series.trainAcc"), color: 0, dots: true },
+				{ label: t("training.series.valAcc"), color: 1, dots: true },
+				{ label: t("training.series.previous"), color: 3, dashed: true },
+			],
+			yMin: 0,
+			yMax: 1,
+			percent: true,
+		});
+		this.summary = this.el.createDiv({ cls: "cnn-lab-sr-only", attr: { "aria-live": "polite" } });
+	}
+
+	/** Empties the current run's curves (the previous run's stay). */
+	reset(): void {
+		this.batchSeries = new ThinnedSeries(400, 0.9);
+		for (const i of [LOSS.batch, LOSS.train, LOSS.val]) this.loss.setPoints(i, []);
+		for (const i of [ACC.train, ACC.val]) this.acc.setPoints(i, []);
+		this.summary.setText("");
+	}
+
+	addBatches(points: readonly BatchPoint[], batchesPerEpoch: number): void {
+		if (points.length === 0) return;
+		for (const p of points) this.batchSeries.push(p.epoch - 1 + p.batch / batchesPerEpoch, p.loss);
+		this.loss.setPoints(LOSS.batch, this.batchSeries.points);
+	}
+
+	addEpochs(epochs: readonly EpochPoint[]): void {
+		for (const e of epochs) {
+			this.loss.push(LOSS.train, e.epoch, e.loss);
+			if (e.valLoss !== null) this.loss.push(LOSS.val, e.epoch, e.valLoss);
+			this.acc.push(ACC.train, e.epoch, e.acc);
+			if (e.valAcc !== null) this.acc.push(ACC.val, e.epoch, e.valAcc);
+		}
+		const last = epochs[epochs.length - 1];
+		if (last) {
+			this.summary.setText(
+				t("training.chart.summary", {
+					epoch: last.epoch,
+					loss: formatLoss(last.loss),
+					acc: formatPercent(last.acc),
+					valLoss: formatLoss(last.valLoss),
+					valAcc: formatPercent(last.valAcc),
+				}),
+			);
+		}
+	}
+
+	/** A stored run: its epochs and its thinned batch curve (x already in epochs). */
+	showRun(epochs: readonly EpochPoint[], batches: readonly { x: number; y: number }[]): void {
+		this.reset();
+		this.loss.setPoints(LOSS.batch, batches);
+		this.addEpochs(epochs);
+		this.flush();
+	}
+
+	/** The previous run's validation curves (or training curves when it had no validation), dashed. */
+	showPrevious(epochs: readonly EpochPoint[]): void {
+		const hasVal = epochs.some((e) => e.valLoss !== null);
+		this.loss.setPoints(LOSS.previous, epochs.map((e) => ({ x: e.epoch, y: (hasVal ? e.valLoss : e.loss) ?? NaN })).filter((p) => Number.isFinite(p.y)));
+		this.acc.setPoints(ACC.previous, epochs.map((e) => ({ x: e.epoch, y: (hasVal ? e.valAcc : e.acc) ?? NaN })).filter((p) => Number.isFinite(p.y)));
+	}
+
+	flush(): void {
+		this.loss.flush();
+		this.acc.flush();
+	}
+
+	destroy(): void {
+		this.loss.destroy();
+		this.acc.destroy();
+		this.el.remove();
+	}
+}

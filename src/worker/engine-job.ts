@@ -1,0 +1,174 @@
+import { setLanguage } from "../i18n";
+import type { Dataset } from "../data/dataset";
+import { Sequential } from "../engine/model";
+import { Trainer } from "../engine/trainer";
+import type { ModelSpec } from "../engine/spec-types";
+import { fitDataset, materialize } from "./datasets";
+import type { JobStep, TrainingJob } from "./job";
+import type { DatasetDescriptor, EpochPoint, FilterSet, RunInfo, RunResult, Snapshot, StartMessage, ValSample } from "./messages";
+
+/** Validation images shown after a run; mistakes are picked first (up to a third of the grid). */
+const SAMPLE_GRID = 24;
+
+/** The first convolution's weights ([F, C, kh, kw]), copied; null when the network has no convolution. */
+export function firstFilters(model: Sequential): FilterSet | null {
+	const w = model.params().find((p) => p.shape.length === 4);
+	if (!w) return null;
+	const [count, channels, kh, kw] = w.shape;
+	return { count, channels, kh, kw, data: w.value.slice() };
+}
+
+/** Which image to draw feature maps for: `sample 12` (an index), `sample 7` / `sample circle` (a class), else the first held-out image. */
+export function chooseSample(ds: Dataset, preferred: ArrayLike<number>, sample: StartMessage["sample"]): number {
+	if (sample?.index !== null && sample?.index !== undefined) return Math.max(0, Math.min(ds.n - 1, Math.floor(sample.index)));
+	if (sample?.label) {
+		const want = sample.label.trim().toLowerCase();
+		let cls = ds.classNames.findIndex((c) => c.toLowerCase() === want);
+		if (cls < 0 && /^\d+$/.test(want)) cls = Number(want);
+		if (cls >= 0) {
+			for (let k = 0; k < preferred.length; k++) if (ds.y[preferred[k]] === cls) return preferred[k];
+			for (let i = 0; i < ds.n; i++) if (ds.y[i] === cls) return i;
+		}
+	}
+	return preferred.length > 0 ? preferred[0] : 0;
+}
+
+function image(ds: Dataset, i: number): Float32Array {
+	const sz = ds.shape[0] * ds.shape[1] * ds.shape[2];
+	return ds.x.slice(i * sz, (i + 1) * sz);
+}
+
+/** Filters and the chosen image through every layer, for the views before and after training. */
+export function snapshotOf(model: Sequential, ds: Dataset, index: number): Snapshot {
+	const x = image(ds, index);
+	const input = model.spec.input;
+	const acts = model.activations({ shape: [1, ...input], data: x });
+	return {
+		filters: firstFilters(model),
+		activations: [{ label: "input", shape: input.slice(), data: x }, ...acts],
+		sampleIndex: index,
+		sampleLabel: ds.y[index],
+	};
+}
+
+/** The untrained network on the chosen image, without training (for the view shown before Train). */
+export function previewSnapshot(
+	model: ModelSpec,
+	desc: DatasetDescriptor,
+	seed: number,
+	sample: StartMessage["sample"],
+	weights?: Float32Array,
+): { snapshot: Snapshot; classNames: string[] } {
+	const small: DatasetDescriptor = desc.kind === "shapes" ? { ...desc, count: Math.min(desc.count, 64) } : desc;
+	const { dataset } = fitDataset(materialize(small, model.input, seed), model);
+	const net = Sequential.build(model, seed);
+	if (weights) net.importWeights(weights);
+	const idx = chooseSample(dataset, [], sample);
+	return { snapshot: snapshotOf(net, dataset, idx), classNames: dataset.classNames };
+}
+
+class EngineJob implements TrainingJob {
+	private seenBefore = 0;
+
+	constructor(
+		readonly info: RunInfo,
+		private readonly model: Sequential,
+		private readonly trainer: Trainer,
+		private readonly data: Dataset,
+		private readonly sampleIndex: number,
+	) {}
+
+	step(): JobStep {
+		const out: JobStep = { batch: null, epoch: null, samples: 0, done: false, failed: null };
+		for (const e of this.trainer.step()) {
+			if (e.kind === "batch") {
+				out.batch = { epoch: e.epoch, batch: e.batch, step: (e.epoch - 1) * e.batches + e.batch, loss: e.loss, acc: e.acc };
+				out.samples = e.seen - this.seenBefore;
+				this.seenBefore = e.seen;
+			} else if (e.kind === "epoch") {
+				out.epoch = { epoch: e.epoch, loss: e.loss, acc: e.acc, valLoss: e.valLoss, valAcc: e.valAcc, seconds: e.seconds };
+			} else if (e.kind === "done" || e.kind === "stopped") {
+				out.done = true;
+			} else if (e.kind === "failed") {
+				out.failed = e.message;
+			}
+		}
+		if (!out.batch && !out.failed && this.trainer.finished) out.done = true;
+		return out;
+	}
+
+	snapshot(): Snapshot {
+		return snapshotOf(this.model, this.data, this.sampleIndex);
+	}
+
+	finish(lastEpoch: EpochPoint | null): RunResult {
+		const held = this.trainer.valIndices.length > 0;
+		const indices = held ? this.trainer.valIndices : this.trainer.trainIndices;
+		const ev = held ? this.trainer.evaluateValidation() : this.trainer.evaluate();
+		const preds = held ? ev.predictions : Uint8Array.from(indices, (i) => ev.predictions[i]);
+		return {
+			final: lastEpoch,
+			confusion: ev.confusion,
+			samples: this.pickSamples(indices, preds),
+			after: this.snapshot(),
+			weights: this.model.exportWeights(),
+		};
+	}
+
+	/** Up to a third mistakes, the rest in order, each with the model's confidence in its answer. */
+	private pickSamples(indices: Int32Array, preds: Uint8Array): ValSample[] {
+		const wrong: number[] = [];
+		const right: number[] = [];
+		for (let k = 0; k < indices.length && (wrong.length < SAMPLE_GRID / 3 || right.length < SAMPLE_GRID); k++) {
+			(preds[k] !== this.data.y[indices[k]] ? wrong : right).push(k);
+		}
+		const ks = [...wrong.slice(0, SAMPLE_GRID / 3)];
+		for (const k of right) if (ks.length < SAMPLE_GRID) ks.push(k);
+		ks.sort((a, b) => a - b);
+		if (ks.length === 0) return [];
+		const sz = this.data.shape[0] * this.data.shape[1] * this.data.shape[2];
+		const x = new Float32Array(ks.length * sz);
+		ks.forEach((k, j) => x.set(this.data.x.subarray(indices[k] * sz, (indices[k] + 1) * sz), j * sz));
+		const probs = this.model.predict({ shape: [ks.length, ...this.model.spec.input], data: x });
+		const classes = probs.shape[1];
+		return ks.map((k, j) => {
+			let best = 0;
+			for (let c = 1; c < classes; c++) if (probs.data[j * classes + c] > probs.data[j * classes + best]) best = c;
+			return { data: x.slice(j * sz, (j + 1) * sz), label: this.data.y[indices[k]], pred: best, confidence: probs.data[j * classes + best] };
+		});
+	}
+}
+
+/** Builds the data, the model and the trainer a start message describes. Errors explain themselves to the user. */
+export function createEngineJob(msg: StartMessage): Promise<TrainingJob> {
+	try {
+		if (msg.lang) setLanguage(msg.lang);
+		const raw = materialize(msg.dataset, msg.model.input, msg.train.seed);
+		const { dataset, note } = fitDataset(raw, msg.model);
+		const model = Sequential.build(msg.model, msg.train.seed);
+		const trainer = new Trainer(model, dataset, {
+			epochs: msg.train.epochs,
+			batchSize: msg.train.batch,
+			optimizer: msg.train.optimizer,
+			seed: msg.train.seed,
+			val: msg.train.val,
+			limit: msg.train.limit,
+		});
+		const info: RunInfo = {
+			datasetName: dataset.name,
+			credit: dataset.credit,
+			classNames: dataset.classNames,
+			trainCount: trainer.trainIndices.length,
+			valCount: trainer.valIndices.length,
+			batchesPerEpoch: trainer.batches,
+			epochs: msg.train.epochs,
+			inputShape: msg.model.input,
+			paramCount: model.paramCount(),
+		};
+		if (note) info.fitNote = note;
+		const idx = chooseSample(dataset, trainer.valIndices, msg.sample);
+		return Promise.resolve(new EngineJob(info, model, trainer, dataset, idx));
+	} catch (e) {
+		return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+	}
+}

@@ -1,0 +1,23 @@
+/** Entry of the training worker (bundled as an IIFE string into main.js). */
+import { createEngineJob } from "./engine-job";
+import { makeDefer } from "./defer";
+import { TrainingSession } from "./session";
+import type { FromWorker, ToWorker } from "./messages";
+
+interface WorkerScope {
+	postMessage(msg: FromWorker, transfer: Transferable[]): void;
+	onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+}
+
+const scope = self as unknown as WorkerScope;
+const { defer } = makeDefer();
+const session = new TrainingSession({
+	post: (msg, transfer) => scope.postMessage(msg, transfer),
+	now: () => performance.now(),
+	defer,
+	// Long enough that yielding costs little, short enough that Stop is seen at once.
+	chunkMs: 40,
+	progressEveryMs: 100,
+	createJob: createEngineJob,
+});
+scope.onmessage = (e) => session.handle(e.data);
