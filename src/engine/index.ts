@@ -13,3 +13,12 @@ export {
 	linear, linearBackward, softmax, softmaxBackward, softmaxCrossEntropy, dropout, dropoutBackward, flatten,
 	type ConvOptions, type PoolOptions,
 } from "./functional";
+export { initParam, initParams } from "./init";
+export { createOptimizer, optimizerSpec, Sgd, Adam, type Optimizer, type SgdOptions, type AdamOptions } from "./optim";
+export { Sequential, layerLabel, type Activation } from "./model";
+export {
+	Trainer, trainSync, splitIndices, EXPLODED_LOSS,
+	type TrainConfig, type TrainData, type TrainEvent, type BatchEvent, type EpochEvent, type DoneEvent, type StoppedEvent,
+	type FailedEvent, type Evaluation,
+} from "./trainer";
+export { confusionMatrix, softmaxRows } from "./metrics";
