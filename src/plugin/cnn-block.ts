@@ -1,6 +1,63 @@
+import { MarkdownRenderChild, Notice, type MarkdownPostProcessorContext } from "obsidian";
+import { t } from "../i18n";
+import "../i18n/strings-spec";
+import { renderShapeTable } from "../render/shape-table";
+import { toKeras, toPyTorch } from "../spec/export/index";
+import { markdownTable } from "../spec/markdown-table";
+import { analyzeCnn } from "../spec/parse";
 import type { CnnLabHost } from "./host";
+import { mountTrainingPanel } from "./training/panel";
 
-// Placeholder until the block lands; keeps main.ts stable while the parts are built in parallel.
+/** One ```cnn block: parse and draw on load (cheap, so Live Preview may re-render at will); nothing starts by itself. */
+class CnnBlockChild extends MarkdownRenderChild {
+	constructor(
+		containerEl: HTMLElement,
+		private readonly host: CnnLabHost,
+		private readonly source: string,
+		private readonly ctx: MarkdownPostProcessorContext,
+	) {
+		super(containerEl);
+	}
+
+	onload(): void {
+		const el = this.containerEl;
+		el.empty();
+		const analysis = analyzeCnn(this.source);
+		const view = renderShapeTable(el, analysis);
+		const model = analysis.parsed.model;
+		const copy = (what: string, make: () => string): void => {
+			let text: string;
+			try {
+				text = make();
+			} catch (e) {
+				new Notice(t("spec.copyFailed", { message: e instanceof Error ? e.message : String(e) }));
+				return;
+			}
+			const clip = navigator.clipboard;
+			if (!clip) {
+				new Notice(t("spec.copyFailed", { message: "clipboard unavailable" }));
+				return;
+			}
+			clip.writeText(text).then(
+				() => new Notice(t("spec.copied", { what })),
+				(e: unknown) => new Notice(t("spec.copyFailed", { message: e instanceof Error ? e.message : String(e) })),
+			);
+		};
+		this.registerDomEvent(view.buttons.pytorch, "click", () => {
+			if (model) copy("PyTorch", () => toPyTorch(model));
+			else new Notice(t("spec.exportBlocked"));
+		});
+		this.registerDomEvent(view.buttons.keras, "click", () => {
+			if (model) copy("Keras", () => toKeras(model));
+			else new Notice(t("spec.exportBlocked"));
+		});
+		this.registerDomEvent(view.buttons.table, "click", () => copy("Markdown", () => markdownTable(view.summary)));
+		mountTrainingPanel(this.host, el, analysis.parsed, this.source, this.ctx, this);
+	}
+}
+
 export function registerCnnBlock(host: CnnLabHost): void {
-	void host;
+	host.registerMarkdownCodeBlockProcessor("cnn", (source, el, ctx) => {
+		ctx.addChild(new CnnBlockChild(el, host, source, ctx));
+	});
 }

@@ -57,7 +57,7 @@ function sameAxes(g: SpatialGeometry, input: Shape): boolean {
 	);
 }
 
-function unusedText(ax: [AxisResult, AxisResult]): string {
+export function unusedText(ax: [AxisResult, AxisResult]): string {
 	const r = ax[0].fits ? 0 : ax[0].unusedInput;
 	const c = ax[1].fits ? 0 : ax[1].unusedInput;
 	if (r === 0 && c === 0) return t("spec.unused.padOnly");

@@ -1,0 +1,111 @@
+/**
+ * The ```cnn block's view: the shape table (one row a layer, each with its formula and its problems under it),
+ * the totals, the list of problems with their line numbers and the copy buttons. DOM only; the plugin wires
+ * the buttons.
+ */
+import { t } from "../i18n";
+import "../i18n/strings-spec";
+import type { CnnAnalysis } from "../spec/parse";
+import { fmtCount } from "../spec/shape";
+import { summarize, totalsLines, type Summary } from "../spec/summary";
+import type { Diagnostic } from "../spec/types";
+
+export interface ShapeTableView {
+	root: HTMLElement;
+	summary: Summary;
+	buttons: { pytorch: HTMLButtonElement; keras: HTMLButtonElement; table: HTMLButtonElement };
+}
+
+const COLS = ["spec.col.line", "spec.col.layer", "spec.col.output", "spec.col.filter", "spec.col.params", "spec.col.macs", "spec.col.rf", "spec.col.formula"];
+const ICON: Record<Diagnostic["severity"], string> = { error: "✗", warning: "⚠", info: "ℹ" };
+
+function diagEl(parent: HTMLElement, d: Diagnostic, withLine: boolean, fixes?: { label: string; line: string; shape: string }[]): HTMLElement {
+	const el = parent.createDiv({ cls: ["cnn-spec-diag", `cnn-lab-${d.severity}`] });
+	el.createSpan({ cls: "cnn-spec-diag-icon", text: ICON[d.severity] });
+	if (withLine) el.createSpan({ cls: "cnn-spec-diag-line", text: t("spec.lineN", { n: d.line }) });
+	el.createSpan({ cls: "cnn-spec-diag-msg", text: d.message });
+	if (fixes && fixes.length > 0) {
+		const ul = el.createEl("ul", { cls: "cnn-spec-fixes" });
+		for (const f of fixes) {
+			const li = ul.createEl("li", { attr: { title: f.line } });
+			li.createEl("code", { text: f.label });
+			li.createSpan({ text: ` → ${f.shape}` });
+		}
+	} else if (d.suggestion) {
+		el.createSpan({ cls: "cnn-spec-diag-fix", text: d.suggestion });
+	}
+	return el;
+}
+
+export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTableView {
+	const summary = summarize(a);
+	const root = parent.createDiv({ cls: ["cnn-lab", "cnn-spec"] });
+	const rows = a.report?.rows ?? [];
+	const rowLines = new Set(rows.map((r) => r.layer.line));
+
+	if (summary.input || summary.rows.length > 0) {
+		const scroll = root.createDiv({ cls: "cnn-spec-scroll" });
+		const table = scroll.createEl("table", { cls: "cnn-spec-table" });
+		const hr = table.createEl("thead").createEl("tr");
+		for (const k of COLS) hr.createEl("th", { text: t(k) });
+		const body = table.createEl("tbody");
+		if (summary.input) {
+			const tr = body.createEl("tr", { cls: "cnn-spec-input" });
+			tr.createEl("td", { cls: "cnn-spec-num", text: String(summary.input.line) });
+			tr.createEl("td", { cls: "cnn-spec-layer" }).createEl("code", { text: summary.input.text || t("spec.inputRow") });
+			tr.createEl("td", { cls: "cnn-spec-shape", text: summary.input.shape });
+			for (let i = 3; i < COLS.length; i++) tr.createEl("td");
+		}
+		summary.rows.forEach((r, i) => {
+			const shapeRow = rows[i];
+			const tr = body.createEl("tr", { cls: "cnn-spec-row" });
+			if (r.severity) tr.addClass(`is-${r.severity}`);
+			tr.createEl("td", { cls: "cnn-spec-num", text: String(r.line) });
+			tr.createEl("td", { cls: "cnn-spec-layer" }).createEl("code", { text: r.layer });
+			const out = tr.createEl("td", { cls: "cnn-spec-shape", text: r.output });
+			if (r.severity === "error" || r.severity === "warning") out.createSpan({ cls: `cnn-spec-mark cnn-lab-${r.severity}`, text: ` ${ICON[r.severity]}` });
+			tr.createEl("td", { cls: "cnn-spec-filter", text: r.filter });
+			tr.createEl("td", { cls: "cnn-spec-num", text: r.params === null ? "" : fmtCount(r.params) });
+			tr.createEl("td", { cls: "cnn-spec-num", text: r.macs === null ? "" : fmtCount(r.macs) });
+			tr.createEl("td", { cls: "cnn-spec-rf", text: r.rf });
+			const ftd = tr.createEl("td", { cls: "cnn-spec-formula" });
+			for (const f of r.formulas) ftd.createDiv({ text: f });
+			for (const d of shapeRow?.diagnostics ?? a.parsed.diagnostics.filter((x) => x.line === r.line)) {
+				const dtr = body.createEl("tr", { cls: "cnn-spec-diag-row" });
+				diagEl(dtr.createEl("td", { attr: { colspan: COLS.length } }), d, false, d.severity === "warning" && shapeRow?.fixes.length ? shapeRow.fixes : undefined);
+			}
+		});
+		const foot = table.createEl("tfoot").createEl("tr");
+		const td = foot.createEl("td", { attr: { colspan: COLS.length }, cls: "cnn-spec-totals" });
+		td.createSpan({ cls: "cnn-spec-total-label", text: `${t("spec.total")}: ` });
+		const lines = totalsLines(summary);
+		lines.forEach((l, i) => {
+			td.createSpan({ cls: "cnn-spec-total", text: l });
+			if (i < lines.length - 1) td.createSpan({ text: " · " });
+		});
+	}
+
+	const diags = a.parsed.diagnostics;
+	if (diags.length > 0) {
+		const box = root.createDiv({ cls: "cnn-spec-problems" });
+		box.createDiv({ cls: "cnn-spec-problems-title", text: t("spec.problems") });
+		const ul = box.createEl("ul");
+		for (const d of diags) {
+			const li = ul.createEl("li");
+			diagEl(li, d, true);
+			if (!rowLines.has(d.line)) li.addClass("cnn-spec-diag-unrowed");
+		}
+	}
+
+	const actions = root.createDiv({ cls: "cnn-spec-actions" });
+	const pytorch = actions.createEl("button", { cls: "cnn-spec-copy", text: t("spec.copyPyTorch") });
+	const keras = actions.createEl("button", { cls: "cnn-spec-copy", text: t("spec.copyKeras") });
+	const table = actions.createEl("button", { cls: "cnn-spec-copy", text: t("spec.copyTable") });
+	if (!a.parsed.model) {
+		pytorch.disabled = true;
+		keras.disabled = true;
+		pytorch.title = t("spec.exportBlocked");
+		keras.title = t("spec.exportBlocked");
+	}
+	return { root, summary, buttons: { pytorch, keras, table } };
+}
