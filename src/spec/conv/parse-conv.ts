@@ -168,7 +168,7 @@ export function parseConvSpec(source: string): ConvSpec {
 					section = null;
 					break;
 				}
-				const img = /^(!?\[\[([^\]|#]+)(?:[|#][^\]]*)?\]\]|(\S+\.(?:png|jpe?g|gif|webp|bmp|avif)))\s*(.*)$/i.exec(rest);
+				const img = /^(!?\[\[([^\]|#]+)(?:[|#][^\]]*)?\]\]|(\S+\.(?:png|jpe?g|gif|webp|bmp)))\s*(.*)$/i.exec(rest);
 				if (img) {
 					spec.input = parseImageInput(img[2] ?? img[3], img[4], lineNo, diags);
 					section = null;

@@ -1,0 +1,326 @@
+/**
+ * The cnn-conv stepper on the page: padded input, kernel and output grids, the step control, the worked sum,
+ * and the chain stages. DOM only (no `obsidian`); the block calls destroy() on unload, which stops the single
+ * animation loop, the visibility observer, the theme subscription and every listener.
+ */
+import type { ColormapName } from "../colormap";
+import { onThemeChange } from "../theme";
+import { t } from "../../i18n";
+import "../../i18n/strings-conv";
+import { createGridView, type GridView } from "./grid-view";
+import { shapeLine, stepInfo, type ConvModel } from "./model";
+import { dueTicks, initialStepper, keyAction, reduceStep, SPEEDS, type StepAction, type StepperState } from "./stepper";
+import { stepMarkdown, stepHeading, sumLines } from "./sum-text";
+
+export interface ConvViewOptions {
+	decimals: number;
+	colormap: ColormapName;
+	/** Steps per second when playing. */
+	speed: number;
+	/** The input is an image (gray colormap, "pixels"). */
+	pixels: boolean;
+	/** Told whether "Copy this step" reached the clipboard. */
+	onCopied?: (ok: boolean) => void;
+}
+
+export class ConvView {
+	readonly el: HTMLElement;
+	private state: StepperState;
+	private speed: number;
+	private inputGrids: GridView[] = [];
+	private kernelGrids: GridView[] = [];
+	private outputGrids: GridView[] = [];
+	private staticGrids: GridView[] = [];
+	private outputFigures: HTMLElement[] = [];
+	private counter!: HTMLElement;
+	private playBtn!: HTMLButtonElement;
+	private sumEl!: HTMLElement;
+	private cleanups: (() => void)[] = [];
+	private rafId = 0;
+	private lastTime = -1;
+	private carry = 0;
+	private visible = true;
+	private destroyed = false;
+	private readonly win: Window;
+
+	constructor(
+		parent: HTMLElement,
+		private readonly model: ConvModel,
+		private readonly opts: ConvViewOptions,
+	) {
+		this.win = parent.ownerDocument.defaultView ?? window;
+		this.state = initialStepper(model.steps);
+		this.speed = opts.speed > 0 ? opts.speed : 2;
+		this.el = parent.createDiv({ cls: ["cnn-lab", "cnn-conv"], attr: { tabindex: "0", role: "group", "aria-label": t("conv.aria") } });
+		this.build();
+		this.listen(this.el, "keydown", (e) => this.onKey(e as KeyboardEvent));
+		this.cleanups.push(onThemeChange(() => this.redraw()));
+		this.observeVisibility();
+		this.show();
+	}
+
+	/** The current step (0-based) and whether it is playing; for tests and the block. */
+	get current(): Readonly<StepperState> {
+		return this.state;
+	}
+
+	dispatch(a: StepAction): void {
+		if (this.destroyed) return;
+		this.apply(a);
+		if (this.state.playing) this.startLoop();
+		else this.stopLoop();
+	}
+
+	/** Moves the state and updates what changed, without touching the animation loop. */
+	private apply(a: StepAction): void {
+		const before = this.state;
+		this.state = reduceStep(this.state, a);
+		if (this.state.index !== before.index) this.show();
+		if (this.state.playing !== before.playing) this.showPlaying();
+	}
+
+	destroy(): void {
+		if (this.destroyed) return;
+		this.destroyed = true;
+		this.stopLoop();
+		for (const f of this.cleanups.splice(0).reverse()) f();
+		for (const g of [...this.inputGrids, ...this.kernelGrids, ...this.outputGrids, ...this.staticGrids]) g.destroy();
+	}
+
+	// ------------------------------------------------------------------ building
+
+	private listen(target: EventTarget, type: string, fn: (e: Event) => void): void {
+		target.addEventListener(type, fn);
+		this.cleanups.push(() => target.removeEventListener(type, fn));
+	}
+
+	private build(): void {
+		const m = this.model;
+		const d = this.opts.decimals;
+		const shape = shapeLine(m);
+		const head = this.el.createDiv({ cls: "cnn-conv-shape" });
+		head.createSpan({ cls: "cnn-conv-shape-main", text: t("conv.output-shape", { shape: shape.shape }) });
+		head.createSpan({ cls: "cnn-conv-formula", text: m.is1d ? ` ${shape.cols}` : ` ${t("conv.rows")} ${shape.rows} · ${t("conv.cols")} ${shape.cols}` });
+		for (const note of [m.rows.unusedNote, m.cols.unusedNote]) if (note) this.el.createDiv({ cls: ["cnn-conv-note", "cnn-lab-warning"], text: note });
+
+		this.buildControls();
+
+		const stage = this.el.createDiv({ cls: "cnn-conv-stage" });
+		const pad = m.pad;
+		const pH = m.padded[0].length;
+		const pW = m.padded[0][0].length;
+		const kind = this.opts.pixels ? "pixels" : "values";
+		const inFig = this.figure(stage, t("conv.input", { shape: `${m.input[0].length}×${m.input[0][0].length}${m.input.length > 1 ? `×${m.input.length}` : ""}` }) + (pad.top + pad.bottom + pad.left + pad.right > 0 ? t("conv.padded", { shape: `${pH}×${pW}` }) : ""));
+		m.padded.forEach((plane, c) => {
+			const box = this.channelBox(inFig, m.padded.length > 1 ? t("conv.channel", { n: c + 1 }) : null);
+			this.inputGrids.push(
+				createGridView(box, plane, {
+					label: t("conv.input-grid", { n: c + 1 }),
+					decimals: d,
+					kind,
+					preferred: this.opts.colormap,
+					colour: false,
+					padding: [pad.top, pad.bottom, pad.left, pad.right],
+					unusedRows: m.rows.unused,
+					unusedCols: m.cols.unused,
+				}),
+			);
+		});
+
+		const kFig = this.figure(stage, t("conv.kernel", { shape: `${m.kernels[0].planes[0].length}×${m.kernels[0].planes[0][0].length}${m.input.length > 1 ? `×${m.input.length}` : ""}` }));
+		this.kernelBox = kFig.createDiv({ cls: "cnn-conv-kernel-box" });
+
+		const oFig = this.figure(stage, t("conv.output", { shape: shape.shape }));
+		m.kernels.forEach((k, i) => {
+			const box = this.channelBox(oFig, m.kernels.length > 1 ? k.label : null);
+			this.outputFigures.push(box);
+			this.outputGrids.push(
+				createGridView(box, k.output, {
+					label: t("conv.output-grid", { label: k.label }),
+					decimals: d,
+					kind: "values",
+					preferred: this.opts.colormap,
+					colour: true,
+					onPick: (row, col) => this.dispatch({ goto: i * m.positions + row * m.cols.output + col }),
+				}),
+			);
+		});
+
+		this.sumEl = this.el.createDiv({ cls: "cnn-conv-sum", attr: { "aria-live": "polite" } });
+
+		if (m.kernels.some((k) => k.stages.length > 0)) {
+			const chain = this.el.createDiv({ cls: "cnn-conv-chain" });
+			m.kernels.forEach((k) => {
+				const row = chain.createDiv({ cls: "cnn-conv-chain-row" });
+				if (m.kernels.length > 1) row.createDiv({ cls: "cnn-conv-chain-label", text: k.label });
+				for (const st of k.stages) {
+					const fig = this.figure(row, `${st.label}: ${st.shape}`);
+					if (st.formula) fig.createDiv({ cls: "cnn-conv-formula", text: st.formula });
+					this.staticGrids.push(
+						createGridView(fig, st.grid, { label: `${k.label} ${st.label}`, decimals: d, kind: "values", preferred: this.opts.colormap, colour: true, size: "s" }),
+					);
+				}
+			});
+		}
+	}
+
+	private kernelBox!: HTMLElement;
+	private kernelShown = -1;
+
+	/** Kernel grids for the current kernel (several kernels share one place; the current one is shown). */
+	private showKernel(i: number): void {
+		if (this.kernelShown === i) return;
+		this.kernelShown = i;
+		for (const g of this.kernelGrids) g.destroy();
+		this.kernelGrids = [];
+		this.kernelBox.empty();
+		const k = this.model.kernels[i];
+		if (this.model.kernels.length > 1) this.kernelBox.createDiv({ cls: "cnn-conv-caption", text: k.label });
+		const many = k.planes.length > 1;
+		if (k.named && many) this.kernelBox.createDiv({ cls: "cnn-conv-note", text: t("conv.named-every-channel", { n: k.planes.length }) });
+		const planes = k.named ? [k.planes[0]] : k.planes;
+		planes.forEach((plane, c) => {
+			const box = this.channelBox(this.kernelBox, many && !k.named ? t("conv.channel", { n: c + 1 }) : null);
+			this.kernelGrids.push(createGridView(box, plane, { label: t("conv.kernel-grid", { label: k.label, n: c + 1 }), decimals: this.opts.decimals, kind: "values", preferred: this.opts.colormap, colour: false, size: "s" }));
+		});
+		if (k.bias !== 0 || this.model.showBias) this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.bias", { b: k.bias }) });
+	}
+
+	private figure(parent: HTMLElement, caption: string): HTMLElement {
+		const fig = parent.createDiv({ cls: "cnn-conv-figure" });
+		fig.createDiv({ cls: "cnn-conv-caption", text: caption });
+		return fig;
+	}
+
+	private channelBox(parent: HTMLElement, caption: string | null): HTMLElement {
+		const box = parent.createDiv({ cls: "cnn-conv-channel" });
+		if (caption) box.createDiv({ cls: "cnn-conv-channel-label", text: caption });
+		return box;
+	}
+
+	private button(parent: HTMLElement, glyph: string, label: string, action: StepAction): HTMLButtonElement {
+		const b = parent.createEl("button", { cls: "cnn-conv-button", text: glyph, attr: { "aria-label": label, title: label, type: "button" } });
+		this.listen(b, "click", () => this.dispatch(action));
+		return b;
+	}
+
+	private buildControls(): void {
+		const bar = this.el.createDiv({ cls: "cnn-conv-controls" });
+		this.button(bar, "⏮", t("conv.first"), "first");
+		this.button(bar, "⏴", t("conv.back"), "back");
+		this.playBtn = this.button(bar, "▶", t("conv.play"), "toggle");
+		this.playBtn.addClass("cnn-conv-play");
+		this.button(bar, "⏵", t("conv.next"), "next");
+		this.button(bar, "⏭", t("conv.last"), "last");
+		const sel = bar.createEl("select", { cls: "cnn-conv-speed dropdown", attr: { "aria-label": t("conv.speed") } });
+		const speeds = [...new Set<number>([...SPEEDS, this.speed])].sort((a, b) => a - b);
+		for (const s of speeds) sel.createEl("option", { text: t("conv.per-second", { n: s }), value: String(s) });
+		sel.value = String(this.speed);
+		this.listen(sel, "change", () => {
+			this.speed = Number(sel.value) || this.speed;
+			this.carry = 0;
+		});
+		this.counter = bar.createSpan({ cls: "cnn-conv-counter" });
+		const copy = bar.createEl("button", { cls: "cnn-conv-copy", text: t("conv.copy-step"), attr: { type: "button" } });
+		this.listen(copy, "click", () => void this.copyStep());
+	}
+
+	// ------------------------------------------------------------------ showing a step
+
+	private show(): void {
+		const m = this.model;
+		const s = stepInfo(m, this.state.index);
+		this.showKernel(s.kernel);
+		const k = m.kernels[s.kernel];
+		this.inputGrids.forEach((g, c) => {
+			g.markWindow({ top: s.top, left: s.left, rows: k.planes[c].length, cols: k.planes[c][0].length, dilation: [m.rows.dilation, m.cols.dilation], weights: k.planes[c] });
+		});
+		this.outputGrids.forEach((g, i) => {
+			const done = i < s.kernel ? m.positions : i === s.kernel ? s.oy * m.cols.output + s.ox + 1 : 0;
+			g.revealUpTo(done);
+			if (i === s.kernel) g.markCell(s.oy, s.ox);
+		});
+		this.outputFigures.forEach((f, i) => f.toggleClass("is-active", i === s.kernel));
+		this.counter.setText(t("conv.counter", { step: s.index + 1, steps: m.steps }));
+		this.sumEl.empty();
+		this.sumEl.createDiv({ cls: "cnn-conv-step-heading", text: stepHeading(m, s) });
+		const lines = sumLines(m, s, this.opts.decimals);
+		for (const l of lines.channels) this.sumEl.createDiv({ cls: "cnn-conv-sum-channel", text: l });
+		this.sumEl.createDiv({ cls: "cnn-conv-sum-total", text: lines.total });
+	}
+
+	private showPlaying(): void {
+		const p = this.state.playing;
+		this.playBtn.setText(p ? "⏸" : "▶");
+		this.playBtn.setAttr("aria-label", p ? t("conv.pause") : t("conv.play"));
+		this.playBtn.setAttr("title", p ? t("conv.pause") : t("conv.play"));
+		this.playBtn.toggleClass("is-playing", p);
+	}
+
+	private redraw(): void {
+		for (const g of [...this.inputGrids, ...this.kernelGrids, ...this.outputGrids, ...this.staticGrids]) g.redraw();
+	}
+
+	private onKey(e: KeyboardEvent): void {
+		const target = e.target as HTMLElement;
+		if (target.tagName === "SELECT" || target.tagName === "INPUT") return;
+		if (target.tagName === "BUTTON" && (e.key === " " || e.key === "Enter")) return;
+		const a = keyAction(e.key);
+		if (!a) return;
+		e.preventDefault();
+		this.dispatch(a);
+	}
+
+	private async copyStep(): Promise<void> {
+		const text = stepMarkdown(this.model, stepInfo(this.model, this.state.index), this.opts.decimals);
+		let ok = false;
+		try {
+			const clip = this.win.navigator.clipboard;
+			if (clip) {
+				await clip.writeText(text);
+				ok = true;
+			}
+		} catch {
+			ok = false;
+		}
+		this.opts.onCopied?.(ok);
+	}
+
+	// ------------------------------------------------------------------ the animation loop
+
+	private startLoop(): void {
+		if (this.rafId !== 0 || !this.visible || this.destroyed || !this.state.playing) return;
+		this.lastTime = -1;
+		this.rafId = this.win.requestAnimationFrame(this.frame);
+	}
+
+	private stopLoop(): void {
+		if (this.rafId !== 0) this.win.cancelAnimationFrame(this.rafId);
+		this.rafId = 0;
+	}
+
+	private readonly frame = (now: number): void => {
+		this.rafId = 0;
+		if (this.destroyed || !this.visible || !this.state.playing) return;
+		if (this.lastTime < 0) this.lastTime = now;
+		const [n, carry] = dueTicks(this.carry, now - this.lastTime, this.speed);
+		this.lastTime = now;
+		this.carry = carry;
+		for (let i = 0; i < n && this.state.playing; i++) this.apply("tick");
+		if (this.state.playing) this.rafId = this.win.requestAnimationFrame(this.frame);
+	};
+
+	private observeVisibility(): void {
+		const IO = (this.win as Window & { IntersectionObserver?: typeof IntersectionObserver }).IntersectionObserver;
+		if (!IO) return;
+		const obs = new IO((entries) => {
+			const e = entries[entries.length - 1];
+			if (!e) return;
+			this.visible = e.isIntersecting;
+			if (this.visible) this.startLoop();
+			else this.stopLoop();
+		});
+		obs.observe(this.el);
+		this.cleanups.push(() => obs.disconnect());
+	}
+}

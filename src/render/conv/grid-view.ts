@@ -1,0 +1,163 @@
+/**
+ * One grid of the stepper: a table of numbers when small, a heatmap beyond. Both take the same marks
+ * (the receptive field, the output cell) so the view does not care which one it holds.
+ */
+import { chooseColormap, cssColorOf, lightnessOf, valueRange, type ColormapName, type ValueRange } from "../colormap";
+import { createHeatmap, formatValue, type Heatmap } from "../heatmap";
+
+/** Grids up to this many cells (and columns) are drawn as numbers. */
+export const MAX_NUMBER_CELLS = 256;
+export const MAX_NUMBER_COLS = 24;
+
+export interface WindowMark {
+	top: number;
+	left: number;
+	rows: number;
+	cols: number;
+	dilation: [number, number];
+	/** Shown in each covered cell as "×w" (number grids only). */
+	weights?: number[][];
+}
+
+export interface GridOptions {
+	label: string;
+	decimals: number;
+	/** "pixels" → gray; "values" → diverging when signed, else the preferred map. */
+	kind: "pixels" | "values";
+	preferred: ColormapName;
+	/** Colour the cells by value (outputs, stages); inputs and kernels stay plain for reading. */
+	colour: boolean;
+	/** Cells to draw as padding: [top, bottom, left, right] rows/columns at the edges. */
+	padding?: [number, number, number, number];
+	/** Rows / columns (padded coordinates) that no window reaches. */
+	unusedRows?: number[];
+	unusedCols?: number[];
+	/** Called when a cell is tapped or clicked. */
+	onPick?: (row: number, col: number) => void;
+	size?: "s" | "m" | "l";
+}
+
+export interface GridView {
+	el: HTMLElement;
+	markWindow(m: WindowMark | null): void;
+	markCell(row: number, col: number): void;
+	/** Cells with row-major index ≥ n are shown as not yet computed. */
+	revealUpTo(n: number): void;
+	redraw(): void;
+	destroy(): void;
+}
+
+export function isNumberGrid(h: number, w: number): boolean {
+	return h * w <= MAX_NUMBER_CELLS && w <= MAX_NUMBER_COLS;
+}
+
+export function createGridView(parent: HTMLElement, grid: number[][], o: GridOptions): GridView {
+	const h = grid.length;
+	const w = grid[0].length;
+	const flat = grid.flat();
+	const range: ValueRange = valueRange(flat);
+	const cmap = chooseColormap(range, o.kind, o.preferred);
+	return isNumberGrid(h, w) ? numberGrid(parent, grid, range, cmap, o) : heatmapGrid(parent, grid, flat, range, cmap, o);
+}
+
+function numberGrid(parent: HTMLElement, grid: number[][], range: ValueRange, cmap: ColormapName, o: GridOptions): GridView {
+	const h = grid.length;
+	const w = grid[0].length;
+	const el = parent.createDiv({ cls: "cnn-conv-grid-wrap" });
+	const table = el.createEl("table", { cls: "cnn-conv-grid", attr: { "aria-label": o.label } });
+	const body = table.createEl("tbody");
+	const cells: HTMLTableCellElement[] = [];
+	const [pt, pb, pl, pr] = o.padding ?? [0, 0, 0, 0];
+	const unusedR = new Set(o.unusedRows ?? []);
+	const unusedC = new Set(o.unusedCols ?? []);
+	for (let y = 0; y < h; y++) {
+		const tr = body.createEl("tr");
+		for (let x = 0; x < w; x++) {
+			const td = tr.createEl("td", { cls: "cnn-conv-cell" });
+			td.createSpan({ cls: "cnn-conv-value", text: formatValue(grid[y][x], o.decimals) });
+			if (y < pt || y >= h - pb || x < pl || x >= w - pr) td.addClass("is-pad");
+			if (unusedR.has(y) || unusedC.has(x)) td.addClass("is-unused");
+			if (o.colour) {
+				td.addClass("is-coloured", lightnessOf(cmap, grid[y][x], range) > 0.55 ? "on-light" : "on-dark");
+				td.setCssProps({ "--cnn-conv-cell-bg": cssColorOf(cmap, grid[y][x], range) });
+			}
+			cells.push(td);
+		}
+	}
+	let windowCells: HTMLTableCellElement[] = [];
+	let current: HTMLTableCellElement | null = null;
+	const onClick = (e: Event): void => {
+		const td = (e.target as HTMLElement).closest("td");
+		if (!td || !o.onPick) return;
+		const i = cells.indexOf(td);
+		if (i >= 0) o.onPick(Math.floor(i / w), i % w);
+	};
+	if (o.onPick) {
+		table.addClass("is-pickable");
+		table.addEventListener("click", onClick);
+	}
+	return {
+		el,
+		markWindow(m): void {
+			for (const c of windowCells) {
+				c.removeClass("is-window");
+				c.querySelector(".cnn-conv-weight")?.remove();
+			}
+			windowCells = [];
+			if (!m) return;
+			for (let i = 0; i < m.rows; i++)
+				for (let j = 0; j < m.cols; j++) {
+					const y = m.top + i * m.dilation[0];
+					const x = m.left + j * m.dilation[1];
+					const c = cells[y * w + x];
+					if (!c) continue;
+					c.addClass("is-window");
+					if (m.weights) c.createSpan({ cls: "cnn-conv-weight", text: `×${formatValue(m.weights[i][j], o.decimals)}` });
+					windowCells.push(c);
+				}
+		},
+		markCell(row, col): void {
+			current?.removeClass("is-current");
+			current = cells[row * w + col] ?? null;
+			current?.addClass("is-current");
+		},
+		revealUpTo(n): void {
+			for (let i = 0; i < cells.length; i++) cells[i].toggleClass("is-pending", i >= n);
+		},
+		redraw(): void {},
+		destroy(): void {
+			table.removeEventListener("click", onClick);
+		},
+	};
+}
+
+function heatmapGrid(parent: HTMLElement, grid: number[][], flat: number[], range: ValueRange, cmap: ColormapName, o: GridOptions): GridView {
+	const h = grid.length;
+	const w = grid[0].length;
+	const hm: Heatmap = createHeatmap(parent, { width: w, height: h, data: flat }, { label: o.label, colormap: cmap, range, decimals: o.decimals, size: o.size ?? "m" });
+	const [pt, pb, pl, pr] = o.padding ?? [0, 0, 0, 0];
+	if (pt + pb + pl + pr > 0) hm.highlight("inner", { row: pt, col: pl, height: h - pt - pb, width: w - pl - pr });
+	const onDown = (e: PointerEvent): void => {
+		const box = hm.canvas.getBoundingClientRect();
+		if (!o.onPick || box.width <= 0) return;
+		const col = Math.floor(((e.clientX - box.left) / box.width) * w);
+		const row = Math.floor(((e.clientY - box.top) / box.height) * h);
+		if (row >= 0 && row < h && col >= 0 && col < w) o.onPick(row, col);
+	};
+	hm.canvas.addEventListener("click", onDown);
+	return {
+		el: hm.el,
+		markWindow(m): void {
+			hm.highlight("window", m ? { row: m.top, col: m.left, height: (m.rows - 1) * m.dilation[0] + 1, width: (m.cols - 1) * m.dilation[1] + 1 } : null);
+		},
+		markCell(row, col): void {
+			hm.highlight("output", { row, col, height: 1, width: 1 });
+		},
+		revealUpTo(): void {},
+		redraw: () => hm.redraw(),
+		destroy(): void {
+			hm.canvas.removeEventListener("click", onDown);
+			hm.destroy();
+		},
+	};
+}
