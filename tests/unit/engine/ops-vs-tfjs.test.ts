@@ -80,7 +80,7 @@ function dilate(k: tf.Tensor4D, dh: number, dw: number): tf.Tensor4D {
 		const withZero = tf.concat([out, tf.zeros(zeroShape)], axis);
 		const idx: number[] = [];
 		for (let i = 0; i < d * (len - 1) + 1; i++) idx.push(i % d === 0 ? i / d : len);
-		out = tf.gather(withZero, tf.tensor1d(idx, "int32"), axis);
+		out = tf.gather(withZero, tf.tensor1d(idx, "int32"), axis) as tf.Tensor4D;
 	}
 	return out;
 }
