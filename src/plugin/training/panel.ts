@@ -266,6 +266,14 @@ export class TrainingPanel {
 	}
 
 	private onReady(m: ReadyMessage): void {
+		// Vault data: the number of samples is known only now, so the per-epoch limits are checked again.
+		const refused = refusal(this.model, this.train, this.host.settings, m.info.trainCount);
+		if (refused) {
+			this.channel?.close();
+			this.channel = null;
+			this.failEarly(t("training.refused", { reasons: refused }), false);
+			return;
+		}
 		if (this.phase === "preparing") this.phase = "running";
 		this.info = m.info;
 		this.epochs = [];
@@ -364,9 +372,9 @@ export class TrainingPanel {
 		this.finishRun();
 	}
 
-	private failEarly(message: string): void {
+	private failEarly(message: string, wrap = true): void {
 		this.resultsHost.empty();
-		this.resultsHost.createDiv({ cls: "cnn-lab-error", text: t("training.failed", { message }) });
+		this.resultsHost.createDiv({ cls: "cnn-lab-error", text: wrap ? t("training.failed", { message }) : message });
 		this.finishRun();
 	}
 

@@ -1,0 +1,190 @@
+// @vitest-environment jsdom
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { Chart } from "chart.js";
+import { App, Plugin, Vault, renderCodeBlock, type Component } from "../../support/obsidian-stub";
+import { registerCnnBlock } from "../../../src/plugin/cnn-block";
+import type { CnnLabHost } from "../../../src/plugin/host";
+import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
+import { TrainingHub } from "../../../src/plugin/training/hub";
+import { liveWorkerCount } from "../../../src/plugin/training/worker-client";
+import { parseRunNote } from "../../../src/spec/run-log";
+import { Trainer } from "../../../src/engine/trainer";
+import { installFakeCanvas } from "./fake-canvas";
+
+beforeAll(() => installFakeCanvas());
+
+const net = (train: string): string =>
+	["input 8x8x1", "conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", train].join("\n");
+
+let host: CnnLabHost & Plugin;
+let app: App;
+let vault: Vault;
+
+beforeEach(() => {
+	vault = new Vault({ "Notes/CNN.md": "# CNN" });
+	app = new App(vault);
+	const plugin = new Plugin(app, { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "1.5", description: "", author: "" });
+	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub() }) as unknown as CnnLabHost & Plugin;
+	host.load();
+	registerCnnBlock(host);
+});
+
+afterEach(() => {
+	host.unload();
+	document.body.empty();
+});
+
+async function render(source: string): Promise<{ el: HTMLElement; child: Component }> {
+	const { el, children } = await renderCodeBlock(host, "cnn", source, { sourcePath: "Notes/CNN.md" });
+	return { el, child: children[0] };
+}
+
+async function until(cond: () => boolean, ms = 20000): Promise<void> {
+	const t0 = Date.now();
+	while (!cond()) {
+		if (Date.now() - t0 > ms) throw new Error("timed out");
+		await new Promise((r) => setTimeout(r, 10));
+	}
+}
+
+const chartOf = (el: HTMLElement, i: number): Chart => {
+	const canvas = el.querySelectorAll<HTMLCanvasElement>(".cnn-lab-chart-canvas")[i];
+	const c = Chart.getChart(canvas);
+	if (!c) throw new Error("no chart");
+	return c;
+};
+const ys = (c: Chart, ds: number): number[] => (c.data.datasets[ds].data as { x: number; y: number }[]).map((p) => p.y);
+/** Epoch points in the loss chart so far (0 before the charts exist). */
+const epochsShown = (el: HTMLElement): number => (el.querySelector(".cnn-lab-chart-canvas") ? ys(chartOf(el, 0), 1).length : 0);
+const runNotes = (): string[] => vault.getFiles().filter((f) => f.path.startsWith("CNN runs/") && f.extension === "md").map((f) => f.path);
+/** The one run note in the vault, parsed (null while there is none). */
+async function noteRun(): Promise<ReturnType<typeof parseRunNote>> {
+	const files = runNotes();
+	if (files.length !== 1) return null;
+	const f = vault.getFileByPath(files[0]);
+	return f ? parseRunNote(await vault.read(f)) : null;
+}
+
+async function untilRun(status: string, ms = 20000): Promise<NonNullable<ReturnType<typeof parseRunNote>>> {
+	const t0 = Date.now();
+	for (;;) {
+		const r = await noteRun();
+		if (r && r.status === status) return r;
+		if (Date.now() - t0 > ms) throw new Error(`no ${status} run note`);
+		await new Promise((res) => setTimeout(res, 10));
+	}
+}
+
+const button = (el: HTMLElement, cls: string): HTMLButtonElement => el.querySelector(`button.${cls}`) as HTMLButtonElement;
+
+describe("training panel in a ```cnn block", () => {
+	it("does not train on render, shows the random filters, and trains on the Train button into the charts and the vault", async () => {
+		const { el } = await render(net("train digits epochs 3 batch 32 adam lr 0.01 seed 7 limit 600"));
+		expect(el.querySelector(".cnn-lab-progress")).toBeNull();
+		expect(host.training.running).toBe(0);
+		// Before training: the untrained network's 8 filters and feature maps appear (after a tick).
+		await until(() => el.querySelectorAll(".cnn-lab-filter").length === 8);
+		expect(el.querySelector(".cnn-lab-filters")?.textContent).toMatch(/random/);
+		expect(runNotes()).toEqual([]);
+
+		button(el, "cnn-lab-train").click();
+		expect(el.querySelector(".cnn-lab-progress")).not.toBeNull();
+		await until(() => el.querySelector(".cnn-lab-metrics") !== null);
+		expect(el.querySelector(".cnn-lab-metrics-status")?.textContent).toContain("3 of 3");
+
+		// Loss chart: training and validation loss per epoch; accuracy chart likewise.
+		const loss = chartOf(el, 0);
+		const acc = chartOf(el, 1);
+		expect(ys(loss, 1)).toHaveLength(3);
+		expect(ys(loss, 2)).toHaveLength(3);
+		expect(ys(acc, 1)).toHaveLength(3);
+		expect(ys(loss, 0).length).toBeGreaterThan(3); // batch loss points
+		expect(ys(loss, 1)[2]).toBeLessThan(ys(loss, 1)[0]);
+		// The run note has the same numbers as the chart.
+		const run = await untilRun("completed");
+		expect(run.epochs).toHaveLength(3);
+		run.epochs.forEach((e, i) => expect(e.valAcc).toBeCloseTo(ys(acc, 1)[i], 4));
+		// Results: confusion matrix of 10 classes, validation samples, learned filters.
+		expect(el.querySelectorAll(".cnn-lab-confusion-table tbody tr")).toHaveLength(10);
+		expect(el.querySelectorAll(".cnn-lab-sample").length).toBeGreaterThan(0);
+		expect(el.querySelector(".cnn-lab-filters")?.textContent).toMatch(/Learned/);
+		expect(host.training.running).toBe(0);
+		expect(button(el, "cnn-lab-train").disabled).toBe(false);
+	});
+
+	it("Stop ends the run within a batch, keeps the finished epochs and the note says stopped", async () => {
+		const { el } = await render(net("train digits epochs 200 batch 16 sgd lr 0.05 seed 3"));
+		button(el, "cnn-lab-train").click();
+		await until(() => epochsShown(el) >= 1);
+		button(el, "cnn-lab-stop").click();
+		const t0 = Date.now();
+		await until(() => el.querySelector(".cnn-lab-metrics") !== null);
+		expect(Date.now() - t0).toBeLessThan(1000);
+		expect(el.querySelector(".cnn-lab-metrics-status")?.textContent).toMatch(/Stopped after \d+ of 200/);
+		const kept = ys(chartOf(el, 0), 1).length;
+		expect(kept).toBeGreaterThanOrEqual(1);
+		expect((await untilRun("stopped")).epochs).toHaveLength(kept);
+		expect(host.training.running).toBe(0);
+	});
+
+	it("unload while training ends everything: no charts, no run slot, no pending chunk, the note kept as stopped", async () => {
+		const { el, child } = await render(net("train digits epochs 200 batch 16 sgd lr 0.05 seed 3"));
+		button(el, "cnn-lab-train").click();
+		await until(() => epochsShown(el) >= 1);
+		expect(Object.keys(Chart.instances).length).toBe(2);
+		child.unload();
+		expect(Object.keys(Chart.instances).length).toBe(0);
+		expect(host.training.running).toBe(0);
+		expect(liveWorkerCount()).toBe(0);
+		// Nothing keeps training after unload: no further batch is trained.
+		const steps = vi.spyOn(Trainer.prototype, "step");
+		await new Promise((r) => setTimeout(r, 150));
+		expect(steps).not.toHaveBeenCalled();
+		steps.mockRestore();
+		expect((await untilRun("stopped")).epochs.length).toBeGreaterThanOrEqual(1);
+	});
+
+	it("a second block waits for the first (one run at a time) and stop-all stops both", async () => {
+		const a = await render(net("train digits epochs 200 batch 16 sgd lr 0.05 seed 3"));
+		const b = await render(net("train digits epochs 200 batch 16 sgd lr 0.05 seed 4"));
+		button(a.el, "cnn-lab-train").click();
+		button(b.el, "cnn-lab-train").click();
+		await until(() => epochsShown(a.el) >= 1);
+		expect(b.el.querySelector(".cnn-lab-progress-text")?.textContent).toMatch(/Waiting/);
+		host.training.stopAll();
+		await until(() => a.el.querySelector(".cnn-lab-metrics") !== null);
+		expect(b.el.querySelector(".cnn-lab-progress")).toBeNull();
+		expect(button(b.el, "cnn-lab-train").disabled).toBe(false);
+		expect(host.training.running).toBe(0);
+	});
+
+	it("re-rendering a block that has a run shows that run's curves without training again", async () => {
+		const source = net("train digits epochs 2 batch 32 adam lr 0.01 seed 7 limit 400");
+		const first = await render(source);
+		button(first.el, "cnn-lab-train").click();
+		await until(() => first.el.querySelector(".cnn-lab-metrics") !== null);
+		await untilRun("completed");
+		const trained = ys(chartOf(first.el, 1), 1);
+		first.child.unload();
+
+		const again = await render(source);
+		await until(() => again.el.querySelector(".cnn-lab-metrics") !== null);
+		expect(again.el.querySelector(".cnn-lab-progress")).toBeNull();
+		expect(again.el.querySelector(".cnn-lab-training-status")?.textContent).toMatch(/Latest run/);
+		const shown = ys(chartOf(again.el, 1), 1);
+		expect(shown).toHaveLength(2);
+		shown.forEach((v, i) => expect(v).toBeCloseTo(trained[i], 3));
+		expect(host.training.running).toBe(0);
+	});
+
+	it("a model over the limits is refused with the numbers and the setting, and nothing runs", async () => {
+		host.settings.maxParameters = 100;
+		const { el } = await render(net("train digits epochs 3 batch 32 adam lr 0.01"));
+		button(el, "cnn-lab-train").click();
+		const text = el.querySelector(".cnn-lab-results")?.textContent ?? "";
+		expect(text).toMatch(/1 370/);
+		expect(text).toMatch(/100/);
+		expect(el.querySelector(".cnn-lab-progress")).toBeNull();
+		expect(host.training.running).toBe(0);
+	});
+});
