@@ -30,6 +30,8 @@ export type LogBlockSpec =
 
 /** Longest block text parsed: a pasted log larger than this is refused rather than read. */
 export const MAX_LOG_CHARS = 2_000_000;
+/** Longest `runs` / `folder` line read (run links are short; a longer line is pasted junk). */
+export const MAX_DIRECTIVE_CHARS = 4000;
 
 const err = (line: number, message: string, suggestion?: string): Diagnostic => ({ line, column: 1, severity: "error", message, suggestion });
 const warn = (line: number, message: string): Diagnostic => ({ line, column: 1, severity: "warning", message });
@@ -177,15 +179,67 @@ export function parseLogCsv(text: string, firstLine = 1): { epochs: EpochRow[]; 
 	return { epochs, batches, diagnostics };
 }
 
-/** Python / NumPy reprs to JSON: quotes, nan / inf, np.float64(x) wrappers, trailing commas. Never evaluated. */
-function pythonToJson(s: string): string {
-	return s
-		.replace(/\b(?:np|numpy)\.(?:float|int)(?:16|32|64)?\(\s*([^()]*?)\s*\)/g, "$1")
-		.replace(/'((?:[^'\\]|\\.)*)'/g, (_m, g: string) => JSON.stringify(g.replace(/\\'/g, "'")))
-		.replace(/(?<![\w."])-?(?:nan|NaN)(?![\w"])/g, "null")
-		.replace(/(?<![\w."])-?(?:inf|Infinity)(?![\w"])/g, "null")
-		.replace(/\bNone\b/g, "null")
-		.replace(/,\s*([}\]])/g, "$1");
+const PY_NULL = new Set(["nan", "NaN", "inf", "Infinity", "None", "null"]);
+const PY_BOOL: Record<string, string> = { True: "true", False: "false", true: "true", false: "false" };
+
+/**
+ * Python / NumPy reprs to JSON in one linear pass (a pasted block is parsed on every keystroke, so no regex that
+ * could backtrack): quotes, nan / inf / None as null, np.float64(x) wrappers dropped, trailing commas dropped.
+ * Nothing is ever evaluated; an unknown name is an error.
+ */
+export function pythonToJson(s: string): string {
+	const out: string[] = [];
+	const closers: boolean[] = [];
+	const n = s.length;
+	let i = 0;
+	while (i < n) {
+		const c = s[i];
+		if (c === "'" || c === '"') {
+			let j = i + 1;
+			let buf = "";
+			while (j < n && s[j] !== c) {
+				if (s[j] === "\\" && j + 1 < n) {
+					buf += s[j + 1];
+					j += 2;
+				} else buf += s[j++];
+			}
+			if (j >= n) throw new Error(`unterminated string at character ${i + 1}`);
+			out.push(JSON.stringify(buf));
+			i = j + 1;
+			continue;
+		}
+		if (/[A-Za-z_]/.test(c)) {
+			let j = i + 1;
+			while (j < n && /[\w.]/.test(s[j])) j++;
+			const id = s.slice(i, j);
+			i = j;
+			if (PY_NULL.has(id)) {
+				if (out.length && out[out.length - 1] === "-") out.pop();
+				out.push("null");
+			} else if (id in PY_BOOL) out.push(PY_BOOL[id]);
+			else if (/^(np|numpy)\.(float|int)(16|32|64)?$/.test(id) && s[i] === "(") {
+				closers.push(true);
+				i++;
+			} else throw new Error(`unknown name "${id.slice(0, 30)}"`);
+			continue;
+		}
+		if (c === "(") closers.push(false);
+		if (c === ")" && closers.length) {
+			i++;
+			if (closers.pop()) continue;
+			out.push(c);
+			continue;
+		}
+		if (c === "}" || c === "]") {
+			// Drop a trailing comma (and the blanks after it) before a closing bracket.
+			let k = out.length - 1;
+			while (k >= 0 && /^\s$/.test(out[k])) k--;
+			if (k >= 0 && out[k] === ",") out.splice(k, 1);
+		}
+		out.push(c);
+		i++;
+	}
+	return out.join("");
 }
 
 function parseKeras(text: string, firstLine: number): { series: LogSeries; diagnostics: Diagnostic[] } | null {
@@ -240,10 +294,12 @@ function parseKeras(text: string, firstLine: number): { series: LogSeries; diagn
 /** Reads `where a = b and c >= d`; returns the filters or a diagnostic. */
 function parseWhere(text: string, line: number): { filters: RunFilter[]; diag: Diagnostic | null } {
 	const filters: RunFilter[] = [];
-	for (const part of text.split(/\s+and\s+/i)) {
-		const m = /^\s*([A-Za-z_][\w-]*)\s*(!=|<=|>=|=|<|>)\s*(.+?)\s*$/.exec(part);
-		if (!m) return { filters, diag: err(line, `Cannot read the condition "${part.trim()}".`, "folder CNN runs where dataset = digits") };
-		filters.push({ key: m[1].toLowerCase().replace(/-/g, "_"), op: m[2] as FilterOp, value: m[3].replace(/^["']|["']$/g, "") });
+	for (const raw of text.split(/\sand\s/i)) {
+		const part = raw.trim();
+		const m = /^([A-Za-z_][\w-]*)\s*(!=|<=|>=|=|<|>)(.*)$/.exec(part);
+		const value = m ? m[3].trim().replace(/^["']|["']$/g, "") : "";
+		if (!m || value === "") return { filters, diag: err(line, `Cannot read the condition "${part.slice(0, 60)}".`, "folder CNN runs where dataset = digits") };
+		filters.push({ key: m[1].toLowerCase().replace(/-/g, "_"), op: m[2] as FilterOp, value });
 	}
 	return { filters, diag: null };
 }
@@ -263,6 +319,10 @@ export function parseLogBlock(source: string): LogBlockSpec {
 		for (let i = first; i < lines.length; i++) {
 			const l = lines[i].trim();
 			if (l === "") continue;
+			if (l.length > MAX_DIRECTIVE_CHARS) {
+				diagnostics.push(err(i + 1, `This line is ${l.length} characters long; a runs line is at most ${MAX_DIRECTIVE_CHARS}.`));
+				continue;
+			}
 			const rest = l.replace(/^runs?\b/i, "");
 			const found = [...rest.matchAll(/\[\[([^\]]*)\]\]/g)];
 			for (const m of found) {
@@ -277,17 +337,21 @@ export function parseLogBlock(source: string): LogBlockSpec {
 		return { kind: "runs", links, diagnostics };
 	}
 
-	const fm = /^folder\s+(.+?)(?:\s+where\s+(.*))?$/i.exec(head);
-	if (fm || /^folder\s*$/i.test(head)) {
+	if (/^folder(\s|$)/i.test(head)) {
 		const line = first + 1;
-		if (!fm) return { kind: "folder", folder: "", filters: [], line, diagnostics: [err(line, "Which folder?", "folder CNN runs")] };
-		let folder = fm[1].trim().replace(/^["']|["']$/g, "");
+		const rest = head.slice(6);
+		const where = /\swhere\s/i.exec(rest);
+		const folderPart = (where ? rest.slice(0, where.index) : rest).trim();
+		const wherePart = where ? rest.slice(where.index + where[0].length) : undefined;
+		if (folderPart === "") return { kind: "folder", folder: "", filters: [], line, diagnostics: [err(line, "Which folder?", "folder CNN runs")] };
+		if (head.length > MAX_DIRECTIVE_CHARS) return { kind: "folder", folder: "", filters: [], line, diagnostics: [err(line, `This line is ${head.length} characters long; a folder line is at most ${MAX_DIRECTIVE_CHARS}.`)] };
+		let folder = folderPart.replace(/^["']|["']$/g, "");
 		const link = /^\[\[(.*)\]\]$/.exec(folder);
 		if (link) folder = link[1];
 		const diagnostics: Diagnostic[] = [];
 		let filters: RunFilter[] = [];
-		if (fm[2] !== undefined) {
-			const w = parseWhere(fm[2], line);
+		if (wherePart !== undefined) {
+			const w = parseWhere(wherePart, line);
 			filters = w.filters;
 			if (w.diag) diagnostics.push(w.diag);
 		}
