@@ -62,4 +62,11 @@ addStrings({
 	"log.error.noEpochs": { en: "[[{link}]] has no finished epoch yet.", zh: "[[{link}]] 还没有完成的轮次。" },
 	"log.error.emptyFolder": { en: 'No runs in "{folder}" yet: train a ```cnn block with a train line and its runs appear here.', zh: "“{folder}”中还没有运行记录：训练一个带 train 行的 ```cnn 代码块后，记录会出现在这里。" },
 	"log.error.noMatch": { en: 'No run in "{folder}" matches the condition.', zh: "“{folder}”中没有符合条件的运行。" },
+	"log.save.savedTo": { en: "Run log saved to", zh: "运行记录已保存到" },
+	"log.save.pending": { en: "The run log is written after the first epoch.", zh: "第一轮结束后写入运行记录。" },
+	"log.save.failed": {
+		en: "The run log is not saved ({error}); its {epochs} epochs are kept in memory.",
+		zh: "运行记录未保存（{error}）；其 {epochs} 轮数据仍保留在内存中。",
+	},
+	"log.save.button": { en: "Save log", zh: "保存记录" },
 });

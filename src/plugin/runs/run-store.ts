@@ -80,7 +80,8 @@ export class RunHandle {
 	private inflight: Promise<boolean> | null = null;
 	private noticeShown = false;
 	private renameRef: EventRef | null;
-	private readonly onState?: (run: RunHandle) => void;
+	private readonly listeners = new Set<(run: RunHandle) => void>();
+	private readonly hasOwner: boolean;
 
 	constructor(
 		private readonly app: App,
@@ -88,7 +89,8 @@ export class RunHandle {
 		opts: RunBeginOptions,
 	) {
 		this.startedAt = opts.now ?? new Date();
-		this.onState = opts.onState;
+		if (opts.onState) this.listeners.add(opts.onState);
+		this.hasOwner = opts.owner !== undefined;
 		const sourceName = opts.sourcePath.split("/").pop()?.replace(/\.md$/i, "") ?? "run";
 		this.title = safeFileName(opts.modelName?.trim() || sourceName);
 		this.record = {
@@ -142,7 +144,8 @@ export class RunHandle {
 		if (info.samplesPerS !== undefined) this.record.samplesPerS = info.samplesPerS;
 		if (info.message !== undefined) this.record.message = info.message;
 		const ok = await this.schedule();
-		if (ok) this.dispose();
+		// Without an owner nothing else would ever end the rename listener; a failed save keeps it until then.
+		if (ok || !this.hasOwner) this.dispose();
 		return ok;
 	}
 
@@ -228,7 +231,13 @@ export class RunHandle {
 		} catch (e) {
 			this.fail(errText(e));
 		}
-		this.onState?.(this);
+		for (const cb of [...this.listeners]) cb(this);
+	}
+
+	/** Calls `cb` after every write attempt; returns the unsubscribe function. */
+	subscribe(cb: (run: RunHandle) => void): () => void {
+		this.listeners.add(cb);
+		return () => this.listeners.delete(cb);
 	}
 
 	private fail(message: string): void {

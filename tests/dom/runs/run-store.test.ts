@@ -5,6 +5,7 @@ import { App, Component, TFile, Vault, shownNotices } from "../../support/obsidi
 import { RunStore, type RunBeginOptions } from "../../../src/plugin/runs/run-store";
 import { findLatestRun, findRuns, listRuns } from "../../../src/plugin/runs/find-runs";
 import { checkVaultFolder } from "../../../src/plugin/runs/paths";
+import { mountSaveStatus } from "../../../src/plugin/runs/save-status";
 import { decodeWeights, loadWeights } from "../../../src/plugin/runs/weights-file";
 import { parseRunNote, splitFrontMatter } from "../../../src/spec/run-log";
 
@@ -128,6 +129,28 @@ describe("RunStore", () => {
 		expect(states).toEqual([true, false, false, false, true]);
 	});
 
+	it("the block shows the failure with a Save log button that saves the run", async () => {
+		const parent = document.createElement("div");
+		const run = RunStore.begin(o(app), settings, opts());
+		const remove = mountSaveStatus(parent, run);
+		expect(parent.textContent).toContain("after the first epoch");
+		app.vault.failWrites = new Error("permission denied");
+		await run.epoch(ep(1));
+		await run.epoch(ep(2));
+		expect(parent.textContent).toContain("permission denied");
+		expect(parent.textContent).toContain("2 epochs are kept in memory");
+		const btn = parent.querySelector("button");
+		expect(btn?.textContent).toBe("Save log");
+		app.vault.failWrites = null;
+		btn?.click();
+		await run.flush();
+		expect(parent.querySelector("button")).toBeNull();
+		expect(parent.textContent).toContain("saved to CNN runs/CNN 2026-11-25 1412");
+		expect(parseRunNote(await read(app, run.path ?? ""))?.epochs).toHaveLength(2);
+		remove();
+		expect(parent.children).toHaveLength(0);
+	});
+
 	it("follows the source note when it is renamed while training", async () => {
 		const owner = new Component();
 		owner.load();
@@ -142,6 +165,16 @@ describe("RunStore", () => {
 		expect(parseRunNote(text)?.sourcePath).toBe("Notes/Convolution.md");
 		expect(app.vault.listenerCount("rename")).toBe(0);
 		owner.unload();
+	});
+
+	it("without an owner, finish() still ends the rename listener even when the save failed", async () => {
+		const run = RunStore.begin(o(app), settings, opts());
+		app.vault.failWrites = new Error("offline");
+		await run.finish("failed", { message: "NaN at epoch 1, batch 3" });
+		expect(app.vault.listenerCount("rename")).toBe(0);
+		app.vault.failWrites = null;
+		expect(await run.retry()).toBe(true);
+		expect(splitFrontMatter(await read(app, run.path ?? "")).fm?.message).toBe("NaN at epoch 1, batch 3");
 	});
 
 	it("stops listening to renames when its block unloads", () => {
