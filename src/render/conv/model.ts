@@ -5,7 +5,8 @@
 import type { Diagnostic } from "../../spec/types";
 import type { ChainStage, ConvSpec, Planes } from "../../spec/conv/types";
 import { axisGeometry, poolAxis, resolvePad, type AxisGeometry, type Pad4 } from "./geometry";
-import { convolveFlat, poolFlat, reluFlat } from "./ops";
+import { avgPool2d, conv2d, maxPool2d, relu } from "../../engine/functional";
+import type { Tensor } from "../../engine/tensor";
 
 export interface StageView {
 	label: string;
@@ -135,29 +136,26 @@ export function buildConvModel(spec: ConvSpec, input: Planes): { model: ConvMode
 	const padded = padPlanes(input, pad);
 	const pH = padded[0].length;
 	const pW = padded[0][0].length;
-	const xFlat = flatten(padded);
 	const outH = rows.output;
 	const outW = cols.output;
-	const kernels: KernelView[] = [];
-	spec.kernels.forEach((k, i) => {
-		const planes = k.named ? Array.from({ length: C }, () => k.planes[0]) : k.planes;
-		const bias = spec.bias.length === 0 ? 0 : spec.bias.length === 1 ? spec.bias[0] : spec.bias[i];
-		const out = new Float32Array(outH * outW);
-		convolveFlat(xFlat, C, pH, pW, flatten(planes), kh, kw, bias, sh, sw, dh, dw, out, outH, outW);
-		const stages: StageView[] = [];
-		let cur: Float32Array = out;
-		let ch = outH;
-		let cw = outW;
-		for (const st of spec.chain) {
-			const made = runStage(st, cur, ch, cw, diagnostics);
-			if (!made) break;
-			stages.push(made.view);
-			cur = made.data;
-			ch = made.h;
-			cw = made.w;
-		}
-		kernels.push({ label: k.label, named: k.named, planes, bias, output: to2d(out, outH, outW), stages });
-	});
+	const K = spec.kernels.length;
+	const allPlanes = spec.kernels.map((k) => (k.named ? Array.from({ length: C }, () => k.planes[0]) : k.planes));
+	const biases = spec.kernels.map((_, i) => (spec.bias.length === 0 ? 0 : spec.bias.length === 1 ? spec.bias[0] : spec.bias[i]));
+	// The engine computes the maps (the input is already padded, so pad 0); stepInfo re-derives each window's sum.
+	const weights = new Float32Array(K * C * kh * kw);
+	allPlanes.forEach((planes, i) => weights.set(flatten(planes), i * C * kh * kw));
+	let y: Tensor = conv2d({ shape: [1, C, pH, pW], data: flatten(padded) }, { shape: [K, C, kh, kw], data: weights }, { shape: [K], data: Float32Array.from(biases) }, { stride: [sh, sw], dilation: [dh, dw] });
+	const maps: number[][][] = [];
+	for (let i = 0; i < K; i++) maps.push(to2d(y.data.subarray(i * outH * outW, (i + 1) * outH * outW), outH, outW));
+	const stages: StageView[][] = spec.kernels.map(() => []);
+	for (const st of spec.chain) {
+		const next = runStage(st, y, diagnostics);
+		if (!next) break;
+		const [, , h, w] = next.shape;
+		for (let i = 0; i < K; i++) stages[i].push({ ...describeStage(st, y.shape[2], y.shape[3], h, w), grid: to2d(next.data.subarray(i * h * w, (i + 1) * h * w), h, w) });
+		y = next;
+	}
+	const kernels: KernelView[] = spec.kernels.map((k, i) => ({ label: k.label, named: k.named, planes: allPlanes[i], bias: biases[i], output: maps[i], stages: stages[i] }));
 	const positions = outH * outW;
 	const model: ConvModel = {
 		input,
@@ -174,25 +172,25 @@ export function buildConvModel(spec: ConvSpec, input: Planes): { model: ConvMode
 	return { model, diagnostics };
 }
 
-function runStage(st: ChainStage, x: Float32Array, h: number, w: number, diagnostics: Diagnostic[]): { view: StageView; data: Float32Array; h: number; w: number } | null {
-	if (st.kind === "relu") {
-		const y = new Float32Array(x.length);
-		reluFlat(x, y);
-		return { view: { label: "ReLU", grid: to2d(y, h, w), shape: fmtShape(h, w), formula: "max(0, x)", line: st.line }, data: y, h, w };
-	}
+function runStage(st: ChainStage, x: Tensor, diagnostics: Diagnostic[]): Tensor | null {
+	if (st.kind === "relu") return relu(x);
+	const [h, w] = [x.shape[2], x.shape[3]];
 	const [kh, kw] = st.size;
-	const [sh, sw] = st.stride;
-	const oh = poolAxis(h, kh, sh);
-	const ow = poolAxis(w, kw, sw);
-	if (oh <= 0 || ow <= 0) {
+	if (poolAxis(h, kh, st.stride[0]) <= 0 || poolAxis(w, kw, st.stride[1]) <= 0) {
 		diagnostics.push({ line: st.line, column: 1, severity: "error", message: `The ${st.kind === "maxpool" ? "max" : "average"} pooling window (${fmtShape(kh, kw)}) is larger than its input (${fmtShape(h, w)}).` });
 		return null;
 	}
-	const y = new Float32Array(oh * ow);
-	poolFlat(st.kind === "maxpool" ? "max" : "avg", x, w, kh, kw, sh, sw, y, oh, ow);
+	const o = { kernel: st.size, stride: st.stride };
+	return st.kind === "maxpool" ? maxPool2d(x, o) : avgPool2d(x, o);
+}
+
+function describeStage(st: ChainStage, h: number, w: number, oh: number, ow: number): Omit<StageView, "grid"> {
+	if (st.kind === "relu") return { label: "ReLU", shape: fmtShape(h, w), formula: "max(0, x)", line: st.line };
+	const [kh, kw] = st.size;
+	const [sh, sw] = st.stride;
 	const f = (n: number, k: number, s: number, o: number): string => (s === 1 ? `${n} − ${k} + 1 = ${o}` : `⌊(${n} − ${k})/${s}⌋ + 1 = ${o}`);
 	const label = `${st.kind === "maxpool" ? "Max pool" : "Average pool"} ${kh === kw ? kh : fmtShape(kh, kw)}${sh !== kh || sw !== kw ? `, stride ${sh === sw ? sh : fmtShape(sh, sw)}` : ""}`;
-	return { view: { label, grid: to2d(y, oh, ow), shape: fmtShape(oh, ow), formula: `${f(h, kh, sh, oh)}, ${f(w, kw, sw, ow)}`, line: st.line }, data: y, h: oh, w: ow };
+	return { label, shape: fmtShape(oh, ow), formula: `${f(h, kh, sh, oh)}, ${f(w, kw, sw, ow)}`, line: st.line };
 }
 
 /** The worked sum for step `index` (0-based): which window, which output cell, every product. */
