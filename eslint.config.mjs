@@ -17,4 +17,10 @@ export default defineConfig([
 			},
 		},
 	},
+	{
+		// The command line (npx cnn-lab) runs in Node only and is bundled apart from main.js (scripts/build-cli.mjs).
+		files: ["src/cli/**/*.ts"],
+		languageOptions: { globals: { process: "readonly", setImmediate: "readonly", console: "readonly" } },
+		rules: { "obsidianmd/no-nodejs-modules": "off", "obsidianmd/hardcoded-config-path": "off" },
+	},
 ]);
