@@ -35,6 +35,7 @@ addStrings({
 	"spec.tooManyLayers": { en: "more than {max} layers: the rest are ignored", zh: "超过 {max} 层：其余的已忽略" },
 	"spec.moreDiagnostics": { en: "{n} more problems not listed", zh: "另有 {n} 个问题未列出" },
 	"spec.internal": { en: "internal error while reading the block: {message}", zh: "读取代码块时出现内部错误：{message}" },
+	"spec.noLayers": { en: "no layers yet: write one per line under the input", zh: "还没有层：在 input 下面每行写一层" },
 	"spec.emptyBlock": { en: "the block is empty: write an input line and some layers", zh: "代码块是空的：请写 input 行和一些层" },
 	"spec.importUnavailable": { en: "this looks like PyTorch or Keras code, but no layer could be read from it", zh: "这看起来像 PyTorch 或 Keras 代码，但没有读出任何层" },
 	"spec.importNeedsInput": { en: "the pasted code does not say the input size: add a line `input HxWxC` (e.g. input 32x32x3)", zh: "粘贴的代码没有给出输入尺寸：请加一行 `input HxWxC`（例如 input 32x32x3）" },

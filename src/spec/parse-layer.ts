@@ -166,6 +166,8 @@ export function parseLayerLine(
 				i++;
 				continue;
 			}
+			const labelOnly = (key === "filters" && L.filters !== undefined) || (key === "units" && L.units !== undefined);
+			if (labelOnly || ((key === "filters" || key === "units") && value?.size)) continue;
 			if (!value || (value.num === undefined && !value.size)) {
 				// "conv 8 filters 3x3": a key with the number before it is only a label
 				if (key === "filters" || key === "units" || key === "kernel") continue;

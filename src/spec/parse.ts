@@ -53,7 +53,7 @@ export function analyzeCnn(source: string): CnnAnalysis {
 function boundedLines(source: string, diags: DiagnosticList): string[] {
 	let text = source;
 	if (text.length > LIMITS.chars) {
-		diags.add({ line: 1, column: 1, severity: "warning", message: t("spec.tooLong", { n: text.length, max: LIMITS.chars }) });
+		diags.add({ line: 1, column: 1, severity: "error", message: t("spec.tooLong", { n: text.length, max: LIMITS.chars }) });
 		text = text.slice(0, LIMITS.chars);
 	}
 	const lines: string[] = [];
@@ -68,7 +68,7 @@ function boundedLines(source: string, diags: DiagnosticList): string[] {
 	if (lines.length >= LIMITS.lines && text.indexOf("\n", start) >= 0) {
 		let n = lines.length;
 		for (let i = text.indexOf("\n", start); i >= 0; i = text.indexOf("\n", i + 1)) n++;
-		diags.add({ line: LIMITS.lines, column: 1, severity: "warning", message: t("spec.tooManyLines", { n, max: LIMITS.lines }) });
+		diags.add({ line: LIMITS.lines, column: 1, severity: "error", message: t("spec.tooManyLines", { n, max: LIMITS.lines }) });
 	}
 	return lines;
 }
@@ -138,11 +138,13 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 			diags.add({ line: lineNo, column: 1, severity: "error", message: t("spec.binary") });
 			continue;
 		}
-		let toks = tokenize(stripComment(text));
+		const code = stripComment(text);
+		let toks = tokenize(code);
 		if (toks.length > 0 && LIST_MARK.test(toks[0].text)) toks = toks.slice(1);
 		if (toks.length === 0) continue;
 		const w = lineWord(toks);
-		const trimmed = text.trim();
+		// the layer as the user wrote it, without the comment or a list marker
+		const trimmed = code.slice(toks[0].column - 1).trim();
 		if (imported) {
 			// pasted code: only our own settings lines (and an input line) are read around it
 			if (!w || (w.kind === "layer" && w.word !== "input")) continue;
@@ -179,7 +181,7 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 			continue;
 		}
 		if (layerCount >= LIMITS.layers) {
-			if (layerCount === LIMITS.layers) diags.at(lineNo, first, "warning", t("spec.tooManyLayers", { max: LIMITS.layers }));
+			if (layerCount === LIMITS.layers) diags.at(lineNo, first, "error", t("spec.tooManyLayers", { max: LIMITS.layers }));
 			layerCount++;
 			continue;
 		}
@@ -203,6 +205,9 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 		else diags.add({ line: raw[0]?.line ?? 1, column: 1, severity: "error", message: t("spec.noInput"), suggestion: "input 32x32x3" });
 	}
 
+	if (parsed.input && raw.length === 0 && !imported && diags.items.length === 0) {
+		diags.add({ line: parsed.input.line, column: 1, severity: "info", message: t("spec.noLayers"), suggestion: "conv 8 3x3" });
+	}
 	const report = inferShapes(parsed.input?.shape ?? null, raw, diags);
 	parsed.layers = report.layers;
 
