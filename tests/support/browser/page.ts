@@ -8,6 +8,12 @@ import * as obsidian from "../obsidian-stub";
 import { App, Component, Plugin, Vault, shownNotices, setStubLanguage, type MarkdownPostProcessorContext, type PluginManifest } from "../obsidian-stub";
 import { parseSections, renderSections, type Section } from "./markdown";
 
+// The project's lib is ES2020; Chromium has WeakRef (ES2021).
+declare class WeakRef<T extends object> {
+	constructor(target: T);
+	deref(): T | undefined;
+}
+
 // ---------------------------------------------------------------- counters (installed before main.js runs)
 
 const counters = { workersCreated: 0, workersTerminated: 0, rafRequested: 0, rafPending: new Set<number>(), longTasks: [] as { start: number; duration: number }[] };
@@ -54,6 +60,35 @@ HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, ...a
 	}
 	return (nativeGetContext as (...a: unknown[]) => RenderingContext | null).apply(this, args);
 } as typeof HTMLCanvasElement.prototype.getContext;
+
+// The same charts as objects: chart.js's constructor assigns `this._sortedMetasets = []`; a setter on
+// Object.prototype sees that assignment, turns it back into an own property and remembers the chart (weakly, so
+// the memory checks are not skewed). destroy() sets chart.canvas to null.
+interface ChartLike {
+	canvas: HTMLCanvasElement | null;
+	data: { datasets: { label?: string; data: unknown[]; borderColor?: unknown }[] };
+	options: { color?: unknown; scales?: Record<string, { ticks?: { color?: unknown }; grid?: { color?: unknown } }> };
+}
+const chartRefs: WeakRef<ChartLike>[] = [];
+Object.defineProperty(Object.prototype, "_sortedMetasets", {
+	configurable: true,
+	get(): undefined {
+		return undefined;
+	},
+	set(this: object, v: unknown) {
+		Object.defineProperty(this, "_sortedMetasets", { value: v, writable: true, configurable: true, enumerable: true });
+		if ("canvas" in this && "ctx" in this) chartRefs.push(new WeakRef(this as unknown as ChartLike));
+	},
+});
+function chartObjects(): ChartLike[] {
+	const out: ChartLike[] = [];
+	for (let i = chartRefs.length - 1; i >= 0; i--) {
+		const c = chartRefs[i].deref();
+		if (!c) chartRefs.splice(i, 1);
+		else if (c.canvas) out.push(c);
+	}
+	return out.reverse();
+}
 
 function liveCharts(): HTMLCanvasElement[] {
 	const out: HTMLCanvasElement[] = [];
@@ -233,6 +268,26 @@ async function rerenderBlock(i: number): Promise<void> {
 	await handler(b.source, el, ctx);
 }
 
+/** Renders an extra block at the end of the open note (tests use it for a long run); returns its index. */
+async function addBlock(lang: string, source: string): Promise<number> {
+	const handler = state.plugin?.codeBlockProcessors.get(lang);
+	const sizer = document.querySelector<HTMLElement>(".markdown-preview-sizer");
+	if (!handler || !sizer || !state.noteComponent) return -1;
+	const el = sizer.createDiv({ cls: "cnn-demo-section cnn-demo-code" }).createDiv({ cls: `block-language-${lang}` });
+	const owner = state.noteComponent.addChild(new Component());
+	const section: Section = { kind: "code", lineStart: 0, lineEnd: 0, lines: [], lang, code: source };
+	const ctx: MarkdownPostProcessorContext = {
+		docId: state.note,
+		sourcePath: state.note,
+		frontmatter: null,
+		addChild: (c) => owner.addChild(c),
+		getSectionInfo: () => ({ text: source, lineStart: 0, lineEnd: source.split("\n").length + 1 }),
+	};
+	state.blocks.push({ lang, source, el, owner, section, ctx });
+	await handler(source, el, ctx);
+	return state.blocks.length - 1;
+}
+
 async function openLink(link: string): Promise<void> {
 	const f = state.app?.metadataCache.getFirstLinkpathDest(link, state.note);
 	if (f) await show(f.path);
@@ -336,6 +391,7 @@ const api = {
 	counters,
 	show,
 	rerenderBlock,
+	addBlock,
 	setTheme,
 	blocks: () => state.blocks.map((b) => ({ lang: b.lang, line: b.section.lineStart, source: b.source })),
 	blockEl: (i: number) => state.blocks[i]?.el ?? null,
@@ -346,6 +402,13 @@ const api = {
 	},
 	liveWorkers: () => liveWorkers.size,
 	liveCharts: () => liveCharts().length,
+	/** Live chart.js charts: their canvas, series (label and number of points) and colours. */
+	charts: () =>
+		chartObjects().map((c) => ({
+			canvas: c.canvas,
+			series: c.data.datasets.map((d) => ({ label: d.label ?? "", points: d.data.length, color: String(d.borderColor ?? "") })),
+			colors: JSON.stringify([c.options.color, ...Object.values(c.options.scales ?? {}).map((a) => [a.ticks?.color, a.grid?.color])]),
+		})),
 	pendingFrames: () => counters.rafPending.size,
 	notices: () => [...shownNotices],
 	unloadNote: () => {

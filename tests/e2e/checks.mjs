@@ -1,0 +1,326 @@
+// The browser checks, in the order they run. Each: { name, timeout, run(env, note) }; throw to fail.
+// The numbers they compare against come from the acceptance README (PyTorch's), not from the code under test.
+
+const STUDY = "Clippings/CNN study notes.md";
+const NOTES = ["Clippings/CNN study notes.md", "Clippings/CNN 学习笔记.md", "CNN log examples.md", "Mistakes.md"];
+
+function assert(cond, msg) {
+	if (!cond) throw new Error(msg);
+}
+
+/** Text as people read it: minus signs, thin spaces and thousands separators made plain. */
+const plain = (s) => s.replace(/[−–]/g, "-").replace(/[\u00a0\u2009\u202f]/g, " ");
+
+/** The index of the first block whose source matches re. */
+async function blockIndex(page, re) {
+	const blocks = await page.evaluate(() => window.cnnDemo.blocks());
+	const i = blocks.findIndex((b) => re.test(b.source));
+	assert(i >= 0, `no block matching ${re} in the note`);
+	return i;
+}
+
+async function blockText(page, i) {
+	return plain(await page.evaluate((k) => window.cnnDemo.blockEl(k)?.textContent ?? "", i));
+}
+
+/** Clicks the first button in block i whose text matches re. */
+async function clickButton(page, i, re) {
+	const ok = await page.evaluate(
+		([k, src, flags]) => {
+			const re = new RegExp(src, flags);
+			const b = [...(window.cnnDemo.blockEl(k)?.querySelectorAll("button") ?? [])].find((x) => re.test((x.textContent ?? "").trim()) && !x.disabled);
+			b?.click();
+			return Boolean(b);
+		},
+		[i, re.source, re.flags],
+	);
+	assert(ok, `no enabled button matching ${re} in block ${i}`);
+}
+
+async function pageErrors(page) {
+	return [...page.errorsSeen, ...(await page.evaluate(() => window.cnnDemo.errors.slice()))];
+}
+
+/** Run notes in the vault, newest last, with their front matter read. */
+async function runNotes(page) {
+	return page.evaluate(async () => {
+		const out = [];
+		for (const p of window.cnnDemo.notes().filter((n) => n.startsWith("CNN runs/"))) {
+			const text = (await window.cnnDemo.readNote(p)) ?? "";
+			const fm = {};
+			const m = /^---\n([\s\S]*?)\n---/.exec(text);
+			for (const line of (m ? m[1] : "").split("\n")) {
+				const kv = /^([\w-]+):\s*(.*)$/.exec(line);
+				if (kv) fm[kv[1]] = kv[2].replace(/^"(.*)"$/, "$1");
+			}
+			out.push({ path: p, fm, text });
+		}
+		return out;
+	});
+}
+
+async function heapMB(page) {
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send("HeapProfiler.collectGarbage");
+	await cdp.send("HeapProfiler.collectGarbage");
+	const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+	await cdp.detach();
+	return usedSize / 1048576;
+}
+
+export const checks = [];
+const check = (name, timeout, run) => checks.push({ name, timeout, run });
+
+// ---------------------------------------------------------------- every note, both themes
+
+for (const note of NOTES) {
+	check(`renders every block of "${note}" in light and dark with no error`, 60_000, async (env, say) => {
+		for (const theme of ["light", "dark"]) {
+			const page = await env.open(note, { theme });
+			const info = await page.evaluate(() =>
+				window.cnnDemo.blocks().map((b, i) => {
+					const el = window.cnnDemo.blockEl(i);
+					return { lang: b.lang, line: b.line + 1, children: el?.childElementCount ?? 0, connected: Boolean(el?.isConnected), text: (el?.textContent ?? "").trim().length };
+				}),
+			);
+			const shot = `${env.shots}/${note.replace(/\.md$/, "").replace(/[^\w\u4e00-\u9fff-]+/g, "_")}-${theme}.png`;
+			await page.screenshot({ path: shot, fullPage: true });
+			const errors = await pageErrors(page);
+			assert(errors.length === 0, `${theme}: ${errors.length} errors: ${errors.slice(0, 5).join(" | ")}`);
+			assert(info.length > 0, "no block was handed to a processor (are cnn / cnn-conv / cnn-log registered?)");
+			const empty = info.filter((b) => !b.connected || b.children === 0 || b.text === 0);
+			assert(empty.length === 0, `${theme}: blocks that rendered nothing: ${empty.map((b) => `${b.lang} at line ${b.line}`).join(", ")}`);
+			if (theme === "light") say(`${info.length} blocks (${[...new Set(info.map((b) => b.lang))].join(", ")}) → ${shot}`);
+			await page.close();
+		}
+	});
+}
+
+// ---------------------------------------------------------------- what the blocks show
+
+check("canvases that should show something are not blank", 60_000, async (env, say) => {
+	const page = await env.open(STUDY);
+	const n = await page.evaluate(() => document.querySelectorAll(".markdown-preview-view canvas").length);
+	assert(n > 0, "the study note has no canvas at all");
+	// Scroll each into view (views may draw lazily) and read its pixels.
+	const report = await page.evaluate(async () => {
+		const out = [];
+		for (const c of document.querySelectorAll(".markdown-preview-view canvas")) {
+			if (c.offsetWidth === 0 || c.width === 0 || c.height === 0) continue;
+			c.scrollIntoView({ block: "center" });
+			await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+			const ctx = c.getContext("2d");
+			if (!ctx) continue;
+			const d = ctx.getImageData(0, 0, c.width, c.height).data;
+			// Blank = every pixel transparent or the page's background colour. A uniform heatmap (a dead ReLU
+			// channel, all zeros) still shows its colour and is not blank.
+			const bg = (getComputedStyle(document.body).backgroundColor.match(/\d+/g) ?? []).map(Number);
+			const colors = new Set();
+			let opaque = 0;
+			let drawn = 0;
+			for (let i = 0; i < d.length; i += 4 * 7) {
+				if (d[i + 3] === 0) continue;
+				opaque++;
+				if (Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > 24) drawn++;
+				colors.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+			}
+			const block = c.closest("[class^='block-language-']")?.className ?? "?";
+			out.push({ block, label: c.getAttribute("aria-label") ?? "", w: c.width, h: c.height, opaque, drawn, colors: colors.size });
+		}
+		return out;
+	});
+	const blank = report.filter((r) => r.opaque === 0 || r.drawn === 0);
+	say(`${report.length} visible canvases checked, ${blank.length} blank`);
+	assert(report.length > 0, "no visible canvas to check");
+	assert(blank.length === 0, `blank canvases: ${blank.map((b) => `${b.block} ${b.label} ${b.w}×${b.h}`).join("; ")}`);
+});
+
+check("the acceptance shapes and formulas read right in the tables and inline checks", 30_000, async (env) => {
+	const page = await env.open(STUDY);
+	const t1 = await blockText(page, await blockIndex(page, /^# the highlighted[\s\S]*conv 8 4x4 stride 3$/m));
+	for (const s of ["10.33", "10×10×8", "11×11×8", "8×8×8", "15×15×8"]) assert(t1.includes(s), `case 1 should show ${s}: ${t1.slice(0, 300)}`);
+	assert(/PyTorch/.test(t1) && /Keras/.test(t1), "case 1 should say what PyTorch and Keras do");
+	const t2 = await blockText(page, await blockIndex(page, /conv 8 4x4 stride 3 pad 1/));
+	for (const s of ["11×11×8", "4×4×3", "392"]) assert(t2.includes(s), `case 2 should show ${s}`);
+	assert(!/10\.33/.test(t2), "case 2 is valid and must not be flagged");
+	const t5 = await blockText(page, await blockIndex(page, /stride 3x2 pad 1/));
+	assert(t5.includes("11×16×4"), "case 5: 11×16×4");
+	const t6 = plain(await blockText(page, await blockIndex(page, /dense 120/))).replace(/(\d)[ ,](\d{3})/g, "$1$2");
+	for (const s of ["28×28×6", "14×14×6", "10×10×16", "5×5×16", "400", "120", "84", "61706"]) assert(t6.includes(s), `case 6 (LeNet) should show ${s}`);
+	const floor = await blockText(page, await blockIndex(page, /^input 7x7x1\nmaxpool 2$/));
+	const ceil = await blockText(page, await blockIndex(page, /maxpool 2 ceil/));
+	assert(floor.includes("3×3×1"), "case 8: maxpool 2 on 7×7 → 3×3");
+	assert(ceil.includes("4×4×1") && !ceil.includes("3×3×1"), "case 8: maxpool 2 ceil on 7×7 → 4×4");
+	const inline = await page.evaluate(() => [...document.querySelectorAll(".callout")].map((c) => c.textContent ?? "").join("\n"));
+	const inl = plain(inline);
+	assert(/\(\(32 \+ 2·1 - 4\)\/3\) \+ 1 = 11/.test(inl), `inline cnn: 32 k4 s3 p1 → ((32 + 2·1 − 4)/3) + 1 = 11; got ${inl.slice(0, 200)}`);
+	assert(/10\.33/.test(inl), "inline cnn: 32 k4 s3 → 10.33 flagged");
+});
+
+check("the 5×5 convolution with stride 2x1 and pad 1 gives the acceptance output and 15 steps", 30_000, async (env) => {
+	const page = await env.open(STUDY);
+	const i = await blockIndex(page, /stride 2x1[\s\S]*pad 1/);
+	const text = await blockText(page, i);
+	assert(/Step 1 \/ 15/.test(text), `the step counter should read Step 1 / 15: ${text.slice(0, 200)}`);
+	// The output grid holds the 15 numbers PyTorch gives, row by row.
+	const outputCells = () =>
+		page.evaluate((k) => {
+			const el = window.cnnDemo.blockEl(k);
+			// The smallest element whose heading says "Output 3×5" and that holds a 3×5 grid.
+			const boxes = [...(el?.querySelectorAll("*") ?? [])].filter((f) => /^Output 3×5/.test(f.textContent ?? "") && f.querySelectorAll("td").length === 15);
+			const out = boxes[boxes.length - 1];
+			return out ? [...out.querySelectorAll("td")].map((td) => (td.textContent ?? "").replace(/[−–]/g, "-").trim()).join(" ") : "";
+		}, i);
+	const want = "-3 -4 0 3 3 -4 2 -2 0 6 -3 1 1 -1 2";
+	// Step to the end so that every output cell is filled, then read them again.
+	await page.evaluate((k) => {
+		const el = window.cnnDemo.blockEl(k)?.querySelector("[tabindex]");
+		el?.focus();
+		el?.dispatchEvent(new KeyboardEvent("keydown", { key: "End", bubbles: true }));
+	}, i);
+	await page.waitForTimeout(200);
+	const after = await blockText(page, i);
+	assert(/Step 15 \/ 15/.test(after), "End should go to step 15 of 15");
+	const cells = await outputCells();
+	assert(cells === want, `the output grid after the last step reads "${cells}", PyTorch gives "${want}"`);
+});
+
+// ---------------------------------------------------------------- training
+
+const TRAIN = /train digits epochs 15 batch 32 adam lr 0\.01 seed 7/;
+
+check("the acceptance digits run trains in the worker to ≥ 95 % with no long task, and the charts hold every epoch", 150_000, async (env, say) => {
+	const page = await env.open(STUDY);
+	const i = await blockIndex(page, TRAIN);
+	await page.evaluate((k) => window.cnnDemo.blockEl(k)?.scrollIntoView({ block: "start" }), i);
+	await page.waitForTimeout(500);
+	const before = await page.evaluate(() => ({ tasks: window.cnnDemo.counters.longTasks.length, workers: window.cnnDemo.counters.workersCreated, runs: window.cnnDemo.notes().filter((n) => n.startsWith("CNN runs/")).length, t0: performance.now() }));
+	const t0 = Date.now();
+	await clickButton(page, i, /^(Train|Train again)$/);
+	await page.waitForFunction(
+		([k, runs]) => {
+			const notes = window.cnnDemo.notes().filter((n) => n.startsWith("CNN runs/"));
+			const text = window.cnnDemo.blockEl(k)?.textContent ?? "";
+			return notes.length > runs && /Completed|Stopped|failed/i.test(text);
+		},
+		[i, before.runs],
+		{ timeout: 140_000, polling: 250 },
+	);
+	const seconds = (Date.now() - t0) / 1000;
+	await page.waitForTimeout(500);
+	const after = { ...(await page.evaluate(() => ({ tasks: window.cnnDemo.counters.longTasks.slice(), workers: window.cnnDemo.counters.workersCreated }))), t0: before.t0 };
+	const runs = await runNotes(page);
+	const run = runs[runs.length - 1];
+	say(`run note ${run.path}: status ${run.fm.status}, val_acc ${run.fm.val_acc}, ${seconds.toFixed(1)} s`);
+	assert(after.workers > before.workers, "training did not start a Worker");
+	assert(run.fm.status === "completed", `the run should complete, status: ${run.fm.status}`);
+	assert(Number(run.fm.val_acc) >= 0.95, `validation accuracy ${run.fm.val_acc} < 0.95`);
+	const epochRows = run.text.split("\n").filter((l) => /^\d+,[\d.]+,[\d.]+,/.test(l));
+	assert(epochRows.length >= 15, `the run note should hold 15 epoch rows, has ${epochRows.length}`);
+	const charts = await page.evaluate(
+		(k) =>
+			window.cnnDemo
+				.charts()
+				.filter((c) => window.cnnDemo.blockEl(k)?.contains(c.canvas))
+				.map((c) => c.series),
+		i,
+	);
+	say(`charts in the block: ${charts.map((s) => s.map((x) => `${x.label}:${x.points}`).join(", ")).join(" | ")}`);
+	assert(charts.length >= 2, `expected loss and accuracy charts in the block, found ${charts.length}`);
+	const epochSeries = charts.flat().filter((s) => /val/i.test(s.label) && !/previous|earlier|last run/i.test(s.label));
+	assert(epochSeries.length > 0 && epochSeries.every((s) => s.points === 15), `validation series should hold 15 points: ${JSON.stringify(epochSeries)}`);
+	const long = after.tasks.slice(before.tasks).filter((t) => t.duration > 50);
+	say(`long tasks during the run: ${long.length ? long.map((t) => `${Math.round(t.duration)} ms at +${Math.round(t.start - after.t0)} ms`).join(", ") : "none"}`);
+	assert(long.length === 0, `the page's thread was blocked > 50 ms ${long.length} times (longest ${Math.round(Math.max(...long.map((t) => t.duration)))} ms)`);
+});
+
+check("Stop stops the run within a second and the run note says stopped", 90_000, async (env, say) => {
+	const page = await env.open(STUDY);
+	// The acceptance run ends in about a second; a 200-epoch run of the same network leaves time to press Stop.
+	const source = ["input 8x8x1", "conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", "train digits epochs 200 batch 32 adam lr 0.01 seed 7"].join("\n");
+	const i = await page.evaluate((src) => window.cnnDemo.addBlock("cnn", src), source);
+	assert(i >= 0, "could not add the long-run block");
+	const runsBefore = (await runNotes(page)).length;
+	await clickButton(page, i, /^(Train|Train again)$/);
+	await page.waitForFunction(() => window.cnnDemo.liveWorkers() > 0, null, { timeout: 10_000 });
+	await page.waitForTimeout(1500);
+	const t0 = Date.now();
+	await clickButton(page, i, /^Stop$/);
+	await page.waitForFunction((k) => window.cnnDemo.liveWorkers() === 0 && /Stopped/.test(window.cnnDemo.blockEl(k)?.textContent ?? ""), i, { timeout: 5_000, polling: 20 });
+	const ms = Date.now() - t0;
+	say(`stopped in ${ms} ms`);
+	assert(ms <= 1000, `stopping took ${ms} ms`);
+	await page.waitForTimeout(500);
+	const runs = await runNotes(page);
+	assert(runs.length > runsBefore, "the stopped run left no note");
+	const run = runs[runs.length - 1];
+	assert(run.fm.status === "stopped", `run note status: ${run.fm.status}`);
+});
+
+check("re-rendering a training block 200 times leaves no worker, chart or animation frame alive, and memory flat", 120_000, async (env, say) => {
+	const page = await env.open(STUDY);
+	const i = await blockIndex(page, TRAIN);
+	// Start a run first so that re-rendering also has a live worker and charts to clean up.
+	await clickButton(page, i, /^(Train|Train again)$/);
+	await page.waitForFunction(() => window.cnnDemo.liveWorkers() > 0, null, { timeout: 10_000 });
+	const heap = [];
+	for (let round = 0; round < 200; round++) {
+		await page.evaluate((k) => window.cnnDemo.rerenderBlock(k), i);
+		if (round === 49 || round === 199) heap.push(await heapMB(page));
+	}
+	await page.waitForTimeout(300);
+	const live = await page.evaluate((k) => ({
+		workers: window.cnnDemo.liveWorkers(),
+		charts: window.cnnDemo.charts().length,
+		chartsInBlock: window.cnnDemo.charts().filter((c) => window.cnnDemo.blockEl(k)?.contains(c.canvas)).length,
+		canvasesMarked: window.cnnDemo.liveCharts(),
+		frames: window.cnnDemo.pendingFrames(),
+	}), i);
+	say(`after 200 re-renders: ${JSON.stringify(live)}; heap ${heap.map((h) => h.toFixed(1)).join(" → ")} MB`);
+	assert(live.workers === 0, `${live.workers} workers still alive (re-rendering must stop the run, never start one)`);
+	// Only the charts of blocks on the page now may be alive.
+	const pageCharts = await page.evaluate(() => window.cnnDemo.charts().filter((c) => c.canvas?.isConnected).length);
+	assert(live.charts === pageCharts, `${live.charts - pageCharts} charts alive whose canvas left the page`);
+	await page.evaluate(() => window.cnnDemo.unloadNote());
+	await page.waitForTimeout(500);
+	const gone = await page.evaluate(() => ({ workers: window.cnnDemo.liveWorkers(), charts: window.cnnDemo.charts().length, marked: window.cnnDemo.liveCharts(), frames: window.cnnDemo.pendingFrames() }));
+	say(`after unloading the note: ${JSON.stringify(gone)}`);
+	assert(gone.workers === 0 && gone.charts === 0 && gone.marked === 0, `left alive after unload: ${JSON.stringify(gone)}`);
+	assert(gone.frames === 0, `${gone.frames} animation frames still requested after unload`);
+	const growth = heap[1] - heap[0];
+	assert(growth < 4 + heap[0] * 0.1, `heap grew ${growth.toFixed(1)} MB between re-render 50 and 200`);
+});
+
+check("the theme toggle changes the chart and table colours", 60_000, async (env, say) => {
+	// The log note has charts as soon as it opens (pasted logs); its settings table and the charts must follow.
+	const page = await env.open("CNN log examples.md", { theme: "light" });
+	const read = () =>
+		page.evaluate(() => {
+			const cell = document.querySelector(".markdown-preview-view [class^='block-language-'] td");
+			const cs = cell ? getComputedStyle(cell) : null;
+			return { table: cs ? `${cs.color} ${cs.backgroundColor} ${cs.borderTopColor}` : "", charts: window.cnnDemo.charts().map((c) => c.colors) };
+		});
+	const light = await read();
+	await page.evaluate(() => window.cnnDemo.setTheme(true));
+	await page.waitForTimeout(400);
+	const dark = await read();
+	say(`table light "${light.table}" → dark "${dark.table}"; ${light.charts.length} charts`);
+	assert(light.table !== "" && light.table !== dark.table, "the table's colours did not change with the theme");
+	assert(light.charts.length > 0, "no chart on the log note to compare");
+	assert(light.charts.every((c, k) => c !== dark.charts[k]), `chart colours did not change: ${light.charts[0]} → ${dark.charts[0]}`);
+	const shot = `${env.shots}/theme-toggle-dark.png`;
+	await page.screenshot({ path: shot });
+	say(`→ ${shot}`);
+});
+
+check("the settings tab renders in the page and the Chinese note renders in Chinese", 30_000, async (env) => {
+	const page = await env.open(STUDY);
+	await page.click(".cnn-demo-settings-button");
+	const names = await page.evaluate(() => [...document.querySelectorAll(".cnn-demo-settings .setting-item-name")].map((e) => e.textContent));
+	assert(names.includes("Runs folder") && names.includes("Limits"), `settings: ${names.join(", ")}`);
+	const zh = await env.open("Clippings/CNN 学习笔记.md", { lang: "zh" });
+	const text = await zh.evaluate(() => document.querySelector(".markdown-preview-view")?.textContent ?? "");
+	assert(/训练/.test(text), "the Chinese page should show the Train button as 训练");
+	const errors = await pageErrors(zh);
+	assert(errors.length === 0, errors.join(" | "));
+});
