@@ -166,18 +166,19 @@ export class LogBlockChild extends MarkdownRenderChild {
 			}
 			case "folder": {
 				if (spec.folder === "") return [];
-				const { runs, error } = await listRuns(app, spec.folder, spec.filters);
+				const { runs, error, missing } = await listRuns(app, spec.folder, spec.filters);
 				// Watched even when missing: the first run creates the folder and the block then fills in.
 				this.watchFolder = spec.folder.replace(/^\/+|\/+$/g, "");
-				if (error) {
+				if (error && !missing) {
 					diagnostics.push({ line: spec.line, column: 1, severity: "error", message: error });
 					return [];
 				}
 				if (runs.length === 0) {
+					// No runs yet (or no folder yet: the first run creates it) is a state to explain, not a mistake.
 					diagnostics.push({
 						line: spec.line,
 						column: 1,
-						severity: "error",
+						severity: "info",
 						message: spec.filters.length ? t("log.error.noMatch", { folder: spec.folder }) : t("log.error.emptyFolder", { folder: spec.folder }),
 					});
 					return [];
@@ -191,7 +192,7 @@ export class LogBlockChild extends MarkdownRenderChild {
 function renderDiagnostics(parent: HTMLElement, diagnostics: readonly Diagnostic[]): void {
 	const list = parent.createEl("ul", { cls: "cnn-lab-log-diagnostics" });
 	for (const d of [...diagnostics].sort((a, b) => a.line - b.line)) {
-		const li = list.createEl("li", { cls: d.severity === "error" ? "cnn-lab-error" : "cnn-lab-warning" });
+		const li = list.createEl("li", { cls: d.severity === "error" ? "cnn-lab-error" : d.severity === "warning" ? "cnn-lab-warning" : "cnn-lab-log-info" });
 		li.setAttr("data-line", d.line);
 		li.createSpan({ cls: "cnn-lab-log-line", text: `${t("common.line", { n: d.line })}: ` });
 		li.createSpan({ text: d.message });

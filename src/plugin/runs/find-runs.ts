@@ -46,11 +46,11 @@ function newestFirst(a: FoundRun, b: FoundRun): number {
  * Every CNN Lab run under a folder that passes the filters, newest first. `error` explains a bad or missing
  * folder; a folder without runs gives an empty list.
  */
-export async function listRuns(app: App, folder: string, filters: readonly RunFilter[] = [], keep?: (fm: FrontMatter) => boolean): Promise<{ runs: FoundRun[]; error?: string }> {
+export async function listRuns(app: App, folder: string, filters: readonly RunFilter[] = [], keep?: (fm: FrontMatter) => boolean): Promise<{ runs: FoundRun[]; error?: string; missing?: boolean }> {
 	const check = checkVaultFolder(folder);
 	if (!check.ok) return { runs: [], error: check.error };
 	const root = check.path === "" ? app.vault.getRoot() : app.vault.getAbstractFileByPath(check.path);
-	if (!root) return { runs: [], error: t("log.error.noFolder", { path: check.path }) };
+	if (!root) return { runs: [], error: t("log.error.noFolder", { path: check.path }), missing: true };
 	if (!(root instanceof TFolder)) return { runs: [], error: t("log.error.notFolder", { path: check.path }) };
 	const runs: FoundRun[] = [];
 	for (const file of markdownFilesUnder(root)) {

@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
 import { formatRunNote, type RunRecord } from "../../../src/spec/run-log";
 import { themeListenerCount } from "../../../src/render/theme";
+import { RunStore } from "../../../src/plugin/runs/run-store";
 
 /** jsdom has no canvas; chart.js only needs a 2D context that accepts its calls. */
 beforeAll(() => {
@@ -175,6 +176,7 @@ describe("```cnn-log block", () => {
 		const e = empty.el.querySelector(".cnn-lab-log-diagnostics li");
 		expect(e?.getAttribute("data-line")).toBe("2");
 		expect(e?.textContent).toContain("No runs");
+		expect(e?.classList.contains("cnn-lab-error")).toBe(false);
 		expect(empty.child.view).toBeNull();
 
 		const outside = await render("folder ../secrets");
@@ -190,5 +192,28 @@ describe("```cnn-log block", () => {
 		await new Promise((r) => setTimeout(r, 1100));
 		await child.ready;
 		expect(child.view?.lossChart?.chart?.data.datasets.find((d) => d.label === "training loss")?.data).toHaveLength(4);
+	});
+
+	it("a folder that does not exist yet fills in when the first run is written", async () => {
+		const { el, child } = await render("folder Fresh runs");
+		expect(el.querySelector(".cnn-lab-log-info")?.textContent).toContain('No runs in "Fresh runs" yet');
+		const run = RunStore.begin(app as unknown as ObsidianPlugin["app"], { runsFolder: "Fresh runs" }, {
+			sourcePath: "Notes/CNN.md",
+			modelText: baseModel,
+			dataset: "shapes",
+			epochs: 2,
+			batch: 16,
+			optimizer: "sgd",
+			lr: 0.05,
+			weightDecay: 0,
+			seed: 1,
+		});
+		await run.epoch({ epoch: 1, loss: 0.9, acc: 0.6, valLoss: 1.0, valAcc: 0.55 });
+		await new Promise((r) => setTimeout(r, 1100));
+		await child.ready;
+		expect(el.querySelector(".cnn-lab-log-info")).toBeNull();
+		expect(ys(child.view?.lossChart?.chart?.data.datasets.find((d) => d.label === "validation loss")?.data ?? [])).toEqual([1.0]);
+		expect(el.querySelector('tr[data-key="dataset"] td')?.textContent).toBe("shapes");
+		await run.finish("completed");
 	});
 });
