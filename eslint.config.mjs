@@ -5,7 +5,7 @@ import obsidianmd from "eslint-plugin-obsidianmd";
 // benchmarks run in Node and are type-checked by tsc instead.
 export default defineConfig([
 	{
-		ignores: ["node_modules/**", "main.js", "cli/**", "out/**", "tests/**", "scripts/**", "examples/**", "*.config.*", "esbuild.config.mjs", "version-bump.mjs"],
+		ignores: ["node_modules/**", "main.js", "cli/**", "out/**", "tests/**", "scripts/**", "bin/**", "examples/**", "*.config.*", "esbuild.config.mjs", "version-bump.mjs"],
 	},
 	...obsidianmd.configs.recommended,
 	{
