@@ -1,6 +1,77 @@
+import { Notice, type Editor, type MarkdownFileInfo, type MarkdownView } from "obsidian";
 import type { CnnLabHost } from "./host";
+import { CONV_TEMPLATE, NETWORK_TEMPLATE, logTemplate, placeBlock } from "./templates";
+import { fenceAt } from "./code-fence";
+import { parseCnn } from "../spec/parse";
+import { toKeras, toPyTorch } from "../spec/export";
+import { t } from "../i18n";
+import "../i18n/strings-plugin";
 
-// Placeholder until the block lands; keeps main.ts stable while the parts are built in parallel.
+/** Command palette entries (no default hotkeys: the user picks them). */
 export function registerCommands(host: CnnLabHost): void {
-	void host;
+	const insert = (id: string, nameKey: string, block: () => string): void => {
+		host.addCommand({
+			id,
+			name: t(nameKey),
+			editorCallback: (editor: Editor) => insertBlock(editor, block()),
+		});
+	};
+	insert("insert-network-block", "command.insertNetwork", () => NETWORK_TEMPLATE);
+	insert("insert-conv-block", "command.insertConv", () => CONV_TEMPLATE);
+	insert("insert-log-block", "command.insertLog", () => logTemplate(host.settings.runsFolder));
+
+	host.addCommand({
+		id: "stop-all-training",
+		name: t("command.stopAll"),
+		callback: () => {
+			const n = host.training.running;
+			host.training.stopAll();
+			new Notice(n > 0 ? t("command.stopped", { n }) : t("command.nothingRunning"));
+		},
+	});
+
+	const copy = (id: string, nameKey: string, framework: "pytorch" | "keras"): void => {
+		host.addCommand({
+			id,
+			name: t(nameKey),
+			editorCallback: (editor: Editor, ctx: MarkdownView | MarkdownFileInfo) => copyNetwork(editor, framework, ctx.file?.basename),
+		});
+	};
+	copy("copy-as-pytorch", "command.copyPyTorch", "pytorch");
+	copy("copy-as-keras", "command.copyKeras", "keras");
+}
+
+export function insertBlock(editor: Editor, block: string): void {
+	const cur = editor.getCursor();
+	const line = editor.getLine(cur.line);
+	editor.replaceSelection(placeBlock(block, line.slice(0, cur.ch), line.slice(cur.ch)));
+}
+
+/** The exported code for the ```cnn block under the cursor, or the message that says why there is none. */
+export function exportUnderCursor(editor: Editor, framework: "pytorch" | "keras", title?: string): { code: string } | { problem: string } {
+	const lines = editor.getValue().split("\n");
+	const fence = fenceAt(lines, editor.getCursor().line);
+	if (!fence || fence.lang.toLowerCase() !== "cnn") return { problem: t("command.noBlock") };
+	const parsed = parseCnn(fence.source);
+	const firstError = parsed.diagnostics.find((d) => d.severity === "error");
+	if (!parsed.model || firstError) {
+		const d = firstError ?? parsed.diagnostics[0];
+		return { problem: t("command.notExportable", { line: d?.line ?? 1, message: d?.message ?? "" }) };
+	}
+	const opts = { source: fence.source, title };
+	return { code: framework === "pytorch" ? toPyTorch(parsed.model, opts) : toKeras(parsed.model, opts) };
+}
+
+async function copyNetwork(editor: Editor, framework: "pytorch" | "keras", title?: string): Promise<void> {
+	const r = exportUnderCursor(editor, framework, title);
+	if ("problem" in r) {
+		new Notice(r.problem);
+		return;
+	}
+	try {
+		await navigator.clipboard.writeText(r.code);
+		new Notice(t(framework === "pytorch" ? "command.copiedPyTorch" : "command.copiedKeras"));
+	} catch (e) {
+		new Notice(t("command.copyFailed", { message: e instanceof Error ? e.message : String(e) }));
+	}
 }

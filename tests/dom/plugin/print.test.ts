@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from "vitest";
-import { Component } from "obsidian";
+import type { Component as ObsidianComponent } from "obsidian";
+import { Component } from "../../support/obsidian-stub";
 import { registerPrintSnapshots } from "../../../src/plugin/print";
 
 function blockWithCanvas(): HTMLCanvasElement {
@@ -22,7 +23,7 @@ describe("print snapshots", () => {
 		outside.toDataURL = () => "data:image/png;base64,BBBB";
 		const owner = new Component();
 		owner.load();
-		registerPrintSnapshots(owner, window);
+		registerPrintSnapshots(owner as unknown as ObsidianComponent, window);
 
 		window.dispatchEvent(new Event("beforeprint"));
 		const img = canvas.nextElementSibling as HTMLImageElement;
@@ -50,7 +51,7 @@ describe("print snapshots", () => {
 		const owner = new Component();
 		owner.load();
 		const remove = vi.spyOn(window, "removeEventListener");
-		registerPrintSnapshots(owner, window);
+		registerPrintSnapshots(owner as unknown as ObsidianComponent, window);
 		owner.unload();
 		expect(remove.mock.calls.map((c) => c[0]).sort()).toEqual(["afterprint", "beforeprint"]);
 		window.dispatchEvent(new Event("beforeprint"));

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it, beforeEach } from "vitest";
-import { App, Plugin, Setting } from "obsidian";
+import { App, Plugin, Setting } from "../../support/obsidian-stub";
 import { CnnLabSettingTab } from "../../../src/plugin/setting-tab";
 import { DEFAULT_SETTINGS, type CnnLabSettings } from "../../../src/plugin/settings";
 import type { CnnLabHost } from "../../../src/plugin/host";
