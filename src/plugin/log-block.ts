@@ -131,7 +131,7 @@ export class LogBlockChild extends MarkdownRenderChild {
 				}
 				// The block inside a run note: the note's own front matter gives the settings.
 				const own = this.ctx.frontmatter ? runFromFrontMatter(this.ctx.frontmatter as FrontMatter) : null;
-				const label = own ? noteName(this.ctx.sourcePath) : spec.format === "keras" ? t("log.label.keras") : t("log.label.csv");
+				const label = own ? noteName(this.ctx.sourcePath) : spec.format !== "csv" ? t("log.label.keras") : t("log.label.csv");
 				return [
 					{
 						label,

@@ -2,8 +2,8 @@
  * The ```cnn-log block's language. Three forms:
  *   runs [[CNN runs/lenet 2026-11-25 1412]] [[…]]      run notes written by the plugin
  *   folder CNN runs [where dataset = digits and lr < 0.1]
- *   pasted metrics: a CSV (PyTorch scripts, Keras CSVLogger, the plugin's own run notes) or a Keras
- *   `history.history` dict / JSON.
+ *   pasted metrics: a CSV (PyTorch scripts, Keras CSVLogger, the plugin's own run notes), a Keras
+ *   `history.history` dict / JSON, or what Keras' fit() prints (`Epoch 1/10` … `- loss: 0.3 - accuracy: 0.9`).
  * Pure: no vault, no DOM. Line numbers in diagnostics are 1-based within the block.
  */
 import type { Diagnostic } from "./types";
@@ -25,7 +25,7 @@ export interface LogSeries {
 export type LogBlockSpec =
 	| { kind: "runs"; links: { target: string; line: number }[]; diagnostics: Diagnostic[] }
 	| { kind: "folder"; folder: string; filters: RunFilter[]; line: number; diagnostics: Diagnostic[] }
-	| { kind: "data"; format: "csv" | "keras"; series: LogSeries; diagnostics: Diagnostic[] }
+	| { kind: "data"; format: "csv" | "keras" | "keras-log"; series: LogSeries; diagnostics: Diagnostic[] }
 	| { kind: "empty"; diagnostics: Diagnostic[] };
 
 /** Longest block text parsed: a pasted log larger than this is refused rather than read. */
@@ -291,6 +291,54 @@ function parseKeras(text: string, firstLine: number): { series: LogSeries; diagn
 	return { series: { label: "Keras", epochs, batches: [] }, diagnostics };
 }
 
+const EPOCH_LINE = /^\s*Epoch\s+(\d+)\s*\/\s*\d+/i;
+
+/**
+ * What `model.fit(..., verbose=1)` prints, pasted from a terminal or notebook: `Epoch 3/10` lines, each followed by
+ * progress lines ending with `… - loss: 0.21 - accuracy: 0.94 - val_loss: …`; the last such line of an epoch counts.
+ */
+function parseKerasLog(lines: readonly string[], firstLine: number): { series: LogSeries; diagnostics: Diagnostic[] } {
+	const epochs: EpochRow[] = [];
+	const diagnostics: Diagnostic[] = [];
+	let current: { epoch: number; line: number; metrics: Record<string, number> | null } | null = null;
+	const close = (): void => {
+		if (!current) return;
+		const m = current.metrics;
+		if (!m) diagnostics.push(warn(current.line, `Epoch ${current.epoch} has no line with its loss.`));
+		else {
+			const get = (c: Col): number | null => {
+				for (const [k, v] of Object.entries(m)) if (ALIASES[colName(k)] === c) return v;
+				return null;
+			};
+			epochs.push({ epoch: current.epoch, loss: get("loss") ?? NaN, acc: get("acc"), valLoss: get("valLoss"), valAcc: get("valAcc") });
+		}
+		current = null;
+	};
+	lines.forEach((full, i) => {
+		// A notebook keeps every progress update of a line, separated by carriage returns: the last one is final.
+		const parts = full.split("\r");
+		const line = parts[parts.length - 1];
+		const ep = EPOCH_LINE.exec(line);
+		if (ep) {
+			close();
+			current = { epoch: Number(ep[1]), line: firstLine + i, metrics: null };
+			return;
+		}
+		// Progress lines are short; a longer one is not Keras output (and is not scanned, to stay linear).
+		if (!current || line.length > MAX_DIRECTIVE_CHARS || !/\bloss\s*:/i.test(line)) return;
+		const metrics: Record<string, number> = {};
+		for (const m of line.matchAll(/([A-Za-z_]\w*)\s*:\s*(-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|-?inf)/gi)) {
+			metrics[m[1]] = /nan/i.test(m[2]) ? NaN : /inf/i.test(m[2]) ? (m[2].startsWith("-") ? -Infinity : Infinity) : Number(m[2]);
+		}
+		current.metrics = metrics;
+	});
+	close();
+	fractionise(epochs, "acc");
+	fractionise(epochs, "valAcc");
+	if (epochs.length === 0 && diagnostics.length === 0) diagnostics.push(err(firstLine, "No epoch of this Keras log has a loss."));
+	return { series: { label: "Keras", epochs, batches: [] }, diagnostics };
+}
+
 /** Reads `where a = b and c >= d`; returns the filters or a diagnostic. */
 function parseWhere(text: string, line: number): { filters: RunFilter[]; diag: Diagnostic | null } {
 	const filters: RunFilter[] = [];
@@ -360,6 +408,10 @@ export function parseLogBlock(source: string): LogBlockSpec {
 	}
 
 	const rest = lines.slice(first).join("\n");
+	if (EPOCH_LINE.test(head)) {
+		const k = parseKerasLog(lines.slice(first), first + 1);
+		return { kind: "data", format: "keras-log", series: k.series, diagnostics: k.diagnostics };
+	}
 	if (/^[\w.[\]'"]*\s*=?\s*\{/.test(head) || head.startsWith("{")) {
 		const k = parseKeras(rest, first + 1);
 		if (k) return { kind: "data", format: "keras", series: k.series, diagnostics: k.diagnostics };

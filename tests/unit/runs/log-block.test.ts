@@ -32,6 +32,28 @@ describe("cnn-log block: pasted metrics", () => {
 		expect(s.series.epochs[1].acc).toBe(0.75);
 	});
 
+	it("reads Keras' printed fit() output (Keras 2 and 3 progress lines, notebook carriage returns)", () => {
+		const k3 = [
+			"Epoch 1/3",
+			"\x1b[1m1688/1688\x1b[0m ━━━━━━━━━━━━━━━━━━━━ 4s 2ms/step - accuracy: 0.8645 - loss: 0.4620 - val_accuracy: 0.9610 - val_loss: 0.1394",
+			"Epoch 2/3",
+			"  12/1688 ━━━━━━━━━━━━━━━━━━━━ 7s 4ms/step - accuracy: 0.9531 - loss: 0.1624\r1688/1688 ━━━━━━━━━━━━━━━━━━━━ 3s 2ms/step - accuracy: 0.9627 - loss: 0.1268 - val_accuracy: 0.9717 - val_loss: 0.0985",
+			"Epoch 3/3",
+			"1688/1688 [==============================] - 3s 2ms/step - loss: 0.0861 - acc: 0.9741 - val_loss: 0.0830 - val_acc: 0.9765",
+		].join("\n");
+		const s = parseLogBlock(k3);
+		expect(s.kind === "data" && s.format).toBe("keras-log");
+		if (s.kind !== "data") return;
+		expect(s.diagnostics).toEqual([]);
+		expect(s.series.epochs).toEqual([
+			{ epoch: 1, loss: 0.462, acc: 0.8645, valLoss: 0.1394, valAcc: 0.961 },
+			{ epoch: 2, loss: 0.1268, acc: 0.9627, valLoss: 0.0985, valAcc: 0.9717 },
+			{ epoch: 3, loss: 0.0861, acc: 0.9741, valLoss: 0.083, valAcc: 0.9765 },
+		]);
+		const cut = parseLogBlock("Epoch 1/2\n10/10 - loss: 0.5\nEpoch 2/2\n");
+		expect(cut.diagnostics).toMatchObject([{ line: 3, severity: "warning" }]);
+	});
+
 	it("reads a PyTorch-style CSV: column aliases, epochs from 0, percentages", () => {
 		const s = parseLogBlock(torchCsv);
 		expect(s.kind).toBe("data");

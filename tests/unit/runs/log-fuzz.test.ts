@@ -13,6 +13,7 @@ const valid = [
 	"runs [[CNN runs/a]] [[CNN runs/b|B]]",
 	"folder CNN runs where dataset = digits and lr < 0.1",
 	"epoch,loss\n1,2.3\n# batches\nepoch,loss\n0.5,2.1\n1,1.9",
+	"Epoch 1/2\n10/10 - 1s - loss: 0.5 - accuracy: 0.8\nEpoch 2/2\n10/10 - 1s - loss: 0.4 - accuracy: 0.9 - val_loss: 0.45",
 ];
 const weird = ["0", "-1", "1e9", "NaN", "1e-300", String(2 ** 53), "", "-", "Infinity", "nan", "1e999"];
 
@@ -132,6 +133,7 @@ describe("cnn-log parser under fuzzing", () => {
 			["numpy call never closed", `{'loss': [np.float64(${" ".repeat(big)}`],
 			["a huge CSV", "epoch,loss\n" + Array.from({ length: 50_000 }, (_, i) => `${i},${1 / (i + 1)}`).join("\n")],
 			["one enormous line", "x".repeat(big)],
+			["a Keras epoch with a huge line", `Epoch 1/1\nloss: 1 ${"a".repeat(big)}`],
 			["over the size limit", "1,".repeat(1_100_000)],
 		];
 		let worst = 0;
