@@ -75,6 +75,10 @@ addStrings({
 		en: "{path} needs one subfolder per class (at least two), each holding that class's images.",
 		zh: "{path} 需要每个类别一个子文件夹（至少两个），其中放该类别的图片。",
 	},
+	"training.dataset.channels": {
+		en: "Images can feed an input with 1 (gray) or 3 (RGB) channels, not {c}.",
+		zh: "图片只能作为 1（灰度）或 3（RGB）通道的输入，不能是 {c} 通道。",
+	},
 	"training.dataset.noDecoder": { en: "Images cannot be decoded here.", zh: "此处无法解码图片。" },
 	"training.dataset.noImages": { en: "No PNG or JPEG images in the class folders of {path}.", zh: "{path} 的类别文件夹中没有 PNG 或 JPEG 图片。" },
 	"training.dataset.outside": {

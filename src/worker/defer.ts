@@ -4,6 +4,8 @@
  */
 export function makeDefer(): { defer: (fn: () => void) => () => void; close: () => void } {
 	if (typeof MessageChannel === "undefined") {
+		// This runs in the worker (and Node), where there is no `window` to take timers from.
+		/* eslint-disable obsidianmd/prefer-window-timers */
 		return {
 			defer: (fn) => {
 				const id = setTimeout(fn, 0);
@@ -11,6 +13,7 @@ export function makeDefer(): { defer: (fn: () => void) => () => void; close: () 
 			},
 			close: () => undefined,
 		};
+		/* eslint-enable obsidianmd/prefer-window-timers */
 	}
 	const channel = new MessageChannel();
 	const queue: (() => void)[] = [];

@@ -4,6 +4,8 @@ import { parseCsvDataset } from "../../data/csv";
 import type { Dataset } from "../../data/dataset";
 import type { ModelSpec } from "../../engine/spec-types";
 import type { DatasetDescriptor } from "../../worker/messages";
+import { resizeImages } from "../../data/fit";
+import { readVaultImage } from "../vault-image";
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
 
@@ -13,6 +15,22 @@ const IMAGE_EXT = new Set(["png", "jpg", "jpeg", "webp", "gif", "bmp"]);
 
 /** Decodes one image file to C×H×W values in 0..1 at the network's input size (src/plugin/vault-image.ts). */
 export type ImageDecoder = (app: App, file: TFile, shape: ModelSpec["input"]) => Promise<Float32Array>;
+
+/** The platform's decoder (H4's vault-image), then an exact resize to the input's H×W (bilinear, src/data/fit). */
+export function platformDecoder(doc: Document): ImageDecoder {
+	return async (app, file, shape) => {
+		const [c, h, w] = shape;
+		if (c !== 1 && c !== 3) throw new Error(t("training.dataset.channels", { c }));
+		const img = await readVaultImage(app, doc, file.path, file.path, c === 1 ? "gray" : "rgb", Math.max(h, w));
+		const iw = img.width;
+		const ih = img.height;
+		const x = new Float32Array(c * ih * iw);
+		for (let k = 0; k < c; k++) for (let y = 0; y < ih; y++) for (let i = 0; i < iw; i++) x[(k * ih + y) * iw + i] = img.planes[k][y][i];
+		if (ih === h && iw === w) return x;
+		const one: Dataset = { x, y: new Uint8Array(1), n: 1, shape: [c, ih, iw], classes: 1, classNames: ["x"], name: file.name };
+		return resizeImages(one, h, w).x;
+	};
+}
 
 export interface DatasetRequest {
 	dataset: string;

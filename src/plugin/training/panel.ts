@@ -19,7 +19,7 @@ import { onThemeChange } from "../../render/theme";
 import type { HubTicket } from "./hub";
 import type { RunChannel } from "./channel";
 import { openChannel } from "./worker-client";
-import { resolveDataset } from "./dataset-source";
+import { platformDecoder, resolveDataset } from "./dataset-source";
 import { loadLatestRun, previewFor, type ViewSet, viewsToShow } from "./panel-data";
 import { refusal } from "./limit-check";
 
@@ -198,6 +198,7 @@ export class TrainingPanel {
 				sourcePath: this.sourcePath,
 				seed,
 				limit: this.train.limit,
+				decodeImage: platformDecoder(this.root.ownerDocument),
 			});
 		} catch (e) {
 			if (this.runId === runId) this.failEarly(e instanceof Error ? e.message : String(e));

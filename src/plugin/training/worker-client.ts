@@ -83,6 +83,8 @@ class WorkerChannel implements RunChannel {
 		this.worker.terminate();
 		this.worker = null;
 		liveWorkers--;
+		// The code's Blob URL is kept only while a worker uses it; the next run makes it again (cheap).
+		if (liveWorkers === 0) releaseWorkerUrl();
 	}
 
 	private broken(reason: string): void {
