@@ -1,0 +1,200 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { App, Plugin, renderCodeBlock, shownNotices, Vault } from "../../support/obsidian-stub";
+import { registerCnnBlock } from "../../../src/plugin/cnn-block";
+import type { CnnLabHost } from "../../../src/plugin/host";
+import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
+import { TrainingHub } from "../../../src/plugin/training/hub";
+
+let host: CnnLabHost & Plugin;
+let clip: string[];
+
+beforeEach(() => {
+	const app = new App(new Vault({ "note.md": "# note" }));
+	const plugin = new Plugin(app, { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "1.5", description: "", author: "" });
+	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub() }) as unknown as CnnLabHost & Plugin;
+	host.load();
+	registerCnnBlock(host);
+	clip = [];
+	Object.defineProperty(navigator, "clipboard", {
+		configurable: true,
+		value: { writeText: vi.fn(async (s: string) => void clip.push(s)) },
+	});
+	shownNotices.length = 0;
+});
+
+afterEach(() => {
+	host.unload();
+	document.body.empty();
+});
+
+async function render(source: string, parent?: HTMLElement): Promise<HTMLElement> {
+	const { el } = await renderCodeBlock(host, "cnn", source, { parent });
+	return el;
+}
+
+/** The table's layer rows as the user reads them: [line, layer, output, filter, params, multiply-adds, receptive field, formula]. */
+function rows(el: HTMLElement): string[][] {
+	return Array.from(el.querySelectorAll("tr.cnn-spec-row")).map((tr) => Array.from(tr.children).map((td) => (td.textContent ?? "").trim()));
+}
+
+function rowProblems(el: HTMLElement): string[] {
+	return Array.from(el.querySelectorAll("tr.cnn-spec-diag-row")).map((tr) => tr.textContent ?? "");
+}
+
+function listed(el: HTMLElement): string[] {
+	return Array.from(el.querySelectorAll(".cnn-spec-problems li")).map((li) => li.textContent ?? "");
+}
+
+const flat = (s: string) => s.replace(/\s+/g, " ");
+
+describe("```cnn block: acceptance cases on the rendered text", () => {
+	it("#1 flags 10.33 on its row and in the list, with PyTorch's 10×10×8 and the three fixes", async () => {
+		const el = await render("input 32x32x3\nconv 8 4x4 stride 3");
+		const r = rows(el);
+		expect(r).toHaveLength(1);
+		expect(r[0].slice(0, 4)).toEqual(["2", "conv 8 4x4 stride 3", "10×10×8 ⚠", "4×4×3 × 8"]);
+		expect(el.querySelector("tr.cnn-spec-row")!.classList.contains("is-warning")).toBe(true);
+		const p = flat(rowProblems(el).join(" "));
+		expect(p).toContain("(32 − 4)/3 + 1 = 10.33 is not an integer");
+		expect(p).toContain("floor it to 10 and never use the last 1 input row and column");
+		for (const fix of ["pad 1 → 11×11×8", "stride 4 → 8×8×8", "stride 2 → 15×15×8"]) expect(p).toContain(fix);
+		const l = listed(el);
+		expect(l).toHaveLength(1);
+		expect(l[0]).toContain("line 2");
+		expect(l[0]).toContain("pad 1 → 11×11×8");
+	});
+
+	it("#2 shows ((32 + 2·1 − 4)/3) + 1 = 11, 11×11×8, filter 4×4×3 and 392 parameters, no problem", async () => {
+		const el = await render("input 32x32x3\nconv 8 4x4 stride 3 pad 1");
+		const [r] = rows(el);
+		expect(r.slice(2, 5)).toEqual(["11×11×8", "4×4×3 × 8", "392"]);
+		expect(r[7]).toBe("((32 + 2·1 − 4)/3) + 1 = 11");
+		expect(el.querySelector(".cnn-spec-problems")).toBeNull();
+	});
+
+	it("#3 stride 2 → 15×15×8", async () => {
+		expect(rows(await render("input 32x32x3\nconv 8 4x4 stride 2"))[0][2]).toBe("15×15×8");
+	});
+
+	it("#4 the filter depth error at its row, with both ways to write it", async () => {
+		const el = await render("input 32x32x3\nconv 16 3x3x1");
+		expect(rows(el)[0][2]).toContain("✗");
+		const p = rowProblems(el).join(" ");
+		expect(p).toContain("the filter depth (1) must equal the input's channels (3)");
+		expect(p).toContain("write `conv 16 3x3` or `conv 16 3x3x3`");
+		expect(listed(el)[0]).toContain("line 2");
+		// no export of a broken network
+		expect((el.querySelectorAll("button.cnn-spec-copy")[0] as HTMLButtonElement).disabled).toBe(true);
+	});
+
+	it("#5 stride 3x2 pad 1 → 11×16×4 with one formula per axis", async () => {
+		const [r] = rows(await render("input 32x32x1\nconv 4 4x4 stride 3x2 pad 1"));
+		expect(r[2]).toBe("11×16×4");
+		expect(r[7]).toContain("vertical: ((32 + 2·1 − 4)/3) + 1 = 11");
+		expect(r[7]).toContain("horizontal: ((32 + 2·1 − 4)/2) + 1 = 16");
+	});
+
+	it("#6 LeNet-5: shapes, receptive fields and 61 706 parameters in the totals", async () => {
+		const el = await render("input 32x32x1\nconv 6 5x5\nrelu\nmaxpool 2\nconv 16 5x5\nrelu\nmaxpool 2\nflatten\ndense 120\nrelu\ndense 84\nrelu\ndense 10");
+		const r = rows(el);
+		expect([0, 2, 3, 5, 6, 7, 9, 11].map((i) => r[i][2])).toEqual(["28×28×6", "14×14×6", "10×10×16", "5×5×16", "400", "120", "84", "10"]);
+		expect([0, 2, 3, 5].map((i) => r[i][6])).toEqual(["5 (jump 1)", "6 (jump 2)", "14 (jump 2)", "16 (jump 4)"]);
+		expect(el.querySelector(".cnn-spec-totals")!.textContent).toContain("61 706 parameters");
+		expect(el.querySelector(".cnn-spec-totals")!.textContent).toContain("416 520 multiply-adds per sample");
+	});
+
+	it("#7 dilation 2 → 24×24×4, saying the kernel covers 5×5", async () => {
+		const [r] = rows(await render("input 28x28x1\nconv 4 3x3 dilation 2"));
+		expect(r[2]).toBe("24×24×4");
+		expect(r[7]).toContain("covers 5×5");
+	});
+
+	it("#8 maxpool 2 on 7×7 → 3×3 flagged; with ceil → 4×4", async () => {
+		const a = await render("input 7x7x1\nmaxpool 2");
+		expect(rows(a)[0][2]).toBe("3×3×1 ⚠");
+		expect(rowProblems(a).join(" ")).toContain("ceil → 4×4×1");
+		expect(rows(await render("input 7x7x1\nmaxpool 2 ceil"))[0][2]).toBe("4×4×1");
+	});
+
+	it("#9 pad same → 32×32×8; with stride 2, Keras's ⌈32/2⌉ = 16 and the uneven padding are said", async () => {
+		const [r] = rows(await render("input 32x32x3\nconv 8 3x3 pad same"));
+		expect(r[2]).toBe("32×32×8");
+		expect(r[7]).toContain("32 + 2·1 − 3 + 1 = 32");
+		const el = await render("input 32x32x3\nconv 8 3x3 pad same stride 2");
+		expect(rows(el)[0][2]).toContain("16×16×8");
+		const p = rowProblems(el).join(" ");
+		expect(p).toContain("⌈32/2⌉ = 16");
+		expect(p).toContain("0 on the top/left and 1 on the bottom/right");
+	});
+
+	it("#10 32*32*3 and 32 × 32 × 3 render the same table as 32x32x3", async () => {
+		const ref = (await render("input 32x32x3\nconv 8 3x3")).querySelector("table")!.textContent!;
+		for (const s of ["input 32*32*3", "input 32 × 32 × 3"]) {
+			const t = (await render(`${s}\nconv 8 3x3`)).querySelector("table")!.textContent!;
+			expect(t.replace(s, "input 32x32x3")).toBe(ref);
+		}
+	});
+});
+
+describe("```cnn block: behaviour", () => {
+	it("an unknown word and a settings problem are listed with their line numbers", async () => {
+		const el = await render("input 8x8x1\nconvv 4 3x3\nflatten\ndense 10\ntrain digits epochs 0");
+		const l = listed(el);
+		expect(l.some((x) => x.includes("line 2") && x.includes("did you mean `conv`?"))).toBe(true);
+		expect(l.some((x) => x.includes("line 5") && x.includes("epochs"))).toBe(true);
+	});
+
+	it("re-rendering the same source gives the same view (Live Preview re-renders on every edit)", async () => {
+		const src = "input 32x32x3\nconv 8 4x4 stride 3\nrelu\nmaxpool 2\nflatten\ndense 10";
+		const a = (await render(src)).querySelector(".cnn-spec")!.textContent;
+		const b = (await render(src)).querySelector(".cnn-spec")!.textContent;
+		expect(a).toBe(b);
+		// nothing starts by itself on a render
+		expect(host.training.running).toBe(0);
+		expect(host.training.queuedCount).toBe(0);
+	});
+
+	it("copies the table as Markdown, and the network as PyTorch and Keras, with a notice", async () => {
+		const el = await render("input 32x32x3\nconv 8 4x4 stride 3 pad 1\nrelu\nflatten\ndense 10");
+		const [pt, keras, table] = Array.from(el.querySelectorAll("button.cnn-spec-copy")) as HTMLButtonElement[];
+		expect([pt.textContent, keras.textContent, table.textContent]).toEqual(["Copy as PyTorch", "Copy as Keras", "Copy table as Markdown"]);
+		table.click();
+		await Promise.resolve();
+		await Promise.resolve();
+		expect(clip[0]).toContain("| 2 | conv 8 4x4 stride 3 pad 1 | 11×11×8 | 4×4×3 × 8 | 392 |");
+		expect(shownNotices.at(-1)).toContain("copied");
+		pt.click();
+		keras.click();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(clip[1]).toMatch(/nn\.Conv2d\(3, 8/);
+		expect(clip[2]).toMatch(/Conv2D\(\s*8/);
+	});
+
+	it("a failing clipboard says so in a notice instead of throwing", async () => {
+		Object.defineProperty(navigator, "clipboard", { configurable: true, value: { writeText: () => Promise.reject(new Error("denied")) } });
+		const el = await render("input 8x8x1\nflatten\ndense 10");
+		(el.querySelectorAll("button.cnn-spec-copy")[2] as HTMLButtonElement).click();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(shownNotices.at(-1)).toContain("denied");
+	});
+
+	it("inside a callout the table sits in a horizontal scroller", async () => {
+		const callout = document.body.createDiv({ cls: "callout" }).createDiv({ cls: "callout-content" });
+		const el = await render("input 32x32x3\nconv 8 3x3", callout);
+		expect(el.closest(".callout")).not.toBeNull();
+		expect(el.querySelector(".cnn-spec-scroll > table.cnn-spec-table")).not.toBeNull();
+	});
+
+	it("binary junk and an empty block render a message, never throw", async () => {
+		const junk = await render("\u0000\u0001garbage\u0007\nconv ∞");
+		expect(listed(junk).length).toBeGreaterThan(0);
+		const empty = await render("");
+		expect(empty.textContent).toContain("empty");
+	});
+
+	it("uses no inline styles", async () => {
+		const el = await render("input 32x32x3\nconv 8 4x4 stride 3\nrelu");
+		expect(el.querySelector("[style]")).toBeNull();
+	});
+});
