@@ -5,15 +5,13 @@
 export function makeDefer(): { defer: (fn: () => void) => () => void; close: () => void } {
 	if (typeof MessageChannel === "undefined") {
 		// This runs in the worker (and Node), where there is no `window` to take timers from.
-		/* eslint-disable obsidianmd/prefer-window-timers */
 		return {
 			defer: (fn) => {
-				const id = setTimeout(fn, 0);
-				return () => clearTimeout(id);
+				const id = globalThis.setTimeout(fn, 0);
+				return () => globalThis.clearTimeout(id);
 			},
 			close: () => undefined,
 		};
-		/* eslint-enable obsidianmd/prefer-window-timers */
 	}
 	const channel = new MessageChannel();
 	const queue: (() => void)[] = [];
