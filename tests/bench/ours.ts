@@ -1,6 +1,6 @@
-import { setGemmBackend } from "../../src/engine/gemm";
 import { convGeom } from "../../src/engine/im2col";
-import { SimdGemm, wasmSimdSupported } from "../../src/engine/wasm/gemm-simd";
+import { useWasmGemm } from "../../src/engine/wasm";
+import { wasmSimdSupported } from "../../src/engine/wasm/gemm-simd";
 import { ConvWorkspace, conv2dForward } from "../../src/engine/ops/conv2d";
 import { Sequential } from "../../src/engine/model";
 import { optimizerSpec } from "../../src/engine/optim";
@@ -10,14 +10,11 @@ import type { Runner } from "./timing";
 import { randomArray } from "./timing";
 
 export type GemmKind = "js" | "simd";
-let simd: SimdGemm | null = null;
 
 /** Routes every product through the JavaScript kernel or the WebAssembly SIMD one. */
 export function useGemm(kind: GemmKind): void {
-	if (kind === "js") return setGemmBackend(null);
-	if (!wasmSimdSupported()) throw new Error("WebAssembly SIMD is not available here");
-	const s = (simd ??= new SimdGemm());
-	setGemmBackend(s.gemm.bind(s));
+	const got = useWasmGemm(kind === "simd");
+	if (kind === "simd" && got !== "wasm-simd") throw new Error("WebAssembly SIMD is not available here");
 }
 
 export const simdAvailable = (): boolean => wasmSimdSupported();
