@@ -26,6 +26,7 @@ addStrings({
 	"conv.output": { en: "Output {shape}", zh: "输出 {shape}" },
 	"conv.output-grid": { en: "Output of {label}", zh: "{label} 的输出" },
 	"conv.named-every-channel": { en: "applied to each of the {n} channels, then summed", zh: "作用于全部 {n} 个通道，再求和" },
+	"conv.divisor": { en: "all weights ÷ {d}", zh: "所有权重 ÷ {d}" },
 	"conv.bias": { en: "bias {b}", zh: "偏置 {b}" },
 	"conv.first": { en: "First step (Home)", zh: "第一步（Home）" },
 	"conv.back": { en: "Previous step (←)", zh: "上一步（←）" },

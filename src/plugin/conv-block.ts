@@ -1,10 +1,10 @@
-import { MarkdownRenderChild, Notice } from "obsidian";
+import { MarkdownRenderChild, Notice, setIcon } from "obsidian";
 import type { CnnLabHost } from "./host";
 import { parseConvSpec, checkDepths } from "../spec/conv/parse-conv";
 import type { ConvSpec, Planes } from "../spec/conv/types";
 import type { Diagnostic } from "../spec/types";
 import { buildConvModel } from "../render/conv/model";
-import { ConvView } from "../render/conv/conv-view";
+import { ConvView, type StepIcon } from "../render/conv/conv-view";
 import { readVaultImage, VaultImageError } from "./vault-image";
 import { t } from "../i18n";
 import "../i18n/strings-conv";
@@ -15,6 +15,8 @@ export function registerConvBlock(host: CnnLabHost): void {
 		ctx.addChild(new ConvBlock(el, host, source, ctx.sourcePath));
 	});
 }
+
+const ICONS: Record<StepIcon, string> = { first: "skip-back", back: "chevron-left", play: "play", pause: "pause", next: "chevron-right", last: "skip-forward" };
 
 /** One block on the page; everything it starts (animation, observers, listeners) ends in onunload. */
 export class ConvBlock extends MarkdownRenderChild {
@@ -77,6 +79,7 @@ export class ConvBlock extends MarkdownRenderChild {
 			colormap: s.colormap,
 			speed: s.animationSpeed,
 			pixels,
+			setIcon: (b, icon) => setIcon(b, ICONS[icon]),
 			onCopied: (ok) => new Notice(ok ? t("conv.copied") : t("conv.copy-failed")),
 		});
 	}

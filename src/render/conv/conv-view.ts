@@ -10,7 +10,7 @@ import "../../i18n/strings-conv";
 import { createGridView, type GridView } from "./grid-view";
 import { shapeLine, stepInfo, type ConvModel } from "./model";
 import { dueTicks, initialStepper, keyAction, reduceStep, SPEEDS, type StepAction, type StepperState } from "./stepper";
-import { stepMarkdown, stepHeading, sumLines } from "./sum-text";
+import { shownWeight, stepMarkdown, stepHeading, sumLines } from "./sum-text";
 
 export interface ConvViewOptions {
 	decimals: number;
@@ -19,9 +19,15 @@ export interface ConvViewOptions {
 	speed: number;
 	/** The input is an image (gray colormap, "pixels"). */
 	pixels: boolean;
+	/** Puts a named icon (first, back, play, pause, next, last) in a button; text glyphs are used without it. */
+	setIcon?: (el: HTMLElement, icon: StepIcon) => void;
 	/** Told whether "Copy this step" reached the clipboard. */
 	onCopied?: (ok: boolean) => void;
 }
+
+export type StepIcon = "first" | "back" | "play" | "pause" | "next" | "last";
+
+const GLYPHS: Record<StepIcon, string> = { first: "«", back: "‹", play: "▶", pause: "❚❚", next: "›", last: "»" };
 
 export class ConvView {
 	readonly el: HTMLElement;
@@ -178,11 +184,12 @@ export class ConvView {
 		if (this.model.kernels.length > 1) this.kernelBox.createDiv({ cls: "cnn-conv-caption", text: k.label });
 		const many = k.planes.length > 1;
 		if (k.named && many) this.kernelBox.createDiv({ cls: "cnn-conv-note", text: t("conv.named-every-channel", { n: k.planes.length }) });
-		const planes = k.named ? [k.planes[0]] : k.planes;
+		const planes = (k.named ? [k.planes[0]] : k.planes).map((p) => p.map((r) => r.map((w) => shownWeight(w, k.divisor))));
 		planes.forEach((plane, c) => {
 			const box = this.channelBox(this.kernelBox, many && !k.named ? t("conv.channel", { n: c + 1 }) : null);
 			this.kernelGrids.push(createGridView(box, plane, { label: t("conv.kernel-grid", { label: k.label, n: c + 1 }), decimals: this.opts.decimals, kind: "values", preferred: this.opts.colormap, colour: false, size: "s" }));
 		});
+		if (k.divisor !== 1) this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.divisor", { d: k.divisor }) });
 		if (k.bias !== 0 || this.model.showBias) this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.bias", { b: k.bias }) });
 	}
 
@@ -198,20 +205,27 @@ export class ConvView {
 		return box;
 	}
 
-	private button(parent: HTMLElement, glyph: string, label: string, action: StepAction): HTMLButtonElement {
-		const b = parent.createEl("button", { cls: "cnn-conv-button", text: glyph, attr: { "aria-label": label, title: label, type: "button" } });
+	private setButtonIcon(b: HTMLElement, icon: StepIcon): void {
+		b.empty();
+		if (this.opts.setIcon) this.opts.setIcon(b, icon);
+		else b.setText(GLYPHS[icon]);
+	}
+
+	private button(parent: HTMLElement, icon: StepIcon, label: string, action: StepAction): HTMLButtonElement {
+		const b = parent.createEl("button", { cls: "cnn-conv-button", attr: { "aria-label": label, title: label, type: "button" } });
+		this.setButtonIcon(b, icon);
 		this.listen(b, "click", () => this.dispatch(action));
 		return b;
 	}
 
 	private buildControls(): void {
 		const bar = this.el.createDiv({ cls: "cnn-conv-controls" });
-		this.button(bar, "⏮", t("conv.first"), "first");
-		this.button(bar, "⏴", t("conv.back"), "back");
-		this.playBtn = this.button(bar, "▶", t("conv.play"), "toggle");
+		this.button(bar, "first", t("conv.first"), "first");
+		this.button(bar, "back", t("conv.back"), "back");
+		this.playBtn = this.button(bar, "play", t("conv.play"), "toggle");
 		this.playBtn.addClass("cnn-conv-play");
-		this.button(bar, "⏵", t("conv.next"), "next");
-		this.button(bar, "⏭", t("conv.last"), "last");
+		this.button(bar, "next", t("conv.next"), "next");
+		this.button(bar, "last", t("conv.last"), "last");
 		const sel = bar.createEl("select", { cls: "cnn-conv-speed dropdown", attr: { "aria-label": t("conv.speed") } });
 		const speeds = [...new Set<number>([...SPEEDS, this.speed])].sort((a, b) => a - b);
 		for (const s of speeds) sel.createEl("option", { text: t("conv.per-second", { n: s }), value: String(s) });
@@ -233,7 +247,7 @@ export class ConvView {
 		this.showKernel(s.kernel);
 		const k = m.kernels[s.kernel];
 		this.inputGrids.forEach((g, c) => {
-			g.markWindow({ top: s.top, left: s.left, rows: k.planes[c].length, cols: k.planes[c][0].length, dilation: [m.rows.dilation, m.cols.dilation], weights: k.planes[c] });
+			g.markWindow({ top: s.top, left: s.left, rows: k.planes[c].length, cols: k.planes[c][0].length, dilation: [m.rows.dilation, m.cols.dilation], weights: k.planes[c].map((r) => r.map((w) => shownWeight(w, k.divisor))) });
 		});
 		this.outputGrids.forEach((g, i) => {
 			const done = i < s.kernel ? m.positions : i === s.kernel ? s.oy * m.cols.output + s.ox + 1 : 0;
@@ -251,7 +265,7 @@ export class ConvView {
 
 	private showPlaying(): void {
 		const p = this.state.playing;
-		this.playBtn.setText(p ? "⏸" : "▶");
+		this.setButtonIcon(this.playBtn, p ? "pause" : "play");
 		this.playBtn.setAttr("aria-label", p ? t("conv.pause") : t("conv.play"));
 		this.playBtn.setAttr("title", p ? t("conv.pause") : t("conv.play"));
 		this.playBtn.toggleClass("is-playing", p);

@@ -24,6 +24,8 @@ export interface KernelView {
 	/** As deep as the input (named kernels repeated on every channel). */
 	planes: Planes;
 	bias: number;
+	/** Weights are whole numbers over this (box 3: 9); 1 otherwise. */
+	divisor: number;
 	output: number[][];
 	stages: StageView[];
 }
@@ -155,7 +157,7 @@ export function buildConvModel(spec: ConvSpec, input: Planes): { model: ConvMode
 		for (let i = 0; i < K; i++) stages[i].push({ ...describeStage(st, y.shape[2], y.shape[3], h, w), grid: to2d(next.data.subarray(i * h * w, (i + 1) * h * w), h, w) });
 		y = next;
 	}
-	const kernels: KernelView[] = spec.kernels.map((k, i) => ({ label: k.label, named: k.named, planes: allPlanes[i], bias: biases[i], output: maps[i], stages: stages[i] }));
+	const kernels: KernelView[] = spec.kernels.map((k, i) => ({ label: k.label, named: k.named, planes: allPlanes[i], bias: biases[i], divisor: k.divisor, output: maps[i], stages: stages[i] }));
 	const positions = outH * outW;
 	const model: ConvModel = {
 		input,

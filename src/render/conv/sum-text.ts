@@ -15,11 +15,22 @@ function paren(s: string): string {
 	return s.startsWith("−") ? `(${s})` : s;
 }
 
-function termList(terms: Term[], decimals: number, times: string, neg: (s: string) => string): string[] {
+/** A weight as written over the kernel's divisor (box 3: 1/9 → 1). */
+export function shownWeight(w: number, divisor: number): number {
+	return divisor === 1 ? w : Math.round(w * divisor * 1e6) / 1e6;
+}
+
+function termList(terms: Term[], decimals: number, times: string, neg: (s: string) => string, divisor: number): string[] {
 	const f = (v: number): string => neg(paren(formatValue(v, decimals)));
-	const all = terms.map((tm) => `${f(tm.x)}${times}${f(tm.w)}`);
+	const all = terms.map((tm) => `${f(tm.x)}${times}${f(shownWeight(tm.w, divisor))}`);
 	if (all.length <= MAX_TERMS) return all;
 	return [...all.slice(0, HEAD), "…", ...all.slice(-TAIL)];
+}
+
+/** "a + b + c", or "(a + b + c)/9" for a kernel written over a divisor. */
+function joined(terms: string[], divisor: number): string {
+	const s = terms.join(" + ");
+	return divisor === 1 ? s : `(${s})/${divisor}`;
 }
 
 export interface SumLines {
@@ -34,8 +45,9 @@ export function sumLines(m: ConvModel, s: StepInfo, decimals = 2): SumLines {
 	const id = (x: string): string => x;
 	const bias = m.showBias || s.bias !== 0 ? ` + ${paren(formatValue(s.bias, decimals))}` : "";
 	const eq = ` = ${formatValue(s.total, decimals)}`;
-	if (s.terms.length === 1) return { channels: [], total: termList(s.terms[0], decimals, "·", id).join(" + ") + bias + eq };
-	const channels = s.terms.map((terms, c) => `${t("conv.channel", { n: c + 1 })}: ${termList(terms, decimals, "·", id).join(" + ")} = ${formatValue(s.partials[c], decimals)}`);
+	const dv = m.kernels[s.kernel].divisor;
+	if (s.terms.length === 1) return { channels: [], total: joined(termList(s.terms[0], decimals, "·", id, dv), dv) + bias + eq };
+	const channels = s.terms.map((terms, c) => `${t("conv.channel", { n: c + 1 })}: ${joined(termList(terms, decimals, "·", id, dv), dv)} = ${formatValue(s.partials[c], decimals)}`);
 	const partials = s.partials.map((p) => paren(formatValue(p, decimals))).join(" + ");
 	return { channels, total: `${t("conv.total")}: ${partials}${bias}${eq}` };
 }
@@ -59,14 +71,19 @@ export function stepMarkdown(m: ConvModel, s: StepInfo, decimals = 2): string {
 	const bias = m.showBias || s.bias !== 0 ? ` + ${paren(formatValue(s.bias, decimals)).replace("−", "-")}` : "";
 	const eq = ` = ${latexNum(s.total, decimals)}`;
 	const out: string[] = [`**${stepHeading(m, s)}**`, ""];
+	const dv = m.kernels[s.kernel].divisor;
+	const tex = (terms: Term[]): string => {
+		const body = termList(terms, decimals, " \\cdot ", neg, dv).join(" + ").replace("…", "\\dots");
+		return dv === 1 ? body : `\\tfrac{1}{${dv}}\\left(${body}\\right)`;
+	};
 	const lhs = m.is1d ? `y_{${s.ox + 1}}` : `y_{${s.oy + 1},${s.ox + 1}}`;
 	if (s.terms.length === 1) {
-		out.push(`$$${lhs} = ${termList(s.terms[0], decimals, " \\cdot ", neg).join(" + ").replace("…", "\\dots")}${bias}${eq}$$`);
+		out.push(`$$${lhs} = ${tex(s.terms[0])}${bias}${eq}$$`);
 	} else {
 		out.push("$$");
 		out.push("\\begin{aligned}");
 		s.terms.forEach((terms, c) => {
-			out.push(`\\text{${t("conv.channel", { n: c + 1 })}} &: ${termList(terms, decimals, " \\cdot ", neg).join(" + ").replace("…", "\\dots")} = ${latexNum(s.partials[c], decimals)} \\\\`);
+			out.push(`\\text{${t("conv.channel", { n: c + 1 })}} &: ${tex(terms)} = ${latexNum(s.partials[c], decimals)} \\\\`);
 		});
 		out.push(`${lhs} &= ${s.partials.map((p) => paren(formatValue(p, decimals)).replace("−", "-")).join(" + ")}${bias}${eq}`);
 		out.push("\\end{aligned}");

@@ -25,6 +25,13 @@ function binomialRow(n: number): number[] {
 	return row;
 }
 
+/** What the weights are divided by to be whole numbers: box N → N², gaussian N → 4^(N−1), else 1. */
+export function kernelDivisor(name: KernelName, size = 3): number {
+	if (name === "box" || name === "blur") return size * size;
+	if (name === "gaussian") return 4 ** (size - 1);
+	return 1;
+}
+
 /** The kernel's numbers, rows of columns. Sizes must be odd and ≥ 1 (checked by the parser). */
 export function namedKernel(name: KernelName, size = 3): number[][] {
 	switch (name) {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../types";
-import { isKernelName, kernelTakesSize, KERNEL_NAMES, namedKernel } from "./named-kernels";
+import { isKernelName, kernelDivisor, kernelTakesSize, KERNEL_NAMES, namedKernel } from "./named-kernels";
 import type { ChainStage, ConvSpec, ImageInput, KernelSpec, PadSpec, Planes } from "./types";
 
 /** Longer sources are refused before they are split into lines (a pasted 50 MB matrix must not freeze the note). */
@@ -193,7 +193,7 @@ export function parseConvSpec(source: string): ConvSpec {
 				}
 				section = newSection("kernel", lineNo);
 				kernelSections.push(section);
-				spec.kernels.push({ label: "", named: false, planes: [], line: lineNo });
+				spec.kernels.push({ label: "", named: false, planes: [], divisor: 1, line: lineNo });
 				parseSectionHead(section, rest, lineNo, restCol, addRows, diags);
 				break;
 			}
@@ -382,7 +382,7 @@ function parseNamedKernel(text: string, lineNo: number, diags: Diagnostic[]): Ke
 		}
 		size = p[0];
 	}
-	return { label: sizeText === undefined ? name : `${name} ${size}`, named: true, planes: [namedKernel(name, size)], line: lineNo };
+	return { label: sizeText === undefined ? name : `${name} ${size}`, named: true, planes: [namedKernel(name, size)], divisor: kernelDivisor(name, size), line: lineNo };
 }
 
 function parseStage(text: string, lineNo: number, diags: Diagnostic[]): ChainStage | null {

@@ -25,6 +25,8 @@ export interface KernelSpec {
 	/** Named kernels hold one plane that is applied to every input channel. */
 	named: boolean;
 	planes: Planes;
+	/** The weights are whole numbers divided by this (box 3: 9, gaussian 3: 16); 1 otherwise. Shown as "(…)/9". */
+	divisor: number;
 	line: number;
 }
 

@@ -168,8 +168,10 @@ describe("cnn-conv block: the acceptance case", () => {
 		expect(text(el.querySelector(".cnn-conv-counter"))).toBe("Step 15 / 15");
 		key("Home");
 		expect(text(el.querySelector(".cnn-conv-counter"))).toBe("Step 1 / 15");
+		expect(el.querySelector(".cnn-conv-play")?.getAttribute("data-icon")).toBe("play");
 		key(" ");
 		expect(el.querySelector(".cnn-conv-play")?.getAttribute("aria-label")).toMatch(/^Pause/);
+		expect(el.querySelector(".cnn-conv-play")?.getAttribute("data-icon")).toBe("pause");
 		key(" ");
 		expect(el.querySelector(".cnn-conv-play")?.getAttribute("aria-label")).toMatch(/^Play/);
 	});

@@ -130,6 +130,12 @@ describe("geometry", () => {
 		expect(m.rows.unusedNote).toBe("(6 − 3)/2 + 1 = 2.5 is not an integer; PyTorch and Keras ('valid') floor it to 2 and never use the last 1 input row");
 		expect(m.cols.unusedNote).toContain("never use the last 1 input column");
 	});
+	it("a box kernel is explained over its divisor, so the shown products add up", () => {
+		const m = build(`input\n${grid(Array.from({ length: 6 }, () => [1, 2, 3, 4, 5, 6]))}\nkernel box 3\nstride 2`);
+		expect(sumLines(m, stepInfo(m, 0)).total).toBe("(1·1 + 2·1 + 3·1 + 1·1 + 2·1 + 3·1 + 1·1 + 2·1 + 3·1)/9 = 2");
+		const g = build("input\n0 0 0\n0 16 0\n0 0 0\nkernel gaussian 3");
+		expect(sumLines(g, stepInfo(g, 0)).total).toBe("(0·1 + 0·2 + 0·1 + 0·2 + 16·4 + 0·2 + 0·1 + 0·2 + 0·1)/16 = 4");
+	});
 	it("pad same keeps ⌈in/stride⌉, the odd padding at the end", () => {
 		const m = build(`input\n${grid(Array.from({ length: 6 }, () => [1, 2, 3, 4, 5, 6]))}\nkernel box 3\nstride 2\npad same`);
 		expect(m.pad).toEqual({ top: 0, bottom: 1, left: 0, right: 1 });
