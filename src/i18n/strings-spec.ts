@@ -18,6 +18,7 @@ addStrings({
 	"spec.inputNeedsShape": { en: "input needs a shape H×W×C or a dataset name", zh: "input 需要形状 H×W×C 或数据集名称" },
 	"spec.inputBadShape": { en: "cannot read the input shape `{value}`: write H×W×C, e.g. 32x32x3, or a dataset (digits, shapes 16, mnist)", zh: "无法读取输入形状 `{value}`：请写成 H×W×C（如 32x32x3）或数据集名（digits、shapes 16、mnist）" },
 	"spec.inputBadDim": { en: "every input size must be a whole number from 1 to {max}: `{value}`", zh: "输入的每个尺寸都必须是 1 到 {max} 之间的整数：`{value}`" },
+	"spec.channelsFirst": { en: "read as H×W×C: {h}×{w} pixels with {c} channels; for {h} channels of {w}×{w} (PyTorch order C×H×W) write H×W×C", zh: "按 H×W×C 读取：{h}×{w} 像素、{c} 个通道；如果是 {h} 个 {w}×{w} 的通道（PyTorch 的 C×H×W 顺序），请写成 H×W×C" },
 	"spec.badSetting": { en: "{what} must be between {min} and {max}, not {value}", zh: "{what} 必须在 {min} 与 {max} 之间，而不是 {value}" },
 	"spec.trainNeedsDataset": { en: "train needs a dataset (digits, shapes, or a vault path)", zh: "train 需要数据集（digits、shapes 或库中的路径）" },
 	"spec.sampleNeedsValue": { en: "sample needs an index or `label X`", zh: "sample 需要一个序号或 `label X`" },

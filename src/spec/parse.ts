@@ -116,13 +116,18 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 	let framework: CnnAnalysis["framework"] = null;
 
 	let imported: ImportedNetwork | null = null;
+	let inputFromImport = false;
 	if (FRAMEWORK_HINT.test(source.slice(0, LIMITS.chars))) {
 		imported = importFramework(source.slice(0, LIMITS.chars));
 		if (imported) {
 			framework = imported.framework;
 			for (const d of imported.diagnostics) diags.add(d);
 			for (const l of imported.layers.slice(0, LIMITS.layers)) raw.push(fromLayerSpec(l));
-			if (imported.input) parsed.input = { shape: imported.input, line: 1, text: "" };
+			if (imported.input) {
+				const [c, h, w] = imported.input;
+				parsed.input = { shape: imported.input, line: 1, text: `input ${h}x${w}x${c}` };
+				inputFromImport = true;
+			}
 		}
 	}
 
@@ -171,7 +176,7 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 			continue;
 		}
 		if (w.word === "input") {
-			if (parsed.input && parsed.input.text !== "") {
+			if (parsed.input && !inputFromImport) {
 				diags.at(lineNo, first, "warning", t("spec.inputTwice", { line: parsed.input.line }));
 				continue;
 			}

@@ -190,3 +190,27 @@ describe("pasted framework code", () => {
 		expect(a.parsed.model?.input).toEqual([1, 32, 32]);
 	});
 });
+
+describe("pasted Keras code and channel order", () => {
+	it("reads a Keras Sequential with input_shape, and a train line under it", () => {
+		const src = [
+			"model = keras.Sequential([",
+			'    layers.Conv2D(8, (3, 3), activation="relu", input_shape=(32, 32, 3)),',
+			"    layers.MaxPooling2D((2, 2)),",
+			"    layers.Flatten(),",
+			'    layers.Dense(10, activation="softmax"),',
+			"])",
+			"train digits epochs 2",
+		].join("\n");
+		const a = analyzeCnn(src);
+		expect(a.framework).toBe("keras");
+		expect(a.parsed.model).toEqual(parseCnn("input 32x32x3\nconv 8 3x3\nrelu\nmaxpool 2\nflatten\ndense 10\nsoftmax").model);
+		expect(a.parsed.input?.text).toBe("input 32x32x3");
+		expect(a.parsed.train?.epochs).toBe(2);
+	});
+
+	it("warns when the input looks channels-first (3x32x32)", () => {
+		const d = parseCnn("input 3x32x32\nconv 8 3x3").diagnostics;
+		expect(d[0]).toMatchObject({ line: 1, severity: "warning", suggestion: "input 32x32x3" });
+	});
+});
