@@ -80,7 +80,7 @@ export class LineChartView {
 		this.applyPalette(palette);
 		this.throttle = new Throttle(() => this.redraw(), opts.minIntervalMs ?? 100);
 		this.offTheme = onThemeChange(() => {
-			this.applyPalette(readPalette(this.el));
+			this.applyPalette(readPalette(parent));
 			this.redraw();
 		});
 	}
