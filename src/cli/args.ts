@@ -1,0 +1,61 @@
+/** The command line's words: a command, paths, and --flags (with values for --to and --block). */
+export interface CliArgs {
+	command: string | null;
+	paths: string[];
+	json: boolean;
+	to: string | null;
+	block: number | null;
+	help: boolean;
+	version: boolean;
+	/** Problems with the words themselves (unknown flag, missing value). */
+	errors: string[];
+}
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+	const a: CliArgs = { command: null, paths: [], json: false, to: null, block: null, help: false, version: false, errors: [] };
+	for (let i = 0; i < argv.length; i++) {
+		const w = argv[i];
+		const eq = w.indexOf("=");
+		const flag = w.startsWith("--") && eq > 0 ? w.slice(0, eq) : w;
+		const inline = w.startsWith("--") && eq > 0 ? w.slice(eq + 1) : null;
+		const value = (): string | null => {
+			if (inline !== null) return inline;
+			const v = argv[i + 1];
+			if (v === undefined || v.startsWith("--")) {
+				a.errors.push(`${flag} needs a value`);
+				return null;
+			}
+			i++;
+			return v;
+		};
+		if (flag === "--json") a.json = true;
+		else if (flag === "--help" || flag === "-h") a.help = true;
+		else if (flag === "--version" || flag === "-v") a.version = true;
+		else if (flag === "--to") a.to = value();
+		else if (flag === "--block") {
+			const v = value();
+			if (v !== null) {
+				const n = Number(v);
+				if (Number.isInteger(n) && n >= 1) a.block = n;
+				else a.errors.push(`--block wants a block number (1, 2, …), not "${v}"`);
+			}
+		} else if (w.startsWith("-") && w !== "-") a.errors.push(`unknown option ${w}`);
+		else if (a.command === null) a.command = w;
+		else a.paths.push(w);
+	}
+	return a;
+}
+
+export const USAGE = `cnn-lab — CNN Lab's notes from the command line
+
+Usage:
+  cnn-lab check <note.md | folder>… [--json]
+      Every \`\`\`cnn block and inline \`cnn:\` span: shapes, formulas, parameters, multiply-adds,
+      receptive field and problems, with the note's line numbers. Exit code 1 when a block has an error.
+  cnn-lab export --to pytorch|keras <note.md> [--block N]
+      Prints the block's network as a runnable PyTorch or Keras script with a shape check.
+  cnn-lab train <note.md> [--block N] [--json]
+      Trains the block (its \`train …\` line) with the CNN Lab engine and writes the run note into the
+      vault's runs folder ("CNN runs" unless the plugin's settings say otherwise).
+
+Blocks are numbered from 1 in the order they stand in the note.`;

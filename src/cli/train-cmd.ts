@@ -1,0 +1,217 @@
+/** `cnn-lab train`: a block's `train` line run with the CNN Lab engine in Node, its run note written into the vault. */
+import { readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { Sequential } from "../engine/model";
+import { Trainer, type EpochEvent } from "../engine/trainer";
+import { checkLimits, priceModel, readable, type Limits } from "../spec/limits";
+import { formatRunNote, MAX_BATCH_POINTS, thinPoints, type BatchPoint, type RunRecord, type RunStatus } from "../spec/run-log";
+import { fitDataset } from "../worker/datasets";
+import { knownSamples, loadDataset } from "./datasets";
+import { pickBlock } from "./pick-block";
+import type { CliIO } from "./run";
+import { runsFolder, RunNoteFile, safeFileName, vaultPath, vaultRoot, vaultSettings } from "./vault";
+
+function pct(v: number | null): string {
+	return v === null ? "–" : `${(v * 100).toFixed(1)}%`;
+}
+
+function num(v: number | null): string {
+	return v === null ? "–" : v.toFixed(4);
+}
+
+/** Lets a pending Ctrl-C be handled between batches. */
+function yieldToEvents(): Promise<void> {
+	return new Promise((r) => setImmediate(r));
+}
+
+export async function trainCommand(path: string, blockNo: number | null, json: boolean, io: CliIO): Promise<number> {
+	const full = resolve(io.cwd, path);
+	let text: string;
+	try {
+		text = readFileSync(full, "utf8");
+	} catch (e) {
+		io.err(`cnn-lab train: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}\n`);
+		return 2;
+	}
+	const picked = pickBlock(path, text, blockNo);
+	if (!picked.ok) {
+		io.err(`cnn-lab train: ${picked.message}\n`);
+		return 2;
+	}
+	const { block, analysis } = picked;
+	const parsed = analysis.parsed;
+	const where = `${path}:${block.fenceLine}`;
+	if (!parsed.model) {
+		io.err(`cnn-lab train: ${where}: the block has errors:\n`);
+		for (const d of parsed.diagnostics.filter((x) => x.severity === "error")) io.err(`  ${path}:${block.fenceLine + d.line}:${d.column}: ${d.message}${d.suggestion ? ` (try: ${d.suggestion})` : ""}\n`);
+		return 1;
+	}
+	const train = parsed.train;
+	if (!train) {
+		io.err(`cnn-lab train: ${where}: the block has no train line (for example: train digits epochs 15 batch 32 adam lr 0.01 seed 7)\n`);
+		return 1;
+	}
+	const model = parsed.model;
+	const root = vaultRoot(full);
+	const settings = vaultSettings(root);
+	const limits: Limits = settings;
+	const seed = train.seed ?? settings.defaultSeed;
+	const progress = (s: string): void => (json ? io.err(s) : io.out(s));
+
+	// Priced before anything is read or allocated, with the sample count known from the name, then with the real one.
+	const refuse = (samples: number): string | null => {
+		const problems = checkLimits(priceModel(model, train.batch, samples, train.epochs), limits);
+		return problems.length ? problems.map((p) => `${p.message} (setting: ${p.setting})`).join("\n  ") : null;
+	};
+	const early = refuse(knownSamples(train.dataset, train.limit, train.val));
+	if (early) {
+		io.err(`cnn-lab train: ${where}: refused:\n  ${early}\n`);
+		return 1;
+	}
+	let data;
+	try {
+		const raw = await loadDataset(train.dataset, model, seed, train.limit, root, full);
+		data = fitDataset(raw, model);
+	} catch (e) {
+		io.err(`cnn-lab train: ${where}: ${e instanceof Error ? e.message : String(e)}\n`);
+		return 1;
+	}
+	const ds = data.dataset;
+	const samples = Math.round(Math.min(ds.n, train.limit ?? ds.n) * (1 - train.val));
+	const late = refuse(samples);
+	if (late) {
+		io.err(`cnn-lab train: ${where}: refused:\n  ${late}\n`);
+		return 1;
+	}
+
+	const folder = runsFolder(settings.runsFolder);
+	if (folder === null) {
+		io.err(`cnn-lab train: the runs folder setting "${settings.runsFolder}" would leave the vault\n`);
+		return 2;
+	}
+	const net = Sequential.build(model, seed);
+	const trainer = new Trainer(net, ds, { epochs: train.epochs, batchSize: train.batch, optimizer: train.optimizer, seed, val: train.val, limit: train.limit });
+	const startedAt = new Date();
+	const record: RunRecord = {
+		runId: `${startedAt.getTime().toString(36)}-cli${process.pid.toString(36)}`,
+		status: "running",
+		date: startedAt.toISOString(),
+		sourcePath: vaultPath(root, full),
+		settings: {
+			model: block.source,
+			dataset: train.dataset,
+			epochs: train.epochs,
+			batch: train.batch,
+			optimizer: train.optimizer.name,
+			lr: train.optimizer.lr,
+			weightDecay: train.optimizer.weightDecay,
+			seed,
+			val: train.val,
+			limit: train.limit,
+		},
+		durationS: null,
+		samplesPerS: null,
+		epochs: [],
+		batches: [],
+		message: null,
+		weights: null,
+	};
+	const title = safeFileName(basename(full).replace(/\.md$/i, ""));
+	const note = new RunNoteFile(join(root, ...folder.split("/").filter((p) => p !== "")), title, record.runId, startedAt);
+	// Set inside save(), read after the loop (an object, so the compiler does not narrow them to their first value).
+	const written: { path: string | null; error: string | null } = { path: null, error: null };
+	const save = (): void => {
+		try {
+			written.path = note.write((stem) => formatRunNote(record, stem));
+			written.error = null;
+		} catch (e) {
+			written.error = e instanceof Error ? e.message : String(e);
+		}
+	};
+
+	progress(`Training ${where} on ${ds.name}: ${trainer.trainIndices.length} training and ${trainer.valIndices.length} validation images, ${trainer.batches} batches an epoch, ${readable(net.paramCount())} parameters${data.note ? ` (${data.note})` : ""}\n`);
+	let stopRequested = false;
+	const onSigint = (): void => {
+		stopRequested = true;
+		trainer.stop();
+	};
+	process.once("SIGINT", onSigint);
+	const t0 = performance.now();
+	let seen = 0;
+	const points: BatchPoint[] = [];
+	let status: RunStatus = "completed";
+	let lastYield = performance.now();
+	try {
+		while (!trainer.finished) {
+			for (const e of trainer.step()) {
+				if (e.kind === "batch") {
+					seen = e.seen;
+					points.push({ x: e.epoch - 1 + e.batch / e.batches, y: e.loss });
+					if (points.length > 4 * MAX_BATCH_POINTS) points.splice(0, points.length, ...thinPoints(points, 2 * MAX_BATCH_POINTS));
+				} else if (e.kind === "epoch") {
+					const ep: EpochEvent = e;
+					record.epochs.push({ epoch: ep.epoch, loss: ep.loss, acc: ep.acc, valLoss: ep.valLoss, valAcc: ep.valAcc });
+					const secs = (performance.now() - t0) / 1000;
+					record.durationS = Math.round(secs * 10) / 10;
+					record.samplesPerS = Math.round(seen / Math.max(secs, 1e-6));
+					record.batches = thinPoints(points);
+					save();
+					progress(`epoch ${ep.epoch}/${train.epochs}  loss ${num(ep.loss)}  acc ${pct(ep.acc)}  val_loss ${num(ep.valLoss)}  val_acc ${pct(ep.valAcc)}  ${ep.seconds.toFixed(1)} s\n`);
+					if (secs > settings.maxRunSeconds) {
+						record.message = `stopped after ${settings.maxRunSeconds} s (setting: Longest run (seconds))`;
+						trainer.stop();
+					}
+				} else if (e.kind === "stopped") {
+					status = "stopped";
+				} else if (e.kind === "failed") {
+					status = "failed";
+					record.message = e.message;
+				}
+			}
+			if (performance.now() - lastYield > 100) {
+				await yieldToEvents();
+				lastYield = performance.now();
+			}
+		}
+	} finally {
+		process.removeListener("SIGINT", onSigint);
+	}
+	if (stopRequested && status === "completed") status = "stopped";
+	const secs = (performance.now() - t0) / 1000;
+	record.status = status;
+	record.durationS = Math.round(secs * 10) / 10;
+	record.samplesPerS = Math.round(seen / Math.max(secs, 1e-6));
+	record.batches = thinPoints(points);
+	save();
+	const last = record.epochs[record.epochs.length - 1] ?? null;
+	const shown = written.path ? vaultPath(root, written.path) : null;
+	if (json) {
+		io.out(
+			JSON.stringify(
+				{
+					file: path,
+					block: block.index,
+					status,
+					message: record.message,
+					runNote: shown,
+					vault: root,
+					dataset: ds.name,
+					trainCount: trainer.trainIndices.length,
+					valCount: trainer.valIndices.length,
+					epochs: record.epochs,
+					final: last,
+					durationS: record.durationS,
+					samplesPerS: record.samplesPerS,
+					writeError: written.error,
+				},
+				null,
+				2,
+			) + "\n",
+		);
+	} else {
+		io.out(`${status}: ${record.epochs.length} of ${train.epochs} epochs in ${record.durationS} s (${record.samplesPerS} samples/s)${record.message ? ` — ${record.message}` : ""}\n`);
+		if (shown) io.out(`run note: ${shown} (vault ${root})\n`);
+	}
+	if (written.error) io.err(`cnn-lab train: the run note could not be written: ${written.error}\n`);
+	return status === "failed" || written.error ? 1 : 0;
+}
