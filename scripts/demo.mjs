@@ -13,7 +13,7 @@ const server = await startServer({ vault, port });
 console.log(`CNN Lab demo: ${server.url}  (vault: ${vault}; Ctrl+C to stop)`);
 
 if (once) {
-	const { launchChromium, openNote } = await import("../tests/support/browser/chromium.mjs");
+	const { launchChromium, openNote, fullShot } = await import("../tests/support/browser/chromium.mjs");
 	mkdirSync("out/demo", { recursive: true });
 	const browser = await launchChromium();
 	let bad = 0;
@@ -35,7 +35,7 @@ if (once) {
 			}));
 			errors.push(...info.errors);
 			const shot = `out/demo/${note.replace(/\.md$/, "").replace(/[^\w\u4e00-\u9fff-]+/g, "_")}.png`;
-			await page.screenshot({ path: shot, fullPage: true });
+			await fullShot(page, shot);
 			await page.close();
 			if (errors.length) bad++;
 			console.log(`${errors.length ? "FAIL" : "ok  "} ${note}: ${info.blocks} blocks, ${info.canvases} canvases, ${info.tables} tables${errors.length ? `; ${errors.length} errors: ${errors.slice(0, 3).join(" | ")}` : ""} → ${shot}`);

@@ -84,7 +84,7 @@ for (const note of NOTES) {
 				}),
 			);
 			const shot = `${env.shots}/${note.replace(/\.md$/, "").replace(/[^\w\u4e00-\u9fff-]+/g, "_")}-${theme}.png`;
-			await page.screenshot({ path: shot, fullPage: true });
+			await env.fullShot(page, shot);
 			const errors = await pageErrors(page);
 			assert(errors.length === 0, `${theme}: ${errors.length} errors: ${errors.slice(0, 5).join(" | ")}`);
 			assert(info.length > 0, "no block was handed to a processor (are cnn / cnn-conv / cnn-log registered?)");

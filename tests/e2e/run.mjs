@@ -3,7 +3,7 @@
 // screenshots to out/e2e-screenshots/. Run: npm run test:e2e (builds first) or node tests/e2e/run.mjs.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { startServer } from "../support/browser/server.mjs";
-import { launchChromium, openNote } from "../support/browser/chromium.mjs";
+import { launchChromium, openNote, fullShot } from "../support/browser/chromium.mjs";
 import { checks } from "./checks.mjs";
 
 const SHOTS = "out/e2e-screenshots";
@@ -19,6 +19,7 @@ const results = [];
 /** What each check gets: open a note (console errors collected), the screenshot folder, assertion helpers. */
 const env = {
 	shots: SHOTS,
+	fullShot,
 	open: (note, opts = {}) => {
 		const errors = opts.errors ?? [];
 		return openNote(browser.context, server.url, note, { ...opts, errors }).then((page) => Object.assign(page, { errorsSeen: errors }));

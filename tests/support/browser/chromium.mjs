@@ -36,3 +36,11 @@ export async function openNote(context, baseUrl, note, { theme = "light", lang =
 	await page.waitForTimeout(300);
 	return page;
 }
+
+/** A full-page screenshot with every section painted (the page skips painting off-screen sections otherwise). */
+export async function fullShot(page, path) {
+	await page.evaluate(() => document.body.classList.add("cnn-demo-full"));
+	await page.waitForTimeout(150);
+	await page.screenshot({ path, fullPage: true });
+	await page.evaluate(() => document.body.classList.remove("cnn-demo-full"));
+}
