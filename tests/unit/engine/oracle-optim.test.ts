@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Param } from "../../../src/engine/layer";
 import { Adam, Sgd, type Optimizer } from "../../../src/engine/optim";
+import { casesOf, expectClose } from "../../support/oracle";
 
 interface T {
 	shape: number[];
@@ -16,19 +15,11 @@ interface OptCase {
 	outputs: { params_after: Record<string, T>[]; state_after: Record<string, Record<string, T | number>>[] };
 }
 
-// The PyTorch 1.13 vectors live beside the repository; a missing file must fail, not skip.
-const file = resolve(__dirname, "../../../../shared/oracle/pytorch-vectors.json");
-const cases = (JSON.parse(readFileSync(file, "utf8")) as { cases: OptCase[] }).cases.filter((c) => c.op === "sgd" || c.op === "adam");
+// The PyTorch 1.13 vectors live beside the repository; a missing file fails the suite (casesOf throws), never skips.
+const cases = [...casesOf("sgd"), ...casesOf("adam")] as unknown as OptCase[];
 
-function close(actual: ArrayLike<number>, expected: number[], what: string): void {
-	expect(actual.length, what).toBe(expected.length);
-	for (let i = 0; i < expected.length; i++) {
-		const tol = 1e-6 + 1e-5 * Math.abs(expected[i]);
-		if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-			throw new Error(`${what}[${i}]: got ${actual[i]}, PyTorch ${expected[i]} (tolerance ${tol.toExponential(2)})`);
-		}
-	}
-}
+// The oracle README's optimizer tolerance: atol 1e-6, rtol 1e-5.
+const close = (actual: ArrayLike<number>, expected: number[], what: string): void => expectClose(actual, expected, 1e-6, 1e-5, what);
 
 function makeParams(c: OptCase): Param[] {
 	return Object.entries(c.inputs.params).map(([name, t]) => ({
