@@ -40,6 +40,14 @@ describe("createOptimizer", () => {
 		expect(p.value[0]).toBeCloseTo(2 * (1 - 0.05), 6);
 	});
 
+	it("Adam's weight decay is L2 added to the gradient (torch.optim.Adam), not decoupled (AdamW)", () => {
+		// grad 0, p 1, wd 0.1: g = 0.1, m̂ = 0.1, √v̂ = 0.1, so p moves by lr·0.1/(0.1 + eps) ≈ lr; AdamW would give 0.999.
+		const p = param([1]);
+		const opt = createOptimizer(optimizerSpec("adam", { lr: 0.01, weightDecay: 0.1 }), [p]);
+		opt.step();
+		expect(p.value[0]).toBeCloseTo(0.99, 6);
+	});
+
 	it("SGD minimises a quadratic", () => {
 		const p = param([5, -3]);
 		const opt = createOptimizer(optimizerSpec("sgd", { lr: 0.1 }), [p]);
