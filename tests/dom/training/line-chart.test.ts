@@ -49,7 +49,7 @@ describe("live line chart", () => {
 		const view = make(parent);
 		const chart = view.chart as Chart;
 		expect(chart.data.datasets[0].borderColor).toBe("rgb(1, 2, 3)");
-		expect(chart.data.datasets[1].borderDash).toEqual([6, 4]);
+		expect((chart.data.datasets[1] as { borderDash?: number[] }).borderDash).toEqual([6, 4]);
 		parent.setCssProps({ "--color-blue": "rgb(9, 9, 9)" });
 		notifyThemeChange();
 		expect(chart.data.datasets[0].borderColor).toBe("rgb(9, 9, 9)");
