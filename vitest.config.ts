@@ -1,16 +1,33 @@
 import { defineConfig } from "vitest/config";
 
+const obsidianStub = new URL("./tests/support/obsidian-stub.ts", import.meta.url).pathname;
+
 export default defineConfig({
-	test: {
-		include: ["tests/unit/**/*.test.ts", "tests/dom/**/*.test.ts"],
-		testTimeout: 60_000,
-		hookTimeout: 60_000,
-		pool: "forks",
-	},
 	resolve: {
 		alias: {
 			// DOM tests render the real processors against a small stand-in of the app.
-			obsidian: new URL("./tests/support/obsidian-stub.ts", import.meta.url).pathname,
+			obsidian: obsidianStub,
 		},
+	},
+	test: {
+		testTimeout: 60_000,
+		hookTimeout: 60_000,
+		pool: "forks",
+		projects: [
+			{
+				extends: true,
+				test: { name: "js", include: ["tests/unit/**/*.test.ts", "tests/dom/**/*.test.ts"] },
+			},
+			{
+				// The engine's correctness suite again with every product on the WebAssembly SIMD kernel.
+				extends: true,
+				test: {
+					name: "wasm",
+					include: ["tests/unit/engine/**/*.test.ts"],
+					exclude: ["tests/unit/engine/wasm-gemm.test.ts"],
+					setupFiles: ["tests/support/use-wasm-gemm.ts"],
+				},
+			},
+		],
 	},
 });
