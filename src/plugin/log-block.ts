@@ -96,9 +96,11 @@ export class LogBlockChild extends MarkdownRenderChild {
 			diagnostics.push({ line: 1, column: 1, severity: "error", message: e instanceof Error ? e.message : String(e) });
 		}
 		if (gen !== this.generation || !this.alive) return;
+		const el = this.containerEl;
+		// Same runs with new numbers (a run still training): update the charts in place rather than redraw.
+		if (this.view && runs.length && !diagnostics.length && this.view.update(runs)) return;
 		this.view?.destroy();
 		this.view = null;
-		const el = this.containerEl;
 		el.empty();
 		if (diagnostics.length) renderDiagnostics(el, diagnostics);
 		if (runs.length) this.view = renderRunsView(el, runs);

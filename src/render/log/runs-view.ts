@@ -25,6 +25,11 @@ export interface RunsView {
 	readonly el: HTMLElement;
 	readonly lossChart: LineChartView | null;
 	readonly accChart: LineChartView | null;
+	/**
+	 * Shows new numbers for the same runs in place (no flicker while a run is still writing its note). Returns false
+	 * when the runs or their series changed, and the caller should draw a new view instead.
+	 */
+	update(runs: readonly ShownRun[]): boolean;
 	destroy(): void;
 }
 
@@ -191,12 +196,28 @@ export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[])
 	const lossChart = make("loss");
 	const accChart = make("acc");
 	if (!lossChart && !accChart) charts.remove();
-	renderTable(el, runs);
+	let table = renderTable(el, runs);
 	let destroyed = false;
+	const shape = (list: readonly ShownRun[]): string =>
+		(["loss", "acc"] as const).map((m) => seriesFor(list, m).defs.map((d) => d.label).join("\n")).join("\n\n");
+	const drawnShape = shape(runs);
 	return {
 		el,
 		lossChart,
 		accChart,
+		update(next: readonly ShownRun[]): boolean {
+			if (destroyed) return false;
+			const list = next.slice(0, MAX_SHOWN_RUNS);
+			if (next.length !== runsIn.length || shape(list) !== drawnShape) return false;
+			for (const [chart, metric] of [[lossChart, "loss"], [accChart, "acc"]] as const) {
+				if (!chart) continue;
+				seriesFor(list, metric).data.forEach((pts, i) => chart.setPoints(i, pts));
+			}
+			const fresh = renderTable(el, list);
+			table.replaceWith(fresh);
+			table = fresh;
+			return true;
+		},
 		destroy(): void {
 			if (destroyed) return;
 			destroyed = true;

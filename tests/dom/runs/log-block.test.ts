@@ -127,15 +127,33 @@ describe("```cnn-log block", () => {
 		expect(app.vault.listenerCount()).toBe(vault0);
 	});
 
-	it("30 renders and unloads leave nothing behind", async () => {
+	it("12 renders with charts and unloads leave nothing behind", async () => {
 		const vault0 = app.vault.listenerCount();
-		for (let i = 0; i < 30; i++) {
+		for (let i = 0; i < 12; i++) {
 			const { child } = await render(i % 2 ? "folder CNN runs" : "epoch,loss\n1,0.5\n2,0.4");
 			child.unload();
 		}
 		expect(Object.keys(Chart.instances)).toHaveLength(0);
 		expect(themeListenerCount()).toBe(0);
 		expect(app.vault.listenerCount()).toBe(vault0);
+	});
+
+	it("1000 renders and unloads of blocks that only show messages leave no listener or timer", async () => {
+		const vault0 = app.vault.listenerCount();
+		const blocks0 = document.body.querySelectorAll(".block-language-cnn-log").length;
+		const sources = ["runs [[nope]]", "epoch,loss\n1,x", "folder ../x", "", "{'loss': [", "folder Missing"];
+		const t0 = performance.now();
+		for (let i = 0; i < 1000; i++) {
+			const { el, child } = await render(sources[i % sources.length]);
+			expect(el.querySelector(".cnn-lab-log-diagnostics li")).not.toBeNull();
+			child.unload();
+			el.remove();
+		}
+		const ms = performance.now() - t0;
+		expect(app.vault.listenerCount()).toBe(vault0);
+		expect(themeListenerCount()).toBe(0);
+		expect(document.body.querySelectorAll(".block-language-cnn-log")).toHaveLength(blocks0);
+		expect(ms).toBeLessThan(10_000);
 	});
 
 	it("lists a folder newest first and filters it", async () => {
@@ -186,12 +204,16 @@ describe("```cnn-log block", () => {
 	it("redraws when a listed run note is rewritten (a run still training)", async () => {
 		const { child } = await render("runs [[CNN runs/a]]");
 		expect(child.view?.lossChart?.chart?.data.datasets.find((d) => d.label === "training loss")?.data).toHaveLength(3);
+		const chartBefore = child.view?.lossChart?.chart;
 		const f = app.vault.getFileByPath("CNN runs/a.md");
 		if (!f) throw new Error("missing");
 		await app.vault.modify(f, runNote("a", 0.01, [[1.2, 0.6, 1.0, 0.65], [0.6, 0.8, 0.7, 0.78], [0.4, 0.9, 0.5, 0.88], [0.3, 0.92, 0.45, 0.9]], "2026-11-25T10:00:00.000Z"));
 		await new Promise((r) => setTimeout(r, 1100));
 		await child.ready;
 		expect(child.view?.lossChart?.chart?.data.datasets.find((d) => d.label === "training loss")?.data).toHaveLength(4);
+		// Updated in place: the same chart, no flicker.
+		expect(child.view?.lossChart?.chart).toBe(chartBefore);
+		expect(child.containerEl.querySelector('tr[data-key="epochs"] td')?.textContent).toBe("4 / 4");
 	});
 
 	it("a folder that does not exist yet fills in when the first run is written", async () => {
