@@ -145,7 +145,8 @@ describe("cnn-log parser under fuzzing", () => {
 			if (name === "over the size limit") expect(spec.diagnostics[0].message).toMatch(/2200000 characters/);
 			const ms = performance.now() - t0;
 			if (ms > worst) [worst, worstName] = [ms, name];
-			expect(ms, name).toBeLessThan(1500);
+			// Generous for a loaded CI machine: the backtracking versions took minutes on these inputs.
+			expect(ms, name).toBeLessThan(5000);
 		}
 		console.info(`cnn-log parser: worst pathological case "${worstName}" took ${worst.toFixed(0)} ms`);
 	});
