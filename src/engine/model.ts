@@ -73,6 +73,8 @@ export class Sequential {
 			layers.push(layer);
 			shape = layer.outShape;
 		}
+		// Nothing upstream of the first layer wants its input gradient.
+		if (layers.length > 0) layers[0].needsInputGrad = false;
 		const model = new Sequential(spec, layers);
 		initParams(model.allParams, initRng);
 		return model;
