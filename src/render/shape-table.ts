@@ -72,7 +72,7 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 			for (const f of r.formulas) ftd.createDiv({ text: f });
 			for (const d of shapeRow?.diagnostics ?? a.parsed.diagnostics.filter((x) => x.line === r.line)) {
 				const dtr = body.createEl("tr", { cls: "cnn-spec-diag-row" });
-				diagEl(dtr.createEl("td", { attr: { colspan: COLS.length } }), d, false, d.severity === "warning" && shapeRow?.fixes.length ? shapeRow.fixes : undefined);
+				diagEl(dtr.createEl("td", { attr: { colspan: COLS.length } }), d, false, d.severity !== "error" && shapeRow?.fixes.length ? shapeRow.fixes : undefined);
 			}
 		});
 		const foot = table.createEl("tfoot").createEl("tr");

@@ -77,8 +77,13 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry): Fix[] {
 		g,
 		sizes,
 		(a) => {
+			// the nearest padding, up or down
 			const maxPad = pool ? Math.floor(k[a] / 2) : pb[a] + s[a];
-			for (let p = pb[a] + 1; p <= Math.min(maxPad, pb[a] + s[a]); p++) if (fitsAxis(sizes[a], k[a], s[a], p, p, d[a])) return p;
+			for (let delta = 1; delta <= s[a]; delta++) {
+				for (const p of [pb[a] + delta, pb[a] - delta]) {
+					if (p >= 0 && p <= maxPad && fitsAxis(sizes[a], k[a], s[a], p, p, d[a])) return p;
+				}
+			}
 			return null;
 		},
 		pb,

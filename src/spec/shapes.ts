@@ -161,11 +161,13 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 			.map((a) => String(g.axes[a].out))
 			.join(t("spec.and"));
 		row.fixes = fixesFor(L, cur, g);
+		// when only zero padding is cut off no input is lost: worth knowing, not worth a warning
+		const losesInput = g.axes[0].unusedInput > 0 || g.axes[1].unusedInput > 0;
 		rowDiag(
 			row,
 			diags,
 			L.column,
-			"warning",
+			losesInput ? "warning" : "info",
 			t("spec.notInteger", { formula, out: outText, unused: unusedText(g.axes) }),
 			row.fixes.length ? fixesText(row.fixes) : undefined,
 		);

@@ -123,3 +123,23 @@ describe("acceptance: shapes and formulas", () => {
 		}
 	});
 });
+
+describe("the textbook check beyond the acceptance cases", () => {
+	it("when the windows miss only zero padding, it is a note (info), not a warning, and still offers exact settings", () => {
+		// 32 + 2·2 − 4 = 32, not a multiple of 3: the last 2 padded rows are never reached, both of them padding
+		const d = parseCnn("input 32x32x3\nconv 8 4x4 stride 3 pad 2").diagnostics;
+		expect(d).toHaveLength(1);
+		expect(d[0].severity).toBe("info");
+		expect(d[0].message).toContain("no input row or column is lost");
+		expect(d[0].suggestion).toContain("pad 1 → 11×11×8");
+	});
+
+	it("the unused rows count the real input only: 33 with k4 s3 pad 1 loses 1 row, of which 1 is padding", () => {
+		// (33 + 2 − 4) = 31, 31 mod 3 = 1 → the last padded row is unused; it is padding
+		expect(parseCnn("input 33x33x1\nconv 1 4x4 stride 3 pad 1").diagnostics[0].severity).toBe("info");
+		// (34 − 4) = 30 fits; (35 − 4) = 31 leaves 1 real row and column
+		expect(parseCnn("input 34x34x1\nconv 1 4x4 stride 3").diagnostics).toEqual([]);
+		expect(parseCnn("input 35x35x1\nconv 1 4x4 stride 3").diagnostics[0].message).toContain("the last 1 input row and column");
+		expect(parseCnn("input 36x36x1\nconv 1 4x4 stride 3").diagnostics[0].message).toContain("the last 2 input rows and columns");
+	});
+});
