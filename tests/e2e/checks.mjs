@@ -313,6 +313,45 @@ check("the theme toggle changes the chart and table colours", 60_000, async (env
 	say(`→ ${shot}`);
 });
 
+check("the training block's saved-run charts follow the theme too", 30_000, async (env, say) => {
+	const page = await env.open(STUDY, { theme: "light" });
+	const i = await blockIndex(page, TRAIN);
+	const colours = () => page.evaluate((k) => window.cnnDemo.charts().filter((c) => window.cnnDemo.blockEl(k)?.contains(c.canvas)).map((c) => c.colors), i);
+	const light = await colours();
+	assert(light.length >= 2, `the block has a saved run in CNN runs/, so its loss and accuracy charts should show when the note opens (found ${light.length} charts)`);
+	await page.evaluate(() => window.cnnDemo.setTheme(true));
+	await page.waitForTimeout(400);
+	const dark = await colours();
+	say(`${light.length} charts; ${light[0]} → ${dark[0]}`);
+	assert(light.every((c, k) => c !== dark[k]), "the training charts kept their light colours in the dark theme");
+});
+
+check("print and PDF export get an image of every block canvas", 60_000, async (env, say) => {
+	const page = await env.open(STUDY);
+	await page.evaluate(() => document.body.classList.add("cnn-demo-full"));
+	const canvases = await page.evaluate(() => [...document.querySelectorAll("[class^='block-language-'] canvas")].filter((c) => c.width > 0 && c.height > 0).length);
+	await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
+	await page.emulateMedia({ media: "print" });
+	const seen = await page.evaluate(() => {
+		const imgs = [...document.querySelectorAll("img.cnn-lab-print-snapshot")];
+		return {
+			imgs: imgs.length,
+			shown: imgs.filter((i) => getComputedStyle(i).display !== "none").length,
+			pngs: imgs.filter((i) => (i.getAttribute("src") ?? "").startsWith("data:image/png")).length,
+			canvasesHidden: imgs.filter((i) => i.previousElementSibling && getComputedStyle(i.previousElementSibling).display === "none").length,
+		};
+	});
+	const pdf = `${env.shots}/study-note.pdf`;
+	await page.pdf({ path: pdf, format: "A4", printBackground: true });
+	await page.emulateMedia({ media: "screen" });
+	await page.evaluate(() => window.dispatchEvent(new Event("afterprint")));
+	const after = await page.evaluate(() => document.querySelectorAll("img.cnn-lab-print-snapshot").length);
+	say(`${canvases} block canvases → ${seen.imgs} snapshots (${seen.shown} shown in print, ${seen.canvasesHidden} canvases hidden); PDF → ${pdf}`);
+	assert(canvases > 0 && seen.imgs === canvases && seen.pngs === canvases, `expected ${canvases} PNG snapshots, got ${seen.imgs}`);
+	assert(seen.shown === canvases && seen.canvasesHidden === canvases, "in print, the snapshots should show and the canvases hide");
+	assert(after === 0, `${after} snapshots left after printing`);
+});
+
 check("the settings tab renders in the page and the Chinese note renders in Chinese", 30_000, async (env) => {
 	const page = await env.open(STUDY);
 	await page.click(".cnn-demo-settings-button");
