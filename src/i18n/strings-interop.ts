@@ -56,5 +56,14 @@ addStrings({
 		en: "A dense layer on a {shape} input: the frameworks apply it to the last axis only. Add a Flatten before it.",
 		zh: "全连接层的输入是 {shape}：框架只会作用在最后一维。请在它之前加 Flatten。",
 	},
+	"import.needsInput": { en: "This layer needs the input size; give the input shape.", zh: "这一层需要知道输入尺寸；请给出输入形状。" },
+	"import.adaptive": {
+		en: "Adaptive pooling from {h}×{w} to {oh}×{ow} has no fixed window; CNN Lab reads it only when the sizes divide evenly.",
+		zh: "从 {h}×{w} 到 {oh}×{ow} 的自适应池化没有固定窗口；只有尺寸能整除时 CNN Lab 才能读取。",
+	},
+	"import.channelsFirst": {
+		en: "data_format='channels_first': CNN Lab reads input_shape as (H, W, C) all the same; check the input line.",
+		zh: "data_format='channels_first'：CNN Lab 仍按 (H, W, C) 读取 input_shape；请核对输入行。",
+	},
 	"import.badShape": { en: "The shape stops working here: {why}.", zh: "形状在这里不成立：{why}。" },
 });

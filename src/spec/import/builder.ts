@@ -108,6 +108,25 @@ export class NetworkBuilder {
 		return null;
 	}
 
+	/**
+	 * Adaptive / global pooling to `out` cells a side: a plain pool whose window and stride are input / out, which is
+	 * what the frameworks compute when the input divides evenly. Needs the input size.
+	 */
+	adaptivePool(call: PyCall, type: "maxpool" | "avgpool", out: Pair, thenFlatten: boolean): void {
+		const s = this.shape;
+		if (!s || s.flat) {
+			this.diag(call, "error", s ? "import.badShape" : "import.needsInput", { why: "a pooling layer after flatten" });
+			return;
+		}
+		if (out[0] < 1 || out[1] < 1 || s.h % out[0] !== 0 || s.w % out[1] !== 0) {
+			this.diag(call, "error", "import.adaptive", { h: s.h, w: s.w, oh: out[0], ow: out[1] });
+			return;
+		}
+		const kernel: Pair = [s.h / out[0], s.w / out[1]];
+		this.add({ type, kernel, stride: kernel, pad: [0, 0], ceil: false, countIncludePad: true }, call);
+		if (thenFlatten) this.add({ type: "flatten" }, call);
+	}
+
 	finish(): void {
 		this.flushPad();
 	}

@@ -71,6 +71,7 @@ function conv(b: NetworkBuilder, call: PyCall): void {
 	if (padding !== "same" && padding !== "valid") b.diag(call, "error", "import.badValue", { what: "padding", name: call.name });
 	const pads = padding === "same" ? samePads(b, call, kernel, stride, dilation) : { pad: [0, 0] as Pair };
 	const bias = bool(arg(call, -1, "use_bias")) ?? true;
+	if (str(arg(call, 4, "data_format")) === "channels_first") b.diag(call, "warning", "import.channelsFirst");
 	b.add({ type: "conv", filters, kernel, stride, ...pads, dilation, bias }, call);
 	activation(b, call, arg(call, -1, "activation"));
 }
@@ -164,6 +165,13 @@ export function addKerasLayer(b: NetworkBuilder, call: PyCall, word: string): bo
 			return true;
 		case "zeropadding2d":
 			zeroPad(b, call);
+			return true;
+		case "globalaveragepooling2d":
+		case "globalavgpool2d":
+		case "globalmaxpooling2d":
+		case "globalmaxpool2d":
+			// Keras's global pools return a flat vector (unless keepdims=True).
+			b.adaptivePool(call, word.includes("max") ? "maxpool" : "avgpool", [1, 1], !(bool(arg(call, -1, "keepdims")) ?? false));
 			return true;
 		case "input":
 		case "inputlayer":

@@ -143,6 +143,13 @@ export function addTorchLayer(b: NetworkBuilder, call: PyCall, word: string): bo
 			return true;
 		case "identity":
 			return true;
+		case "adaptiveavgpool2d":
+		case "adaptivemaxpool2d": {
+			const out = pair(arg(call, 0, "output_size"));
+			if (!out) b.diag(call, "error", "import.badValue", { what: "output_size", name: call.name });
+			else b.adaptivePool(call, word === "adaptivemaxpool2d" ? "maxpool" : "avgpool", out, false);
+			return true;
+		}
 		default:
 			return false;
 	}

@@ -111,6 +111,25 @@ nn.Sequential(
 	});
 });
 
+describe("global and adaptive pooling", () => {
+	it("reads nn.AdaptiveAvgPool2d((1, 1)) and Keras GlobalAveragePooling2D as a pool over the whole map", () => {
+		// 16 → conv 3x3 → 14: a 14×14 window.
+		const torch = importFramework("# input 3x16x16\nnn.Sequential(nn.Conv2d(3, 8, 3), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Linear(8, 2))");
+		expect(errors(torch)).toEqual([]);
+		expect(model(torch).layers[1]).toEqual({ type: "avgpool", kernel: [14, 14], stride: [14, 14], pad: [0, 0], ceil: false, countIncludePad: true });
+		const keras = importFramework("keras.Sequential([layers.Conv2D(8, 3, input_shape=(16, 16, 3)), layers.GlobalAveragePooling2D(), layers.Dense(2)])");
+		expect(errors(keras)).toEqual([]);
+		expect(model(keras).layers.map((l) => l.type)).toEqual(["conv", "avgpool", "flatten", "dense"]);
+		expect(walkShapes(model(keras)).parameters).toBe(8 * 27 + 8 + 8 * 2 + 2);
+	});
+
+	it("refuses an adaptive pool whose sizes do not divide, on its line", () => {
+		const net = importFramework("# input 1x10x10\nnn.Sequential(\n nn.AdaptiveMaxPool2d(3))");
+		const adaptive = net?.diagnostics.find((d) => d.line === 3 && d.severity === "error");
+		expect(adaptive?.message).toContain("10×10");
+	});
+});
+
 describe("Keras import", () => {
 	it("reads LeNet-5 (input_shape, activation=, Activation, default pool size) as the same network as PyTorch's", () => {
 		const net = importFramework(kerasLenet);
