@@ -39,11 +39,13 @@ export function resolveImage(app: App, link: string, sourcePath: string): TFile 
 	return file;
 }
 
-type AnyCanvas = OffscreenCanvas | HTMLCanvasElement;
+type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
-function makeCanvas(w: number, h: number): AnyCanvas {
-	if (typeof OffscreenCanvas !== "undefined") return new OffscreenCanvas(w, h);
-	return createEl("canvas", { attr: { width: w, height: h } });
+/** A 2D context of w×h pixels, off screen where the platform allows it. */
+function context2d(w: number, h: number): Context2D | null {
+	if (typeof OffscreenCanvas !== "undefined") return new OffscreenCanvas(w, h).getContext("2d");
+	const c: HTMLCanvasElement = createEl("canvas", { attr: { width: w, height: h } });
+	return c.getContext("2d");
 }
 
 /** Decodes with createImageBitmap (scaling while decoding where supported), else through an <img> and a Blob URL. */
@@ -78,8 +80,7 @@ async function decodeScaled(doc: Document, bytes: ArrayBuffer, w: number, h: num
 		source = img;
 	}
 	try {
-		const canvas = makeCanvas(w, h);
-		const ctx = canvas.getContext("2d");
+		const ctx = context2d(w, h);
 		if (!ctx) throw new VaultImageError(t("conv-img.decode"));
 		ctx.imageSmoothingEnabled = true;
 		ctx.imageSmoothingQuality = "high";

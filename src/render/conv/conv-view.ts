@@ -207,8 +207,9 @@ export class ConvView {
 
 	private setButtonIcon(b: HTMLElement, icon: StepIcon): void {
 		b.empty();
-		if (this.opts.setIcon) this.opts.setIcon(b, icon);
-		else b.setText(GLYPHS[icon]);
+		this.opts.setIcon?.(b, icon);
+		// Without an icon (no icon set, or an icon name the app does not know) the glyph keeps the button usable.
+		if (!b.firstChild) b.setText(GLYPHS[icon]);
 	}
 
 	private button(parent: HTMLElement, icon: StepIcon, label: string, action: StepAction): HTMLButtonElement {

@@ -3,6 +3,8 @@
  * (the same wording as the ```cnn check), and which input rows / columns no window reaches.
  */
 import type { PadSpec } from "../../spec/conv/types";
+import { t } from "../../i18n";
+import "../../i18n/strings-spec";
 
 export interface Pad4 {
 	top: number;
@@ -73,10 +75,8 @@ export function axisGeometry(input: number, padBegin: number, padEnd: number, ke
 			const exact = Math.round((span / stride + 1) * 100) / 100;
 			// Padding cells at the end are unused too; count only the real input lines no window reaches.
 			const realUnused = unused.filter((p) => p >= padBegin && p < padBegin + input).length;
-			const lines = `${what}${realUnused === 1 ? "" : "s"}`;
-			unusedNote =
-				`(${inside})/${stride} + 1 = ${exact} is not an integer; PyTorch and Keras ('valid') floor it to ${output}` +
-				(realUnused > 0 ? ` and never use the last ${realUnused} input ${lines}` : ", so the last padding is never used");
+			const key = realUnused === 0 ? "spec.unused.padOnly" : `spec.unused.${what === "row" ? "row" : "col"}${realUnused === 1 ? "" : "s"}`;
+			unusedNote = t("spec.notInteger", { formula: `(${inside})/${stride} + 1 = ${exact}`, out: output, unused: t(key, { n: realUnused }) });
 		}
 	}
 	return { input, padBegin, padEnd, kernel, dilation, effective, stride, output, formula, unused, unusedNote };

@@ -5,6 +5,8 @@
 import type { Diagnostic } from "../../spec/types";
 import type { ChainStage, ConvSpec, Planes } from "../../spec/conv/types";
 import { axisGeometry, poolAxis, resolvePad, type AxisGeometry, type Pad4 } from "./geometry";
+import { t } from "../../i18n";
+import "../../i18n/strings-conv";
 import { avgPool2d, conv2d, maxPool2d, relu } from "../../engine/functional";
 import type { Tensor } from "../../engine/tensor";
 
@@ -116,9 +118,9 @@ export function buildConvModel(spec: ConvSpec, input: Planes): { model: ConvMode
 	for (const k of spec.kernels) {
 		const p = k.planes[0];
 		if (p.length !== kh || p[0].length !== kw)
-			diagnostics.push({ line: k.line, column: 1, severity: "error", message: `All kernels must have the same size to be stepped together: ${k.label} is ${fmtShape(p.length, p[0].length)}, the first is ${fmtShape(kh, kw)}.` });
+			diagnostics.push({ line: k.line, column: 1, severity: "error", message: t("conv-parse.kernel-sizes", { label: k.label, size: fmtShape(p.length, p[0].length), first: fmtShape(kh, kw) }) });
 		if (!k.named && k.planes.length !== C)
-			diagnostics.push({ line: k.line, column: 1, severity: "error", message: `The kernel's depth (${k.planes.length}) must equal the input's channels (${C}): write one grid per channel.` });
+			diagnostics.push({ line: k.line, column: 1, severity: "error", message: t("conv-parse.depth", { depth: k.planes.length, channels: C }) });
 	}
 	if (diagnostics.length) return { model: null, diagnostics };
 	const [sh, sw] = spec.stride;
@@ -131,7 +133,7 @@ export function buildConvModel(spec: ConvSpec, input: Planes): { model: ConvMode
 			line: spec.kernels[0].line,
 			column: 1,
 			severity: "error",
-			message: `The kernel (${fmtShape(rows.effective, cols.effective)}${dh > 1 || dw > 1 ? " with dilation" : ""}) is larger than the padded input (${fmtShape(H + pad.top + pad.bottom, W + pad.left + pad.right)}): add padding (\`pad ${Math.max(0, Math.ceil((rows.effective - H) / 2), Math.ceil((cols.effective - W) / 2))}\` or \`pad same\`) or use a smaller kernel.`,
+			message: t("conv-parse.kernel-larger", { kernel: fmtShape(rows.effective, cols.effective), input: fmtShape(H + pad.top + pad.bottom, W + pad.left + pad.right), pad: Math.max(1, Math.ceil((rows.effective - H) / 2), Math.ceil((cols.effective - W) / 2)) }),
 		});
 		return { model: null, diagnostics };
 	}
@@ -179,7 +181,7 @@ function runStage(st: ChainStage, x: Tensor, diagnostics: Diagnostic[]): Tensor 
 	const [h, w] = [x.shape[2], x.shape[3]];
 	const [kh, kw] = st.size;
 	if (poolAxis(h, kh, st.stride[0]) <= 0 || poolAxis(w, kw, st.stride[1]) <= 0) {
-		diagnostics.push({ line: st.line, column: 1, severity: "error", message: `The ${st.kind === "maxpool" ? "max" : "average"} pooling window (${fmtShape(kh, kw)}) is larger than its input (${fmtShape(h, w)}).` });
+		diagnostics.push({ line: st.line, column: 1, severity: "error", message: t("conv-parse.pool-larger", { size: fmtShape(kh, kw), input: fmtShape(h, w) }) });
 		return null;
 	}
 	const o = { kernel: st.size, stride: st.stride };

@@ -1,4 +1,6 @@
 import type { Diagnostic } from "../types";
+import { t } from "../../i18n";
+import "../../i18n/strings-conv";
 import { isKernelName, kernelDivisor, kernelTakesSize, KERNEL_NAMES, namedKernel } from "./named-kernels";
 import type { ChainStage, ConvSpec, ImageInput, KernelSpec, PadSpec, Planes } from "./types";
 
@@ -101,7 +103,7 @@ export function parseConvSpec(source: string): ConvSpec {
 	};
 	const diags = spec.diagnostics;
 	if (source.length > MAX_SOURCE_CHARS) {
-		diags.push(err(1, `This block has ${source.length.toLocaleString("en")} characters; cnn-conv reads at most ${MAX_SOURCE_CHARS.toLocaleString("en")}. Use a smaller grid or an image from the vault (input ![[image.png]] gray 64).`));
+		diags.push(err(1, t("conv-parse.too-long", { n: source.length.toLocaleString("en"), max: MAX_SOURCE_CHARS.toLocaleString("en") })));
 		return spec;
 	}
 	const lines = source.split(/\r?\n/);
@@ -116,7 +118,7 @@ export function parseConvSpec(source: string): ConvSpec {
 			const r = parseRow(part);
 			if ("bad" in r) {
 				const column = col0 + text.indexOf(part) + r.at + 1;
-				diags.push(err(lineNo, `"${r.bad}" is not a number: ${sec.target} rows hold numbers separated by spaces or commas.`, column));
+				diags.push(err(lineNo, t("conv-parse.not-number", { tok: r.bad, what: sec.target }), column));
 				continue;
 			}
 			if (r.row.length === 0) continue;
@@ -125,11 +127,11 @@ export function parseConvSpec(source: string): ConvSpec {
 			if (plane.rows.length === 0) plane.line = lineNo;
 			const first = plane.rows[0];
 			if (first && first.length !== r.row.length) {
-				diags.push(err(lineNo, `This row has ${r.row.length} numbers but the rows above it have ${first.length}: every row of a grid needs the same number of columns.`, col0 + 1));
+				diags.push(err(lineNo, t("conv-parse.ragged", { n: r.row.length, m: first.length }), col0 + 1));
 				continue;
 			}
 			if (plane.rows.length >= MAX_GRID_SIDE || r.row.length > MAX_GRID_SIDE) {
-				if (!sec.tooBig) diags.push(err(lineNo, `Grids written as numbers can be at most ${MAX_GRID_SIDE}×${MAX_GRID_SIDE}; use an image from the vault for more.`));
+				if (!sec.tooBig) diags.push(err(lineNo, t("conv-parse.grid-too-big", { max: MAX_GRID_SIDE })));
 				sec.tooBig = true;
 				return;
 			}
@@ -152,7 +154,7 @@ export function parseConvSpec(source: string): ConvSpec {
 		const wordMatch = /^([A-Za-z][\w-]*)\s*(.*)$/.exec(text);
 		if (!wordMatch) {
 			if (!section) {
-				diags.push(err(lineNo, "Numbers outside a grid: start the grid with `input` or `kernel` on the line above.", col0 + 1));
+				diags.push(err(lineNo, t("conv-parse.outside-grid"), col0 + 1));
 				continue;
 			}
 			addRows(section, text, lineNo, col0);
@@ -164,7 +166,7 @@ export function parseConvSpec(source: string): ConvSpec {
 		switch (word) {
 			case "input": {
 				if (spec.input || inputSection) {
-					diags.push(err(lineNo, "A second `input`: a cnn-conv block convolves one input (use `channel 2` for more channels)."));
+					diags.push(err(lineNo, t("conv-parse.second-input")));
 					section = null;
 					break;
 				}
@@ -199,12 +201,12 @@ export function parseConvSpec(source: string): ConvSpec {
 			}
 			case "channel": {
 				if (!section) {
-					diags.push(err(lineNo, "`channel N` belongs under `input` or `kernel`."));
+					diags.push(err(lineNo, t("conv-parse.channel-outside")));
 					break;
 				}
 				const n = Number(rest.split(/\s+/)[0]);
 				const have = section.planes.filter((p) => p.rows.length > 0).length;
-				if (!Number.isInteger(n) || n !== have + 1) diags.push({ ...err(lineNo, `Expected \`channel ${have + 1}\` here (channels are numbered 1, 2, 3… in order).`), severity: "warning" });
+				if (!Number.isInteger(n) || n !== have + 1) diags.push({ ...err(lineNo, t("conv-parse.channel-order", { n: have + 1 })), severity: "warning" });
 				section.planes = section.planes.filter((p) => p.rows.length > 0);
 				section.planes.push({ rows: [], line: lineNo });
 				const after = rest.replace(/^\S+\s*/, "");
@@ -213,7 +215,7 @@ export function parseConvSpec(source: string): ConvSpec {
 			}
 			case "stride": {
 				const p = parsePair(rest);
-				if (!p || p[0] < 1 || p[1] < 1) diags.push(err(lineNo, `The stride must be a whole number ≥ 1 (or VxH, vertical × horizontal), e.g. \`stride 2\` or \`stride 2x1\`; got "${rest}".`, restCol + 1));
+				if (!p || p[0] < 1 || p[1] < 1) diags.push(err(lineNo, t("conv-parse.stride", { got: rest }), restCol + 1));
 				else spec.stride = p;
 				section = null;
 				break;
@@ -225,7 +227,7 @@ export function parseConvSpec(source: string): ConvSpec {
 				else if (v === "valid") spec.pad = { kind: "fixed", top: 0, bottom: 0, left: 0, right: 0 };
 				else {
 					const p = parsePair(rest);
-					if (!p || p[0] < 0 || p[1] < 0) diags.push(err(lineNo, `Padding is a whole number ≥ 0, VxH (vertical × horizontal), \`same\` or \`valid\`; got "${rest}".`, restCol + 1));
+					if (!p || p[0] < 0 || p[1] < 0) diags.push(err(lineNo, t("conv-parse.pad", { got: rest }), restCol + 1));
 					else spec.pad = { kind: "fixed", top: p[0], bottom: p[0], left: p[1], right: p[1] };
 				}
 				section = null;
@@ -233,14 +235,14 @@ export function parseConvSpec(source: string): ConvSpec {
 			}
 			case "dilation": {
 				const p = parsePair(rest);
-				if (!p || p[0] < 1 || p[1] < 1) diags.push(err(lineNo, `The dilation must be a whole number ≥ 1 (or VxH); got "${rest}".`, restCol + 1));
+				if (!p || p[0] < 1 || p[1] < 1) diags.push(err(lineNo, t("conv-parse.dilation", { got: rest }), restCol + 1));
 				else spec.dilation = p;
 				section = null;
 				break;
 			}
 			case "bias": {
 				const r = parseRow(rest);
-				if ("bad" in r || r.row.length === 0) diags.push(err(lineNo, `\`bias\` takes a number (or one per kernel, separated by commas); got "${rest}".`, restCol + 1));
+				if ("bad" in r || r.row.length === 0) diags.push(err(lineNo, t("conv-parse.bias", { got: rest }), restCol + 1));
 				else {
 					spec.bias = r.row;
 					biasLine = lineNo;
@@ -258,8 +260,8 @@ export function parseConvSpec(source: string): ConvSpec {
 			}
 			default: {
 				const guess = closest(word, [...KEYWORDS, ...KERNEL_NAMES]);
-				const hint = guess ? ` Did you mean \`${guess}\`?` : " Known words: input, kernel, channel, stride, pad, dilation, bias, then.";
-				diags.push(err(lineNo, `Unknown word "${wordMatch[1]}".${hint}`, col0 + 1));
+				const hint = guess ? ` ${t("conv-parse.did-you-mean", { guess })}` : ` ${t("conv-parse.known-words")}`;
+				diags.push(err(lineNo, t("conv-parse.unknown-word", { word: wordMatch[1], hint }), col0 + 1));
 				section = null;
 			}
 		}
@@ -278,15 +280,15 @@ export function parseConvSpec(source: string): ConvSpec {
 		ks.planes = planes ?? [];
 		ks.label = kernelSections.length > 1 ? `kernel ${k}` : "kernel";
 		const side = planes ? Math.max(planes[0].length, planes[0][0].length) : 0;
-		if (side > MAX_KERNEL_SIDE) diags.push(err(sec.line, `Kernels can be at most ${MAX_KERNEL_SIDE}×${MAX_KERNEL_SIDE}.`));
+		if (side > MAX_KERNEL_SIDE) diags.push(err(sec.line, t("conv-parse.kernel-too-big", { max: MAX_KERNEL_SIDE })));
 	}
 	spec.kernels = spec.kernels.filter((x) => x.planes.length > 0);
 
 	const hasErrors = diags.some((d) => d.severity === "error");
-	if (!spec.input && !hasErrors) diags.push(err(1, "No input: write `input` followed by rows of numbers, or `input ![[image.png]] gray 64`."));
-	if (spec.kernels.length === 0 && !hasErrors) diags.push(err(1, "No kernel: write `kernel` followed by rows of numbers, or a named one such as `kernel sobel-x`."));
+	if (!spec.input && !hasErrors) diags.push(err(1, t("conv-parse.no-input")));
+	if (spec.kernels.length === 0 && !hasErrors) diags.push(err(1, t("conv-parse.no-kernel")));
 	if (spec.bias.length > 1 && spec.bias.length !== spec.kernels.length)
-		diags.push(err(biasLine, `${spec.bias.length} biases for ${spec.kernels.length} kernel${spec.kernels.length === 1 ? "" : "s"}: give one bias, or one per kernel.`));
+		diags.push(err(biasLine, t("conv-parse.bias-count", { n: spec.bias.length, k: spec.kernels.length })));
 	if (spec.input?.kind === "numbers") checkDepths(spec, spec.input.planes.length, diags);
 	return spec;
 }
@@ -301,7 +303,7 @@ function parseSectionHead(
 ): void {
 	const ch = /^channel\s+(\d+)\s*(.*)$/i.exec(rest);
 	if (ch) {
-		if (Number(ch[1]) !== 1) diags.push({ ...err(lineNo, "Channels are numbered from 1: start with `channel 1`."), severity: "warning" });
+		if (Number(ch[1]) !== 1) diags.push({ ...err(lineNo, t("conv-parse.channel-from-1")), severity: "warning" });
 		section.planes.push({ rows: [], line: lineNo });
 		if (ch[2]) addRows(section, ch[2], lineNo, restCol + rest.length - ch[2].length);
 		return;
@@ -309,7 +311,7 @@ function parseSectionHead(
 	const n = /^(\d+)\s+channels?$/i.exec(rest);
 	if (n) {
 		section.expectChannels = Number(n[1]);
-		if (section.expectChannels < 1 || section.expectChannels > MAX_CHANNELS) diags.push(err(lineNo, `Between 1 and ${MAX_CHANNELS} channels, please.`));
+		if (section.expectChannels < 1 || section.expectChannels > MAX_CHANNELS) diags.push(err(lineNo, t("conv-parse.channel-range", { max: MAX_CHANNELS })));
 		return;
 	}
 	if (rest) addRows(section, rest, lineNo, restCol);
@@ -320,11 +322,11 @@ function finishSection(sec: Section, diags: Diagnostic[]): Planes | null {
 	const planes = sec.planes.filter((p) => p.rows.length > 0);
 	const what = sec.target === "input" ? "input" : "kernel";
 	if (planes.length === 0) {
-		diags.push(err(sec.line, `The ${what} has no numbers: put its rows on the lines below \`${what}\`.`));
+		diags.push(err(sec.line, t("conv-parse.empty", { what })));
 		return null;
 	}
 	if (planes.length > MAX_CHANNELS) {
-		diags.push(err(planes[MAX_CHANNELS].line, `At most ${MAX_CHANNELS} channels.`));
+		diags.push(err(planes[MAX_CHANNELS].line, t("conv-parse.channel-range", { max: MAX_CHANNELS })));
 		return null;
 	}
 	const h = planes[0].rows.length;
@@ -332,12 +334,12 @@ function finishSection(sec: Section, diags: Diagnostic[]): Planes | null {
 	for (let c = 1; c < planes.length; c++) {
 		const p = planes[c];
 		if (p.rows.length !== h || p.rows[0].length !== w) {
-			diags.push(err(p.line, `Channel ${c + 1} of the ${what} is ${p.rows.length}×${p.rows[0].length} but channel 1 is ${h}×${w}: all channels need the same size.`));
+			diags.push(err(p.line, t("conv-parse.channel-size", { c: c + 1, what, size: `${p.rows.length}×${p.rows[0].length}`, first: `${h}×${w}` })));
 			return null;
 		}
 	}
 	if (sec.expectChannels !== null && sec.expectChannels !== planes.length)
-		diags.push(err(sec.line, `The ${what} says ${sec.expectChannels} channels but has ${planes.length} grid${planes.length === 1 ? "" : "s"} (separate the grids with a blank line).`));
+		diags.push(err(sec.line, t("conv-parse.channel-count", { what, n: sec.expectChannels, m: planes.length })));
 	if (sec.tooBig) return null;
 	return planes.map((p) => p.rows);
 }
@@ -351,12 +353,12 @@ function parseImageInput(link: string, rest: string, lineNo: number, diags: Diag
 		else if (/^\d+$/.test(tok)) size = Number(tok);
 		else if (/^\d+x\d+$/.test(tok)) size = Math.max(...tok.split("x").map(Number));
 		else {
-			diags.push(err(lineNo, `After the image: \`gray\` or \`rgb\` and a size in pixels, e.g. \`gray 64\`; got "${tok}".`));
+			diags.push(err(lineNo, t("conv-parse.image-options", { got: tok })));
 			return null;
 		}
 	}
 	if (size < 1 || size > MAX_IMAGE_SIDE) {
-		diags.push(err(lineNo, `The image size is the longest side in pixels, 1 to ${MAX_IMAGE_SIDE}; got ${size}.`));
+		diags.push(err(lineNo, t("conv-parse.image-size", { max: MAX_IMAGE_SIDE, got: size })));
 		return null;
 	}
 	return { kind: "image", link: link.trim(), mode, size, line: lineNo };
@@ -366,18 +368,18 @@ function parseNamedKernel(text: string, lineNo: number, diags: Diagnostic[]): Ke
 	const [name, sizeText, ...more] = text.split(/\s+/);
 	if (!isKernelName(name)) {
 		const guess = closest(name, KERNEL_NAMES);
-		diags.push(err(lineNo, `Unknown kernel "${name}".${guess ? ` Did you mean \`${guess}\`?` : ""} Named kernels: ${KERNEL_NAMES.join(", ")}; or write its numbers as rows under \`kernel\`.`));
+		diags.push(err(lineNo, t("conv-parse.unknown-kernel", { name, hint: guess ? ` ${t("conv-parse.did-you-mean", { guess })}` : "", names: KERNEL_NAMES.join(", ") })));
 		return null;
 	}
 	let size = 3;
 	if (sizeText !== undefined) {
 		const p = parsePair(sizeText);
 		if (!kernelTakesSize(name)) {
-			diags.push(err(lineNo, `\`${name}\` is 3×3 and takes no size.`));
+			diags.push(err(lineNo, t("conv-parse.no-size", { name })));
 			return null;
 		}
 		if (!p || p[0] !== p[1] || p[0] < 1 || p[0] % 2 === 0 || p[0] > MAX_KERNEL_SIDE || more.length > 0) {
-			diags.push(err(lineNo, `The size of \`${name}\` is an odd whole number from 1 to ${MAX_KERNEL_SIDE}, e.g. \`${name} 5\`; got "${text.slice(name.length).trim()}".`));
+			diags.push(err(lineNo, t("conv-parse.kernel-size", { name, max: MAX_KERNEL_SIDE, got: text.slice(name.length).trim() })));
 			return null;
 		}
 		size = p[0];
@@ -388,7 +390,7 @@ function parseNamedKernel(text: string, lineNo: number, diags: Diagnostic[]): Ke
 function parseStage(text: string, lineNo: number, diags: Diagnostic[]): ChainStage | null {
 	const m = /^(relu|maxpool|max-pool|avgpool|avg-pool|meanpool)\s*(\S+)?(?:\s+stride\s+(\S+))?$/i.exec(text);
 	if (!m) {
-		diags.push(err(lineNo, `After \`then\`: relu, maxpool K or avgpool K (optionally \`stride S\`), separated by commas; got "${text}".`));
+		diags.push(err(lineNo, t("conv-parse.stage", { got: text })));
 		return null;
 	}
 	const kind = m[1].toLowerCase().replace("-", "");
@@ -396,7 +398,7 @@ function parseStage(text: string, lineNo: number, diags: Diagnostic[]): ChainSta
 	const size = parsePair(m[2] ?? "2");
 	const stride = m[3] ? parsePair(m[3]) : size;
 	if (!size || !stride || size[0] < 1 || size[1] < 1 || stride[0] < 1 || stride[1] < 1) {
-		diags.push(err(lineNo, `Pooling takes a window size and a stride ≥ 1, e.g. \`maxpool 2\` or \`maxpool 3 stride 2\`; got "${text}".`));
+		diags.push(err(lineNo, t("conv-parse.pool", { got: text })));
 		return null;
 	}
 	return { kind: kind === "maxpool" ? "maxpool" : "avgpool", size, stride, line: lineNo };
@@ -409,7 +411,7 @@ export function checkDepths(spec: ConvSpec, channels: number, diags: Diagnostic[
 		diags.push(
 			err(
 				k.line,
-				`The kernel's depth (${k.planes.length}) must equal the input's channels (${channels}): write one grid per channel (\`kernel channel 1\` rows, \`channel 2\` rows, …${channels > 1 ? "" : " — or a single grid"}).`,
+				t("conv-parse.depth", { depth: k.planes.length, channels }),
 			),
 		);
 	}

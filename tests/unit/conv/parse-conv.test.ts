@@ -44,7 +44,7 @@ describe("cnn-conv parser: grids", () => {
 		expect(s.kernels[0].planes).toHaveLength(2);
 	});
 	it("says when the channel count and the grids disagree", () => {
-		expect(errors("input 3 channels\n1 2\n\n3 4\nkernel\n1")).toContain("1: The input says 3 channels but has 2 grids (separate the grids with a blank line).");
+		expect(errors("input 3 channels\n1 2\n\n3 4\nkernel\n1")).toContain("1: The input says 3 channels but has 2 grid(s) (separate the grids with a blank line).");
 	});
 	it("says when channels differ in size", () => {
 		expect(errors("input channel 1\n1 2\n3 4\nchannel 2\n5 6\nkernel 1")[0]).toMatch(/^5: Channel 2 of the input is 1×2 but channel 1 is 2×2/);
@@ -88,7 +88,7 @@ describe("cnn-conv parser: settings", () => {
 	});
 	it("one bias per kernel, or an error naming both counts", () => {
 		expect(parseConvSpec("input 1 2 3\nkernel sobel-x, sobel-y\nbias 1, -1").bias).toEqual([1, -1]);
-		expect(errors("input 1 2 3\nkernel sobel-x, sobel-y\nbias 1, 2, 3")).toContain("3: 3 biases for 2 kernels: give one bias, or one per kernel.");
+		expect(errors("input 1 2 3\nkernel sobel-x, sobel-y\nbias 1, 2, 3")).toContain("3: 3 biases for 2 kernel(s): give one bias, or one per kernel.");
 	});
 });
 
