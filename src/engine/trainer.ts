@@ -103,14 +103,22 @@ export function splitIndices(y: Uint8Array, n: number, classes: number, val: num
 	const byClass: number[][] = Array.from({ length: classes }, () => []);
 	for (let i = 0; i < n; i++) byClass[y[i]].push(i);
 	for (const c of byClass) rng.shuffle(c);
-	const keep = limit != null && limit > 0 && limit < n ? limit / n : 1;
+	const quota = byClass.map((c) => c.length);
+	if (limit != null && limit > 0 && limit < n) {
+		// Largest remainders: class shares proportional to their sizes that add up to exactly `limit`.
+		const exact = byClass.map((c) => (c.length * limit) / n);
+		for (let k = 0; k < classes; k++) quota[k] = Math.floor(exact[k]);
+		let left = limit - quota.reduce((a, b) => a + b, 0);
+		const order = exact.map((e, k) => k).sort((a, b) => exact[b] - Math.floor(exact[b]) - (exact[a] - Math.floor(exact[a])) || a - b);
+		for (let j = 0; left > 0; j++, left--) quota[order[j]]++;
+	}
 	const train: number[] = [];
 	const held: number[] = [];
-	for (const c of byClass) {
-		const m = keep < 1 ? Math.round(c.length * keep) : c.length;
+	byClass.forEach((c, k) => {
+		const m = quota[k];
 		const v = Math.round(m * val);
 		for (let j = 0; j < m; j++) (j < v ? held : train).push(c[j]);
-	}
+	});
 	return { train: rng.shuffle(Int32Array.from(train)), val: Int32Array.from(held) };
 }
 

@@ -4,7 +4,8 @@ import { makeShapes } from "../../../src/data/shapes";
 import { Sequential } from "../../../src/engine/model";
 import { optimizerSpec } from "../../../src/engine/optim";
 import type { LayerSpec, ModelSpec } from "../../../src/engine/spec-types";
-import { Trainer, trainSync, type BatchEvent, type EpochEvent, type FailedEvent, type TrainConfig, type TrainEvent } from "../../../src/engine/trainer";
+import { Rng } from "../../../src/engine/rng";
+import { splitIndices, Trainer, trainSync, type BatchEvent, type EpochEvent, type FailedEvent, type TrainConfig, type TrainEvent } from "../../../src/engine/trainer";
 
 const conv = (filters: number, k: number, pad: number): LayerSpec => ({ type: "conv", filters, kernel: [k, k], stride: [1, 1], pad: [pad, pad], dilation: [1, 1], bias: true });
 const maxpool2: LayerSpec = { type: "maxpool", kernel: [2, 2], stride: [2, 2], pad: [0, 0], ceil: false, countIncludePad: true };
@@ -119,6 +120,20 @@ describe("stopping and failures", () => {
 
 	it("refuses data that does not fit the model, saying both shapes", () => {
 		expect(() => new Trainer(Sequential.build(acceptance, 1), makeShapes({ size: 16, count: 10, seed: 1 }), cfg())).toThrow(/1×16×16.*1×8×8/);
+	});
+});
+
+describe("splitting", () => {
+	it("keeps exactly `limit` samples, every class in proportion, and holds out about val of them", () => {
+		const digits = loadDigits();
+		for (const limit of [100, 333, 1000]) {
+			const s = splitIndices(digits.y, digits.n, 10, 0.25, limit, new Rng(limit));
+			expect(s.train.length + s.val.length).toBe(limit);
+			expect(Math.abs(s.val.length - 0.25 * limit)).toBeLessThanOrEqual(5);
+			const perClass = new Array(10).fill(0);
+			for (const i of [...s.train, ...s.val]) perClass[digits.y[i]]++;
+			for (const c of perClass) expect(Math.abs(c - limit / 10)).toBeLessThanOrEqual(1 + limit * 0.01);
+		}
 	});
 });
 
