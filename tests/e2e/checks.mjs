@@ -257,6 +257,25 @@ check("Stop stops the run within a second and the run note says stopped", 90_000
 	assert(run.fm.status === "stopped", `run note status: ${run.fm.status}`);
 });
 
+check("a model over the size limits is refused with its numbers and the setting to change, and nothing starts", 30_000, async (env, say) => {
+	const page = await env.open("Mistakes.md");
+	const i = await blockIndex(page, /dense 100000/);
+	const workers = await page.evaluate(() => window.cnnDemo.counters.workersCreated);
+	const pressed = await page.evaluate((k) => {
+		const b = [...(window.cnnDemo.blockEl(k)?.querySelectorAll("button") ?? [])].find((x) => /^Train/.test((x.textContent ?? "").trim()));
+		if (b && !b.disabled) b.click();
+		return Boolean(b);
+	}, i);
+	await page.waitForTimeout(800);
+	const text = await blockText(page, i);
+	const after = await page.evaluate(() => window.cnnDemo.counters.workersCreated);
+	say(`${pressed ? "pressed Train; " : ""}${text.match(/[^.]*limit[^.]*\./gi)?.slice(0, 2).join(" ") ?? "(no limit message)"}`);
+	assert(/limit/i.test(text), "the block should say which limit the model exceeds");
+	assert(/parameters/i.test(text), "the message should give the parameter count");
+	assert(/Settings|Largest model|setting/i.test(text), "the message should name the setting to change");
+	assert(after === workers, "no worker may start for a refused model");
+});
+
 check("re-rendering a training block 200 times leaves no worker, chart or animation frame alive, and memory flat", 120_000, async (env, say) => {
 	const page = await env.open(STUDY);
 	const i = await blockIndex(page, TRAIN);
