@@ -22,10 +22,15 @@ function markdownFilesUnder(folder: TFolder, out: TFile[] = []): TFile[] {
 	return out;
 }
 
-/** Front matter from Obsidian's cache when it has it (no read), so a large folder is filtered cheaply. */
-function cachedFrontMatter(app: App, file: TFile): FrontMatter | null {
-	const fm: FrontMatter | undefined = app.metadataCache.getFileCache(file)?.frontmatter;
-	return fm ?? null;
+/**
+ * What Obsidian's metadata cache already knows: "not a run" (skip without reading), the front matter, or null when
+ * the file is not indexed yet (read it to find out). A large folder is thus filtered without reading every note.
+ */
+function cachedFrontMatter(app: App, file: TFile): FrontMatter | "not-a-run" | null {
+	const cache = app.metadataCache.getFileCache(file);
+	if (!cache) return null;
+	const fm: FrontMatter | undefined = cache.frontmatter;
+	return fm && fm.created_by === CREATED_BY ? fm : "not-a-run";
 }
 
 /** Reads one run note; null when it is not a CNN Lab run. */
@@ -55,7 +60,7 @@ export async function listRuns(app: App, folder: string, filters: readonly RunFi
 	const runs: FoundRun[] = [];
 	for (const file of markdownFilesUnder(root)) {
 		const fm = cachedFrontMatter(app, file);
-		if (fm && (fm.created_by !== CREATED_BY || !matchesFilters(fm, filters) || (keep && !keep(fm)))) continue;
+		if (fm === "not-a-run" || (fm && (!matchesFilters(fm, filters) || (keep && !keep(fm))))) continue;
 		try {
 			const r = await readRun(app, file);
 			if (r && matchesFilters(r.frontMatter, filters) && (!keep || keep(r.frontMatter))) runs.push(r);

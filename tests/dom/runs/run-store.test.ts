@@ -219,6 +219,22 @@ describe("finding runs", () => {
 		expect(await findLatestRun(o(app), "Nowhere.md", model, "CNN runs")).toBeNull();
 	});
 
+	it("uses Obsidian's metadata cache so notes that are not runs are never read", async () => {
+		await RunStore.begin(o(app), settings, opts()).finish("completed");
+		await app.vault.create("CNN runs/big notes.md", "# lots of text\n".repeat(1000));
+		const cache = app.metadataCache as unknown as { getFileCache: (f: TFile) => unknown };
+		cache.getFileCache = (f: TFile) => (f.path.endsWith("big notes.md") ? { frontmatter: undefined } : null);
+		const reads: string[] = [];
+		const real = app.vault.cachedRead.bind(app.vault);
+		app.vault.cachedRead = (f: TFile) => {
+			reads.push(f.path);
+			return real(f);
+		};
+		const { runs } = await listRuns(o(app), "CNN runs");
+		expect(runs).toHaveLength(1);
+		expect(reads).toEqual([runs[0].path]);
+	});
+
 	it("listRuns filters on front matter and explains a missing folder", async () => {
 		await RunStore.begin(o(app), settings, opts({ dataset: "digits" })).finish("completed");
 		await RunStore.begin(o(app), settings, opts({ dataset: "shapes", lr: 0.1 })).finish("completed");
