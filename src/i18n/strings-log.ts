@@ -69,4 +69,5 @@ addStrings({
 		zh: "运行记录未保存（{error}）；其 {epochs} 轮数据仍保留在内存中。",
 	},
 	"log.save.button": { en: "Save log", zh: "保存记录" },
+	"log.note.summary": { en: "Trained from {source} on {dataset}: {done} of {epochs} epochs, {status}.", zh: "由 {source} 在 {dataset} 上训练：完成 {done}/{epochs} 轮，{status}。" },
 });

@@ -7,6 +7,8 @@
  * scalar for the model text), so no YAML library is needed and the note reads the same in any YAML tool.
  */
 import { parseLogCsv } from "./log-block";
+import { t } from "../i18n";
+import "../i18n/strings-log";
 
 export type RunStatus = "running" | "completed" | "stopped" | "failed";
 
@@ -165,7 +167,7 @@ export function formatRunNote(r: RunRecord, title?: string): string {
 
 	const body: string[] = [];
 	body.push(`# ${title ?? r.runId}`, "");
-	body.push(`Trained from ${linkTo(r.sourcePath)} on ${s.dataset}: ${r.epochs.length} of ${s.epochs} epochs, ${r.status}.`);
+	body.push(t("log.note.summary", { source: linkTo(r.sourcePath), dataset: s.dataset, done: r.epochs.length, epochs: s.epochs, status: t(`log.status.${r.status}`) }));
 	if (r.message) body.push("", `> ${r.message.replace(/\n/g, " ")}`);
 	body.push("", "```cnn-log", epochCsv(r.epochs));
 	const thin = thinPoints(r.batches);
