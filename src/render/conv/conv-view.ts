@@ -29,6 +29,9 @@ export type StepIcon = "first" | "back" | "play" | "pause" | "next" | "last";
 
 const GLYPHS: Record<StepIcon, string> = { first: "«", back: "‹", play: "▶", pause: "❚❚", next: "›", last: "»" };
 
+/** How far a finger must travel sideways to count as a swipe. */
+const SWIPE_PX = 40;
+
 export class ConvView {
 	readonly el: HTMLElement;
 	private state: StepperState;
@@ -112,6 +115,7 @@ export class ConvView {
 		this.buildControls();
 
 		const stage = this.el.createDiv({ cls: "cnn-conv-stage" });
+		this.listenSwipe(stage);
 		const pad = m.pad;
 		const pH = m.padded[0].length;
 		const pW = m.padded[0][0].length;
@@ -191,6 +195,24 @@ export class ConvView {
 		});
 		if (k.divisor !== 1) this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.divisor", { d: k.divisor }) });
 		if (k.bias !== 0 || this.model.showBias) this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.bias", { b: k.bias }) });
+	}
+
+	/** A horizontal swipe (touch or pen) on the grids steps back or forward, like the arrow keys. */
+	private listenSwipe(stage: HTMLElement): void {
+		let start: { x: number; y: number; id: number } | null = null;
+		this.listen(stage, "pointerdown", (e) => {
+			const p = e as PointerEvent;
+			start = p.pointerType === "mouse" ? null : { x: p.clientX, y: p.clientY, id: p.pointerId };
+		});
+		this.listen(stage, "pointerup", (e) => {
+			const p = e as PointerEvent;
+			if (!start || p.pointerId !== start.id) return;
+			const dx = p.clientX - start.x;
+			const dy = p.clientY - start.y;
+			start = null;
+			if (Math.abs(dx) >= SWIPE_PX && Math.abs(dx) > 2 * Math.abs(dy)) this.dispatch(dx < 0 ? "next" : "back");
+		});
+		this.listen(stage, "pointercancel", () => (start = null));
 	}
 
 	private figure(parent: HTMLElement, caption: string): HTMLElement {

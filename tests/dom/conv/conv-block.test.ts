@@ -198,6 +198,23 @@ describe("cnn-conv block: the acceptance case", () => {
 		expect(frames.size).toBe(0);
 	});
 
+	it("a sideways swipe on the grids steps forward or back; a mouse drag does not", async () => {
+		const { el } = await render(ACCEPTANCE);
+		const stage = el.querySelector(".cnn-conv-stage") as HTMLElement;
+		const swipe = (type: string, from: number, to: number): void => {
+			stage.dispatchEvent(Object.assign(new Event("pointerdown"), { pointerType: type, pointerId: 1, clientX: from, clientY: 100 }));
+			stage.dispatchEvent(Object.assign(new Event("pointerup"), { pointerType: type, pointerId: 1, clientX: to, clientY: 104 }));
+		};
+		swipe("touch", 200, 100);
+		swipe("touch", 200, 120);
+		expect(text(el.querySelector(".cnn-conv-counter"))).toBe("Step 3 / 15");
+		swipe("touch", 100, 200);
+		expect(text(el.querySelector(".cnn-conv-counter"))).toBe("Step 2 / 15");
+		swipe("touch", 100, 110);
+		swipe("mouse", 200, 100);
+		expect(text(el.querySelector(".cnn-conv-counter"))).toBe("Step 2 / 15");
+	});
+
 	it("copies the step as Markdown with LaTeX", async () => {
 		const writeText = vi.fn(() => Promise.resolve());
 		Object.defineProperty(window.navigator, "clipboard", { value: { writeText }, configurable: true });

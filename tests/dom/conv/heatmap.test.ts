@@ -1,0 +1,69 @@
+// @vitest-environment jsdom
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import "../../support/obsidian-stub";
+import { createHeatmap } from "../../../src/render/heatmap";
+
+const puts: { w: number; h: number; first: number[] }[] = [];
+beforeEach(() => {
+	document.body.empty();
+	puts.length = 0;
+	HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement) {
+		return {
+			createImageData: (w: number, h: number) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4) }),
+			putImageData: (img: ImageData) => puts.push({ w: img.width, h: img.height, first: Array.from(img.data.slice(0, 4)) }),
+		} as unknown as CanvasRenderingContext2D;
+	} as unknown as HTMLCanvasElement["getContext"];
+});
+
+describe("heatmap", () => {
+	const grid = { width: 3, height: 2, data: [-1, 0.5, 1, 0, 2, 3] };
+
+	it("draws a whole multiple of the grid, names itself, and carries the numbers in a hidden table", () => {
+		const hm = createHeatmap(document.body, grid, { label: "Feature map", colormap: "viridis" });
+		expect(hm.canvas.getAttribute("role")).toBe("img");
+		expect(hm.canvas.getAttribute("aria-label")).toBe("Feature map, 2×3 heatmap");
+		expect(hm.canvas.width % 3).toBe(0);
+		expect(hm.canvas.height % 2).toBe(0);
+		expect(hm.canvas.width / 3).toBe(hm.canvas.height / 2);
+		expect(puts).toHaveLength(1);
+		// The first cell is the minimum of the range: viridis' dark purple.
+		expect(puts[0].first).toEqual([68, 1, 84, 255]);
+		const cells = [...hm.el.querySelectorAll("table.cnn-lab-sr-only td")].map((c) => c.textContent);
+		expect(cells).toEqual(["−1", "0.5", "1", "0", "2", "3"]);
+		expect(hm.el.querySelector(".cnn-lab-legend-min")?.textContent).toBe("−1");
+		expect(hm.el.querySelector(".cnn-lab-legend-max")?.textContent).toBe("3");
+		expect(hm.el.querySelector(".cnn-lab-heatmap")?.className ?? hm.el.className).toContain("cnn-lab-heatmap--m");
+	});
+
+	it("reports the value and position under the pointer, and stops listening on destroy", () => {
+		const onHover = vi.fn();
+		const hm = createHeatmap(document.body, grid, { label: "x", colormap: "gray", onHover });
+		hm.canvas.getBoundingClientRect = () => ({ left: 0, top: 0, width: 300, height: 200, right: 300, bottom: 200, x: 0, y: 0, toJSON: () => ({}) });
+		const move = (x: number, y: number): void => void hm.canvas.dispatchEvent(Object.assign(new Event("pointermove"), { clientX: x, clientY: y }));
+		move(250, 150);
+		expect(hm.el.querySelector(".cnn-lab-heatmap-readout")?.textContent).toBe("row 2, column 3: 3");
+		expect(onHover).toHaveBeenLastCalledWith(1, 2);
+		hm.canvas.dispatchEvent(new Event("pointerleave"));
+		expect(onHover).toHaveBeenLastCalledWith(-1, -1);
+		hm.destroy();
+		move(10, 10);
+		expect(onHover).toHaveBeenCalledTimes(2);
+	});
+
+	it("outlines a block of cells in grid percentages and follows new data", () => {
+		const hm = createHeatmap(document.body, grid, { label: "x", colormap: "coolwarm", legend: false });
+		hm.highlight("window", { row: 1, col: 1, height: 1, width: 2 });
+		const mark = hm.el.querySelector(".cnn-lab-heatmap-mark--window") as HTMLElement;
+		const pct = (name: string): number => parseFloat(mark.style.getPropertyValue(name));
+		expect(pct("--cnn-lab-mark-left")).toBeCloseTo(33.33, 2);
+		expect(pct("--cnn-lab-mark-top")).toBe(50);
+		expect(pct("--cnn-lab-mark-width")).toBeCloseTo(66.67, 2);
+		hm.highlight("window", null);
+		expect(hm.el.querySelector(".cnn-lab-heatmap-mark--window")).toBeNull();
+		expect(hm.el.querySelector(".cnn-lab-legend")).toBeNull();
+		const big = { width: 40, height: 40, data: new Array(1600).fill(0).map((_, i) => i) };
+		hm.update(big);
+		expect(hm.canvas.getAttribute("aria-label")).toBe("x, 40×40 heatmap");
+		expect(hm.el.querySelector(".cnn-lab-sr-only")?.textContent).toBe("x: 40×40 values from 0 to 1599");
+	});
+});
