@@ -10,6 +10,7 @@ export type FolderCheck = { ok: true; path: string } | { ok: false; error: strin
  */
 export function checkVaultFolder(raw: string): FolderCheck {
 	const s = raw.trim();
+	if (s === "/" || s === "") return { ok: true, path: "" };
 	const bad = (why: string): FolderCheck => ({ ok: false, error: t("log.path.bad", { path: raw, why }) });
 	if (/^[a-z][\w+.-]*:\/\//i.test(s)) return bad(t("log.path.url"));
 	if (/^[a-z]:/i.test(s) || s.startsWith("/") || s.startsWith("\\") || s.startsWith("~")) return bad(t("log.path.absolute"));

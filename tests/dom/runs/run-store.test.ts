@@ -196,6 +196,8 @@ describe("RunStore", () => {
 		expect(app.vault.getFiles().map((f) => f.path)).toEqual(["Notes/CNN.md"]);
 		expect(checkVaultFolder("Study/CNN runs/")).toEqual({ ok: true, path: "Study/CNN runs" });
 		expect(checkVaultFolder("")).toEqual({ ok: true, path: "" });
+		expect(checkVaultFolder("/")).toEqual({ ok: true, path: "" });
+		expect(checkVaultFolder("//etc")).toMatchObject({ ok: false });
 	});
 });
 
