@@ -185,6 +185,20 @@ check("the 5×5 convolution with stride 2x1 and pad 1 gives the acceptance outpu
 	assert(cells === want, `the output grid after the last step reads "${cells}", PyTorch gives "${want}"`);
 });
 
+check("the step control works by touch", 30_000, async (env) => {
+	const page = await env.open(STUDY);
+	const i = await blockIndex(page, /stride 2x1[\s\S]*pad 1/);
+	const block = await page.evaluateHandle((k) => window.cnnDemo.blockEl(k), i);
+	const next = await block.asElement().$('button[aria-label^="Next step"]');
+	assert(next, "no Next step button");
+	await next.scrollIntoViewIfNeeded();
+	await next.tap();
+	await next.tap();
+	await page.waitForTimeout(150);
+	const text = await blockText(page, i);
+	assert(/Step 3 \/ 15/.test(text), `two taps on Next should reach step 3: ${text.match(/Step \d+ \/ \d+/)?.[0]}`);
+});
+
 // ---------------------------------------------------------------- training
 
 const TRAIN = /train digits epochs 15 batch 32 adam lr 0\.01 seed 7/;

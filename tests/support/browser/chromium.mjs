@@ -11,6 +11,7 @@ export async function launchChromium() {
 		headless: true,
 		args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--enable-precise-memory-info"],
 		viewport: { width: 1100, height: 900 },
+		hasTouch: true,
 	});
 	return {
 		context,
