@@ -22,6 +22,11 @@ export interface Layer {
 	readonly inShape: number[];
 	readonly outShape: number[];
 	readonly params: Param[];
+	/**
+	 * When set to false (the model does this for its first layer, whose input gradient nobody reads), backward may
+	 * skip computing dL/dx and return a tensor of unspecified contents. Defaults to true.
+	 */
+	needInputGrad?: boolean;
 	forward(x: Tensor, training: boolean): Tensor;
 	/**
 	 * Cleared by the model on its first layer, whose input is data: backward may then skip computing dL/dx (for a
