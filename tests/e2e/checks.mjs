@@ -76,7 +76,8 @@ const check = (name, timeout, run) => checks.push({ name, timeout, run });
 for (const note of NOTES) {
 	check(`renders every block of "${note}" in light and dark with no error`, 60_000, async (env, say) => {
 		for (const theme of ["light", "dark"]) {
-			const page = await env.open(note, { theme });
+			// The Chinese note is read with Obsidian in Chinese, as its readers would.
+			const page = await env.open(note, { theme, lang: /[\u4e00-\u9fff]/.test(note) ? "zh" : "en" });
 			const info = await page.evaluate(() =>
 				window.cnnDemo.blocks().map((b, i) => {
 					const el = window.cnnDemo.blockEl(i);
