@@ -14,11 +14,21 @@ function hasTorch(): boolean {
 }
 const torchHere = hasTorch();
 
-function runPython(code: string): string {
+/** Runs each script in its own namespace in one Python process; prints "== name ok" or "== name <error>" after each. */
+function runPythonScripts(scripts: Record<string, string>): string {
 	const dir = mkdtempSync(join(tmpdir(), "cnn-lab-export-"));
-	const file = join(dir, "model.py");
-	writeFileSync(file, code);
-	return execFileSync("/usr/bin/python3", [file], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
+	const names = Object.keys(scripts);
+	for (const n of names) writeFileSync(join(dir, `${n}.py`), scripts[n]);
+	const driver = [
+		"import runpy, sys",
+		`for name in ${JSON.stringify(names)}:`,
+		"    try:",
+		`        runpy.run_path(${JSON.stringify(dir)} + "/" + name + ".py")`,
+		'        print("== " + name + " ok")',
+		"    except Exception as e:",
+		'        print("== " + name + " " + type(e).__name__ + ": " + str(e))',
+	].join("\n");
+	return execFileSync("/usr/bin/python3", ["-c", driver], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
 }
 
 describe("shape walk", () => {
@@ -78,17 +88,18 @@ describe("PyTorch export", () => {
 		expect(code).toMatch(/nn\.Flatten\(\),[^\n]*\n\s*nn\.Linear\(18, 4\)/);
 	});
 
-	it.skipIf(!torchHere)("runs under PyTorch: every shape and the parameter count assert true (LeNet-5, digits, mixed)", () => {
-		const out = runPython(toPyTorch(lenet5));
+	it.skipIf(!torchHere)("runs under PyTorch: every shape and the parameter count assert true, and a wrong shape fails", () => {
+		// One Python process for all scripts: importing torch is the slow part.
+		const broken = toPyTorch(lenet5).replace("(1, 16, 5, 5)", "(1, 16, 6, 6)");
+		const out = runPythonScripts({ lenet5: toPyTorch(lenet5), digits: toPyTorch(digitsNet), mixed: toPyTorch(mixedNet), broken });
 		expect(out).toContain("parameters: 61706");
 		expect(out).toMatch(/MaxPool2d\s+\(1, 16, 5, 5\)/);
-		expect(runPython(toPyTorch(digitsNet))).toContain("parameters: 1370");
-		expect(runPython(toPyTorch(mixedNet))).toContain(`parameters: ${mixedParams}`);
-	});
-
-	it.skipIf(!torchHere)("fails under PyTorch when an expected shape is wrong (the check can fail)", () => {
-		const code = toPyTorch(lenet5).replace("(1, 16, 5, 5)", "(1, 16, 6, 6)");
-		expect(() => runPython(code)).toThrow();
+		expect(out).toContain("parameters: 1370");
+		expect(out).toContain(`parameters: ${mixedParams}`);
+		expect(out).toContain("== lenet5 ok");
+		expect(out).toContain("== digits ok");
+		expect(out).toContain("== mixed ok");
+		expect(out).toMatch(/== broken AssertionError: layer 5: \(1, 16, 5, 5\) != \(1, 16, 6, 6\)/);
 	});
 });
 

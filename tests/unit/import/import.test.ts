@@ -297,8 +297,8 @@ describe("never throws", () => {
 		}
 		const deep = `nn.Sequential(${"(".repeat(100_000)}nn.Conv2d(1, 2, 3)`;
 		expect(importFramework(deep)).not.toBeNull();
-		const long = `nn.Sequential(\n${"  nn.ReLU(),\n".repeat(50_000)})`;
-		expect(importFramework(long)?.layers.length).toBe(50_000);
+		const long = `nn.Sequential(\n${"  nn.ReLU(),\n".repeat(20_000)})`;
+		expect(importFramework(long)?.layers.length).toBe(20_000);
 		expect(performance.now() - t0).toBeLessThan(5_000);
 	});
 });
