@@ -52,7 +52,8 @@ function modelSummary(model: string | undefined): string {
 	if (!model) return "";
 	const lines = model
 		.split("\n")
-		.map((l) => l.trim())
+		// Comments (`# …`, `// …`) explain the block; the table compares the layers.
+		.map((l) => l.replace(/(^|\s)(#|\/\/).*$/, "").trim())
 		.filter((l) => l !== "" && !/^train\b/i.test(l));
 	return lines.join(" · ");
 }

@@ -34,7 +34,7 @@ beforeAll(() => {
 	} as unknown as HTMLCanvasElement["getContext"];
 });
 
-const baseModel = "input 8x8x1\nconv 8 3x3 pad 1\nrelu\nflatten\ndense 10";
+const baseModel = "input 8x8x1\nconv 8 3x3 pad 1   # 8 filters\nrelu\nflatten\ndense 10\ntrain digits epochs 3 batch 32 adam lr 0.01";
 
 function runNote(id: string, lr: number, epochs: [number, number, number, number][], date: string): string {
 	const r: RunRecord = {
@@ -107,6 +107,8 @@ describe("```cnn-log block", () => {
 		expect([...row("lr").querySelectorAll("td")].map((td) => td.textContent)).toEqual(["0.01", "0.1"]);
 		expect(row("dataset").classList.contains("cnn-lab-log-diff")).toBe(false);
 		expect(row("batch").classList.contains("cnn-lab-log-diff")).toBe(false);
+		// The model row compares layers: comments and the train line are left out.
+		expect(row("model").querySelector("td")?.textContent).toBe("input 8x8x1 · conv 8 3x3 pad 1 · relu · flatten · dense 10");
 		// Final metrics: run a has the better validation accuracy (88 % vs 55 %).
 		const va = [...row("val_acc").querySelectorAll("td")];
 		expect(va.map((td) => td.textContent)).toEqual(["88.0 %", "55.0 %"]);
