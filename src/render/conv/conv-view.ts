@@ -221,8 +221,11 @@ export class ConvView {
 		return fig;
 	}
 
+	/** A box for one channel (or one kernel's map), in a row under the figure's caption. */
 	private channelBox(parent: HTMLElement, caption: string | null): HTMLElement {
-		const box = parent.createDiv({ cls: "cnn-conv-channel" });
+		let row = parent.lastElementChild as HTMLElement | null;
+		if (!row || !row.hasClass("cnn-conv-row")) row = parent.createDiv({ cls: "cnn-conv-row" });
+		const box = row.createDiv({ cls: "cnn-conv-channel" });
 		if (caption) box.createDiv({ cls: "cnn-conv-channel-label", text: caption });
 		return box;
 	}
