@@ -16,7 +16,8 @@ export interface ShapeTableView {
 	buttons: { pytorch: HTMLButtonElement; keras: HTMLButtonElement; table: HTMLButtonElement };
 }
 
-const COLS = ["spec.col.line", "spec.col.layer", "spec.col.output", "spec.col.filter", "spec.col.params", "spec.col.macs", "spec.col.rf", "spec.col.formula"];
+// the formula stands next to the output it explains, so a narrow note shows both without scrolling
+const COLS = ["spec.col.line", "spec.col.layer", "spec.col.output", "spec.col.formula", "spec.col.filter", "spec.col.params", "spec.col.macs", "spec.col.rf"];
 const ICON: Record<Diagnostic["severity"], string> = { error: "✗", warning: "⚠", info: "ℹ" };
 
 function diagEl(parent: HTMLElement, d: Diagnostic, withLine: boolean, fixes?: { label: string; line: string; shape: string }[]): HTMLElement {
@@ -64,19 +65,19 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 			tr.createEl("td", { cls: "cnn-spec-layer" }).createEl("code", { text: r.layer });
 			const out = tr.createEl("td", { cls: "cnn-spec-shape", text: r.output });
 			if (r.severity === "error" || r.severity === "warning") out.createSpan({ cls: `cnn-spec-mark cnn-lab-${r.severity}`, text: ` ${ICON[r.severity]}` });
+			const ftd = tr.createEl("td", { cls: "cnn-spec-formula" });
+			for (const f of r.formulas) ftd.createDiv({ text: f });
 			tr.createEl("td", { cls: "cnn-spec-filter", text: r.filter });
 			tr.createEl("td", { cls: "cnn-spec-num", text: r.params === null ? "" : fmtCount(r.params) });
 			tr.createEl("td", { cls: "cnn-spec-num", text: r.macs === null ? "" : fmtCount(r.macs) });
 			tr.createEl("td", { cls: "cnn-spec-rf", text: r.rf });
-			const ftd = tr.createEl("td", { cls: "cnn-spec-formula" });
-			for (const f of r.formulas) ftd.createDiv({ text: f });
 			for (const d of shapeRow?.diagnostics ?? a.parsed.diagnostics.filter((x) => x.line === r.line)) {
 				const dtr = body.createEl("tr", { cls: "cnn-spec-diag-row" });
 				diagEl(dtr.createEl("td", { attr: { colspan: COLS.length } }), d, false, d.severity !== "error" && shapeRow?.fixes.length ? shapeRow.fixes : undefined);
 			}
 		});
-		const foot = table.createEl("tfoot").createEl("tr");
-		const td = foot.createEl("td", { attr: { colspan: COLS.length }, cls: "cnn-spec-totals" });
+		// the totals sit under the scroller, so they stay readable however wide the table gets
+		const td = root.createDiv({ cls: "cnn-spec-totals" });
 		td.createSpan({ cls: "cnn-spec-total-label", text: `${t("spec.total")}: ` });
 		const lines = totalsLines(summary);
 		lines.forEach((l, i) => {

@@ -9,10 +9,10 @@ function cell(s: string): string {
 }
 
 export function markdownTable(s: Summary): string {
-	const head = ["spec.col.line", "spec.col.layer", "spec.col.output", "spec.col.filter", "spec.col.params", "spec.col.macs", "spec.col.rf", "spec.col.formula"].map((k) => t(k));
+	const head = ["spec.col.line", "spec.col.layer", "spec.col.output", "spec.col.formula", "spec.col.filter", "spec.col.params", "spec.col.macs", "spec.col.rf"].map((k) => t(k));
 	const out: string[] = [];
 	out.push(`| ${head.join(" | ")} |`);
-	out.push(`| ${head.map((_, i) => (i === 0 || i === 4 || i === 5 ? "---:" : "---")).join(" | ")} |`);
+	out.push(`| ${head.map((_, i) => (i === 0 || i === 5 || i === 6 ? "---:" : "---")).join(" | ")} |`);
 	if (s.input) out.push(`| ${[String(s.input.line), s.input.text || t("spec.inputRow"), s.input.shape, "", "", "", "", ""].map(cell).join(" | ")} |`);
 	for (const r of s.rows) {
 		const mark = r.severity === "error" ? " ✗" : r.severity === "warning" ? " ⚠" : "";
@@ -21,11 +21,11 @@ export function markdownTable(s: Summary): string {
 				String(r.line),
 				r.layer,
 				r.output + mark,
+				r.formulas.join("; "),
 				r.filter,
 				r.params === null ? "" : fmtCount(r.params),
 				r.macs === null ? "" : fmtCount(r.macs),
 				r.rf,
-				r.formulas.join("; "),
 			]
 				.map(cell)
 				.join(" | ")} |`,

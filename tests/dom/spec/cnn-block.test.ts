@@ -33,7 +33,7 @@ async function render(source: string, parent?: HTMLElement): Promise<HTMLElement
 	return el;
 }
 
-/** The table's layer rows as the user reads them: [line, layer, output, filter, params, multiply-adds, receptive field, formula]. */
+/** The table's layer rows as the user reads them: [line, layer, output, formula, filter, params, multiply-adds, receptive field]. */
 function rows(el: HTMLElement): string[][] {
 	return Array.from(el.querySelectorAll("tr.cnn-spec-row")).map((tr) => Array.from(tr.children).map((td) => (td.textContent ?? "").trim()));
 }
@@ -53,7 +53,8 @@ describe("```cnn block: acceptance cases on the rendered text", () => {
 		const el = await render("input 32x32x3\nconv 8 4x4 stride 3");
 		const r = rows(el);
 		expect(r).toHaveLength(1);
-		expect(r[0].slice(0, 4)).toEqual(["2", "conv 8 4x4 stride 3", "10×10×8 ⚠", "4×4×3 × 8"]);
+		expect(r[0].slice(0, 3)).toEqual(["2", "conv 8 4x4 stride 3", "10×10×8 ⚠"]);
+		expect(r[0][4]).toBe("4×4×3 × 8");
 		expect(el.querySelector("tr.cnn-spec-row")!.classList.contains("is-warning")).toBe(true);
 		const p = flat(rowProblems(el).join(" "));
 		expect(p).toContain("(32 − 4)/3 + 1 = 10.33 is not an integer");
@@ -68,8 +69,7 @@ describe("```cnn block: acceptance cases on the rendered text", () => {
 	it("#2 shows ((32 + 2·1 − 4)/3) + 1 = 11, 11×11×8, filter 4×4×3 and 392 parameters, no problem", async () => {
 		const el = await render("input 32x32x3\nconv 8 4x4 stride 3 pad 1");
 		const [r] = rows(el);
-		expect(r.slice(2, 5)).toEqual(["11×11×8", "4×4×3 × 8", "392"]);
-		expect(r[7]).toBe("((32 + 2·1 − 4)/3) + 1 = 11");
+		expect(r.slice(2, 6)).toEqual(["11×11×8", "((32 + 2·1 − 4)/3) + 1 = 11", "4×4×3 × 8", "392"]);
 		expect(el.querySelector(".cnn-spec-problems")).toBeNull();
 	});
 
@@ -91,15 +91,15 @@ describe("```cnn block: acceptance cases on the rendered text", () => {
 	it("#5 stride 3x2 pad 1 → 11×16×4 with one formula per axis", async () => {
 		const [r] = rows(await render("input 32x32x1\nconv 4 4x4 stride 3x2 pad 1"));
 		expect(r[2]).toBe("11×16×4");
-		expect(r[7]).toContain("vertical: ((32 + 2·1 − 4)/3) + 1 = 11");
-		expect(r[7]).toContain("horizontal: ((32 + 2·1 − 4)/2) + 1 = 16");
+		expect(r[3]).toContain("vertical: ((32 + 2·1 − 4)/3) + 1 = 11");
+		expect(r[3]).toContain("horizontal: ((32 + 2·1 − 4)/2) + 1 = 16");
 	});
 
 	it("#6 LeNet-5: shapes, receptive fields and 61 706 parameters in the totals", async () => {
 		const el = await render("input 32x32x1\nconv 6 5x5\nrelu\nmaxpool 2\nconv 16 5x5\nrelu\nmaxpool 2\nflatten\ndense 120\nrelu\ndense 84\nrelu\ndense 10");
 		const r = rows(el);
 		expect([0, 2, 3, 5, 6, 7, 9, 11].map((i) => r[i][2])).toEqual(["28×28×6", "14×14×6", "10×10×16", "5×5×16", "400", "120", "84", "10"]);
-		expect([0, 2, 3, 5].map((i) => r[i][6])).toEqual(["5 (jump 1)", "6 (jump 2)", "14 (jump 2)", "16 (jump 4)"]);
+		expect([0, 2, 3, 5].map((i) => r[i][7])).toEqual(["5 (jump 1)", "6 (jump 2)", "14 (jump 2)", "16 (jump 4)"]);
 		expect(el.querySelector(".cnn-spec-totals")!.textContent).toContain("61 706 parameters");
 		expect(el.querySelector(".cnn-spec-totals")!.textContent).toContain("416 520 multiply-adds per sample");
 	});
@@ -107,7 +107,7 @@ describe("```cnn block: acceptance cases on the rendered text", () => {
 	it("#7 dilation 2 → 24×24×4, saying the kernel covers 5×5", async () => {
 		const [r] = rows(await render("input 28x28x1\nconv 4 3x3 dilation 2"));
 		expect(r[2]).toBe("24×24×4");
-		expect(r[7]).toContain("covers 5×5");
+		expect(r[3]).toContain("covers 5×5");
 	});
 
 	it("#8 maxpool 2 on 7×7 → 3×3 flagged; with ceil → 4×4", async () => {
@@ -120,7 +120,7 @@ describe("```cnn block: acceptance cases on the rendered text", () => {
 	it("#9 pad same → 32×32×8; with stride 2, Keras's ⌈32/2⌉ = 16 and the uneven padding are said", async () => {
 		const [r] = rows(await render("input 32x32x3\nconv 8 3x3 pad same"));
 		expect(r[2]).toBe("32×32×8");
-		expect(r[7]).toContain("32 + 2·1 − 3 + 1 = 32");
+		expect(r[3]).toContain("32 + 2·1 − 3 + 1 = 32");
 		const el = await render("input 32x32x3\nconv 8 3x3 pad same stride 2");
 		expect(rows(el)[0][2]).toContain("16×16×8");
 		const p = rowProblems(el).join(" ");
@@ -162,7 +162,7 @@ describe("```cnn block: behaviour", () => {
 		table.click();
 		await Promise.resolve();
 		await Promise.resolve();
-		expect(clip[0]).toContain("| 2 | conv 8 4x4 stride 3 pad 1 | 11×11×8 | 4×4×3 × 8 | 392 |");
+		expect(clip[0]).toContain("| 2 | conv 8 4x4 stride 3 pad 1 | 11×11×8 | ((32 + 2·1 − 4)/3) + 1 = 11 | 4×4×3 × 8 | 392 |");
 		expect(shownNotices.at(-1)).toContain("copied");
 		pt.click();
 		keras.click();
