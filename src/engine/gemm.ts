@@ -18,7 +18,7 @@ export type GemmFn = (
 
 const MR = 4;
 const NR = 4;
-const KC = 256;
+const KC = 512;
 const NC = 1024;
 const MC = 64;
 
@@ -35,19 +35,40 @@ function packAPanels(A: Float32Array, aOff: number, lda: number, transA: boolean
 	const panels = (mc + MR - 1) >> 2;
 	for (let pan = 0; pan < panels; pan++) {
 		const base = pan * MR * kc;
-		for (let r = 0; r < MR; r++) {
-			const i = pan * MR + r;
-			if (i >= mc) {
-				for (let p = 0; p < kc; p++) dst[base + p * MR + r] = 0;
-			} else if (transA) {
-				let src = aOff + p0 * lda + i0 + i;
-				for (let p = 0; p < kc; p++) {
-					dst[base + p * MR + r] = A[src];
-					src += lda;
+		const h = Math.min(MR, mc - pan * MR);
+		const i = i0 + pan * MR;
+		if (h === MR && transA) {
+			// Four consecutive values of one row of A per group.
+			let src = aOff + p0 * lda + i;
+			let d = base;
+			for (let p = 0; p < kc; p++) {
+				dst[d] = A[src];
+				dst[d + 1] = A[src + 1];
+				dst[d + 2] = A[src + 2];
+				dst[d + 3] = A[src + 3];
+				src += lda;
+				d += MR;
+			}
+		} else if (h === MR) {
+			// Four row streams read in step.
+			const r0 = aOff + i * lda + p0;
+			const r1 = r0 + lda;
+			const r2 = r1 + lda;
+			const r3 = r2 + lda;
+			let d = base;
+			for (let p = 0; p < kc; p++) {
+				dst[d] = A[r0 + p];
+				dst[d + 1] = A[r1 + p];
+				dst[d + 2] = A[r2 + p];
+				dst[d + 3] = A[r3 + p];
+				d += MR;
+			}
+		} else {
+			for (let p = 0; p < kc; p++) {
+				const d = base + p * MR;
+				for (let r = 0; r < MR; r++) {
+					dst[d + r] = r >= h ? 0 : transA ? A[aOff + (p0 + p) * lda + i + r] : A[aOff + (i + r) * lda + p0 + p];
 				}
-			} else {
-				const src = aOff + (i0 + i) * lda + p0;
-				for (let p = 0; p < kc; p++) dst[base + p * MR + r] = A[src + p];
 			}
 		}
 	}
@@ -60,14 +81,18 @@ function packBPanels(B: Float32Array, bOff: number, ldb: number, transB: boolean
 		const base = pan * NR * kc;
 		const jStart = j0 + pan * NR;
 		const w = Math.min(NR, nc - pan * NR);
-		if (transB) {
-			for (let q = 0; q < NR; q++) {
-				if (q >= w) {
-					for (let p = 0; p < kc; p++) dst[base + p * NR + q] = 0;
-				} else {
-					const src = bOff + (jStart + q) * ldb + p0;
-					for (let p = 0; p < kc; p++) dst[base + p * NR + q] = B[src + p];
-				}
+		if (w === NR && transB) {
+			const r0 = bOff + jStart * ldb + p0;
+			const r1 = r0 + ldb;
+			const r2 = r1 + ldb;
+			const r3 = r2 + ldb;
+			let d = base;
+			for (let p = 0; p < kc; p++) {
+				dst[d] = B[r0 + p];
+				dst[d + 1] = B[r1 + p];
+				dst[d + 2] = B[r2 + p];
+				dst[d + 3] = B[r3 + p];
+				d += NR;
 			}
 		} else if (w === NR) {
 			let src = bOff + p0 * ldb + jStart;
@@ -82,9 +107,10 @@ function packBPanels(B: Float32Array, bOff: number, ldb: number, transB: boolean
 			}
 		} else {
 			for (let p = 0; p < kc; p++) {
-				const src = bOff + (p0 + p) * ldb + jStart;
 				const d = base + p * NR;
-				for (let q = 0; q < NR; q++) dst[d + q] = q < w ? B[src + q] : 0;
+				for (let q = 0; q < NR; q++) {
+					dst[d + q] = q >= w ? 0 : transB ? B[bOff + (jStart + q) * ldb + p0 + p] : B[bOff + (p0 + p) * ldb + jStart + q];
+				}
 			}
 		}
 	}
@@ -108,13 +134,17 @@ function macroKernel(mc: number, nc: number, kc: number, pa: Float32Array, pb: F
 			let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
 			let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
 			const aEnd = ai + aStride;
+			// One B value at a time keeps 16 accumulators + 4 A values + 1 B value live: fewer register spills.
 			while (ai < aEnd) {
 				const a0 = pa[ai], a1 = pa[ai + 1], a2 = pa[ai + 2], a3 = pa[ai + 3];
-				const b0 = pb[bi], b1 = pb[bi + 1], b2 = pb[bi + 2], b3 = pb[bi + 3];
-				c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-				c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-				c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-				c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+				let b = pb[bi];
+				c00 += a0 * b; c10 += a1 * b; c20 += a2 * b; c30 += a3 * b;
+				b = pb[bi + 1];
+				c01 += a0 * b; c11 += a1 * b; c21 += a2 * b; c31 += a3 * b;
+				b = pb[bi + 2];
+				c02 += a0 * b; c12 += a1 * b; c22 += a2 * b; c32 += a3 * b;
+				b = pb[bi + 3];
+				c03 += a0 * b; c13 += a1 * b; c23 += a2 * b; c33 += a3 * b;
 				ai += 4;
 				bi += 4;
 			}

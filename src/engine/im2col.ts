@@ -60,11 +60,14 @@ function validEnd(size: number, out: number, s: number, pad: number, off: number
 	return hi > out ? out : hi;
 }
 
-/** Writes the column matrix of image x[xOff …] into col[colOff …] (row length ho·wo). */
-export function im2col(g: ConvGeom, x: Float32Array, xOff: number, col: Float32Array, colOff: number): void {
+/**
+ * Writes the column matrix of image x[xOff …] into col[colOff …]: ho·wo columns per row, rows `ld` apart (ld > ho·wo
+ * when several images share one matrix side by side).
+ */
+export function im2col(g: ConvGeom, x: Float32Array, xOff: number, col: Float32Array, colOff: number, ld: number): void {
 	const { cin, h, w, kh, kw, sh, sw, pt, pl, dh, dw, ho, wo } = g;
 	const plane = h * w;
-	const P = ho * wo;
+	const P = ld;
 	let row = colOff;
 	for (let c = 0; c < cin; c++) {
 		const xc = xOff + c * plane;
@@ -99,11 +102,11 @@ export function im2col(g: ConvGeom, x: Float32Array, xOff: number, col: Float32A
 	}
 }
 
-/** Adds the column-matrix gradient col[colOff …] back into the image gradient dx[xOff …] (which it does not clear). */
-export function col2im(g: ConvGeom, col: Float32Array, colOff: number, dx: Float32Array, xOff: number): void {
+/** Adds the column-matrix gradient col[colOff …] (rows `ld` apart) into the image gradient dx[xOff …] (not cleared). */
+export function col2im(g: ConvGeom, col: Float32Array, colOff: number, ld: number, dx: Float32Array, xOff: number): void {
 	const { cin, h, w, kh, kw, sh, sw, pt, pl, dh, dw, ho, wo } = g;
 	const plane = h * w;
-	const P = ho * wo;
+	const P = ld;
 	let row = colOff;
 	for (let c = 0; c < cin; c++) {
 		const xc = xOff + c * plane;

@@ -10,6 +10,7 @@ export class Conv2dLayer implements Layer {
 	readonly inShape: number[];
 	readonly outShape: number[];
 	readonly params: Param[];
+	needInputGrad = true;
 	private readonly weight: Param;
 	private readonly bias: Param | null;
 	private readonly ws = new ConvWorkspace();
@@ -50,7 +51,7 @@ export class Conv2dLayer implements Layer {
 		const x = this.lastX;
 		if (!x) throw new Error("conv: backward before forward");
 		const dx = this.dIn.forBatch(this.geom.n);
-		conv2dBackward(this.geom, x.data, this.weight.value, dy.data, dx.data, this.weight.grad, this.bias ? this.bias.grad : null, this.ws);
+		conv2dBackward(this.geom, x.data, this.weight.value, dy.data, this.needInputGrad ? dx.data : null, this.weight.grad, this.bias ? this.bias.grad : null, this.ws);
 		return dx;
 	}
 }

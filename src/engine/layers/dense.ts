@@ -9,6 +9,7 @@ export class DenseLayer implements Layer {
 	readonly inShape: number[];
 	readonly outShape: number[];
 	readonly params: Param[];
+	needInputGrad = true;
 	private readonly inF: number;
 	private readonly weight: Param;
 	private readonly bias: Param | null;
@@ -44,7 +45,7 @@ export class DenseLayer implements Layer {
 		const x = this.lastX;
 		if (!x) throw new Error("dense: backward before forward");
 		const dx = this.dIn.forBatch(this.n);
-		denseBackward(this.n, this.inF, this.spec.units, x.data, this.weight.value, dy.data, dx.data, this.weight.grad, this.bias ? this.bias.grad : null);
+		denseBackward(this.n, this.inF, this.spec.units, x.data, this.weight.value, dy.data, this.needInputGrad ? dx.data : null, this.weight.grad, this.bias ? this.bias.grad : null);
 		return dx;
 	}
 }

@@ -1,61 +1,76 @@
 /**
  * 2-D convolution (cross-correlation, as PyTorch) as im2col + GEMM, forward and backward. Callers pass every
  * output buffer; the column matrices live in a reusable workspace.
+ *
+ * The images of a batch sit side by side in one column matrix [Cin·KH·KW × n·Ho·Wo], so each direction is one
+ * large GEMM rather than one small GEMM per image: the per-call costs (packing the weights, edge tiles) are paid
+ * once, and the weight gradient is a single product with a long inner dimension. Very large batches (inference
+ * over a whole dataset) are cut into chunks so the matrix stays within COL_CAP floats.
  */
 import { gemm } from "../gemm";
 import { col2im, im2col, type ConvGeom } from "../im2col";
 
+/** Largest column matrix, in floats (16 MB), before a batch is processed in chunks of images. */
+const COL_CAP = 1 << 22;
+
 /** Column-matrix buffers for one convolution, grown on demand and then reused. */
 export class ConvWorkspace {
 	col = new Float32Array(0);
+	/** [Cout × images·Ho·Wo]: the forward product before it is laid out as NCHW, or dy gathered for the backward. */
+	big = new Float32Array(0);
 	dcol = new Float32Array(0);
-	/** Batch size whose columns `col` holds from the last forward with keepCols, or −1. */
+	/** Batch size whose columns `col` holds (whole batch, one chunk) from the last forward with keepCols, or −1. */
 	keptFor = -1;
 
-	ensure(colLen: number, dcolLen: number): void {
+	ensure(colLen: number, bigLen: number, dcolLen: number): void {
 		if (this.col.length < colLen) this.col = new Float32Array(colLen);
+		if (this.big.length < bigLen) this.big = new Float32Array(bigLen);
 		if (this.dcol.length < dcolLen) this.dcol = new Float32Array(dcolLen);
 	}
 }
 
-/** A 1×1, stride-1, unpadded convolution reads the image itself as its column matrix. */
-function isDirect(g: ConvGeom): boolean {
-	return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0 && g.pb === 0 && g.pr === 0;
+/** Images per chunk so that the column matrix stays under COL_CAP (at least one). */
+function chunkImages(g: ConvGeom): number {
+	const perImage = g.cin * g.kh * g.kw * g.ho * g.wo;
+	return Math.max(1, Math.min(g.n, Math.floor(COL_CAP / Math.max(1, perImage))));
 }
 
 /**
- * y[n, co] = b[co] + Σ w[co, ci, i, j]·xpad[n, ci, oh·sh + i·dh, ow·sw + j·dw]. With keepCols the column matrices
- * of the whole batch stay in the workspace for conv2dBackward.
+ * y[n, co] = b[co] + Σ w[co, ci, i, j]·xpad[n, ci, oh·sh + i·dh, ow·sw + j·dw]. With keepCols the column matrix
+ * of the batch stays in the workspace for conv2dBackward (when the batch fits in one chunk).
  */
 export function conv2dForward(
 	g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, ws: ConvWorkspace, keepCols: boolean,
 ): void {
 	const K = g.cin * g.kh * g.kw;
 	const P = g.ho * g.wo;
-	const direct = isDirect(g);
-	if (!direct) ws.ensure(keepCols ? g.n * K * P : K * P, 0);
+	const imgLen = g.cin * g.h * g.w;
+	const cout = g.cout;
+	const chunk = chunkImages(g);
+	ws.ensure(K * chunk * P, cout * chunk * P, 0);
 	const col = ws.col;
-	for (let n = 0; n < g.n; n++) {
-		const yOff = n * g.cout * P;
-		let B: Float32Array = col;
-		let bOff = keepCols ? n * K * P : 0;
-		if (direct) {
-			B = x;
-			bOff = n * g.cin * g.h * g.w;
-		} else {
-			im2col(g, x, n * g.cin * g.h * g.w, col, bOff);
+	const big = ws.big;
+	for (let s = 0; s < g.n; s += chunk) {
+		const c = Math.min(chunk, g.n - s);
+		const ld = c * P;
+		for (let i = 0; i < c; i++) im2col(g, x, (s + i) * imgLen, col, i * P, ld);
+		gemm(cout, ld, K, w, 0, K, false, col, 0, ld, false, big, 0, ld, false);
+		// [Cout × images·P] → NCHW, adding the bias on the way.
+		for (let co = 0; co < cout; co++) {
+			const bias = b ? b[co] : 0;
+			for (let i = 0; i < c; i++) {
+				const src = co * ld + i * P;
+				const dst = ((s + i) * cout + co) * P;
+				for (let p = 0; p < P; p++) y[dst + p] = big[src + p] + bias;
+			}
 		}
-		if (b) {
-			for (let co = 0; co < g.cout; co++) y.fill(b[co], yOff + co * P, yOff + (co + 1) * P);
-		}
-		gemm(g.cout, P, K, w, 0, K, false, B, bOff, P, false, y, yOff, P, b !== null);
 	}
-	ws.keptFor = keepCols && !direct ? g.n : -1;
+	ws.keptFor = keepCols && chunk >= g.n ? g.n : -1;
 }
 
 /**
  * Gradients of a convolution for upstream dy: dw and db are overwritten, dx (when given) is overwritten.
- * Reuses the forward's column matrices when the workspace kept them for this batch size.
+ * Reuses the forward's column matrix when the workspace kept it for this batch size.
  */
 export function conv2dBackward(
 	g: ConvGeom, x: Float32Array, w: Float32Array, dy: Float32Array,
@@ -63,42 +78,42 @@ export function conv2dBackward(
 ): void {
 	const K = g.cin * g.kh * g.kw;
 	const P = g.ho * g.wo;
-	const direct = isDirect(g);
-	const kept = ws.keptFor === g.n;
-	ws.ensure(kept ? 0 : K * P, dx && !direct ? K * P : 0);
 	const imgLen = g.cin * g.h * g.w;
-	if (db) {
-		db.fill(0);
-		for (let n = 0; n < g.n; n++) {
-			for (let co = 0; co < g.cout; co++) {
-				const off = (n * g.cout + co) * P;
-				let s = 0;
-				for (let p = 0; p < P; p++) s += dy[off + p];
-				db[co] += s;
+	const cout = g.cout;
+	const chunk = chunkImages(g);
+	const kept = ws.keptFor === g.n && chunk >= g.n;
+	ws.ensure(K * chunk * P, cout * chunk * P, dx ? K * chunk * P : 0);
+	const col = ws.col;
+	const big = ws.big;
+	if (db) db.fill(0, 0, cout);
+	if (dx) dx.fill(0, 0, g.n * imgLen);
+	for (let s = 0; s < g.n; s += chunk) {
+		const c = Math.min(chunk, g.n - s);
+		const ld = c * P;
+		if (!kept) for (let i = 0; i < c; i++) im2col(g, x, (s + i) * imgLen, col, i * P, ld);
+		// dy (NCHW) → [Cout × images·P], summing the bias gradient on the way.
+		for (let co = 0; co < cout; co++) {
+			let sum = 0;
+			for (let i = 0; i < c; i++) {
+				const src = ((s + i) * cout + co) * P;
+				const dst = co * ld + i * P;
+				for (let p = 0; p < P; p++) {
+					const v = dy[src + p];
+					big[dst + p] = v;
+					sum += v;
+				}
 			}
+			if (db) db[co] += sum;
 		}
-	}
-	if (dx) dx.fill(0);
-	for (let n = 0; n < g.n; n++) {
-		const dyOff = n * g.cout * P;
-		let B: Float32Array = ws.col;
-		let bOff = kept ? n * K * P : 0;
-		if (direct) {
-			B = x;
-			bOff = n * imgLen;
-		} else if (!kept) {
-			im2col(g, x, n * imgLen, ws.col, 0);
-		}
-		// dW[co, k] += Σ_p dy[co, p]·col[k, p]
-		gemm(g.cout, K, P, dy, dyOff, P, false, B, bOff, P, true, dw, 0, K, n > 0);
+		// dW[co, k] (+)= Σ_p dy[co, p]·col[k, p]
+		gemm(cout, K, ld, big, 0, ld, false, col, 0, ld, true, dw, 0, K, s > 0);
 		if (dx) {
-			// dcol[k, p] = Σ_co w[co, k]·dy[co, p]
-			if (direct) {
-				gemm(K, P, g.cout, w, 0, K, true, dy, dyOff, P, false, dx, n * imgLen, P, false);
-			} else {
-				gemm(K, P, g.cout, w, 0, K, true, dy, dyOff, P, false, ws.dcol, 0, P, false);
-				col2im(g, ws.dcol, 0, dx, n * imgLen);
-			}
+			// dcol[k, p] = Σ_co w[co, k]·dy[co, p], then scattered back onto the images.
+			const dcol = ws.dcol;
+			gemm(K, ld, cout, w, 0, K, true, big, 0, ld, false, dcol, 0, ld, false);
+			for (let i = 0; i < c; i++) col2im(g, dcol, i * P, ld, dx, (s + i) * imgLen);
 		}
 	}
+	// The column matrix now holds the last chunk only.
+	if (!kept) ws.keptFor = -1;
 }

@@ -173,6 +173,22 @@ describe("layer behaviour", () => {
 		expect(c.data.length).toBe(81);
 	});
 
+	it("with needInputGrad = false, conv and dense still give the same parameter gradients", () => {
+		for (const [spec, inShape] of [[conv({ pad: [1, 1] }), [2, 6, 5]], [{ type: "dense", units: 4, bias: true }, [7]]] as Array<[LayerSpec, number[]]>) {
+			const grads: Float32Array[][] = [];
+			for (const need of [true, false]) {
+				const l = createLayer(spec, inShape, new Rng(1));
+				const rng = new Rng(3);
+				for (const p of l.params) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.next() - 0.5;
+				l.needInputGrad = need;
+				const y = l.forward(randomTensor([3, ...inShape], rng), true);
+				l.backward(randomTensor(y.shape, rng));
+				grads.push(l.params.map((p) => Float32Array.from(p.grad)));
+			}
+			expect(grads[1]).toEqual(grads[0]);
+		}
+	});
+
 	it("refuses an input of the wrong size and shapes that cannot work", () => {
 		const l = createLayer(conv({}), [1, 5, 5], new Rng(1));
 		expect(() => l.forward({ shape: [1, 1, 4, 4], data: new Float32Array(16) }, false)).toThrow(/expected input/);
