@@ -295,6 +295,8 @@ export class ConvView {
 		this.playBtn.setAttr("aria-label", p ? t("conv.pause") : t("conv.play"));
 		this.playBtn.setAttr("title", p ? t("conv.pause") : t("conv.play"));
 		this.playBtn.toggleClass("is-playing", p);
+		// Read each sum aloud only when stepping by hand; while playing it would flood a screen reader.
+		this.sumEl.setAttr("aria-live", p ? "off" : "polite");
 	}
 
 	private redraw(): void {

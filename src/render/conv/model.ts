@@ -125,7 +125,10 @@ export function buildConvModel(spec: ConvSpec, input: Planes): { model: ConvMode
 	if (diagnostics.length) return { model: null, diagnostics };
 	const [sh, sw] = spec.stride;
 	const [dh, dw] = spec.dilation;
-	const pad = resolvePad(spec.pad, H, W, dh * (kh - 1) + 1, dw * (kw - 1) + 1, sh, sw);
+	// A 1-D input (one row, one-row kernel) is padded along the row only: `pad 1` means one zero at each end.
+	const oneD = H === 1 && kh === 1;
+	const padSpec = oneD && spec.pad.kind === "fixed" ? { ...spec.pad, top: 0, bottom: 0 } : spec.pad;
+	const pad = resolvePad(padSpec, H, W, dh * (kh - 1) + 1, dw * (kw - 1) + 1, sh, sw);
 	const rows = axisGeometry(H, pad.top, pad.bottom, kh, dh, sh, "row");
 	const cols = axisGeometry(W, pad.left, pad.right, kw, dw, sw, "column");
 	if (rows.output <= 0 || cols.output <= 0) {

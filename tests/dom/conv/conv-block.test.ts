@@ -268,6 +268,20 @@ bias 0.5`);
 		expect(text(el.querySelector(".cnn-conv-sum-total"))).toBe("total: 10 + 0 + 0.5 = 10.5");
 	});
 
+	it("marks the rows and columns no window reaches, and says why", async () => {
+		const rows = Array.from({ length: 6 }, () => "1 2 3 4 5 6").join("\n");
+		const { el } = await render(`input\n${rows}\nkernel box 3\nstride 2`);
+		const input = el.querySelectorAll("table.cnn-conv-grid")[0];
+		expect(input.querySelectorAll("td.is-unused")).toHaveLength(11);
+		const notes = [...el.querySelectorAll(".cnn-conv-note")].map((n) => n.textContent);
+		expect(notes).toEqual([
+			"(6 − 3)/2 + 1 = 2.5 is not an integer; PyTorch and Keras ('valid') floor it to 2 and never use the last 1 input row",
+			"(6 − 3)/2 + 1 = 2.5 is not an integer; PyTorch and Keras ('valid') floor it to 2 and never use the last 1 input column",
+		]);
+		expect(text(el.querySelector(".cnn-conv-sum-total"))).toBe("(1·1 + 2·1 + 3·1 + 1·1 + 2·1 + 3·1 + 1·1 + 2·1 + 3·1)/9 = 2");
+		expect(text(el.querySelector(".cnn-conv-kernel-box"))).toContain("all weights ÷ 9");
+	});
+
 	it("large inputs become heatmaps with a legend, still stepped", async () => {
 		const rows = Array.from({ length: 20 }, (_, y) => Array.from({ length: 20 }, (_, x) => ((x * y) % 7) - 3).join(" ")).join("\n");
 		const { el } = await render(`input\n${rows}\nkernel sobel-x, laplacian`);

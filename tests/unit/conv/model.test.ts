@@ -4,7 +4,7 @@ import { parseConvSpec } from "../../../src/spec/conv/parse-conv";
 import { namedKernel } from "../../../src/spec/conv/named-kernels";
 import type { ConvSpec, NumberInput } from "../../../src/spec/conv/types";
 import { buildConvModel, stepInfo, type ConvModel } from "../../../src/render/conv/model";
-import { stepHeading, sumLines } from "../../../src/render/conv/sum-text";
+import { stepHeading, stepMarkdown, sumLines } from "../../../src/render/conv/sum-text";
 import { conv2d } from "../../../src/engine/functional";
 
 function build(src: string): ConvModel {
@@ -73,6 +73,11 @@ describe("1-D cross-correlation", () => {
 		expect(sumLines(m, stepInfo(m, 1)).total).toBe("2·1 + 3·0 + 4·(−1) = −2");
 		expect(stepHeading(m, stepInfo(m, 1))).toBe("Step 2 of 3: output position 2 ← positions 2–4 of the padded input");
 	});
+	it("`pad 1` pads the row only", () => {
+		const m = build("input 1 2 3 4 5\nkernel 1 1 1\npad 1");
+		expect(m.kernels[0].output).toEqual([[3, 6, 9, 12, 9]]);
+		expect(m.padded[0]).toEqual([[0, 1, 2, 3, 4, 5, 0]]);
+	});
 	it("with stride 2 and padding 1", () => {
 		const m = build("input 1 2 3 4 5\nkernel 1 1 1\nstride 1x2\npad 0x1");
 		// padded: 0 1 2 3 4 5 0 → windows at 0, 2, 4: 3, 9, 9
@@ -118,6 +123,23 @@ describe("named kernels are their textbook definitions", () => {
 		expect(m.kernels[0].planes).toHaveLength(2);
 		expect(m.kernels[0].output).toEqual([[5, 7, 9]]);
 		expect(sumLines(m, stepInfo(m, 2)).channels).toEqual(["channel 1: 3·1 = 3", "channel 2: 6·1 = 6"]);
+	});
+});
+
+describe("copy as Markdown with LaTeX, several channels", () => {
+	it("writes each channel's partial sum, then the total, aligned", () => {
+		const m = build("input channel 1\n1 2\nchannel 2\n3 -4\nkernel channel 1\n1 1\nchannel 2\n2 1\nbias -1");
+		expect(stepMarkdown(m, stepInfo(m, 0)).split("\n")).toEqual([
+			"**Step 1 of 1: output position 1 ← positions 1–2 of the padded input**",
+			"",
+			"$$",
+			"\\begin{aligned}",
+			"\\text{channel 1} &: 1 \\cdot 1 + 2 \\cdot 1 = 3 \\\\",
+			"\\text{channel 2} &: 3 \\cdot 2 + (-4) \\cdot 1 = 2 \\\\",
+			"y_{1} &= 3 + 2 + (-1) = 4",
+			"\\end{aligned}",
+			"$$",
+		]);
 	});
 });
 
