@@ -183,9 +183,7 @@ export function parseTrainLine(first: Token, rest: Token[], line: number, diags:
 	}
 	if (!lrGiven) opt.lr = defaultLr(opt.name);
 	if (opt.name === "momentum" && !momentumGiven) opt.momentum = 0.9;
-	if (spec.dataset === "") {
-		diags.at(line, first, "error", t("spec.trainNeedsDataset"), "train digits epochs 15 batch 32 adam lr 0.01");
-	}
+	// a missing dataset is checked once the whole block is read: `input digits` may come after this line
 	return spec;
 }
 

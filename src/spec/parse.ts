@@ -199,7 +199,10 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 		}
 	}
 
-	if (parsed.train && parsed.train.dataset === "" && parsed.input?.dataset) parsed.train.dataset = parsed.input.dataset;
+	if (parsed.train && parsed.train.dataset === "") {
+		if (parsed.input?.dataset) parsed.train.dataset = parsed.input.dataset;
+		else diags.add({ line: parsed.train.line, column: 1, severity: "error", message: t("spec.trainNeedsDataset"), suggestion: "train digits epochs 15 batch 32 adam lr 0.01" });
+	}
 	if (imported && imported.layers.length === 0 && !imported.diagnostics.length) {
 		diags.add({ line: 1, column: 1, severity: "error", message: t("spec.importUnavailable") });
 	}

@@ -72,6 +72,9 @@ describe("layer words and aliases", () => {
 		expect(p.train).toMatchObject({ dataset: "digits", epochs: 15, batch: 32, seed: 7, val: 0.2, line: 8 });
 		expect(p.train!.optimizer).toMatchObject({ name: "adam", lr: 0.01 });
 		expect(parseCnn("input shapes 16\nrelu").input?.shape).toEqual([1, 16, 16]);
+		// the train line may come first
+		expect(parseCnn("train epochs 2\ninput digits\nflatten\ndense 10").train?.dataset).toBe("digits");
+		expect(parseCnn("input 8x8x1\nflatten\ndense 10\ntrain epochs 2").diagnostics[0]).toMatchObject({ line: 4, severity: "error" });
 	});
 
 	it("train, sample and show lines", () => {
