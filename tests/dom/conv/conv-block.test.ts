@@ -340,6 +340,19 @@ describe("cnn-conv block: bad input gives a message with its line", () => {
 		(h as unknown as ObsidianPlugin).unload();
 	});
 
+	it("a file over 25 MB or one that is not an image is refused with its name", async () => {
+		const h = makeHost(new Vault({ "big.png": new Uint8Array(26 * 1024 * 1024), "notes.txt": "hello" }));
+		const read = vi.spyOn(h.app.vault, "readBinary");
+		let r = await render("input ![[big.png]]\nkernel edge", h);
+		expect(text(r.el.querySelector(".cnn-conv-diagnostics"))).toBe("line 1: big.png is 26.0 MB; images up to 25.0 MB are read. Save a smaller copy.");
+		expect(read).not.toHaveBeenCalled();
+		r = await render("input ![[notes.txt]]\nkernel edge", h);
+		expect(text(r.el.querySelector(".cnn-conv-diagnostics"))).toMatch(/^line 1: notes.txt is not an image/);
+		r = await render("input ![[/etc/passwd.png]]\nkernel edge", h);
+		expect(text(r.el.querySelector(".cnn-conv-diagnostics"))).toMatch(/outside the vault/);
+		(h as unknown as ObsidianPlugin).unload();
+	});
+
 	it("a 50 MB pasted matrix is refused at once", async () => {
 		const row = "1 ".repeat(5000) + "\n";
 		const source = "input\n" + row.repeat(5000) + "kernel\n1";
