@@ -18,19 +18,20 @@ export function firstFilters(model: Sequential): FilterSet | null {
 	return { count, channels, kh, kw, data: w.value.slice() };
 }
 
-/** Which image to draw feature maps for: `sample 12` (an index), `sample 7` / `sample circle` (a class), else the first held-out image. */
-export function chooseSample(ds: Dataset, preferred: ArrayLike<number>, sample: StartMessage["sample"]): number {
+/**
+ * Which image to draw feature maps for: `sample 12` (an index), `sample label 7` / `sample circle` (the first image
+ * of that class), else the first image. It depends on the data alone (not on the split), so the view before
+ * training (made without a trainer) and the one after show the same image.
+ */
+export function chooseSample(ds: Dataset, sample: StartMessage["sample"]): number {
 	if (sample?.index !== null && sample?.index !== undefined) return Math.max(0, Math.min(ds.n - 1, Math.floor(sample.index)));
 	if (sample?.label) {
 		const want = sample.label.trim().toLowerCase();
 		let cls = ds.classNames.findIndex((c) => c.toLowerCase() === want);
 		if (cls < 0 && /^\d+$/.test(want)) cls = Number(want);
-		if (cls >= 0) {
-			for (let k = 0; k < preferred.length; k++) if (ds.y[preferred[k]] === cls) return preferred[k];
-			for (let i = 0; i < ds.n; i++) if (ds.y[i] === cls) return i;
-		}
+		if (cls >= 0) for (let i = 0; i < ds.n; i++) if (ds.y[i] === cls) return i;
 	}
-	return preferred.length > 0 ? preferred[0] : 0;
+	return 0;
 }
 
 function image(ds: Dataset, i: number): Float32Array {
@@ -51,6 +52,15 @@ export function snapshotOf(model: Sequential, ds: Dataset, index: number): Snaps
 	};
 }
 
+/**
+ * The images the drawn sample is taken from. Synthetic shapes come from a small set made with the same seed, so
+ * that the preview (which does not make the whole set) and the run draw the same image.
+ */
+function sampleSet(desc: DatasetDescriptor, model: ModelSpec, seed: number, full: Dataset | null): Dataset {
+	if (desc.kind === "shapes") return fitDataset(materialize({ ...desc, count: Math.min(desc.count, 64) }, model.input, seed), model).dataset;
+	return full ?? fitDataset(materialize(desc, model.input, seed), model).dataset;
+}
+
 /** The untrained network on the chosen image, without training (for the view shown before Train). */
 export function previewSnapshot(
 	model: ModelSpec,
@@ -59,11 +69,10 @@ export function previewSnapshot(
 	sample: StartMessage["sample"],
 	weights?: Float32Array,
 ): { snapshot: Snapshot; classNames: string[] } {
-	const small: DatasetDescriptor = desc.kind === "shapes" ? { ...desc, count: Math.min(desc.count, 64) } : desc;
-	const { dataset } = fitDataset(materialize(small, model.input, seed), model);
+	const dataset = sampleSet(desc, model, seed, null);
 	const net = Sequential.build(model, seed);
 	if (weights) net.importWeights(weights);
-	const idx = chooseSample(dataset, [], sample);
+	const idx = chooseSample(dataset, sample);
 	return { snapshot: snapshotOf(net, dataset, idx), classNames: dataset.classNames };
 }
 
@@ -75,6 +84,7 @@ class EngineJob implements TrainingJob {
 		private readonly model: Sequential,
 		private readonly trainer: Trainer,
 		private readonly data: Dataset,
+		private readonly sampleData: Dataset,
 		private readonly sampleIndex: number,
 	) {}
 
@@ -98,7 +108,7 @@ class EngineJob implements TrainingJob {
 	}
 
 	snapshot(): Snapshot {
-		return snapshotOf(this.model, this.data, this.sampleIndex);
+		return snapshotOf(this.model, this.sampleData, this.sampleIndex);
 	}
 
 	finish(lastEpoch: EpochPoint | null): RunResult {
@@ -115,16 +125,27 @@ class EngineJob implements TrainingJob {
 		};
 	}
 
-	/** Up to a third mistakes, the rest in order, each with the model's confidence in its answer. */
+	/** Up to a third mistakes, the rest taken in turn from each class, each with the model's confidence in its answer. */
 	private pickSamples(indices: Int32Array, preds: Uint8Array): ValSample[] {
 		const wrong: number[] = [];
-		const right: number[] = [];
-		for (let k = 0; k < indices.length && (wrong.length < SAMPLE_GRID / 3 || right.length < SAMPLE_GRID); k++) {
-			(preds[k] !== this.data.y[indices[k]] ? wrong : right).push(k);
+		const byClass: number[][] = [];
+		for (let k = 0; k < indices.length; k++) {
+			const label = this.data.y[indices[k]];
+			if (preds[k] !== label) {
+				if (wrong.length < SAMPLE_GRID / 3) wrong.push(k);
+			} else (byClass[label] ??= []).push(k);
 		}
-		const ks = [...wrong.slice(0, SAMPLE_GRID / 3)];
-		for (const k of right) if (ks.length < SAMPLE_GRID) ks.push(k);
-		ks.sort((a, b) => a - b);
+		const ks = [...wrong];
+		for (let round = 0; ks.length < SAMPLE_GRID; round++) {
+			let added = false;
+			for (const list of byClass) {
+				if (list && round < list.length && ks.length < SAMPLE_GRID) {
+					ks.push(list[round]);
+					added = true;
+				}
+			}
+			if (!added) break;
+		}
 		if (ks.length === 0) return [];
 		const sz = this.data.shape[0] * this.data.shape[1] * this.data.shape[2];
 		const x = new Float32Array(ks.length * sz);
@@ -166,8 +187,9 @@ export function createEngineJob(msg: StartMessage): Promise<TrainingJob> {
 			paramCount: model.paramCount(),
 		};
 		if (note) info.fitNote = note;
-		const idx = chooseSample(dataset, trainer.valIndices, msg.sample);
-		return Promise.resolve(new EngineJob(info, model, trainer, dataset, idx));
+		const samples = sampleSet(msg.dataset, msg.model, msg.train.seed, dataset);
+		const idx = chooseSample(samples, msg.sample);
+		return Promise.resolve(new EngineJob(info, model, trainer, dataset, samples, idx));
 	} catch (e) {
 		return Promise.reject(e instanceof Error ? e : new Error(String(e)));
 	}

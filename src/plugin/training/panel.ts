@@ -68,8 +68,15 @@ export class TrainingPanel {
 	private readonly views: ViewSet;
 	private charts: TrainingCharts | null = null;
 	private progress: ProgressView | null = null;
+	/** Heatmaps of the results (validation samples) and of the filters / feature maps. */
 	private readonly maps = new HeatmapSet();
+	private readonly snapshotMaps = new HeatmapSet();
 	private readonly timers = new Set<number>();
+	private readonly stages: (() => void)[] = [];
+	private stageTimer: number | null = null;
+	private graceTimer: number | null = null;
+	/** The untrained network is on show already (built-in data): the run's own "before" view is the same. */
+	private previewShown = false;
 	private readonly offTheme: () => void;
 	private channel: RunChannel | null = null;
 	private ticket: HubTicket | null = null;
@@ -101,7 +108,10 @@ export class TrainingPanel {
 		this.chartsHost = root.createDiv({ cls: "cnn-lab-charts-host" });
 		this.resultsHost = root.createDiv({ cls: "cnn-lab-results" });
 		this.viewsHost = root.createDiv({ cls: "cnn-lab-training-views" });
-		this.offTheme = onThemeChange(() => this.maps.redraw());
+		this.offTheme = onThemeChange(() => {
+			this.maps.redraw();
+			this.snapshotMaps.redraw();
+		});
 	}
 
 	get running(): boolean {
@@ -124,7 +134,10 @@ export class TrainingPanel {
 				this.resultsHost.empty();
 				renderMetrics(this.resultsHost, latest.metrics);
 				this.epochs = latest.epochs;
-				if (latest.snapshot) return this.showSnapshot(latest.snapshot.snapshot, latest.snapshot.classNames, true);
+				if (latest.snapshot) {
+					this.previewShown = false;
+					return this.showSnapshot(latest.snapshot.snapshot, latest.snapshot.classNames, true);
+				}
 			}
 			this.later(() => this.showPreview(), 0);
 		});
@@ -134,18 +147,43 @@ export class TrainingPanel {
 	private showPreview(): void {
 		if (this.disposed || this.running || !(this.views.filters || this.views.featureMaps)) return;
 		const p = previewFor(this.model, this.train, this.parsed.sample, this.host.settings.defaultSeed, this.host.settings);
-		if (p) this.showSnapshot(p.snapshot, p.classNames, false);
+		if (p) {
+			this.showSnapshot(p.snapshot, p.classNames, false);
+			this.previewShown = true;
+		}
 	}
 
+	/** Filters and feature maps, drawn in steps (one task each) so that no single task blocks the page long. */
 	private showSnapshot(s: ReadyMessage["before"], classNames: string[], trained: boolean): void {
-		this.maps.destroy();
+		this.snapshotMaps.destroy();
 		this.viewsHost.empty();
 		const cm = this.host.settings.colormap;
-		if (this.views.filters && s.filters) renderFilters(this.viewsHost, s.filters, trained, this.maps);
+		const host = this.viewsHost;
+		const maps = this.snapshotMaps;
+		if (this.views.filters && s.filters) {
+			const f = s.filters;
+			this.stage(() => renderFilters(host, f, trained, maps));
+		}
 		if (this.views.featureMaps && s.activations.length > 0) {
 			const caption = t("training.featuremaps.sample", { i: s.sampleIndex, label: classNames[s.sampleLabel] ?? s.sampleLabel });
-			renderFeatureMaps(this.viewsHost, s.activations, trained, cm, this.maps, caption);
+			this.stage(() => renderFeatureMaps(host, s.activations, trained, cm, maps, caption));
 		}
+	}
+
+	/** Queues a piece of drawing; pieces run one per task, in order. */
+	private stage(fn: () => void): void {
+		this.stages.push(fn);
+		if (this.stageTimer === null) this.nextStage();
+	}
+
+	private nextStage(): void {
+		this.stageTimer = window.setTimeout(() => {
+			this.stageTimer = null;
+			const fn = this.stages.shift();
+			if (!fn || this.disposed) return;
+			fn();
+			if (this.stages.length > 0) this.nextStage();
+		}, 0);
 	}
 
 	private ensureCharts(): TrainingCharts {
@@ -251,7 +289,9 @@ export class TrainingPanel {
 		this.progress?.stopping();
 		this.channel?.send({ type: "stop", runId: this.runId });
 		const runId = this.runId;
-		this.later(() => {
+		if (this.graceTimer !== null) window.clearTimeout(this.graceTimer);
+		this.graceTimer = window.setTimeout(() => {
+			this.graceTimer = null;
 			// The run did not answer (a very long batch): end the worker; the finished epochs are already kept.
 			if (this.runId === runId && this.phase === "stopping") {
 				this.onEnd({ type: "stopped", runId, message: "", reason: "user", elapsedSeconds: this.lastProgress?.elapsedSeconds ?? 0, samplesPerSec: this.lastProgress?.samplesPerSec ?? 0, result: null });
@@ -291,7 +331,8 @@ export class TrainingPanel {
 			const prev = this.previousRunForOverlay();
 			if (prev) charts.showPrevious(prev);
 		}
-		this.showSnapshot(m.before, m.info.classNames, false);
+		if (!this.previewShown) this.showSnapshot(m.before, m.info.classNames, false);
+		this.previewShown = false;
 		this.log = RunStore.begin(this.host.app, this.host.settings, {
 			sourcePath: this.sourcePath,
 			modelText: this.source,
@@ -363,12 +404,15 @@ export class TrainingPanel {
 			message: message && m.type === "failed" ? t("training.failed", { message }) : message,
 		});
 		const info = this.info;
-		if (m.result && info) {
-			if (this.views.confusion && m.result.confusion.length > 0) renderConfusion(this.resultsHost, m.result.confusion, info.classNames);
-			if (this.views.samples && m.result.samples.length > 0) {
-				renderSamples(this.resultsHost, m.result.samples, info.inputShape, info.classNames, this.host.settings.colormap, this.maps);
+		const result = m.result;
+		this.maps.destroy();
+		if (result && info) {
+			const host = this.resultsHost;
+			if (this.views.confusion && result.confusion.length > 0) this.stage(() => renderConfusion(host, result.confusion, info.classNames));
+			if (this.views.samples && result.samples.length > 0) {
+				this.stage(() => renderSamples(host, result.samples, info.inputShape, info.classNames, this.host.settings.colormap, this.maps));
 			}
-			this.showSnapshot(m.result.after, info.classNames, true);
+			this.showSnapshot(result.after, info.classNames, true);
 		}
 		this.finishRun();
 	}
@@ -397,8 +441,8 @@ export class TrainingPanel {
 		this.progressHost.empty();
 		this.progress = null;
 		this.lastProgress = null;
-		for (const id of this.timers) window.clearTimeout(id);
-		this.timers.clear();
+		if (this.graceTimer !== null) window.clearTimeout(this.graceTimer);
+		this.graceTimer = null;
 	}
 
 	private later(fn: () => void, ms: number): void {
@@ -425,8 +469,12 @@ export class TrainingPanel {
 		this.log = null;
 		for (const id of this.timers) window.clearTimeout(id);
 		this.timers.clear();
+		if (this.graceTimer !== null) window.clearTimeout(this.graceTimer);
+		if (this.stageTimer !== null) window.clearTimeout(this.stageTimer);
+		this.stages.length = 0;
 		this.offTheme();
 		this.maps.destroy();
+		this.snapshotMaps.destroy();
 		this.charts?.destroy();
 		this.charts = null;
 		this.phase = "idle";

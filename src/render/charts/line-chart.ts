@@ -73,7 +73,11 @@ export class LineChartView {
 								ticks: opts.percent ? { callback: (v) => `${Math.round(Number(v) * 100)} %` } : {},
 							},
 						},
-						plugins: { legend: { display: true }, tooltip: { enabled: true } },
+						plugins: {
+							// A series with no points yet (no previous run, no validation) stays out of the legend.
+							legend: { display: true, labels: { filter: (item, data) => (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
+							tooltip: { enabled: true },
+						},
 					},
 				})
 			: null;

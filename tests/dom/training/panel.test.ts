@@ -104,7 +104,8 @@ describe("training panel in a ```cnn block", () => {
 		const run = await untilRun("completed");
 		expect(run.epochs).toHaveLength(3);
 		run.epochs.forEach((e, i) => expect(e.valAcc).toBeCloseTo(ys(acc, 1)[i], 4));
-		// Results: confusion matrix of 10 classes, validation samples, learned filters.
+		// Results (drawn in steps after the end): confusion matrix of 10 classes, validation samples, learned filters.
+		await until(() => /Learned/.test(el.querySelector(".cnn-lab-filters")?.textContent ?? "") && el.querySelector(".cnn-lab-featuremaps") !== null);
 		expect(el.querySelectorAll(".cnn-lab-confusion-table tbody tr")).toHaveLength(10);
 		expect(el.querySelectorAll(".cnn-lab-sample").length).toBeGreaterThan(0);
 		expect(el.querySelector(".cnn-lab-filters")?.textContent).toMatch(/Learned/);
