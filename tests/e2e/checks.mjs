@@ -1,8 +1,14 @@
+import { readdirSync } from "node:fs";
+
 // The browser checks, in the order they run. Each: { name, timeout, run(env, note) }; throw to fail.
 // The numbers they compare against come from the acceptance README (PyTorch's), not from the code under test.
 
 const STUDY = "Clippings/CNN study notes.md";
-const NOTES = ["Clippings/CNN study notes.md", "Clippings/CNN 学习笔记.md", "CNN log examples.md", "Mistakes.md"];
+/** Every note of the demo vault (run notes included), found on disk so that a new note is checked too. */
+const NOTES = readdirSync("examples/vault", { recursive: true })
+	.map((p) => String(p).replace(/\\/g, "/"))
+	.filter((p) => p.endsWith(".md") && !p.split("/").some((part) => part.startsWith(".")))
+	.sort();
 
 function assert(cond, msg) {
 	if (!cond) throw new Error(msg);
