@@ -30,9 +30,41 @@ export function poolGeom(xShape: readonly number[], p: PoolParams): PoolGeom {
 	return { n, c, h, w, kh, kw, sh, sw, ph, pw, ho: poolOutSize(h, kh, sh, ph, p.ceil), wo: poolOutSize(w, kw, sw, pw, p.ceil) };
 }
 
+/** The common 2×2, stride-2 pool whose windows all lie inside the input: four candidates, no window loops. */
+function maxPool2x2(g: PoolGeom, x: Float32Array, y: Float32Array, argmax: Int32Array): void {
+	const { h, w, ho, wo } = g;
+	const planes = g.n * g.c;
+	let o = 0;
+	for (let pl = 0; pl < planes; pl++) {
+		const base = pl * h * w;
+		for (let oh = 0; oh < ho; oh++) {
+			let a = base + 2 * oh * w;
+			for (let ow = 0; ow < wo; ow++) {
+				const b = a + w;
+				let best = x[a];
+				let at = a;
+				let v = x[a + 1];
+				if (v > best) { best = v; at = a + 1; }
+				v = x[b];
+				if (v > best) { best = v; at = b; }
+				v = x[b + 1];
+				if (v > best) { best = v; at = b + 1; }
+				y[o] = best;
+				argmax[o] = at;
+				o++;
+				a += 2;
+			}
+		}
+	}
+}
+
 /** y = max over each window; argmax[o] = index into x of the winner (first one on ties), −1 if none. */
 export function maxPoolForward(g: PoolGeom, x: Float32Array, y: Float32Array, argmax: Int32Array): void {
 	const { h, w, kh, kw, sh, sw, ph, pw, ho, wo } = g;
+	if (kh === 2 && kw === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && 2 * ho <= h && 2 * wo <= w) {
+		maxPool2x2(g, x, y, argmax);
+		return;
+	}
 	const planes = g.n * g.c;
 	let o = 0;
 	for (let pl = 0; pl < planes; pl++) {
