@@ -1,27 +1,32 @@
 /**
- * Matrix multiply on WebAssembly SIMD (f32x4): C = op(A)·op(B), with A and B packed into panels inside the
- * module's memory so the micro-kernel (4 rows × 8 columns of C held in eight v128 accumulators) runs with
- * contiguous loads and no edge cases. Packing doubles as the transpose, so every GEMM variant the ops need is one
- * entry point.
+ * Matrix multiply on WebAssembly SIMD (f32x4): C = op(A)·op(B). The operands are copied into the module's
+ * memory with native row copies (no element-by-element packing, except a transposed B), and the micro-kernel
+ * holds a 4 × 8 tile of C in eight v128 accumulators, reading A through strides so a transposed A is free.
  */
 import { assemble, Code, F32, I32, V128 } from "./wasm-writer";
 
 const MR = 4;
 const NR = 8;
 
+/**
+ * The micro-kernel loop nest. A is read in place with any strides (aRow, aCol in bytes), so a transposed A costs
+ * nothing; B is row-major with row stride ldb bytes, NR columns at a time; C is written with row stride ldc bytes.
+ * Rows and columns past the edges are computed into padding that the caller never reads.
+ */
 function kernelCode(): Code {
-	// params: ap, bp, cp, mBlocks, nBlocks, k, ldcBytes
-	const c = new Code(7);
-	const [ap, bp, cp, mb, nb, k, ldc] = [0, 1, 2, 3, 4, 5, 6];
+	// params: ap, bp, cp, mBlocks, nBlocks, k, ldbBytes, ldcBytes, aRowBytes, aColBytes
+	const c = new Code(10);
+	const [ap, bp, cp, mb, nb, k, ldb, ldc, aRow, aCol] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 	const jb = c.local(I32);
 	const ib = c.local(I32);
 	const a = c.local(I32);
 	const b = c.local(I32);
-	const bEnd = c.local(I32);
-	const bPanel = c.local(I32);
-	const aStride = c.local(I32);
-	const bStride = c.local(I32);
+	const kk = c.local(I32);
+	const bCol = c.local(I32);
 	const out = c.local(I32);
+	const a1 = c.local(I32);
+	const a2 = c.local(I32);
+	const a3 = c.local(I32);
 	const acc: number[] = [];
 	for (let i = 0; i < 8; i++) acc.push(c.local(V128));
 	const b0 = c.local(V128);
@@ -29,31 +34,34 @@ function kernelCode(): Code {
 	const s = c.local(V128);
 	void F32;
 
-	c.get(k).i32(MR * 4).mul().set(aStride);
-	c.get(k).i32(NR * 4).mul().set(bStride);
 	c.i32(0).set(jb);
 	c.block(() => {
 		c.loop(() => {
 			c.get(jb).get(nb).op(0x4f).brIf(1); // jb >= nBlocks → done
-			c.get(bp).get(jb).get(bStride).mul().add().set(bPanel);
+			c.get(bp).get(jb).i32(NR * 4).mul().add().set(bCol);
 			c.i32(0).set(ib);
 			c.block(() => {
 				c.loop(() => {
 					c.get(ib).get(mb).op(0x4f).brIf(1);
-					c.get(ap).get(ib).get(aStride).mul().add().set(a);
-					c.get(bPanel).set(b);
-					c.get(b).get(bStride).add().set(bEnd);
+					c.get(ap).get(ib).i32(MR).mul().get(aRow).mul().add().set(a);
+					c.get(a).get(aRow).add().set(a1);
+					c.get(a1).get(aRow).add().set(a2);
+					c.get(a2).get(aRow).add().set(a3);
+					c.get(bCol).set(b);
+					c.get(k).set(kk);
 					for (const r of acc) c.v128Zero().set(r);
 					c.loop(() => {
 						c.get(b).v128Load(0).set(b0);
 						c.get(b).v128Load(16).set(b1);
+						const rows = [a, a1, a2, a3];
 						for (let r = 0; r < MR; r++) {
-							c.get(a).load32Splat(r * 4).set(s);
+							c.get(rows[r]).load32Splat(0).set(s);
 							c.get(acc[2 * r]).get(s).get(b0).f32x4Mul().f32x4Add().set(acc[2 * r]);
 							c.get(acc[2 * r + 1]).get(s).get(b1).f32x4Mul().f32x4Add().set(acc[2 * r + 1]);
 						}
-						c.get(a).i32(MR * 4).add().set(a);
-						c.get(b).i32(NR * 4).add().tee(b).get(bEnd).ltU().brIf(0);
+						for (const r of rows) c.get(r).get(aCol).add().set(r);
+						c.get(b).get(ldb).add().set(b);
+						c.get(kk).i32(1).sub().tee(kk).brIf(0);
 					});
 					// out = cp + ib·MR·ldc + jb·NR·4
 					c.get(cp).get(ib).i32(MR).mul().get(ldc).mul().add().get(jb).i32(NR * 4).mul().add().set(out);
@@ -75,7 +83,7 @@ function kernelCode(): Code {
 
 /** The module's bytes; tiny (well under 1 KB), so it is built at start-up rather than shipped. */
 export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
-	return assemble([{ name: "gemm4x8", params: [I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelCode() }], 1);
+	return assemble([{ name: "gemm4x8", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelCode() }], 1);
 }
 
 /** True where the platform validates a module that uses SIMD instructions. */
@@ -87,7 +95,7 @@ export function wasmSimdSupported(): boolean {
 	}
 }
 
-type Kernel = (ap: number, bp: number, cp: number, mb: number, nb: number, k: number, ldc: number) => void;
+type Kernel = (ap: number, bp: number, cp: number, mb: number, nb: number, k: number, ldb: number, ldc: number, aRow: number, aCol: number) => void;
 
 /**
  * One instance per thread. Its memory grows to the largest product seen and is then reused, so a training run
@@ -136,53 +144,44 @@ export class SimdGemm {
 		}
 		const mb = Math.ceil(m / MR);
 		const nb = Math.ceil(n / NR);
-		const aFloats = mb * MR * k;
-		const bFloats = nb * NR * k;
-		const ldcPad = nb * NR;
-		const cFloats = mb * MR * ldcPad;
+		const mPad = mb * MR;
+		const nPad = nb * NR;
+		// A is copied as stored (rows of length lda), one native copy per stored row, padded so the kernel may read
+		// the rows (or, transposed, the columns) past m. op(B) is laid out row-major k × nPad.
+		const aRows = transA ? k : mPad;
+		const aLd = transA ? mPad : k;
+		const aFloats = aRows * aLd;
+		const bFloats = k * nPad;
+		const cFloats = mPad * nPad;
 		this.ensure(aFloats + bFloats + cFloats);
 		const mem = this.f32;
 		const aBase = 0;
 		const bBase = aFloats;
 		const cBase = aFloats + bFloats;
-
-		// A panels: for each block of MR rows, k groups of MR values (rows past m are zero).
-		for (let blk = 0; blk < mb; blk++) {
-			const base = aBase + blk * MR * k;
-			for (let r = 0; r < MR; r++) {
-				const i = blk * MR + r;
-				if (i >= m) {
-					for (let p = 0; p < k; p++) mem[base + p * MR + r] = 0;
-				} else if (transA) {
-					for (let p = 0; p < k; p++) mem[base + p * MR + r] = A[aOff + p * lda + i];
-				} else {
-					const row = aOff + i * lda;
-					for (let p = 0; p < k; p++) mem[base + p * MR + r] = A[row + p];
-				}
-			}
-		}
-		// B panels: for each block of NR columns, k groups of NR values (columns past n are zero).
-		for (let blk = 0; blk < nb; blk++) {
-			const base = bBase + blk * NR * k;
-			const j0 = blk * NR;
-			const w = Math.min(NR, n - j0);
+		const aLen = transA ? m : k;
+		const aStored = transA ? k : m;
+		for (let r = 0; r < aStored; r++) mem.set(A.subarray(aOff + r * lda, aOff + r * lda + aLen), aBase + r * aLd);
+		if (transB) {
 			for (let p = 0; p < k; p++) {
-				const dst = base + p * NR;
-				if (transB) {
-					for (let q = 0; q < w; q++) mem[dst + q] = B[bOff + (j0 + q) * ldb + p];
-				} else {
-					const row = bOff + p * ldb + j0;
-					for (let q = 0; q < w; q++) mem[dst + q] = B[row + q];
+				const dst = bBase + p * nPad;
+				let src = bOff + p;
+				for (let j = 0; j < n; j++) {
+					mem[dst + j] = B[src];
+					src += ldb;
 				}
-				for (let q = w; q < NR; q++) mem[dst + q] = 0;
 			}
+		} else {
+			for (let p = 0; p < k; p++) mem.set(B.subarray(bOff + p * ldb, bOff + p * ldb + n), bBase + p * nPad);
 		}
-		this.kernel(aBase * 4, bBase * 4, cBase * 4, mb, nb, k, ldcPad * 4);
+		const aRowBytes = transA ? 4 : aLd * 4;
+		const aColBytes = transA ? aLd * 4 : 4;
+		this.kernel(aBase * 4, bBase * 4, cBase * 4, mb, nb, k, nPad * 4, nPad * 4, aRowBytes, aColBytes);
 		for (let i = 0; i < m; i++) {
-			const src = cBase + i * ldcPad;
+			const src = cBase + i * nPad;
 			const dst = cOff + i * ldc;
 			if (accumulate) for (let j = 0; j < n; j++) C[dst + j] += mem[src + j];
-			else for (let j = 0; j < n; j++) C[dst + j] = mem[src + j];
+			else C.set(mem.subarray(src, src + n), dst);
 		}
 	}
 }
+
