@@ -5,6 +5,9 @@
  * for leaks (workers, chart.js charts, animation frames) and long tasks. Bundled as an IIFE by build.mjs.
  */
 import * as obsidian from "../obsidian-stub";
+// Obsidian hands plugins its own CodeMirror 6 (main.js keeps these external, as for every plugin).
+import * as cmState from "@codemirror/state";
+import * as cmView from "@codemirror/view";
 import { App, Component, Plugin, Vault, shownNotices, setStubLanguage, type MarkdownPostProcessorContext, type PluginManifest } from "../obsidian-stub";
 import { parseSections, renderSections, type Section } from "./markdown";
 
@@ -133,19 +136,26 @@ async function loadVault(): Promise<Vault> {
 async function loadPluginClass(): Promise<new (app: App, m: PluginManifest) => Plugin> {
 	const g = window as unknown as Record<string, unknown>;
 	const mod = { exports: {} as Record<string, unknown> };
-	g.module = mod;
-	g.exports = mod.exports;
-	g.require = (name: string): unknown => {
+	const req = (name: string): unknown => {
 		if (name === "obsidian") return obsidian;
+		if (name === "@codemirror/state") return cmState;
+		if (name === "@codemirror/view") return cmView;
 		throw new Error(`main.js asked for "${name}", which Obsidian on mobile does not have`);
 	};
+	g.__cnnLabLoader = { require: req, module: mod };
+	// Obsidian runs main.js inside a function(require, module, exports), so its top-level names stay private; a bare
+	// <script> would make them globals (chart.js's getComputedStyle helper would replace the window's).
+	const code = await (await fetch(`main.js?v=${Date.now()}`)).text();
+	const wrapped = `(function (require, module, exports) {\n${code}\n})(window.__cnnLabLoader.require, window.__cnnLabLoader.module, window.__cnnLabLoader.module.exports);\n//# sourceURL=main.js`;
+	const url = URL.createObjectURL(new Blob([wrapped], { type: "text/javascript" }));
 	await new Promise<void>((resolve, reject) => {
 		const s = document.createElement("script");
-		s.src = `main.js?v=${Date.now()}`;
+		s.src = url;
 		s.onload = () => resolve();
 		s.onerror = () => reject(new Error("main.js failed to load"));
 		document.head.appendChild(s);
 	});
+	URL.revokeObjectURL(url);
 	const exp = mod.exports;
 	return (exp.default ?? exp) as new (app: App, m: PluginManifest) => Plugin;
 }
