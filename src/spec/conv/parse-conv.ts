@@ -146,8 +146,8 @@ export function parseConvSpec(source: string): ConvSpec {
 		const raw = stripComment(lines[i]);
 		const text = raw.trim();
 		if (text === "") {
-			// A blank line ends the current channel's grid; the next rows start a new one.
-			if (section && section.planes.length > 0 && section.planes[section.planes.length - 1].rows.length > 0) section.planes.push({ rows: [], line: lineNo });
+			// After `input 3 channels` a blank line ends one channel's grid; elsewhere blank lines are just spacing.
+			if (section && section.expectChannels !== null && section.planes.length > 0 && section.planes[section.planes.length - 1].rows.length > 0) section.planes.push({ rows: [], line: lineNo });
 			continue;
 		}
 		const col0 = raw.length - raw.trimStart().length;

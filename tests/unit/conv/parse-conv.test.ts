@@ -43,6 +43,21 @@ describe("cnn-conv parser: grids", () => {
 		expect((s.input as NumberInput).planes).toHaveLength(2);
 		expect(s.kernels[0].planes).toHaveLength(2);
 	});
+	it("a blank line inside a grid without `N channels` is only spacing", () => {
+		expect(planes("input\n1 2\n\n3 4\nkernel 1")).toEqual([
+			[
+				[1, 2],
+				[3, 4],
+			],
+		]);
+	});
+	it("each further `kernel` grid is another filter", () => {
+		const s = parseConvSpec("input 1 2 3\nkernel 1 1\nkernel\n1 -1");
+		expect(s.kernels.map((k) => [k.label, k.planes])).toEqual([
+			["kernel 1", [[[1, 1]]]],
+			["kernel 2", [[[1, -1]]]],
+		]);
+	});
 	it("says when the channel count and the grids disagree", () => {
 		expect(errors("input 3 channels\n1 2\n\n3 4\nkernel\n1")).toContain("1: The input says 3 channels but has 2 grid(s) (separate the grids with a blank line).");
 	});
