@@ -47,6 +47,7 @@ const keys: Record<string, Key> = {
 };
 
 const MAX_COUNT = 1_000_000;
+const ACTIVATIONS = new Set(["relu", "sigmoid", "tanh", "softmax", "leakyrelu"]);
 const MAX_SPATIAL = 100_000;
 
 interface Ctx {
@@ -141,6 +142,14 @@ export function parseLayerLine(
 			const v = truthy(rest[i + 1]);
 			if (v !== null) i++;
 			L.countIncludePad = v ?? true;
+			continue;
+		}
+		if ((word === "conv" || word === "dense") && (n === "activation" || ACTIVATIONS.has(n))) {
+			const a = n === "activation" ? rest[i + 1] : tok;
+			if (n === "activation") i++;
+			const an = a ? normalizeWord(a.text) : "";
+			if (ACTIVATIONS.has(an)) L.activation = an as RawLayer["activation"];
+			else if (an !== "linear" && an !== "none") diags.at(line, a ?? tok, "warning", t("spec.ignoredWord", { word: a?.text ?? tok.text, layer: first.text }));
 			continue;
 		}
 		if (n === "nobias") {

@@ -192,8 +192,10 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 		}
 		layerCount++;
 		const L = parseLayerLine(w.word, first, rest, lineNo, trimmed, diags);
-		if (L) raw.push(L);
-		else {
+		if (L) {
+			raw.push(L);
+			if (L.activation) raw.push({ word: L.activation, line: lineNo, column: L.column, text: trimmed });
+		} else {
 			// keep the row in the table even when its numbers are unreadable, so the table and the lines line up
 			raw.push({ word: w.word, line: lineNo, column: first.column, text: trimmed, broken: true });
 		}

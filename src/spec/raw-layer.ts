@@ -26,6 +26,8 @@ export interface RawLayer {
 	units?: number;
 	p?: number;
 	slope?: number;
+	/** An activation written on the same line (`conv 8 3x3 relu`, `dense 10 activation softmax`): a layer of its own after this one. */
+	activation?: "relu" | "sigmoid" | "tanh" | "softmax" | "leakyrelu";
 	/** The line named a layer but its numbers could not be read: shapes stop here. */
 	broken?: boolean;
 }

@@ -217,3 +217,16 @@ describe("pasted Keras code and channel order", () => {
 		expect(d[0]).toMatchObject({ line: 1, severity: "warning", suggestion: "input 32x32x3" });
 	});
 });
+
+describe("an activation on the layer's line", () => {
+	it("conv 8 3x3 relu and dense 10 activation softmax add the activation as its own layer", () => {
+		expect(parseCnn("input 8x8x1\nconv 8 3x3 pad 1 relu\nflatten\ndense 10 activation softmax").model?.layers.map((l) => l.type)).toEqual([
+			"conv",
+			"relu",
+			"flatten",
+			"dense",
+			"softmax",
+		]);
+		expect(parseCnn("input 8x8x1\nflatten\ndense 10 activation linear").model?.layers.map((l) => l.type)).toEqual(["flatten", "dense"]);
+	});
+});
