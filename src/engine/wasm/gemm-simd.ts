@@ -81,9 +81,79 @@ function kernelCode(): Code {
 	return c;
 }
 
+
+/**
+ * C = A·Bᵀ with both operands row-major in p (the weight gradient of a convolution or dense layer): each output is
+ * a dot product of two contiguous rows, so a 4 × 2 tile keeps eight v128 partial sums over four values of p at a
+ * time and adds their lanes at the end. Rows are padded with zeros to a multiple of four values of p.
+ */
+function kernelNTCode(): Code {
+	// params: ap, bp, cp, mBlocks, nBlocks, kQuads, ldaBytes, ldbBytes, ldcBytes
+	const c = new Code(9);
+	const [ap, bp, cp, mb, nb, kq, lda, ldb, ldc] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+	const ib = c.local(I32);
+	const jb = c.local(I32);
+	const kk = c.local(I32);
+	const out = c.local(I32);
+	const rows = [c.local(I32), c.local(I32), c.local(I32), c.local(I32)];
+	const cols = [c.local(I32), c.local(I32)];
+	const acc: number[] = [];
+	for (let i = 0; i < 8; i++) acc.push(c.local(V128));
+	const va = [c.local(V128), c.local(V128), c.local(V128), c.local(V128)];
+	const vb = [c.local(V128), c.local(V128)];
+
+	c.i32(0).set(ib);
+	c.block(() => {
+		c.loop(() => {
+			c.get(ib).get(mb).op(0x4f).brIf(1);
+			c.i32(0).set(jb);
+			c.block(() => {
+				c.loop(() => {
+					c.get(jb).get(nb).op(0x4f).brIf(1);
+					for (let r = 0; r < 4; r++) c.get(ap).get(ib).i32(4).mul().i32(r).add().get(lda).mul().add().set(rows[r]);
+					for (let q = 0; q < 2; q++) c.get(bp).get(jb).i32(2).mul().i32(q).add().get(ldb).mul().add().set(cols[q]);
+					for (const r of acc) c.v128Zero().set(r);
+					c.get(kq).set(kk);
+					c.loop(() => {
+						for (let r = 0; r < 4; r++) c.get(rows[r]).v128Load(0).set(va[r]);
+						for (let q = 0; q < 2; q++) c.get(cols[q]).v128Load(0).set(vb[q]);
+						for (let r = 0; r < 4; r++)
+							for (let q = 0; q < 2; q++) c.get(acc[r * 2 + q]).get(va[r]).get(vb[q]).f32x4Mul().f32x4Add().set(acc[r * 2 + q]);
+						for (const r of rows) c.get(r).i32(16).add().set(r);
+						for (const q of cols) c.get(q).i32(16).add().set(q);
+						c.get(kk).i32(1).sub().tee(kk).brIf(0);
+					});
+					// out = cp + ib·4·ldc + jb·2·4; each of the 4 × 2 sums is the sum of its four lanes.
+					c.get(cp).get(ib).i32(4).mul().get(ldc).mul().add().get(jb).i32(8).mul().add().set(out);
+					for (let r = 0; r < 4; r++) {
+						for (let q = 0; q < 2; q++) {
+							c.get(out);
+							const v = acc[r * 2 + q];
+							c.get(v).simd(0x1f, 0).get(v).simd(0x1f, 1).op(0x92).get(v).simd(0x1f, 2).op(0x92).get(v).simd(0x1f, 3).op(0x92);
+							c.f32Store(q * 4);
+						}
+						if (r < 3) c.get(out).get(ldc).add().set(out);
+					}
+					c.get(jb).i32(1).add().set(jb);
+					c.br(0);
+				});
+			});
+			c.get(ib).i32(1).add().set(ib);
+			c.br(0);
+		});
+	});
+	return c;
+}
+
 /** The module's bytes; tiny (well under 1 KB), so it is built at start-up rather than shipped. */
 export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
-	return assemble([{ name: "gemm4x8", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelCode() }], 1);
+	return assemble(
+		[
+			{ name: "gemm4x8", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelCode() },
+			{ name: "gemmNT4x2", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelNTCode() },
+		],
+		1,
+	);
 }
 
 /** True where the platform validates a module that uses SIMD instructions. */
@@ -95,6 +165,7 @@ export function wasmSimdSupported(): boolean {
 	}
 }
 
+type KernelNT = (ap: number, bp: number, cp: number, mb: number, nb: number, kq: number, lda: number, ldb: number, ldc: number) => void;
 type Kernel = (ap: number, bp: number, cp: number, mb: number, nb: number, k: number, ldb: number, ldc: number, aRow: number, aCol: number) => void;
 
 /**
@@ -104,6 +175,7 @@ type Kernel = (ap: number, bp: number, cp: number, mb: number, nb: number, k: nu
 export class SimdGemm {
 	private readonly memory: WebAssembly.Memory;
 	private readonly kernel: Kernel;
+	private readonly kernelNT: KernelNT;
 	private f32: Float32Array;
 
 	constructor() {
@@ -111,6 +183,7 @@ export class SimdGemm {
 		const inst = new WebAssembly.Instance(mod, {});
 		this.memory = inst.exports.memory as WebAssembly.Memory;
 		this.kernel = inst.exports.gemm4x8 as Kernel;
+		this.kernelNT = inst.exports.gemmNT4x2 as KernelNT;
 		this.f32 = new Float32Array(this.memory.buffer);
 	}
 
@@ -140,6 +213,10 @@ export class SimdGemm {
 		if (m === 0 || n === 0) return;
 		if (k === 0) {
 			if (!accumulate) for (let i = 0; i < m; i++) C.fill(0, cOff + i * ldc, cOff + i * ldc + n);
+			return;
+		}
+		if (transB && !transA) {
+			this.gemmNT(m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
 			return;
 		}
 		const mb = Math.ceil(m / MR);
@@ -176,6 +253,39 @@ export class SimdGemm {
 		const aRowBytes = transA ? 4 : aLd * 4;
 		const aColBytes = transA ? aLd * 4 : 4;
 		this.kernel(aBase * 4, bBase * 4, cBase * 4, mb, nb, k, nPad * 4, nPad * 4, aRowBytes, aColBytes);
+		for (let i = 0; i < m; i++) {
+			const src = cBase + i * nPad;
+			const dst = cOff + i * ldc;
+			if (accumulate) for (let j = 0; j < n; j++) C[dst + j] += mem[src + j];
+			else C.set(mem.subarray(src, src + n), dst);
+		}
+	}
+
+	/** C (+)= A·Bᵀ where rows of A (m × k) and of B (n × k) are contiguous: dot products on the NT kernel. */
+	private gemmNT(
+		m: number, n: number, k: number, A: Float32Array, aOff: number, lda: number,
+		B: Float32Array, bOff: number, ldb: number, C: Float32Array, cOff: number, ldc: number, accumulate: boolean,
+	): void {
+		const kPad = (k + 3) & ~3;
+		const mPad = (m + 3) & ~3;
+		const nPad = (n + 1) & ~1;
+		const aBase = 0;
+		const bBase = mPad * kPad;
+		const cBase = bBase + nPad * kPad;
+		this.ensure(cBase + mPad * nPad);
+		const mem = this.f32;
+		// The zero tail of each row keeps padded products at 0 whatever the memory held before.
+		for (let i = 0; i < m; i++) {
+			const d = aBase + i * kPad;
+			mem.set(A.subarray(aOff + i * lda, aOff + i * lda + k), d);
+			mem.fill(0, d + k, d + kPad);
+		}
+		for (let j = 0; j < n; j++) {
+			const d = bBase + j * kPad;
+			mem.set(B.subarray(bOff + j * ldb, bOff + j * ldb + k), d);
+			mem.fill(0, d + k, d + kPad);
+		}
+		this.kernelNT(aBase * 4, bBase * 4, cBase * 4, mPad >> 2, nPad >> 1, kPad >> 2, kPad * 4, kPad * 4, nPad * 4);
 		for (let i = 0; i < m; i++) {
 			const src = cBase + i * nPad;
 			const dst = cOff + i * ldc;
