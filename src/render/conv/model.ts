@@ -192,11 +192,13 @@ function runStage(st: ChainStage, x: Tensor, diagnostics: Diagnostic[]): Tensor 
 }
 
 function describeStage(st: ChainStage, h: number, w: number, oh: number, ow: number): Omit<StageView, "grid"> {
-	if (st.kind === "relu") return { label: "ReLU", shape: fmtShape(h, w), formula: "max(0, x)", line: st.line };
+	if (st.kind === "relu") return { label: t("conv.relu"), shape: fmtShape(h, w), formula: "max(0, x)", line: st.line };
 	const [kh, kw] = st.size;
 	const [sh, sw] = st.stride;
 	const f = (n: number, k: number, s: number, o: number): string => (s === 1 ? `${n} − ${k} + 1 = ${o}` : `⌊(${n} − ${k})/${s}⌋ + 1 = ${o}`);
-	const label = `${st.kind === "maxpool" ? "Max pool" : "Average pool"} ${kh === kw ? kh : fmtShape(kh, kw)}${sh !== kh || sw !== kw ? `, stride ${sh === sw ? sh : fmtShape(sh, sw)}` : ""}`;
+	const size = kh === kw ? String(kh) : fmtShape(kh, kw);
+	const stride = sh !== kh || sw !== kw ? t("conv.pool-stride", { s: sh === sw ? String(sh) : fmtShape(sh, sw) }) : "";
+	const label = t(st.kind === "maxpool" ? "conv.maxpool" : "conv.avgpool", { size, stride });
 	return { label, shape: fmtShape(oh, ow), formula: `${f(h, kh, sh, oh)}, ${f(w, kw, sw, ow)}`, line: st.line };
 }
 

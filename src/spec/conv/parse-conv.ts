@@ -278,7 +278,7 @@ export function parseConvSpec(source: string): ConvSpec {
 		const sec = kernelSections[k++];
 		const planes = finishSection(sec, diags);
 		ks.planes = planes ?? [];
-		ks.label = kernelSections.length > 1 ? `kernel ${k}` : "kernel";
+		ks.label = kernelSections.length > 1 ? t("conv.kernel-n", { n: k }) : t("conv.kernel-one");
 		const side = planes ? Math.max(planes[0].length, planes[0][0].length) : 0;
 		if (side > MAX_KERNEL_SIDE) diags.push(err(sec.line, t("conv-parse.kernel-too-big", { max: MAX_KERNEL_SIDE })));
 	}
