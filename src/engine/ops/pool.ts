@@ -40,16 +40,13 @@ function maxPool2x2(g: PoolGeom, x: Float32Array, y: Float32Array, argmax: Int32
 		for (let oh = 0; oh < ho; oh++) {
 			let a = base + 2 * oh * w;
 			for (let ow = 0; ow < wo; ow++) {
+				// Branch-free argmax (the winner is data-dependent, so branches would mispredict half the time).
 				const b = a + w;
-				let best = x[a];
 				let at = a;
-				let v = x[a + 1];
-				if (v > best) { best = v; at = a + 1; }
-				v = x[b];
-				if (v > best) { best = v; at = b; }
-				v = x[b + 1];
-				if (v > best) { best = v; at = b + 1; }
-				y[o] = best;
+				at += +(x[a + 1] > x[at]) * (a + 1 - at);
+				at += +(x[b] > x[at]) * (b - at);
+				at += +(x[b + 1] > x[at]) * (b + 1 - at);
+				y[o] = x[at];
 				argmax[o] = at;
 				o++;
 				a += 2;
