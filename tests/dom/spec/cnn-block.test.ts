@@ -198,3 +198,20 @@ describe("```cnn block: behaviour", () => {
 		expect(el.querySelector("[style]")).toBeNull();
 	});
 });
+
+describe("```cnn block in Simplified Chinese", () => {
+	it("headers, problems and totals follow the app's language; the numbers stay the same", async () => {
+		const { setLanguage } = await import("../../../src/i18n");
+		setLanguage("zh-CN");
+		try {
+			const el = await render("input 32x32x3\nconv 16 3x3x1");
+			const head = Array.from(el.querySelectorAll("th")).map((th) => th.textContent);
+			expect(head.slice(0, 4)).toEqual(["行", "层", "输出", "公式"]);
+			expect(listed(el)[0]).toContain("第 2 行");
+			expect(listed(el)[0]).toContain("卷积核深度（1）必须等于输入的通道数（3）");
+			expect(el.querySelector(".cnn-spec-totals")!.textContent).toContain("448 个参数");
+		} finally {
+			setLanguage("en");
+		}
+	});
+});
