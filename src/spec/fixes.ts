@@ -22,7 +22,7 @@ function fitsAxis(size: number, k: number, s: number, pb: number, pe: number, d:
 }
 
 /** For each axis: the fixing value, or the current one when the axis already fits; null when an axis has none. */
-function perAxis(g: SpatialGeometry, sizes: Pair, find: (axis: 0 | 1) => number | null, current: Pair): Pair | null {
+function perAxis(g: SpatialGeometry, find: (axis: 0 | 1) => number | null, current: Pair): Pair | null {
 	const out: Pair = [current[0], current[1]];
 	for (const a of [0, 1] as const) {
 		if (g.axes[a].fits) continue;
@@ -30,7 +30,6 @@ function perAxis(g: SpatialGeometry, sizes: Pair, find: (axis: 0 | 1) => number 
 		if (v === null) return null;
 		out[a] = v;
 	}
-	void sizes;
 	return out;
 }
 
@@ -75,7 +74,6 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry): Fix[] {
 	// a symmetric padding (pooling allows at most half the kernel)
 	const pad = perAxis(
 		g,
-		sizes,
 		(a) => {
 			// the nearest padding, up or down
 			const maxPad = pool ? Math.floor(k[a] / 2) : pb[a] + s[a];
@@ -93,7 +91,6 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry): Fix[] {
 	// the nearest stride above, then below
 	const strideAbove = perAxis(
 		g,
-		sizes,
 		(a) => {
 			const span = sizes[a] + pb[a] + pe[a] - (d[a] * (k[a] - 1) + 1);
 			for (let x = s[a] + 1; x <= Math.max(d[a] * (k[a] - 1) + 1, s[a] + 1); x++) if (span % x === 0) return x;
@@ -104,7 +101,6 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry): Fix[] {
 	if (strideAbove) add(`stride ${pairText(strideAbove)}`, { ...L, stride: strideAbove });
 	const strideBelow = perAxis(
 		g,
-		sizes,
 		(a) => {
 			const span = sizes[a] + pb[a] + pe[a] - (d[a] * (k[a] - 1) + 1);
 			for (let x = s[a] - 1; x >= 1; x--) if (span % x === 0) return x;
@@ -118,7 +114,6 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry): Fix[] {
 	if (!(pool && L.stride === undefined)) {
 		const kern = perAxis(
 			g,
-			sizes,
 			(a) => {
 				for (let delta = 1; delta <= s[a]; delta++) {
 					for (const x of [k[a] + delta, k[a] - delta]) {

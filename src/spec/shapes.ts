@@ -7,7 +7,7 @@ import { t } from "../i18n";
 import "../i18n/strings-spec";
 import type { DiagnosticList } from "./diagnostics";
 import { fixesFor, fixesText, formatLayer, type Fix } from "./fixes";
-import { fmtReal, type AxisResult } from "./formula";
+import type { AxisResult } from "./formula";
 import type { RawLayer } from "./raw-layer";
 import { pairText, shapeSize, shapeText, type Shape } from "./shape";
 import { isPool, spatialGeometry, type SpatialGeometry } from "./spatial";
@@ -288,4 +288,3 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 	return { input: start, rows, layers: lines, complete };
 }
 
-export { fmtReal };
