@@ -25,6 +25,11 @@ export interface LineChartOptions {
 	percent?: boolean;
 	/** Shortest time between two redraws. */
 	minIntervalMs?: number;
+	/**
+	 * Make the chart.js chart in a task of its own (its first layout and draw take tens of milliseconds); points
+	 * given before then are kept and shown when it appears.
+	 */
+	deferCreate?: boolean;
 }
 
 /**
@@ -34,7 +39,8 @@ export interface LineChartOptions {
 export class LineChartView {
 	readonly el: HTMLElement;
 	readonly canvas: HTMLCanvasElement;
-	readonly chart: ChartType<"line", Point[]> | null;
+	private chartRef: ChartType<"line", Point[]> | null = null;
+	private createTimer: number | null = null;
 	private readonly throttle: Throttle;
 	private readonly offTheme: () => void;
 	private readonly data: Point[][];
@@ -44,49 +50,65 @@ export class LineChartView {
 		parent: HTMLElement,
 		private readonly opts: LineChartOptions,
 	) {
-		const Chart = ensureChartParts();
 		this.el = parent.createDiv({ cls: "cnn-lab-chart" });
 		this.canvas = this.el.createEl("canvas", { cls: "cnn-lab-chart-canvas" });
 		this.canvas.setAttribute("role", "img");
 		this.canvas.setAttribute("aria-label", opts.title);
 		this.data = opts.series.map(() => []);
-		const palette = readPalette(parent);
-		const ctx = this.canvas.getContext("2d");
-		this.chart = ctx
-			? new Chart<"line", Point[]>(ctx, {
-					type: "line",
-					data: { datasets: opts.series.map((s, i) => this.dataset(s, this.data[i], palette)) },
-					options: {
-						animation: false,
-						normalized: true,
-						parsing: false,
-						responsive: typeof ResizeObserver !== "undefined",
-						maintainAspectRatio: false,
-						interaction: { mode: "nearest", intersect: false },
-						scales: {
-							x: { type: "linear", title: { display: true, text: opts.xLabel } },
-							y: {
-								type: "linear",
-								min: opts.yMin,
-								max: opts.yMax,
-								title: { display: true, text: opts.yLabel },
-								ticks: opts.percent ? { callback: (v) => `${Math.round(Number(v) * 100)} %` } : {},
-							},
-						},
-						plugins: {
-							// A series with no points yet (no previous run, no validation) stays out of the legend.
-							legend: { display: true, labels: { filter: (item, data) => (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
-							tooltip: { enabled: true },
-						},
-					},
-				})
-			: null;
-		this.applyPalette(palette);
 		this.throttle = new Throttle(() => this.redraw(), opts.minIntervalMs ?? 100);
 		this.offTheme = onThemeChange(() => {
 			this.applyPalette(readPalette(parent));
 			this.redraw();
 		});
+		if (opts.deferCreate) {
+			this.createTimer = window.setTimeout(() => {
+				this.createTimer = null;
+				this.create(parent);
+			}, 0);
+		} else this.create(parent);
+	}
+
+	/** The chart.js chart: null until made (when deferred) or where the canvas has no 2D context. */
+	get chart(): ChartType<"line", Point[]> | null {
+		return this.chartRef;
+	}
+
+	private create(parent: HTMLElement): void {
+		if (this.destroyed) return;
+		const Chart = ensureChartParts();
+		const opts = this.opts;
+		const palette = readPalette(parent);
+		const ctx = this.canvas.getContext("2d");
+		if (!ctx) return;
+		this.chartRef = new Chart<"line", Point[]>(ctx, {
+			type: "line",
+			data: { datasets: opts.series.map((s, i) => this.dataset(s, this.data[i], palette)) },
+			options: {
+				animation: false,
+				normalized: true,
+				parsing: false,
+				responsive: typeof ResizeObserver !== "undefined",
+				maintainAspectRatio: false,
+				interaction: { mode: "nearest", intersect: false },
+				scales: {
+					x: { type: "linear", title: { display: true, text: opts.xLabel } },
+					y: {
+						type: "linear",
+						min: opts.yMin,
+						max: opts.yMax,
+						title: { display: true, text: opts.yLabel },
+						ticks: opts.percent ? { callback: (v) => `${Math.round(Number(v) * 100)} %` } : {},
+					},
+				},
+				plugins: {
+					// A series with no points yet (no previous run, no validation) stays out of the legend.
+					legend: { display: true, labels: { filter: (item, data) => (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
+					tooltip: { enabled: true },
+				},
+			},
+		});
+		this.applyPalette(palette);
+		this.chartRef.update("none");
 	}
 
 	/** The points of series `i` as the chart holds them. */
@@ -122,6 +144,7 @@ export class LineChartView {
 		if (this.destroyed) return;
 		this.destroyed = true;
 		this.throttle.cancel();
+		if (this.createTimer !== null) window.clearTimeout(this.createTimer);
 		this.offTheme();
 		this.chart?.destroy();
 		this.el.remove();

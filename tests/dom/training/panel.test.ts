@@ -55,7 +55,11 @@ const chartOf = (el: HTMLElement, i: number): Chart => {
 };
 const ys = (c: Chart, ds: number): number[] => (c.data.datasets[ds].data as { x: number; y: number }[]).map((p) => p.y);
 /** Epoch points in the loss chart so far (0 before the charts exist). */
-const epochsShown = (el: HTMLElement): number => (el.querySelector(".cnn-lab-chart-canvas") ? ys(chartOf(el, 0), 1).length : 0);
+const epochsShown = (el: HTMLElement): number => {
+	const canvas = el.querySelector<HTMLCanvasElement>(".cnn-lab-chart-canvas");
+	const c = canvas ? Chart.getChart(canvas) : undefined;
+	return c ? ys(c, 1).length : 0;
+};
 const runNotes = (): string[] => vault.getFiles().filter((f) => f.path.startsWith("CNN runs/") && f.extension === "md").map((f) => f.path);
 /** The one run note in the vault, parsed (null while there is none). */
 async function noteRun(): Promise<ReturnType<typeof parseRunNote>> {
