@@ -182,6 +182,23 @@ describe("training panel in a ```cnn block", () => {
 		expect(host.training.running).toBe(0);
 	});
 
+	it("with `save weights` the trained filters come back when the note is opened again, without training", async () => {
+		const source = net("train digits epochs 2 batch 32 adam lr 0.01 seed 7 limit 400 save weights");
+		const first = await render(source);
+		button(first.el, "cnn-lab-train").click();
+		await until(() => /Learned/.test(first.el.querySelector(".cnn-lab-filters")?.textContent ?? ""));
+		await until(() => vault.getFiles().some((f) => f.path.endsWith(".weights.bin")), 5000);
+		const learned = first.el.querySelector(".cnn-lab-filters table")?.textContent;
+		first.child.unload();
+
+		const again = await render(source);
+		await until(() => /Learned/.test(again.el.querySelector(".cnn-lab-filters")?.textContent ?? "") && again.el.querySelector(".cnn-lab-featuremaps") !== null);
+		expect(again.el.querySelector(".cnn-lab-progress")).toBeNull();
+		// The same numbers as the filters the run learned (the hidden number table of the first filter).
+		expect(again.el.querySelector(".cnn-lab-filters table")?.textContent).toBe(learned);
+		expect(again.el.querySelector(".cnn-lab-featuremaps")?.textContent).toMatch(/after training/);
+	});
+
 	it("a model over the limits is refused with the numbers and the setting, and nothing runs", async () => {
 		host.settings.maxParameters = 100;
 		const { el } = await render(net("train digits epochs 3 batch 32 adam lr 0.01"));
