@@ -11,6 +11,8 @@ export const MAX_GRID_SIDE = 256;
 export const MAX_CHANNELS = 16;
 export const MAX_KERNEL_SIDE = 15;
 export const MAX_IMAGE_SIDE = 512;
+/** Kernels stepped side by side in one block. */
+export const MAX_KERNELS = 8;
 
 const KEYWORDS = ["input", "kernel", "channel", "stride", "pad", "padding", "dilation", "bias", "then"];
 
@@ -283,6 +285,10 @@ export function parseConvSpec(source: string): ConvSpec {
 		if (side > MAX_KERNEL_SIDE) diags.push(err(sec.line, t("conv-parse.kernel-too-big", { max: MAX_KERNEL_SIDE })));
 	}
 	spec.kernels = spec.kernels.filter((x) => x.planes.length > 0);
+	if (spec.kernels.length > MAX_KERNELS) {
+		diags.push(err(spec.kernels[MAX_KERNELS].line, t("conv-parse.too-many-kernels", { n: spec.kernels.length, max: MAX_KERNELS })));
+		spec.kernels = spec.kernels.slice(0, MAX_KERNELS);
+	}
 
 	const hasErrors = diags.some((d) => d.severity === "error");
 	if (!spec.input && !hasErrors) diags.push(err(1, t("conv-parse.no-input")));

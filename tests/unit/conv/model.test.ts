@@ -172,6 +172,14 @@ describe("geometry", () => {
 		expect(m.kernels[0].output).toEqual([[48]]);
 		expect(stepInfo(m, 0).terms[0].map((t) => t.x)).toEqual([0, 2, 4, 10, 12, 14, 20, 22, 24]);
 	});
+	it("refuses work that would block the note (over 30 million multiply-adds)", () => {
+		const spec = parseConvSpec("input ![[a.png]] rgb 512\nkernel box 15, box 15");
+		const img = Array.from({ length: 3 }, () => Array.from({ length: 512 }, () => new Array<number>(512).fill(0.5)));
+		const r = buildConvModel(spec, img);
+		expect(r.model).toBeNull();
+		// 498·498 outputs · 2 kernels · 3 channels · 225 weights
+		expect(r.diagnostics[0].message).toMatch(/^This convolution needs 335 million multiply-adds; a block computes at most 30 million/);
+	});
 	it("a kernel larger than the padded input is an error on the kernel's line", () => {
 		const spec = parseConvSpec("input\n1 2\n3 4\nkernel box 5\npad 1");
 		const r = buildConvModel(spec, (spec.input as NumberInput).planes);

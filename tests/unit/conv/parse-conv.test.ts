@@ -118,6 +118,7 @@ describe("cnn-conv parser: messages", () => {
 		["missing kernel", "input 1 2", /^1: No kernel/],
 		["missing input", "kernel 1", /^1: No input/],
 		["numbers before any grid", "1 2 3\ninput 1\nkernel 1", /^1: Numbers outside a grid/],
+		["too many kernels", "input 1 2 3\nkernel edge, edge, edge, edge, edge, edge, edge, edge, edge", /^2: 9 kernels; one block steps through at most 8/],
 		["bad pooling", "input 1 2\nkernel 1\nthen maxpool x", /^3: Pooling takes a window size/],
 		["image options", "input ![[a.png]] purple\nkernel edge", /^1: After the image: `gray` or `rgb`/],
 		["image too large a size", "input ![[a.png]] gray 4096\nkernel edge", /^1: The image size is the longest side in pixels, 1 to 512/],
