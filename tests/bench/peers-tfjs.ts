@@ -9,7 +9,7 @@ registerTfjsGradients();
 
 export type TfBackend = "cpu" | "wasm";
 
-async function use(backend: TfBackend): Promise<void> {
+export async function tfUse(backend: TfBackend): Promise<void> {
 	if (tf.getBackend() !== backend) {
 		const ok = await tf.setBackend(backend);
 		if (!ok) throw new Error(`tfjs backend ${backend} did not start`);
@@ -19,7 +19,7 @@ async function use(backend: TfBackend): Promise<void> {
 
 /** A conv forward over an NHWC batch (TensorFlow.js's native layout), reading the result back. */
 export async function tfConvForward(backend: TfBackend, n: number, c: number, h: number, w: number, filters: number, k: number, pad: number): Promise<Runner> {
-	await use(backend);
+	await tfUse(backend);
 	const x = tf.tensor4d(randomArray(n * h * w * c, 21), [n, h, w, c]);
 	const f = tf.tensor4d(randomArray(k * k * c * filters, 22), [k, k, c, filters]);
 	const b = tf.tensor1d(randomArray(filters, 23));
@@ -39,7 +39,7 @@ export async function tfConvForward(backend: TfBackend, n: number, c: number, h:
 
 /** Training batches of W4 or W5 with tf.train.momentum(0.01, 0.9) and softmax cross-entropy. */
 export async function tfTrain(backend: TfBackend, kind: "w4" | "w5", batch: number): Promise<Runner> {
-	await use(backend);
+	await tfUse(backend);
 	const side = kind === "w4" ? 28 : 8;
 	const x = tf.tensor4d(randomArray(batch * side * side, 31), [batch, side, side, 1]);
 	const labels = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => (i * 7) % 10), "int32"), 10);

@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { convnetConvForward, convnetTrain, convnetW4, convnetW5 } from "./peers-convnetjs";
-import { tfConvForward, tfTrain } from "./peers-tfjs";
+import { tfConvForward, tfTrain, tfUse } from "./peers-tfjs";
+import { checkTrainableConv2d, tfWasmTrain } from "./peers-tfjs-wasm-train";
 import { oursConvForward, oursTrain, oursW4, oursW5, simdAvailable, useGemm, type GemmKind } from "./ours";
 import { measure, type Contender, type Result } from "./timing";
 
@@ -64,6 +65,7 @@ const workloads: Workload[] = [
 			...ours(() => oursTrain(oursW4, BATCH, 640)),
 			{ name: "ConvNetJS", setup: sync(() => convnetTrain(convnetW4, 1, 28, 28, BATCH, 640)) },
 			{ name: "tfjs CPU", setup: () => tfTrain("cpu", "w4", BATCH) },
+			{ name: "tfjs WASM (custom conv grad)", setup: async () => (await tfUse("wasm"), tfWasmTrain("w4", BATCH)) },
 		],
 	},
 	{
@@ -74,6 +76,7 @@ const workloads: Workload[] = [
 			...ours(() => oursTrain(oursW5, BATCH, 640)),
 			{ name: "ConvNetJS", setup: sync(() => convnetTrain(convnetW5, 1, 8, 8, BATCH, 640)) },
 			{ name: "tfjs CPU", setup: () => tfTrain("cpu", "w5", BATCH) },
+			{ name: "tfjs WASM (custom conv grad)", setup: async () => (await tfUse("wasm"), tfWasmTrain("w5", BATCH)) },
 		],
 	},
 ];
@@ -98,12 +101,23 @@ function rows(w: Workload, results: Result[]): string[] {
 	});
 }
 
+/**
+ * tfjs-backend-wasm 4.22 registers no Conv2DBackpropFilter, so its conv nets cannot train as shipped; the bench
+ * gives it a conv whose filter gradient is itself a convolution, checked here against tfjs CPU's own gradient.
+ */
+async function wasmGradNote(): Promise<string> {
+	await tfUse("cpu");
+	const diff = checkTrainableConv2d();
+	return `“tfjs WASM (custom conv grad)”: tfjs-backend-wasm cannot train a conv net out of the box (no Conv2DBackpropFilter kernel); it trains here with a conv whose dW is computed as a convolution and dx as a transposed convolution — largest difference from tfjs CPU's built-in gradients ${diff.toExponential(1)}.`;
+}
+
 async function main(): Promise<void> {
 	const filter = process.argv.slice(2);
 	const started = performance.now();
 	const lines: string[] = [
 		`Benchmark: ${ROUNDS} interleaved rounds of ~${BLOCK_MS} ms blocks per contender; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}.`,
 		"“CNN Lab ×” is how many times faster CNN Lab is than that engine: ratio of medians (and of best times).",
+		await wasmGradNote(),
 		"",
 		SIMD ? "| workload | engine | best | median | CNN Lab × | CNN Lab SIMD × |" : "| workload | engine | best | median | CNN Lab × |",
 		SIMD ? "|---|---|---|---|---|---|" : "|---|---|---|---|---|",
