@@ -199,6 +199,17 @@ describe("training panel in a ```cnn block", () => {
 		expect(again.el.querySelector(".cnn-lab-featuremaps")?.textContent).toMatch(/after training/);
 	});
 
+	it("a loss that blows up ends the run with a message naming the epoch and batch; the block stays usable", async () => {
+		const { el } = await render(net("train digits epochs 5 batch 32 adam lr 100 seed 1"));
+		button(el, "cnn-lab-train").click();
+		await until(() => el.querySelector(".cnn-lab-metrics") !== null);
+		expect(el.querySelector(".cnn-lab-metrics-status")?.textContent).toMatch(/Failed/);
+		expect(el.querySelector(".cnn-lab-metrics .cnn-lab-error")?.textContent).toMatch(/epoch \d+, batch \d+/);
+		expect(button(el, "cnn-lab-train").disabled).toBe(false);
+		expect(host.training.running).toBe(0);
+		expect((await untilRun("failed")).message).toMatch(/epoch \d+, batch \d+/);
+	});
+
 	it("a model over the limits is refused with the numbers and the setting, and nothing runs", async () => {
 		host.settings.maxParameters = 100;
 		const { el } = await render(net("train digits epochs 3 batch 32 adam lr 0.01"));
@@ -206,6 +217,7 @@ describe("training panel in a ```cnn block", () => {
 		const text = el.querySelector(".cnn-lab-results")?.textContent ?? "";
 		expect(text).toMatch(/1 370/);
 		expect(text).toMatch(/100/);
+		expect(text).toMatch(/Largest model \(parameters\)/);
 		expect(el.querySelector(".cnn-lab-progress")).toBeNull();
 		expect(host.training.running).toBe(0);
 	});
