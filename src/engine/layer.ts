@@ -28,11 +28,6 @@ export interface Layer {
 	 */
 	needInputGrad?: boolean;
 	forward(x: Tensor, training: boolean): Tensor;
-	/**
-	 * Cleared by the model on its first layer, whose input is data: backward may then skip computing dL/dx (for a
-	 * conv, the transposed GEMM and col2im) and return any tensor. Absent means true.
-	 */
-	needsInputGrad?: boolean;
 	/** Writes (not accumulates) the parameter gradients and returns dL/dx for the last forward's input. */
 	backward(dy: Tensor): Tensor;
 }

@@ -74,7 +74,7 @@ export class Sequential {
 			shape = layer.outShape;
 		}
 		// Nothing upstream of the first layer wants its input gradient.
-		if (layers.length > 0) layers[0].needsInputGrad = false;
+		if (layers.length > 0) layers[0].needInputGrad = false;
 		const model = new Sequential(spec, layers);
 		initParams(model.allParams, initRng);
 		return model;
