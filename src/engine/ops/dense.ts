@@ -3,7 +3,12 @@ import { gemm } from "../gemm";
 
 /** x [n, inF], w [outF, inF], b [outF] or null → y [n, outF]. */
 export function denseForward(n: number, inF: number, outF: number, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array): void {
-	if (b) for (let r = 0; r < n; r++) y.set(b.subarray(0, outF), r * outF);
+	if (b) {
+		for (let r = 0; r < n; r++) {
+			const off = r * outF;
+			for (let j = 0; j < outF; j++) y[off + j] = b[j];
+		}
+	}
 	gemm(n, outF, inF, x, 0, inF, false, w, 0, inF, true, y, 0, outF, b !== null);
 }
 
