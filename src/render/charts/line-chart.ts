@@ -11,6 +11,8 @@ export interface SeriesDef {
 	dashed?: boolean;
 	/** Draw dots at each point (per-epoch curves); per-batch curves are plain lines. */
 	dots?: boolean;
+	/** A thin line, for a dense background curve such as the per-batch loss. */
+	thin?: boolean;
 }
 
 export interface LineChartOptions {
@@ -162,7 +164,7 @@ export class LineChartView {
 			data,
 			borderColor: color,
 			backgroundColor: color,
-			borderWidth: 2,
+			borderWidth: s.thin ? 1 : 2,
 			borderDash: s.dashed ? [6, 4] : [],
 			pointRadius: s.dots ? 2.5 : 0,
 			tension: 0,

@@ -28,7 +28,7 @@ export class TrainingCharts {
 			xLabel: t("training.axis.epoch"),
 			yLabel: t("training.chart.loss"),
 			series: [
-				{ label: t("training.series.batchLoss"), color: 0 },
+				{ label: t("training.series.batchLoss"), color: 5, thin: true },
 				{ label: t("training.series.trainLoss"), color: 0, dots: true },
 				{ label: t("training.series.valLoss"), color: 1, dots: true },
 				{ label: t("training.series.previous"), color: 3, dashed: true },
