@@ -317,6 +317,9 @@ export class TrainingPanel {
 		}
 		if (this.phase === "preparing") this.phase = "running";
 		this.info = m.info;
+		// The run shown before (this session's last, or the latest in the vault) becomes the one to compare with.
+		const prev = this.previousRunForOverlay();
+		this.previousEpochs = prev;
 		this.epochs = [];
 		this.batchPoints = [];
 		const parts = [t("training.dataset.info", { name: m.info.datasetName, train: m.info.trainCount, val: m.info.valCount })];
@@ -327,8 +330,6 @@ export class TrainingPanel {
 		if (this.views.charts) {
 			const charts = this.ensureCharts();
 			charts.reset();
-			// The run shown before becomes the one to compare with.
-			const prev = this.previousRunForOverlay();
 			if (prev) charts.showPrevious(prev);
 		}
 		if (!this.previewShown) this.showSnapshot(m.before, m.info.classNames, false);
@@ -349,8 +350,7 @@ export class TrainingPanel {
 	}
 
 	private previousRunForOverlay(): EpochPoint[] | null {
-		if (this.epochs.length > 0) return this.epochs;
-		return this.previousEpochs;
+		return this.epochs.length > 0 ? this.epochs : this.previousEpochs;
 	}
 
 	private onProgress(m: ProgressMessage): void {
@@ -384,7 +384,11 @@ export class TrainingPanel {
 		this.charts?.flush();
 		const message = m.type === "failed" ? m.message : m.reason === "time" ? t("training.stoppedTime", { s: this.host.settings.maxRunSeconds }) : undefined;
 		const log = this.log;
-		if (log) {
+		// A run stopped before its first epoch finished has nothing to keep: no note is written for it.
+		if (log && this.epochs.length === 0 && m.type === "stopped") {
+			log.dispose();
+			this.log = null;
+		} else if (log) {
 			log.batches(this.batchPoints);
 			const result = m.result;
 			void log.finish(status, { durationS: m.elapsedSeconds, samplesPerS: m.samplesPerSec, message }).then(() => {
@@ -462,7 +466,8 @@ export class TrainingPanel {
 		this.channel = null;
 		this.ticket?.release();
 		this.ticket = null;
-		if (this.log && wasRunning) {
+		if (this.log && wasRunning && this.epochs.length === 0) this.log.dispose();
+		else if (this.log && wasRunning) {
 			const last = this.lastProgress;
 			void this.log.finish("stopped", { durationS: last?.elapsedSeconds, samplesPerS: last?.samplesPerSec });
 		}

@@ -180,6 +180,13 @@ describe("training panel in a ```cnn block", () => {
 		expect(shown).toHaveLength(2);
 		shown.forEach((v, i) => expect(v).toBeCloseTo(trained[i], 3));
 		expect(host.training.running).toBe(0);
+		// Training again overlays that run, dashed, as "previous run".
+		button(again.el, "cnn-lab-train").click();
+		await until(() => again.el.querySelector(".cnn-lab-metrics") !== null && button(again.el, "cnn-lab-train").disabled === false);
+		const acc = chartOf(again.el, 1);
+		expect(acc.data.datasets[2].label).toMatch(/previous/);
+		ys(acc, 2).forEach((v, i) => expect(v).toBeCloseTo(trained[i], 3));
+		expect(ys(acc, 1)).toHaveLength(2);
 	});
 
 	it("with `save weights` the trained filters come back when the note is opened again, without training", async () => {
@@ -208,6 +215,17 @@ describe("training panel in a ```cnn block", () => {
 		expect(button(el, "cnn-lab-train").disabled).toBe(false);
 		expect(host.training.running).toBe(0);
 		expect((await untilRun("failed")).message).toMatch(/epoch \d+, batch \d+/);
+	});
+
+	it("a run stopped before its first epoch ends leaves no note", async () => {
+		const { el } = await render(net("train digits epochs 5 batch 1 sgd lr 0.01 seed 3"));
+		button(el, "cnn-lab-train").click();
+		await until(() => el.querySelector(".cnn-lab-progress-text")?.textContent?.startsWith("Epoch") ?? false);
+		button(el, "cnn-lab-stop").click();
+		await until(() => el.querySelector(".cnn-lab-metrics") !== null);
+		expect(el.querySelector(".cnn-lab-metrics-status")?.textContent).toMatch(/Stopped after 0 of 5/);
+		await new Promise((r) => setTimeout(r, 50));
+		expect(runNotes()).toEqual([]);
 	});
 
 	it("a model over the limits is refused with the numbers and the setting, and nothing runs", async () => {
