@@ -34,14 +34,23 @@ export function softmaxCrossEntropy(
 		// NaN logits never win the comparison above: make them show up in the loss instead of hiding.
 		if (Number.isNaN(max)) arg = -1;
 		let sum = 0;
-		for (let j = 0; j < k; j++) sum += Math.exp(logits[o + j] - max);
+		if (dlogits) {
+			// Keep the exponentials in the gradient buffer so each is computed once.
+			for (let j = 0; j < k; j++) {
+				const e = Math.exp(logits[o + j] - max);
+				dlogits[o + j] = e;
+				sum += e;
+			}
+		} else {
+			for (let j = 0; j < k; j++) sum += Math.exp(logits[o + j] - max);
+		}
 		const label = labels[i];
 		total += max - logits[o + label] + Math.log(sum);
 		if (arg === label) correct++;
 		if (predictions) predictions[i] = arg < 0 ? 0 : arg;
 		if (dlogits) {
 			const s = inv / sum;
-			for (let j = 0; j < k; j++) dlogits[o + j] = Math.exp(logits[o + j] - max) * s;
+			for (let j = 0; j < k; j++) dlogits[o + j] *= s;
 			dlogits[o + label] -= inv;
 		}
 	}

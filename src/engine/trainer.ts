@@ -220,13 +220,22 @@ export class Trainer {
 		const b = Math.min(bs, this.order.length - start);
 		const sz = this.sampleSize;
 		const src = this.data.x;
+		const xb = this.xb;
+		// Gather the batch and, in the same pass, see whether it holds a NaN or an Inf (v·0 is 0 for finite v).
+		let poison = 0;
 		for (let k = 0; k < b; k++) {
 			const i = this.order[start + k];
-			this.xb.set(src.subarray(i * sz, i * sz + sz), k * sz);
+			const from = i * sz;
+			const to = k * sz;
+			for (let j = 0; j < sz; j++) {
+				const v = src[from + j];
+				xb[to + j] = v;
+				poison += v * 0;
+			}
 			this.yb[k] = this.data.y[i];
 		}
-		const x: Tensor = b === bs ? { shape: this.xShape, data: this.xb } : { shape: this.tailShape, data: this.xb.subarray(0, b * sz) };
-		if (!allFinite(x.data)) {
+		const x: Tensor = b === bs ? { shape: this.xShape, data: xb } : { shape: this.tailShape, data: xb.subarray(0, b * sz) };
+		if (poison !== 0) {
 			this.batch++;
 			return [this.failData(x.data, b, start)];
 		}
