@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import esbuild from "esbuild";
+import { Worker } from "node:worker_threads";
+import type { EndMessage, FromWorker, StartMessage } from "../../../src/worker/messages";
+
+/**
+ * The worker as the build inlines it (src/worker/worker.ts bundled as an IIFE), run in a Node worker thread with
+ * `self` standing in for the Web Worker scope: the bundle must be self-contained and speak the protocol.
+ */
+async function bundle(): Promise<string> {
+	const r = await esbuild.build({ entryPoints: ["src/worker/worker.ts"], bundle: true, format: "iife", target: "es2020", write: false, logLevel: "silent" });
+	return r.outputFiles[0].text;
+}
+
+const shim = (code: string): string => `
+const { parentPort } = require("node:worker_threads");
+globalThis.self = globalThis;
+self.postMessage = (m) => parentPort.postMessage(m);
+parentPort.on("message", (m) => self.onmessage && self.onmessage({ data: m }));
+${code}
+`;
+
+const start: StartMessage = {
+	type: "start",
+	runId: 9,
+	model: {
+		input: [1, 8, 8],
+		layers: [
+			{ type: "conv", filters: 4, kernel: [3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1], bias: true },
+			{ type: "relu" },
+			{ type: "maxpool", kernel: [2, 2], stride: [2, 2], pad: [0, 0], ceil: false, countIncludePad: true },
+			{ type: "flatten" },
+			{ type: "dense", units: 10, bias: true },
+		],
+	},
+	train: { epochs: 3, batch: 32, optimizer: { name: "adam", lr: 0.01, momentum: 0, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, seed: 7, val: 0.2, limit: null },
+	dataset: { kind: "digits" },
+	maxSeconds: 60,
+	sample: null,
+};
+
+function run(code: string, onMsg: (m: FromWorker, w: Worker) => void, msg: StartMessage = start): Promise<FromWorker[]> {
+	const w = new Worker(shim(code), { eval: true });
+	const got: FromWorker[] = [];
+	return new Promise<FromWorker[]>((resolve, reject) => {
+		w.on("message", (m: FromWorker) => {
+			got.push(m);
+			onMsg(m, w);
+			if (m.type === "done" || m.type === "stopped" || m.type === "failed") resolve(got);
+		});
+		w.on("error", reject);
+		w.postMessage(msg);
+	}).finally(() => void w.terminate());
+}
+
+describe("the inlined training worker", () => {
+	it("is one self-contained script that trains and answers ready, progress and done", async () => {
+		const code = await bundle();
+		expect(code).not.toMatch(/require\(["']obsidian["']\)/);
+		const got = await run(code, () => undefined);
+		expect(got[0].type).toBe("ready");
+		const end = got[got.length - 1] as EndMessage;
+		expect(end.type).toBe("done");
+		expect(end.runId).toBe(9);
+		expect(end.result?.final?.epoch).toBe(3);
+		expect(end.result?.final?.valAcc ?? 0).toBeGreaterThan(0.8);
+		expect(end.result?.weights).toBeInstanceOf(Float32Array);
+	});
+
+	it("stops when told, between chunks", async () => {
+		const code = await bundle();
+		let sent = false;
+		const long = { ...start, train: { ...start.train, epochs: 500 } };
+		const got = await run(
+			code,
+			(m, w) => {
+				if (m.type === "progress" && !sent) {
+					sent = true;
+					w.postMessage({ type: "stop", runId: 9 });
+				}
+			},
+			long,
+		);
+		const end = got[got.length - 1] as EndMessage;
+		expect(end.type).toBe("stopped");
+		expect(end.reason).toBe("user");
+		expect(end.elapsedSeconds).toBeLessThan(5);
+	});
+});
