@@ -24,7 +24,7 @@ export default defineConfig({
 				test: {
 					name: "wasm",
 					include: ["tests/unit/engine/**/*.test.ts"],
-					exclude: ["tests/unit/engine/wasm-gemm.test.ts"],
+					exclude: ["tests/unit/engine/wasm-gemm.test.ts", "tests/unit/engine/wasm-conv.test.ts"],
 					setupFiles: ["tests/support/use-wasm-gemm.ts"],
 				},
 			},

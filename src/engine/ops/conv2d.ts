@@ -9,9 +9,22 @@
  */
 import { gemm } from "../gemm";
 import { col2im, im2col, type ConvGeom } from "../im2col";
+import { conv2dWinograd, winogradApplies, WinogradWorkspace } from "./winograd";
 
 /** Largest column matrix, in floats (16 MB), before a batch is processed in chunks of images. */
 const COL_CAP = 1 << 22;
+
+export type ConvForwardFn = (g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array) => void;
+
+let directForward: ConvForwardFn | null = null;
+
+/**
+ * Routes stride-1 forward convolutions through another implementation (the WebAssembly SIMD implicit GEMM, which
+ * needs no column matrix); null restores im2col + GEMM. The backward then builds its columns itself.
+ */
+export function setConvForwardBackend(fn: ConvForwardFn | null): void {
+	directForward = fn;
+}
 
 /** Column-matrix buffers for one convolution, grown on demand and then reused. */
 export class ConvWorkspace {
@@ -21,6 +34,7 @@ export class ConvWorkspace {
 	dcol = new Float32Array(0);
 	/** Batch size whose columns `col` holds (whole batch, one chunk) from the last forward with keepCols, or −1. */
 	keptFor = -1;
+	winograd: WinogradWorkspace | null = null;
 
 	ensure(colLen: number, bigLen: number, dcolLen: number): void {
 		if (this.col.length < colLen) this.col = new Float32Array(colLen);
@@ -37,11 +51,23 @@ function chunkImages(g: ConvGeom): number {
 
 /**
  * y[n, co] = b[co] + Σ w[co, ci, i, j]·xpad[n, ci, oh·sh + i·dh, ow·sw + j·dw]. With keepCols the column matrix
- * of the batch stays in the workspace for conv2dBackward (when the batch fits in one chunk).
+ * of the batch stays in the workspace for conv2dBackward (when the batch fits in one chunk). Without it, 3×3
+ * stride-1 convolutions over 8 or more channels take the Winograd path.
  */
 export function conv2dForward(
 	g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, ws: ConvWorkspace, keepCols: boolean,
 ): void {
+	if (directForward && g.sh === 1 && g.sw === 1) {
+		directForward(g, x, w, b, y);
+		ws.keptFor = -1;
+		return;
+	}
+	if (!keepCols && winogradApplies(g)) {
+		// Inference only: the backward needs the im2col matrix, which this path never builds.
+		conv2dWinograd(g, x, w, b, y, (ws.winograd ??= new WinogradWorkspace()));
+		ws.keptFor = -1;
+		return;
+	}
 	const K = g.cin * g.kh * g.kw;
 	const P = g.ho * g.wo;
 	const imgLen = g.cin * g.h * g.w;

@@ -3,6 +3,7 @@
  * memory with native row copies (no element-by-element packing, except a transposed B), and the micro-kernel
  * holds a 4 × 8 tile of C in eight v128 accumulators, reading A through strides so a transposed A is free.
  */
+import type { ConvGeom } from "../im2col";
 import { assemble, Code, F32, I32, V128 } from "./wasm-writer";
 
 const MR = 4;
@@ -13,8 +14,10 @@ const NR = 8;
  * nothing; B is row-major with row stride ldb bytes, NR columns at a time; C is written with row stride ldc bytes.
  * Rows and columns past the edges are computed into padding that the caller never reads.
  */
-function kernelCode(): Code {
-	// params: ap, bp, cp, mBlocks, nBlocks, k, ldbBytes, ldcBytes, aRowBytes, aColBytes
+function kernelCode(rowTable: boolean, packedA = false): Code {
+	// params: ap, bp, cp, mBlocks, nBlocks, k, ldbBytes, ldcBytes, aRowBytes, aColBytes. With rowTable, bp points
+	// at k byte addresses, one per row of B (rows anywhere in memory: the implicit GEMM of a convolution), and ldb
+	// is unused. With packedA, A is in panels of MR rows (k groups of MR values) and aRow/aCol are unused.
 	const c = new Code(10);
 	const [ap, bp, cp, mb, nb, k, ldb, ldc, aRow, aCol] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 	const jb = c.local(I32);
@@ -24,6 +27,7 @@ function kernelCode(): Code {
 	const kk = c.local(I32);
 	const bCol = c.local(I32);
 	const out = c.local(I32);
+	const tbl = c.local(I32);
 	const a1 = c.local(I32);
 	const a2 = c.local(I32);
 	const a3 = c.local(I32);
@@ -38,29 +42,39 @@ function kernelCode(): Code {
 	c.block(() => {
 		c.loop(() => {
 			c.get(jb).get(nb).op(0x4f).brIf(1); // jb >= nBlocks → done
-			c.get(bp).get(jb).i32(NR * 4).mul().add().set(bCol);
+			if (rowTable) c.get(jb).i32(NR * 4).mul().set(bCol);
+			else c.get(bp).get(jb).i32(NR * 4).mul().add().set(bCol);
 			c.i32(0).set(ib);
 			c.block(() => {
 				c.loop(() => {
 					c.get(ib).get(mb).op(0x4f).brIf(1);
-					c.get(ap).get(ib).i32(MR).mul().get(aRow).mul().add().set(a);
-					c.get(a).get(aRow).add().set(a1);
-					c.get(a1).get(aRow).add().set(a2);
-					c.get(a2).get(aRow).add().set(a3);
-					c.get(bCol).set(b);
+					if (packedA) {
+						c.get(ap).get(ib).get(k).mul().i32(MR * 4).mul().add().set(a);
+					} else {
+						c.get(ap).get(ib).i32(MR).mul().get(aRow).mul().add().set(a);
+						c.get(a).get(aRow).add().set(a1);
+						c.get(a1).get(aRow).add().set(a2);
+						c.get(a2).get(aRow).add().set(a3);
+					}
+					if (rowTable) c.get(bp).set(tbl);
+					else c.get(bCol).set(b);
 					c.get(k).set(kk);
 					for (const r of acc) c.v128Zero().set(r);
 					c.loop(() => {
+						if (rowTable) c.get(tbl).op(0x28, 2, 0).get(bCol).add().set(b);
 						c.get(b).v128Load(0).set(b0);
 						c.get(b).v128Load(16).set(b1);
 						const rows = [a, a1, a2, a3];
 						for (let r = 0; r < MR; r++) {
-							c.get(rows[r]).load32Splat(0).set(s);
+							if (packedA) c.get(a).load32Splat(r * 4).set(s);
+							else c.get(rows[r]).load32Splat(0).set(s);
 							c.get(acc[2 * r]).get(s).get(b0).f32x4Mul().f32x4Add().set(acc[2 * r]);
 							c.get(acc[2 * r + 1]).get(s).get(b1).f32x4Mul().f32x4Add().set(acc[2 * r + 1]);
 						}
-						for (const r of rows) c.get(r).get(aCol).add().set(r);
-						c.get(b).get(ldb).add().set(b);
+						if (packedA) c.get(a).i32(MR * 4).add().set(a);
+						else for (const r of rows) c.get(r).get(aCol).add().set(r);
+						if (rowTable) c.get(tbl).i32(4).add().set(tbl);
+						else c.get(b).get(ldb).add().set(b);
 						c.get(kk).i32(1).sub().tee(kk).brIf(0);
 					});
 					// out = cp + ib·MR·ldc + jb·NR·4
@@ -145,12 +159,99 @@ function kernelNTCode(): Code {
 	return c;
 }
 
+/** Copies `count` rows of `len` floats from src (contiguous) to dst with a row stride of dstStride floats. */
+function scatterRowsCode(): Code {
+	// params: src, dst, rows, len, dstStrideBytes, blockRows, blockGapBytes — every blockRows rows, dst skips blockGap
+	const c = new Code(7);
+	const [src, dst, rows, len, stride, blockRows, gap] = [0, 1, 2, 3, 4, 5, 6];
+	const r = c.local(I32);
+	const t = c.local(I32);
+	const d = c.local(I32);
+	const inBlock = c.local(I32);
+	c.i32(0).set(r);
+	c.i32(0).set(inBlock);
+	c.block(() => {
+		c.loop(() => {
+			c.get(r).get(rows).op(0x4f).brIf(1);
+			c.get(dst).set(d);
+			c.i32(0).set(t);
+			c.block(() => {
+				c.loop(() => {
+					c.get(t).get(len).op(0x4f).brIf(1);
+					c.get(d).get(src).f32Load(0).f32Store(0);
+					c.get(src).i32(4).add().set(src);
+					c.get(d).i32(4).add().set(d);
+					c.get(t).i32(1).add().set(t);
+					c.br(0);
+				});
+			});
+			c.get(dst).get(stride).add().set(dst);
+			c.get(inBlock).i32(1).add().tee(inBlock).get(blockRows).op(0x46); // == blockRows
+			c.op(0x04, 0x40); // if
+			c.get(dst).get(gap).add().set(dst);
+			c.i32(0).set(inBlock);
+			c.op(0x0b); // end if
+			c.get(r).i32(1).add().set(r);
+			c.br(0);
+		});
+	});
+	return c;
+}
+
+/** Reads the Ho × Wp positions of the implicit GEMM back as Ho × Wo, adding each filter's bias: y is contiguous. */
+function gatherOutputCode(): Code {
+	// params: cp, yp, biasPtr, cout, ho, wo, wpBytes, ldcBytes
+	const c = new Code(8);
+	const [cp, yp, bp, cout, ho, wo, wp, ldc] = [0, 1, 2, 3, 4, 5, 6, 7];
+	const co = c.local(I32);
+	const oh = c.local(I32);
+	const ow = c.local(I32);
+	const sRow = c.local(I32);
+	const sp = c.local(I32);
+	const bias = c.local(F32);
+	c.i32(0).set(co);
+	c.block(() => {
+		c.loop(() => {
+			c.get(co).get(cout).op(0x4f).brIf(1);
+			c.get(bp).get(co).i32(4).mul().add().f32Load(0).set(bias);
+			c.get(cp).get(co).get(ldc).mul().add().set(sRow);
+			c.i32(0).set(oh);
+			c.block(() => {
+				c.loop(() => {
+					c.get(oh).get(ho).op(0x4f).brIf(1);
+					c.get(sRow).set(sp);
+					c.i32(0).set(ow);
+					c.block(() => {
+						c.loop(() => {
+							c.get(ow).get(wo).op(0x4f).brIf(1);
+							c.get(yp).get(sp).f32Load(0).get(bias).op(0x92).f32Store(0);
+							c.get(yp).i32(4).add().set(yp);
+							c.get(sp).i32(4).add().set(sp);
+							c.get(ow).i32(1).add().set(ow);
+							c.br(0);
+						});
+					});
+					c.get(sRow).get(wp).add().set(sRow);
+					c.get(oh).i32(1).add().set(oh);
+					c.br(0);
+				});
+			});
+			c.get(co).i32(1).add().set(co);
+			c.br(0);
+		});
+	});
+	return c;
+}
+
 /** The module's bytes; tiny (well under 1 KB), so it is built at start-up rather than shipped. */
 export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
 	return assemble(
 		[
-			{ name: "gemm4x8", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelCode() },
+			{ name: "gemm4x8", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelCode(false) },
+			{ name: "gemm4x8rows", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelCode(true, true) },
 			{ name: "gemmNT4x2", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelNTCode() },
+			{ name: "scatterRows", params: [I32, I32, I32, I32, I32, I32, I32], results: [], code: scatterRowsCode() },
+			{ name: "gatherOutput", params: [I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: gatherOutputCode() },
 		],
 		1,
 	);
@@ -166,6 +267,8 @@ export function wasmSimdSupported(): boolean {
 }
 
 type KernelNT = (ap: number, bp: number, cp: number, mb: number, nb: number, kq: number, lda: number, ldb: number, ldc: number) => void;
+type ScatterRows = (src: number, dst: number, rows: number, len: number, stride: number, blockRows: number, gap: number) => void;
+type GatherOutput = (cp: number, yp: number, bp: number, cout: number, ho: number, wo: number, wp: number, ldc: number) => void;
 type Kernel = (ap: number, bp: number, cp: number, mb: number, nb: number, k: number, ldb: number, ldc: number, aRow: number, aCol: number) => void;
 
 /**
@@ -176,6 +279,9 @@ export class SimdGemm {
 	private readonly memory: WebAssembly.Memory;
 	private readonly kernel: Kernel;
 	private readonly kernelNT: KernelNT;
+	private readonly kernelRows: Kernel;
+	private readonly scatterRows: ScatterRows;
+	private readonly gatherOutput: GatherOutput;
 	private f32: Float32Array;
 
 	constructor() {
@@ -184,6 +290,9 @@ export class SimdGemm {
 		this.memory = inst.exports.memory as WebAssembly.Memory;
 		this.kernel = inst.exports.gemm4x8 as Kernel;
 		this.kernelNT = inst.exports.gemmNT4x2 as KernelNT;
+		this.kernelRows = inst.exports.gemm4x8rows as Kernel;
+		this.scatterRows = inst.exports.scatterRows as ScatterRows;
+		this.gatherOutput = inst.exports.gatherOutput as GatherOutput;
 		this.f32 = new Float32Array(this.memory.buffer);
 	}
 
@@ -292,6 +401,63 @@ export class SimdGemm {
 			if (accumulate) for (let j = 0; j < n; j++) C[dst + j] += mem[src + j];
 			else C.set(mem.subarray(src, src + n), dst);
 		}
+	}
+
+	/**
+	 * A stride-1 convolution without im2col: the input is laid out padded (row length Wp) in the module's memory,
+	 * and the output is computed on Ho × Wp positions, so row (c, i, j) of the implicit column matrix is the padded
+	 * channel itself, shifted by (i·dh)·Wp + j·dw, and the kernel reads it in place through a table of row
+	 * addresses. Positions past Wo are computed and dropped. y = conv(x, w) + b, NCHW.
+	 */
+	convForwardStride1(g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array): void {
+		const { n, cin, h, cout, kh, kw, pt, pl, pb, pr, dh, dw, ho, wo } = g;
+		const wIn = g.w;
+		const wp = wIn + pl + pr;
+		const hp = h + pt + pb;
+		const K = cin * kh * kw;
+		const q = ho * wp;
+		const nb = Math.ceil(q / NR);
+		const mb = Math.ceil(cout / MR);
+		const ldc = nb * NR;
+		const imgPad = cin * hp * wp;
+		// Reads run up to NR + (kw − 1)·dw floats past the last padded image; the slack keeps them in bounds.
+		const slack = NR + (kw - 1) * dw + wp;
+		const aBase = 0;
+		const aFloats = mb * MR * K;
+		const tBase = aFloats;
+		const bBase = tBase + K;
+		const xBase = bBase + ((cout + 3) & ~3);
+		const cBase = xBase + n * imgPad + slack;
+		const rawBase = cBase + mb * MR * ldc;
+		const yBase = rawBase + n * cin * h * wIn;
+		this.ensure(yBase + n * cout * ho * wo);
+		const mem = this.f32;
+		// Weights in panels of MR filters: k groups of MR values (filters past cout are zero).
+		for (let blk = 0; blk < mb; blk++) {
+			const base = aBase + blk * MR * K;
+			for (let r = 0; r < MR; r++) {
+				const co = blk * MR + r;
+				if (co >= cout) for (let p = 0; p < K; p++) mem[base + p * MR + r] = 0;
+				else for (let p = 0; p < K; p++) mem[base + p * MR + r] = w[co * K + p];
+			}
+		}
+		if (b) mem.set(b.subarray(0, cout), bBase);
+		else mem.fill(0, bBase, bBase + cout);
+		// The batch goes in with one native copy, then is spread into the zeroed padded layout inside the module.
+		mem.fill(0, xBase, cBase);
+		mem.set(x.subarray(0, n * cin * h * wIn), rawBase);
+		this.scatterRows(rawBase * 4, (xBase + pt * wp + pl) * 4, n * cin * h, wIn, wp * 4, h, (hp - h) * wp * 4);
+		const table = new Int32Array(mem.buffer, tBase * 4, K);
+		for (let img = 0; img < n; img++) {
+			const base = xBase + img * imgPad;
+			let p = 0;
+			for (let c = 0; c < cin; c++)
+				for (let i = 0; i < kh; i++)
+					for (let j = 0; j < kw; j++) table[p++] = (base + c * hp * wp + i * dh * wp + j * dw) * 4;
+			this.kernelRows(aBase * 4, tBase * 4, cBase * 4, mb, nb, K, 0, ldc * 4, 0, 0);
+			this.gatherOutput(cBase * 4, (yBase + img * cout * ho * wo) * 4, bBase * 4, cout, ho, wo, wp * 4, ldc * 4);
+		}
+		y.set(mem.subarray(yBase, yBase + n * cout * ho * wo));
 	}
 }
 

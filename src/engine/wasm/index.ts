@@ -1,4 +1,5 @@
 import { setGemmBackend } from "../gemm";
+import { setConvForwardBackend } from "../ops/conv2d";
 import { SimdGemm, wasmSimdSupported } from "./gemm-simd";
 
 export { SimdGemm, wasmSimdSupported } from "./gemm-simd";
@@ -13,6 +14,7 @@ let instance: SimdGemm | null = null;
 export function useWasmGemm(on: boolean): "wasm-simd" | "js" {
 	if (!on) {
 		setGemmBackend(null);
+		setConvForwardBackend(null);
 		return "js";
 	}
 	try {
@@ -22,9 +24,11 @@ export function useWasmGemm(on: boolean): "wasm-simd" | "js" {
 	}
 	if (!instance) {
 		setGemmBackend(null);
+		setConvForwardBackend(null);
 		return "js";
 	}
 	const g = instance;
 	setGemmBackend((m, n, k, A, aOff, lda, tA, B, bOff, ldb, tB, C, cOff, ldc, acc) => g.gemm(m, n, k, A, aOff, lda, tA, B, bOff, ldb, tB, C, cOff, ldc, acc));
+	setConvForwardBackend((geom, x, w, b, y) => g.convForwardStride1(geom, x, w, b, y));
 	return "wasm-simd";
 }
