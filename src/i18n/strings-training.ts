@@ -5,7 +5,7 @@ addStrings({
 	"training.trainAgain": { en: "Train again", zh: "重新训练" },
 	"training.showBefore": { en: "Show the untrained network", zh: "显示未训练的网络" },
 	"training.preparing": { en: "Preparing the data…", zh: "正在准备数据…" },
-	"training.queued": { en: "Waiting: {n} run(s) ahead (Settings → longest run / stop all)", zh: "排队中：前面还有 {n} 个训练" },
+	"training.queued": { en: "Waiting: {n} run(s) ahead; this one starts when they end.", zh: "排队中：前面还有 {n} 个训练，结束后开始。" },
 	"training.stop": { en: "Stop", zh: "停止" },
 	"training.stopping": { en: "Stopping after this batch…", zh: "本批次结束后停止…" },
 	"training.progress": {

@@ -116,7 +116,7 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 	const status = r.status === "running" ? "stopped" : r.status;
 	return {
 		name: (found.path.split("/").pop() ?? found.path).replace(/\.md$/i, ""),
-		date: r.date.slice(0, 16).replace("T", " "),
+		date: localTime(r.date),
 		epochs,
 		batches: r.batches,
 		previous: runs[1] ? runs[1].run.epochs.map(toPoint) : null,
@@ -131,6 +131,14 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 		},
 		snapshot,
 	};
+}
+
+/** An ISO time as the reader's local "YYYY-MM-DD HH:mm" (as run notes are named). */
+function localTime(iso: string): string {
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime())) return iso;
+	const p = (n: number): string => String(n).padStart(2, "0");
+	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 function concat(parts: Float32Array[]): Float32Array {
