@@ -51,8 +51,8 @@ function chunkImages(g: ConvGeom): number {
 
 /**
  * y[n, co] = b[co] + Σ w[co, ci, i, j]·xpad[n, ci, oh·sh + i·dh, ow·sw + j·dw]. With keepCols the column matrix
- * of the batch stays in the workspace for conv2dBackward (when the batch fits in one chunk). Without it, 3×3
- * stride-1 convolutions over 8 or more channels take the Winograd path.
+ * of the batch stays in the workspace for conv2dBackward (when the batch fits in one chunk). 3×3 stride-1
+ * convolutions over 8 or more channels take the Winograd path instead (keeping nothing).
  */
 export function conv2dForward(
 	g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, ws: ConvWorkspace, keepCols: boolean,
@@ -62,8 +62,8 @@ export function conv2dForward(
 		ws.keptFor = -1;
 		return;
 	}
-	if (!keepCols && winogradApplies(g)) {
-		// Inference only: the backward needs the im2col matrix, which this path never builds.
+	if (winogradApplies(g)) {
+		// No column matrix is built, so a backward builds its own (one im2col pass, far less than the saving).
 		conv2dWinograd(g, x, w, b, y, (ws.winograd ??= new WinogradWorkspace()));
 		ws.keptFor = -1;
 		return;

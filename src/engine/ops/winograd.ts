@@ -1,9 +1,9 @@
 /**
- * Winograd F(2×2, 3×3) for the 3×3, stride-1, undilated convolutions of inference: each 2×2 output tile from a 4×4
+ * Winograd F(2×2, 3×3) for 3×3, stride-1, undilated convolutions: each 2×2 output tile from a 4×4
  * input tile with 16 multiplications per channel pair instead of 36, as 16 GEMMs (one per transformed position) of
  * [Cout × Cin]·[Cin × tiles]. 2.25× fewer multiply-adds than im2col; with F(2,3) the transforms only use
  * ±1 and ½, so the float32 results stay within a few ulps of the direct sum (see ops-winograd test).
- * The backward keeps using im2col; the training forward does too, since the backward needs its column matrix.
+ * The backward keeps using im2col and builds its column matrix itself when the forward went this way.
  */
 import { gemm } from "../gemm";
 import type { ConvGeom } from "../im2col";

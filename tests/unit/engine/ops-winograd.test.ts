@@ -22,7 +22,7 @@ function direct(x: Float32Array, w: Float32Array, b: Float32Array, n: number, ci
 	return y;
 }
 
-describe("Winograd F(2×2, 3×3) inference convolution", () => {
+describe("Winograd F(2×2, 3×3) convolution", () => {
 	it("matches a direct float64 sum (odd and even sizes, asymmetric padding, partial edge tiles)", () => {
 		fc.assert(
 			fc.property(
