@@ -7,6 +7,7 @@ import type { CnnLabHost } from "../../../src/plugin/host";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
 import { liveWorkerCount } from "../../../src/plugin/training/worker-client";
+import { themeListenerCount } from "../../../src/render/theme";
 import { parseRunNote } from "../../../src/spec/run-log";
 import { Trainer } from "../../../src/engine/trainer";
 import { installFakeCanvas } from "./fake-canvas";
@@ -225,6 +226,22 @@ describe("training panel in a ```cnn block", () => {
 		await until(() => el.querySelector(".cnn-lab-metrics") !== null);
 		expect(el.querySelector(".cnn-lab-metrics-status")?.textContent).toMatch(/Stopped after 0 of 5/);
 		await new Promise((r) => setTimeout(r, 50));
+		expect(runNotes()).toEqual([]);
+	});
+
+	it("rendering a training block 100 times and unloading it leaves nothing behind and trains nothing", async () => {
+		const before = themeListenerCount();
+		const steps = vi.spyOn(Trainer.prototype, "step");
+		for (let i = 0; i < 100; i++) {
+			const { child } = await render(net("train digits epochs 3 batch 32 adam lr 0.01 seed 7"));
+			child.unload();
+		}
+		await new Promise((r) => setTimeout(r, 50));
+		expect(steps).not.toHaveBeenCalled();
+		steps.mockRestore();
+		expect(Object.keys(Chart.instances)).toHaveLength(0);
+		expect(themeListenerCount()).toBe(before);
+		expect(host.training.running).toBe(0);
 		expect(runNotes()).toEqual([]);
 	});
 
