@@ -22,3 +22,4 @@ export {
 	type FailedEvent, type Evaluation,
 } from "./trainer";
 export { confusionMatrix, softmaxRows } from "./metrics";
+export { useWasmGemm, wasmSimdSupported } from "./wasm";
