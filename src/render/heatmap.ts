@@ -115,14 +115,17 @@ export function createNumberTable(parent: HTMLElement, grid: Grid, caption: stri
 			text: t("heatmap.summary", { label: caption, h: grid.height, w: grid.width, min: formatValue(r.min, decimals), max: formatValue(r.max, decimals) }),
 		});
 	}
-	const table = parent.createEl("table", { cls: "cnn-lab-sr-only" });
+	// A table box ignores width: 1px and overflow: hidden, so the hidden wrapper is a block that clips it;
+	// otherwise a wide grid's numbers widen the page even though they are invisible.
+	const wrap = parent.createDiv({ cls: "cnn-lab-sr-only" });
+	const table = wrap.createEl("table", { cls: "cnn-lab-number-table" });
 	table.createEl("caption", { text: caption });
 	const body = table.createEl("tbody");
 	for (let y = 0; y < grid.height; y++) {
 		const tr = body.createEl("tr");
 		for (let x = 0; x < grid.width; x++) tr.createEl("td", { text: formatValue(grid.data[y * grid.width + x], decimals) });
 	}
-	return table;
+	return wrap;
 }
 
 export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOptions): Heatmap {

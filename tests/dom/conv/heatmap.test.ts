@@ -28,7 +28,7 @@ describe("heatmap", () => {
 		expect(puts).toHaveLength(1);
 		// The first cell is the minimum of the range: viridis' dark purple.
 		expect(puts[0].first).toEqual([68, 1, 84, 255]);
-		const cells = [...hm.el.querySelectorAll("table.cnn-lab-sr-only td")].map((c) => c.textContent);
+		const cells = [...hm.el.querySelectorAll(".cnn-lab-sr-only table td")].map((c) => c.textContent);
 		expect(cells).toEqual(["−1", "0.5", "1", "0", "2", "3"]);
 		expect(hm.el.querySelector(".cnn-lab-legend-min")?.textContent).toBe("−1");
 		expect(hm.el.querySelector(".cnn-lab-legend-max")?.textContent).toBe("3");
