@@ -22,6 +22,8 @@ interface Section {
 	line: number;
 	planes: { rows: number[][]; line: number }[];
 	expectChannels: number | null;
+	/** Whether a blank line ends one channel's grid (after `N channels`, or in a kernel for a multi-channel input). */
+	blankSplits: boolean;
 	tooBig: boolean;
 }
 
@@ -86,7 +88,8 @@ function stripComment(line: string): string {
  * - Several channels: `input channel 1` with its rows, then `channel 2` with its rows, …; or `input 3 channels`
  *   followed by three grids separated by blank lines.
  * - `input ![[cat.png]] gray 64` or `rgb 32`: an image from the vault, scaled to at most that many pixels a side.
- * - `kernel` with rows the same way (one grid per input channel), or named kernels:
+ * - `kernel` with rows the same way (one grid per input channel; under a multi-channel input, blank lines
+ *   separate the kernel's grids too), or named kernels:
  *   `kernel sobel-x, sobel-y, laplacian`, `kernel box 5`, `gaussian 5`, identity, sharpen, emboss, edge.
  *   Each further `kernel` line adds another filter, drawn side by side.
  * - `stride 2` or `stride 2x1` (vertical × horizontal), `pad 1` / `pad 1x2` / `pad same`, `dilation 2`,
@@ -141,15 +144,20 @@ export function parseConvSpec(source: string): ConvSpec {
 		}
 	};
 
-	const newSection = (target: "input" | "kernel", lineNo: number): Section => ({ target, line: lineNo, planes: [], expectChannels: null, tooBig: false });
+	const newSection = (target: "input" | "kernel", lineNo: number): Section => ({ target, line: lineNo, planes: [], expectChannels: null, blankSplits: false, tooBig: false });
+	// A kernel written under an input of several channels is naturally several grids, one per channel, just as
+	// the input was written: let blank lines separate them without `kernel 3 channels`.
+	const inputIsDeep = (): boolean =>
+		inputSection !== null && ((inputSection.expectChannels ?? 1) > 1 || inputSection.planes.filter((p) => p.rows.length > 0).length > 1);
 
 	for (let i = 0; i < lines.length; i++) {
 		const lineNo = i + 1;
 		const raw = stripComment(lines[i]);
 		const text = raw.trim();
 		if (text === "") {
-			// After `input 3 channels` a blank line ends one channel's grid; elsewhere blank lines are just spacing.
-			if (section && section.expectChannels !== null && section.planes.length > 0 && section.planes[section.planes.length - 1].rows.length > 0) section.planes.push({ rows: [], line: lineNo });
+			// After `input 3 channels` (and in the kernel of a multi-channel input) a blank line ends one channel's
+			// grid; elsewhere blank lines are just spacing.
+			if (section && (section.expectChannels !== null || section.blankSplits) && section.planes.length > 0 && section.planes[section.planes.length - 1].rows.length > 0) section.planes.push({ rows: [], line: lineNo });
 			continue;
 		}
 		const col0 = raw.length - raw.trimStart().length;
@@ -196,6 +204,7 @@ export function parseConvSpec(source: string): ConvSpec {
 					break;
 				}
 				section = newSection("kernel", lineNo);
+				section.blankSplits = inputIsDeep();
 				kernelSections.push(section);
 				spec.kernels.push({ label: "", named: false, planes: [], divisor: 1, line: lineNo });
 				parseSectionHead(section, rest, lineNo, restCol, addRows, diags);

@@ -43,6 +43,31 @@ describe("cnn-conv parser: grids", () => {
 		expect((s.input as NumberInput).planes).toHaveLength(2);
 		expect(s.kernels[0].planes).toHaveLength(2);
 	});
+	it("under a multi-channel input, blank lines separate the kernel's grids too", () => {
+		const s = parseConvSpec("input 2 channels\n1 2\n3 4\n\n5 6\n7 8\nkernel\n1 0\n0 1\n\n0 1\n1 0");
+		expect(s.diagnostics).toEqual([]);
+		expect(s.kernels).toHaveLength(1);
+		expect(s.kernels[0].planes).toEqual([
+			[
+				[1, 0],
+				[0, 1],
+			],
+			[
+				[0, 1],
+				[1, 0],
+			],
+		]);
+	});
+	it("under a one-channel input, a blank line in the kernel is only spacing", () => {
+		const s = parseConvSpec("input\n1 2 3\n4 5 6\nkernel\n1 0\n\n0 1");
+		expect(s.diagnostics).toEqual([]);
+		expect(s.kernels[0].planes).toEqual([
+			[
+				[1, 0],
+				[0, 1],
+			],
+		]);
+	});
 	it("a blank line inside a grid without `N channels` is only spacing", () => {
 		expect(planes("input\n1 2\n\n3 4\nkernel 1")).toEqual([
 			[
