@@ -35,6 +35,8 @@ export class ConvWorkspace {
 	/** Batch size whose columns `col` holds (whole batch, one chunk) from the last forward with keepCols, or −1. */
 	keptFor = -1;
 	winograd: WinogradWorkspace | null = null;
+	/** The weights flipped in space with Cin and Cout swapped, for a direct input gradient. */
+	flipped = new Float32Array(0);
 
 	ensure(colLen: number, bigLen: number, dcolLen: number): void {
 		if (this.col.length < colLen) this.col = new Float32Array(colLen);
@@ -108,11 +110,14 @@ export function conv2dBackward(
 	const cout = g.cout;
 	const chunk = chunkImages(g);
 	const kept = ws.keptFor === g.n && chunk >= g.n;
-	ws.ensure(K * chunk * P, cout * chunk * P, dx ? K * chunk * P : 0);
+	// With a direct stride-1 backend, dx is itself a stride-1 convolution of dy with the flipped weights.
+	const direct = dx !== null && directForward !== null && transposedGeom(g) !== null;
+	ws.ensure(K * chunk * P, cout * chunk * P, dx && !direct ? K * chunk * P : 0);
 	const col = ws.col;
 	const big = ws.big;
 	if (db) db.fill(0, 0, cout);
-	if (dx) dx.fill(0, 0, g.n * imgLen);
+	if (dx && direct) inputGradDirect(g, w, dy, dx, ws);
+	else if (dx) dx.fill(0, 0, g.n * imgLen);
 	for (let s = 0; s < g.n; s += chunk) {
 		const c = Math.min(chunk, g.n - s);
 		const ld = c * P;
@@ -133,7 +138,7 @@ export function conv2dBackward(
 		}
 		// dW[co, k] (+)= Σ_p dy[co, p]·col[k, p]
 		gemm(cout, K, ld, big, 0, ld, false, col, 0, ld, true, dw, 0, K, s > 0);
-		if (dx) {
+		if (dx && !direct) {
 			// dcol[k, p] = Σ_co w[co, k]·dy[co, p], then scattered back onto the images.
 			const dcol = ws.dcol;
 			gemm(K, ld, cout, w, 0, K, true, big, 0, ld, false, dcol, 0, ld, false);
@@ -142,4 +147,35 @@ export function conv2dBackward(
 	}
 	// The column matrix now holds the last chunk only.
 	if (!kept) ws.keptFor = -1;
+}
+
+/**
+ * For stride 1, dx[ci, y, x] = Σ w[co, ci, i, j]·dy[co, y + pt − i·dh, x + pl − j·dw]: a stride-1 convolution of dy
+ * (Cout channels) with the weights flipped in space and with Cin and Cout swapped, padded by d·(k − 1) − pad on each
+ * side. Null where that padding would be negative (a padding wider than the dilated kernel).
+ */
+function transposedGeom(g: ConvGeom): ConvGeom | null {
+	if (g.sh !== 1 || g.sw !== 1) return null;
+	const eh = g.dh * (g.kh - 1);
+	const ew = g.dw * (g.kw - 1);
+	const pt = eh - g.pt;
+	const pb = eh - g.pb;
+	const pl = ew - g.pl;
+	const pr = ew - g.pr;
+	if (pt < 0 || pb < 0 || pl < 0 || pr < 0) return null;
+	return { n: g.n, cin: g.cout, h: g.ho, w: g.wo, cout: g.cin, kh: g.kh, kw: g.kw, sh: 1, sw: 1, pt, pl, pb, pr, dh: g.dh, dw: g.dw, ho: g.h, wo: g.w };
+}
+
+function inputGradDirect(g: ConvGeom, w: Float32Array, dy: Float32Array, dx: Float32Array, ws: ConvWorkspace): void {
+	const t = transposedGeom(g);
+	if (!t || !directForward) return;
+	const { cin, cout, kh, kw } = g;
+	const len = cout * cin * kh * kw;
+	if (ws.flipped.length < len) ws.flipped = new Float32Array(len);
+	const f = ws.flipped;
+	for (let co = 0; co < cout; co++)
+		for (let ci = 0; ci < cin; ci++)
+			for (let i = 0; i < kh; i++)
+				for (let j = 0; j < kw; j++) f[((ci * cout + co) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)] = w[((co * cin + ci) * kh + i) * kw + j];
+	directForward(t, dy, f, null, dx);
 }
