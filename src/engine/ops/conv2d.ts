@@ -26,6 +26,15 @@ export function setConvForwardBackend(fn: ConvForwardFn | null): void {
 	directForward = fn;
 }
 
+export type ConvWeightGradFn = (g: ConvGeom, x: Float32Array, dy: Float32Array, dw: Float32Array) => void;
+
+let directWeightGrad: ConvWeightGradFn | null = null;
+
+/** Routes the weight gradient of stride-1 convolutions through another implementation; null restores im2col + GEMM. */
+export function setConvWeightGradBackend(fn: ConvWeightGradFn | null): void {
+	directWeightGrad = fn;
+}
+
 /** Column-matrix buffers for one convolution, grown on demand and then reused. */
 export class ConvWorkspace {
 	col = new Float32Array(0);
@@ -118,6 +127,20 @@ export function conv2dBackward(
 	if (db) db.fill(0, 0, cout);
 	if (dx && direct) inputGradDirect(g, w, dy, dx, ws);
 	else if (dx) dx.fill(0, 0, g.n * imgLen);
+	if (directWeightGrad && g.sh === 1 && g.sw === 1 && (dx === null || direct)) {
+		directWeightGrad(g, x, dy, dw);
+		if (db) {
+			for (let i = 0; i < g.n; i++)
+				for (let co = 0; co < cout; co++) {
+					let sum = 0;
+					const src = (i * cout + co) * P;
+					for (let p = 0; p < P; p++) sum += dy[src + p];
+					db[co] += sum;
+				}
+		}
+		ws.keptFor = -1;
+		return;
+	}
 	for (let s = 0; s < g.n; s += chunk) {
 		const c = Math.min(chunk, g.n - s);
 		const ld = c * P;

@@ -4,7 +4,7 @@
  * holds a 4 × 8 tile of C in eight v128 accumulators, reading A through strides so a transposed A is free.
  */
 import type { ConvGeom } from "../im2col";
-import { assemble, Code, F32, I32, V128 } from "./wasm-writer";
+import { assemble, Code, F32, I32, uleb, V128 } from "./wasm-writer";
 
 const MR = 4;
 const NR = 8;
@@ -101,8 +101,9 @@ function kernelCode(rowTable: boolean, packedA = false): Code {
  * a dot product of two contiguous rows, so a 4 × 2 tile keeps eight v128 partial sums over four values of p at a
  * time and adds their lanes at the end. Rows are padded with zeros to a multiple of four values of p.
  */
-function kernelNTCode(): Code {
-	// params: ap, bp, cp, mBlocks, nBlocks, kQuads, ldaBytes, ldbBytes, ldcBytes
+function kernelNTCode(rowTable = false): Code {
+	// params: ap, bp, cp, mBlocks, nBlocks, kQuads, ldaBytes, ldbBytes, ldcBytes. With rowTable, bp points at one
+	// byte address per row of B (the rows of a convolution's implicit column matrix) and ldb is unused.
 	const c = new Code(9);
 	const [ap, bp, cp, mb, nb, kq, lda, ldb, ldc] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 	const ib = c.local(I32);
@@ -125,7 +126,10 @@ function kernelNTCode(): Code {
 				c.loop(() => {
 					c.get(jb).get(nb).op(0x4f).brIf(1);
 					for (let r = 0; r < 4; r++) c.get(ap).get(ib).i32(4).mul().i32(r).add().get(lda).mul().add().set(rows[r]);
-					for (let q = 0; q < 2; q++) c.get(bp).get(jb).i32(2).mul().i32(q).add().get(ldb).mul().add().set(cols[q]);
+					for (let q = 0; q < 2; q++) {
+						if (rowTable) c.get(bp).get(jb).i32(8).mul().add().op(0x28, 2, ...uleb(q * 4)).set(cols[q]);
+						else c.get(bp).get(jb).i32(2).mul().i32(q).add().get(ldb).mul().add().set(cols[q]);
+					}
 					for (const r of acc) c.v128Zero().set(r);
 					c.get(kq).set(kk);
 					c.loop(() => {
@@ -250,6 +254,7 @@ export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
 			{ name: "gemm4x8", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelCode(false) },
 			{ name: "gemm4x8rows", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelCode(true, true) },
 			{ name: "gemmNT4x2", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelNTCode() },
+			{ name: "gemmNT4x2rows", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: kernelNTCode(true) },
 			{ name: "scatterRows", params: [I32, I32, I32, I32, I32, I32, I32], results: [], code: scatterRowsCode() },
 			{ name: "gatherOutput", params: [I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: gatherOutputCode() },
 		],
@@ -281,6 +286,7 @@ export class SimdGemm {
 	private readonly kernelNT: KernelNT;
 	private readonly kernelRows: Kernel;
 	private readonly scatterRows: ScatterRows;
+	private readonly kernelNTRows: KernelNT;
 	private readonly gatherOutput: GatherOutput;
 	private f32: Float32Array;
 
@@ -292,6 +298,7 @@ export class SimdGemm {
 		this.kernelNT = inst.exports.gemmNT4x2 as KernelNT;
 		this.kernelRows = inst.exports.gemm4x8rows as Kernel;
 		this.scatterRows = inst.exports.scatterRows as ScatterRows;
+		this.kernelNTRows = inst.exports.gemmNT4x2rows as KernelNT;
 		this.gatherOutput = inst.exports.gatherOutput as GatherOutput;
 		this.f32 = new Float32Array(this.memory.buffer);
 	}
@@ -458,6 +465,51 @@ export class SimdGemm {
 			this.gatherOutput(cBase * 4, (yBase + img * cout * ho * wo) * 4, bBase * 4, cout, ho, wo, wp * 4, ldc * 4);
 		}
 		y.set(mem.subarray(yBase, yBase + n * cout * ho * wo));
+	}
+
+	/**
+	 * The weight gradient of a stride-1 convolution without im2col: dW[co, (ci, i, j)] = Σ over images and output
+	 * positions of dy · x shifted by (i·dh, j·dw). Both are laid out on the padded Hp × Wp grid with the images of a
+	 * channel one after another ([C][N][Hp][Wp]; dy zero outside Ho × Wo), so each (ci, i, j) is one contiguous row
+	 * of the padded input and the whole batch is one A·Bᵀ product on the dot-product kernel.
+	 */
+	convWeightGradStride1(g: ConvGeom, x: Float32Array, dy: Float32Array, dw: Float32Array): void {
+		const { n, cin, h, cout, kh, kw, pt, pl, pb, pr, dh, dw: dil, ho, wo } = g;
+		const wIn = g.w;
+		const wp = wIn + pl + pr;
+		const hp = h + pt + pb;
+		const K = cin * kh * kw;
+		const plane = hp * wp;
+		const len = n * plane;
+		const kPad = (len + 3) & ~3;
+		const mPad = (cout + 3) & ~3;
+		const kEven = (K + 1) & ~1;
+		const slack = 4 + (kh - 1) * dh * wp + (kw - 1) * dil + wp;
+		const aBase = 0;
+		const xBase = aBase + mPad * kPad;
+		const tBase = xBase + cin * kPad + slack;
+		const cBase = tBase + kEven;
+		const rawBase = cBase + mPad * kEven;
+		this.ensure(rawBase + Math.max(n * cin * h * wIn, n * cout * ho * wo));
+		const mem = this.f32;
+		mem.fill(0, aBase, tBase);
+		// dy → [Cout][N][Hp][Wp] (rows of length Wo at the top-left of each plane), x → [Cin][N][Hp][Wp] padded.
+		mem.set(dy.subarray(0, n * cout * ho * wo), rawBase);
+		for (let img = 0; img < n; img++)
+			for (let co = 0; co < cout; co++)
+				this.scatterRows((rawBase + (img * cout + co) * ho * wo) * 4, (aBase + co * kPad + img * plane) * 4, ho, wo, wp * 4, ho, 0);
+		mem.set(x.subarray(0, n * cin * h * wIn), rawBase);
+		for (let img = 0; img < n; img++)
+			for (let c = 0; c < cin; c++)
+				this.scatterRows((rawBase + (img * cin + c) * h * wIn) * 4, (xBase + c * kPad + img * plane + pt * wp + pl) * 4, h, wIn, wp * 4, h, 0);
+		const table = new Int32Array(mem.buffer, tBase * 4, kEven);
+		let p = 0;
+		for (let c = 0; c < cin; c++)
+			for (let i = 0; i < kh; i++)
+				for (let j = 0; j < kw; j++) table[p++] = (xBase + c * kPad + i * dh * wp + j * dil) * 4;
+		if (p < kEven) table[p] = xBase * 4;
+		this.kernelNTRows(aBase * 4, tBase * 4, cBase * 4, mPad >> 2, kEven >> 1, kPad >> 2, kPad * 4, 0, kEven * 4);
+		for (let co = 0; co < cout; co++) dw.set(mem.subarray(cBase + co * kEven, cBase + co * kEven + K), co * K);
 	}
 }
 

@@ -1,5 +1,5 @@
 import { setGemmBackend } from "../gemm";
-import { setConvForwardBackend } from "../ops/conv2d";
+import { setConvForwardBackend, setConvWeightGradBackend } from "../ops/conv2d";
 import { SimdGemm, wasmSimdSupported } from "./gemm-simd";
 
 export { SimdGemm, wasmSimdSupported } from "./gemm-simd";
@@ -15,6 +15,7 @@ export function useWasmGemm(on: boolean): "wasm-simd" | "js" {
 	if (!on) {
 		setGemmBackend(null);
 		setConvForwardBackend(null);
+		setConvWeightGradBackend(null);
 		return "js";
 	}
 	try {
@@ -25,10 +26,12 @@ export function useWasmGemm(on: boolean): "wasm-simd" | "js" {
 	if (!instance) {
 		setGemmBackend(null);
 		setConvForwardBackend(null);
+		setConvWeightGradBackend(null);
 		return "js";
 	}
 	const g = instance;
 	setGemmBackend((m, n, k, A, aOff, lda, tA, B, bOff, ldb, tB, C, cOff, ldc, acc) => g.gemm(m, n, k, A, aOff, lda, tA, B, bOff, ldb, tB, C, cOff, ldc, acc));
 	setConvForwardBackend((geom, x, w, b, y) => g.convForwardStride1(geom, x, w, b, y));
+	setConvWeightGradBackend((geom, x, dy, dw) => g.convWeightGradStride1(geom, x, dy, dw));
 	return "wasm-simd";
 }

@@ -71,4 +71,44 @@ describe("WebAssembly SIMD stride-1 convolution (implicit GEMM, no column matrix
 		g2.convForwardStride1(small, Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array(9).fill(1), null, y);
 		expect(Array.from(y)).toEqual([12, 21, 16, 27, 45, 33, 24, 39, 28]);
 	});
+
+	it("gives the weight gradient of the definition (Σ dy · shifted x over the batch), with asymmetric padding and dilation", () => {
+		const g2 = new SimdGemm();
+		fc.assert(
+			fc.property(
+				fc.record({
+					n: fc.integer({ min: 1, max: 3 }), cin: fc.integer({ min: 1, max: 4 }), cout: fc.integer({ min: 1, max: 7 }),
+					h: fc.integer({ min: 1, max: 10 }), w: fc.integer({ min: 1, max: 10 }),
+					kh: fc.integer({ min: 1, max: 4 }), kw: fc.integer({ min: 1, max: 4 }),
+					pt: fc.integer({ min: 0, max: 2 }), pl: fc.integer({ min: 0, max: 2 }), pb: fc.integer({ min: 0, max: 2 }), pr: fc.integer({ min: 0, max: 2 }),
+					dh: fc.integer({ min: 1, max: 2 }), dw: fc.integer({ min: 1, max: 2 }), seed: fc.integer(),
+				}),
+				(r) => {
+					fc.pre(r.h + r.pt + r.pb >= r.dh * (r.kh - 1) + 1 && r.w + r.pl + r.pr >= r.dw * (r.kw - 1) + 1);
+					let s = r.seed >>> 0;
+					const rnd = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296) * 2 - 1;
+					const g = convGeom([r.n, r.cin, r.h, r.w], [r.cout, r.cin, r.kh, r.kw], { stride: [1, 1], pad: [r.pt, r.pl], padEnd: [r.pb, r.pr], dilation: [r.dh, r.dw] });
+					const x = Float32Array.from({ length: r.n * r.cin * r.h * r.w }, rnd);
+					const dy = Float32Array.from({ length: r.n * r.cout * g.ho * g.wo }, rnd);
+					const expected = new Float64Array(r.cout * r.cin * r.kh * r.kw);
+					for (let im = 0; im < r.n; im++)
+						for (let co = 0; co < r.cout; co++)
+							for (let c = 0; c < r.cin; c++)
+								for (let i = 0; i < r.kh; i++)
+									for (let j = 0; j < r.kw; j++)
+										for (let oh = 0; oh < g.ho; oh++)
+											for (let ow = 0; ow < g.wo; ow++) {
+												const ih = oh - r.pt + i * r.dh;
+												const iw = ow - r.pl + j * r.dw;
+												if (ih < 0 || ih >= r.h || iw < 0 || iw >= r.w) continue;
+												expected[((co * r.cin + c) * r.kh + i) * r.kw + j] += dy[((im * r.cout + co) * g.ho + oh) * g.wo + ow] * x[((im * r.cin + c) * r.h + ih) * r.w + iw];
+											}
+					const dw = new Float32Array(expected.length).fill(Number.NaN);
+					g2.convWeightGradStride1(g, x, dy, dw);
+					for (let i = 0; i < dw.length; i++) expect(Math.abs(dw[i] - expected[i])).toBeLessThanOrEqual(1e-4 + 1e-4 * Math.abs(expected[i]));
+				},
+			),
+			{ numRuns: 150, seed: 11 },
+		);
+	});
 });
