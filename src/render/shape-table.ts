@@ -18,12 +18,19 @@ export interface ShapeTableView {
 
 // the formula stands next to the output it explains, so a narrow note shows both without scrolling
 const COLS = ["spec.col.line", "spec.col.layer", "spec.col.output", "spec.col.formula", "spec.col.filter", "spec.col.params", "spec.col.macs", "spec.col.rf"];
+// headers align with their column's numbers
+const COL_CLASS: Record<string, string | undefined> = { "spec.col.line": "cnn-spec-num", "spec.col.params": "cnn-spec-num", "spec.col.macs": "cnn-spec-num", "spec.col.rf": "cnn-spec-rf" };
 const ICON: Record<Diagnostic["severity"], string> = { error: "✗", warning: "⚠", info: "ℹ" };
 
 function diagEl(parent: HTMLElement, d: Diagnostic, withLine: boolean, fixes?: { label: string; line: string; shape: string }[]): HTMLElement {
 	const el = parent.createDiv({ cls: ["cnn-spec-diag", `cnn-lab-${d.severity}`] });
+	// real spaces between the parts, so copied text and screen readers do not run "line 3" into the message
 	el.createSpan({ cls: "cnn-spec-diag-icon", text: ICON[d.severity] });
-	if (withLine) el.createSpan({ cls: "cnn-spec-diag-line", text: t("spec.lineN", { n: d.line }) });
+	el.append(" ");
+	if (withLine) {
+		el.createSpan({ cls: "cnn-spec-diag-line", text: t("spec.lineN", { n: d.line }) });
+		el.append(" ");
+	}
 	el.createSpan({ cls: "cnn-spec-diag-msg", text: d.message });
 	if (fixes && fixes.length > 0) {
 		const ul = el.createEl("ul", { cls: "cnn-spec-fixes" });
@@ -38,6 +45,18 @@ function diagEl(parent: HTMLElement, d: Diagnostic, withLine: boolean, fixes?: {
 	return el;
 }
 
+/** A formula whose result ("= 28", "= 10.33 → 10") never wraps away from its last sign when the column is narrow. */
+function formulaEl(parent: HTMLElement, f: string): void {
+	const div = parent.createDiv();
+	const eq = f.lastIndexOf(" = ");
+	if (eq <= 0) {
+		div.setText(f);
+		return;
+	}
+	div.append(f.slice(0, eq + 1));
+	div.createSpan({ cls: "cnn-spec-nowrap", text: f.slice(eq + 1) });
+}
+
 export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTableView {
 	const summary = summarize(a);
 	const root = parent.createDiv({ cls: ["cnn-lab", "cnn-spec"] });
@@ -48,7 +67,7 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 		const scroll = root.createDiv({ cls: "cnn-spec-scroll" });
 		const table = scroll.createEl("table", { cls: "cnn-spec-table" });
 		const hr = table.createEl("thead").createEl("tr");
-		for (const k of COLS) hr.createEl("th", { text: t(k) });
+		for (const k of COLS) hr.createEl("th", { cls: COL_CLASS[k], text: t(k) });
 		const body = table.createEl("tbody");
 		if (summary.input) {
 			const tr = body.createEl("tr", { cls: "cnn-spec-input" });
@@ -66,7 +85,7 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 			const out = tr.createEl("td", { cls: "cnn-spec-shape", text: r.output });
 			if (r.severity === "error" || r.severity === "warning") out.createSpan({ cls: `cnn-spec-mark cnn-lab-${r.severity}`, text: ` ${ICON[r.severity]}` });
 			const ftd = tr.createEl("td", { cls: "cnn-spec-formula" });
-			for (const f of r.formulas) ftd.createDiv({ text: f });
+			for (const f of r.formulas) formulaEl(ftd, f);
 			tr.createEl("td", { cls: "cnn-spec-filter", text: r.filter });
 			tr.createEl("td", { cls: "cnn-spec-num", text: r.params === null ? "" : fmtCount(r.params) });
 			tr.createEl("td", { cls: "cnn-spec-num", text: r.macs === null ? "" : fmtCount(r.macs) });

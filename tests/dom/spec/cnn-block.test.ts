@@ -62,7 +62,8 @@ describe("```cnn block: acceptance cases on the rendered text", () => {
 		for (const fix of ["pad 1 → 11×11×8", "stride 4 → 8×8×8", "stride 2 → 15×15×8"]) expect(p).toContain(fix);
 		const l = listed(el);
 		expect(l).toHaveLength(1);
-		expect(l[0]).toContain("line 2");
+		// read aloud or copied, the line number and the message stay separate words
+		expect(l[0]).toMatch(/^⚠ line 2 \(32 − 4\)\/3 \+ 1 = 10\.33/);
 		expect(l[0]).toContain("pad 1 → 11×11×8");
 	});
 
