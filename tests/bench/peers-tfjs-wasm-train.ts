@@ -1,5 +1,4 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Runner } from "./timing";
 import { randomArray } from "./timing";
 
 /**
@@ -41,42 +40,4 @@ export function checkTrainableConv2d(): number {
 		for (let i = 0; i < 2; i++) worst = Math.max(worst, tf.max(tf.abs(tf.sub(ours[i], ref[i]))).dataSync()[0]);
 	}
 	return worst;
-}
-
-/** Training batches of W4 or W5 on the WASM backend with the custom conv gradient above. */
-export function tfWasmTrain(kind: "w4" | "w5", batch: number): Runner {
-	const side = kind === "w4" ? 28 : 8;
-	const x = tf.tensor4d(randomArray(batch * side * side, 31), [batch, side, side, 1]);
-	const labels = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => (i * 7) % 10), "int32"), 10);
-	const v = (shape: number[], seed: number): tf.Variable => tf.variable(tf.tensor(randomArray(shape.reduce((a, b) => a * b, 1), seed).map((q) => q * 0.1), shape));
-	const vars =
-		kind === "w4"
-			? [v([5, 5, 1, 8], 1), v([8], 2), v([5, 5, 8, 16], 3), v([16], 4), v([400, 64], 5), v([64], 6), v([64, 10], 7), v([10], 8)]
-			: [v([3, 3, 1, 8], 1), v([8], 2), v([128, 10], 3), v([10], 4)];
-	const loss = (): tf.Scalar => {
-		const block = (inp: tf.Tensor4D, wi: number, pad: number): tf.Tensor4D =>
-			tf.maxPool(tf.relu(tf.add(trainableConv2d(inp, vars[wi] as tf.Tensor4D, pad), vars[wi + 1])) as tf.Tensor4D, 2, 2, "valid");
-		let hdn = block(x, 0, kind === "w4" ? 2 : 1);
-		if (kind === "w4") hdn = block(hdn, 2, 0);
-		let flat = tf.reshape(hdn, [batch, -1]) as tf.Tensor2D;
-		if (kind === "w4") flat = tf.relu(tf.add(tf.matMul(flat, vars[4] as tf.Tensor2D), vars[5])) as tf.Tensor2D;
-		const last = kind === "w4" ? 6 : 2;
-		const logits = tf.add(tf.matMul(flat, vars[last] as tf.Tensor2D), vars[last + 1]);
-		return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
-	};
-	const opt = tf.train.momentum(0.01, 0.9);
-	return {
-		run() {
-			const l = tf.tidy(() => opt.minimize(loss, true, vars) ?? tf.scalar(0));
-			// Read the loss back so the batch is really finished before the clock stops.
-			l.dataSync();
-			l.dispose();
-		},
-		dispose() {
-			opt.dispose();
-			for (const q of vars) q.dispose();
-			x.dispose();
-			labels.dispose();
-		},
-	};
 }

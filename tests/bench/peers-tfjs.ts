@@ -37,8 +37,13 @@ export async function tfConvForward(backend: TfBackend, n: number, c: number, h:
 	};
 }
 
-/** Training batches of W4 or W5 with tf.train.momentum(0.01, 0.9) and softmax cross-entropy. */
-export async function tfTrain(backend: TfBackend, kind: "w4" | "w5", batch: number): Promise<Runner> {
+export type TfConv = (x: tf.Tensor4D, w: tf.Tensor4D, pad: number) => tf.Tensor4D;
+
+/**
+ * Training batches of W4 or W5 with tf.train.momentum(0.01, 0.9) and softmax cross-entropy; `conv` replaces
+ * tf.conv2d where a backend needs a gradient it lacks (see peers-tfjs-wasm-train.ts).
+ */
+export async function tfTrain(backend: TfBackend, kind: "w4" | "w5", batch: number, conv: TfConv = (x, w, pad) => tf.conv2d(x, w, 1, pad)): Promise<Runner> {
 	await tfUse(backend);
 	const side = kind === "w4" ? 28 : 8;
 	const x = tf.tensor4d(randomArray(batch * side * side, 31), [batch, side, side, 1]);
@@ -50,7 +55,7 @@ export async function tfTrain(backend: TfBackend, kind: "w4" | "w5", batch: numb
 			: [v([3, 3, 1, 8], 1), v([8], 2), v([128, 10], 3), v([10], 4)];
 	const loss = (): tf.Scalar => {
 		const block = (inp: tf.Tensor4D, wi: number, pad: number): tf.Tensor4D =>
-			tf.maxPool(tf.relu(tf.add(tf.conv2d(inp, vars[wi] as tf.Tensor4D, 1, pad), vars[wi + 1])) as tf.Tensor4D, 2, 2, "valid");
+			tf.maxPool(tf.relu(tf.add(conv(inp, vars[wi] as tf.Tensor4D, pad), vars[wi + 1])) as tf.Tensor4D, 2, 2, "valid");
 		let hdn = block(x, 0, kind === "w4" ? 2 : 1);
 		if (kind === "w4") hdn = block(hdn, 2, 0);
 		let flat = tf.reshape(hdn, [batch, -1]) as tf.Tensor2D;

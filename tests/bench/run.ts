@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { convnetConvForward, convnetTrain, convnetW4, convnetW5 } from "./peers-convnetjs";
 import { tfConvForward, tfTrain, tfUse } from "./peers-tfjs";
-import { checkTrainableConv2d, tfWasmTrain } from "./peers-tfjs-wasm-train";
+import { checkTrainableConv2d, trainableConv2d } from "./peers-tfjs-wasm-train";
 import { oursConvForward, oursTrain, oursW4, oursW5, simdAvailable, useGemm, type GemmKind } from "./ours";
 import { measure, type Contender, type Result } from "./timing";
 
@@ -65,7 +65,7 @@ const workloads: Workload[] = [
 			...ours(() => oursTrain(oursW4, BATCH, 640)),
 			{ name: "ConvNetJS", setup: sync(() => convnetTrain(convnetW4, 1, 28, 28, BATCH, 640)) },
 			{ name: "tfjs CPU", setup: () => tfTrain("cpu", "w4", BATCH) },
-			{ name: "tfjs WASM (custom conv grad)", setup: async () => (await tfUse("wasm"), tfWasmTrain("w4", BATCH)) },
+			{ name: "tfjs WASM (custom conv grad)", setup: () => tfTrain("wasm", "w4", BATCH, trainableConv2d) },
 		],
 	},
 	{
@@ -76,7 +76,7 @@ const workloads: Workload[] = [
 			...ours(() => oursTrain(oursW5, BATCH, 640)),
 			{ name: "ConvNetJS", setup: sync(() => convnetTrain(convnetW5, 1, 8, 8, BATCH, 640)) },
 			{ name: "tfjs CPU", setup: () => tfTrain("cpu", "w5", BATCH) },
-			{ name: "tfjs WASM (custom conv grad)", setup: async () => (await tfUse("wasm"), tfWasmTrain("w5", BATCH)) },
+			{ name: "tfjs WASM (custom conv grad)", setup: () => tfTrain("wasm", "w5", BATCH, trainableConv2d) },
 		],
 	},
 ];
