@@ -4,12 +4,12 @@ import { basename, join, resolve } from "node:path";
 import { Sequential } from "../engine/model";
 import { Trainer, type EpochEvent } from "../engine/trainer";
 import { checkLimits, priceModel, readable, type Limits } from "../spec/limits";
-import { formatRunNote, MAX_BATCH_POINTS, thinPoints, type BatchPoint, type RunRecord, type RunStatus } from "../spec/run-log";
+import { formatRunNote, MAX_BATCH_POINTS, safeFileName, thinPoints, type BatchPoint, type RunRecord, type RunStatus } from "../spec/run-log";
 import { fitDataset } from "../worker/datasets";
 import { knownSamples, loadDataset } from "./datasets";
 import { pickBlock } from "./pick-block";
 import type { CliIO } from "./run";
-import { runsFolder, RunNoteFile, safeFileName, vaultPath, vaultRoot, vaultSettings } from "./vault";
+import { runsFolder, RunNoteFile, vaultPath, vaultRoot, vaultSettings } from "./vault";
 
 function pct(v: number | null): string {
 	return v === null ? "–" : `${(v * 100).toFixed(1)}%`;

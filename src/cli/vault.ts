@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { DEFAULT_SETTINGS, type CnnLabSettings } from "../plugin/settings";
-import { isOwnRunNote } from "../spec/run-log";
+import { isOwnRunNote, vaultFolderPath } from "../spec/run-log";
 
 /** The nearest ancestor folder holding `.obsidian`, else the note's own folder. */
 export function vaultRoot(notePath: string): string {
@@ -38,21 +38,8 @@ export function vaultSettings(root: string): CnnLabSettings {
 
 /** The runs folder setting as a vault-relative folder; null when it would leave the vault or enter a dot folder. */
 export function runsFolder(setting: string): string | null {
-	const parts = setting.trim().split(/[\\/]+/).filter((p) => p !== "" && p !== ".");
-	if (/^[a-z]:/i.test(setting.trim()) || setting.trim().startsWith("/") || setting.trim().startsWith("~")) return null;
-	if (parts.some((p) => p === ".." || p.startsWith("."))) return null;
-	return parts.join("/");
-}
-
-export function safeFileName(s: string): string {
-	const clean = s
-		.replace(/[\\/:*?"<>|#^[\]\p{Cc}]/gu, " ")
-		.replace(/\s+/g, " ")
-		.trim()
-		.replace(/^\.+|\.+$/g, "")
-		.slice(0, 80)
-		.trim();
-	return clean === "" ? "run" : clean;
+	const r = vaultFolderPath(setting);
+	return r.ok ? r.path : null;
 }
 
 const pad = (n: number): string => String(n).padStart(2, "0");

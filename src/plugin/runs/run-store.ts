@@ -1,9 +1,9 @@
 import { Notice, TFile, TFolder, type App, type Component, type EventRef, type TAbstractFile } from "obsidian";
-import { formatRunNote, isOwnRunNote, type BatchPoint, type EpochRow, type RunRecord, type RunStatus } from "../../spec/run-log";
+import { formatRunNote, isOwnRunNote, safeFileName, type BatchPoint, type EpochRow, type RunRecord, type RunStatus } from "../../spec/run-log";
 import type { CnnLabSettings } from "../settings";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";
-import { checkVaultFolder, joinPath, safeFileName } from "./paths";
+import { checkVaultFolder, joinPath } from "./paths";
 import { encodeWeights, isOwnWeightsFile, type NamedTensor } from "./weights-file";
 
 export interface RunBeginOptions {
