@@ -45,6 +45,23 @@ function diagEl(parent: HTMLElement, d: Diagnostic, withLine: boolean, fixes?: {
 	return el;
 }
 
+/**
+ * A layer line that, when the column is narrow, breaks only before a keyword: "conv 8 3x3 | pad 1", never
+ * "conv 8 3x3 pad | 1". Each keyword and its values sit in one unbreakable group; the text stays the same.
+ */
+function layerCode(parent: HTMLElement, line: string): void {
+	const code = parent.createEl("code");
+	const groups: string[] = [];
+	for (const tok of line.split(/\s+/).filter(Boolean)) {
+		if (groups.length === 0 || /^[a-z_]/i.test(tok)) groups.push(tok);
+		else groups[groups.length - 1] += ` ${tok}`;
+	}
+	groups.forEach((g, i) => {
+		if (i > 0) code.append(" ");
+		code.createSpan({ cls: "cnn-spec-nowrap", text: g });
+	});
+}
+
 /** A formula whose result ("= 28", "= 10.33 → 10") never wraps away from its last sign when the column is narrow. */
 function formulaEl(parent: HTMLElement, f: string): void {
 	const div = parent.createDiv();
@@ -81,7 +98,7 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 			const tr = body.createEl("tr", { cls: "cnn-spec-row" });
 			if (r.severity) tr.addClass(`is-${r.severity}`);
 			tr.createEl("td", { cls: "cnn-spec-num", text: String(r.line) });
-			tr.createEl("td", { cls: "cnn-spec-layer" }).createEl("code", { text: r.layer });
+			layerCode(tr.createEl("td", { cls: "cnn-spec-layer" }), r.layer);
 			const out = tr.createEl("td", { cls: "cnn-spec-shape", text: r.output });
 			if (r.severity === "error" || r.severity === "warning") out.createSpan({ cls: `cnn-spec-mark cnn-lab-${r.severity}`, text: ` ${ICON[r.severity]}` });
 			const ftd = tr.createEl("td", { cls: "cnn-spec-formula" });
