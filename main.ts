@@ -11,6 +11,7 @@ import { CnnLabSettingTab } from "./src/plugin/setting-tab";
 import { registerPrintSnapshots } from "./src/plugin/print";
 import { setLanguage } from "./src/i18n";
 import { notifyThemeChange } from "./src/render/theme";
+import { useWasmGemm } from "./src/engine/wasm";
 
 export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 	settings: CnnLabSettings = { ...DEFAULT_SETTINGS };
@@ -18,6 +19,8 @@ export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 
 	async onload(): Promise<void> {
 		await this.loadSettings();
+		// The cnn-conv block and the inline fallback compute on this thread: SIMD kernels where available.
+		useWasmGemm(true);
 		setLanguage(getLanguage());
 		registerCnnBlock(this);
 		registerConvBlock(this);

@@ -6,6 +6,7 @@ import type { Dataset } from "../data/dataset";
 import { loadIdx } from "../data/idx";
 import type { ModelSpec } from "../engine/spec-types";
 import { materialize } from "../worker/datasets";
+import "../worker/provide-digits";
 
 const MAX_FILE_BYTES = 200 * 1024 * 1024;
 

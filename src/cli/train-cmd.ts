@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { Sequential } from "../engine/model";
 import { Trainer, type EpochEvent } from "../engine/trainer";
+import { useWasmGemm } from "../engine/wasm";
 import { checkLimits, priceModel, readable, type Limits } from "../spec/limits";
 import { formatRunNote, MAX_BATCH_POINTS, safeFileName, thinPoints, type BatchPoint, type RunRecord, type RunStatus } from "../spec/run-log";
 import { fitDataset } from "../worker/datasets";
@@ -89,6 +90,8 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 		io.err(`cnn-lab train: the runs folder setting "${settings.runsFolder}" would leave the vault\n`);
 		return 2;
 	}
+	// SIMD kernels where Node has them, as in the plugin; the run note records which computed the run.
+	const backend = useWasmGemm(true);
 	const net = Sequential.build(model, seed);
 	const trainer = new Trainer(net, ds, { epochs: train.epochs, batchSize: train.batch, optimizer: train.optimizer, seed, val: train.val, limit: train.limit });
 	const startedAt = new Date();
@@ -115,6 +118,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 		batches: [],
 		message: null,
 		weights: null,
+		backend,
 	};
 	const title = safeFileName(basename(full).replace(/\.md$/i, ""));
 	const note = new RunNoteFile(join(root, ...folder.split("/").filter((p) => p !== "")), title, record.runId, startedAt);
@@ -202,6 +206,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 					final: last,
 					durationS: record.durationS,
 					samplesPerS: record.samplesPerS,
+					backend,
 					writeError: written.error,
 				},
 				null,
@@ -209,7 +214,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 			) + "\n",
 		);
 	} else {
-		io.out(`${status}: ${record.epochs.length} of ${train.epochs} epochs in ${record.durationS} s (${record.samplesPerS} samples/s)${record.message ? ` — ${record.message}` : ""}\n`);
+		io.out(`${status}: ${record.epochs.length} of ${train.epochs} epochs in ${record.durationS} s (${record.samplesPerS} samples/s, ${backend})${record.message ? ` — ${record.message}` : ""}\n`);
 		if (shown) io.out(`run note: ${shown} (vault ${root})\n`);
 	}
 	if (written.error) io.err(`cnn-lab train: the run note could not be written: ${written.error}\n`);

@@ -59,6 +59,8 @@ export interface RunRecord {
 	message?: string | null;
 	/** Name of the weights file beside the note, when weights were kept. */
 	weights?: string | null;
+	/** What computed the run: "wasm-simd" or "js" (they round differently, so a rerun may differ slightly). */
+	backend?: string | null;
 }
 
 export const CREATED_BY = "cnn-lab";
@@ -161,6 +163,7 @@ export function formatRunNote(r: RunRecord, title?: string): string {
 		["duration_s", yamlNum(r.durationS)],
 		["samples_per_s", yamlNum(r.samplesPerS)],
 	);
+	if (r.backend) fm.push(["backend", yamlStr(r.backend)]);
 	if (r.message) fm.push(["message", yamlStr(r.message)]);
 	if (r.weights) fm.push(["weights", yamlStr(r.weights)]);
 	fm.push(["model", yamlModel(s.model)]);
@@ -261,6 +264,8 @@ export function runFromFrontMatter(fm: FrontMatter): Omit<RunRecord, "epochs" | 
 		samplesPerS: num(fm.samples_per_s),
 		message: fm.message === null || fm.message === undefined ? null : str(fm.message),
 		weights: fm.weights === null || fm.weights === undefined ? null : str(fm.weights),
+		// Absent from notes written before it was recorded: left out rather than null, so older records compare equal.
+		...(fm.backend === null || fm.backend === undefined ? {} : { backend: str(fm.backend) }),
 	};
 }
 

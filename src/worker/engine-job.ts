@@ -2,6 +2,7 @@ import { setLanguage } from "../i18n";
 import type { Dataset } from "../data/dataset";
 import { Sequential } from "../engine/model";
 import { Trainer } from "../engine/trainer";
+import { activeBackend } from "../engine/wasm";
 import type { ModelSpec } from "../engine/spec-types";
 import { fitDataset, materialize } from "./datasets";
 import type { JobStep, TrainingJob } from "./job";
@@ -185,6 +186,7 @@ export function createEngineJob(msg: StartMessage): Promise<TrainingJob> {
 			epochs: msg.train.epochs,
 			inputShape: msg.model.input,
 			paramCount: model.paramCount(),
+			backend: activeBackend(),
 		};
 		if (note) info.fitNote = note;
 		const samples = sampleSet(msg.dataset, msg.model, msg.train.seed, dataset);

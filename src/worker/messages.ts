@@ -86,6 +86,8 @@ export interface RunInfo {
 	paramCount: number;
 	/** Set when the data were resized or their channels repeated to fit the input line. */
 	fitNote?: string;
+	/** What computed the run: the WebAssembly SIMD kernels or the plain JavaScript ones (they round differently). */
+	backend?: "wasm-simd" | "js";
 }
 
 /** First-layer filters: count × channels × kh × kw, row-major. */

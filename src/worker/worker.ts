@@ -3,7 +3,10 @@ import { createEngineJob } from "./engine-job";
 import { makeDefer } from "./defer";
 import { TrainingSession } from "./session";
 import type { FromWorker, ToWorker } from "./messages";
+import { useWasmGemm } from "../engine/wasm";
 
+// SIMD kernels where the platform has them (feature-detected; the JS kernels otherwise). Each run reports which.
+useWasmGemm(true);
 interface WorkerScope {
 	postMessage(msg: FromWorker, transfer: Transferable[]): void;
 	onmessage: ((e: MessageEvent<ToWorker>) => void) | null;

@@ -5,6 +5,12 @@ import { SimdGemm, wasmSimdSupported } from "./gemm-simd";
 export { SimdGemm, wasmSimdSupported } from "./gemm-simd";
 
 let instance: SimdGemm | null = null;
+let active: "wasm-simd" | "js" = "js";
+
+/** The backend the engine computes with in this thread now (recorded with each run: the two round differently). */
+export function activeBackend(): "wasm-simd" | "js" {
+	return active;
+}
 
 /**
  * Routes every product of the engine through the WebAssembly SIMD kernel where the platform has SIMD; returns
@@ -16,6 +22,7 @@ export function useWasmGemm(on: boolean): "wasm-simd" | "js" {
 		setGemmBackend(null);
 		setConvForwardBackend(null);
 		setConvWeightGradBackend(null);
+		active = "js";
 		return "js";
 	}
 	try {
@@ -27,11 +34,13 @@ export function useWasmGemm(on: boolean): "wasm-simd" | "js" {
 		setGemmBackend(null);
 		setConvForwardBackend(null);
 		setConvWeightGradBackend(null);
+		active = "js";
 		return "js";
 	}
 	const g = instance;
 	setGemmBackend((m, n, k, A, aOff, lda, tA, B, bOff, ldb, tB, C, cOff, ldc, acc) => g.gemm(m, n, k, A, aOff, lda, tA, B, bOff, ldb, tB, C, cOff, ldc, acc));
 	setConvForwardBackend((geom, x, w, b, y) => g.convForwardStride1(geom, x, w, b, y));
 	setConvWeightGradBackend((geom, x, dy, dw) => g.convWeightGradStride1(geom, x, dy, dw));
+	active = "wasm-simd";
 	return "wasm-simd";
 }

@@ -22,6 +22,8 @@ export interface RunBeginOptions {
 	seed: number | null;
 	val?: number | null;
 	limit?: number | null;
+	/** "wasm-simd" or "js": what computes the run. */
+	backend?: string | null;
 	/** Stops the rename listener with the block (registerEvent); finish() or dispose() stop it too. */
 	owner?: Component;
 	/** Called after every write attempt, so the block can show "saved" or the error with a Save log button. */
@@ -116,6 +118,7 @@ export class RunHandle {
 			batches: [],
 			message: null,
 			weights: null,
+			backend: opts.backend ?? null,
 		};
 		this.renameRef = app.vault.on("rename", (file: TAbstractFile, oldPath: string) => this.onRename(file, oldPath));
 		opts.owner?.registerEvent(this.renameRef);

@@ -2,6 +2,7 @@ import { TrainingSession } from "../../worker/session";
 import type { JobFactory } from "../../worker/job";
 import type { FromWorker, ToWorker } from "../../worker/messages";
 import type { RunChannel } from "./channel";
+import { useWasmGemm } from "../../engine/wasm";
 
 /**
  * The fallback where a Worker cannot be created: the same session on the UI thread, in chunks of ~8 ms that yield
@@ -13,6 +14,8 @@ export class InlineChannel implements RunChannel {
 	private readonly timers = new Set<number>();
 
 	constructor(onMessage: (m: FromWorker) => void, createJob: JobFactory, chunkMs = 8) {
+		// The plugin switched it on at load; said again so the fallback never runs on the slower kernels by accident.
+		useWasmGemm(true);
 		this.session = new TrainingSession({
 			post: (m) => onMessage(m),
 			now: () => performance.now(),

@@ -4,6 +4,7 @@ import type { ParsedCnn, TrainSpec } from "../../spec/types";
 import type { EpochPoint, Snapshot } from "../../worker/messages";
 import type { EpochRow } from "../../spec/run-log";
 import { previewSnapshot } from "../../worker/engine-job";
+import "../../worker/provide-digits";
 import type { FinalMetrics } from "../../render/training/metrics-view";
 import { findRuns } from "../runs/find-runs";
 import { loadWeights } from "../runs/weights-file";
@@ -127,6 +128,7 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 			epochs: r.settings.epochs,
 			seconds: r.durationS ?? 0,
 			samplesPerSec: r.samplesPerS ?? 0,
+			backend: r.backend ?? null,
 			message: r.message ?? undefined,
 		},
 		snapshot,

@@ -346,6 +346,7 @@ export class TrainingPanel {
 			seed: this.train.seed ?? this.host.settings.defaultSeed,
 			val: this.train.val,
 			limit: this.train.limit,
+			backend: m.info.backend ?? null,
 		});
 	}
 
@@ -405,6 +406,7 @@ export class TrainingPanel {
 			epochs: this.train.epochs,
 			seconds: m.elapsedSeconds,
 			samplesPerSec: m.samplesPerSec,
+			backend: this.info?.backend,
 			message: message && m.type === "failed" ? t("training.failed", { message }) : message,
 		});
 		const info = this.info;

@@ -3,6 +3,8 @@ import type { JobFactory } from "../../worker/job";
 import type { FromWorker, StartMessage, ToWorker } from "../../worker/messages";
 import type { RunChannel } from "./channel";
 import { InlineChannel } from "./inline-runner";
+import { portableDataset } from "../../worker/datasets";
+import "../../worker/provide-digits";
 
 let liveWorkers = 0;
 
@@ -68,7 +70,8 @@ class WorkerChannel implements RunChannel {
 			this.answered = false;
 		}
 		if (this.inline) this.inline.send(msg);
-		else this.worker?.postMessage(msg);
+		// The worker bundle has no built-in digits; they travel as arrays (a copy of ~460 KB, once per run).
+		else this.worker?.postMessage(msg.type === "start" ? { ...msg, dataset: portableDataset(msg.dataset) } : msg);
 	}
 
 	close(): void {

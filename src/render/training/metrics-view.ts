@@ -10,6 +10,8 @@ export interface FinalMetrics {
 	epochs: number;
 	seconds: number;
 	samplesPerSec: number;
+	/** "wasm-simd" or "js"; unknown for runs logged before it was recorded. */
+	backend?: string | null;
 	message?: string;
 }
 
@@ -34,5 +36,6 @@ export function renderMetrics(parent: HTMLElement, m: FinalMetrics): HTMLElement
 	item("training.metric.loss", formatLoss(f?.loss));
 	item("training.metric.time", formatDuration(m.seconds));
 	item("training.metric.rate", formatRate(m.samplesPerSec));
+	if (m.backend) item("training.metric.backend", m.backend === "wasm-simd" ? t("training.backend.simd") : t("training.backend.js"));
 	return el;
 }

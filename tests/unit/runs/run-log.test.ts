@@ -59,6 +59,17 @@ describe("run note", () => {
 		expect(parseRunNote(formatRunNote(r))).toEqual(r);
 	});
 
+	it("records which engine computed the run, and reads it back", () => {
+		const simd = record({ backend: "wasm-simd" });
+		const text = formatRunNote(simd);
+		expect(splitFrontMatter(text).fm?.backend).toBe("wasm-simd");
+		expect(parseRunNote(text)).toEqual(simd);
+		expect(parseRunNote(formatRunNote(record({ backend: "js" })))?.backend).toBe("js");
+		// A note from before the field existed has none.
+		expect(splitFrontMatter(formatRunNote(record())).fm).not.toHaveProperty("backend");
+		expect(parseRunNote(formatRunNote(record()))?.backend).toBeUndefined();
+	});
+
 	it("round-trips awkward model text, a message and missing validation numbers", () => {
 		const r = record({
 			status: "failed",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TrainingSession } from "../../../src/worker/session";
 import { createEngineJob } from "../../../src/worker/engine-job";
+import "../../../src/worker/provide-digits";
 import type { EndMessage, EpochPoint, FromWorker, ProgressMessage, ReadyMessage, StartMessage } from "../../../src/worker/messages";
 
 // The acceptance network, as the ```cnn block describes it:

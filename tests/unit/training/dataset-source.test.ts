@@ -4,6 +4,7 @@ import { App, Vault, type TFile } from "../../support/obsidian-stub";
 import type { App as ObsidianApp } from "obsidian";
 import { resolveDataset, type DatasetRequest } from "../../../src/plugin/training/dataset-source";
 import { fitDataset, materialize } from "../../../src/worker/datasets";
+import "../../../src/worker/provide-digits";
 import type { DatasetDescriptor } from "../../../src/worker/messages";
 import type { ModelSpec } from "../../../src/engine/spec-types";
 

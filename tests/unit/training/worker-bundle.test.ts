@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import esbuild from "esbuild";
 import { Worker } from "node:worker_threads";
-import type { EndMessage, FromWorker, StartMessage } from "../../../src/worker/messages";
+import type { EndMessage, FromWorker, ReadyMessage, StartMessage } from "../../../src/worker/messages";
+import { portableDataset } from "../../../src/worker/datasets";
+import "../../../src/worker/provide-digits";
 
 /**
  * The worker as the build inlines it (src/worker/worker.ts bundled as an IIFE), run in a Node worker thread with
@@ -34,7 +36,8 @@ const start: StartMessage = {
 		],
 	},
 	train: { epochs: 3, batch: 32, optimizer: { name: "adam", lr: 0.01, momentum: 0, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, seed: 7, val: 0.2, limit: null },
-	dataset: { kind: "digits" },
+	// As the page sends it: the worker bundle carries no dataset, the digits travel as arrays.
+	dataset: portableDataset({ kind: "digits" }),
 	maxSeconds: 60,
 	sample: null,
 };
@@ -59,12 +62,25 @@ describe("the inlined training worker", () => {
 		expect(code).not.toMatch(/require\(["']obsidian["']\)/);
 		const got = await run(code, () => undefined);
 		expect(got[0].type).toBe("ready");
+		// Node has WebAssembly SIMD: the worker switches it on at start and says so.
+		expect((got[0] as ReadyMessage).info.backend).toBe("wasm-simd");
 		const end = got[got.length - 1] as EndMessage;
 		expect(end.type).toBe("done");
 		expect(end.runId).toBe(9);
 		expect(end.result?.final?.epoch).toBe(3);
 		expect(end.result?.final?.valAcc ?? 0).toBeGreaterThan(0.8);
 		expect(end.result?.weights).toBeInstanceOf(Float32Array);
+	});
+
+	it("holds no built-in dataset: the packed digits stay in the page's bundle", async () => {
+		const code = await bundle();
+		// A run of the packed digits' base64 (the first bytes of the payload) would mean they were bundled again.
+		const { DIGITS_PACKED } = await import("../../../src/data/digits-packed");
+		expect(code).not.toContain(DIGITS_PACKED.slice(0, 64));
+		const got = await run(code, () => undefined, { ...start, dataset: { kind: "digits" } });
+		const end = got[got.length - 1] as EndMessage;
+		expect(end.type).toBe("failed");
+		expect(end.message).toMatch(/digits/);
 	});
 
 	it("stops when told, between chunks", async () => {
