@@ -37,9 +37,10 @@ export interface AxisResult {
 const MINUS = "−";
 
 /** 10.333… → "10.33", 15.5 → "15.5", 11 → "11". */
+/** A result as the formulas print it; a negative one with the same minus sign (−) as the formula's terms. */
 export function fmtReal(x: number): string {
-	if (Number.isInteger(x)) return String(x);
-	return (Math.round(x * 100) / 100).toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
+	const s = Number.isInteger(x) ? String(x) : (Math.round(x * 100) / 100).toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
+	return s.replace(/^-/, "\u2212");
 }
 
 function padTerm(pb: number, pe: number): string {

@@ -142,6 +142,8 @@ describe("diagnostics", () => {
 		expect(d).toHaveLength(1);
 		expect(d[0]).toMatchObject({ line: 2, severity: "error" });
 		expect(d[0].message).toContain("0 or less");
+		// 4 − 5 + 1 = 0 here; the negative case prints its result with the formula's own minus sign
+		expect(analyzeCnn("input 4x4x1\nconv 2 7x7").parsed.diagnostics[0].message).toContain("(4 − 7 + 1 = −2)");
 		expect(d[0].suggestion).toContain("conv 2 4x4");
 		expect(d[0].suggestion).toContain("conv 2 5x5 pad 1");
 		expect(a.report!.rows[1].output).toBeNull();
