@@ -9,7 +9,7 @@ import type { DiagnosticList } from "./diagnostics";
 import { fixesFor, fixesText, formatLayer, type Fix } from "./fixes";
 import type { AxisResult } from "./formula";
 import type { RawLayer } from "./raw-layer";
-import { pairText, shapeSize, shapeText, type Shape } from "./shape";
+import { fmtCount, pairText, shapeSize, shapeText, type Shape } from "./shape";
 import { isPool, spatialGeometry, type SpatialGeometry } from "./spatial";
 import type { Diagnostic, LayerLine } from "./types";
 
@@ -248,7 +248,7 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 				const units = L.units ?? 1;
 				const n = shapeSize(inShape);
 				out = { h: 1, w: 1, c: units, flat: true };
-				row.filter = `${n} × ${units}`;
+				row.filter = `${fmtCount(n)} × ${fmtCount(units)}`;
 				row.params = n * units + (L.bias === false ? 0 : units);
 				row.macs = n * units;
 				if (!inShape.flat) {

@@ -65,7 +65,8 @@ export function summarize(a: CnnAnalysis): Summary {
 		rows.push({
 			line: r.layer.line,
 			layer: r.layer.text,
-			output: r.output ? shapeText(r.output) : "?",
+			// a flat output is a count: group its digits like the other counts (134 217 728)
+			output: r.output ? (r.output.flat ? fmtCount(r.output.c) : shapeText(r.output)) : "?",
 			filter: r.filter,
 			params: known ? r.params : null,
 			macs: known ? r.macs : null,

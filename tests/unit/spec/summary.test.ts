@@ -6,6 +6,12 @@ import { summarize } from "../../../src/spec/summary";
 const LENET = "input 32x32x1\nconv 6 5x5\nrelu\nmaxpool 2\nconv 16 5x5\nrelu\nmaxpool 2\nflatten\ndense 120\nrelu\ndense 84\nrelu\ndense 10\ntrain digits batch 32";
 
 describe("summary", () => {
+	it("large flat sizes read with grouped digits, like the other counts", () => {
+		const s = summarize(analyzeCnn("input 64x64x3\nflatten\ndense 20000"));
+		// 64·64·3 = 12 288 values flattened, into 20 000 units
+		expect(s.rows.map((r) => r.output)).toEqual(["12 288", "20 000"]);
+		expect(s.rows[1].filter).toBe("12 288 × 20 000");
+	});
 	it("LeNet-5 totals: parameters, multiply-adds, activation and parameter memory", () => {
 		const s = summarize(analyzeCnn(LENET));
 		expect(s.totals.params).toBe(61706);
