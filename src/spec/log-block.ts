@@ -7,6 +7,8 @@
  * Pure: no vault, no DOM. Line numbers in diagnostics are 1-based within the block.
  */
 import type { Diagnostic } from "./types";
+import { t } from "../i18n";
+import "../i18n/strings-log";
 import type { BatchPoint, EpochRow } from "./run-log";
 
 export type FilterOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
@@ -131,7 +133,7 @@ export function parseLogCsv(text: string, firstLine = 1): { epochs: EpochRow[]; 
 			const x = Number(parts[0]);
 			const y = Number(parts[1]);
 			if (parts.length < 2 || parts[0] === "" || parts[1] === "" || Number.isNaN(x) || (Number.isNaN(y) && !/^nan$/i.test(parts[1]))) {
-				diagnostics.push(err(ln, `Batch row "${raw.slice(0, 60)}" is not "epoch,loss".`));
+				diagnostics.push(err(ln, t("log.csv.batchRow", { row: raw.slice(0, 60) })));
 				continue;
 			}
 			batches.push({ x, y });
@@ -141,14 +143,14 @@ export function parseLogCsv(text: string, firstLine = 1): { epochs: EpochRow[]; 
 			cols = parts.map((p) => ALIASES[colName(p)] ?? null);
 			if (!cols.includes("loss") && !cols.includes("valLoss") && !cols.includes("acc") && !cols.includes("valAcc")) {
 				diagnostics.push(
-					err(ln, `The first line must name the columns; "${raw.slice(0, 60)}" has none of loss, acc, val_loss, val_acc.`, "epoch,loss,acc,val_loss,val_acc"),
+					err(ln, t("log.csv.noHeader", { row: raw.slice(0, 60) }), "epoch,loss,acc,val_loss,val_acc"),
 				);
 				return { epochs, batches, diagnostics };
 			}
 			continue;
 		}
 		if (parts.length !== cols.length) {
-			diagnostics.push(err(ln, `Row has ${parts.length} values but the header names ${cols.length} columns.`));
+			diagnostics.push(err(ln, t("log.csv.rowLength", { n: parts.length, cols: cols.length })));
 			continue;
 		}
 		const row: EpochRow = { epoch: epochs.length + 1, loss: NaN, acc: null, valLoss: null, valAcc: null };
@@ -166,12 +168,12 @@ export function parseLogCsv(text: string, firstLine = 1): { epochs: EpochRow[]; 
 			else row[c] = v;
 		});
 		if (bad >= 0) {
-			diagnostics.push(err(ln, `"${parts[bad]}" in column ${bad + 1} is not a number.`));
+			diagnostics.push(err(ln, t("log.csv.notNumber", { value: parts[bad], col: bad + 1 })));
 			continue;
 		}
 		epochs.push(row);
 	}
-	if (!cols && diagnostics.length === 0 && (epochs.length > 0 || batches.length === 0)) diagnostics.push(err(firstLine, "No metrics: expected a CSV header such as epoch,loss,acc,val_loss,val_acc."));
+	if (!cols && diagnostics.length === 0 && (epochs.length > 0 || batches.length === 0)) diagnostics.push(err(firstLine, t("log.csv.noMetrics")));
 	// Keras' CSVLogger and many PyTorch loops count epochs from 0; the charts count finished epochs from 1.
 	if (epochs.length && epochs[0].epoch === 0) for (const r of epochs) r.epoch += 1;
 	fractionise(epochs, "acc");
@@ -203,7 +205,7 @@ export function pythonToJson(s: string): string {
 					j += 2;
 				} else buf += s[j++];
 			}
-			if (j >= n) throw new Error(`unterminated string at character ${i + 1}`);
+			if (j >= n) throw new Error(t("log.keras.unterminated", { at: i + 1 }));
 			out.push(JSON.stringify(buf));
 			i = j + 1;
 			continue;
@@ -220,7 +222,7 @@ export function pythonToJson(s: string): string {
 			else if (/^(np|numpy)\.(float|int)(16|32|64)?$/.test(id) && s[i] === "(") {
 				closers.push(true);
 				i++;
-			} else throw new Error(`unknown name "${id.slice(0, 30)}"`);
+			} else throw new Error(t("log.keras.unknownName", { name: id.slice(0, 30) }));
 			continue;
 		}
 		if (c === "(") closers.push(false);
@@ -253,7 +255,7 @@ function parseKeras(text: string, firstLine: number): { series: LogSeries; diagn
 	try {
 		obj = JSON.parse(pythonToJson(text.slice(open, close + 1)));
 	} catch (e) {
-		return { series: { label: "Keras", epochs: [], batches: [] }, diagnostics: [err(line, `Could not read the history dict: ${(e as Error).message}`)] };
+		return { series: { label: "Keras", epochs: [], batches: [] }, diagnostics: [err(line, t("log.keras.unreadable", { why: (e as Error).message }))] };
 	}
 	if (!obj || typeof obj !== "object" || Array.isArray(obj)) return null;
 	const o = obj as Record<string, unknown>;
@@ -272,12 +274,12 @@ function parseKeras(text: string, firstLine: number): { series: LogSeries; diagn
 		}
 	}
 	if (!cols.loss && !cols.valLoss && !cols.acc && !cols.valAcc) {
-		diagnostics.push(err(line, "The history has none of the keys loss, accuracy, val_loss, val_accuracy."));
+		diagnostics.push(err(line, t("log.keras.noKeys")));
 		return { series: { label: "Keras", epochs: [], batches: [] }, diagnostics };
 	}
 	const lens = Object.values(cols).map((a) => a?.length ?? 0);
 	const n = Math.max(...lens);
-	if (lens.some((l) => l !== n)) diagnostics.push(warn(line, `The history's lists have different lengths (${lens.join(", ")}); the missing epochs are left blank.`));
+	if (lens.some((l) => l !== n)) diagnostics.push(warn(line, t("log.keras.lengths", { lens: lens.join(", ") })));
 	const epochs: EpochRow[] = [];
 	for (let i = 0; i < n; i++) {
 		const at = (c: Col): number | null => {
@@ -304,7 +306,7 @@ function parseKerasLog(lines: readonly string[], firstLine: number): { series: L
 	const close = (): void => {
 		if (!current) return;
 		const m = current.metrics;
-		if (!m) diagnostics.push(warn(current.line, `Epoch ${current.epoch} has no line with its loss.`));
+		if (!m) diagnostics.push(warn(current.line, t("log.keras.epochNoLoss", { epoch: current.epoch })));
 		else {
 			const get = (c: Col): number | null => {
 				for (const [k, v] of Object.entries(m)) if (ALIASES[colName(k)] === c) return v;
@@ -335,7 +337,7 @@ function parseKerasLog(lines: readonly string[], firstLine: number): { series: L
 	close();
 	fractionise(epochs, "acc");
 	fractionise(epochs, "valAcc");
-	if (epochs.length === 0 && diagnostics.length === 0) diagnostics.push(err(firstLine, "No epoch of this Keras log has a loss."));
+	if (epochs.length === 0 && diagnostics.length === 0) diagnostics.push(err(firstLine, t("log.keras.noLoss")));
 	return { series: { label: "Keras", epochs, batches: [] }, diagnostics };
 }
 
@@ -346,7 +348,7 @@ function parseWhere(text: string, line: number): { filters: RunFilter[]; diag: D
 		const part = raw.trim();
 		const m = /^([A-Za-z_][\w-]*)\s*(!=|<=|>=|=|<|>)(.*)$/.exec(part);
 		const value = m ? m[3].trim().replace(/^["']|["']$/g, "") : "";
-		if (!m || value === "") return { filters, diag: err(line, `Cannot read the condition "${part.slice(0, 60)}".`, "folder CNN runs where dataset = digits") };
+		if (!m || value === "") return { filters, diag: err(line, t("log.block.condition", { text: part.slice(0, 60) }), "folder CNN runs where dataset = digits") };
 		filters.push({ key: m[1].toLowerCase().replace(/-/g, "_"), op: m[2] as FilterOp, value });
 	}
 	return { filters, diag: null };
@@ -354,11 +356,11 @@ function parseWhere(text: string, line: number): { filters: RunFilter[]; diag: D
 
 export function parseLogBlock(source: string): LogBlockSpec {
 	if (source.length > MAX_LOG_CHARS)
-		return { kind: "empty", diagnostics: [err(1, `The block holds ${source.length} characters; at most ${MAX_LOG_CHARS} are read. Keep the log in a file and link it with runs [[…]].`)] };
+		return { kind: "empty", diagnostics: [err(1, t("log.block.tooLong", { n: source.length, max: MAX_LOG_CHARS }))] };
 	const text = source.replace(/\r\n?/g, "\n");
 	const lines = text.split("\n");
 	const first = lines.findIndex((l) => l.trim() !== "" && !l.trim().startsWith("%%"));
-	if (first < 0) return { kind: "empty", diagnostics: [err(1, "Empty block: write runs [[…]], folder CNN runs, or paste a CSV (epoch,loss,acc,val_loss,val_acc).")] };
+	if (first < 0) return { kind: "empty", diagnostics: [err(1, t("log.block.empty"))] };
 	const head = lines[first].trim();
 
 	if (/^runs?\b/i.test(head)) {
@@ -368,20 +370,20 @@ export function parseLogBlock(source: string): LogBlockSpec {
 			const l = lines[i].trim();
 			if (l === "") continue;
 			if (l.length > MAX_DIRECTIVE_CHARS) {
-				diagnostics.push(err(i + 1, `This line is ${l.length} characters long; a runs line is at most ${MAX_DIRECTIVE_CHARS}.`));
+				diagnostics.push(err(i + 1, t("log.block.runsLineLong", { n: l.length, max: MAX_DIRECTIVE_CHARS })));
 				continue;
 			}
 			const rest = l.replace(/^runs?\b/i, "");
 			const found = [...rest.matchAll(/\[\[([^\]]*)\]\]/g)];
 			for (const m of found) {
 				const target = m[1].split("|")[0].split("#")[0].trim();
-				if (target === "") diagnostics.push(err(i + 1, "Empty link [[ ]]."));
+				if (target === "") diagnostics.push(err(i + 1, t("log.block.emptyLink")));
 				else links.push({ target, line: i + 1 });
 			}
 			const left = rest.replace(/\[\[[^\]]*\]\]/g, "").trim();
-			if (left !== "") diagnostics.push(err(i + 1, `"${left.slice(0, 40)}" is not a run link; write each run as [[note name]].`));
+			if (left !== "") diagnostics.push(err(i + 1, t("log.block.notLink", { text: left.slice(0, 40) })));
 		}
-		if (links.length === 0 && diagnostics.length === 0) diagnostics.push(err(first + 1, "No runs listed.", "runs [[CNN runs/…]]"));
+		if (links.length === 0 && diagnostics.length === 0) diagnostics.push(err(first + 1, t("log.block.noRuns"), "runs [[CNN runs/…]]"));
 		return { kind: "runs", links, diagnostics };
 	}
 
@@ -391,8 +393,8 @@ export function parseLogBlock(source: string): LogBlockSpec {
 		const where = /\swhere\s/i.exec(rest);
 		const folderPart = (where ? rest.slice(0, where.index) : rest).trim();
 		const wherePart = where ? rest.slice(where.index + where[0].length) : undefined;
-		if (folderPart === "") return { kind: "folder", folder: "", filters: [], line, diagnostics: [err(line, "Which folder?", "folder CNN runs")] };
-		if (head.length > MAX_DIRECTIVE_CHARS) return { kind: "folder", folder: "", filters: [], line, diagnostics: [err(line, `This line is ${head.length} characters long; a folder line is at most ${MAX_DIRECTIVE_CHARS}.`)] };
+		if (folderPart === "") return { kind: "folder", folder: "", filters: [], line, diagnostics: [err(line, t("log.block.whichFolder"), "folder CNN runs")] };
+		if (head.length > MAX_DIRECTIVE_CHARS) return { kind: "folder", folder: "", filters: [], line, diagnostics: [err(line, t("log.block.folderLineLong", { n: head.length, max: MAX_DIRECTIVE_CHARS }))] };
 		let folder = folderPart.replace(/^["']|["']$/g, "");
 		const link = /^\[\[(.*)\]\]$/.exec(folder);
 		if (link) folder = link[1];
@@ -403,7 +405,7 @@ export function parseLogBlock(source: string): LogBlockSpec {
 			filters = w.filters;
 			if (w.diag) diagnostics.push(w.diag);
 		}
-		for (let i = first + 1; i < lines.length; i++) if (lines[i].trim() !== "") diagnostics.push(warn(i + 1, "Only the first line of a folder block is read."));
+		for (let i = first + 1; i < lines.length; i++) if (lines[i].trim() !== "") diagnostics.push(warn(i + 1, t("log.block.firstLineOnly")));
 		return { kind: "folder", folder, filters, line, diagnostics };
 	}
 
