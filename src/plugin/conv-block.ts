@@ -88,7 +88,9 @@ export class ConvBlock extends MarkdownRenderChild {
 	private showDiagnostics(root: HTMLElement, diags: Diagnostic[]): boolean {
 		if (diags.length === 0) return false;
 		const list = root.createEl("ul", { cls: "cnn-conv-diagnostics" });
-		for (const d of diags) {
+		// in the order of the source, as a reader fixes them top to bottom (the parser finds some only at the end)
+		const inOrder = [...diags].sort((a, b) => a.line - b.line || a.column - b.column);
+		for (const d of inOrder) {
 			const li = list.createEl("li", { cls: d.severity === "error" ? "cnn-lab-error" : "cnn-lab-warning" });
 			li.createSpan({ cls: "cnn-conv-diagnostic-line", text: `${t("common.line", { n: d.line })}: ` });
 			li.createSpan({ text: d.message });

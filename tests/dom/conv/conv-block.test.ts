@@ -327,6 +327,13 @@ describe("cnn-conv block: bad input gives a message with its line", () => {
 			expect(el.querySelector(".cnn-conv")).toBeNull();
 		});
 
+	it("several messages are listed in the order of their lines", async () => {
+		// the depth error is found only after the whole block is read, the stride error while reading line 6
+		const { el } = await render("input\n1 2 3\n4 5 6\nkernel 2 channels\n1\n\n1\nstride 0");
+		const lines = [...el.querySelectorAll(".cnn-conv-diagnostics li")].map((li) => /^line (\d+)/.exec(text(li))?.[1]);
+		expect(lines).toEqual(["4", "8"]);
+	});
+
 	it("a 20 000 × 20 000 image is refused before decoding", async () => {
 		const png = new Uint8Array(64);
 		png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0x4e, 0x20, 0, 0, 0x4e, 0x20]);
