@@ -49,7 +49,7 @@ addStrings({
 	"conv.loading-image": { en: "Loading {name}…", zh: "正在加载 {name}…" },
 	"conv.image-caption": { en: "{name}, {h}×{w} {mode}", zh: "{name}，{h}×{w} {mode}" },
 	"conv-img.outside": { en: "The image \"{link}\" is outside the vault: cnn-conv reads images from this vault only (e.g. input ![[cat.png]] gray 64).", zh: "图片“{link}”不在库中：cnn-conv 只读取本库中的图片（如 input ![[cat.png]] gray 64）。" },
-	"conv-img.missing": { en: "No image \"{link}\" in the vault: check the name, or drop the image into the vault and link it as ![[name.png]].", zh: "库中没有图片“{link}”：请检查名称，或把图片放入库中并以 ![[name.png]] 链接。" },
+	"conv-img.missing": { en: "No image \"{link}\" in the vault: check the name, or drop the image into the vault and link it as `![[name.png]]`.", zh: "库中没有图片“{link}”：请检查名称，或把图片放入库中并以 `![[name.png]]` 链接。" },
 	"conv-img.not-image": { en: "{name} is not an image ({exts}).", zh: "{name} 不是图片（{exts}）。" },
 	"conv-img.too-big-bytes": { en: "{name} is {mb} MB; images up to {max} MB are read. Save a smaller copy.", zh: "{name} 有 {mb} MB；只读取不超过 {max} MB 的图片。请另存一份较小的图片。" },
 	"conv-img.too-big-pixels": { en: "{name} is {w} × {h} pixels ({mp} megapixels); images up to {max} megapixels are decoded. Save a smaller copy.", zh: "{name} 为 {w} × {h} 像素（{mp} 百万像素）；只解码不超过 {max} 百万像素的图片。请另存一份较小的图片。" },
