@@ -7,11 +7,18 @@ import type { ChainStage, ConvSpec, Planes } from "../../spec/conv/types";
 import { axisGeometry, poolAxis, resolvePad, type AxisGeometry, type Pad4 } from "./geometry";
 import { t } from "../../i18n";
 import "../../i18n/strings-conv";
+import "../../i18n/strings-robustness";
 import { avgPool2d, conv2d, maxPool2d, relu } from "../../engine/functional";
 import type { Tensor } from "../../engine/tensor";
 
 /** One block computes at most this many multiply-adds on the UI thread (measured: 512×512 gray with 8 kernels 3×3, 19 M, about 0.1 s in Node). */
 export const MAX_MULTIPLY_ADDS = 30_000_000;
+
+/**
+ * A padded side is at most this long. Checked before the row geometry (whose unused-line list would never end
+ * at 2^53, where p++ no longer changes p) and before the padded planes are allocated (`pad 100000`).
+ */
+export const MAX_PADDED_SIDE = 1024;
 
 export interface StageView {
 	label: string;
@@ -132,6 +139,12 @@ export function buildConvModel(spec: ConvSpec, input: Planes): { model: ConvMode
 	const oneD = H === 1 && kh === 1;
 	const padSpec = oneD && spec.pad.kind === "fixed" ? { ...spec.pad, top: 0, bottom: 0 } : spec.pad;
 	const pad = resolvePad(padSpec, H, W, dh * (kh - 1) + 1, dw * (kw - 1) + 1, sh, sw);
+	const paddedH = H + pad.top + pad.bottom;
+	const paddedW = W + pad.left + pad.right;
+	if (!(paddedH <= MAX_PADDED_SIDE && paddedW <= MAX_PADDED_SIDE)) {
+		diagnostics.push({ line: spec.kernels[0].line, column: 1, severity: "error", message: t("conv-bounds.padded-too-big", { h: paddedH, w: paddedW, max: MAX_PADDED_SIDE }) });
+		return { model: null, diagnostics };
+	}
 	const rows = axisGeometry(H, pad.top, pad.bottom, kh, dh, sh, "row");
 	const cols = axisGeometry(W, pad.left, pad.right, kw, dw, sw, "column");
 	if (rows.output <= 0 || cols.output <= 0) {
