@@ -54,6 +54,11 @@ export interface Heatmap {
 const MAX_BACKING = 1024;
 /** Roughly the displayed size in CSS pixels the backing store aims at. */
 const TARGET_CSS_PX = 320;
+/**
+ * The same per size class (src/styles: s is shown at 64–96 px, m at 192, l up to 360). A 64 px thumbnail drawn
+ * into a 320 px store cost 25× the pixels; the results views draw dozens at the end of a run on the UI thread.
+ */
+const TARGET_BY_SIZE: Record<NonNullable<HeatmapOptions["size"]>, number> = { s: 128, m: 256, l: 360 };
 /** Grids with more cells than this get a summary instead of a full hidden table. */
 const MAX_TABLE_CELLS = 1024;
 
@@ -70,9 +75,9 @@ export function formatValue(v: number, decimals = 2): string {
 }
 
 /** How many backing pixels per cell: enough for TARGET_CSS_PX at this device pixel ratio, within MAX_BACKING. */
-export function backingScale(width: number, height: number, dpr: number): number {
+export function backingScale(width: number, height: number, dpr: number, target = TARGET_CSS_PX): number {
 	const side = Math.max(width, height, 1);
-	const want = Math.floor((TARGET_CSS_PX * Math.max(1, dpr)) / side);
+	const want = Math.floor((target * Math.max(1, dpr)) / side);
 	const cap = Math.floor(MAX_BACKING / side);
 	return Math.max(1, Math.min(want, cap));
 }
@@ -153,7 +158,7 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOpt
 
 	const draw = (): void => {
 		const dpr = el.ownerDocument.defaultView?.devicePixelRatio ?? 1;
-		const k = backingScale(grid.width, grid.height, dpr);
+		const k = backingScale(grid.width, grid.height, dpr, TARGET_BY_SIZE[opts.size ?? "m"]);
 		canvas.width = grid.width * k;
 		canvas.height = grid.height * k;
 		let ctx: CanvasRenderingContext2D | null = null;

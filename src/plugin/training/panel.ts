@@ -166,7 +166,7 @@ export class TrainingPanel {
 		}
 		if (this.views.featureMaps && s.activations.length > 0) {
 			const caption = t("training.featuremaps.sample", { i: s.sampleIndex, label: classNames[s.sampleLabel] ?? s.sampleLabel });
-			this.stage(() => renderFeatureMaps(host, s.activations, trained, cm, maps, caption));
+			this.stage(() => renderFeatureMaps(host, s.activations, trained, cm, maps, caption, (fn) => this.stage(fn)));
 		}
 	}
 
@@ -182,7 +182,8 @@ export class TrainingPanel {
 			const fn = this.stages.shift();
 			if (!fn || this.disposed) return;
 			fn();
-			if (this.stages.length > 0) this.nextStage();
+			// A stage may queue more (the feature maps queue a row each); then the timer is already set.
+			if (this.stages.length > 0 && this.stageTimer === null) this.nextStage();
 		}, 0);
 	}
 

@@ -7,7 +7,11 @@ import { HeatmapSet } from "./image-grid";
 /** Channels drawn per layer; the rest are counted. */
 const MAX_CHANNELS = 8;
 
-/** The sample input through every layer: a row of channel heatmaps per layer, with the layer's shape. */
+/**
+ * The sample input through every layer: a row of channel heatmaps per layer, with the layer's shape. `later`
+ * (the panel's staging) draws each row's heatmaps in a task of its own, so a deep network does not block the page
+ * for the whole set; the rows are laid out at once, in order.
+ */
 export function renderFeatureMaps(
 	parent: HTMLElement,
 	maps: ActivationMap[],
@@ -15,6 +19,7 @@ export function renderFeatureMaps(
 	colormap: ColormapName,
 	set: HeatmapSet,
 	caption: string,
+	later: (fn: () => void) => void = (fn) => fn(),
 ): HTMLElement {
 	const wrap = parent.createDiv({ cls: "cnn-lab-featuremaps" });
 	wrap.createDiv({ cls: "cnn-lab-section-title", text: t(trained ? "training.featuremaps.trained" : "training.featuremaps.random") });
@@ -23,19 +28,23 @@ export function renderFeatureMaps(
 		const row = wrap.createDiv({ cls: "cnn-lab-featuremap-row" });
 		row.createDiv({ cls: "cnn-lab-featuremap-label", text: `${m.label} · ${m.shape.join("×")}` });
 		const cells = row.createDiv({ cls: "cnn-lab-featuremap-cells" });
-		if (m.shape.length === 3) {
-			const [c, h, w] = m.shape;
-			const shown = Math.min(c, MAX_CHANNELS);
-			for (let k = 0; k < shown; k++) {
-				const cell = cells.createDiv({ cls: "cnn-lab-featuremap" });
-				set.add(cell, { width: w, height: h, data: m.data.subarray(k * h * w, (k + 1) * h * w) }, t("training.channel", { layer: m.label, n: k + 1 }), colormap);
-			}
-			if (c > shown) cells.createDiv({ cls: "cnn-lab-note", text: t("training.more", { n: c - shown }) });
-		} else {
-			const f = m.data.length;
-			const cell = cells.createDiv({ cls: ["cnn-lab-featuremap", "cnn-lab-featuremap--vector"] });
-			set.add(cell, { width: f, height: 1, data: m.data }, m.label, colormap);
-		}
+		later(() => drawRow(cells, m, colormap, set));
 	}
 	return wrap;
+}
+
+function drawRow(cells: HTMLElement, m: ActivationMap, colormap: ColormapName, set: HeatmapSet): void {
+	if (m.shape.length === 3) {
+		const [c, h, w] = m.shape;
+		const shown = Math.min(c, MAX_CHANNELS);
+		for (let k = 0; k < shown; k++) {
+			const cell = cells.createDiv({ cls: "cnn-lab-featuremap" });
+			set.add(cell, { width: w, height: h, data: m.data.subarray(k * h * w, (k + 1) * h * w) }, t("training.channel", { layer: m.label, n: k + 1 }), colormap);
+		}
+		if (c > shown) cells.createDiv({ cls: "cnn-lab-note", text: t("training.more", { n: c - shown }) });
+	} else {
+		const f = m.data.length;
+		const cell = cells.createDiv({ cls: ["cnn-lab-featuremap", "cnn-lab-featuremap--vector"] });
+		set.add(cell, { width: f, height: 1, data: m.data }, m.label, colormap);
+	}
 }
