@@ -47,6 +47,8 @@ addStrings({
 	"conv.copied": { en: "Step copied as Markdown with LaTeX", zh: "已复制此步（Markdown + LaTeX）" },
 	"conv.copy-failed": { en: "Could not reach the clipboard", zh: "无法访问剪贴板" },
 	"conv.loading-image": { en: "Loading {name}…", zh: "正在加载 {name}…" },
+	"conv.mode-gray": { en: "gray", zh: "灰度" },
+	"conv.mode-rgb": { en: "RGB", zh: "RGB 彩色" },
 	"conv.image-caption": { en: "{name}, {h}×{w} {mode}", zh: "{name}，{h}×{w} {mode}" },
 	"conv-img.outside": { en: "The image \"{link}\" is outside the vault: cnn-conv reads images from this vault only (e.g. input ![[cat.png]] gray 64).", zh: "图片“{link}”不在库中：cnn-conv 只读取本库中的图片（如 input ![[cat.png]] gray 64）。" },
 	"conv-img.missing": { en: "No image \"{link}\" in the vault: check the name, or drop the image into the vault and link it as `![[name.png]]`.", zh: "库中没有图片“{link}”：请检查名称，或把图片放入库中并以 `![[name.png]]` 链接。" },

@@ -49,7 +49,7 @@ export class ConvBlock extends MarkdownRenderChild {
 		this.ready = readVaultImage(this.host.app, root.ownerDocument, input.link, this.sourcePath, input.mode, input.size).then(
 			(img) => {
 				if (!this.alive) return;
-				status.setText(t("conv.image-caption", { name: img.file.name, h: img.height, w: img.width, mode: input.mode }));
+				status.setText(t("conv.image-caption", { name: img.file.name, h: img.height, w: img.width, mode: t(input.mode === "rgb" ? "conv.mode-rgb" : "conv.mode-gray") }));
 				const diags: Diagnostic[] = [];
 				checkDepths(spec, img.planes.length, diags);
 				if (this.showDiagnostics(root, diags)) return;
