@@ -53,7 +53,8 @@ function layerCode(parent: HTMLElement, line: string): void {
 	const code = parent.createEl("code");
 	const groups: string[] = [];
 	for (const tok of line.split(/\s+/).filter(Boolean)) {
-		if (groups.length === 0 || /^[a-z_]/i.test(tok)) groups.push(tok);
+		// a word starts a new group unless it is a value ("pad same")
+		if (groups.length === 0 || (/^[a-z_]/i.test(tok) && !/^(same|valid)$/i.test(tok))) groups.push(tok);
 		else groups[groups.length - 1] += ` ${tok}`;
 	}
 	groups.forEach((g, i) => {

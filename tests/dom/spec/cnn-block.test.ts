@@ -200,6 +200,21 @@ describe("```cnn block: behaviour", () => {
 	});
 });
 
+describe("```cnn block layout in a narrow note", () => {
+	it("a long layer line may break only before a keyword, and its text is unchanged", async () => {
+		const el = await render("input 32x32x3\nconv 16 3x3x3 stride 2 pad same");
+		const code = el.querySelectorAll("tr.cnn-spec-row td.cnn-spec-layer code")[0];
+		expect(code.textContent).toBe("conv 16 3x3x3 stride 2 pad same");
+		expect([...code.querySelectorAll(".cnn-spec-nowrap")].map((s) => s.textContent)).toEqual(["conv 16 3x3x3", "stride 2", "pad same"]);
+	});
+	it("a formula's result stays with its equals sign", async () => {
+		const el = await render("input 32x32x3\nconv 8 4x4 stride 3");
+		const f = el.querySelector("tr.cnn-spec-row td.cnn-spec-formula div")!;
+		expect(f.textContent).toBe("(32 − 4)/3 + 1 = 10.33 → 10");
+		expect(f.querySelector(".cnn-spec-nowrap")?.textContent).toBe("= 10.33 → 10");
+	});
+});
+
 describe("```cnn block in Simplified Chinese", () => {
 	it("headers, problems and totals follow the app's language; the numbers stay the same", async () => {
 		const { setLanguage } = await import("../../../src/i18n");
