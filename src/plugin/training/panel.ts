@@ -383,7 +383,8 @@ export class TrainingPanel {
 	private onEnd(m: EndMessage): void {
 		if (this.phase === "idle") return;
 		const status = m.type === "done" ? "completed" : m.type;
-		this.charts?.flush();
+		// No flush here: the last points are in the series and their throttled redraw comes within 100 ms, in a
+		// task of its own (flushing both charts here put two chart updates into the run's last, busiest task).
 		const message = m.type === "failed" ? m.message : m.reason === "time" ? t("training.stoppedTime", { s: this.host.settings.maxRunSeconds }) : undefined;
 		const log = this.log;
 		// A run stopped before its first epoch finished has nothing to keep: no note is written for it.
