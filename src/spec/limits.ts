@@ -130,10 +130,19 @@ export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: num
 /** A number people can read: 61 706, 3.2 × 10⁹ for the absurd ones. */
 export function readable(n: number): string {
 	if (!Number.isFinite(n)) return String(n);
-	if (Math.abs(n) < 1e7) return Math.round(n).toLocaleString("en-US").replace(/,/g, " ");
-	const e = Math.floor(Math.log10(Math.abs(n)));
-	const m = n / Math.pow(10, e);
-	return `${m.toFixed(1)}e${e}`;
+	const a = Math.abs(n);
+	// Fractions keep their digits so "needs 512.7 MB; the limit is 512 MB" and "(0.006 MB)" do not read as equal or nothing.
+	if (a > 0 && a < 1) return String(Number(n.toPrecision(2)));
+	if (a < 1000 && !Number.isInteger(n)) return String(Number(n.toFixed(1)));
+	if (a < 1e7) return Math.round(n).toLocaleString("en-US").replace(/,/g, " ");
+	let e = Math.floor(Math.log10(a));
+	let m = (n / Math.pow(10, e)).toFixed(1);
+	// 9.98e15 rounds to "10.0": carry into the exponent.
+	if (Math.abs(Number(m)) >= 10) {
+		e++;
+		m = (n / Math.pow(10, e)).toFixed(1);
+	}
+	return `${m}e${e}`;
 }
 
 function duration(seconds: number): string {
