@@ -1,0 +1,109 @@
+// @vitest-environment jsdom
+/**
+ * The absurd specs of issue 7, typed into a note: each is refused at once, in the block, with its numbers and
+ * what governs them (the setting to change, or the language's own bound on that line), and nothing is allocated
+ * or started: no worker, no run slot, no run note, and the whole thing takes milliseconds.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { liveWorkerCount } from "../../../src/plugin/training/worker-client";
+import { makeHost, renderBlock, unloadBlock, type Host, type Lang } from "./harness";
+import { Vault } from "../../support/obsidian-stub";
+
+let host: Host;
+let vault: Vault;
+
+beforeEach(() => {
+	vault = new Vault({ "note.md": "# note" });
+	host = makeHost(vault);
+});
+
+afterEach(() => {
+	host.unload();
+	document.body.empty();
+});
+
+/** Renders, presses Train when there is one, and returns what the block says, with the time both took. */
+async function refuse(lang: Lang, source: string): Promise<{ text: string; ms: number; trained: boolean }> {
+	const t0 = performance.now();
+	const r = await renderBlock(host, lang, source, "note.md");
+	const train = r.el.querySelector<HTMLButtonElement>("button.cnn-lab-train");
+	train?.click();
+	const ms = performance.now() - t0;
+	const text = (r.el.textContent ?? "").replace(/\s+/g, " ");
+	const trained = host.training.running > 0 || liveWorkerCount() > 0 || vault.getFiles().some((f) => f.path.startsWith("CNN runs/"));
+	unloadBlock(host, r);
+	return { text, ms, trained };
+}
+
+const TAIL = "relu\nflatten\ndense 10\nsoftmax\ntrain digits epochs 5";
+
+describe("absurd sizes are refused with their numbers and the setting that governs them", () => {
+	it("input 100000x100000x3: the activation memory, in MB against the limit, and its setting", async () => {
+		const r = await refuse("cnn", `input 100000x100000x3\nconv 8 3x3\n${TAIL}`);
+		// 2 (forward + backward) × 4 bytes × 32 samples × (3 + 8 + 8 + …) × ~1e10 values: some 1e8 MB, far over 512.
+		expect(r.text).toMatch(/Not trained: .*Training needs [\d.]+e\d+ MB of activations per batch .*the limit is 512 MB/);
+		expect(r.text).toContain("Change “Activation memory per batch (MB)” in the settings");
+		expect(r.trained).toBe(false);
+		expect(r.ms).toBeLessThan(500);
+	});
+
+	it("conv 100000 99x99: 2.9e9 parameters against 5 000 000, and its setting", async () => {
+		const r = await refuse("cnn", "input 100000x100000x3\nconv 100000 99x99\ntrain digits epochs 5");
+		// 99·99·3·100000 weights + 100000 biases = 2 940 400 000
+		expect(r.text).toMatch(/The model has 2\.9e9 parameters .*the limit is 5 000 000/);
+		expect(r.text).toContain("Change “Largest model (parameters)” in the settings");
+		expect(r.trained).toBe(false);
+		expect(r.ms).toBeLessThan(500);
+	});
+
+	it("dense 1000000000: the language's bound, on its line, before any model exists", async () => {
+		const r = await refuse("cnn", "input 28x28x1\nflatten\ndense 1000000000\nsoftmax\ntrain digits");
+		expect(r.text).toMatch(/line 3 units 1000000000 is too large: at most 1000000/);
+		expect(r.text).not.toMatch(/Train again|Training needs/);
+		expect(r.trained).toBe(false);
+		expect(r.ms).toBeLessThan(500);
+	});
+
+	it("dense 1000000 (inside the language) on 28×28: 785 million parameters, refused by the setting", async () => {
+		const r = await refuse("cnn", "input 28x28x1\nflatten\ndense 1000000\nsoftmax\ntrain digits");
+		// 784 · 1 000 000 + 1 000 000 = 785 000 000
+		expect(r.text).toMatch(/The model has 7\.[89]e8 parameters \(3 140 MB\); the limit is 5 000 000/);
+		// 2 · 4 bytes · 32 · (784 + 784 + 1e6 + 1e6) = 512.4 MB: just over 512, and it must read so.
+		expect(r.text).toMatch(/Training needs 512\.4 MB of activations per batch .*the limit is 512 MB/);
+		expect(r.text).toContain("“Largest model (parameters)”");
+		expect(r.trained).toBe(false);
+	});
+
+	it("train digits epochs 1e9: refused on its line with the range", async () => {
+		const r = await refuse("cnn", `input 8x8x1\nconv 4 3x3\n${TAIL.replace("epochs 5", "epochs 1e9")}`);
+		expect(r.text).toMatch(/line 7 epochs must be between 1 and 10000, not 1e9/);
+		expect(r.trained).toBe(false);
+	});
+
+	it("the most epochs the language allows on a big net: refused by the time estimate and its setting", async () => {
+		const r = await refuse("cnn", `input 8x8x1\nconv 256 3x3 pad 1\nconv 256 3x3 pad 1\n${TAIL.replace("epochs 5", "epochs 10000")}`);
+		expect(r.text).toMatch(/The run would take about [\d.]+ (h|days|years); the limit is 30 min/);
+		expect(r.text).toContain("“Longest run (seconds)”");
+		expect(r.trained).toBe(false);
+	});
+
+	it("a 50 MB matrix pasted into cnn-conv: the size and the bound, at once", async () => {
+		const row = "1 2 3 4 5 6 7 8 9 0 ".repeat(500);
+		const source = `input\n${`${row}\n`.repeat(5000)}kernel\n1`;
+		expect(source.length).toBeGreaterThan(50_000_000);
+		const r = await refuse("cnn-conv", source);
+		expect(r.text).toMatch(/line 1: This block has 50,005,\d{3} characters; cnn-conv reads at most 200,000/);
+		expect(r.ms).toBeLessThan(500);
+	});
+
+	it("the limits are settings: raise one and the same model trains (the refusal was the setting, not the model)", async () => {
+		const source = "input 8x8x1\nconv 4 3x3\nrelu\nflatten\ndense 10\nsoftmax\ntrain digits epochs 1";
+		host.settings.maxParameters = 100;
+		const refused = await refuse("cnn", source);
+		// 3·3·1·4 + 4 + 6·6·4·10 + 10 = 1 490 parameters, 5 960 bytes
+		expect(refused.text).toMatch(/The model has 1 490 parameters \(0\.006 MB\); the limit is 100\./);
+		host.settings.maxParameters = 5_000_000;
+		const ok = await refuse("cnn", source);
+		expect(ok.text).not.toContain("Not trained");
+	});
+});
