@@ -19,20 +19,26 @@ function unpack(): Dataset {
 	const n = DIGITS_COUNT;
 	const bytes = decodeBase64(DIGITS_PACKED);
 	const nibble = (i: number): number => (i & 1) === 0 ? bytes[i >> 1] >> 4 : bytes[i >> 1] & 15;
-	const pixelNibbles = n * 64;
-	const bitmapStart = n * 32 + Math.ceil(n / 2);
-	const x = new Float32Array(pixelNibbles);
+	const pixels = n * 64;
+	const x = new Float32Array(pixels);
 	const y = new Uint8Array(n);
-	let flag = 0;
-	for (let i = 0; i < pixelNibbles; i++) {
-		let v = nibble(i);
-		if (v === 15) {
-			if (bytes[bitmapStart + (flag >> 3)] & (0x80 >> (flag & 7))) v = 16;
-			flag++;
+	// Pixels: a 0 nibble and a length nibble L stand for L + 1 zeros (scripts/pack-digits.mjs); x starts zeroed.
+	let at = 0;
+	const fifteens: number[] = [];
+	for (let i = 0; i < pixels; ) {
+		const v = nibble(at++);
+		if (v === 0) {
+			i += nibble(at++) + 1;
+			continue;
 		}
-		x[i] = v / 16;
+		if (v === 15) fifteens.push(i);
+		x[i++] = v / 16;
 	}
-	for (let k = 0; k < n; k++) y[k] = nibble(pixelNibbles + k);
+	for (let k = 0; k < n; k++) y[k] = nibble(at++);
+	const bitmapStart = Math.ceil(at / 2);
+	fifteens.forEach((i, f) => {
+		if (bytes[bitmapStart + (f >> 3)] & (0x80 >> (f & 7))) x[i] = 1;
+	});
 	return {
 		x,
 		y,
