@@ -1,12 +1,13 @@
 import { MarkdownRenderChild, TFile, type MarkdownPostProcessorContext, type TAbstractFile } from "obsidian";
 import type { CnnLabHost } from "./host";
 import { parseLogBlock, type LogBlockSpec } from "../spec/log-block";
-import { runFromFrontMatter, type FrontMatter } from "../spec/run-log";
+import { runFromFrontMatter, vaultFolderPath, type FrontMatter } from "../spec/run-log";
 import type { Diagnostic } from "../spec/types";
 import { readRun, listRuns, type FoundRun } from "./runs/find-runs";
 import { renderRunsView, type RunsView, type ShownRun } from "../render/log/runs-view";
 import { t } from "../i18n";
 import "../i18n/strings-log";
+import "../i18n/strings-robustness";
 
 /** Run notes are rewritten after every epoch; a block showing them redraws at most this often. */
 const REFRESH_MS = 1000;
@@ -150,6 +151,12 @@ export class LogBlockChild extends MarkdownRenderChild {
 			case "runs": {
 				const out: ShownRun[] = [];
 				for (const link of spec.links) {
+					// A link that leaves the vault is refused before the vault is asked about it.
+					const where = vaultFolderPath(link.target);
+					if (!where.ok && where.problem !== "hidden" && where.problem !== "chars") {
+						diagnostics.push({ line: link.line, column: 1, severity: "error", message: t("log-bounds.link-outside", { link: link.target, why: t(`log.path.${where.problem}`) }) });
+						continue;
+					}
 					const file = app.metadataCache.getFirstLinkpathDest(link.target, this.ctx.sourcePath);
 					this.watched.add(file?.path ?? (/\.md$/i.test(link.target) ? link.target : `${link.target}.md`));
 					if (!(file instanceof TFile)) {
