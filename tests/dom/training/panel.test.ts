@@ -109,6 +109,10 @@ describe("training panel in a ```cnn block", () => {
 		const run = await untilRun("completed");
 		expect(run.epochs).toHaveLength(3);
 		run.epochs.forEach((e, i) => expect(e.valAcc).toBeCloseTo(ys(acc, 1)[i], 4));
+		// jsdom has no Worker: the inline fallback ran it, with the WebAssembly SIMD kernels Node has; the note and the
+		// metrics line say so.
+		expect(run.backend).toBe("wasm-simd");
+		expect(el.querySelector(".cnn-lab-metrics-list")?.textContent).toContain("WebAssembly SIMD");
 		// Results (drawn in steps after the end): confusion matrix of 10 classes, validation samples, learned filters.
 		await until(() => /Learned/.test(el.querySelector(".cnn-lab-filters")?.textContent ?? "") && el.querySelector(".cnn-lab-featuremaps") !== null);
 		expect(el.querySelectorAll(".cnn-lab-confusion-table tbody tr")).toHaveLength(10);

@@ -135,3 +135,23 @@ describe("cnn-log block: runs and folders", () => {
 		expect(s.diagnostics[0].line).toBe(1);
 	});
 });
+
+describe("cnn-log messages in the app's language", () => {
+	it("reads the same block's problems in English and in Simplified Chinese", async () => {
+		const { setLanguage } = await import("../../../src/i18n");
+		const bad = "epoch,loss\n1,abc";
+		try {
+			setLanguage("en");
+			expect(parseLogBlock("").diagnostics[0].message).toMatch(/^Empty block/);
+			expect(parseLogCsv(bad).diagnostics[0].message).toBe('"abc" in column 2 is not a number.');
+			setLanguage("zh-CN");
+			expect(parseLogBlock("").diagnostics[0].message).toMatch(/^空代码块/);
+			const zh = parseLogCsv(bad).diagnostics[0].message;
+			expect(zh).toContain("abc");
+			expect(zh).toContain("第 2 列");
+			expect(zh).not.toMatch(/is not a number/);
+		} finally {
+			setLanguage("en");
+		}
+	});
+});
