@@ -232,7 +232,8 @@ check("the acceptance digits run trains in the worker to ≥ 95 % with no long t
 	const after = { ...(await page.evaluate(() => ({ tasks: window.cnnDemo.counters.longTasks.slice(), workers: window.cnnDemo.counters.workersCreated }))), t0: before.t0 };
 	const runs = await runNotes(page);
 	const run = runs[runs.length - 1];
-	say(`run note ${run.path}: status ${run.fm.status}, val_acc ${run.fm.val_acc}, ${seconds.toFixed(1)} s`);
+	say(`run note ${run.path}: status ${run.fm.status}, val_acc ${run.fm.val_acc}, ${seconds.toFixed(1)} s, backend ${run.fm.backend}`);
+	assert(run.fm.backend === "wasm-simd", `Chromium has WebAssembly SIMD: the worker should train with it, the note says ${run.fm.backend}`);
 	assert(after.workers > before.workers, "training did not start a Worker");
 	assert(run.fm.status === "completed", `the run should complete, status: ${run.fm.status}`);
 	assert(Number(run.fm.val_acc) >= 0.95, `validation accuracy ${run.fm.val_acc} < 0.95`);
