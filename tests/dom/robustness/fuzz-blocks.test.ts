@@ -12,7 +12,7 @@ import { parseConvSpec } from "../../../src/spec/conv/parse-conv";
 import { parseLogBlock } from "../../../src/spec/log-block";
 import { checkInline } from "../../../src/spec/inline";
 import type { Diagnostic } from "../../../src/spec/types";
-import { DEADLINE_MS, demoCorpus, LANGS, makeHost, renderBlock, renderInline, unloadBlock, type Host, type Lang } from "./harness";
+import { DEADLINE_MS, demoCorpus, installImageDecoder, LANGS, makeHost, renderBlock, renderInline, unloadBlock, type Host, type Lang } from "./harness";
 
 const RUNS = Number(process.env.CNN_LAB_FUZZ_RUNS) || 40;
 const SEED = 20261125;
@@ -30,9 +30,8 @@ let host: Host;
 beforeAll(() => {
 	process.on("unhandledRejection", onRejection);
 	window.addEventListener("error", onWindowError);
-	// jsdom has no image decoder (an <img> from a Blob never loads): a decoder that refuses stands in, so image
-	// blocks end with the decode message as they would on a corrupt file.
-	Object.defineProperty(window, "createImageBitmap", { configurable: true, value: () => Promise.reject(new Error("no decoder in jsdom")) });
+	// Image blocks end with the decode message, as they would on a corrupt file.
+	installImageDecoder(false);
 });
 
 afterAll(() => {

@@ -125,3 +125,13 @@ export async function renderInline(host: Host, code: string): Promise<HTMLElemen
 	}
 	return p;
 }
+
+/**
+ * jsdom has no image decoder (an <img> from a Blob never loads, so an image block would wait forever). With
+ * `ok` the decoder hands back a bitmap (drawn through the fake canvas, all black); without, it refuses as on a
+ * corrupt file.
+ */
+export function installImageDecoder(ok: boolean): void {
+	const decode = (): Promise<ImageBitmap> => (ok ? Promise.resolve({ width: 1, height: 1, close: () => {} } as ImageBitmap) : Promise.reject(new Error("no decoder in jsdom")));
+	Object.defineProperty(window, "createImageBitmap", { configurable: true, value: decode });
+}
