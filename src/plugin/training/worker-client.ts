@@ -20,7 +20,15 @@ export interface ChannelOptions {
 	createJob: JobFactory;
 	/** Reports that the run moved from the worker to the UI thread. */
 	onFallback?: (reason: string) => void;
+	/** How long a started worker may stay silent before the run moves to the UI thread (default WORKER_ANSWER_MS). */
+	answerMs?: number;
 }
+
+/**
+ * A worker that neither answers nor fails (blocked without an error event, or stuck while loading) is given this
+ * long to send its first message; the run then continues on the UI thread instead of waiting forever.
+ */
+export const WORKER_ANSWER_MS = 20_000;
 
 /** The inline worker's code as a Blob URL, made once per load and reused by every run. */
 let workerUrl: string | null = null;
@@ -46,6 +54,7 @@ class WorkerChannel implements RunChannel {
 	private lastStart: StartMessage | null = null;
 	private answered = false;
 	private closed = false;
+	private answerTimer: number | null = null;
 
 	constructor(
 		code: string,
@@ -56,6 +65,7 @@ class WorkerChannel implements RunChannel {
 		this.worker = w;
 		w.onmessage = (e: MessageEvent<FromWorker>) => {
 			this.answered = true;
+			this.clearAnswerTimer();
 			this.opts.onMessage(e.data);
 		};
 		w.onerror = (e: ErrorEvent) => {
@@ -68,6 +78,14 @@ class WorkerChannel implements RunChannel {
 		if (msg.type === "start") {
 			this.lastStart = msg;
 			this.answered = false;
+			if (!this.inline && this.worker) {
+				this.clearAnswerTimer();
+				const ms = this.opts.answerMs ?? WORKER_ANSWER_MS;
+				this.answerTimer = window.setTimeout(() => {
+					this.answerTimer = null;
+					if (!this.answered) this.broken(`no answer from the background worker in ${Math.round(ms / 1000)} s`);
+				}, ms);
+			}
 		}
 		if (this.inline) this.inline.send(msg);
 		// The worker bundle has no built-in digits; they travel as arrays (a copy of ~460 KB, once per run).
@@ -81,7 +99,13 @@ class WorkerChannel implements RunChannel {
 		this.inline = null;
 	}
 
+	private clearAnswerTimer(): void {
+		if (this.answerTimer !== null) window.clearTimeout(this.answerTimer);
+		this.answerTimer = null;
+	}
+
 	private terminate(): void {
+		this.clearAnswerTimer();
 		if (!this.worker) return;
 		this.worker.terminate();
 		this.worker = null;
