@@ -19,7 +19,7 @@ import { installFakeCanvas } from "../training/fake-canvas";
 // The build inlines the worker bundle here; in the tests any code will do, since the Worker class is a fake.
 vi.mock("../../../src/worker/worker-source", () => ({ workerSource: "/* worker */" }));
 const { registerCnnBlock } = await import("../../../src/plugin/cnn-block");
-const { liveWorkerCount } = await import("../../../src/plugin/training/worker-client");
+const { liveWorkerCount, openChannel, WORKER_ANSWER_MS } = await import("../../../src/plugin/training/worker-client");
 
 type Behaviour = "ok" | "throw-at-once" | "throw-after-epoch" | "silent";
 
@@ -222,6 +222,37 @@ describe("worker faults", () => {
 		expect(host.training.running).toBe(0);
 		expect(el.textContent).toMatch(/Stopped/);
 	}, 10000);
+
+	it("a worker that never answers at all: after the answer time the run moves to the UI thread and completes", async () => {
+		FakeWorker.behaviour = "silent";
+		expect(WORKER_ANSWER_MS).toBeGreaterThanOrEqual(10_000);
+		const got: FromWorker[] = [];
+		const reasons: string[] = [];
+		const clock = { t: 0 };
+		const channel = openChannel({
+			useWorker: true,
+			answerMs: 60,
+			onMessage: (m) => got.push(m),
+			onFallback: (r) => reasons.push(r),
+			createJob: ((msg: StartMessage) => Promise.resolve(new FakeJob(msg, clock, { batches: 2, msPerBatch: 1 }))) as JobFactory,
+		});
+		channel.send({
+			type: "start",
+			runId: 7,
+			model: { input: [1, 2, 2], layers: [] },
+			train: { epochs: 1, batch: 4, optimizer: { name: "sgd", lr: 0.1, momentum: 0, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, seed: 1, val: 0.2, limit: null },
+			dataset: { kind: "digits" },
+			maxSeconds: 100,
+			sample: null,
+		} as StartMessage);
+		expect(channel.mode).toBe("worker");
+		await until(() => got.some((m) => m.type === "done"), 5000);
+		expect(reasons).toHaveLength(1);
+		expect(reasons[0]).toMatch(/^no answer from the background worker in \d+ s$/);
+		expect(channel.mode).toBe("inline");
+		expect(FakeWorker.made[0].terminated).toBe(true);
+		channel.close();
+	});
 
 	it("unloading the block while its worker runs ends the worker", async () => {
 		FakeWorker.behaviour = "silent";
