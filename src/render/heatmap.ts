@@ -61,6 +61,11 @@ const TARGET_CSS_PX = 320;
 const TARGET_BY_SIZE: Record<NonNullable<HeatmapOptions["size"]>, number> = { s: 128, m: 256, l: 360 };
 /** Grids with more cells than this get a summary instead of a full hidden table. */
 const MAX_TABLE_CELLS = 1024;
+/**
+ * The same for thumbnails (size s), which come by the dozen (24 validation samples, 8 channels a layer): 24 tables
+ * of 28×28 were 19 000 cells made in one task at the end of a run. A 16×16 grid still gets its numbers.
+ */
+const MAX_THUMB_TABLE_CELLS = 256;
 
 /** Numbers as shown to people: at most `decimals` decimals, no trailing zeros, a true minus sign. */
 export function formatValue(v: number, decimals = 2): string {
@@ -112,8 +117,8 @@ export function createLegend(parent: HTMLElement, name: ColormapName, r: ValueRa
 }
 
 /** A visually hidden table of the numbers (or a summary for large grids). */
-export function createNumberTable(parent: HTMLElement, grid: Grid, caption: string, decimals = 2): HTMLElement {
-	if (grid.width * grid.height > MAX_TABLE_CELLS) {
+export function createNumberTable(parent: HTMLElement, grid: Grid, caption: string, decimals = 2, maxCells = MAX_TABLE_CELLS): HTMLElement {
+	if (grid.width * grid.height > maxCells) {
 		const r = valueRange(grid.data);
 		return parent.createDiv({
 			cls: "cnn-lab-sr-only",
@@ -150,7 +155,7 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOpt
 		canvas.setAttr("aria-label", t("heatmap.label", { label: opts.label, h: grid.height, w: grid.width }));
 		frame.setCssProps({ "--cnn-lab-aspect": `${grid.width} / ${grid.height}` });
 		tableEl?.detach();
-		tableEl = createNumberTable(el, grid, opts.label, decimals);
+		tableEl = createNumberTable(el, grid, opts.label, decimals, opts.size === "s" ? MAX_THUMB_TABLE_CELLS : MAX_TABLE_CELLS);
 		legendEl?.detach();
 		legendEl = opts.legend === false ? null : createLegend(el, colormap, range, decimals);
 		if (legendEl) el.insertBefore(legendEl, readout);

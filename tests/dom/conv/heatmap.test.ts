@@ -67,3 +67,17 @@ describe("heatmap", () => {
 		expect(hm.el.querySelector(".cnn-lab-sr-only")?.textContent).toBe("x: 40×40 values from 0 to 1599");
 	});
 });
+
+describe("heatmap thumbnails", () => {
+	it("give a 16×16 grid its numbers but a 28×28 one a one-line summary (they come by the dozen)", () => {
+		const grid = (n: number) => ({ width: n, height: n, data: Array.from({ length: n * n }, (_, i) => i / 4) });
+		const small = createHeatmap(document.body, grid(16), { label: "s16", colormap: "gray", size: "s" });
+		expect(small.el.querySelectorAll(".cnn-lab-sr-only table td")).toHaveLength(256);
+		const big = createHeatmap(document.body, grid(28), { label: "s28", colormap: "gray", size: "s" });
+		expect(big.el.querySelectorAll("td")).toHaveLength(0);
+		expect(big.el.querySelector(".cnn-lab-sr-only")?.textContent).toBe("s28: 28×28 values from 0 to 195.75");
+		// The same grid at the default size keeps its full table.
+		const m = createHeatmap(document.body, grid(28), { label: "m28", colormap: "gray" });
+		expect(m.el.querySelectorAll(".cnn-lab-sr-only table td")).toHaveLength(784);
+	});
+});
