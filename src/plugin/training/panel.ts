@@ -7,6 +7,7 @@ import "../../i18n/strings-training";
 import type { EndMessage, EpochPoint, FromWorker, ProgressMessage, ReadyMessage, RunInfo, StartMessage } from "../../worker/messages";
 import { createEngineJob } from "../../worker/engine-job";
 import { RunStore, type RunHandle } from "../runs/run-store";
+import { mountSaveStatus } from "../runs/save-status";
 import { ProgressView } from "../../render/training/progress-view";
 import { TrainingCharts } from "../../render/training/training-charts";
 import { renderMetrics } from "../../render/training/metrics-view";
@@ -65,6 +66,9 @@ export class TrainingPanel {
 	private readonly chartsHost: HTMLElement;
 	private readonly resultsHost: HTMLElement;
 	private readonly viewsHost: HTMLElement;
+	/** Where the run log is, or why it could not be written with a Save log button; kept until the next run. */
+	private readonly saveHost: HTMLElement;
+	private unmountSave: (() => void) | null = null;
 	private readonly views: ViewSet;
 	private charts: TrainingCharts | null = null;
 	private progress: ProgressView | null = null;
@@ -107,6 +111,7 @@ export class TrainingPanel {
 		this.progressHost = root.createDiv({ cls: "cnn-lab-progress-host" });
 		this.chartsHost = root.createDiv({ cls: "cnn-lab-charts-host" });
 		this.resultsHost = root.createDiv({ cls: "cnn-lab-results" });
+		this.saveHost = root.createDiv({ cls: "cnn-lab-save-host" });
 		this.viewsHost = root.createDiv({ cls: "cnn-lab-training-views" });
 		this.offTheme = onThemeChange(() => {
 			this.maps.redraw();
@@ -349,6 +354,8 @@ export class TrainingPanel {
 			limit: this.train.limit,
 			backend: m.info.backend ?? null,
 		});
+		this.unmountSave?.();
+		this.unmountSave = mountSaveStatus(this.saveHost, this.log, (path) => void this.host.app.workspace.openLinkText(path, this.sourcePath));
 	}
 
 	private previousRunForOverlay(): EpochPoint[] | null {
@@ -391,6 +398,8 @@ export class TrainingPanel {
 		if (log && this.epochs.length === 0 && m.type === "stopped") {
 			log.dispose();
 			this.log = null;
+			this.unmountSave?.();
+			this.unmountSave = null;
 		} else if (log) {
 			log.batches(this.batchPoints);
 			const result = m.result;
@@ -482,6 +491,8 @@ export class TrainingPanel {
 		if (this.stageTimer !== null) window.clearTimeout(this.stageTimer);
 		this.stages.length = 0;
 		this.offTheme();
+		this.unmountSave?.();
+		this.unmountSave = null;
 		this.maps.destroy();
 		this.snapshotMaps.destroy();
 		this.charts?.destroy();
