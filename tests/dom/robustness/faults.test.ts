@@ -166,6 +166,30 @@ describe("numerical faults stop the run with the epoch and batch; the block stay
 	});
 });
 
+describe("vault faults seen from the block (tests/dom/runs covers the run store itself)", () => {
+	it("a runs folder that cannot be written: the block says so with the epochs kept, Save log writes them once the vault works", async () => {
+		makeHost();
+		host.settings.useWorker = false;
+		const notices = (await import("../../support/obsidian-stub")).shownNotices;
+		notices.length = 0;
+		vault.failWrites = new Error("EACCES: permission denied");
+		const el = await render(net("train digits epochs 2 batch 64 sgd lr 0.05 seed 1"));
+		trainButton(el).click();
+		await until(() => el.querySelector(".cnn-lab-metrics") !== null);
+		await until(() => (el.querySelector(".cnn-lab-log-save")?.textContent ?? "").includes("permission denied"));
+		const line = el.querySelector(".cnn-lab-log-save")!;
+		expect(line.textContent).toMatch(/2 epochs are kept in memory/);
+		expect(notices.some((n) => n.includes("permission denied"))).toBe(true);
+		expect(vault.getFiles().some((f) => f.path.startsWith("CNN runs/"))).toBe(false);
+		vault.failWrites = null;
+		(line.querySelector("button") as HTMLButtonElement).click();
+		const note = await runNote("completed");
+		expect(note.epochs).toHaveLength(2);
+		await until(() => (el.querySelector(".cnn-lab-log-save")?.textContent ?? "").includes("CNN runs/"));
+		expect(el.querySelector(".cnn-lab-log-save button")).toBeNull();
+	});
+});
+
 describe("worker faults", () => {
 	beforeEach(() => {
 		makeHost();
