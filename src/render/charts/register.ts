@@ -1,7 +1,5 @@
 import {
 	Chart,
-	CategoryScale,
-	Filler,
 	Legend,
 	LinearScale,
 	LineController,
@@ -15,7 +13,8 @@ let registered = false;
 /** Registers only the chart.js parts CNN Lab draws with (line charts on linear axes), once per load. */
 export function ensureChartParts(): typeof Chart {
 	if (!registered) {
-		Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
+		// No Filler (no series is filled) and no CategoryScale (both axes are linear): ~10 KB less in main.js.
+		Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 		registered = true;
 	}
 	return Chart;
