@@ -116,7 +116,9 @@ export function splitIndices(y: Uint8Array, n: number, classes: number, val: num
 	const held: number[] = [];
 	byClass.forEach((c, k) => {
 		const m = quota[k];
-		const v = Math.round(m * val);
+		// Every class keeps a training sample: with one or two a class (a small limit), rounding sent them all to
+		// validation and `limit 2 val 0.5` ended with "no samples left to train on".
+		const v = Math.max(0, Math.min(Math.round(m * val), m - 1));
 		for (let j = 0; j < m; j++) (j < v ? held : train).push(c[j]);
 	});
 	return { train: rng.shuffle(Int32Array.from(train)), val: Int32Array.from(held) };
