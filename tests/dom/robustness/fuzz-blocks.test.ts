@@ -12,6 +12,8 @@ import { parseConvSpec } from "../../../src/spec/conv/parse-conv";
 import { parseLogBlock } from "../../../src/spec/log-block";
 import { checkInline } from "../../../src/spec/inline";
 import type { Diagnostic } from "../../../src/spec/types";
+import { setLanguage } from "../../../src/i18n";
+import { setStubLanguage } from "../../support/obsidian-stub";
 import { DEADLINE_MS, demoCorpus, installImageDecoder, LANGS, makeHost, renderBlock, renderInline, unloadBlock, type Host, type Lang } from "./harness";
 
 const RUNS = Number(process.env.CNN_LAB_FUZZ_RUNS) || 40;
@@ -209,6 +211,19 @@ describe("inline `cnn:` under fuzzing", () => {
 		const fromDemo = fc.tuple(fc.constantFrom(...corpus.inline), fc.nat(), fc.constantFrom(...ABSURD)).map(([c, k, v]) => oneNumber(c, k, v));
 		await fc.assert(fc.asyncProperty(fc.oneof(junk.map((s) => `cnn: ${s}`), junk.map((s) => `cnn:${s}`), fromDemo), (s) => checkInlineForm(s)), params(RUNS));
 		for (const c of corpus.inline) for (const v of ABSURD) await checkInlineForm(everyNumber(c, v));
+	});
+});
+
+describe("in Chinese: every message still has its text and its line", () => {
+	afterEach(() => {
+		setStubLanguage("en");
+		setLanguage("en");
+	});
+	it.each(LANGS)("%s: the demo blocks with absurd numbers and junk", { timeout: 120_000 }, async (lang) => {
+		setStubLanguage("zh");
+		setLanguage("zh");
+		for (const b of corpus.blocks[lang]) for (const v of ["0", "-1", "NaN", "9007199254740992"]) await check(lang, everyNumber(b, v));
+		await fc.assert(fc.asyncProperty(mutations(corpus.blocks[lang]), async (s) => void (await check(lang, s))), params());
 	});
 });
 
