@@ -5,8 +5,9 @@
 import { RangeSetBuilder, type Extension } from "@codemirror/state";
 import { Decoration, type DecorationSet, type EditorView, ViewPlugin, type ViewUpdate, WidgetType } from "@codemirror/view";
 
-// no lookbehind: older iOS WebViews (Obsidian mobile) reject it
-const INLINE = /(^|[^`])`(cnn\s*:[^`\n]{1,200})`(?!`)/gi;
+// no lookbehind: older iOS WebViews (Obsidian mobile) reject it. Blanks before the colon are spaces or tabs only: a
+// line break there ("`cnn\n: 32 k4 s3`") made a replace decoration span lines, which CodeMirror refuses with a RangeError.
+const INLINE = /(^|[^`])`(cnn[ \t]*:[^`\n]{1,200})`(?!`)/gi;
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
 
 class InlineCheckWidget extends WidgetType {
