@@ -1,6 +1,7 @@
 import { Plugin, getLanguage } from "obsidian";
 import { DEFAULT_SETTINGS, type CnnLabSettings } from "./src/plugin/settings";
 import type { CnnLabHost } from "./src/plugin/host";
+import { settingsFromData } from "./src/plugin/settings-load";
 import { TrainingHub } from "./src/plugin/training/hub";
 import { registerCnnBlock } from "./src/plugin/cnn-block";
 import { registerConvBlock } from "./src/plugin/conv-block";
@@ -34,7 +35,7 @@ export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 	}
 
 	async loadSettings(): Promise<void> {
-		this.settings = Object.assign({}, DEFAULT_SETTINGS, (await this.loadData()) as Partial<CnnLabSettings> | null);
+		this.settings = settingsFromData(await this.loadData());
 	}
 
 	async saveSettings(): Promise<void> {
