@@ -69,6 +69,8 @@ addStrings({
 		zh: "运行记录未保存（{error}）；其 {epochs} 轮数据仍保留在内存中。",
 	},
 	"log.save.button": { en: "Save log", zh: "保存记录" },
+	"log.note.confusion": { en: "Confusion matrix (validation)", zh: "混淆矩阵（验证集）" },
+	"log.note.confusionCorner": { en: "true ↓ · predicted →", zh: "真实 ↓ · 预测 →" },
 	"log.note.summary": { en: "Trained from {source} on {dataset}: {done} of {epochs} epochs, {status}.", zh: "由 {source} 在 {dataset} 上训练：完成 {done}/{epochs} 轮，{status}。" },
 	// The ```cnn-log block's own diagnostics (src/spec/log-block.ts).
 	"log.csv.batchRow": { en: 'Batch row "{row}" is not "epoch,loss".', zh: "批次行“{row}”不是“epoch,loss”格式。" },

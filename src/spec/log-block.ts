@@ -110,19 +110,22 @@ export function parseLogCsv(text: string, firstLine = 1): { epochs: EpochRow[]; 
 	const batches: BatchPoint[] = [];
 	const diagnostics: Diagnostic[] = [];
 	let cols: (Col | null)[] | null = null;
-	let section: "epochs" | "batches" = "epochs";
+	// "skip": a section kept for other readers (the run note's `# confusion` matrix), not a series to draw.
+	let section: "epochs" | "batches" | "skip" = "epochs";
 	let batchHeader = false;
 	for (let i = 0; i < lines.length; i++) {
 		const raw = lines[i].trim();
 		const ln = firstLine + i;
 		if (raw === "") continue;
 		if (raw.startsWith("#")) {
-			if (/batch/i.test(raw)) {
+			if (/^#\s*confusion\b/i.test(raw)) section = "skip";
+			else if (/batch/i.test(raw)) {
 				section = "batches";
 				batchHeader = false;
 			}
 			continue;
 		}
+		if (section === "skip") continue;
 		const parts = splitRow(raw);
 		if (section === "batches") {
 			if (!batchHeader && parts.some((p) => /[a-z]/i.test(p) && !/^(nan|inf|-?infinity)$/i.test(p))) {

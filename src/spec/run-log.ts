@@ -61,7 +61,18 @@ export interface RunRecord {
 	weights?: string | null;
 	/** What computed the run: "wasm-simd" or "js" (they round differently, so a rerun may differ slightly). */
 	backend?: string | null;
+	/** The final validation confusion matrix; absent in notes written before it was kept. */
+	confusion?: ConfusionRecord | null;
 }
+
+/** Counts of validation samples: matrix[true][predicted], one row and column per class, in `classes` order. */
+export interface ConfusionRecord {
+	classes: string[];
+	matrix: number[][];
+}
+
+/** Most classes a stored confusion matrix may have (a bigger one is not kept: it would swamp the note). */
+export const MAX_CONFUSION_CLASSES = 100;
 
 export const CREATED_BY = "cnn-lab";
 /** Most per-batch points kept in a note; more are merged pairwise. */
@@ -178,11 +189,100 @@ export function formatRunNote(r: RunRecord, title?: string): string {
 		body.push("# batches", "epoch,loss");
 		for (const p of thin) body.push(`${fmtNum(p.x)},${fmtNum(p.y)}`);
 	}
+	const conf = validConfusion(r.confusion);
+	if (conf) body.push(...confusionCsv(conf));
 	body.push("```", "");
+	if (conf) body.push(`## ${t("log.note.confusion")}`, "", ...confusionMarkdown(conf), "");
 	return ["---", ...fm.map(([k, v]) => `${k}: ${v}`), "---", "", ...body].join("\n");
 }
 
+/** A class name as one CSV cell: quoted when it holds a comma or quote, or starts with "#" (a section line). */
+function csvName(name: string): string {
+	const s = name.replace(/[\r\n]+/g, " ");
+	return /[,"]|^#|^\s|\s$/.test(s) || s === "" ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function confusionCsv(c: ConfusionRecord): string[] {
+	const out = ["# confusion", ["true\\predicted", ...c.classes.map(csvName)].join(",")];
+	c.matrix.forEach((row, i) => out.push([csvName(c.classes[i]), ...row.map(String)].join(",")));
+	return out;
+}
+
+function mdCell(s: string): string {
+	return s.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|") || " ";
+}
+
+/** The matrix as a Markdown table readable in the vault: rows are the true class, columns the predicted one. */
+function confusionMarkdown(c: ConfusionRecord): string[] {
+	const head = [t("log.note.confusionCorner"), ...c.classes].map(mdCell);
+	const out = [`| ${head.join(" | ")} |`, `| --- |${" ---: |".repeat(c.classes.length)}`];
+	c.matrix.forEach((row, i) => out.push(`| **${mdCell(c.classes[i])}** | ${row.join(" | ")} |`));
+	return out;
+}
+
+/** The matrix when it is square, matches its class names and holds only counts; otherwise null (not stored). */
+export function validConfusion(c: ConfusionRecord | null | undefined): ConfusionRecord | null {
+	if (!c) return null;
+	const k = c.classes.length;
+	if (k === 0 || k > MAX_CONFUSION_CLASSES || c.matrix.length !== k) return null;
+	if (!c.matrix.every((row) => row.length === k && row.every((v) => Number.isInteger(v) && v >= 0))) return null;
+	return { classes: [...c.classes], matrix: c.matrix.map((row) => [...row]) };
+}
+
 // ------------------------------------------------------------------ reading
+
+/** One CSV row with "quoted" cells ("" is a quote inside). */
+function splitCsv(line: string): string[] {
+	const out: string[] = [];
+	let i = 0;
+	for (;;) {
+		let cell = "";
+		if (line[i] === '"') {
+			i++;
+			while (i < line.length) {
+				if (line[i] === '"') {
+					if (line[i + 1] === '"') {
+						cell += '"';
+						i += 2;
+						continue;
+					}
+					i++;
+					break;
+				}
+				cell += line[i++];
+			}
+			const comma = line.indexOf(",", i);
+			i = comma < 0 ? line.length : comma;
+		} else {
+			const comma = line.indexOf(",", i);
+			cell = (comma < 0 ? line.slice(i) : line.slice(i, comma)).trim();
+			i = comma < 0 ? line.length : comma;
+		}
+		out.push(cell);
+		if (i >= line.length) return out;
+		i++;
+	}
+}
+
+/** The `# confusion` section of a ```cnn-log block's text, or null when it is absent or not a valid matrix. */
+export function parseConfusionSection(fence: string): ConfusionRecord | null {
+	const lines = fence.replace(/\r\n?/g, "\n").split("\n");
+	const start = lines.findIndex((l) => /^#\s*confusion\b/i.test(l.trim()));
+	if (start < 0) return null;
+	const rows: string[][] = [];
+	for (let i = start + 1; i < lines.length; i++) {
+		const raw = lines[i].trim();
+		if (raw === "") continue;
+		if (raw.startsWith("#")) break;
+		rows.push(splitCsv(raw));
+	}
+	const [head, ...body] = rows;
+	if (!head) return null;
+	const classes = head.slice(1);
+	const matrix = body.map((r) => r.slice(1).map((v) => (/^\d+$/.test(v) ? Number(v) : NaN)));
+	if (body.some((r, i) => r[0] !== classes[i])) return null;
+	return validConfusion({ classes, matrix });
+}
 
 export type FrontMatter = Record<string, string | number | boolean | null>;
 
@@ -283,7 +383,9 @@ export function parseRunNote(text: string): RunRecord | null {
 	if (!head) return null;
 	const fence = extractLogFence(body);
 	const csv = fence === null ? null : parseLogCsv(fence);
-	return { ...head, epochs: csv?.epochs ?? [], batches: csv?.batches ?? [] };
+	const confusion = fence === null ? null : parseConfusionSection(fence);
+	// Absent from older notes: left out rather than null, so their records read exactly as before.
+	return { ...head, epochs: csv?.epochs ?? [], batches: csv?.batches ?? [], ...(confusion ? { confusion } : {}) };
 }
 
 /** Whitespace-insensitive comparison of two ```cnn block texts (a re-indented block is still the same model). */

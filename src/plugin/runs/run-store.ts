@@ -1,5 +1,5 @@
 import { Notice, TFile, TFolder, type App, type Component, type EventRef, type TAbstractFile } from "obsidian";
-import { formatRunNote, isOwnRunNote, safeFileName, type BatchPoint, type EpochRow, type RunRecord, type RunStatus } from "../../spec/run-log";
+import { formatRunNote, isOwnRunNote, safeFileName, validConfusion, type BatchPoint, type ConfusionRecord, type EpochRow, type RunRecord, type RunStatus } from "../../spec/run-log";
 import type { CnnLabSettings } from "../settings";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";
@@ -43,6 +43,8 @@ export interface FinishInfo {
 	samplesPerS?: number;
 	/** Why it failed or stopped (shown in the note and its front matter). */
 	message?: string;
+	/** The final validation confusion matrix, kept in the note so that reopening it shows it again. */
+	confusion?: ConfusionRecord | null;
 }
 
 class NotOurs extends Error {}
@@ -146,6 +148,7 @@ export class RunHandle {
 		if (info.durationS !== undefined) this.record.durationS = info.durationS;
 		if (info.samplesPerS !== undefined) this.record.samplesPerS = info.samplesPerS;
 		if (info.message !== undefined) this.record.message = info.message;
+		if (info.confusion !== undefined) this.record.confusion = validConfusion(info.confusion);
 		const ok = await this.schedule();
 		// Without an owner nothing else would ever end the rename listener; a failed save keeps it until then.
 		if (ok || !this.hasOwner) this.dispose();
