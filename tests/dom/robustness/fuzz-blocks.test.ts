@@ -19,6 +19,28 @@ import { DEADLINE_MS, demoCorpus, installImageDecoder, LANGS, makeHost, renderBl
 const RUNS = Number(process.env.CNN_LAB_FUZZ_RUNS) || 40;
 const SEED = 20261125;
 const corpus = demoCorpus();
+// Pasted framework code is read by the cnn block's importer: fuzz it with the same mutations.
+corpus.blocks.cnn.push(
+	`import torch.nn as nn
+# input 1x32x32
+model = nn.Sequential(
+    nn.Conv2d(1, 6, 5),
+    nn.ReLU(),
+    nn.MaxPool2d(2),
+    nn.Conv2d(in_channels=6, out_channels=16, kernel_size=(5, 5), padding="same"),
+    nn.Flatten(),
+    nn.Linear(16 * 5 * 5, 120),
+    nn.Linear(in_features=120, out_features=10),
+)`,
+	`from tensorflow.keras import layers
+model = keras.Sequential([
+    layers.Conv2D(6, (5, 5), activation="relu", input_shape=(32, 32, 1)),
+    layers.MaxPooling2D(pool_size=(2, 2)),
+    layers.Conv2D(filters=16, kernel_size=5, strides=2, padding='same'),
+    layers.Flatten(),
+    layers.Dense(units=10),
+])`,
+);
 
 /** Worst render time per language (ms) and inputs tried, printed at the end for the findings note. */
 const worst: Record<string, { ms: number; input: string }> = {};
@@ -121,7 +143,7 @@ async function checkInlineForm(code: string): Promise<void> {
 /** Characters that break naive parsers: NUL, controls, lone surrogates, RTL and zero-width marks, odd spaces, fences. */
 const nasty = fc.constantFrom(
 	"\u0000", "\u0007", "\u001b", "\ud800", "\udfff", "\u202e", "\u200f", "\u200b", "\ufeff", "\u00a0", "\u3000", "\ufffd",
-	"\r", "\r\n", "\t", "```", "~~~", "> ", "[[", "]]", "![[", "|", "#", "%%", "$$", "\\", "../", "/", "e", "-", ".", "x", "×", "，", "：",
+	"\r", "\r\n", "\t", "nn.Sequential(", "nn.Conv2d(", "layers.Dense(", ")", "(", "[", "]", "=", "*", "```", "~~~", "> ", "[[", "]]", "![[", "|", "#", "%%", "$$", "\\", "../", "/", "e", "-", ".", "x", "×", "，", "：",
 );
 const junk = fc.oneof(
 	fc.string({ unit: "binary", maxLength: 200 }),
