@@ -33,6 +33,9 @@ export function runsFolderProblem(v: string): string | null {
 	return null;
 }
 
+/** Most training runs at once: each takes a core, and the machine's cores are shared with the app. */
+export const MAX_CONCURRENT_RUNS = 4;
+
 const positive = (v: number): string | null => (Number.isFinite(v) && v > 0 ? null : t("settings.positive"));
 
 export function settingSections(): SettingSection[] {
@@ -45,6 +48,7 @@ export function settingSections(): SettingSection[] {
 				{ key: "defaultSeed", kind: "number", name: t("settings.seed.name"), desc: t("settings.seed.desc"), min: 0, step: 1, validate: (v) => (Number.isInteger(v) && v >= 0 && v <= 0xffffffff ? null : t("settings.seed.bad")) },
 				{ key: "useWorker", kind: "toggle", name: t("settings.worker.name"), desc: t("settings.worker.desc") },
 				{ key: "saveWeights", kind: "toggle", name: t("settings.saveWeights.name"), desc: t("settings.saveWeights.desc") },
+				{ key: "maxConcurrentRuns", kind: "number", name: t("settings.concurrent.name"), desc: t("settings.concurrent.desc"), min: 1, max: MAX_CONCURRENT_RUNS, step: 1, validate: (v) => (Number.isInteger(v) && v >= 1 && v <= MAX_CONCURRENT_RUNS ? null : t("settings.concurrent.bad", { max: MAX_CONCURRENT_RUNS })) },
 			],
 		},
 		{

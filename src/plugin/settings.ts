@@ -14,6 +14,8 @@ export interface CnnLabSettings {
 	animationSpeed: number;
 	decimals: number;
 	saveWeights: boolean;
+	/** How many blocks may train at once (1–4); the others wait in order. */
+	maxConcurrentRuns: number;
 }
 
 export const DEFAULT_SETTINGS: CnnLabSettings = {
@@ -28,4 +30,5 @@ export const DEFAULT_SETTINGS: CnnLabSettings = {
 	animationSpeed: 2,
 	decimals: 2,
 	saveWeights: false,
+	maxConcurrentRuns: 1,
 };

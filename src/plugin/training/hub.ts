@@ -18,10 +18,20 @@ export interface HubTicket {
  * with the app), the others wait in order; one command (and unload) stops them all.
  */
 export class TrainingHub {
-	maxConcurrent = 1;
+	private limit = 1;
 	private readonly stoppers = new Set<() => void>();
 	private readonly active = new Set<HubRun>();
 	private readonly waiting: HubRun[] = [];
+
+	/** How many runs may train at once (the "Concurrent training runs" setting); raising it starts waiting runs. */
+	get maxConcurrent(): number {
+		return this.limit;
+	}
+
+	set maxConcurrent(n: number) {
+		this.limit = Number.isFinite(n) ? Math.max(1, Math.floor(n)) : 1;
+		this.next();
+	}
 
 	/** Registers a stop function that stopAll() calls (for anything that is not queued, e.g. the CLI). */
 	add(stop: () => void): () => void {
@@ -50,7 +60,11 @@ export class TrainingHub {
 					this.waiting.splice(at, 1);
 					this.notifyQueue();
 				}
-				if (this.active.delete(run)) this.next();
+				if (this.active.delete(run)) {
+					this.next();
+					// With a lowered limit nothing may begin, but the waiting runs now have fewer ahead of them.
+					this.notifyQueue();
+				}
 			},
 		};
 		this.waiting.push(run);
@@ -68,7 +82,7 @@ export class TrainingHub {
 	}
 
 	private next(): void {
-		while (this.active.size < Math.max(1, this.maxConcurrent) && this.waiting.length > 0) {
+		while (this.active.size < this.limit && this.waiting.length > 0) {
 			const r = this.waiting.shift() as HubRun;
 			this.active.add(r);
 			r.begin();

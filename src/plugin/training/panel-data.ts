@@ -2,7 +2,7 @@ import type { CnnLabHost } from "../host";
 import type { ModelSpec } from "../../engine/spec-types";
 import type { ParsedCnn, TrainSpec } from "../../spec/types";
 import type { EpochPoint, Snapshot } from "../../worker/messages";
-import type { EpochRow } from "../../spec/run-log";
+import type { ConfusionRecord, EpochRow } from "../../spec/run-log";
 import { previewSnapshot } from "../../worker/engine-job";
 import "../../worker/provide-digits";
 import type { FinalMetrics } from "../../render/training/metrics-view";
@@ -88,6 +88,8 @@ export interface LatestRun {
 	metrics: FinalMetrics;
 	/** The trained network's filters and feature maps, when its weights were kept. */
 	snapshot: { snapshot: Snapshot; classNames: string[] } | null;
+	/** The run's final validation confusion matrix, when its note kept one. */
+	confusion: ConfusionRecord | null;
 }
 
 /** The block's latest run from the vault (and the one before, to overlay), without training again. */
@@ -132,6 +134,7 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 			message: r.message ?? undefined,
 		},
 		snapshot,
+		confusion: r.confusion ?? null,
 	};
 }
 

@@ -138,6 +138,11 @@ export class TrainingPanel {
 				}
 				this.resultsHost.empty();
 				renderMetrics(this.resultsHost, latest.metrics);
+				const conf = latest.confusion;
+				if (conf && this.views.confusion) {
+					const host = this.resultsHost;
+					this.stage(() => renderConfusion(host, conf.matrix, conf.classes));
+				}
 				this.epochs = latest.epochs;
 				if (latest.snapshot) {
 					this.previewShown = false;
@@ -212,6 +217,8 @@ export class TrainingPanel {
 		this.resultsHost.empty();
 		this.progressHost.empty();
 		this.progress = new ProgressView(this.progressHost, () => this.stop());
+		// Read at every request, so a changed setting counts from the next Train press without a reload.
+		this.host.training.maxConcurrent = this.host.settings.maxConcurrentRuns;
 		this.ticket = this.host.training.enqueue({
 			begin: () => void this.begin(),
 			stop: () => this.stop(),
@@ -403,7 +410,9 @@ export class TrainingPanel {
 		} else if (log) {
 			log.batches(this.batchPoints);
 			const result = m.result;
-			void log.finish(status, { durationS: m.elapsedSeconds, samplesPerS: m.samplesPerSec, message }).then(() => {
+			const classes = this.info?.classNames;
+			const confusion = result && classes && result.confusion.length > 0 ? { classes, matrix: result.confusion } : undefined;
+			void log.finish(status, { durationS: m.elapsedSeconds, samplesPerS: m.samplesPerSec, message, confusion }).then(() => {
 				if (result && (this.train.saveWeights || this.host.settings.saveWeights)) {
 					void log.saveWeights([{ name: "parameters", shape: [result.weights.length], data: result.weights }]);
 				}

@@ -42,6 +42,37 @@ describe("training hub", () => {
 		expect(hub.queuedCount).toBe(0);
 	});
 
+	it("raising the limit starts waiting runs at once; lowering it lets running ones finish and holds the next", () => {
+		const hub = new TrainingHub();
+		const log: string[] = [];
+		const ta = hub.enqueue(run(log, "a"));
+		const tb = hub.enqueue(run(log, "b"));
+		hub.enqueue(run(log, "c"));
+		expect(log).toEqual(["begin a"]);
+		hub.maxConcurrent = 3;
+		expect(log).toEqual(["begin a", "begin b", "begin c"]);
+		hub.maxConcurrent = 1;
+		const d = run(log, "d");
+		hub.enqueue(d);
+		ta.release();
+		tb.release();
+		// Still one running (c): d waits for it.
+		expect(log).toEqual(["begin a", "begin b", "begin c"]);
+		expect(d.ahead[d.ahead.length - 1]).toBe(1);
+		expect(hub.running).toBe(1);
+	});
+
+	it("a limit that is not a whole positive number counts as one", () => {
+		for (const bad of [0, -2, NaN]) {
+			const hub = new TrainingHub();
+			hub.maxConcurrent = bad;
+			const log: string[] = [];
+			hub.enqueue(run(log, "a"));
+			hub.enqueue(run(log, "b"));
+			expect(log).toEqual(["begin a"]);
+		}
+	});
+
 	it("stopAll stops the running runs, drops the queue and calls plain stoppers", () => {
 		const hub = new TrainingHub();
 		const log: string[] = [];
