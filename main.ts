@@ -36,9 +36,12 @@ export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 
 	async loadSettings(): Promise<void> {
 		this.settings = settingsFromData(await this.loadData());
+		this.training.maxConcurrent = this.settings.maxConcurrentRuns;
 	}
 
 	async saveSettings(): Promise<void> {
+		// A raised limit starts waiting runs now, not at the next Train press.
+		this.training.maxConcurrent = this.settings.maxConcurrentRuns;
 		await this.saveData(this.settings);
 	}
 }
