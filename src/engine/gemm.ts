@@ -116,14 +116,21 @@ function packBPanels(B: Float32Array, bOff: number, ldb: number, transB: boolean
 	}
 }
 
-/** C block += or = packed A (mc×kc) · packed B (kc×nc). */
-function macroKernel(mc: number, nc: number, kc: number, pa: Float32Array, pb: Float32Array, C: Float32Array, cOff: number, ldc: number, acc: boolean): void {
+/**
+ * C block += or = packed A (mc×kc) · B (kc×nc). B is read four columns at a time from pb: panel jb starts at
+ * bOff + jb·bStride and each k step moves bStep on. Packed panels have bStride = NR·kc and bStep = NR; a
+ * row-major B read in place (no packing) has bStride = NR and bStep = ldb.
+ */
+function macroKernel(
+	mc: number, nc: number, kc: number, pa: Float32Array,
+	pb: Float32Array, bOff: number, bStride: number, bStep: number,
+	C: Float32Array, cOff: number, ldc: number, acc: boolean,
+): void {
 	const aPanels = (mc + MR - 1) >> 2;
 	const bPanels = (nc + NR - 1) >> 2;
 	const aStride = MR * kc;
-	const bStride = NR * kc;
 	for (let jb = 0; jb < bPanels; jb++) {
-		const bBase = jb * bStride;
+		const bBase = bOff + jb * bStride;
 		const j = jb * NR;
 		const w = Math.min(NR, nc - j);
 		for (let ib = 0; ib < aPanels; ib++) {
@@ -146,7 +153,7 @@ function macroKernel(mc: number, nc: number, kc: number, pa: Float32Array, pb: F
 				b = pb[bi + 3];
 				c03 += a0 * b; c13 += a1 * b; c23 += a2 * b; c33 += a3 * b;
 				ai += 4;
-				bi += 4;
+				bi += bStep;
 			}
 			const i = ib * MR;
 			const h = Math.min(MR, mc - i);
@@ -208,14 +215,19 @@ export function gemmJs(
 	const pb = packB;
 	for (let j0 = 0; j0 < n; j0 += NC) {
 		const nc = Math.min(NC, n - j0);
+		// A row-major B is read in place, four consecutive columns per k step (its rows are the k steps), which
+		// saves copying it; only a last partial panel of fewer than NR columns is packed (zero-filled).
+		const inPlace = transB ? 0 : nc & ~(NR - 1);
 		for (let p0 = 0; p0 < k; p0 += KC) {
 			const kc = Math.min(KC, k - p0);
-			packBPanels(B, bOff, ldb, transB, p0, kc, j0, nc, pb);
+			if (inPlace < nc) packBPanels(B, bOff, ldb, transB, p0, kc, j0 + inPlace, nc - inPlace, pb);
 			const acc = accumulate || p0 > 0;
 			for (let i0 = 0; i0 < m; i0 += MC) {
 				const mc = Math.min(MC, m - i0);
 				packAPanels(A, aOff, lda, transA, i0, mc, p0, kc, pa);
-				macroKernel(mc, nc, kc, pa, pb, C, cOff + i0 * ldc + j0, ldc, acc);
+				const c0 = cOff + i0 * ldc + j0;
+				if (inPlace > 0) macroKernel(mc, inPlace, kc, pa, B, bOff + p0 * ldb + j0, NR, ldb, C, c0, ldc, acc);
+				if (inPlace < nc) macroKernel(mc, nc - inPlace, kc, pa, pb, 0, NR * kc, NR, C, c0 + inPlace, ldc, acc);
 			}
 		}
 	}
