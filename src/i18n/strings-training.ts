@@ -44,6 +44,7 @@ addStrings({
 	"training.confusion": { en: "Confusion matrix (validation)", zh: "混淆矩阵（验证集）" },
 	"training.confusion.caption": { en: "Rows: true class; columns: predicted class", zh: "行：真实类别；列：预测类别" },
 	"training.confusion.corner": { en: "true \\ predicted", zh: "真实 \\ 预测" },
+	"training.confusion.classAcc": { en: "accuracy", zh: "准确率" },
 	"training.confusion.cell": { en: "{n} × true {truth} predicted {pred}", zh: "{n} 个：真实 {truth}，预测 {pred}" },
 	"training.samples": { en: "Validation samples: {n} shown, {wrong} wrong", zh: "验证样本：显示 {n} 个，错误 {wrong} 个" },
 	"training.sample.right": { en: "{pred} ({p} %)", zh: "{pred}（{p}%）" },

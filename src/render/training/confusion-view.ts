@@ -1,9 +1,10 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
+import { formatPercent } from "./format";
 
 /**
  * The confusion matrix as a table (rows: true class, columns: predicted), each cell shaded by its share of the row
- * so that a class the network mixes up stands out whatever the class sizes.
+ * so that a class the network mixes up stands out whatever the class sizes; the last column is each class's accuracy.
  */
 export function renderConfusion(parent: HTMLElement, confusion: number[][], classNames: string[]): HTMLElement {
 	const wrap = parent.createDiv({ cls: "cnn-lab-confusion" });
@@ -14,6 +15,7 @@ export function renderConfusion(parent: HTMLElement, confusion: number[][], clas
 	head.createEl("th", { cls: "cnn-lab-confusion-corner", text: t("training.confusion.corner") });
 	const name = (i: number): string => classNames[i] ?? String(i);
 	for (let j = 0; j < confusion.length; j++) head.createEl("th", { text: name(j), attr: { scope: "col" } });
+	head.createEl("th", { cls: "cnn-lab-confusion-acc", text: t("training.confusion.classAcc"), attr: { scope: "col" } });
 	const body = table.createEl("tbody");
 	for (let i = 0; i < confusion.length; i++) {
 		const row = confusion[i];
@@ -27,6 +29,8 @@ export function renderConfusion(parent: HTMLElement, confusion: number[][], clas
 			td.setCssProps({ "--cnn-lab-share": total > 0 ? String(row[j] / total) : "0" });
 			td.setAttribute("title", t("training.confusion.cell", { n: row[j], truth: name(i), pred: name(j) }));
 		}
+		// Per-class accuracy (recall): the share of this class's samples that were recognised; "–" without any.
+		tr.createEl("td", { cls: "cnn-lab-confusion-acc", text: formatPercent(total > 0 ? row[i] / total : null) });
 	}
 	return wrap;
 }

@@ -51,12 +51,17 @@ async function noteText(): Promise<string> {
 }
 
 /** The confusion table as the reader sees it: column names, row names and the counts. */
-function shownConfusion(el: HTMLElement): { cols: string[]; rows: string[]; counts: number[][] } {
+function shownConfusion(el: HTMLElement): { cols: string[]; rows: string[]; counts: number[][]; acc: string[] } {
 	const table = el.querySelector(".cnn-lab-confusion-table");
 	if (!table) throw new Error("no confusion table");
-	const cols = [...table.querySelectorAll("thead th")].slice(1).map((th) => th.textContent ?? "");
+	const cols = [...table.querySelectorAll("thead th:not(.cnn-lab-confusion-acc)")].slice(1).map((th) => th.textContent ?? "");
 	const trs = [...table.querySelectorAll("tbody tr")];
-	return { cols, rows: trs.map((tr) => tr.querySelector("th")?.textContent ?? ""), counts: trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => Number(td.textContent))) };
+	return {
+		cols,
+		rows: trs.map((tr) => tr.querySelector("th")?.textContent ?? ""),
+		counts: trs.map((tr) => [...tr.querySelectorAll("td:not(.cnn-lab-confusion-acc)")].map((td) => Number(td.textContent))),
+		acc: trs.map((tr) => tr.querySelector("td.cnn-lab-confusion-acc")?.textContent ?? ""),
+	};
 }
 
 /** The Markdown table under "## Confusion matrix" in the note body: rows of counts, without the class column. */
@@ -102,6 +107,12 @@ describe("a reopened training block shows its last run's results", () => {
 		expect(reopened.cols).toEqual(live.cols);
 		expect(reopened.rows).toEqual(live.cols);
 		expect(reopened.counts).toEqual(markdownCounts(text));
+		// Per-class accuracy: the diagonal over the row's total, from the note's own counts.
+		const expected = markdownCounts(text).map((row, i) => {
+			const n = row.reduce((a, b) => a + b, 0);
+			return n === 0 ? "–" : `${((100 * row[i]) / n).toFixed(1)} %`;
+		});
+		expect(reopened.acc).toEqual(expected);
 	});
 
 	it("a run note written before matrices were kept still reopens, with curves and no matrix", async () => {
