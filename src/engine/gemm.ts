@@ -4,9 +4,11 @@
  * (conv forward and both backward products, dense) goes through `gemm`, so an alternative backend (WebAssembly
  * SIMD) plugs in with setGemmBackend.
  *
- * The JavaScript kernel packs A into 4-row panels and B into 4-column panels (the packing doubles as the
- * transpose, so the micro-kernel is one monomorphic loop), blocks k and n so a packed B block stays in cache, and
- * holds a 4×4 tile of C in sixteen local accumulators.
+ * The JavaScript kernel packs A into 4-row panels (the packing doubles as the transpose), reads B in place four
+ * columns at a time (a column stride and a k step cover both layouts; only a last partial panel is packed,
+ * zero-filled), blocks k and n so a B block stays in cache, and holds a 4×4 tile of C in sixteen local
+ * accumulators. Reading B in place saves a full copy of it per product, which mattered for the convolutions'
+ * column matrices (k small, n large: the copy cost a fifth of the multiply).
  */
 
 export type GemmFn = (
@@ -74,7 +76,7 @@ function packAPanels(A: Float32Array, aOff: number, lda: number, transA: boolean
 	}
 }
 
-/** Packs rows [p0, p0+kc) × cols [j0, j0+nc) of op(B) as ⌈nc/NR⌉ panels of kc groups of NR values (zero-filled). */
+/** Packs rows [p0, p0+kc) × cols [j0, j0+nc) of op(B) (the partial last panel) as ⌈nc/NR⌉ panels of kc groups of NR values (zero-filled). */
 function packBPanels(B: Float32Array, bOff: number, ldb: number, transB: boolean, p0: number, kc: number, j0: number, nc: number, dst: Float32Array): void {
 	const panels = (nc + NR - 1) >> 2;
 	for (let pan = 0; pan < panels; pan++) {
@@ -123,9 +125,11 @@ function packBPanels(B: Float32Array, bOff: number, ldb: number, transB: boolean
  */
 function macroKernel(
 	mc: number, nc: number, kc: number, pa: Float32Array,
-	pb: Float32Array, bOff: number, bStride: number, bStep: number,
+	pb: Float32Array, bOff: number, bStride: number, bStep: number, bCol: number,
 	C: Float32Array, cOff: number, ldc: number, acc: boolean,
 ): void {
+	const bCol2 = 2 * bCol;
+	const bCol3 = 3 * bCol;
 	const aPanels = (mc + MR - 1) >> 2;
 	const bPanels = (nc + NR - 1) >> 2;
 	const aStride = MR * kc;
@@ -146,11 +150,11 @@ function macroKernel(
 				const a0 = pa[ai], a1 = pa[ai + 1], a2 = pa[ai + 2], a3 = pa[ai + 3];
 				let b = pb[bi];
 				c00 += a0 * b; c10 += a1 * b; c20 += a2 * b; c30 += a3 * b;
-				b = pb[bi + 1];
+				b = pb[bi + bCol];
 				c01 += a0 * b; c11 += a1 * b; c21 += a2 * b; c31 += a3 * b;
-				b = pb[bi + 2];
+				b = pb[bi + bCol2];
 				c02 += a0 * b; c12 += a1 * b; c22 += a2 * b; c32 += a3 * b;
-				b = pb[bi + 3];
+				b = pb[bi + bCol3];
 				c03 += a0 * b; c13 += a1 * b; c23 += a2 * b; c33 += a3 * b;
 				ai += 4;
 				bi += bStep;
@@ -217,7 +221,7 @@ export function gemmJs(
 		const nc = Math.min(NC, n - j0);
 		// A row-major B is read in place, four consecutive columns per k step (its rows are the k steps), which
 		// saves copying it; only a last partial panel of fewer than NR columns is packed (zero-filled).
-		const inPlace = transB ? 0 : nc & ~(NR - 1);
+		const inPlace = nc & ~(NR - 1);
 		for (let p0 = 0; p0 < k; p0 += KC) {
 			const kc = Math.min(KC, k - p0);
 			if (inPlace < nc) packBPanels(B, bOff, ldb, transB, p0, kc, j0 + inPlace, nc - inPlace, pb);
@@ -226,8 +230,11 @@ export function gemmJs(
 				const mc = Math.min(MC, m - i0);
 				packAPanels(A, aOff, lda, transA, i0, mc, p0, kc, pa);
 				const c0 = cOff + i0 * ldc + j0;
-				if (inPlace > 0) macroKernel(mc, inPlace, kc, pa, B, bOff + p0 * ldb + j0, NR, ldb, C, c0, ldc, acc);
-				if (inPlace < nc) macroKernel(mc, nc - inPlace, kc, pa, pb, 0, NR * kc, NR, C, c0 + inPlace, ldc, acc);
+				if (inPlace > 0) {
+					if (transB) macroKernel(mc, inPlace, kc, pa, B, bOff + j0 * ldb + p0, NR * ldb, 1, ldb, C, c0, ldc, acc);
+					else macroKernel(mc, inPlace, kc, pa, B, bOff + p0 * ldb + j0, NR, ldb, 1, C, c0, ldc, acc);
+				}
+				if (inPlace < nc) macroKernel(mc, nc - inPlace, kc, pa, pb, 0, NR * kc, NR, 1, C, c0 + inPlace, ldc, acc);
 			}
 		}
 	}
