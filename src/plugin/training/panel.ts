@@ -141,7 +141,10 @@ export class TrainingPanel {
 				const conf = latest.confusion;
 				if (conf && this.views.confusion) {
 					const host = this.resultsHost;
-					this.stage(() => renderConfusion(host, conf.matrix, conf.classes));
+					// Drawn a task later: not if Train was pressed in between (the new run owns the results then).
+					this.stage(() => {
+						if (!this.running) renderConfusion(host, conf.matrix, conf.classes);
+					});
 				}
 				this.epochs = latest.epochs;
 				if (latest.snapshot) {
