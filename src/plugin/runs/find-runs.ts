@@ -1,5 +1,5 @@
 import { TFile, TFolder, type App } from "obsidian";
-import { CREATED_BY, parseRunNote, sameModel, splitFrontMatter, type FrontMatter, type RunRecord } from "../../spec/run-log";
+import { CREATED_BY, parseRunNote, runFromFrontMatter, sameModel, splitFrontMatter, type FrontMatter, type RunRecord } from "../../spec/run-log";
 import { matchesFilters, type RunFilter } from "../../spec/log-block";
 import { DEFAULT_SETTINGS } from "../settings";
 import { t } from "../../i18n";
@@ -33,12 +33,23 @@ function cachedFrontMatter(app: App, file: TFile): FrontMatter | "not-a-run" | n
 	return fm && fm.created_by === CREATED_BY ? fm : "not-a-run";
 }
 
-/** Reads one run note; null when it is not a CNN Lab run. */
+/**
+ * Reads one run note; null when it is not a CNN Lab run. The front matter is read at once; the epoch table (most of
+ * the cost) only when `epochs`, `batches` or `confusion` is first used, so a folder of 2 000 runs is sorted and
+ * filtered without parsing every table when a block shows one or eight of them.
+ */
 export async function readRun(app: App, file: TFile): Promise<FoundRun | null> {
 	const text = await app.vault.cachedRead(file);
-	const run = parseRunNote(text);
-	if (!run) return null;
-	return { path: file.path, run, frontMatter: splitFrontMatter(text).fm ?? {} };
+	const fm = splitFrontMatter(text).fm;
+	if (!fm || !runFromFrontMatter(fm)) return null;
+	let full: RunRecord | null = null;
+	const parsed = (): RunRecord => (full ??= parseRunNote(text) ?? { ...(runFromFrontMatter(fm) as Omit<RunRecord, "epochs" | "batches">), epochs: [], batches: [] });
+	const head = runFromFrontMatter(fm) as Omit<RunRecord, "epochs" | "batches">;
+	const run = { ...head } as RunRecord;
+	for (const key of ["epochs", "batches", "confusion"] as const) {
+		Object.defineProperty(run, key, { enumerable: true, configurable: true, get: () => parsed()[key] });
+	}
+	return { path: file.path, run, frontMatter: fm };
 }
 
 /** Newest first: by start date, then by name (same-second runs are numbered). */
