@@ -4,10 +4,11 @@
  * (conv forward and both backward products, dense) goes through `gemm`, so an alternative backend (WebAssembly
  * SIMD) plugs in with setGemmBackend.
  *
- * The JavaScript kernel packs A into 4-row panels (the packing doubles as the transpose), reads B in place four
+ * The JavaScript kernel packs A into 4-row panels (the packing doubles as the transpose), reads B in place three
  * columns at a time (a column stride and a k step cover both layouts; only a last partial panel is packed,
- * zero-filled), blocks k and n so a B block stays in cache, and holds a 4×4 tile of C in sixteen local
- * accumulators. Reading B in place saves a full copy of it per product, which mattered for the convolutions'
+ * zero-filled), blocks k and n so a B block stays in cache, and holds a 4×3 tile of C in twelve local
+ * accumulators: with the four A values and one B value that is sixteen live doubles, what x64 has registers for
+ * (a 4×4 tile spilled and measured 5–7 % slower on the W4 products). Reading B in place saves a full copy of it per product, which mattered for the convolutions'
  * column matrices (k small, n large: the copy cost a fifth of the multiply).
  */
 
@@ -19,9 +20,10 @@ export type GemmFn = (
 ) => void;
 
 const MR = 4;
-const NR = 4;
+const NR = 3;
 const KC = 512;
-const NC = 1024;
+/** A multiple of NR, so that only the very last panel of a product can be partial. */
+const NC = 1020;
 const MC = 64;
 
 let packA = new Float32Array(MC * KC);
@@ -76,52 +78,30 @@ function packAPanels(A: Float32Array, aOff: number, lda: number, transA: boolean
 	}
 }
 
-/** Packs rows [p0, p0+kc) × cols [j0, j0+nc) of op(B) (the partial last panel) as ⌈nc/NR⌉ panels of kc groups of NR values (zero-filled). */
+/**
+ * Packs rows [p0, p0+kc) × cols [j0, j0+nc) of op(B) as ⌈nc/NR⌉ panels of kc groups of NR values (zero-filled).
+ * Only the partial last panel of a product goes this way (full panels are read in place), so one plain loop does.
+ */
 function packBPanels(B: Float32Array, bOff: number, ldb: number, transB: boolean, p0: number, kc: number, j0: number, nc: number, dst: Float32Array): void {
-	const panels = (nc + NR - 1) >> 2;
+	const panels = Math.ceil(nc / NR);
 	for (let pan = 0; pan < panels; pan++) {
 		const base = pan * NR * kc;
 		const jStart = j0 + pan * NR;
 		const w = Math.min(NR, nc - pan * NR);
-		if (w === NR && transB) {
-			const r0 = bOff + jStart * ldb + p0;
-			const r1 = r0 + ldb;
-			const r2 = r1 + ldb;
-			const r3 = r2 + ldb;
-			let d = base;
-			for (let p = 0; p < kc; p++) {
-				dst[d] = B[r0 + p];
-				dst[d + 1] = B[r1 + p];
-				dst[d + 2] = B[r2 + p];
-				dst[d + 3] = B[r3 + p];
-				d += NR;
-			}
-		} else if (w === NR) {
-			let src = bOff + p0 * ldb + jStart;
-			let d = base;
-			for (let p = 0; p < kc; p++) {
-				dst[d] = B[src];
-				dst[d + 1] = B[src + 1];
-				dst[d + 2] = B[src + 2];
-				dst[d + 3] = B[src + 3];
-				src += ldb;
-				d += NR;
-			}
-		} else {
-			for (let p = 0; p < kc; p++) {
-				const d = base + p * NR;
-				for (let q = 0; q < NR; q++) {
-					dst[d + q] = q >= w ? 0 : transB ? B[bOff + (jStart + q) * ldb + p0 + p] : B[bOff + (p0 + p) * ldb + jStart + q];
-				}
+		for (let p = 0; p < kc; p++) {
+			const d = base + p * NR;
+			for (let q = 0; q < NR; q++) {
+				dst[d + q] = q >= w ? 0 : transB ? B[bOff + (jStart + q) * ldb + p0 + p] : B[bOff + (p0 + p) * ldb + jStart + q];
 			}
 		}
 	}
 }
 
 /**
- * C block += or = packed A (mc×kc) · B (kc×nc). B is read four columns at a time from pb: panel jb starts at
+ * C block += or = packed A (mc×kc) · B (kc×nc). B is read three columns at a time from pb: panel jb starts at
  * bOff + jb·bStride and each k step moves bStep on. Packed panels have bStride = NR·kc and bStep = NR; a
- * row-major B read in place (no packing) has bStride = NR and bStep = ldb.
+ * row-major B read in place (no packing) has bStride = NR, bStep = ldb and bCol = 1; a transposed one bStride =
+ * NR·ldb, bStep = 1 and bCol = ldb (bCol: the distance between two columns).
  */
 function macroKernel(
 	mc: number, nc: number, kc: number, pa: Float32Array,
@@ -129,9 +109,8 @@ function macroKernel(
 	C: Float32Array, cOff: number, ldc: number, acc: boolean,
 ): void {
 	const bCol2 = 2 * bCol;
-	const bCol3 = 3 * bCol;
 	const aPanels = (mc + MR - 1) >> 2;
-	const bPanels = (nc + NR - 1) >> 2;
+	const bPanels = Math.ceil(nc / NR);
 	const aStride = MR * kc;
 	for (let jb = 0; jb < bPanels; jb++) {
 		const bBase = bOff + jb * bStride;
@@ -140,12 +119,12 @@ function macroKernel(
 		for (let ib = 0; ib < aPanels; ib++) {
 			let ai = ib * aStride;
 			let bi = bBase;
-			let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-			let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-			let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-			let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+			let c00 = 0, c01 = 0, c02 = 0;
+			let c10 = 0, c11 = 0, c12 = 0;
+			let c20 = 0, c21 = 0, c22 = 0;
+			let c30 = 0, c31 = 0, c32 = 0;
 			const aEnd = ai + aStride;
-			// One B value at a time keeps 16 accumulators + 4 A values + 1 B value live: fewer register spills.
+			// One B value at a time keeps 12 accumulators + 4 A values + 1 B value live: no register spills.
 			while (ai < aEnd) {
 				const a0 = pa[ai], a1 = pa[ai + 1], a2 = pa[ai + 2], a3 = pa[ai + 3];
 				let b = pb[bi];
@@ -154,8 +133,6 @@ function macroKernel(
 				c01 += a0 * b; c11 += a1 * b; c21 += a2 * b; c31 += a3 * b;
 				b = pb[bi + bCol2];
 				c02 += a0 * b; c12 += a1 * b; c22 += a2 * b; c32 += a3 * b;
-				b = pb[bi + bCol3];
-				c03 += a0 * b; c13 += a1 * b; c23 += a2 * b; c33 += a3 * b;
 				ai += 4;
 				bi += bStep;
 			}
@@ -164,38 +141,36 @@ function macroKernel(
 			let o = cOff + i * ldc + j;
 			if (h === MR && w === NR) {
 				if (acc) {
-					C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += ldc;
-					C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; o += ldc;
-					C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23; o += ldc;
-					C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
+					C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; o += ldc;
+					C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; o += ldc;
+					C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; o += ldc;
+					C[o] += c30; C[o + 1] += c31; C[o + 2] += c32;
 				} else {
-					C[o] = c00; C[o + 1] = c01; C[o + 2] = c02; C[o + 3] = c03; o += ldc;
-					C[o] = c10; C[o + 1] = c11; C[o + 2] = c12; C[o + 3] = c13; o += ldc;
-					C[o] = c20; C[o + 1] = c21; C[o + 2] = c22; C[o + 3] = c23; o += ldc;
-					C[o] = c30; C[o + 1] = c31; C[o + 2] = c32; C[o + 3] = c33;
+					C[o] = c00; C[o + 1] = c01; C[o + 2] = c02; o += ldc;
+					C[o] = c10; C[o + 1] = c11; C[o + 2] = c12; o += ldc;
+					C[o] = c20; C[o + 1] = c21; C[o + 2] = c22; o += ldc;
+					C[o] = c30; C[o + 1] = c31; C[o + 2] = c32;
 				}
 			} else {
-				storeEdge(C, o, w, acc, c00, c01, c02, c03);
-				if (h > 1) storeEdge(C, o + ldc, w, acc, c10, c11, c12, c13);
-				if (h > 2) storeEdge(C, o + 2 * ldc, w, acc, c20, c21, c22, c23);
-				if (h > 3) storeEdge(C, o + 3 * ldc, w, acc, c30, c31, c32, c33);
+				storeEdge(C, o, w, acc, c00, c01, c02);
+				if (h > 1) storeEdge(C, o + ldc, w, acc, c10, c11, c12);
+				if (h > 2) storeEdge(C, o + 2 * ldc, w, acc, c20, c21, c22);
+				if (h > 3) storeEdge(C, o + 3 * ldc, w, acc, c30, c31, c32);
 			}
 		}
 	}
 }
 
 /** Stores the first w values of one tile row (right and bottom edges of C). */
-function storeEdge(C: Float32Array, o: number, w: number, acc: boolean, v0: number, v1: number, v2: number, v3: number): void {
+function storeEdge(C: Float32Array, o: number, w: number, acc: boolean, v0: number, v1: number, v2: number): void {
 	if (acc) {
 		C[o] += v0;
 		if (w > 1) C[o + 1] += v1;
 		if (w > 2) C[o + 2] += v2;
-		if (w > 3) C[o + 3] += v3;
 	} else {
 		C[o] = v0;
 		if (w > 1) C[o + 1] = v1;
 		if (w > 2) C[o + 2] = v2;
-		if (w > 3) C[o + 3] = v3;
 	}
 }
 
@@ -214,14 +189,14 @@ export function gemmJs(
 	const kcMax = Math.min(KC, k);
 	const ncMax = Math.min(NC, n);
 	const mcMax = Math.min(MC, m);
-	ensurePack(((mcMax + MR - 1) >> 2) * MR * kcMax, ((ncMax + NR - 1) >> 2) * NR * kcMax);
+	ensurePack(((mcMax + MR - 1) >> 2) * MR * kcMax, Math.ceil(ncMax / NR) * NR * kcMax);
 	const pa = packA;
 	const pb = packB;
 	for (let j0 = 0; j0 < n; j0 += NC) {
 		const nc = Math.min(NC, n - j0);
-		// A row-major B is read in place, four consecutive columns per k step (its rows are the k steps), which
+		// A row-major B is read in place, NR consecutive columns per k step (its rows are the k steps), which
 		// saves copying it; only a last partial panel of fewer than NR columns is packed (zero-filled).
-		const inPlace = nc & ~(NR - 1);
+		const inPlace = nc - (nc % NR);
 		for (let p0 = 0; p0 < k; p0 += KC) {
 			const kc = Math.min(KC, k - p0);
 			if (inPlace < nc) packBPanels(B, bOff, ldb, transB, p0, kc, j0 + inPlace, nc - inPlace, pb);
