@@ -2,9 +2,9 @@
  * 2-D convolution (cross-correlation, as PyTorch) as im2col + GEMM, forward and backward. Callers pass every
  * output buffer; the column matrices live in a reusable workspace.
  *
- * The images of a batch sit side by side in one column matrix [Cin·KH·KW × n·Ho·Wo], so each direction is one
+ * The images of a batch sit side by side in one column matrix [Cin·KH·KW × n·Ho·Wo], so the forward is one
  * large GEMM rather than one small GEMM per image: the per-call costs (packing the weights, edge tiles) are paid
- * once, and the weight gradient is a single product with a long inner dimension. Very large batches (inference
+ * once. The backward runs per image against that matrix, reading each image's dy where it lies. Very large batches (inference
  * over a whole dataset) are cut into chunks so the matrix stays within COL_CAP floats.
  */
 import { gemm } from "../gemm";
@@ -121,51 +121,41 @@ export function conv2dBackward(
 	const kept = ws.keptFor === g.n && chunk >= g.n;
 	// With a direct stride-1 backend, dx is itself a stride-1 convolution of dy with the flipped weights.
 	const direct = dx !== null && directForward !== null && transposedGeom(g) !== null;
-	ws.ensure(K * chunk * P, cout * chunk * P, dx && !direct ? K * chunk * P : 0);
+	ws.ensure(K * chunk * P, 0, dx && !direct ? K * P : 0);
 	const col = ws.col;
-	const big = ws.big;
-	if (db) db.fill(0, 0, cout);
+	if (db) {
+		db.fill(0, 0, cout);
+		for (let i = 0; i < g.n; i++)
+			for (let co = 0; co < cout; co++) {
+				let sum = 0;
+				const src = (i * cout + co) * P;
+				for (let p = 0; p < P; p++) sum += dy[src + p];
+				db[co] += sum;
+			}
+	}
 	if (dx && direct) inputGradDirect(g, w, dy, dx, ws);
 	else if (dx) dx.fill(0, 0, g.n * imgLen);
 	if (directWeightGrad && g.sh === 1 && g.sw === 1 && (dx === null || direct)) {
 		directWeightGrad(g, x, dy, dw);
-		if (db) {
-			for (let i = 0; i < g.n; i++)
-				for (let co = 0; co < cout; co++) {
-					let sum = 0;
-					const src = (i * cout + co) * P;
-					for (let p = 0; p < P; p++) sum += dy[src + p];
-					db[co] += sum;
-				}
-		}
 		ws.keptFor = -1;
 		return;
 	}
+	const dcol = ws.dcol;
+	// One product per image, reading dy where it lies (an image's dy is [Cout × P] with rows P apart), rather than
+	// first gathering the batch's dy into one [Cout × images·P] matrix: that copy cost as much as the packing.
 	for (let s = 0; s < g.n; s += chunk) {
 		const c = Math.min(chunk, g.n - s);
 		const ld = c * P;
 		if (!kept) for (let i = 0; i < c; i++) im2col(g, x, (s + i) * imgLen, col, i * P, ld);
-		// dy (NCHW) → [Cout × images·P], summing the bias gradient on the way.
-		for (let co = 0; co < cout; co++) {
-			let sum = 0;
-			for (let i = 0; i < c; i++) {
-				const src = ((s + i) * cout + co) * P;
-				const dst = co * ld + i * P;
-				for (let p = 0; p < P; p++) {
-					const v = dy[src + p];
-					big[dst + p] = v;
-					sum += v;
-				}
+		for (let i = 0; i < c; i++) {
+			const dyOff = (s + i) * cout * P;
+			// dW[co, k] (+)= Σ_p dy[co, p]·col[k, p]
+			gemm(cout, K, P, dy, dyOff, P, false, col, i * P, ld, true, dw, 0, K, s > 0 || i > 0);
+			if (dx && !direct) {
+				// dcol[k, p] = Σ_co w[co, k]·dy[co, p], then scattered back onto the image.
+				gemm(K, P, cout, w, 0, K, true, dy, dyOff, P, false, dcol, 0, P, false);
+				col2im(g, dcol, 0, P, dx, (s + i) * imgLen);
 			}
-			if (db) db[co] += sum;
-		}
-		// dW[co, k] (+)= Σ_p dy[co, p]·col[k, p]
-		gemm(cout, K, ld, big, 0, ld, false, col, 0, ld, true, dw, 0, K, s > 0);
-		if (dx && !direct) {
-			// dcol[k, p] = Σ_co w[co, k]·dy[co, p], then scattered back onto the images.
-			const dcol = ws.dcol;
-			gemm(K, ld, cout, w, 0, K, true, big, 0, ld, false, dcol, 0, ld, false);
-			for (let i = 0; i < c; i++) col2im(g, dcol, i * P, ld, dx, (s + i) * imgLen);
 		}
 	}
 	// The column matrix now holds the last chunk only.
