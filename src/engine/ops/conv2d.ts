@@ -7,7 +7,7 @@
  * once. The backward runs per image against that matrix, reading each image's dy where it lies. Very large batches (inference
  * over a whole dataset) are cut into chunks so the matrix stays within COL_CAP floats.
  */
-import { gemm } from "../gemm";
+import { gemm, gemmBackend, gemmJs } from "../gemm";
 import { col2im, im2col, type ConvGeom } from "../im2col";
 import { conv2dWinograd, winogradApplies, WinogradWorkspace } from "./winograd";
 
@@ -121,7 +121,11 @@ export function conv2dBackward(
 	const kept = ws.keptFor === g.n && chunk >= g.n;
 	// With a direct stride-1 backend, dx is itself a stride-1 convolution of dy with the flipped weights.
 	const direct = dx !== null && directForward !== null && transposedGeom(g) !== null;
-	ws.ensure(K * chunk * P, 0, dx && !direct ? K * P : 0);
+	// The JS GEMM reads its operands in place, so it runs per image on dy as it lies; a GEMM that copies its
+	// operands (WebAssembly) pays per call, so it gets dy gathered into one [Cout × images·P] matrix per chunk.
+	const perImage = gemmBackend() === gemmJs;
+	const dcolLen = !dx || direct ? 0 : perImage ? K * P : K * chunk * P;
+	ws.ensure(K * chunk * P, perImage ? 0 : cout * chunk * P, dcolLen);
 	const col = ws.col;
 	if (db) {
 		db.fill(0, 0, cout);
@@ -141,6 +145,11 @@ export function conv2dBackward(
 		return;
 	}
 	const dcol = ws.dcol;
+	if (!perImage) {
+		backwardGathered(g, x, w, dy, direct ? null : dx, dw, ws, kept);
+		if (!kept) ws.keptFor = -1;
+		return;
+	}
 	// One product per image, reading dy where it lies (an image's dy is [Cout × P] with rows P apart), rather than
 	// first gathering the batch's dy into one [Cout × images·P] matrix: that copy cost as much as the packing.
 	for (let s = 0; s < g.n; s += chunk) {
@@ -160,6 +169,37 @@ export function conv2dBackward(
 	}
 	// The column matrix now holds the last chunk only.
 	if (!kept) ws.keptFor = -1;
+}
+
+/** dW (and dx, already zeroed, when given) with dy gathered per chunk: one product per chunk and direction. */
+function backwardGathered(
+	g: ConvGeom, x: Float32Array, w: Float32Array, dy: Float32Array, dx: Float32Array | null, dw: Float32Array, ws: ConvWorkspace, kept: boolean,
+): void {
+	const K = g.cin * g.kh * g.kw;
+	const P = g.ho * g.wo;
+	const imgLen = g.cin * g.h * g.w;
+	const cout = g.cout;
+	const chunk = chunkImages(g);
+	const { col, big, dcol } = ws;
+	for (let s = 0; s < g.n; s += chunk) {
+		const c = Math.min(chunk, g.n - s);
+		const ld = c * P;
+		if (!kept) for (let i = 0; i < c; i++) im2col(g, x, (s + i) * imgLen, col, i * P, ld);
+		// dy (NCHW) → [Cout × images·P]
+		for (let co = 0; co < cout; co++)
+			for (let i = 0; i < c; i++) {
+				const src = ((s + i) * cout + co) * P;
+				const dst = co * ld + i * P;
+				for (let p = 0; p < P; p++) big[dst + p] = dy[src + p];
+			}
+		// dW[co, k] (+)= Σ_p dy[co, p]·col[k, p]
+		gemm(cout, K, ld, big, 0, ld, false, col, 0, ld, true, dw, 0, K, s > 0);
+		if (dx) {
+			// dcol[k, p] = Σ_co w[co, k]·dy[co, p], then scattered back onto the images.
+			gemm(K, ld, cout, w, 0, K, true, big, 0, ld, false, dcol, 0, ld, false);
+			for (let i = 0; i < c; i++) col2im(g, dcol, i * P, ld, dx, (s + i) * imgLen);
+		}
+	}
 }
 
 /**
