@@ -113,6 +113,9 @@ export class TrainingPanel {
 		this.resultsHost = root.createDiv({ cls: "cnn-lab-results" });
 		this.saveHost = root.createDiv({ cls: "cnn-lab-save-host" });
 		this.viewsHost = root.createDiv({ cls: "cnn-lab-training-views" });
+		// Priced as soon as the block renders: a model over the limits says so before anyone presses Train.
+		const refused = refusal(model, train, host.settings);
+		if (refused) this.resultsHost.createDiv({ cls: "cnn-lab-error", text: t("training.refused", { reasons: refused }) });
 		this.offTheme = onThemeChange(() => {
 			this.maps.redraw();
 			this.snapshotMaps.redraw();

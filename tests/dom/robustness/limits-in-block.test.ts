@@ -47,6 +47,16 @@ describe("absurd sizes are refused with their numbers and the setting that gover
 		expect(r.ms).toBeLessThan(500);
 	});
 
+	it("says so as soon as the block renders, before Train is pressed", async () => {
+		const r = await renderBlock(host, "cnn", "input 224x224x3\nconv 64 3x3 pad 1\nrelu\nflatten\ndense 10\ntrain digits epochs 5", "note.md");
+		const text = (r.el.textContent ?? "").replace(/\s+/g, " ");
+		unloadBlock(host, r);
+		// 224·224·64·3·3·… : the dense layer alone has 224·224·64·10 + 10 = 32 112 650 parameters, over 5 000 000
+		expect(text).toMatch(/Not trained: .*32 112 650|Not trained: .*3\.2e7/);
+		expect(text).toContain("Change “Largest model (parameters)” in the settings");
+		expect(host.training.running).toBe(0);
+	});
+
 	it("conv 100000 99x99: 2.9e9 parameters against 5 000 000, and its setting", async () => {
 		const r = await refuse("cnn", "input 100000x100000x3\nconv 100000 99x99\ntrain digits epochs 5");
 		// 99·99·3·100000 weights + 100000 biases = 2 940 400 000
