@@ -2,6 +2,7 @@ import esbuild from "esbuild";
 import process from "process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
+import { sharedEnginePlugin } from "./scripts/shared-engine-plugin.mjs";
 
 const banner = `/*
 CNN Lab — an Obsidian plugin. Bundled by esbuild; the sources are in the repository.
@@ -18,34 +19,6 @@ function writeStyles() {
 	writeFileSync("styles.css", parts.map((f) => readFileSync(`${dir}/${f}`, "utf8").trim()).join("\n\n") + "\n");
 }
 writeStyles();
-
-// The training worker is bundled on its own as an IIFE and inlined into main.js as a string: the plugin replaces
-// src/worker/worker-source.ts (which exports null for TypeScript and the tests) with that string, and the client
-// starts it with new Worker(URL.createObjectURL(new Blob([code]))). Obsidian loads one file, so no separate asset.
-const inlineWorkerPlugin = {
-	name: "inline-training-worker",
-	setup(build) {
-		build.onLoad({ filter: /src[\\/]worker[\\/]worker-source\.ts$/ }, async () => {
-			const result = await esbuild.build({
-				entryPoints: ["src/worker/worker.ts"],
-				bundle: true,
-				format: "iife",
-				target: "es2020",
-				write: false,
-				minify: prod,
-				treeShaking: true,
-				metafile: true,
-				logLevel: "silent",
-			});
-			const code = result.outputFiles[0].text;
-			return {
-				contents: `export const workerSource = ${JSON.stringify(code)};`,
-				loader: "ts",
-				watchFiles: Object.keys(result.metafile.inputs),
-			};
-		});
-	},
-};
 
 const context = await esbuild.context({
 	banner: { js: banner },
@@ -74,8 +47,11 @@ const context = await esbuild.context({
 	sourcemap: prod ? false : "inline",
 	treeShaking: true,
 	minify: prod,
+	// The Chinese strings stay UTF-8 (3 bytes a character) instead of \uXXXX escapes (6); Obsidian reads main.js as UTF-8.
+	charset: "utf8",
 	outfile: "main.js",
-	plugins: [inlineWorkerPlugin],
+	// The engine goes in once, for the page and for the training worker: see scripts/shared-engine-plugin.mjs.
+	plugins: [sharedEnginePlugin({ minify: prod })],
 });
 
 if (prod) {

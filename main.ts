@@ -12,7 +12,7 @@ import { CnnLabSettingTab } from "./src/plugin/setting-tab";
 import { registerPrintSnapshots } from "./src/plugin/print";
 import { setLanguage } from "./src/i18n";
 import { notifyThemeChange } from "./src/render/theme";
-import { useWasmGemm } from "./src/engine/wasm";
+import { useWasmGemm } from "./src/worker/shared-engine";
 
 export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 	settings: CnnLabSettings = { ...DEFAULT_SETTINGS };

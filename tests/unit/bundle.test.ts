@@ -39,6 +39,12 @@ describe("the built main.js", () => {
 		expect(code).not.toMatch(/\bdocument\.write\s*\(/);
 	});
 
+	it("carries the engine once: the worker is started from the source text of the page's own engine function", () => {
+		// A message of the engine's im2col, and the session's start, each appear exactly once in the file.
+		expect(code.split("conv2d: input must be [N,C,H,W]").length - 1).toBe(1);
+		expect(code).toMatch(/\.toString\(\)\s*\+\s*["']\)\(\)\.startWorker\(self\);?["']/);
+	});
+
 	it("exports a Plugin class as CommonJS, as Obsidian loads it", () => {
 		expect(code).toMatch(/module\.exports\s*=/);
 		expect(code.length).toBeGreaterThan(1000);

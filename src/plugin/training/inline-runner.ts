@@ -1,8 +1,7 @@
-import { TrainingSession } from "../../worker/session";
+import { TrainingSession, useWasmGemm } from "../../worker/shared-engine";
 import type { JobFactory } from "../../worker/job";
 import type { FromWorker, ToWorker } from "../../worker/messages";
 import type { RunChannel } from "./channel";
-import { useWasmGemm } from "../../engine/wasm";
 
 /**
  * The fallback where a Worker cannot be created: the same session on the UI thread, in chunks of ~8 ms that yield

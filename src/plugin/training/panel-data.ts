@@ -3,7 +3,7 @@ import type { ModelSpec } from "../../engine/spec-types";
 import type { ParsedCnn, TrainSpec } from "../../spec/types";
 import type { EpochPoint, Snapshot } from "../../worker/messages";
 import type { ConfusionRecord, EpochRow } from "../../spec/run-log";
-import { previewSnapshot } from "../../worker/engine-job";
+import { previewSnapshot } from "../../worker/shared-engine";
 import "../../worker/provide-digits";
 import type { FinalMetrics } from "../../render/training/metrics-view";
 import { findRuns } from "../runs/find-runs";

@@ -5,7 +5,7 @@ import type { ModelSpec } from "../../engine/spec-types";
 import { getLanguage, t } from "../../i18n";
 import "../../i18n/strings-training";
 import type { EndMessage, EpochPoint, FromWorker, ProgressMessage, ReadyMessage, RunInfo, StartMessage } from "../../worker/messages";
-import { createEngineJob } from "../../worker/engine-job";
+import { createEngineJob } from "../../worker/shared-engine";
 import { RunStore, type RunHandle } from "../runs/run-store";
 import { mountSaveStatus } from "../runs/save-status";
 import { ProgressView } from "../../render/training/progress-view";

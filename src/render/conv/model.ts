@@ -8,7 +8,7 @@ import { axisGeometry, poolAxis, resolvePad, type AxisGeometry, type Pad4 } from
 import { t } from "../../i18n";
 import "../../i18n/strings-conv";
 import "../../i18n/strings-robustness";
-import { avgPool2d, conv2d, maxPool2d, relu } from "../../engine/functional";
+import { avgPool2d, conv2d, maxPool2d, relu } from "../../worker/shared-engine";
 import type { Tensor } from "../../engine/tensor";
 
 /** One block computes at most this many multiply-adds on the UI thread (measured: 512×512 gray with 8 kernels 3×3, 19 M, about 0.1 s in Node). */

@@ -1,17 +1,44 @@
 import { describe, expect, it } from "vitest";
 import esbuild from "esbuild";
 import { Worker } from "node:worker_threads";
+import { createRequire } from "node:module";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+// @ts-expect-error: a build script in plain JavaScript, without types
+import { sharedEnginePlugin } from "../../../scripts/shared-engine-plugin.mjs";
 import type { EndMessage, FromWorker, ReadyMessage, StartMessage } from "../../../src/worker/messages";
 import { portableDataset } from "../../../src/worker/datasets";
 import "../../../src/worker/provide-digits";
 
 /**
- * The worker as the build inlines it (src/worker/worker.ts bundled as an IIFE), run in a Node worker thread with
- * `self` standing in for the Web Worker scope: the bundle must be self-contained and speak the protocol.
+ * The worker as the build makes it: src/worker/shared-engine.ts through the build's own plugin (one function for the
+ * page and the worker), loaded as main.js loads it, and its workerSource run in a Node worker thread with `self`
+ * standing in for the Web Worker scope: the function's source text must be self-contained and speak the protocol.
  */
-async function bundle(): Promise<string> {
-	const r = await esbuild.build({ entryPoints: ["src/worker/worker.ts"], bundle: true, format: "iife", target: "es2020", write: false, logLevel: "silent" });
-	return r.outputFiles[0].text;
+let built: Promise<string> | null = null;
+function bundle(): Promise<string> {
+	built ??= (async () => {
+		const r = await esbuild.build({
+			entryPoints: ["src/worker/worker-source.ts"],
+			bundle: true,
+			format: "cjs",
+			target: "es2020",
+			charset: "utf8",
+			minify: true,
+			write: false,
+			logLevel: "silent",
+			plugins: [sharedEnginePlugin({ minify: true })],
+		});
+		const dir = mkdtempSync(join(tmpdir(), "cnn-lab-engine-"));
+		const file = join(dir, "engine.cjs");
+		writeFileSync(file, r.outputFiles[0].text);
+		const mod = createRequire(import.meta.url)(file) as { workerSource: string | null };
+		rmSync(dir, { recursive: true, force: true });
+		if (typeof mod.workerSource !== "string") throw new Error("the build gave no worker source");
+		return mod.workerSource;
+	})();
+	return built;
 }
 
 const shim = (code: string): string => `
