@@ -12,7 +12,7 @@ import { CnnLabSettingTab } from "./src/plugin/setting-tab";
 import { registerPrintSnapshots } from "./src/plugin/print";
 import { setLanguage } from "./src/i18n";
 import { notifyThemeChange } from "./src/render/theme";
-import { useWasmGemm } from "./src/worker/shared-engine";
+import { setEngineLanguage, useWasmGemm } from "./src/worker/shared-engine";
 
 export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 	settings: CnnLabSettings = { ...DEFAULT_SETTINGS };
@@ -23,6 +23,7 @@ export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 		// The cnn-conv block and the inline fallback compute on this thread: SIMD kernels where available.
 		useWasmGemm(true);
 		setLanguage(getLanguage());
+		setEngineLanguage(getLanguage());
 		registerCnnBlock(this);
 		registerConvBlock(this);
 		registerLogBlock(this);

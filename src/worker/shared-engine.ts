@@ -13,3 +13,7 @@ export { createEngineJob, previewSnapshot } from "./engine-job";
 export { useWasmGemm } from "../engine/wasm";
 export { avgPool2d, conv2d, maxPool2d, relu } from "../engine/functional";
 export { startWorker } from "./worker";
+export { portableDataset, provideDigits } from "./datasets";
+export { resizeImages } from "../data/fit";
+// The engine's messages (data fitting, run failures) are made inside it: it is told the app's language too.
+export { setLanguage as setEngineLanguage } from "../i18n";

@@ -4,7 +4,7 @@ import { parseCsvDataset } from "../../data/csv";
 import type { Dataset } from "../../data/dataset";
 import type { ModelSpec } from "../../engine/spec-types";
 import type { DatasetDescriptor } from "../../worker/messages";
-import { resizeImages } from "../../data/fit";
+import { resizeImages } from "../../worker/shared-engine";
 import { readVaultImage } from "../vault-image";
 import { t } from "../../i18n";
 import "../../i18n/strings-training";

@@ -3,7 +3,7 @@ import type { JobFactory } from "../../worker/job";
 import type { FromWorker, StartMessage, ToWorker } from "../../worker/messages";
 import type { RunChannel } from "./channel";
 import { InlineChannel } from "./inline-runner";
-import { portableDataset } from "../../worker/datasets";
+import { portableDataset } from "../../worker/shared-engine";
 import "../../worker/provide-digits";
 
 let liveWorkers = 0;

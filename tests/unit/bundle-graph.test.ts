@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import esbuild from "esbuild";
+import { builtinModules } from "node:module";
+
+/**
+ * main.js holds the engine once, in the function made from src/worker/shared-engine.ts, and the page reaches that
+ * code only through shared-engine.ts. A page module importing an engine, data or worker module directly would put
+ * a second copy of it in main.js — bigger, and with state of its own (the WebAssembly switch, the digits provider,
+ * the language) that the running engine never sees. This walks the real import graphs esbuild sees.
+ */
+async function graph(entry: string): Promise<esbuild.Metafile> {
+	const r = await esbuild.build({
+		entryPoints: [entry],
+		bundle: true,
+		format: "esm",
+		target: "es2020",
+		write: false,
+		metafile: true,
+		logLevel: "silent",
+		external: ["obsidian", "electron", "@codemirror/*", "@lezer/*", ...builtinModules],
+	});
+	return r.metafile;
+}
+
+/** Modules reachable from main.ts without going through shared-engine.ts. */
+function pageModules(meta: esbuild.Metafile): Set<string> {
+	const seen = new Set<string>();
+	const stack = ["main.ts"];
+	while (stack.length) {
+		const f = stack.pop() as string;
+		if (seen.has(f)) continue;
+		seen.add(f);
+		for (const i of meta.inputs[f]?.imports ?? []) if (!i.external && !i.path.endsWith("src/worker/shared-engine.ts")) stack.push(i.path);
+	}
+	return seen;
+}
+
+describe("the page and the shared engine", () => {
+	it("share no module but the string tables: every page use of engine code goes through shared-engine.ts", async () => {
+		const page = pageModules(await graph("main.ts"));
+		const engine = Object.keys((await graph("src/worker/shared-engine.ts")).inputs);
+		expect(engine).toContain("src/engine/trainer.ts");
+		expect(page.has("src/render/conv/model.ts")).toBe(true);
+		// The i18n table is stateless but for the language, which main.ts sets in both (setEngineLanguage).
+		const both = engine.filter((f) => page.has(f) && !f.startsWith("src/i18n/"));
+		expect(both).toEqual([]);
+	}, 30_000);
+});
