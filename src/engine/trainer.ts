@@ -75,6 +75,10 @@ export interface FailedEvent {
 	value: "NaN" | "Infinity" | "exploded";
 	/** For "data": the index of the offending image in the dataset. */
 	sample?: number;
+	/** For "exploded": the loss it reached. */
+	loss?: number;
+	/** The learning rate of the run (the usual cause of a loss that blows up). */
+	lr: number;
 }
 
 export type TrainEvent = BatchEvent | EpochEvent | DoneEvent | StoppedEvent | FailedEvent;
@@ -340,7 +344,7 @@ export class Trainer {
 		const message =
 			(value === "exploded" ? `loss exploded to ${v.toExponential(1)} ${where}` : `${what === "loss" ? "loss" : "the gradients"} became ${value} ${where}`) +
 			` — lower the learning rate (now ${lr}) or check the data for huge values`;
-		return this.end({ kind: "failed", message, epoch: this.epoch, batch: this.batch, what, value }) as FailedEvent;
+		return this.end({ kind: "failed", message, epoch: this.epoch, batch: this.batch, what, value, lr, ...(value === "exploded" ? { loss: v } : {}) }) as FailedEvent;
 	}
 
 	/** Names the first image of the batch that holds a NaN or an Inf. */
@@ -358,7 +362,7 @@ export class Trainer {
 		const sample = this.order[start + k];
 		const value = Number.isNaN(bad) ? "NaN" : "Infinity";
 		const message = `the data holds ${value} (image ${sample}) at epoch ${this.epoch}, batch ${this.batch} — check the data for missing or broken values`;
-		return this.end({ kind: "failed", message, epoch: this.epoch, batch: this.batch, what: "data", value, sample }) as FailedEvent;
+		return this.end({ kind: "failed", message, epoch: this.epoch, batch: this.batch, what: "data", value, sample, lr: this.config.optimizer.lr }) as FailedEvent;
 	}
 
 	private end(e: TrainEvent): TrainEvent {

@@ -1,12 +1,25 @@
-import { setLanguage } from "../i18n";
+import { setLanguage, t } from "../i18n";
+import "../i18n/strings-engine";
 import type { Dataset } from "../data/dataset";
 import { Sequential } from "../engine/model";
-import { Trainer } from "../engine/trainer";
+import { Trainer, type FailedEvent } from "../engine/trainer";
 import { activeBackend } from "../engine/wasm";
 import type { ModelSpec } from "../engine/spec-types";
 import { fitDataset, materialize } from "./datasets";
 import type { JobStep, TrainingJob } from "./job";
 import type { DatasetDescriptor, EpochPoint, FilterSet, RunInfo, RunResult, Snapshot, StartMessage, ValSample } from "./messages";
+
+/**
+ * The trainer's failure in the app's language. The engine cannot import the string table (it runs in Node and
+ * tests unchanged), so it reports structured fields and its English message; the worker words them here.
+ */
+export function failureText(e: FailedEvent): string {
+	const where = { epoch: e.epoch, batch: e.batch };
+	if (e.what === "data") return t("engine.fail.data", { ...where, value: e.value, sample: e.sample ?? 0 });
+	const fix = t("engine.fail.fixLr", { lr: e.lr });
+	if (e.value === "exploded") return `${t("engine.fail.exploded", { ...where, loss: (e.loss ?? Infinity).toExponential(1) })} — ${fix}`;
+	return `${t(e.what === "loss" ? "engine.fail.loss" : "engine.fail.gradients", { ...where, value: e.value })} — ${fix}`;
+}
 
 /** Validation images shown after a run; mistakes are picked first (up to a third of the grid). */
 const SAMPLE_GRID = 24;
@@ -101,7 +114,7 @@ class EngineJob implements TrainingJob {
 			} else if (e.kind === "done" || e.kind === "stopped") {
 				out.done = true;
 			} else if (e.kind === "failed") {
-				out.failed = e.message;
+				out.failed = failureText(e);
 			}
 		}
 		if (!out.batch && !out.failed && this.trainer.finished) out.done = true;
