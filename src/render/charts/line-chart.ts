@@ -1,8 +1,10 @@
-import type { Chart as ChartType, ChartDataset } from "chart.js";
+import { t } from "../../i18n";
+import "../../i18n/strings-chart";
 import { onThemeChange, readPalette, type Palette } from "../theme";
-import { ensureChartParts } from "./register";
-import { Throttle } from "./throttle";
+import { drawChart, toPx, type PlotArea } from "./canvas-chart";
 import type { Point } from "./series";
+import { formatValue } from "./ticks";
+import { Throttle } from "./throttle";
 
 export interface SeriesDef {
 	label: string;
@@ -25,97 +27,131 @@ export interface LineChartOptions {
 	yMax?: number;
 	/** Format y ticks (e.g. as a percentage). */
 	percent?: boolean;
+	/** x counts something whole (epochs): never a tick between two integers. */
+	integerX?: boolean;
 	/** Shortest time between two redraws. */
 	minIntervalMs?: number;
-	/**
-	 * Make the chart.js chart in a task of its own (its first layout and draw take tens of milliseconds); points
-	 * given before then are kept and shown when it appears.
-	 */
-	deferCreate?: boolean;
+}
+
+/** What a series looks like now, for tests and tools. */
+export interface SeriesState {
+	label: string;
+	points: readonly Point[];
+	color: string;
+	dashed: boolean;
+	hidden: boolean;
+}
+
+const DASH = [6, 4];
+/** A series counts at the hovered x when its nearest point is this close to it (CSS px). */
+const HOVER_PX = 8;
+
+let live = 0;
+const byCanvas = new WeakMap<HTMLCanvasElement, LineChartView>();
+
+/** Line charts made and not destroyed yet: the leak checks count them. */
+export function liveChartCount(): number {
+	return live;
+}
+
+/** The live chart drawing on `canvas`, if any (tests find a block's charts through its DOM). */
+export function chartOfCanvas(canvas: HTMLCanvasElement): LineChartView | undefined {
+	return byCanvas.get(canvas);
 }
 
 /**
- * One live line chart: series of {x, y} on linear axes, redrawn at most ~10 times a second, coloured from the
- * theme and recoloured on a theme change. The owner must call destroy() on unload.
+ * One live line chart drawn on a canvas: series of {x, y} on linear axes, an HTML legend whose items show or hide
+ * a series, a tooltip at the nearest x, a visually hidden text summary, redrawn at most ~10 times a second, sized
+ * to its box (crisp at any pixel ratio) and coloured from the theme. The owner must call destroy() on unload.
  */
 export class LineChartView {
 	readonly el: HTMLElement;
 	readonly canvas: HTMLCanvasElement;
-	private chartRef: ChartType<"line", Point[]> | null = null;
-	private createTimer: number | null = null;
+	private readonly legend: HTMLElement;
+	private readonly box: HTMLElement;
+	private readonly guide: HTMLElement;
+	private readonly tip: HTMLElement;
+	private readonly summary: HTMLElement;
 	private readonly throttle: Throttle;
 	private readonly offTheme: () => void;
+	private readonly resize: ResizeObserver | null = null;
 	private readonly data: Point[][];
+	private readonly hidden: boolean[];
+	private readonly unlisten: (() => void)[] = [];
+	private readonly marks: HTMLElement[] = [];
+	private palette: Palette;
+	private font = "sans-serif";
+	private area: PlotArea | null = null;
+	private pointer: { x: number; y: number } | null = null;
+	private legendKey = "";
+	private summaryKey = "";
 	private destroyed = false;
 
 	constructor(
-		parent: HTMLElement,
+		private readonly parent: HTMLElement,
 		private readonly opts: LineChartOptions,
 	) {
 		this.el = parent.createDiv({ cls: "cnn-lab-chart" });
-		this.canvas = this.el.createEl("canvas", { cls: "cnn-lab-chart-canvas" });
+		this.legend = this.el.createDiv({ cls: "cnn-lab-chart-legend" });
+		this.box = this.el.createDiv({ cls: "cnn-lab-chart-box" });
+		this.canvas = this.box.createEl("canvas", { cls: "cnn-lab-chart-canvas" });
 		this.canvas.setAttribute("role", "img");
 		this.canvas.setAttribute("aria-label", opts.title);
+		this.guide = this.box.createDiv({ cls: "cnn-lab-chart-guide" });
+		this.tip = this.box.createDiv({ cls: "cnn-lab-chart-tip", attr: { "aria-hidden": "true" } });
+		this.summary = this.el.createEl("ul", { cls: "cnn-lab-sr-only" });
 		this.data = opts.series.map(() => []);
+		this.hidden = opts.series.map(() => false);
+		this.palette = this.readTheme();
 		this.throttle = new Throttle(() => this.redraw(), opts.minIntervalMs ?? 100);
 		this.offTheme = onThemeChange(() => {
-			this.applyPalette(readPalette(parent));
+			this.palette = this.readTheme();
+			this.legendKey = "";
 			this.redraw();
 		});
-		if (opts.deferCreate) {
-			this.createTimer = window.setTimeout(() => {
-				this.createTimer = null;
-				this.create(parent);
-			}, 0);
-		} else this.create(parent);
-	}
-
-	/** The chart.js chart: null until made (when deferred) or where the canvas has no 2D context. */
-	get chart(): ChartType<"line", Point[]> | null {
-		return this.chartRef;
-	}
-
-	private create(parent: HTMLElement): void {
-		if (this.destroyed) return;
-		const Chart = ensureChartParts();
-		const opts = this.opts;
-		const palette = readPalette(parent);
-		const ctx = this.canvas.getContext("2d");
-		if (!ctx) return;
-		this.chartRef = new Chart<"line", Point[]>(ctx, {
-			type: "line",
-			data: { datasets: opts.series.map((s, i) => this.dataset(s, this.data[i], palette)) },
-			options: {
-				animation: false,
-				normalized: true,
-				parsing: false,
-				responsive: typeof ResizeObserver !== "undefined",
-				maintainAspectRatio: false,
-				interaction: { mode: "nearest", intersect: false },
-				scales: {
-					x: { type: "linear", title: { display: true, text: opts.xLabel } },
-					y: {
-						type: "linear",
-						min: opts.yMin,
-						max: opts.yMax,
-						title: { display: true, text: opts.yLabel },
-						ticks: opts.percent ? { callback: (v) => `${Math.round(Number(v) * 100)} %` } : {},
-					},
-				},
-				plugins: {
-					// A series with no points yet (no previous run, no validation) stays out of the legend.
-					legend: { display: true, labels: { filter: (item, data) => (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0 } },
-					tooltip: { enabled: true },
-				},
-			},
+		if (typeof ResizeObserver !== "undefined") {
+			// Draw at once on a new size (before the frame is painted, so the old drawing is never seen stretched).
+			this.resize = new ResizeObserver(() => this.drawCanvas());
+			this.resize.observe(this.box);
+		}
+		this.listen(this.canvas, "pointermove", (e) => this.hover(e));
+		this.listen(this.canvas, "pointerdown", (e) => this.hover(e));
+		this.listen(this.canvas, "pointerleave", (e) => {
+			// A finger lifted leaves the canvas at once: a tapped tooltip stays until the next tap elsewhere.
+			if (e.pointerType !== "touch") this.unhover();
 		});
-		this.applyPalette(palette);
-		this.chartRef.update("none");
+		this.listen(this.el.ownerDocument, "pointerdown", (e) => {
+			if (this.pointer && !this.el.contains(e.target as Node)) this.unhover();
+		});
+		live++;
+		byCanvas.set(this.canvas, this);
+		this.throttle.request();
 	}
 
 	/** The points of series `i` as the chart holds them. */
 	points(i: number): readonly Point[] {
 		return this.data[i];
+	}
+
+	/** Every series with its points, colour and visibility (a hidden one was switched off in the legend). */
+	series(): SeriesState[] {
+		return this.opts.series.map((s, i) => ({
+			label: s.label,
+			points: this.data[i],
+			color: this.color(s),
+			dashed: s.dashed === true,
+			hidden: this.hidden[i],
+		}));
+	}
+
+	/** The y axis range last drawn (null before the first draw). */
+	yRange(): { min: number; max: number } | null {
+		return this.area ? { min: this.area.y.min, max: this.area.y.max } : null;
+	}
+
+	/** The x axis range last drawn (null before the first draw). */
+	xRange(): { min: number; max: number } | null {
+		return this.area ? { min: this.area.x.min, max: this.area.x.max } : null;
 	}
 
 	/** Replaces a series' points (the array is copied). */
@@ -145,51 +181,203 @@ export class LineChartView {
 	destroy(): void {
 		if (this.destroyed) return;
 		this.destroyed = true;
+		live--;
+		byCanvas.delete(this.canvas);
 		this.throttle.cancel();
-		if (this.createTimer !== null) window.clearTimeout(this.createTimer);
 		this.offTheme();
-		this.chart?.destroy();
+		this.resize?.disconnect();
+		for (const off of this.unlisten) off();
+		this.unlisten.length = 0;
 		this.el.remove();
 	}
 
+	private listen<K extends keyof DocumentEventMap>(target: HTMLElement | Document, type: K, fn: (e: DocumentEventMap[K]) => void): void {
+		const h = fn as EventListener;
+		target.addEventListener(type, h);
+		this.unlisten.push(() => target.removeEventListener(type, h));
+	}
+
+	private readTheme(): Palette {
+		const view = this.el.ownerDocument.defaultView;
+		this.font = (view ? view.getComputedStyle(this.el).fontFamily : "") || "sans-serif";
+		// The parent, not this.el: jsdom does not inherit custom properties in getComputedStyle, browsers do.
+		return readPalette(this.parent);
+	}
+
+	private color(s: SeriesDef): string {
+		const c = this.palette.series;
+		return c[s.color % c.length];
+	}
+
 	private redraw(): void {
-		if (this.destroyed || !this.chart) return;
-		this.chart.update("none");
+		if (this.destroyed) return;
+		this.drawLegend();
+		this.drawSummary();
+		this.drawCanvas();
 	}
 
-	private dataset(s: SeriesDef, data: Point[], p: Palette): ChartDataset<"line", Point[]> {
-		const color = p.series[s.color % p.series.length];
-		return {
-			label: s.label,
-			data,
-			borderColor: color,
-			backgroundColor: color,
-			borderWidth: s.thin ? 1 : 2,
-			borderDash: s.dashed ? [6, 4] : [],
-			pointRadius: s.dots ? 2.5 : 0,
-			tension: 0,
-			fill: false,
-		};
-	}
-
-	private applyPalette(p: Palette): void {
-		if (!this.chart) return;
-		const o = this.chart.options;
-		this.opts.series.forEach((s, i) => {
-			const ds = this.chart?.data.datasets[i];
-			if (!ds) return;
-			const color = p.series[s.color % p.series.length];
-			ds.borderColor = color;
-			ds.backgroundColor = color;
-		});
-		const scales = o.scales ?? {};
-		for (const axis of [scales.x, scales.y]) {
-			if (!axis) continue;
-			if (axis.ticks) axis.ticks.color = p.muted;
-			if (axis.grid) axis.grid.color = p.border;
-			const title = (axis as { title?: { color?: string } }).title;
-			if (title) title.color = p.muted;
+	/** The canvas only (on resize too): axes fitted to the visible series, or to all of them when none is visible. */
+	private drawCanvas(): void {
+		if (this.destroyed) return;
+		const ctx = this.canvas.getContext("2d");
+		// Without a layout (jsdom) a default size; with one, nothing to draw while the box is hidden.
+		const laidOut = this.resize !== null;
+		const w = this.box.clientWidth || (laidOut ? 0 : 300);
+		const h = this.box.clientHeight || (laidOut ? 0 : 150);
+		if (!ctx || w === 0 || h === 0) return;
+		const dpr = this.el.ownerDocument.defaultView?.devicePixelRatio || 1;
+		const bw = Math.round(w * dpr);
+		const bh = Math.round(h * dpr);
+		if (this.canvas.width !== bw) this.canvas.width = bw;
+		if (this.canvas.height !== bh) this.canvas.height = bh;
+		const shown = this.opts.series.map((_, i) => i).filter((i) => !this.hidden[i] && this.data[i].length > 0);
+		let xlo = Infinity;
+		let xhi = -Infinity;
+		let ylo = Infinity;
+		let yhi = -Infinity;
+		for (const i of shown.length > 0 ? shown : this.data.map((_, k) => k)) {
+			for (const p of this.data[i]) {
+				if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
+				xlo = Math.min(xlo, p.x);
+				xhi = Math.max(xhi, p.x);
+				ylo = Math.min(ylo, p.y);
+				yhi = Math.max(yhi, p.y);
+			}
 		}
-		if (o.plugins?.legend?.labels) o.plugins.legend.labels.color = p.text;
+		const o = this.opts;
+		if (xlo > xhi) [xlo, xhi] = [0, 1];
+		if (ylo > yhi) [ylo, yhi] = [o.yMin ?? 0, o.yMax ?? 1];
+		const p = this.palette;
+		this.area = drawChart(ctx, {
+			width: w,
+			height: h,
+			dpr,
+			font: this.font,
+			xLabel: o.xLabel,
+			yLabel: o.yLabel,
+			x: { min: xlo, max: xhi, integer: o.integerX === true },
+			y: { min: o.yMin ?? ylo, max: o.yMax ?? yhi, fixedMin: o.yMin !== undefined, fixedMax: o.yMax !== undefined },
+			percent: o.percent === true,
+			colors: { text: p.text, muted: p.muted, grid: p.border },
+			series: shown.map((i) => {
+				const s = o.series[i];
+				return { points: this.data[i], color: this.color(s), width: s.thin ? 1 : 2, dash: s.dashed ? DASH : [], dots: s.dots === true };
+			}),
+		});
+		if (this.pointer) this.showTip(this.pointer.x, this.pointer.y);
+	}
+
+	/** One button per series that has points (a series with none yet, e.g. no previous run, stays out). */
+	private drawLegend(): void {
+		const key = this.data.map((d, i) => (d.length > 0 ? `${i}${this.hidden[i] ? "-" : "+"}` : "")).join(",") + this.palette.series.join();
+		if (key === this.legendKey) return;
+		this.legendKey = key;
+		this.legend.empty();
+		this.opts.series.forEach((s, i) => {
+			if (this.data[i].length === 0) return;
+			const b = this.legend.createEl("button", { cls: "cnn-lab-chart-legend-item", attr: { type: "button", "aria-pressed": String(!this.hidden[i]) } });
+			if (this.hidden[i]) b.addClass("is-off");
+			const sw = b.createSpan({ cls: "cnn-lab-chart-swatch" });
+			if (s.dashed) sw.addClass("is-dashed");
+			sw.setCssProps({ "--cnn-chart-color": this.color(s) });
+			b.createSpan({ text: s.label });
+			b.addEventListener("click", () => {
+				this.hidden[i] = !this.hidden[i];
+				this.redraw();
+			});
+		});
+	}
+
+	/** The text a screen reader gets instead of the picture: per series its size, last value and best value. */
+	private drawSummary(): void {
+		const o = this.opts;
+		const lines: string[] = [];
+		o.series.forEach((s, i) => {
+			const d = this.data[i];
+			if (d.length === 0) return;
+			let best = d[0];
+			for (const p of d) if (o.percent ? p.y > best.y : p.y < best.y) best = p;
+			const last = d[d.length - 1];
+			lines.push(
+				t(d.length === 1 ? "chart.summary.one" : o.percent ? "chart.summary.high" : "chart.summary.low", {
+					label: s.label,
+					n: d.length,
+					last: formatValue(last.y, o.percent),
+					lastX: formatValue(last.x),
+					best: formatValue(best.y, o.percent),
+					bestX: formatValue(best.x),
+					x: o.xLabel,
+				}),
+			);
+		});
+		const key = lines.join("\n");
+		if (key === this.summaryKey) return;
+		this.summaryKey = key;
+		this.summary.empty();
+		for (const l of lines) this.summary.createEl("li", { text: l });
+	}
+
+	private hover(e: PointerEvent): void {
+		const r = this.canvas.getBoundingClientRect();
+		this.pointer = { x: e.clientX - r.left, y: e.clientY - r.top };
+		this.showTip(this.pointer.x, this.pointer.y);
+	}
+
+	private unhover(): void {
+		this.pointer = null;
+		this.box.removeClass("is-hovered");
+	}
+
+	/** The guide line at the x nearest the pointer, a mark on each series there and the tooltip with their values. */
+	private showTip(px: number, py: number): void {
+		const a = this.area;
+		if (!a) return;
+		let best: Point | null = null;
+		let bestD = Infinity;
+		const visible = this.opts.series.map((_, i) => i).filter((i) => !this.hidden[i]);
+		for (const i of visible) {
+			for (const p of this.data[i]) {
+				const d = Math.abs(toPx(a, p.x, 0).x - px);
+				if (d < bestD && Number.isFinite(p.y)) [best, bestD] = [p, d];
+			}
+		}
+		if (!best || px < a.left - HOVER_PX || px > a.left + a.width + HOVER_PX) {
+			this.box.removeClass("is-hovered");
+			return;
+		}
+		const gx = toPx(a, best.x, 0).x;
+		this.tip.empty();
+		for (const m of this.marks) m.remove();
+		this.marks.length = 0;
+		this.tip.createDiv({ cls: "cnn-lab-chart-tip-title", text: `${this.opts.xLabel} ${formatValue(best.x)}` });
+		for (const i of visible) {
+			let near: Point | null = null;
+			let nd = Infinity;
+			for (const p of this.data[i]) {
+				const d = Math.abs(toPx(a, p.x, 0).x - gx);
+				if (d < nd && Number.isFinite(p.y)) [near, nd] = [p, d];
+			}
+			if (!near || nd > HOVER_PX) continue;
+			const s = this.opts.series[i];
+			const color = this.color(s);
+			const row = this.tip.createDiv({ cls: "cnn-lab-chart-tip-row" });
+			row.createSpan({ cls: "cnn-lab-chart-swatch" + (s.dashed ? " is-dashed" : "") }).setCssProps({ "--cnn-chart-color": color });
+			row.createSpan({ text: s.label });
+			row.createSpan({ cls: "cnn-lab-chart-tip-value", text: formatValue(near.y, this.opts.percent) });
+			const q = toPx(a, near.x, near.y);
+			if (q.y >= a.top - 4 && q.y <= a.top + a.height + 4) {
+				const m = this.box.createDiv({ cls: "cnn-lab-chart-mark" });
+				this.marks.push(m);
+				m.setCssProps({ "--cnn-chart-color": color, "--cnn-chart-x": `${q.x}px`, "--cnn-chart-y": `${q.y}px` });
+			}
+		}
+		this.box.setCssProps({
+			"--cnn-chart-guide-x": `${gx}px`,
+			"--cnn-chart-guide-top": `${a.top}px`,
+			"--cnn-chart-guide-h": `${a.height}px`,
+			"--cnn-chart-tip-y": `${Math.max(a.top, Math.min(py, a.top + a.height))}px`,
+		});
+		this.box.toggleClass("is-tip-left", gx > a.left + a.width / 2);
+		this.box.addClass("is-hovered");
 	}
 }

@@ -188,6 +188,7 @@ export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[])
 			xLabel: t("log.chart.epoch"),
 			yLabel: t(`log.chart.${metric}`),
 			series: defs,
+			integerX: true,
 			...(metric === "acc" ? { yMin: 0, yMax: 1, percent: true } : {}),
 		});
 		data.forEach((pts, i) => chart.setPoints(i, pts));

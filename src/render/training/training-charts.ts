@@ -34,7 +34,7 @@ export class TrainingCharts {
 				{ label: t("training.series.previous"), color: 3, dashed: true },
 			],
 			yMin: 0,
-			deferCreate: true,
+			integerX: true,
 		});
 		this.acc = new LineChartView(this.el, {
 			title: t("training.chart.acc"),
@@ -48,7 +48,7 @@ export class TrainingCharts {
 			yMin: 0,
 			yMax: 1,
 			percent: true,
-			deferCreate: true,
+			integerX: true,
 		});
 		this.summary = this.el.createDiv({ cls: "cnn-lab-sr-only", attr: { "aria-live": "polite" } });
 	}

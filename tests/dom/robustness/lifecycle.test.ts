@@ -5,7 +5,7 @@
  * or theme listener may be left. Everything that can be left behind is counted here, at its source.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Chart } from "chart.js";
+import { liveChartCount } from "../../../src/render/charts/line-chart";
 import { App, Vault, renderCodeBlock, type Component, type Plugin } from "../../support/obsidian-stub";
 import { themeListenerCount } from "../../../src/render/theme";
 import { liveWorkerCount } from "../../../src/plugin/training/worker-client";
@@ -149,7 +149,7 @@ function snapshot(): Record<string, number> {
 		intervals: live.intervals.size,
 		frames: live.frames.size,
 		observers: live.observers,
-		charts: Object.keys(Chart.instances).length,
+		charts: liveChartCount(),
 		themeListeners: themeListenerCount(),
 		workers: liveWorkerCount(),
 	};

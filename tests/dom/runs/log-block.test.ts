@@ -1,6 +1,5 @@
 // @vitest-environment jsdom
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { Chart } from "chart.js";
 import type { Plugin as ObsidianPlugin } from "obsidian";
 import { App, Plugin, Vault, renderCodeBlock, type Component } from "../../support/obsidian-stub";
 import { registerLogBlock, LogBlockChild } from "../../../src/plugin/log-block";
@@ -9,9 +8,10 @@ import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
 import { formatRunNote, type RunRecord } from "../../../src/spec/run-log";
 import { themeListenerCount } from "../../../src/render/theme";
+import { liveChartCount } from "../../../src/render/charts/line-chart";
 import { RunStore } from "../../../src/plugin/runs/run-store";
 
-/** jsdom has no canvas; chart.js only needs a 2D context that accepts its calls. */
+/** jsdom has no canvas: a 2D context that accepts every call. */
 beforeAll(() => {
 	const fake = (canvas: HTMLCanvasElement): CanvasRenderingContext2D =>
 		new Proxy({} as Record<string | symbol, unknown>, {
@@ -93,14 +93,14 @@ describe("```cnn-log block", () => {
 		const { el, child } = await render("runs [[CNN runs/a]] [[CNN runs/b]]");
 		const view = child.view;
 		expect(view).not.toBeNull();
-		const loss = view?.lossChart?.chart;
+		const loss = view?.lossChart;
 		expect(loss).toBeTruthy();
-		const labels = loss?.data.datasets.map((d) => d.label);
+		const labels = loss?.series().map((d) => d.label);
 		expect(labels).toEqual(["a · training", "a · validation", "b · training", "b · validation"]);
-		expect(ys(loss?.data.datasets[0].data ?? [])).toEqual([1.2, 0.6, 0.4]);
-		expect(ys(loss?.data.datasets[3].data ?? [])).toEqual([1.9, 1.6, 1.3]);
-		expect(ys(view?.accChart?.chart?.data.datasets[1].data ?? [])).toEqual([0.65, 0.78, 0.88]);
-		expect(view?.accChart?.chart?.options.scales?.y?.max).toBe(1);
+		expect(ys(loss?.series()[0].points ?? [])).toEqual([1.2, 0.6, 0.4]);
+		expect(ys(loss?.series()[3].points ?? [])).toEqual([1.9, 1.6, 1.3]);
+		expect(ys(view?.accChart?.series()[1].points ?? [])).toEqual([0.65, 0.78, 0.88]);
+		expect(view?.accChart?.yRange()?.max).toBe(1);
 
 		const row = (k: string): HTMLTableRowElement => el.querySelector(`tr[data-key="${k}"]`) as HTMLTableRowElement;
 		expect(row("lr").classList.contains("cnn-lab-log-diff")).toBe(true);
@@ -117,14 +117,14 @@ describe("```cnn-log block", () => {
 	});
 
 	it("cleans up on unload: no chart, theme listener or vault listener left", async () => {
-		const charts0 = Object.keys(Chart.instances).length;
+		const charts0 = liveChartCount();
 		const theme0 = themeListenerCount();
 		const vault0 = app.vault.listenerCount();
 		const { child } = await render("folder CNN runs");
-		expect(Object.keys(Chart.instances).length).toBe(charts0 + 2);
+		expect(liveChartCount()).toBe(charts0 + 2);
 		expect(app.vault.listenerCount()).toBeGreaterThan(vault0);
 		child.unload();
-		expect(Object.keys(Chart.instances).length).toBe(charts0);
+		expect(liveChartCount()).toBe(charts0);
 		expect(themeListenerCount()).toBe(theme0);
 		expect(app.vault.listenerCount()).toBe(vault0);
 	});
@@ -135,7 +135,7 @@ describe("```cnn-log block", () => {
 			const { child } = await render(i % 2 ? "folder CNN runs" : "epoch,loss\n1,0.5\n2,0.4");
 			child.unload();
 		}
-		expect(Object.keys(Chart.instances)).toHaveLength(0);
+		expect(liveChartCount()).toBe(0);
 		expect(themeListenerCount()).toBe(0);
 		expect(app.vault.listenerCount()).toBe(vault0);
 	});
@@ -160,20 +160,20 @@ describe("```cnn-log block", () => {
 
 	it("lists a folder newest first and filters it", async () => {
 		const all = await render("folder CNN runs");
-		expect(all.child.view?.lossChart?.chart?.data.datasets[0].label).toBe("b · training");
+		expect(all.child.view?.lossChart?.series()[0].label).toBe("b · training");
 		const some = await render("folder CNN runs where lr < 0.05");
-		expect(some.child.view?.lossChart?.chart?.data.datasets.map((d) => d.label)).toEqual(["loss per batch (smoothed)", "training loss", "validation loss"]);
+		expect(some.child.view?.lossChart?.series().map((d) => d.label)).toEqual(["loss per batch (smoothed)", "training loss", "validation loss"]);
 	});
 
 	it("a pasted PyTorch CSV draws its curves", async () => {
 		const { child } = await render("epoch,train_loss,train_acc,val_loss,val_acc\n0,0.9,71.5,0.8,75\n1,0.5,85,0.6,80\n");
-		const loss = child.view?.lossChart?.chart?.data.datasets ?? [];
+		const loss = child.view?.lossChart?.series() ?? [];
 		expect(loss.map((d) => d.label)).toEqual(["training loss", "validation loss"]);
-		expect(loss[0].data).toEqual([
+		expect(loss[0].points).toEqual([
 			{ x: 1, y: 0.9 },
 			{ x: 2, y: 0.5 },
 		]);
-		expect(ys(child.view?.accChart?.chart?.data.datasets[0].data ?? [])).toEqual([0.715, 0.85]);
+		expect(ys(child.view?.accChart?.series()[0].points ?? [])).toEqual([0.715, 0.85]);
 	});
 
 	it("errors carry line numbers: missing run link, bad CSV row, empty folder", async () => {
@@ -183,13 +183,13 @@ describe("```cnn-log block", () => {
 		expect(items[0].textContent).toContain("CNN runs/nope");
 		expect(items[1].textContent).toContain("not a CNN Lab run");
 		// The run that exists is still drawn.
-		expect(missing.child.view?.lossChart?.chart?.data.datasets.length).toBeGreaterThan(0);
+		expect(missing.child.view?.lossChart?.series().length).toBeGreaterThan(0);
 
 		const bad = await render("epoch,loss,acc,val_loss,val_acc\n1,0.81,0.74,0.40,0.88\n2,0.33,oops,0.27,0.9\n3,0.24,0.93,0.21,0.94");
 		const li = bad.el.querySelector(".cnn-lab-log-diagnostics li");
 		expect(li?.getAttribute("data-line")).toBe("3");
 		expect(li?.textContent).toContain("oops");
-		expect(ys(bad.child.view?.lossChart?.chart?.data.datasets[0].data ?? [])).toEqual([0.81, 0.24]);
+		expect(ys(bad.child.view?.lossChart?.series()[0].points ?? [])).toEqual([0.81, 0.24]);
 
 		await app.vault.createFolder("Empty runs");
 		const empty = await render("\nfolder Empty runs");
@@ -205,16 +205,16 @@ describe("```cnn-log block", () => {
 
 	it("redraws when a listed run note is rewritten (a run still training)", async () => {
 		const { child } = await render("runs [[CNN runs/a]]");
-		expect(child.view?.lossChart?.chart?.data.datasets.find((d) => d.label === "training loss")?.data).toHaveLength(3);
-		const chartBefore = child.view?.lossChart?.chart;
+		expect(child.view?.lossChart?.series().find((d) => d.label === "training loss")?.points).toHaveLength(3);
+		const chartBefore = child.view?.lossChart;
 		const f = app.vault.getFileByPath("CNN runs/a.md");
 		if (!f) throw new Error("missing");
 		await app.vault.modify(f, runNote("a", 0.01, [[1.2, 0.6, 1.0, 0.65], [0.6, 0.8, 0.7, 0.78], [0.4, 0.9, 0.5, 0.88], [0.3, 0.92, 0.45, 0.9]], "2026-11-25T10:00:00.000Z"));
 		await new Promise((r) => setTimeout(r, 1100));
 		await child.ready;
-		expect(child.view?.lossChart?.chart?.data.datasets.find((d) => d.label === "training loss")?.data).toHaveLength(4);
+		expect(child.view?.lossChart?.series().find((d) => d.label === "training loss")?.points).toHaveLength(4);
 		// Updated in place: the same chart, no flicker.
-		expect(child.view?.lossChart?.chart).toBe(chartBefore);
+		expect(child.view?.lossChart).toBe(chartBefore);
 		expect(child.containerEl.querySelector('tr[data-key="epochs"] td')?.textContent).toBe("4 / 4");
 	});
 
@@ -236,7 +236,7 @@ describe("```cnn-log block", () => {
 		await new Promise((r) => setTimeout(r, 1100));
 		await child.ready;
 		expect(el.querySelector(".cnn-lab-log-info")).toBeNull();
-		expect(ys(child.view?.lossChart?.chart?.data.datasets.find((d) => d.label === "validation loss")?.data ?? [])).toEqual([1.0]);
+		expect(ys(child.view?.lossChart?.series().find((d) => d.label === "validation loss")?.points ?? [])).toEqual([1.0]);
 		expect(el.querySelector('tr[data-key="dataset"] td')?.textContent).toBe("shapes");
 		await run.finish("completed");
 	});

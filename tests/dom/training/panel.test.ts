@@ -1,6 +1,5 @@
 // @vitest-environment jsdom
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { Chart } from "chart.js";
 import { App, Plugin, Vault, renderCodeBlock, type Component } from "../../support/obsidian-stub";
 import { registerCnnBlock } from "../../../src/plugin/cnn-block";
 import type { CnnLabHost } from "../../../src/plugin/host";
@@ -8,6 +7,7 @@ import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
 import { liveWorkerCount } from "../../../src/plugin/training/worker-client";
 import { themeListenerCount } from "../../../src/render/theme";
+import { chartOfCanvas, liveChartCount, type LineChartView } from "../../../src/render/charts/line-chart";
 import { parseRunNote } from "../../../src/spec/run-log";
 import { Trainer } from "../../../src/engine/trainer";
 import { installFakeCanvas } from "./fake-canvas";
@@ -48,17 +48,17 @@ async function until(cond: () => boolean, ms = 20000): Promise<void> {
 	}
 }
 
-const chartOf = (el: HTMLElement, i: number): Chart => {
+const chartOf = (el: HTMLElement, i: number): LineChartView => {
 	const canvas = el.querySelectorAll<HTMLCanvasElement>(".cnn-lab-chart-canvas")[i];
-	const c = Chart.getChart(canvas);
+	const c = canvas ? chartOfCanvas(canvas) : undefined;
 	if (!c) throw new Error("no chart");
 	return c;
 };
-const ys = (c: Chart, ds: number): number[] => (c.data.datasets[ds].data as { x: number; y: number }[]).map((p) => p.y);
+const ys = (c: LineChartView, ds: number): number[] => c.points(ds).map((p) => p.y);
 /** Epoch points in the loss chart so far (0 before the charts exist). */
 const epochsShown = (el: HTMLElement): number => {
 	const canvas = el.querySelector<HTMLCanvasElement>(".cnn-lab-chart-canvas");
-	const c = canvas ? Chart.getChart(canvas) : undefined;
+	const c = canvas ? chartOfCanvas(canvas) : undefined;
 	return c ? ys(c, 1).length : 0;
 };
 const runNotes = (): string[] => vault.getFiles().filter((f) => f.path.startsWith("CNN runs/") && f.extension === "md").map((f) => f.path);
@@ -141,9 +141,9 @@ describe("training panel in a ```cnn block", () => {
 		const { el, child } = await render(net("train digits epochs 200 batch 16 sgd lr 0.05 seed 3"));
 		button(el, "cnn-lab-train").click();
 		await until(() => epochsShown(el) >= 1);
-		expect(Object.keys(Chart.instances).length).toBe(2);
+		expect(liveChartCount()).toBe(2);
 		child.unload();
-		expect(Object.keys(Chart.instances).length).toBe(0);
+		expect(liveChartCount()).toBe(0);
 		expect(host.training.running).toBe(0);
 		expect(liveWorkerCount()).toBe(0);
 		// Nothing keeps training after unload: no further batch is trained.
@@ -189,7 +189,8 @@ describe("training panel in a ```cnn block", () => {
 		button(again.el, "cnn-lab-train").click();
 		await until(() => again.el.querySelector(".cnn-lab-metrics") !== null && button(again.el, "cnn-lab-train").disabled === false);
 		const acc = chartOf(again.el, 1);
-		expect(acc.data.datasets[2].label).toMatch(/previous/);
+		expect(acc.series()[2].label).toMatch(/previous/);
+		expect(acc.series()[2].dashed).toBe(true);
 		ys(acc, 2).forEach((v, i) => expect(v).toBeCloseTo(trained[i], 3));
 		expect(ys(acc, 1)).toHaveLength(2);
 	});
@@ -243,7 +244,7 @@ describe("training panel in a ```cnn block", () => {
 		await new Promise((r) => setTimeout(r, 50));
 		expect(steps).not.toHaveBeenCalled();
 		steps.mockRestore();
-		expect(Object.keys(Chart.instances)).toHaveLength(0);
+		expect(liveChartCount()).toBe(0);
 		expect(themeListenerCount()).toBe(before);
 		expect(host.training.running).toBe(0);
 		expect(runNotes()).toEqual([]);
