@@ -56,9 +56,9 @@ export function drawChart(ctx: CanvasRenderingContext2D, s: ChartScene): PlotAre
 	ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
 	ctx.clearRect(0, 0, s.width, s.height);
 	ctx.font = `${TICK_FONT}px ${s.font}`;
-	// y ticks first (their labels' width decides where the plot starts), about one per 32 px of height.
+	// y ticks first (their labels' width decides where the plot starts), about one per 26 px of height.
 	const plotH = Math.max(10, s.height - (GAP + TICK_FONT + GAP + TITLE_FONT + GAP) - GAP);
-	let y = niceTicks(s.y.min, s.y.max, Math.max(2, Math.floor(plotH / 32)), true);
+	let y = niceTicks(s.y.min, s.y.max, Math.max(2, Math.floor(plotH / 26)), true);
 	if (s.y.fixedMin || s.y.fixedMax) {
 		y = { ...y, min: s.y.fixedMin ? s.y.min : y.min, max: s.y.fixedMax ? s.y.max : y.max };
 		y.values = y.values.filter((v) => v >= y.min - y.step * 1e-6 && v <= y.max + y.step * 1e-6);

@@ -371,13 +371,21 @@ export class LineChartView {
 				m.setCssProps({ "--cnn-chart-color": color, "--cnn-chart-x": `${q.x}px`, "--cnn-chart-y": `${q.y}px` });
 			}
 		}
+		this.box.addClass("is-hovered");
+		// Beside the guide line, on the side with room, inside the box (measured now that it is shown).
+		const bw = this.box.clientWidth;
+		const tw = this.tip.offsetWidth;
+		const th = this.tip.offsetHeight;
+		let tx = gx + 12;
+		if (tx + tw > bw) tx = gx - 12 - tw;
+		if (tx < 0) tx = Math.max(0, bw - tw);
+		const ty = Math.max(0, Math.min(py - th / 2, this.box.clientHeight - th));
 		this.box.setCssProps({
 			"--cnn-chart-guide-x": `${gx}px`,
 			"--cnn-chart-guide-top": `${a.top}px`,
 			"--cnn-chart-guide-h": `${a.height}px`,
-			"--cnn-chart-tip-y": `${Math.max(a.top, Math.min(py, a.top + a.height))}px`,
+			"--cnn-chart-tip-x": `${tx}px`,
+			"--cnn-chart-tip-y": `${ty}px`,
 		});
-		this.box.toggleClass("is-tip-left", gx > a.left + a.width / 2);
-		this.box.addClass("is-hovered");
 	}
 }
