@@ -40,12 +40,14 @@ const TICK_FONT = 11;
 const TITLE_FONT = 12;
 const GAP = 6;
 
+/** Data x → CSS pixel x in a plot area. */
+export function xPx(a: PlotArea, x: number): number {
+	return a.left + ((x - a.x.min) / (a.x.max - a.x.min || 1)) * a.width;
+}
+
 /** Data → CSS pixel mapping of a plot area. */
 export function toPx(a: PlotArea, x: number, y: number): Point {
-	return {
-		x: a.left + ((x - a.x.min) / (a.x.max - a.x.min || 1)) * a.width,
-		y: a.top + a.height - ((y - a.y.min) / (a.y.max - a.y.min || 1)) * a.height,
-	};
+	return { x: xPx(a, x), y: a.top + a.height - ((y - a.y.min) / (a.y.max - a.y.min || 1)) * a.height };
 }
 
 /**
@@ -69,10 +71,12 @@ export function drawChart(ctx: CanvasRenderingContext2D, s: ChartScene): PlotAre
 	const right = 12;
 	const top = GAP + 2;
 	const plotW = Math.max(10, s.width - left - right);
-	// x ticks: as many as fit with room between labels (the widest label of a trial set + 20 px each).
-	let x = niceTicks(s.x.min, s.x.max, Math.max(2, Math.floor(plotW / 60)), false, s.x.integer);
+	// x ticks: as many as fit with room between labels (the widest label of a trial set + 20 px each). Whole epochs
+	// only when at least two fall in the range (a one-epoch run's batches get 0.2, 0.4…).
+	const whole = s.x.integer && Math.floor(s.x.max) - Math.ceil(s.x.min) >= 1;
+	let x = niceTicks(s.x.min, s.x.max, Math.max(2, Math.floor(plotW / 60)), false, whole);
 	const xw = Math.max(...x.values.map((v) => ctx.measureText(formatTick(v, x.step)).width), 0) + 20;
-	if (xw * x.values.length > plotW) x = niceTicks(s.x.min, s.x.max, Math.max(1, Math.floor(plotW / xw)), false, s.x.integer);
+	if (xw * x.values.length > plotW) x = niceTicks(s.x.min, s.x.max, Math.max(1, Math.floor(plotW / xw)), false, whole);
 	const area: PlotArea = { left, top, width: plotW, height: plotH, x, y };
 
 	ctx.lineWidth = 1;

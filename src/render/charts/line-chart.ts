@@ -1,7 +1,7 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-chart";
 import { onThemeChange, readPalette, type Palette } from "../theme";
-import { drawChart, toPx, type PlotArea } from "./canvas-chart";
+import { drawChart, toPx, xPx, type PlotArea } from "./canvas-chart";
 import type { Point } from "./series";
 import { formatValue } from "./ticks";
 import { Throttle } from "./throttle";
@@ -337,7 +337,7 @@ export class LineChartView {
 		const visible = this.opts.series.map((_, i) => i).filter((i) => !this.hidden[i]);
 		for (const i of visible) {
 			for (const p of this.data[i]) {
-				const d = Math.abs(toPx(a, p.x, 0).x - px);
+				const d = Math.abs(xPx(a, p.x) - px);
 				if (d < bestD && Number.isFinite(p.y)) [best, bestD] = [p, d];
 			}
 		}
@@ -345,7 +345,7 @@ export class LineChartView {
 			this.box.removeClass("is-hovered");
 			return;
 		}
-		const gx = toPx(a, best.x, 0).x;
+		const gx = xPx(a, best.x);
 		this.tip.empty();
 		for (const m of this.marks) m.remove();
 		this.marks.length = 0;
@@ -354,7 +354,7 @@ export class LineChartView {
 			let near: Point | null = null;
 			let nd = Infinity;
 			for (const p of this.data[i]) {
-				const d = Math.abs(toPx(a, p.x, 0).x - gx);
+				const d = Math.abs(xPx(a, p.x) - gx);
 				if (d < nd && Number.isFinite(p.y)) [near, nd] = [p, d];
 			}
 			if (!near || nd > HOVER_PX) continue;

@@ -226,6 +226,28 @@ describe("live line chart", () => {
 		expect(items()[1]).toBe("val: 1 point, 2 (epoch 1)");
 	});
 
+	it("labels whole epochs on x, or fractions when less than two whole epochs are in range", () => {
+		const xTicks = (pts: { x: number; y: number }[]): unknown[] => {
+			const v = make(undefined, { integerX: true });
+			v.setPoints(0, pts);
+			v.flush();
+			// x tick labels are drawn centred; y ones right-aligned.
+			const log = canvasLog(v.canvas);
+			let align: unknown = "";
+			const out: unknown[] = [];
+			for (const c of log) {
+				if (c.op === "=textAlign") align = c.args[0];
+				if (c.op === "=font" && String(c.args[0]).startsWith("12px")) break; // axis titles follow
+				if (c.op === "fillText" && align === "center") out.push(c.args[0]);
+			}
+			return out;
+		};
+		expect(xTicks([{ x: 1, y: 1 }, { x: 2, y: 0.5 }, { x: 3, y: 0.2 }])).toEqual(["1", "2", "3"]);
+		const frac = xTicks([{ x: 0.1, y: 1 }, { x: 1, y: 0.5 }]);
+		expect(frac).toContain("0.5");
+		expect(frac).toContain("1");
+	});
+
 	it("draws empty axes with no points and a dot for a single point", () => {
 		const view = make(undefined, { series: [{ label: "x", color: 0 }] });
 		view.flush();
