@@ -1,5 +1,7 @@
 import type { Dataset } from "./dataset";
-import { decodeBase64 } from "./base64";
+import { decodeAscii91 } from "./ascii91";
+import { codeDigits } from "./digits-model";
+import { RangeDecoder } from "./range-decoder";
 import { DIGITS_COUNT, DIGITS_PACKED } from "./digits-packed";
 
 export const DIGITS_CREDIT = "UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak, 1998), CC BY 4.0";
@@ -11,34 +13,23 @@ let cache: Dataset | null = null;
  * Unpacked once; callers get their own copy of the arrays so they may shuffle or normalise freely.
  */
 export function loadDigits(): Dataset {
-	if (!cache) cache = unpack();
+	if (!cache) cache = unpackDigits(DIGITS_PACKED, DIGITS_COUNT);
 	return { ...cache, x: cache.x.slice(), y: cache.y.slice(), classNames: cache.classNames.slice() };
 }
 
-function unpack(): Dataset {
-	const n = DIGITS_COUNT;
-	const bytes = decodeBase64(DIGITS_PACKED);
-	const nibble = (i: number): number => (i & 1) === 0 ? bytes[i >> 1] >> 4 : bytes[i >> 1] & 15;
-	const pixels = n * 64;
-	const x = new Float32Array(pixels);
+/**
+ * Decodes the packed text (scripts/pack-digits.mjs: context-modelled range coding, as printable ASCII). Throws an
+ * Error that says so when the text is truncated or corrupt.
+ */
+export function unpackDigits(packed: string, n: number): Dataset {
+	const decoder = new RangeDecoder(decodeAscii91(packed));
+	const pixels = new Uint8Array(n * 64);
 	const y = new Uint8Array(n);
-	// Pixels: a 0 nibble and a length nibble L stand for L + 1 zeros (scripts/pack-digits.mjs); x starts zeroed.
-	let at = 0;
-	const fifteens: number[] = [];
-	for (let i = 0; i < pixels; ) {
-		const v = nibble(at++);
-		if (v === 0) {
-			i += nibble(at++) + 1;
-			continue;
-		}
-		if (v === 15) fifteens.push(i);
-		x[i++] = v / 16;
+	if (!codeDigits(n, pixels, y, (p1) => decoder.bit(p1))) {
+		throw new Error("The packed digits are corrupt: their checksum does not match");
 	}
-	for (let k = 0; k < n; k++) y[k] = nibble(at++);
-	const bitmapStart = Math.ceil(at / 2);
-	fifteens.forEach((i, f) => {
-		if (bytes[bitmapStart + (f >> 3)] & (0x80 >> (f & 7))) x[i] = 1;
-	});
+	const x = new Float32Array(n * 64);
+	for (let i = 0; i < x.length; i++) x[i] = pixels[i] / 16;
 	return {
 		x,
 		y,

@@ -1,0 +1,77 @@
+// The encoding halves of src/data/range-decoder.ts and src/data/ascii91.ts, for scripts/pack-digits.mjs and the
+// round-trip tests. Kept out of src/ so that the plugin bundle carries only the decoders.
+
+const TOP = 2 ** 24;
+const TWO32 = 2 ** 32;
+
+/**
+ * Binary range encoder, LZMA's: `low` may carry past 2^32; a byte is held back (`cache`, plus a run of 0xFF
+ * bytes) until it is known whether that carry reaches it.
+ * @returns {{ bit(p1: number, b: number): number, finish(): Uint8Array }}
+ */
+export function rangeEncoder() {
+	/** @type {number[]} */
+	const out = [];
+	let low = 0;
+	let range = TWO32 - 1;
+	let cache = 0;
+	let pending = 1;
+	const shiftLow = () => {
+		if (low < 0xff000000 || low >= TWO32) {
+			const carry = low >= TWO32 ? 1 : 0;
+			let b = cache;
+			do {
+				out.push((b + carry) & 255);
+				b = 255;
+			} while (--pending !== 0);
+			cache = Math.floor(low / TOP) & 255;
+		}
+		pending++;
+		low = (low % TOP) * 256;
+	};
+	return {
+		bit(p1, b) {
+			if (!(p1 >= 1 && p1 <= 4095)) throw new Error(`probability out of range: ${p1}`);
+			const bound = (range >>> 12) * p1;
+			if (b) range = bound;
+			else {
+				low += bound;
+				range -= bound;
+			}
+			while (range < TOP) {
+				range *= 256;
+				shiftLow();
+			}
+			return b;
+		},
+		finish() {
+			for (let i = 0; i < 5; i++) shiftLow();
+			return Uint8Array.from(out);
+		},
+	};
+}
+
+/** Same alphabet as src/data/ascii91.ts: "!".."~" without '"', "\\" and "<". */
+export const ASCII91 = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
+	.filter((c) => c !== '"' && c !== "\\" && c !== "<")
+	.join("");
+
+/** Bytes → text, 13 bits per two characters (low digit first); the last group is padded with zero bits. */
+export function encodeAscii91(/** @type {Uint8Array} */ bytes) {
+	let s = "";
+	let acc = 0;
+	let bits = 0;
+	const put = (v) => {
+		s += ASCII91[v % 91] + ASCII91[Math.floor(v / 91)];
+	};
+	for (const byte of bytes) {
+		acc = ((acc << 8) | byte) & 0xffffff;
+		bits += 8;
+		if (bits >= 13) {
+			bits -= 13;
+			put((acc >> bits) & 8191);
+		}
+	}
+	if (bits > 0) put((acc << (13 - bits)) & 8191);
+	return s;
+}
