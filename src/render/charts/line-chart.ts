@@ -335,10 +335,16 @@ export class LineChartView {
 		let best: Point | null = null;
 		let bestD = Infinity;
 		const visible = this.opts.series.map((_, i) => i).filter((i) => !this.hidden[i]);
+		// A point of a dotted (per-epoch) series near the pointer wins over a closer per-batch sample, so the
+		// tooltip reads "epoch 5", not "epoch 5.2" with the epoch-5 values.
 		for (const i of visible) {
+			const snap = this.opts.series[i].dots ? HOVER_PX : 0;
 			for (const p of this.data[i]) {
-				const d = Math.abs(xPx(a, p.x) - px);
-				if (d < bestD && Number.isFinite(p.y)) [best, bestD] = [p, d];
+				const d = Math.abs(xPx(a, p.x) - px) - snap;
+				if (d < bestD && Number.isFinite(p.y)) {
+					best = p;
+					bestD = d;
+				}
 			}
 		}
 		if (!best || px < a.left - HOVER_PX || px > a.left + a.width + HOVER_PX) {
@@ -355,7 +361,10 @@ export class LineChartView {
 			let nd = Infinity;
 			for (const p of this.data[i]) {
 				const d = Math.abs(xPx(a, p.x) - gx);
-				if (d < nd && Number.isFinite(p.y)) [near, nd] = [p, d];
+				if (d < nd && Number.isFinite(p.y)) {
+					near = p;
+					nd = d;
+				}
 			}
 			if (!near || nd > HOVER_PX) continue;
 			const s = this.opts.series[i];
