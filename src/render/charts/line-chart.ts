@@ -112,7 +112,12 @@ export class LineChartView {
 		if (typeof ResizeObserver !== "undefined") {
 			// Draw at once on a new size (before the frame is painted, so the old drawing is never seen stretched).
 			this.resize = new ResizeObserver(() => this.drawCanvas());
-			this.resize.observe(this.box);
+			try {
+				// Device pixels: also fires when the window moves to a screen with another pixel ratio.
+				this.resize.observe(this.box, { box: "device-pixel-content-box" });
+			} catch {
+				this.resize.observe(this.box); // Safari has no device-pixel-content-box
+			}
 		}
 		this.listen(this.canvas, "pointermove", (e) => this.hover(e));
 		this.listen(this.canvas, "pointerdown", (e) => this.hover(e));
