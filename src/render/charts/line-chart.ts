@@ -79,6 +79,7 @@ export class LineChartView {
 	private readonly hidden: boolean[];
 	private readonly unlisten: (() => void)[] = [];
 	private readonly marks: HTMLElement[] = [];
+	private offRatio: (() => void) | null = null;
 	private palette: Palette;
 	private font = "sans-serif";
 	private area: PlotArea | null = null;
@@ -112,13 +113,9 @@ export class LineChartView {
 		if (typeof ResizeObserver !== "undefined") {
 			// Draw at once on a new size (before the frame is painted, so the old drawing is never seen stretched).
 			this.resize = new ResizeObserver(() => this.drawCanvas());
-			try {
-				// Device pixels: also fires when the window moves to a screen with another pixel ratio.
-				this.resize.observe(this.box, { box: "device-pixel-content-box" });
-			} catch {
-				this.resize.observe(this.box); // Safari has no device-pixel-content-box
-			}
+			this.resize.observe(this.box);
 		}
+		this.watchPixelRatio();
 		this.listen(this.canvas, "pointermove", (e) => this.hover(e));
 		this.listen(this.canvas, "pointerdown", (e) => this.hover(e));
 		this.listen(this.canvas, "pointerleave", (e) => {
@@ -191,6 +188,7 @@ export class LineChartView {
 		this.throttle.cancel();
 		this.offTheme();
 		this.resize?.disconnect();
+		this.offRatio?.();
 		for (const off of this.unlisten) off();
 		this.unlisten.length = 0;
 		this.el.remove();
@@ -200,6 +198,23 @@ export class LineChartView {
 		const h = fn as EventListener;
 		target.addEventListener(type, h);
 		this.unlisten.push(() => target.removeEventListener(type, h));
+	}
+
+	/** A window moved to a screen with another pixel ratio (or zoomed) redraws at the new one. */
+	private watchPixelRatio(): void {
+		const win = this.el.ownerDocument.defaultView;
+		if (!win || typeof win.matchMedia !== "function") return;
+		const mq = win.matchMedia(`(resolution: ${win.devicePixelRatio}dppx)`);
+		const h = (): void => {
+			this.offRatio?.();
+			this.drawCanvas();
+			this.watchPixelRatio();
+		};
+		mq.addEventListener("change", h);
+		this.offRatio = () => {
+			mq.removeEventListener("change", h);
+			this.offRatio = null;
+		};
 	}
 
 	private readTheme(): Palette {

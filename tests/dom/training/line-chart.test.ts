@@ -153,6 +153,13 @@ describe("live line chart", () => {
 			},
 		);
 		vi.stubGlobal("devicePixelRatio", 2);
+		// The pixel-ratio query: its change listener is what a move to another screen calls.
+		const queries: string[] = [];
+		const onChange = new Set<() => void>();
+		vi.stubGlobal("matchMedia", (q: string) => {
+			queries.push(q);
+			return { addEventListener: (_: string, h: () => void) => onChange.add(h), removeEventListener: (_: string, h: () => void) => onChange.delete(h) };
+		});
 		const view = make();
 		const box = view.el.querySelector<HTMLElement>(".cnn-lab-chart-box");
 		if (!box) throw new Error("no box");
@@ -165,9 +172,16 @@ describe("live line chart", () => {
 		Object.defineProperty(box, "clientWidth", { configurable: true, value: 250 });
 		(fire as (() => void) | null)?.();
 		expect(view.canvas.width).toBe(500);
+		// Moved to a 3× screen: redrawn at the new ratio, and watching for the next change instead.
+		vi.stubGlobal("devicePixelRatio", 3);
+		[...onChange].forEach((h) => h());
+		expect(view.canvas.width).toBe(750);
+		expect(queries).toEqual(["(resolution: 2dppx)", "(resolution: 3dppx)"]);
+		expect(onChange.size).toBe(1);
 		expect(connected).toBe(1);
 		view.destroy();
 		expect(connected).toBe(0);
+		expect(onChange.size).toBe(0);
 	});
 
 	it("thins a 20 000-point series to a few points per pixel column and keeps its spike", () => {
