@@ -5,9 +5,9 @@ const TOP = 2 ** 24;
 const TWO32 = 2 ** 32;
 
 /**
- * Binary range encoder, LZMA's: `low` may carry past 2^32; a byte is held back (`cache`, plus a run of 0xFF
- * bytes) until it is known whether that carry reaches it.
- * @returns {{ bit(p1: number, b: number): number, finish(): Uint8Array }}
+ * Range encoder, LZMA's: `low` may carry past 2^32; a byte is held back (`cache`, plus a run of 0xFF bytes) until
+ * it is known whether that carry reaches it. Codes binary decisions (probability in 1/4096) and counted symbols.
+ * @returns {import("./range-encoder.d.mts").RangeEncoder}
  */
 export function rangeEncoder() {
 	/** @type {number[]} */
@@ -43,6 +43,19 @@ export function rangeEncoder() {
 				shiftLow();
 			}
 			return b;
+		},
+		symbol(freq, at, total, s) {
+			// The decoder finds s by where code / r falls among the cumulative counts.
+			const r = Math.floor(range / total);
+			let cum = 0;
+			for (let i = 0; i < s; i++) cum += freq[at + i];
+			low += r * cum;
+			range = r * freq[at + s];
+			while (range < TOP) {
+				range *= 256;
+				shiftLow();
+			}
+			return s;
 		},
 		finish() {
 			for (let i = 0; i < 5; i++) shiftLow();

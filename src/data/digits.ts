@@ -25,7 +25,7 @@ export function unpackDigits(packed: string, n: number): Dataset {
 	const decoder = new RangeDecoder(decodeAscii91(packed));
 	const pixels = new Uint8Array(n * 64);
 	const y = new Uint8Array(n);
-	if (!codeDigits(n, pixels, y, (p1) => decoder.bit(p1))) {
+	if (!codeDigits(n, pixels, y, decoder)) {
 		throw new Error("The packed digits are corrupt: their checksum does not match");
 	}
 	const x = new Float32Array(n * 64);

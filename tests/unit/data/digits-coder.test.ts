@@ -64,6 +64,29 @@ describe("range coder", () => {
 		expect(size).toBeLessThan(info / 8 + 16);
 	});
 
+	it("decodes counted symbols mixed with bits exactly, whatever the frequency tables", () => {
+		const step = fc.oneof(
+			fc.record({ kind: fc.constant("bit" as const), b: fc.integer({ min: 0, max: 1 }), p: fc.integer({ min: 1, max: 4095 }) }),
+			fc
+				.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 16 })
+				.chain((f) => fc.record({ kind: fc.constant("symbol" as const), f: fc.constant(f), s: fc.integer({ min: 0, max: f.length - 1 }) })),
+		);
+		fc.assert(
+			fc.property(fc.array(step, { maxLength: 800 }), (steps) => {
+				const total = (f: number[]): number => f.reduce((a, b) => a + b, 0);
+				const enc = rangeEncoder();
+				for (const st of steps) {
+					if (st.kind === "bit") enc.bit(st.p, st.b);
+					else enc.symbol(Int32Array.from(st.f), 0, total(st.f), st.s);
+				}
+				const dec = new RangeDecoder(enc.finish());
+				const got = steps.map((st) => (st.kind === "bit" ? dec.bit(st.p) : dec.symbol(Int32Array.from(st.f), 0, total(st.f))));
+				expect(got).toEqual(steps.map((st) => (st.kind === "bit" ? st.b : st.s)));
+			}),
+			{ numRuns: 200 },
+		);
+	});
+
 	it("says so when the bytes run out, instead of inventing bits", () => {
 		const enc = rangeEncoder();
 		for (let i = 0; i < 2000; i++) enc.bit(2048, i & 1);
@@ -136,23 +159,39 @@ describe("digits model", () => {
 		]) {
 			const { x, y } = randomDigits(n, seed);
 			const enc = rangeEncoder();
-			expect(codeDigits(n, x.slice(), y.slice(), (p1, bit) => enc.bit(p1, bit))).toBe(true);
+			expect(codeDigits(n, x.slice(), y.slice(), enc)).toBe(true);
 			const dec = new RangeDecoder(enc.finish());
 			const x2 = new Uint8Array(n * 64);
 			const y2 = new Uint8Array(n);
-			expect(codeDigits(n, x2, y2, (p1) => dec.bit(p1))).toBe(true);
+			expect(codeDigits(n, x2, y2, dec)).toBe(true);
 			expect(Array.from(x2)).toEqual(Array.from(x));
 			expect(Array.from(y2)).toEqual(Array.from(y));
 		}
 	});
 
-	it("keeps every probability it hands the coder within 1..4095", () => {
-		const { x, y } = randomDigits(60, 9);
+	it("hands the coder only what it can code: integer probabilities in 1..4095, consistent symbol counts", () => {
+		const { x, y } = randomDigits(300, 9);
 		const seen = new Set<number>();
-		codeDigits(60, x, y, (p1, bit) => {
-			seen.add(p1);
-			return bit;
+		let symbols = 0;
+		let bad = 0;
+		codeDigits(300, x, y, {
+			bit(p1, bit) {
+				seen.add(p1);
+				return bit;
+			},
+			symbol(freq, at, total, s) {
+				let sum = 0;
+				for (let i = 0; i < 15; i++) {
+					if (!(freq[at + i] > 0)) bad++;
+					sum += freq[at + i];
+				}
+				if (total !== sum || total >= 65536 || s < 0 || s >= 15) bad++;
+				symbols++;
+				return s;
+			},
 		});
+		expect(symbols).toBeGreaterThan(1000);
+		expect(bad).toBe(0);
 		expect(Math.min(...seen)).toBeGreaterThanOrEqual(1);
 		expect(Math.max(...seen)).toBeLessThanOrEqual(4095);
 		for (const p of seen) expect(Number.isInteger(p)).toBe(true);
