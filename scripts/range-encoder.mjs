@@ -1,64 +1,66 @@
 // The encoding halves of src/data/range-decoder.ts and src/data/ascii91.ts, for scripts/pack-digits.mjs and the
 // round-trip tests. Kept out of src/ so that the plugin bundle carries only the decoders.
 
-const TOP = 2 ** 24;
-const TWO32 = 2 ** 32;
+const BOTTOM = 1 << 16;
+const WINDOW = 1 << 24;
 
 /**
- * Range encoder, LZMA's: `low` may carry past 2^32; a byte is held back (`cache`, plus a run of 0xFF bytes) until
- * it is known whether that carry reaches it. Codes binary decisions (probability in 1/4096) and counted symbols.
+ * Range encoder, LZMA's scheme with a 24-bit range (see src/data/range-decoder.ts for why): `low` may carry past
+ * 2^24; a byte is held back (`cache`, plus a run of 0xFF bytes) until it is known whether that carry reaches it.
+ * Codes binary decisions (probability in 1/4096) and counted symbols.
  * @returns {import("./range-encoder.d.mts").RangeEncoder}
  */
 export function rangeEncoder() {
 	/** @type {number[]} */
 	const out = [];
 	let low = 0;
-	let range = TWO32 - 1;
+	let range = WINDOW - 1;
 	let cache = 0;
 	let pending = 1;
 	const shiftLow = () => {
-		if (low < 0xff000000 || low >= TWO32) {
-			const carry = low >= TWO32 ? 1 : 0;
+		if (low < 0xff0000 || low >= WINDOW) {
+			const carry = low >= WINDOW ? 1 : 0;
 			let b = cache;
 			do {
 				out.push((b + carry) & 255);
 				b = 255;
 			} while (--pending !== 0);
-			cache = Math.floor(low / TOP) & 255;
+			cache = (low >> 16) & 255;
 		}
 		pending++;
-		low = (low % TOP) * 256;
+		low = (low & 0xffff) << 8;
+	};
+	const normalise = () => {
+		while (range < BOTTOM) {
+			range <<= 8;
+			shiftLow();
+		}
 	};
 	return {
 		bit(p1, b) {
 			if (!(p1 >= 1 && p1 <= 4095)) throw new Error(`probability out of range: ${p1}`);
-			const bound = (range >>> 12) * p1;
+			const bound = ((range >> 8) * p1) >> 4;
 			if (b) range = bound;
 			else {
 				low += bound;
 				range -= bound;
 			}
-			while (range < TOP) {
-				range *= 256;
-				shiftLow();
-			}
+			normalise();
 			return b;
 		},
 		symbol(freq, at, total, s) {
+			if (!(total >= 1 && total <= 65536 && freq[at + s] > 0)) throw new Error(`bad symbol counts: ${freq[at + s]} of ${total}`);
 			// The decoder finds s by where code / r falls among the cumulative counts.
-			const r = Math.floor(range / total);
+			const r = (range / total) | 0;
 			let cum = 0;
 			for (let i = 0; i < s; i++) cum += freq[at + i];
 			low += r * cum;
 			range = r * freq[at + s];
-			while (range < TOP) {
-				range *= 256;
-				shiftLow();
-			}
+			normalise();
 			return s;
 		},
 		finish() {
-			for (let i = 0; i < 5; i++) shiftLow();
+			for (let i = 0; i < 4; i++) shiftLow();
 			return Uint8Array.from(out);
 		},
 	};

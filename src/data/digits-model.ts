@@ -13,9 +13,10 @@
 // The values 1..15 are close to noise (~3.6 bits each whatever the model): coding them bit by bit through the mixer
 // saved 5 % of the payload but took twice as long to decode, so they get one counted symbol instead.
 //
-// Determinism: the decoder must reproduce the encoder's probabilities bit for bit on any JavaScript engine. Only
-// + − × ÷ on doubles and integer operations are used (IEEE 754 makes them exact-rounded everywhere); squash and
-// stretch come from a fixed integer table, never Math.exp or Math.log.
+// Integers only, all below 2^30: the decoder must reproduce the encoder's probabilities bit for bit on any
+// JavaScript engine (no Math.exp or Math.log; squash and stretch come from a fixed table), and small integers stay
+// unboxed in V8 before it has optimised the code, which is most of a single unpacking (floats there cost a heap
+// allocation per operation).
 
 /** The range coder as the model sees it: encoding, it codes the given bit or symbol; decoding, it returns it. */
 export interface Coder {
@@ -27,7 +28,7 @@ export interface Coder {
 
 const NODES = 2; // 0: nonzero?  1: 16?
 const RATE_LIMIT = 20; // a counter adapts with rate 1/(n + 1.5), n capped here: fast at first, steady later
-const LEARNING_RATE = 0.005;
+const WEIGHT_MAX = 262143; // mixer weights in 16.16 fixed point, kept within ±4 so that weight × input < 2^30
 
 // squash(d) = 4096 / (1 + e^(−d/256)) at d = −2048, −1920, …, 2048, interpolated linearly in between.
 const SQUASH_AT = [
@@ -35,77 +36,72 @@ const SQUASH_AT = [
 	3975, 4022, 4050, 4068, 4079, 4085, 4089, 4092, 4093, 4094,
 ];
 
+/** Probability in 1/4096 (1..4094) of the log-odds d (in 1/256, clamped to ±2047). */
 function squash(d: number): number {
-	if (d > 2047) return 4095;
-	if (d < -2047) return 1;
+	if (d > 2047) d = 2047;
+	if (d < -2047) d = -2047;
 	const w = d & 127;
 	const i = (d >> 7) + 16;
 	return (SQUASH_AT[i] * (128 - w) + SQUASH_AT[i + 1] * w + 64) >> 7;
 }
 
-/** stretch(p) = ln(p / (1 − p)) for p in 1/4096, as the inverse of squash, scaled to natural units. */
-function stretchTable(): Float64Array {
-	const t = new Float64Array(4096);
-	let p = 0;
-	for (let d = -2047; d <= 2047; d++) {
-		const v = squash(d);
-		while (p <= v) t[p++] = d / 256;
-	}
-	while (p < 4096) t[p++] = 2047 / 256;
-	return t;
-}
+const clampWeight = (w: number): number => (w > WEIGHT_MAX ? WEIGHT_MAX : w < -WEIGHT_MAX ? -WEIGHT_MAX : w);
 
-const q2 = (v: number): number => (v > 8 ? 1 : 0);
-const q3 = (v: number): number => ((v * 3) / 17) | 0;
+/** A counter (P(1) in 1/65536, times 32, plus how often it was updated) after seeing bit. */
+function adapt(state: number, bit: number, rate: Int32Array): number {
+	const n = state & 31;
+	const p = state >> 5;
+	return (p + (((((bit ? 65535 : 0) - p) >> 4) * rate[n]) >> 8)) * 32 + (n < RATE_LIMIT ? n + 1 : n);
+}
 
 /**
  * Walks n images (x: n·64 pixels 0..16, y: n labels) through io; when decoding, x and y are filled. Ends with a
  * 16-bit checksum of everything, coded flat: returns false when the decoded data does not match it (corrupt input).
  */
 export function codeDigits(n: number, x: Uint8Array, y: Uint8Array, io: Coder): boolean {
-	// Three context tables, each context holding NODES counters: (P(1) in 1/65536) · 32 + count.
-	const A = 0;
-	const B = A + 10 * 64 * 18 * NODES;
+	// The three context tables A, B, C, each context holding NODES counters.
+	const B = 10 * 64 * 18 * NODES;
 	const C = B + 64 * 9 * 17 * NODES;
 	const state = new Int32Array(C + 10 * 64 * NODES).fill(32768 * 32);
 	const labels = new Int32Array(100 * 16).fill(32768 * 32);
-	const rate = new Float64Array(RATE_LIMIT + 1);
-	for (let c = 0; c <= RATE_LIMIT; c++) rate[c] = 1 / (c + 1.5);
-	const weights = new Float64Array(NODES * 4).fill(0.3);
+	const weights = new Int32Array(NODES * 4).fill(19661); // 0.3
 	const freq = new Int32Array(10 * 64 * 3 * 16).fill(1); // per context: 15 value counts, then their total
 	for (let i = 15; i < freq.length; i += 16) freq[i] = 15;
-	const stretch = stretchTable();
+	const rate = new Int32Array(RATE_LIMIT + 1); // 4096 / (n + 1.5)
+	for (let i = 0; i <= RATE_LIMIT; i++) rate[i] = (4096 / (i + 1.5)) | 0;
+	const third = Int32Array.from({ length: 17 }, (_, v) => ((v * 3) / 17) | 0);
+	const stretch = new Int32Array(4096); // ln(p / (1 − p)) in 1/256, the inverse of squash
+	for (let d = -2047, p = 0; p < 4096; d++) while (p < 4096 && (d >= 2047 || p <= squash(d))) stretch[p++] = d;
 	let a = 0;
 	let b = 0;
 	let c = 0;
 
-	const adapt = (st: number, bit: number): number => {
-		const k = st & 31;
-		const p = st >> 5;
-		return (p + ((((bit ? 65535 : 0) - p) * rate[k]) | 0)) * 32 + (k < RATE_LIMIT ? k + 1 : k);
-	};
 	const codeBit = (node: number, bit: number): number => {
-		const sa = state[a + node];
-		const sb = state[b + node];
-		const sc = state[c + node];
+		const ia = a + node;
+		const ib = b + node;
+		const ic = c + node;
+		const sa = state[ia];
+		const sb = state[ib];
+		const sc = state[ic];
 		const xa = stretch[sa >> 9];
 		const xb = stretch[sb >> 9];
 		const xc = stretch[sc >> 9];
 		const w = node * 4;
-		const p1 = squash(((weights[w] * xa + weights[w + 1] * xb + weights[w + 2] * xc + weights[w + 3]) * 256) | 0);
+		const p1 = squash(((weights[w] * xa) >> 16) + ((weights[w + 1] * xb) >> 16) + ((weights[w + 2] * xc) >> 16) + (weights[w + 3] >> 8));
 		const got = io.bit(p1, bit);
-		const err = (got - p1 / 4096) * LEARNING_RATE;
-		weights[w] += err * xa;
-		weights[w + 1] += err * xb;
-		weights[w + 2] += err * xc;
-		weights[w + 3] += err;
-		state[a + node] = adapt(sa, got);
-		state[b + node] = adapt(sb, got);
-		state[c + node] = adapt(sc, got);
+		// Gradient step on coding cost: learning rate 0.005 in natural units, i.e. err · input · 5 / 2^14 here.
+		const err = ((got << 12) - p1) * 5;
+		weights[w] = clampWeight(weights[w] + ((err * xa) >> 14));
+		weights[w + 1] = clampWeight(weights[w + 1] + ((err * xb) >> 14));
+		weights[w + 2] = clampWeight(weights[w + 2] + ((err * xc) >> 14));
+		weights[w + 3] = clampWeight(weights[w + 3] + ((err * 256) >> 14));
+		state[ia] = adapt(sa, got, rate);
+		state[ib] = adapt(sb, got, rate);
+		state[ic] = adapt(sc, got, rate);
 		return got;
 	};
 
-	// One pixel: its contexts from the pixels already coded, then its bits. A function of its own so that V8
+	// One pixel: its contexts from the pixels already coded, then its value. A function of its own so that V8
 	// optimises it after a few hundred calls instead of waiting to replace the whole loop (on-stack replacement).
 	const pixel = (at: number, j: number, label: number): number => {
 		const col = j & 7;
@@ -117,8 +113,8 @@ export function codeDigits(n: number, x: Uint8Array, y: Uint8Array, io: Coder): 
 		const ur = j >= 8 && col < 7 ? x[at - 7] : 0;
 		const lj = label * 64 + j;
 		const nz = (l ? 1 : 0) | (u ? 2 : 0) | (ul ? 4 : 0) | (ur ? 8 : 0) | (ll ? 16 : 0) | (uu ? 32 : 0);
-		a = A + (((lj * 3 + q3(l)) * 3 + q3(u)) * 2 + q2(ur)) * NODES;
-		b = B + (((j * 3 + q3(ul)) * 3 + q3(ur)) * 17 + l) * NODES;
+		a = (((lj * 3 + third[l]) * 3 + third[u]) * 2 + (ur > 8 ? 1 : 0)) * NODES;
+		b = B + (((j * 3 + third[ul]) * 3 + third[ur]) * 17 + l) * NODES;
 		c = C + (label * 64 + nz) * NODES;
 
 		const v = x[at];
@@ -126,7 +122,7 @@ export function codeDigits(n: number, x: Uint8Array, y: Uint8Array, io: Coder): 
 		if (codeBit(0, v ? 1 : 0)) {
 			if (codeBit(1, v === 16 ? 1 : 0)) value = 16;
 			else {
-				const f = ((label * 64 + j) * 3 + q3((l + u) >> 1)) * 16;
+				const f = (lj * 3 + third[(l + u) >> 1]) * 16;
 				value = 1 + io.symbol(freq, f, freq[f + 15], v - 1);
 				freq[f + value - 1]++;
 				if (++freq[f + 15] > 4096) {
@@ -148,7 +144,7 @@ export function codeDigits(n: number, x: Uint8Array, y: Uint8Array, io: Coder): 
 		for (let i = 3; i >= 0; i--) {
 			const st = labels[ctx + node];
 			const bit = io.bit(Math.min(4095, Math.max(1, st >> 9)), (y[k] >> i) & 1);
-			labels[ctx + node] = adapt(st, bit);
+			labels[ctx + node] = adapt(st, bit, rate);
 			node = node * 2 + bit;
 		}
 		const label = Math.min(9, node - 16); // > 9 only from corrupt input, caught by the checksum
