@@ -28,7 +28,6 @@ export interface Coder {
 
 const NODES = 2; // 0: nonzero?  1: 16?
 const RATE_LIMIT = 20; // a counter adapts with rate 1/(n + 1.5), n capped here: fast at first, steady later
-const WEIGHT_MAX = 262143; // mixer weights in 16.16 fixed point, kept within ±4 so that weight × input < 2^30
 
 // squash(d) = 4096 / (1 + e^(−d/256)) at d = −2048, −1920, …, 2048, interpolated linearly in between.
 const SQUASH_AT = [
@@ -44,8 +43,6 @@ function squash(d: number): number {
 	const i = (d >> 7) + 16;
 	return (SQUASH_AT[i] * (128 - w) + SQUASH_AT[i + 1] * w + 64) >> 7;
 }
-
-const clampWeight = (w: number): number => (w > WEIGHT_MAX ? WEIGHT_MAX : w < -WEIGHT_MAX ? -WEIGHT_MAX : w);
 
 /** A counter (P(1) in 1/65536, times 32, plus how often it was updated) after seeing bit. */
 function adapt(state: number, bit: number, rate: Int32Array): number {
@@ -64,7 +61,7 @@ export function codeDigits(n: number, x: Uint8Array, y: Uint8Array, io: Coder): 
 	const C = B + 64 * 9 * 17 * NODES;
 	const state = new Int32Array(C + 10 * 64 * NODES).fill(32768 * 32);
 	const labels = new Int32Array(100 * 16).fill(32768 * 32);
-	const weights = new Int32Array(NODES * 4).fill(19661); // 0.3
+	const weights = new Int32Array(NODES * 4).fill(19661); // mixer weights in 16.16 fixed point: 0.3
 	const freq = new Int32Array(10 * 64 * 3 * 16).fill(1); // per context: 15 value counts, then their total
 	for (let i = 15; i < freq.length; i += 16) freq[i] = 15;
 	const rate = new Int32Array(RATE_LIMIT + 1); // 4096 / (n + 1.5)
@@ -72,37 +69,10 @@ export function codeDigits(n: number, x: Uint8Array, y: Uint8Array, io: Coder): 
 	const third = Int32Array.from({ length: 17 }, (_, v) => ((v * 3) / 17) | 0);
 	const stretch = new Int32Array(4096); // ln(p / (1 − p)) in 1/256, the inverse of squash
 	for (let d = -2047, p = 0; p < 4096; d++) while (p < 4096 && (d >= 2047 || p <= squash(d))) stretch[p++] = d;
-	let a = 0;
-	let b = 0;
-	let c = 0;
-
-	const codeBit = (node: number, bit: number): number => {
-		const ia = a + node;
-		const ib = b + node;
-		const ic = c + node;
-		const sa = state[ia];
-		const sb = state[ib];
-		const sc = state[ic];
-		const xa = stretch[sa >> 9];
-		const xb = stretch[sb >> 9];
-		const xc = stretch[sc >> 9];
-		const w = node * 4;
-		const p1 = squash(((weights[w] * xa) >> 16) + ((weights[w + 1] * xb) >> 16) + ((weights[w + 2] * xc) >> 16) + (weights[w + 3] >> 8));
-		const got = io.bit(p1, bit);
-		// Gradient step on coding cost: learning rate 0.005 in natural units, i.e. err · input · 5 / 2^14 here.
-		const err = ((got << 12) - p1) * 5;
-		weights[w] = clampWeight(weights[w] + ((err * xa) >> 14));
-		weights[w + 1] = clampWeight(weights[w + 1] + ((err * xb) >> 14));
-		weights[w + 2] = clampWeight(weights[w + 2] + ((err * xc) >> 14));
-		weights[w + 3] = clampWeight(weights[w + 3] + ((err * 256) >> 14));
-		state[ia] = adapt(sa, got, rate);
-		state[ib] = adapt(sb, got, rate);
-		state[ic] = adapt(sc, got, rate);
-		return got;
-	};
 
 	// One pixel: its contexts from the pixels already coded, then its value. A function of its own so that V8
-	// optimises it after a few hundred calls instead of waiting to replace the whole loop (on-stack replacement).
+	// optimises it after a few hundred calls instead of waiting to replace the whole loop (on-stack replacement);
+	// everything per decision is written out in it, since calls are dear until then.
 	const pixel = (at: number, j: number, label: number): number => {
 		const col = j & 7;
 		const l = col > 0 ? x[at - 1] : 0;
@@ -113,22 +83,57 @@ export function codeDigits(n: number, x: Uint8Array, y: Uint8Array, io: Coder): 
 		const ur = j >= 8 && col < 7 ? x[at - 7] : 0;
 		const lj = label * 64 + j;
 		const nz = (l ? 1 : 0) | (u ? 2 : 0) | (ul ? 4 : 0) | (ur ? 8 : 0) | (ll ? 16 : 0) | (uu ? 32 : 0);
-		a = (((lj * 3 + third[l]) * 3 + third[u]) * 2 + (ur > 8 ? 1 : 0)) * NODES;
-		b = B + (((j * 3 + third[ul]) * 3 + third[ur]) * 17 + l) * NODES;
-		c = C + (label * 64 + nz) * NODES;
-
+		const a = (((lj * 3 + third[l]) * 3 + third[u]) * 2 + (ur > 8 ? 1 : 0)) * NODES;
+		const b = B + (((j * 3 + third[ul]) * 3 + third[ur]) * 17 + l) * NODES;
+		const c = C + (label * 64 + nz) * NODES;
 		const v = x[at];
 		let value = 0;
-		if (codeBit(0, v ? 1 : 0)) {
-			if (codeBit(1, v === 16 ? 1 : 0)) value = 16;
-			else {
-				const f = (lj * 3 + third[(l + u) >> 1]) * 16;
-				value = 1 + io.symbol(freq, f, freq[f + 15], v - 1);
-				freq[f + value - 1]++;
-				if (++freq[f + 15] > 4096) {
-					let total = 0;
-					for (let i = 0; i < 15; i++) total += freq[f + i] = (freq[f + i] + 1) >> 1;
-					freq[f + 15] = total;
+		// node 0 asks "nonzero?", node 1 "16?"; each prediction mixes the three counters of its context.
+		for (let node = 0; node < NODES; node++) {
+			const sa = state[a + node];
+			const sb = state[b + node];
+			const sc = state[c + node];
+			const xa = stretch[sa >> 9];
+			const xb = stretch[sb >> 9];
+			const xc = stretch[sc >> 9];
+			const w = node * 4;
+			let d = ((weights[w] * xa) >> 16) + ((weights[w + 1] * xb) >> 16) + ((weights[w + 2] * xc) >> 16) + (weights[w + 3] >> 8);
+			d = d > 2047 ? 2047 : d < -2047 ? -2047 : d;
+			const lo = d & 127;
+			const hi = (d >> 7) + 16;
+			const p1 = (SQUASH_AT[hi] * (128 - lo) + SQUASH_AT[hi + 1] * lo + 64) >> 7;
+			const got = io.bit(p1, node === 0 ? (v ? 1 : 0) : v === 16 ? 1 : 0);
+			// Gradient step on coding cost: learning rate 0.005 in natural units, i.e. err · input · 5 / 2^14 here.
+			// Weights stay far below ±2^19, where weight · input would leave the small integers (and past ±2^20 wrap
+			// in >> 16: still the same on every engine, only a worse prediction).
+			const err = ((got << 12) - p1) * 5;
+			weights[w] += (err * xa) >> 14;
+			weights[w + 1] += (err * xb) >> 14;
+			weights[w + 2] += (err * xc) >> 14;
+			weights[w + 3] += (err * 256) >> 14;
+			// Each counter moves towards the bit by 1/(n + 1.5) (see adapt).
+			const target = got ? 65535 : 0;
+			let k = sa & 31;
+			let p = sa >> 5;
+			state[a + node] = (p + ((((target - p) >> 4) * rate[k]) >> 8)) * 32 + (k < RATE_LIMIT ? k + 1 : k);
+			k = sb & 31;
+			p = sb >> 5;
+			state[b + node] = (p + ((((target - p) >> 4) * rate[k]) >> 8)) * 32 + (k < RATE_LIMIT ? k + 1 : k);
+			k = sc & 31;
+			p = sc >> 5;
+			state[c + node] = (p + ((((target - p) >> 4) * rate[k]) >> 8)) * 32 + (k < RATE_LIMIT ? k + 1 : k);
+			if (node === 0 && !got) break;
+			if (node === 1) {
+				if (got) value = 16;
+				else {
+					const f = (lj * 3 + third[(l + u) >> 1]) * 16;
+					value = 1 + io.symbol(freq, f, freq[f + 15], v - 1);
+					freq[f + value - 1]++;
+					if (++freq[f + 15] > 4096) {
+						let total = 0;
+						for (let i = 0; i < 15; i++) total += freq[f + i] = (freq[f + i] + 1) >> 1;
+						freq[f + 15] = total;
+					}
 				}
 			}
 		}
