@@ -6,7 +6,7 @@ import { sharedEnginePlugin } from "./scripts/shared-engine-plugin.mjs";
 
 const banner = `/*
 CNN Lab — an Obsidian plugin. Bundled by esbuild; the sources are in the repository.
-Bundles the UCI optical digits (CC BY 4.0, Alpaydin & Kaynak 1998) and chart.js (MIT).
+Bundles the UCI optical digits (CC BY 4.0, Alpaydin & Kaynak 1998).
 */
 `;
 

@@ -290,6 +290,42 @@ check("Stop stops the run within a second and the run note says stopped", 90_000
 	assert(run.fm.status === "stopped", `run note status: ${run.fm.status}`);
 });
 
+check("with the worker switched off, the same run trains on the page's thread in chunks, from the one engine in main.js", 180_000, async (env, say) => {
+	const page = await env.open(STUDY);
+	await page.evaluate(() => {
+		window.cnnDemo.plugin().settings.useWorker = false;
+	});
+	// A block of its own, so the run notes of the worker check stay apart; the preview (feature maps of the sample
+	// before training) is computed by the page's engine with the bundled digits.
+	const source = ["input 8x8x1", "conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", "train digits epochs 15 batch 32 adam lr 0.01 seed 7", "sample label 3"].join("\n");
+	const i = await page.evaluate((src) => window.cnnDemo.addBlock("cnn", src), source);
+	assert(i >= 0, "could not add the block");
+	await page.waitForTimeout(800);
+	const preview = await page.evaluate((k) => window.cnnDemo.blockEl(k)?.querySelectorAll("canvas").length ?? 0, i);
+	const text0 = await blockText(page, i);
+	assert(preview > 0, `the block should show the untrained network's feature maps before Train: ${text0.slice(0, 300)}`);
+	assert(!/not loaded|failed/i.test(text0), `the preview failed: ${text0.slice(0, 300)}`);
+	const before = await page.evaluate(() => ({ workers: window.cnnDemo.counters.workersCreated, runs: window.cnnDemo.notes().filter((n) => n.startsWith("CNN runs/")).length, tasks: window.cnnDemo.counters.longTasks.length }));
+	const t0 = Date.now();
+	await clickButton(page, i, /^(Train|Train again)$/);
+	await page.waitForFunction(
+		([k, runs]) => window.cnnDemo.notes().filter((n) => n.startsWith("CNN runs/")).length > runs && /Completed|Stopped|failed/i.test(window.cnnDemo.blockEl(k)?.textContent ?? ""),
+		[i, before.runs],
+		{ timeout: 150_000, polling: 250 },
+	);
+	const seconds = (Date.now() - t0) / 1000;
+	await page.waitForTimeout(500);
+	const after = await page.evaluate(() => ({ workers: window.cnnDemo.counters.workersCreated, tasks: window.cnnDemo.counters.longTasks.slice() }));
+	const runs = await runNotes(page);
+	const run = runs[runs.length - 1];
+	const long = after.tasks.slice(before.tasks).filter((t) => t.duration > 50);
+	say(`run note ${run.path}: status ${run.fm.status}, val_acc ${run.fm.val_acc}, ${seconds.toFixed(1)} s, backend ${run.fm.backend}; tasks over 50 ms: ${long.length} (longest ${Math.round(Math.max(0, ...long.map((t) => t.duration)))} ms)`);
+	assert(after.workers === before.workers, "no Worker may start when the setting is off");
+	assert(run.fm.status === "completed", `the run should complete, status: ${run.fm.status}`);
+	assert(Number(run.fm.val_acc) >= 0.95, `validation accuracy ${run.fm.val_acc} < 0.95`);
+	assert(run.fm.backend === "wasm-simd", `the page's engine should use WebAssembly SIMD too, the note says ${run.fm.backend}`);
+});
+
 check("a model over the size limits is refused with its numbers and the setting to change, and nothing starts", 30_000, async (env, say) => {
 	const page = await env.open("Mistakes.md");
 	const i = await blockIndex(page, /dense 100000/);
