@@ -15,11 +15,11 @@ export function decodeAscii91(s: string): Uint8Array {
 	let bits = 0;
 	let o = 0;
 	for (let i = 0; i + 1 < s.length; i += 2) {
-		const a = index[s.charCodeAt(i) & 127];
-		const b = index[s.charCodeAt(i + 1) & 127];
-		if (a < 0 || b < 0 || s.charCodeAt(i) > 127 || s.charCodeAt(i + 1) > 127) {
-			throw new Error(`Packed data has a character outside its alphabet at ${a < 0 ? i : i + 1}`);
-		}
+		const ca = s.charCodeAt(i);
+		const cb = s.charCodeAt(i + 1);
+		const a = ca < 128 ? index[ca] : -1;
+		const b = cb < 128 ? index[cb] : -1;
+		if ((a | b) < 0) throw new Error(`Packed data has a character outside its alphabet at ${a < 0 ? i : i + 1}`);
 		acc = ((acc << 13) | (a + b * 91)) & 0xffffff;
 		bits += 13;
 		while (bits >= 8) {

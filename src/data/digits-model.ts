@@ -68,7 +68,10 @@ export function codeDigits(n: number, x: Uint8Array, y: Uint8Array, io: Coder): 
 	for (let i = 0; i <= RATE_LIMIT; i++) rate[i] = (4096 / (i + 1.5)) | 0;
 	const third = Int32Array.from({ length: 17 }, (_, v) => ((v * 3) / 17) | 0);
 	const stretch = new Int32Array(4096); // ln(p / (1 − p)) in 1/256, the inverse of squash
-	for (let d = -2047, p = 0; p < 4096; d++) while (p < 4096 && (d >= 2047 || p <= squash(d))) stretch[p++] = d;
+	for (let d = -2047, p = 0; d <= 2047; d++) {
+		const top = d === 2047 ? 4095 : squash(d);
+		while (p <= top) stretch[p++] = d;
+	}
 
 	// One pixel: its contexts from the pixels already coded, then its value. A function of its own so that V8
 	// optimises it after a few hundred calls instead of waiting to replace the whole loop (on-stack replacement);
