@@ -6,8 +6,9 @@
 //   1. Model: src/data/digits-model.ts walks labels and pixels with adaptive context models (label, position,
 //      neighbours; mixed for "zero?" and "16?", counted for the values between). The encoder here and the plugin's
 //      decoder run that very file, so they agree.
-//   2. Coder: a range coder (LZMA's scheme; scripts/range-encoder.mjs, src/data/range-decoder.ts) turns the
-//      model's probabilities into bytes: 29.6 KB where the pixels' plain nibbles take 57 KB and deflate 44 KB.
+//   2. Coder: a range coder (LZMA's scheme with a 24-bit range; scripts/range-encoder.mjs, src/data/range-decoder.ts)
+//      turns the model's probabilities into bytes: 29.6 KB, where the earlier nibble packing took 48 KB and deflate
+//      takes 44 KB.
 //   3. Text: the bytes as printable ASCII, 13 bits per two characters (src/data/ascii91.ts): 8 % less than base64,
 //      and nothing that esbuild would escape.
 // Before writing, the script decodes its own output with the plugin's decoders and compares every value.
