@@ -10,8 +10,10 @@ function extremes(points: readonly P[], x0: number, x1: number, cols: number): M
 	for (const p of points) {
 		if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
 		const c = Math.min(cols - 1, Math.max(0, Math.floor(((p.x - x0) / (x1 - x0)) * cols)));
+		// +0 and -0 draw the same pixel; which of the two a tie keeps does not matter (toEqual tells them apart).
+		const y = p.y === 0 ? 0 : p.y;
 		const e = m.get(c);
-		m.set(c, e ? [Math.min(e[0], p.y), Math.max(e[1], p.y)] : [p.y, p.y]);
+		m.set(c, e ? [Math.min(e[0], y), Math.max(e[1], y)] : [y, y]);
 	}
 	return m;
 }
