@@ -4,6 +4,7 @@
  */
 import { RangeSetBuilder, type Extension } from "@codemirror/state";
 import { Decoration, type DecorationSet, type EditorView, ViewPlugin, type ViewUpdate, WidgetType } from "@codemirror/view";
+import { editorLivePreviewField } from "obsidian";
 
 // no lookbehind: older iOS WebViews (Obsidian mobile) reject it. Blanks before the colon are spaces or tabs only: a
 // line break there ("`cnn\n: 32 k4 s3`") made a replace decoration span lines, which CodeMirror refuses with a RangeError.
@@ -47,14 +48,14 @@ function fencedLines(view: EditorView, lastLine: number): Set<number> {
 	return inside;
 }
 
-function isLivePreview(view: EditorView): boolean {
-	// Obsidian marks the editor's container in Live Preview; source mode keeps the raw text
-	return view.dom.closest(".is-live-preview") !== null;
+/** Obsidian's own field says whether the editor is in Live Preview; source mode (and any other editor) keeps the raw text. */
+function isLivePreview(state: EditorView["state"]): boolean {
+	return state.field(editorLivePreviewField, false) ?? false;
 }
 
 export function buildInlineDecorations(view: EditorView, render: (code: string) => HTMLElement): DecorationSet {
 	const builder = new RangeSetBuilder<Decoration>();
-	if (!isLivePreview(view)) return builder.finish();
+	if (!isLivePreview(view.state)) return builder.finish();
 	const doc = view.state.doc;
 	const lastVisible = view.visibleRanges.length ? doc.lineAt(view.visibleRanges[view.visibleRanges.length - 1].to).number : 0;
 	const fenced = fencedLines(view, lastVisible);
@@ -81,7 +82,8 @@ export function inlineCheckLivePreview(render: (code: string) => HTMLElement): E
 				this.decorations = buildInlineDecorations(view, render);
 			}
 			update(u: ViewUpdate): void {
-				if (u.docChanged || u.viewportChanged || u.selectionSet || u.focusChanged || u.geometryChanged) {
+				const modeChanged = isLivePreview(u.startState) !== isLivePreview(u.state);
+				if (modeChanged || u.docChanged || u.viewportChanged || u.selectionSet || u.focusChanged || u.geometryChanged) {
 					this.decorations = buildInlineDecorations(u.view, render);
 				}
 			}

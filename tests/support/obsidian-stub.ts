@@ -3,6 +3,8 @@
  * Chromium in the demo page). It is a test and demo tool; nothing in src/ imports it directly.
  */
 
+import { StateEffect, StateField } from "@codemirror/state";
+
 type Attrs = Record<string, string | number | boolean | null>;
 interface DomElementInfo {
 	cls?: string | string[];
@@ -867,3 +869,15 @@ export async function renderCodeBlock(
 	await handler(source, el, ctx);
 	return { el, children };
 }
+
+/** Switches a stub editor between Live Preview and source mode, as Obsidian does when the user toggles it. */
+export const setLivePreview = StateEffect.define<boolean>();
+
+/** Obsidian's field telling whether an editor is in Live Preview (false in source mode). */
+export const editorLivePreviewField = StateField.define<boolean>({
+	create: () => false,
+	update: (v, tr) => {
+		for (const e of tr.effects) if (e.is(setLivePreview)) v = e.value;
+		return v;
+	},
+});

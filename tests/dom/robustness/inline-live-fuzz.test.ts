@@ -9,7 +9,7 @@ import { EditorView } from "@codemirror/view";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
-import "../../support/obsidian-stub";
+import { editorLivePreviewField } from "../../support/obsidian-stub";
 import { renderInlineCheck } from "../../../src/plugin/inline-check";
 import { inlineCheckLivePreview } from "../../../src/plugin/inline-check-live";
 
@@ -35,9 +35,9 @@ afterEach(() => {
 afterAll(() => console.log(`inline live preview: worst ${worst.toFixed(1)} ms per document or edit`));
 
 function open(doc: string, cursor: number): EditorView {
-	const parent = document.body.createDiv({ cls: "markdown-source-view is-live-preview" });
+	const parent = document.body.createDiv({ cls: "markdown-source-view" });
 	view = new EditorView({
-		state: EditorState.create({ doc, selection: EditorSelection.cursor(Math.min(cursor, doc.length)), extensions: [inlineCheckLivePreview(renderInlineCheck)] }),
+		state: EditorState.create({ doc, selection: EditorSelection.cursor(Math.min(cursor, doc.length)), extensions: [editorLivePreviewField.init(() => true), inlineCheckLivePreview(renderInlineCheck)] }),
 		parent,
 	});
 	return view;

@@ -2,7 +2,7 @@
 import { EditorSelection, EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { afterEach, describe, expect, it } from "vitest";
-import "../../support/obsidian-stub";
+import { editorLivePreviewField, setLivePreview } from "../../support/obsidian-stub";
 import { renderInlineCheck } from "../../../src/plugin/inline-check";
 import { inlineCheckLivePreview } from "../../../src/plugin/inline-check-live";
 
@@ -15,9 +15,9 @@ afterEach(() => {
 });
 
 function open(doc: string, { live = true, cursor = 0 } = {}): EditorView {
-	const parent = document.body.createDiv({ cls: live ? "markdown-source-view is-live-preview" : "markdown-source-view" });
+	const parent = document.body.createDiv({ cls: "markdown-source-view" });
 	view = new EditorView({
-		state: EditorState.create({ doc, selection: EditorSelection.cursor(cursor), extensions: [inlineCheckLivePreview(renderInlineCheck)] }),
+		state: EditorState.create({ doc, selection: EditorSelection.cursor(cursor), extensions: [editorLivePreviewField.init(() => live), inlineCheckLivePreview(renderInlineCheck)] }),
 		parent,
 	});
 	return view;
@@ -39,5 +39,20 @@ describe("inline cnn: check in Live Preview", () => {
 		view!.destroy();
 		const v = open(doc, { cursor: doc.length });
 		expect(v.contentDOM.querySelectorAll(".cnn-lab-inline")).toHaveLength(1);
+	});
+
+	it("follows the editor between Live Preview and source mode, as Obsidian's field says", () => {
+		const v = open("a `cnn: 32 k4 s3 p1` b\n", { live: false, cursor: 0 });
+		expect(v.contentDOM.querySelector(".cnn-lab-inline")).toBeNull();
+		v.dispatch({ effects: setLivePreview.of(true) });
+		expect(v.contentDOM.querySelector(".cnn-lab-inline")?.textContent).toBe("((32 + 2·1 − 4)/3) + 1 = 11 ✓");
+		v.dispatch({ effects: setLivePreview.of(false) });
+		expect(v.contentDOM.querySelector(".cnn-lab-inline")).toBeNull();
+	});
+
+	it("leaves an editor without Obsidian's field (another plugin's CodeMirror) alone", () => {
+		const parent = document.body.createDiv();
+		view = new EditorView({ state: EditorState.create({ doc: "`cnn: 32 k4 s3`", extensions: [inlineCheckLivePreview(renderInlineCheck)] }), parent });
+		expect(view.contentDOM.querySelector(".cnn-lab-inline")).toBeNull();
 	});
 });
