@@ -112,10 +112,19 @@ export class LogBlockChild extends MarkdownRenderChild {
 		const spec = this.spec;
 		this.watched.clear();
 		this.watchFolder = null;
+		// epochs, batches and confusion stay getters over readRun's lazy ones: only the runs the view draws (the newest
+		// few of a folder that may hold thousands) have their note's tables parsed.
 		const fromFound = (f: FoundRun): ShownRun => ({
 			label: noteName(f.path),
-			epochs: f.run.epochs,
-			batches: f.run.batches,
+			get epochs() {
+				return f.run.epochs;
+			},
+			get batches() {
+				return f.run.batches;
+			},
+			get confusion() {
+				return f.run.confusion ?? null;
+			},
 			settings: f.run.settings,
 			status: f.run.status,
 			date: f.run.date,

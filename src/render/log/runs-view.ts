@@ -1,10 +1,12 @@
 /**
  * One or several runs drawn together: loss and accuracy curves overlaid (a colour per run; training solid,
- * validation dashed), and a table of their settings with the rows that differ marked, then their final metrics.
+ * validation dashed), and a table of their settings with the rows that differ marked, then their final metrics,
+ * then the confusion matrices the run notes kept.
  * Used by the ```cnn-log block and by the ```cnn block's "latest run" view. The owner calls destroy() on unload.
  */
 import { LineChartView, type SeriesDef } from "../charts/line-chart";
-import type { BatchPoint, EpochRow, RunSettings, RunStatus } from "../../spec/run-log";
+import type { BatchPoint, ConfusionRecord, EpochRow, RunSettings, RunStatus } from "../../spec/run-log";
+import { renderConfusionSection } from "./confusion-section";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";
 
@@ -17,6 +19,11 @@ export interface ShownRun {
 	date?: string | null;
 	durationS?: number | null;
 	samplesPerS?: number | null;
+	/**
+	 * The final validation matrix the run note kept (null: a run note without one; undefined: a pasted log, which
+	 * has none). Read only for the runs drawn, so a lazy getter keeps a big folder from being parsed.
+	 */
+	readonly confusion?: ConfusionRecord | null;
 	/** Clicking the run's name opens it (the plugin passes a function that opens the note). */
 	open?: () => void;
 }
@@ -199,6 +206,9 @@ export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[])
 	const accChart = make("acc");
 	if (!lossChart && !accChart) charts.remove();
 	let table = renderTable(el, runs);
+	// A box of its own so that a redraw in place keeps the matrices under the table.
+	const confusionBox = el.createDiv({ cls: "cnn-lab-log-confusion-box" });
+	renderConfusionSection(confusionBox, runs);
 	let destroyed = false;
 	const shape = (list: readonly ShownRun[]): string =>
 		(["loss", "acc"] as const).map((m) => seriesFor(list, m).defs.map((d) => d.label).join("\n")).join("\n\n");
@@ -218,6 +228,9 @@ export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[])
 			const fresh = renderTable(el, list);
 			table.replaceWith(fresh);
 			table = fresh;
+			// A run that just finished writes its matrix: the section follows the note.
+			confusionBox.empty();
+			renderConfusionSection(confusionBox, list);
 			return true;
 		},
 		destroy(): void {

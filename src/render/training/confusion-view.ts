@@ -2,13 +2,20 @@ import { t } from "../../i18n";
 import "../../i18n/strings-training";
 import { formatPercent } from "./format";
 
+export interface ConfusionOptions {
+	/** The heading above the table; null leaves it out (the caller writes its own, e.g. a run's name). */
+	title?: string | null;
+}
+
 /**
  * The confusion matrix as a table (rows: true class, columns: predicted), each cell shaded by its share of the row
  * so that a class the network mixes up stands out whatever the class sizes; the last column is each class's accuracy.
+ * Used by the training panel and by the ```cnn-log block's stored matrices.
  */
-export function renderConfusion(parent: HTMLElement, confusion: number[][], classNames: string[]): HTMLElement {
+export function renderConfusion(parent: HTMLElement, confusion: readonly (readonly number[])[], classNames: readonly string[], opts: ConfusionOptions = {}): HTMLElement {
 	const wrap = parent.createDiv({ cls: "cnn-lab-confusion" });
-	wrap.createDiv({ cls: "cnn-lab-section-title", text: t("training.confusion") });
+	const title = opts.title === undefined ? t("training.confusion") : opts.title;
+	if (title !== null) wrap.createDiv({ cls: "cnn-lab-section-title", text: title });
 	const table = wrap.createEl("table", { cls: "cnn-lab-confusion-table" });
 	table.createEl("caption", { cls: "cnn-lab-sr-only", text: t("training.confusion.caption") });
 	const head = table.createEl("thead").createEl("tr");
@@ -23,7 +30,7 @@ export function renderConfusion(parent: HTMLElement, confusion: number[][], clas
 		const tr = body.createEl("tr");
 		tr.createEl("th", { text: name(i), attr: { scope: "row" } });
 		for (let j = 0; j < row.length; j++) {
-			const td = tr.createEl("td", { text: String(row[j]) });
+			const td = tr.createEl("td", { text: String(row[j]), attr: { "data-true": i, "data-pred": j } });
 			td.addClass(i === j ? "cnn-lab-confusion-hit" : "cnn-lab-confusion-miss");
 			if (row[j] === 0) td.addClass("cnn-lab-confusion-zero");
 			td.setCssProps({ "--cnn-lab-share": total > 0 ? String(row[j] / total) : "0" });
