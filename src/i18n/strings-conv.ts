@@ -57,6 +57,8 @@ addStrings({
 	"conv-img.too-big-pixels": { en: "{name} is {w} × {h} pixels ({mp} megapixels); images up to {max} megapixels are decoded. Save a smaller copy.", zh: "{name} 为 {w} × {h} 像素（{mp} 百万像素）；只解码不超过 {max} 百万像素的图片。请另存一份较小的图片。" },
 	"conv-img.unknown-format": { en: "{name}: not a PNG, JPEG, GIF, BMP or WebP image that can be read.", zh: "{name}：不是可读取的 PNG、JPEG、GIF、BMP 或 WebP 图片。" },
 	"conv-img.decode": { en: "The image could not be decoded.", zh: "无法解码该图片。" },
+	"conv-img.decode-named": { en: "{name} could not be decoded: the file may be damaged, or in a format this device cannot read.", zh: "无法解码 {name}：文件可能已损坏，或是本设备无法读取的格式。" },
+	"conv-img.decode-timeout": { en: "{name} was still decoding after {s} s; save a smaller copy and try again.", zh: "{name} 解码 {s} 秒后仍未完成；请另存一份较小的图片再试。" },
 	"conv-parse.too-long": { en: "This block has {n} characters; cnn-conv reads at most {max}. Use a smaller grid or an image from the vault (input ![[image.png]] gray 64).", zh: "此代码块有 {n} 个字符；cnn-conv 最多读取 {max} 个。请用更小的网格，或库中的图片（input ![[image.png]] gray 64）。" },
 	"conv-parse.not-number": { en: "\"{tok}\" is not a number: {what} rows hold numbers separated by spaces or commas.", zh: "“{tok}”不是数字：{what} 的每一行是用空格或逗号分隔的数字。" },
 	"conv-parse.ragged": { en: "This row has {n} numbers but the rows above it have {m}: every row of a grid needs the same number of columns.", zh: "这一行有 {n} 个数，上面的行有 {m} 个：网格的每一行列数必须相同。" },
