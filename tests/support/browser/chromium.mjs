@@ -22,9 +22,18 @@ export async function launchChromium() {
 	};
 }
 
-/** Opens the demo page on a note and waits until it has rendered; collects console errors into `errors`. */
-export async function openNote(context, baseUrl, note, { theme = "light", lang = "en", errors = [] } = {}) {
+/**
+ * Opens the demo page on a note and waits until it has rendered; collects console errors into `errors`.
+ * `noImageBitmap` removes createImageBitmap (and OffscreenCanvas, which the same old iOS WebViews lack) before any
+ * script runs, so main.js decodes images through its <img> fallback.
+ */
+export async function openNote(context, baseUrl, note, { theme = "light", lang = "en", errors = [], noImageBitmap = false } = {}) {
 	const page = await context.newPage();
+	if (noImageBitmap)
+		await page.addInitScript(() => {
+			delete window.createImageBitmap;
+			delete window.OffscreenCanvas;
+		});
 	page.on("console", (m) => {
 		if (m.type() === "error") errors.push(`console: ${m.text()}`);
 	});
