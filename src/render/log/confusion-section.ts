@@ -98,10 +98,8 @@ function renderCompare(parent: HTMLElement, nameA: string, nameB: string, a: Con
 	line.createSpan({ cls: "cnn-lab-log-confusion-compare-lead", text: t("log.confusion.compare") });
 	changes.forEach((c, k) => {
 		if (k > 0) line.createSpan({ text: t("log.confusion.sep") });
-		line.createSpan({
-			cls: "cnn-lab-log-confusion-change",
-			text: t("log.confusion.change", { truth: a.classes[c.truth], pred: a.classes[c.pred], a: c.a, b: c.b, runA: nameA, runB: nameB }),
-			attr: { "data-true": c.truth, "data-pred": c.pred },
-		});
+		const item = line.createSpan({ cls: "cnn-lab-log-confusion-change", attr: { "data-true": c.truth, "data-pred": c.pred } });
+		item.createSpan({ cls: "cnn-lab-log-confusion-pair", text: t("log.confusion.pair", { truth: a.classes[c.truth], pred: a.classes[c.pred] }) });
+		item.createSpan({ text: t("log.confusion.counts", { a: c.a, b: c.b, runA: nameA, runB: nameB }) });
 	});
 }
