@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App, Vault } from "../../support/obsidian-stub";
 import type { App as ObsidianApp } from "obsidian";
-import { IMG_TIMEOUT_MS, readVaultImage, VaultImageError } from "../../../src/plugin/vault-image";
+import { areaAverage, decodeSize, IMG_TIMEOUT_MS, readVaultImage, VaultImageError } from "../../../src/plugin/vault-image";
 
 /** The first bytes of a PNG of w×h pixels: enough for the size check that runs before decoding. */
 function pngHeader(w: number, h: number): Uint8Array {
@@ -144,5 +144,33 @@ describe("vault images without createImageBitmap", () => {
 		await expect(p).rejects.toThrow(`slow.png was still decoding after ${IMG_TIMEOUT_MS / 1000} s`);
 		expect(revoked).toEqual(["blob:fake/1"]);
 		expect(draws).toHaveLength(0);
+	});
+});
+
+describe("the plugin's own downscale", () => {
+	it("a ratio that is not whole (5 → 2) gives the pixel on the border half to each side", () => {
+		// One row of gray levels 10, 20, 30, 40, 50: output 0 covers 10, 20 and half of 30 over 2.5 pixels.
+		const row = [10, 20, 30, 40, 50].flatMap((v) => [v, v, v, 255]);
+		const out = Array.from(areaAverage(row, 5, 1, 2, 1));
+		expect(out[0]).toBeCloseTo((10 + 20 + 15) / 2.5, 10);
+		expect(out[4]).toBeCloseTo((15 + 40 + 50) / 2.5, 10);
+		expect([out[3], out[7]]).toEqual([255, 255]);
+	});
+
+	it("a fully transparent area stays transparent (white once composited), with no division by zero", () => {
+		const out = Array.from(areaAverage([9, 9, 9, 0, 7, 7, 7, 0], 2, 1, 1, 1));
+		expect(out).toEqual([0, 0, 0, 0]);
+	});
+
+	it("decodes whole up to 4 MP; larger images are first brought to about 4 MP, never below the target", () => {
+		expect(decodeSize(2048, 2048, { width: 64, height: 64 })).toEqual({ width: 2048, height: 2048 });
+		const d = decodeSize(4000, 3000, { width: 64, height: 48 });
+		expect(d.width * d.height).toBeLessThanOrEqual(4 * 1024 * 1024);
+		expect(d.width * d.height).toBeGreaterThan(4 * 1024 * 1024 * 0.99);
+		expect(Math.abs(d.width / d.height - 4 / 3)).toBeLessThan(0.01);
+		// A 40 000 × 200 strip: the long side shrinks, the short side keeps the target's 1 pixel at least.
+		const s = decodeSize(40000, 200, { width: 512, height: 3 });
+		expect(s.height).toBeGreaterThanOrEqual(3);
+		expect(s.width).toBeGreaterThanOrEqual(512);
 	});
 });
