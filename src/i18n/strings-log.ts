@@ -55,6 +55,7 @@ addStrings({
 	"log.series.val": { en: "validation", zh: "验证" },
 	"log.view.more": { en: "Showing the newest {shown} of {total} runs.", zh: "显示最新的 {shown} 次运行（共 {total} 次）。" },
 	"log.confusion.title": { en: "Confusion matrices (validation, end of run)", zh: "混淆矩阵（验证集，运行结束时）" },
+	"log.confusion.titleOne": { en: "Confusion matrix (validation, end of run)", zh: "混淆矩阵（验证集，运行结束时）" },
 	"log.confusion.none": { en: "No matrix kept: {runs}", zh: "未保存混淆矩阵：{runs}" },
 	"log.confusion.more": { en: "Showing the newest {shown} matrices; {left} more left out: {runs}", zh: "显示最新的 {shown} 个矩阵；另有 {left} 个未显示：{runs}" },
 	"log.confusion.compare": { en: "Biggest differences (true → predicted): ", zh: "差别最大的错误（真实 → 预测）：" },

@@ -69,7 +69,7 @@ export function renderConfusionSection(parent: HTMLElement, runs: readonly Confu
 	});
 	if (kept.length === 0) return null;
 	const section = parent.createDiv({ cls: "cnn-lab-log-confusion-section" });
-	section.createDiv({ cls: "cnn-lab-section-title", text: t("log.confusion.title") });
+	section.createDiv({ cls: "cnn-lab-section-title", text: t(kept.length === 1 ? "log.confusion.titleOne" : "log.confusion.title") });
 	const drawn = kept.slice(0, MAX_SHOWN_MATRICES);
 	if (kept.length > drawn.length) {
 		section.createDiv({

@@ -197,6 +197,7 @@ describe("```cnn-log block: stored confusion matrices", () => {
 		setup({ "CNN runs/a.md": runNote("a", hour(10), undefined, "running"), "CNN runs/b.md": runNote("b", hour(11), { classes, matrix: matB }) });
 		const { el, child } = await render("runs [[CNN runs/a]] [[CNN runs/b]]");
 		expect(items(el).map(titleOf)).toEqual(["b"]);
+		expect(el.querySelector(".cnn-lab-log-confusion-section .cnn-lab-section-title")?.textContent).toBe("Confusion matrix (validation, end of run)");
 		expect(el.querySelector(".cnn-lab-log-confusion-none")?.textContent).toBe("No matrix kept: a");
 		const f = app.vault.getFileByPath("CNN runs/a.md");
 		if (!f) throw new Error("missing");
@@ -205,6 +206,7 @@ describe("```cnn-log block: stored confusion matrices", () => {
 		await child.ready;
 		expect(items(el).map(titleOf)).toEqual(["a", "b"]);
 		expect(cellsOf(items(el)[0])).toEqual(matA);
+		expect(el.querySelector(".cnn-lab-log-confusion-section .cnn-lab-section-title")?.textContent).toBe("Confusion matrices (validation, end of run)");
 		expect(el.querySelectorAll(".cnn-lab-log-confusion-section")).toHaveLength(1);
 		expect(el.querySelector(".cnn-lab-log-confusion-none")).toBeNull();
 	});
