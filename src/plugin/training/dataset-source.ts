@@ -125,8 +125,12 @@ async function readImageFolder(app: App, folder: TFolder, req: DatasetRequest): 
 	const per = c * h * w;
 	const max = req.limit ?? 10000;
 	const files: [TFile, number][] = [];
+	// By name (2.png before 10.png): a folder's children come in whatever order the vault indexed them, and the same
+	// seed must give the same run.
+	const byName = (a: TFile, b: TFile): number => a.name.localeCompare(b.name, undefined, { numeric: true });
 	classes.forEach((cls, k) => {
-		for (const f of cls.children) if (f instanceof TFile && IMAGE_EXT.has(ext(f))) files.push([f, k]);
+		const images = cls.children.filter((f): f is TFile => f instanceof TFile && IMAGE_EXT.has(ext(f))).sort(byName);
+		for (const f of images) files.push([f, k]);
 	});
 	if (files.length === 0) throw new Error(t("training.dataset.noImages", { path: folder.path }));
 	// Spread a limit over the classes rather than taking the first class only.

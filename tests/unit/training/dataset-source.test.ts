@@ -89,6 +89,26 @@ describe("datasets named by a train line", () => {
 		expect(Array.from(d.x.subarray(8, 12))).toEqual([1, 1, 1, 1]);
 	});
 
+	it("reads an image folder in name order whatever order the vault lists it in, so a seed repeats its run", async () => {
+		// The same files added in two different orders: the vault's children follow the order files were indexed.
+		const names = ["10.png", "2.png", "1.png", "b.png", "a.png"];
+		const read = async (order: string[]): Promise<string[]> => {
+			const files: Record<string, Uint8Array> = {};
+			for (const n of order) files[`set/x/${n}`] = new Uint8Array([1]);
+			files["set/y/0.png"] = new Uint8Array([1]);
+			const seen: string[] = [];
+			const decodeImage = (_: unknown, f: TFile): Promise<Float32Array> => {
+				seen.push(f.name);
+				return Promise.resolve(new Float32Array(4));
+			};
+			await resolveDataset(app(files), request("set", model(1, 2, 2, 2), { decodeImage: decodeImage as unknown as DatasetRequest["decodeImage"] }));
+			return seen;
+		};
+		const want = ["1.png", "2.png", "10.png", "a.png", "b.png", "0.png"];
+		expect(await read(names)).toEqual(want);
+		expect(await read([...names].reverse())).toEqual(want);
+	});
+
 	it("refuses paths outside the vault and explains a missing dataset", async () => {
 		const a = app({});
 		await expect(resolveDataset(a, request("../secret", model(1, 2, 2)))).rejects.toThrow(/outside the vault/);
