@@ -609,6 +609,7 @@ check("without createImageBitmap (old iOS WebViews) images decode through <img> 
 	say(`2400×2400: largest difference fallback vs createImageBitmap ${maxDiff(bitmap.values[3], fallback.values[3]).toFixed(4)}`);
 	say(`image-folder run: bitmap train_acc ${bitmap.fm.train_acc} loss ${bitmap.fm.train_loss}; fallback train_acc ${fallback.fm.train_acc} loss ${fallback.fm.train_loss}`);
 	// Shapes decoded to blanks (or to one image) could not be told apart: about 1/3 of the 18 training images right.
-	// (Two seeded runs do not end at the same loss even with one decoder, so the runs are not compared.)
 	for (const [mode, r] of Object.entries(runs)) assert(Number(r.fm.train_acc) >= 0.9, `${mode}: the image-folder run learned nothing (train_acc ${r.fm.train_acc}): were the images decoded?`);
+	// Same pixels, same seed, files read in name order: the two runs are the same run, to the last digit.
+	assert(bitmap.fm.train_loss === fallback.fm.train_loss && bitmap.fm.val_loss === fallback.fm.val_loss, `the same seed on the same pixels gave two runs: loss ${bitmap.fm.train_loss} / ${fallback.fm.train_loss}, val_loss ${bitmap.fm.val_loss} / ${fallback.fm.val_loss}`);
 });
