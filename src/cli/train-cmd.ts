@@ -5,7 +5,7 @@ import { Sequential } from "../engine/model";
 import { Trainer, type EpochEvent } from "../engine/trainer";
 import { useWasmGemm } from "../engine/wasm";
 import { checkLimits, priceModel, readable, type Limits } from "../spec/limits";
-import { formatRunNote, MAX_BATCH_POINTS, safeFileName, thinPoints, type BatchPoint, type RunRecord, type RunStatus } from "../spec/run-log";
+import { formatRunNote, MAX_BATCH_POINTS, safeFileName, thinPoints, validConfusion, type BatchPoint, type RunRecord, type RunStatus } from "../spec/run-log";
 import { fitDataset } from "../worker/datasets";
 import { knownSamples, loadDataset } from "./datasets";
 import { pickBlock } from "./pick-block";
@@ -181,6 +181,11 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 		process.removeListener("SIGINT", onSigint);
 	}
 	if (stopRequested && status === "completed") status = "stopped";
+	// The final confusion matrix, as the plugin keeps it: on the held-out part, or the training set without one.
+	if (status !== "failed" && record.epochs.length > 0) {
+		const ev = trainer.valIndices.length > 0 ? trainer.evaluateValidation() : trainer.evaluate();
+		record.confusion = validConfusion({ classes: ds.classNames, matrix: ev.confusion });
+	}
 	const secs = (performance.now() - t0) / 1000;
 	record.status = status;
 	record.durationS = Math.round(secs * 10) / 10;

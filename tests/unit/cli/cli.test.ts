@@ -171,7 +171,7 @@ describe("cnn-lab train", () => {
 		const root = vault({ "Notes/Digits.md": digitsNote });
 		const r = await cli(["train", "Digits.md", "--json"], join(root, "Notes"));
 		expect(r.code).toBe(0);
-		const res = JSON.parse(r.out) as { status: string; runNote: string; vault: string; epochs: unknown[]; final: { valAcc: number } };
+		const res = JSON.parse(r.out) as { status: string; runNote: string; vault: string; epochs: unknown[]; final: { valAcc: number }; valCount: number };
 		expect(res.status).toBe("completed");
 		expect(res.vault).toBe(root);
 		expect(res.runNote.startsWith("CNN runs/Digits ")).toBe(true);
@@ -183,6 +183,14 @@ describe("cnn-lab train", () => {
 		expect(rec?.epochs.length).toBe(15);
 		expect(rec?.settings.seed).toBe(7);
 		expect(rec?.epochs[14].valAcc).toBeCloseTo(res.final.valAcc, 5);
+		// The final confusion matrix is kept as the plugin keeps it: 10 digits, 20 % of 1 797 held out, and its
+		// diagonal is the validation accuracy of the last epoch.
+		const conf = rec?.confusion;
+		expect(conf?.classes).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+		const total = conf?.matrix.flat().reduce((a, v) => a + v, 0) ?? 0;
+		const right = conf?.matrix.reduce((a, row, i) => a + row[i], 0) ?? 0;
+		expect(total).toBe(res.valCount);
+		expect(right / total).toBeCloseTo(res.final.valAcc, 6);
 	});
 
 	it("uses the vault's runs folder setting, the note's folder when there is no vault, and the same seed gives the same curve", async () => {
