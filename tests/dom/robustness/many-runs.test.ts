@@ -23,7 +23,7 @@ vi.mock("../../../src/spec/run-log", async (importOriginal) => {
 const { demoCorpus, makeHost, renderBlock, unloadBlock } = await import("./harness");
 const { listRuns } = await import("../../../src/plugin/runs/find-runs");
 
-const NOTE = readFileSync("examples/vault/CNN runs/CNN study notes 2026-11-25 2052.md", "utf8");
+const NOTE = readFileSync("examples/vault/CNN runs/CNN study notes 2026-11-26 0155.md", "utf8");
 const N = 2000;
 
 /** The demo run note, dated i minutes after midnight, with its first epoch's loss set to i (to tell them apart). */
