@@ -10,29 +10,9 @@ import { formatRunNote, type RunRecord } from "../../../src/spec/run-log";
 import { themeListenerCount } from "../../../src/render/theme";
 import { liveChartCount } from "../../../src/render/charts/line-chart";
 import { RunStore } from "../../../src/plugin/runs/run-store";
+import { installFakeCanvas } from "../training/fake-canvas";
 
-/** jsdom has no canvas: a 2D context that accepts every call. */
-beforeAll(() => {
-	const fake = (canvas: HTMLCanvasElement): CanvasRenderingContext2D =>
-		new Proxy({} as Record<string | symbol, unknown>, {
-			get(target, prop) {
-				if (prop === "canvas") return canvas;
-				if (prop in target) return target[prop];
-				if (typeof prop !== "string" || prop === "length" || prop === "then" || /^\d+$/.test(prop)) return undefined;
-				if (prop === "measureText") return (s: string) => ({ width: s.length * 6, actualBoundingBoxAscent: 8, actualBoundingBoxDescent: 2 });
-				if (prop === "getImageData") return () => ({ data: new Uint8ClampedArray(4) });
-				if (prop === "getLineDash") return () => [];
-				return () => undefined;
-			},
-			set(target, prop, v) {
-				target[prop] = v;
-				return true;
-			},
-		}) as unknown as CanvasRenderingContext2D;
-	HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement) {
-		return fake(this);
-	} as unknown as HTMLCanvasElement["getContext"];
-});
+beforeAll(() => installFakeCanvas());
 
 const baseModel = "input 8x8x1\nconv 8 3x3 pad 1   # 8 filters\nrelu\nflatten\ndense 10\ntrain digits epochs 3 batch 32 adam lr 0.01";
 

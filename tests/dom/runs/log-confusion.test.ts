@@ -8,6 +8,7 @@ import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
 import { formatRunNote, type ConfusionRecord, type RunRecord } from "../../../src/spec/run-log";
 import { setLanguage } from "../../../src/i18n";
+import { installFakeCanvas } from "../training/fake-canvas";
 
 // Counts how many run notes have their tables parsed (the costly part a big folder must not pay for every note).
 const parses = vi.hoisted(() => ({ n: 0 }));
@@ -22,28 +23,7 @@ vi.mock("../../../src/spec/run-log", async (importOriginal) => {
 	};
 });
 
-/** jsdom has no canvas: a 2D context that accepts every call. */
-beforeAll(() => {
-	const fake = (canvas: HTMLCanvasElement): CanvasRenderingContext2D =>
-		new Proxy({} as Record<string | symbol, unknown>, {
-			get(target, prop) {
-				if (prop === "canvas") return canvas;
-				if (prop in target) return target[prop];
-				if (typeof prop !== "string" || prop === "length" || prop === "then" || /^\d+$/.test(prop)) return undefined;
-				if (prop === "measureText") return (s: string) => ({ width: s.length * 6, actualBoundingBoxAscent: 8, actualBoundingBoxDescent: 2 });
-				if (prop === "getImageData") return () => ({ data: new Uint8ClampedArray(4) });
-				if (prop === "getLineDash") return () => [];
-				return () => undefined;
-			},
-			set(target, prop, v) {
-				target[prop] = v;
-				return true;
-			},
-		}) as unknown as CanvasRenderingContext2D;
-	HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement) {
-		return fake(this);
-	} as unknown as HTMLCanvasElement["getContext"];
-});
+beforeAll(() => installFakeCanvas());
 
 const model = "input 8x8x1\nconv 4 3x3\nrelu\nflatten\ndense 4\ntrain digits epochs 2 batch 16 adam lr 0.01";
 const classes = ["0", "1", "2", "3"];
