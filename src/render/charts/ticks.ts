@@ -16,12 +16,22 @@ export function niceStep(span: number, maxTicks: number): number {
 	return 10 * mag;
 }
 
-/** A data range that can be drawn: finite, min < max (a flat or one-point range is widened around its value). */
+/** Past this the span of a range overflows (1e308 − (−1e308)) and its steps stop being numbers. */
+const LIMIT = 1e300;
+
+/**
+ * A data range that can be drawn: finite, within ±1e300, min < max by more than float noise (a flat, one-point or
+ * subnormal range is widened around its value).
+ */
 export function padRange(lo: number, hi: number): { min: number; max: number } {
 	if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { min: 0, max: 1 };
-	if (hi > lo) return { min: lo, max: hi };
-	const d = lo === 0 ? 1 : Math.abs(lo) * 0.1;
-	return { min: lo - d, max: hi + d };
+	lo = Math.max(-LIMIT, Math.min(LIMIT, lo));
+	hi = Math.max(-LIMIT, Math.min(LIMIT, hi));
+	const scale = Math.max(Math.abs(lo), Math.abs(hi));
+	if (hi - lo > scale * 1e-12 && hi - lo > 1e-290) return { min: lo, max: hi };
+	const mid = lo / 2 + hi / 2;
+	const d = scale < 1e-290 ? 1 : scale * 0.1;
+	return { min: mid - d, max: mid + d };
 }
 
 /**

@@ -64,6 +64,16 @@ describe("nice tick steps", () => {
 			expect(t.max).toBeGreaterThanOrEqual(hi);
 		}
 	});
+
+	it("ranges at the ends of the float range (a pasted log holding 1e308 or 5e-324) still get a few distinct ticks", () => {
+		for (const [lo, hi] of [[-1e308, 1e308], [-Number.MAX_VALUE, Number.MAX_VALUE], [0, 1e-320], [5e-324, 1e-323], [1e300, 1.0000000001e300]]) {
+			const t = niceTicks(lo, hi, 6, true);
+			expect(Number.isFinite(t.min) && Number.isFinite(t.max) && t.max > t.min).toBe(true);
+			expect(t.values.length).toBeGreaterThanOrEqual(2);
+			expect(t.values.length).toBeLessThanOrEqual(7);
+			expect(new Set(t.values).size).toBe(t.values.length);
+		}
+	});
 });
 
 describe("tick labels", () => {
