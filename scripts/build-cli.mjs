@@ -1,4 +1,4 @@
-// Bundles the command line (src/cli/main.ts and the src/spec, src/engine, src/data code it uses) for Node into
+// Bundles the command line (src/cli/main.ts and the src/notation, src/runs, src/interop, src/engine, src/data code it uses) for Node into
 // cli/cnn-lab.mjs. The plugin's own bundle (main.js) never includes it, so main.js stays free of Node APIs.
 import esbuild from "esbuild";
 import { fileURLToPath } from "node:url";

@@ -1,12 +1,12 @@
 /**
  * Measures the engine's training throughput in multiply-adds per second, the constant behind the time estimates
- * in src/spec/limits.ts (ENGINE_MACS_PER_SECOND). Run: npx tsx scripts/measure-engine-rate.ts
+ * in src/notation/cnn/limits.ts (ENGINE_MACS_PER_SECOND). Run: npx tsx scripts/measure-engine-rate.ts
  */
 import { Sequential } from "../src/engine/model";
 import { optimizerSpec } from "../src/engine/optim";
 import { trainSync } from "../src/engine/trainer";
-import type { ModelSpec } from "../src/engine/spec-types";
-import { priceModel } from "../src/spec/limits";
+import type { ModelSpec } from "../src/engine/model-spec";
+import { priceModel } from "../src/notation/cnn/limits";
 
 const conv = (f: number, k: number, pad = 0) => ({ type: "conv" as const, filters: f, kernel: [k, k] as [number, number], stride: [1, 1] as [number, number], pad: [pad, pad] as [number, number], dilation: [1, 1] as [number, number], bias: true });
 const pool = { type: "maxpool" as const, kernel: [2, 2] as [number, number], stride: [2, 2] as [number, number], pad: [0, 0] as [number, number], ceil: false, countIncludePad: true };

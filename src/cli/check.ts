@@ -1,9 +1,9 @@
 /** `cnn-lab check`: every ```cnn block and inline `cnn:` span of a note as a shape table (text) or as JSON. */
-import { analyzeCnn, type CnnAnalysis } from "../spec/parse";
-import { checkInline, INLINE_PREFIX } from "../spec/inline";
-import { summarize, totalsLines, type Summary } from "../spec/summary";
-import { fmtCount, type Shape } from "../spec/shape";
-import type { Diagnostic } from "../spec/types";
+import { analyzeCnn, type CnnAnalysis } from "../notation/cnn/parse";
+import { checkInline, INLINE_PREFIX } from "../notation/inline/inline";
+import { summarize, totalsLines, type Summary } from "../notation/cnn/summary";
+import { fmtCount, type Shape } from "../notation/cnn/shape";
+import type { Diagnostic } from "../notation/diagnostic";
 import { scanNote, type NoteBlock } from "./note-blocks";
 
 export interface NoteDiagnostic extends Diagnostic {

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { parseCsvDataset } from "../data/csv";
 import type { Dataset } from "../data/dataset";
 import { loadIdx } from "../data/idx";
-import type { ModelSpec } from "../engine/spec-types";
+import type { ModelSpec } from "../engine/model-spec";
 import { materialize } from "../worker/datasets";
 import "../worker/provide-digits";
 

@@ -1,5 +1,5 @@
-import { INLINE_PREFIX } from "../spec/inline";
-import { analyzeCnn, type CnnAnalysis } from "../spec/parse";
+import { INLINE_PREFIX } from "../notation/inline/inline";
+import { analyzeCnn, type CnnAnalysis } from "../notation/cnn/parse";
 import { scanNote, type NoteBlock } from "./note-blocks";
 
 export type Picked = { ok: true; block: NoteBlock; analysis: CnnAnalysis; count: number } | { ok: false; message: string };

@@ -1,7 +1,7 @@
 /** The command line as a function: words in, text out, an exit code back (0 fine, 1 a block has an error, 2 misuse). */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import { toKeras, toPyTorch } from "../spec/export";
+import { toKeras, toPyTorch } from "../interop/export";
 import { parseArgs, USAGE } from "./args";
 import { checkNote, formatReports, hasError, type Report } from "./check";
 import { pickBlock } from "./pick-block";

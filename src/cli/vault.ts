@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { DEFAULT_SETTINGS, type CnnLabSettings } from "../plugin/settings";
-import { isOwnRunNote, vaultFolderPath } from "../spec/run-log";
+import { isOwnRunNote, vaultFolderPath } from "../runs/run-log";
 
 /** The nearest ancestor folder holding `.obsidian`, else the note's own folder. */
 export function vaultRoot(notePath: string): string {

@@ -1,7 +1,7 @@
 /** The engine's public surface: tensors, the functional ops, layers, shapes and the GEMM backend switch. */
 export { size, tensor, type Tensor } from "./tensor";
 export type { Layer, Param } from "./layer";
-export type { ConvSpec, InputShape, LayerSpec, ModelSpec, OptimizerSpec, Pair, PoolSpec } from "./spec-types";
+export type { ConvLayerSpec, InputShape, LayerSpec, ModelSpec, OptimizerSpec, Pair, PoolSpec } from "./model-spec";
 export { Rng } from "./rng";
 export { convOutSize, poolOutSize, poolProblem } from "./shapes";
 export { gemm, gemmJs, setGemmBackend, gemmBackend, type GemmFn } from "./gemm";

@@ -1,4 +1,4 @@
-import type { LayerSpec } from "./spec-types";
+import type { LayerSpec } from "./model-spec";
 import type { Tensor } from "./tensor";
 
 /** A trainable array and its gradient, with what initialisation needs to know. */

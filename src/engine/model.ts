@@ -3,7 +3,7 @@ import type { Layer, Param } from "./layer";
 import { createLayer } from "./layers";
 import { softmaxCrossEntropy, softmaxRows } from "./metrics";
 import { Rng } from "./rng";
-import type { LayerSpec, ModelSpec } from "./spec-types";
+import type { LayerSpec, ModelSpec } from "./model-spec";
 import { size, type Tensor } from "./tensor";
 
 /** One layer's output for one sample, copied so that it survives the next forward pass. */

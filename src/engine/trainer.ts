@@ -2,7 +2,7 @@ import { allFinite, confusionMatrix } from "./metrics";
 import type { Sequential } from "./model";
 import { createOptimizer, type Optimizer } from "./optim";
 import { Rng } from "./rng";
-import type { OptimizerSpec } from "./spec-types";
+import type { OptimizerSpec } from "./model-spec";
 import type { Tensor } from "./tensor";
 
 /**

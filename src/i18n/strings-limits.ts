@@ -1,6 +1,6 @@
 import { addStrings } from "./index";
 
-// Messages of the model limits (src/spec/limits.ts); the settings' names come from strings-plugin.
+// Messages of the model limits (src/notation/cnn/limits.ts); the settings' names come from strings-plugin.
 addStrings({
 	"limits.parameters": {
 		en: "The model has {n} parameters ({mb} MB); the limit is {max}.",

@@ -81,7 +81,7 @@ addStrings({
 	"log.note.confusion": { en: "Confusion matrix (validation)", zh: "混淆矩阵（验证集）" },
 	"log.note.confusionCorner": { en: "true ↓ · predicted →", zh: "真实 ↓ · 预测 →" },
 	"log.note.summary": { en: "Trained from {source} on {dataset}: {done} of {epochs} epochs, {status}.", zh: "由 {source} 在 {dataset} 上训练：完成 {done}/{epochs} 轮，{status}。" },
-	// The ```cnn-log block's own diagnostics (src/spec/log-block.ts).
+	// The ```cnn-log block's own diagnostics (src/notation/log/log-block.ts).
 	"log.csv.batchRow": { en: 'Batch row "{row}" is not "epoch,loss".', zh: "批次行“{row}”不是“epoch,loss”格式。" },
 	"log.csv.noHeader": {
 		en: 'The first line must name the columns; "{row}" has none of loss, acc, val_loss, val_acc.',

@@ -2,9 +2,9 @@ import { MarkdownRenderChild, Notice, type MarkdownPostProcessorContext } from "
 import { t } from "../i18n";
 import "../i18n/strings-spec";
 import { renderShapeTable } from "../render/shape-table";
-import { toKeras, toPyTorch } from "../spec/export/index";
-import { markdownTable } from "../spec/markdown-table";
-import { analyzeCnn } from "../spec/parse";
+import { toKeras, toPyTorch } from "../interop/export/index";
+import { markdownTable } from "../notation/cnn/markdown-table";
+import { analyzeCnn } from "../notation/cnn/parse";
 import type { CnnLabHost } from "./host";
 import { mountTrainingPanel } from "./training/panel";
 

@@ -2,8 +2,8 @@ import { Notice, type Editor, type MarkdownFileInfo, type MarkdownView } from "o
 import type { CnnLabHost } from "./host";
 import { CONV_TEMPLATE, NETWORK_TEMPLATE, logTemplate, placeBlock } from "./templates";
 import { fenceAt } from "./code-fence";
-import { parseCnn } from "../spec/parse";
-import { toKeras, toPyTorch } from "../spec/export";
+import { parseCnn } from "../notation/cnn/parse";
+import { toKeras, toPyTorch } from "../interop/export";
 import { t } from "../i18n";
 import "../i18n/strings-plugin";
 

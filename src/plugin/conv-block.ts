@@ -1,8 +1,8 @@
 import { MarkdownRenderChild, Notice, setIcon } from "obsidian";
 import type { CnnLabHost } from "./host";
-import { parseConvSpec, checkDepths } from "../spec/conv/parse-conv";
-import type { ConvSpec, Planes } from "../spec/conv/types";
-import type { Diagnostic } from "../spec/types";
+import { parseConvSpec, checkDepths } from "../notation/conv/parse-conv";
+import type { ConvBlockSpec, Planes } from "../notation/conv/types";
+import type { Diagnostic } from "../notation/diagnostic";
 import { buildConvModel } from "../render/conv/model";
 import { ConvView, type StepIcon } from "../render/conv/conv-view";
 import { readVaultImage, VaultImageError } from "./vault-image";
@@ -70,7 +70,7 @@ export class ConvBlock extends MarkdownRenderChild {
 		this.view = null;
 	}
 
-	private draw(root: HTMLElement, spec: ConvSpec, planes: Planes, pixels: boolean): void {
+	private draw(root: HTMLElement, spec: ConvBlockSpec, planes: Planes, pixels: boolean): void {
 		const { model, diagnostics } = buildConvModel(spec, planes);
 		if (this.showDiagnostics(root, diagnostics) || !model) return;
 		const s = this.host.settings;

@@ -1,6 +1,6 @@
 import { t } from "../i18n";
 import "../i18n/strings-spec";
-import { checkInline, INLINE_PREFIX } from "../spec/inline";
+import { checkInline, INLINE_PREFIX } from "../notation/inline/inline";
 import type { CnnLabHost } from "./host";
 import { inlineCheckLivePreview } from "./inline-check-live";
 

@@ -1,8 +1,8 @@
 import { MarkdownRenderChild, TFile, type MarkdownPostProcessorContext, type TAbstractFile } from "obsidian";
 import type { CnnLabHost } from "./host";
-import { parseLogBlock, type LogBlockSpec } from "../spec/log-block";
-import { runFromFrontMatter, vaultFolderPath, type FrontMatter } from "../spec/run-log";
-import type { Diagnostic } from "../spec/types";
+import { parseLogBlock, type LogBlockSpec } from "../notation/log/log-block";
+import { runFromFrontMatter, vaultFolderPath, type FrontMatter } from "../runs/run-log";
+import type { Diagnostic } from "../notation/diagnostic";
 import { readRun, listRuns, type FoundRun } from "./runs/find-runs";
 import { renderRunsView, type RunsView, type ShownRun } from "../render/log/runs-view";
 import { t } from "../i18n";

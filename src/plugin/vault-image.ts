@@ -4,7 +4,7 @@
  * returns 0..1 planes (gray or RGB).
  */
 import { normalizePath, type App, type TFile } from "obsidian";
-import type { Planes } from "../spec/conv/types";
+import type { Planes } from "../notation/conv/types";
 import { fitSize, imageSizeFromHeader, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, rgbaToPlanes } from "../render/conv/image-pixels";
 import { t } from "../i18n";
 import "../i18n/strings-conv";

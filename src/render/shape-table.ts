@@ -5,10 +5,10 @@
  */
 import { t } from "../i18n";
 import "../i18n/strings-spec";
-import type { CnnAnalysis } from "../spec/parse";
-import { fmtCount } from "../spec/shape";
-import { summarize, totalsLines, type Summary } from "../spec/summary";
-import type { Diagnostic } from "../spec/types";
+import type { CnnAnalysis } from "../notation/cnn/parse";
+import { fmtCount } from "../notation/cnn/shape";
+import { summarize, totalsLines, type Summary } from "../notation/cnn/summary";
+import type { Diagnostic } from "../notation/diagnostic";
 
 export interface ShapeTableView {
 	root: HTMLElement;

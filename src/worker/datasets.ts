@@ -1,7 +1,7 @@
 import { checkDataset, type Dataset } from "../data/dataset";
 import { makeShapes } from "../data/shapes";
 import { explainMismatch, fitToInput } from "../data/fit";
-import type { LayerSpec, ModelSpec } from "../engine/spec-types";
+import type { LayerSpec, ModelSpec } from "../engine/model-spec";
 import type { DatasetDescriptor } from "./messages";
 
 /**

@@ -4,7 +4,7 @@ import type { Dataset } from "../data/dataset";
 import { Sequential } from "../engine/model";
 import { Trainer, type FailedEvent } from "../engine/trainer";
 import { activeBackend } from "../engine/wasm";
-import type { ModelSpec } from "../engine/spec-types";
+import type { ModelSpec } from "../engine/model-spec";
 import { fitDataset, materialize } from "./datasets";
 import type { JobStep, TrainingJob } from "./job";
 import type { DatasetDescriptor, EpochPoint, FilterSet, RunInfo, RunResult, Snapshot, StartMessage, ValSample } from "./messages";

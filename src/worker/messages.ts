@@ -4,7 +4,7 @@
  * exactly one ending: `done`, `stopped` or `failed`. The same messages flow when the run happens on the UI thread
  * (inline fallback), so the panel cannot tell the two apart.
  */
-import type { InputShape, ModelSpec, OptimizerSpec } from "../engine/spec-types";
+import type { InputShape, ModelSpec, OptimizerSpec } from "../engine/model-spec";
 
 /** Built-in datasets are made inside the worker; the user's own data is read from the vault and sent as arrays. */
 export type DatasetDescriptor =

@@ -5,7 +5,7 @@ import { ConvWorkspace, conv2dForward } from "../../src/engine/ops/conv2d";
 import { Sequential } from "../../src/engine/model";
 import { optimizerSpec } from "../../src/engine/optim";
 import { Trainer } from "../../src/engine/trainer";
-import type { LayerSpec, ModelSpec } from "../../src/engine/spec-types";
+import type { LayerSpec, ModelSpec } from "../../src/engine/model-spec";
 import type { Runner } from "./timing";
 import { randomArray } from "./timing";
 

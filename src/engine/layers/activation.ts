@@ -2,7 +2,7 @@ import type { Layer, Param } from "../layer";
 import {
 	leakyReluBackward, leakyReluForward, reluBackward, reluForward, sigmoidBackward, sigmoidForward, tanhBackward, tanhForward,
 } from "../ops/activations";
-import type { LayerSpec } from "../spec-types";
+import type { LayerSpec } from "../model-spec";
 import type { Tensor } from "../tensor";
 import { BatchBuffer, batchOf } from "./buffers";
 

@@ -1,7 +1,7 @@
 import { convGeom, type ConvGeom } from "../im2col";
 import type { Layer, Param } from "../layer";
 import { conv2dBackward, conv2dForward, ConvWorkspace } from "../ops/conv2d";
-import type { ConvSpec } from "../spec-types";
+import type { ConvLayerSpec } from "../model-spec";
 import type { Tensor } from "../tensor";
 import { BatchBuffer, batchOf } from "./buffers";
 
@@ -19,7 +19,7 @@ export class Conv2dLayer implements Layer {
 	private geom: ConvGeom;
 	private lastX: Tensor | null = null;
 
-	constructor(readonly spec: ConvSpec, inShape: number[]) {
+	constructor(readonly spec: ConvLayerSpec, inShape: number[]) {
 		if (inShape.length !== 3) throw new Error(`conv: needs a [C, H, W] input, got [${inShape.join(", ")}]`);
 		const [c] = inShape;
 		const [kh, kw] = spec.kernel;

@@ -1,6 +1,6 @@
 import type { Layer, Param } from "../layer";
 import { denseBackward, denseForward } from "../ops/dense";
-import type { LayerSpec } from "../spec-types";
+import type { LayerSpec } from "../model-spec";
 import { size, type Tensor } from "../tensor";
 import { BatchBuffer, batchOf } from "./buffers";
 

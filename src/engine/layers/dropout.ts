@@ -1,7 +1,7 @@
 import type { Layer, Param } from "../layer";
 import { dropoutBackward, dropoutForward } from "../ops/dropout";
 import type { Rng } from "../rng";
-import type { LayerSpec } from "../spec-types";
+import type { LayerSpec } from "../model-spec";
 import type { Tensor } from "../tensor";
 import { BatchBuffer, batchOf } from "./buffers";
 

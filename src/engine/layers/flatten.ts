@@ -1,5 +1,5 @@
 import type { Layer, Param } from "../layer";
-import type { LayerSpec } from "../spec-types";
+import type { LayerSpec } from "../model-spec";
 import { size, type Tensor } from "../tensor";
 import { batchOf } from "./buffers";
 

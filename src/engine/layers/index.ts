@@ -1,7 +1,7 @@
 /** Builds one engine layer from its description and the per-sample input shape. */
 import type { Layer } from "../layer";
 import type { Rng } from "../rng";
-import type { LayerSpec } from "../spec-types";
+import type { LayerSpec } from "../model-spec";
 import { ActivationLayer } from "./activation";
 import { Conv2dLayer } from "./conv";
 import { DenseLayer } from "./dense";

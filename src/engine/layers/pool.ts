@@ -1,6 +1,6 @@
 import type { Layer, Param } from "../layer";
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward, poolGeom, type PoolGeom } from "../ops/pool";
-import type { PoolSpec } from "../spec-types";
+import type { PoolSpec } from "../model-spec";
 import type { Tensor } from "../tensor";
 import { BatchBuffer, batchOf } from "./buffers";
 

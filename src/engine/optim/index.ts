@@ -1,5 +1,5 @@
 import type { Param } from "../layer";
-import type { OptimizerSpec } from "../spec-types";
+import type { OptimizerSpec } from "../model-spec";
 import { Adam } from "./adam";
 import type { Optimizer } from "./optimizer";
 import { Sgd } from "./sgd";

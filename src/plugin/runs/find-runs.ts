@@ -1,6 +1,6 @@
 import { TFile, TFolder, type App } from "obsidian";
-import { CREATED_BY, parseRunNote, runFromFrontMatter, sameModel, splitFrontMatter, type FrontMatter, type RunRecord } from "../../spec/run-log";
-import { matchesFilters, type RunFilter } from "../../spec/log-block";
+import { CREATED_BY, parseRunNote, runFromFrontMatter, sameModel, splitFrontMatter, type FrontMatter, type RunRecord } from "../../runs/run-log";
+import { matchesFilters, type RunFilter } from "../../notation/log/log-block";
 import { DEFAULT_SETTINGS } from "../settings";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";

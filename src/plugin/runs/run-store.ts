@@ -1,5 +1,5 @@
 import { Notice, TFile, TFolder, type App, type Component, type EventRef, type TAbstractFile } from "obsidian";
-import { formatRunNote, isOwnRunNote, safeFileName, validConfusion, type BatchPoint, type ConfusionRecord, type EpochRow, type RunRecord, type RunStatus } from "../../spec/run-log";
+import { formatRunNote, isOwnRunNote, safeFileName, validConfusion, type BatchPoint, type ConfusionRecord, type EpochRow, type RunRecord, type RunStatus } from "../../runs/run-log";
 import type { CnnLabSettings } from "../settings";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";

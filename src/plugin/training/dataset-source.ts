@@ -2,7 +2,7 @@ import { normalizePath, TFile, TFolder, type App, type TAbstractFile } from "obs
 import { loadIdx } from "../../data/idx";
 import { parseCsvDataset } from "../../data/csv";
 import type { Dataset } from "../../data/dataset";
-import type { ModelSpec } from "../../engine/spec-types";
+import type { ModelSpec } from "../../engine/model-spec";
 import type { DatasetDescriptor } from "../../worker/messages";
 import { resizeImages } from "../../worker/shared-engine";
 import { readVaultImage } from "../vault-image";

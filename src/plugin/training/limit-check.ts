@@ -1,6 +1,6 @@
-import { checkLimits, priceModel } from "../../spec/limits";
-import type { ModelSpec } from "../../engine/spec-types";
-import type { TrainSpec } from "../../spec/types";
+import { checkLimits, priceModel } from "../../notation/cnn/limits";
+import type { ModelSpec } from "../../engine/model-spec";
+import type { TrainSpec } from "../../notation/cnn/types";
 import type { CnnLabSettings } from "../settings";
 import { t } from "../../i18n";
 import "../../i18n/strings-limits";

@@ -1,8 +1,8 @@
 import type { CnnLabHost } from "../host";
-import type { ModelSpec } from "../../engine/spec-types";
-import type { ParsedCnn, TrainSpec } from "../../spec/types";
+import type { ModelSpec } from "../../engine/model-spec";
+import type { ParsedCnn, TrainSpec } from "../../notation/cnn/types";
 import type { EpochPoint, Snapshot } from "../../worker/messages";
-import type { ConfusionRecord, EpochRow } from "../../spec/run-log";
+import type { ConfusionRecord, EpochRow } from "../../runs/run-log";
 import { previewSnapshot } from "../../worker/shared-engine";
 import "../../worker/provide-digits";
 import type { FinalMetrics } from "../../render/training/metrics-view";

@@ -1,7 +1,7 @@
 import type { Component, MarkdownPostProcessorContext } from "obsidian";
 import type { CnnLabHost } from "../host";
-import type { ParsedCnn, TrainSpec } from "../../spec/types";
-import type { ModelSpec } from "../../engine/spec-types";
+import type { ParsedCnn, TrainSpec } from "../../notation/cnn/types";
+import type { ModelSpec } from "../../engine/model-spec";
 import { getLanguage, t } from "../../i18n";
 import "../../i18n/strings-training";
 import type { EndMessage, EpochPoint, FromWorker, ProgressMessage, ReadyMessage, RunInfo, StartMessage } from "../../worker/messages";

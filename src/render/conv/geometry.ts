@@ -2,7 +2,7 @@
  * Output-size arithmetic for one axis of a convolution, with the explanation in the user's numbers
  * (the same wording as the ```cnn check), and which input rows / columns no window reaches.
  */
-import type { PadSpec } from "../../spec/conv/types";
+import type { PadSpec } from "../../notation/conv/types";
 import { t } from "../../i18n";
 import "../../i18n/strings-spec";
 

@@ -2,7 +2,7 @@
  * Pure helpers for image inputs: read an image's size from its header (so a 20 000 × 20 000 file is refused
  * before anything is decoded), choose the downscaled size, and turn RGBA pixels into 0..1 planes.
  */
-import type { Planes } from "../../spec/conv/types";
+import type { Planes } from "../../notation/conv/types";
 
 export const MAX_IMAGE_BYTES = 25 * 1024 * 1024;
 export const MAX_IMAGE_PIXELS = 40_000_000;

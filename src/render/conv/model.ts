@@ -2,8 +2,8 @@
  * Everything the cnn-conv view shows, computed without the DOM: the padded input, each kernel's output map,
  * the chain stages, the shape lines, and the worked sum for any step.
  */
-import type { Diagnostic } from "../../spec/types";
-import type { ChainStage, ConvSpec, Planes } from "../../spec/conv/types";
+import type { Diagnostic } from "../../notation/diagnostic";
+import type { ChainStage, ConvBlockSpec, Planes } from "../../notation/conv/types";
 import { axisGeometry, poolAxis, resolvePad, type AxisGeometry, type Pad4 } from "./geometry";
 import { t } from "../../i18n";
 import "../../i18n/strings-conv";
@@ -117,7 +117,7 @@ function flatten(planes: Planes): Float32Array {
  * Builds the model, or returns diagnostics (kernel larger than the padded input, pooling larger than its input).
  * The input planes are the user's numbers or the decoded image.
  */
-export function buildConvModel(spec: ConvSpec, input: Planes): { model: ConvModel | null; diagnostics: Diagnostic[] } {
+export function buildConvModel(spec: ConvBlockSpec, input: Planes): { model: ConvModel | null; diagnostics: Diagnostic[] } {
 	const diagnostics: Diagnostic[] = [];
 	const C = input.length;
 	const H = input[0].length;

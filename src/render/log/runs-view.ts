@@ -5,7 +5,7 @@
  * Used by the ```cnn-log block and by the ```cnn block's "latest run" view. The owner calls destroy() on unload.
  */
 import { LineChartView, type SeriesDef } from "../charts/line-chart";
-import type { BatchPoint, ConfusionRecord, EpochRow, RunSettings, RunStatus } from "../../spec/run-log";
+import type { BatchPoint, ConfusionRecord, EpochRow, RunSettings, RunStatus } from "../../runs/run-log";
 import { renderConfusionSection } from "./confusion-section";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";

@@ -7,11 +7,11 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { analyzeCnn } from "../../../src/spec/parse";
-import { parseConvSpec } from "../../../src/spec/conv/parse-conv";
-import { parseLogBlock } from "../../../src/spec/log-block";
-import { checkInline } from "../../../src/spec/inline";
-import type { Diagnostic } from "../../../src/spec/types";
+import { analyzeCnn } from "../../../src/notation/cnn/parse";
+import { parseConvSpec } from "../../../src/notation/conv/parse-conv";
+import { parseLogBlock } from "../../../src/notation/log/log-block";
+import { checkInline } from "../../../src/notation/inline/inline";
+import type { Diagnostic } from "../../../src/notation/diagnostic";
 import { setLanguage } from "../../../src/i18n";
 import { setStubLanguage } from "../../support/obsidian-stub";
 import { DEADLINE_MS, demoCorpus, installImageDecoder, LANGS, makeHost, renderBlock, renderInline, unloadBlock, type Host, type Lang } from "./harness";

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { installFakeCanvas } from "../training/fake-canvas";
 import { makeHost, renderBlock, unloadBlock, type Host } from "./harness";
 import { Vault } from "../../support/obsidian-stub";
-import { analyzeCnn } from "../../../src/spec/parse";
+import { analyzeCnn } from "../../../src/notation/cnn/parse";
 
 const RUNS = Number(process.env.CNN_LAB_FUZZ_RUNS) ? Math.max(20, Math.round(Number(process.env.CNN_LAB_FUZZ_RUNS) / 10)) : 14;
 const asyncErrors: unknown[] = [];

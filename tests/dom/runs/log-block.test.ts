@@ -6,7 +6,7 @@ import { registerLogBlock, LogBlockChild } from "../../../src/plugin/log-block";
 import type { CnnLabHost } from "../../../src/plugin/host";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
-import { formatRunNote, type RunRecord } from "../../../src/spec/run-log";
+import { formatRunNote, type RunRecord } from "../../../src/runs/run-log";
 import { themeListenerCount } from "../../../src/render/theme";
 import { liveChartCount } from "../../../src/render/charts/line-chart";
 import { RunStore } from "../../../src/plugin/runs/run-store";

@@ -6,14 +6,14 @@ import { registerLogBlock, LogBlockChild } from "../../../src/plugin/log-block";
 import type { CnnLabHost } from "../../../src/plugin/host";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
-import { formatRunNote, type ConfusionRecord, type RunRecord } from "../../../src/spec/run-log";
+import { formatRunNote, type ConfusionRecord, type RunRecord } from "../../../src/runs/run-log";
 import { setLanguage } from "../../../src/i18n";
 import { installFakeCanvas } from "../training/fake-canvas";
 
 // Counts how many run notes have their tables parsed (the costly part a big folder must not pay for every note).
 const parses = vi.hoisted(() => ({ n: 0 }));
-vi.mock("../../../src/spec/run-log", async (importOriginal) => {
-	const m = await importOriginal<typeof import("../../../src/spec/run-log")>();
+vi.mock("../../../src/runs/run-log", async (importOriginal) => {
+	const m = await importOriginal<typeof import("../../../src/runs/run-log")>();
 	return {
 		...m,
 		parseRunNote: (text: string) => {

@@ -7,7 +7,7 @@ import { findLatestRun, findRuns, listRuns } from "../../../src/plugin/runs/find
 import { checkVaultFolder } from "../../../src/plugin/runs/paths";
 import { mountSaveStatus } from "../../../src/plugin/runs/save-status";
 import { decodeWeights, loadWeights } from "../../../src/plugin/runs/weights-file";
-import { parseRunNote, splitFrontMatter } from "../../../src/spec/run-log";
+import { parseRunNote, splitFrontMatter } from "../../../src/runs/run-log";
 
 const model = "input 8x8x1\nconv 8 3x3 pad 1\nrelu\nflatten\ndense 10\ntrain digits epochs 3 batch 32 adam lr 0.01 seed 7";
 const settings = { runsFolder: "CNN runs" };

@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/run";
 import { scanNote } from "../../../src/cli/note-blocks";
 import { RunNoteFile } from "../../../src/cli/vault";
-import { INLINE_PREFIX } from "../../../src/spec/inline";
-import { parseRunNote } from "../../../src/spec/run-log";
+import { INLINE_PREFIX } from "../../../src/notation/inline/inline";
+import { parseRunNote } from "../../../src/runs/run-log";
 
 const repo = join(__dirname, "../../..");
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConvSpec } from "../../../src/spec/conv/parse-conv";
+import { parseConvSpec } from "../../../src/notation/conv/parse-conv";
 import { buildConvModel, stepInfo } from "../../../src/render/conv/model";
 import { stepHeading, stepMarkdown, sumLines } from "../../../src/render/conv/sum-text";
 

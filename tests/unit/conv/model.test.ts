@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { parseConvSpec } from "../../../src/spec/conv/parse-conv";
-import { namedKernel } from "../../../src/spec/conv/named-kernels";
-import type { ConvSpec, NumberInput } from "../../../src/spec/conv/types";
+import { parseConvSpec } from "../../../src/notation/conv/parse-conv";
+import { namedKernel } from "../../../src/notation/conv/named-kernels";
+import type { ConvBlockSpec, NumberInput } from "../../../src/notation/conv/types";
 import { buildConvModel, stepInfo, type ConvModel } from "../../../src/render/conv/model";
 import { stepHeading, stepMarkdown, sumLines } from "../../../src/render/conv/sum-text";
 import { conv2d } from "../../../src/engine/functional";
@@ -209,7 +209,7 @@ describe("chain", () => {
 		expect(a.grid).toEqual([[3.5, 5.5]]);
 	});
 	it("a pooling window larger than its input is an error on the `then` line", () => {
-		const spec: ConvSpec = parseConvSpec("input 1 2 3\nkernel 1\nthen maxpool 2");
+		const spec: ConvBlockSpec = parseConvSpec("input 1 2 3\nkernel 1\nthen maxpool 2");
 		const r = buildConvModel(spec, (spec.input as NumberInput).planes);
 		expect(r.diagnostics[0]).toMatchObject({ line: 3, severity: "error" });
 	});

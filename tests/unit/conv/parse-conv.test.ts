@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseConvSpec } from "../../../src/spec/conv/parse-conv";
-import type { NumberInput } from "../../../src/spec/conv/types";
+import { parseConvSpec } from "../../../src/notation/conv/parse-conv";
+import type { NumberInput } from "../../../src/notation/conv/types";
 
 const planes = (src: string): number[][][] => (parseConvSpec(src).input as NumberInput).planes;
 const errors = (src: string): string[] => parseConvSpec(src).diagnostics.map((d) => `${d.line}: ${d.message}`);

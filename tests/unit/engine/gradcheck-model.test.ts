@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Sequential } from "../../../src/engine/model";
-import type { ModelSpec } from "../../../src/engine/spec-types";
+import type { ModelSpec } from "../../../src/engine/model-spec";
 
 /**
  * Central finite differences of the whole model's mean loss against lossAndGrad's parameter gradients. The engine

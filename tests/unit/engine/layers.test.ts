@@ -3,7 +3,7 @@ import type { Layer } from "../../../src/engine/layer";
 import { createLayer } from "../../../src/engine/layers";
 import { softmaxCrossEntropy } from "../../../src/engine/ops/softmax-cross-entropy";
 import { Rng } from "../../../src/engine/rng";
-import type { ConvSpec, LayerSpec, PoolSpec } from "../../../src/engine/spec-types";
+import type { ConvLayerSpec, LayerSpec, PoolSpec } from "../../../src/engine/model-spec";
 import type { Tensor } from "../../../src/engine/tensor";
 
 /**
@@ -71,7 +71,7 @@ function fdCheck(layer: Layer, batch: number, seed: number, spaced: boolean): vo
 	layer.params.forEach((p, k) => check(p.value, grads[k], `d${p.name}`));
 }
 
-const conv = (o: Partial<ConvSpec>): LayerSpec => ({
+const conv = (o: Partial<ConvLayerSpec>): LayerSpec => ({
 	type: "conv", filters: 3, kernel: [3, 3], stride: [1, 1], pad: [0, 0], dilation: [1, 1], bias: true, ...o,
 });
 const pool = (type: "maxpool" | "avgpool", o: Partial<PoolSpec>): LayerSpec => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Sequential } from "../../../src/engine/model";
 import { softmaxCrossEntropy } from "../../../src/engine/metrics";
-import type { LayerSpec, ModelSpec } from "../../../src/engine/spec-types";
+import type { LayerSpec, ModelSpec } from "../../../src/engine/model-spec";
 
 const conv = (filters: number, k: number, pad: number): LayerSpec => ({ type: "conv", filters, kernel: [k, k], stride: [1, 1], pad: [pad, pad], dilation: [1, 1], bias: true });
 const maxpool2: LayerSpec = { type: "maxpool", kernel: [2, 2], stride: [2, 2], pad: [0, 0], ceil: false, countIncludePad: true };

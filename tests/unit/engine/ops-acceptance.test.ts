@@ -3,7 +3,7 @@ import * as F from "../../../src/engine/functional";
 import { createLayer } from "../../../src/engine/layers";
 import { Rng } from "../../../src/engine/rng";
 import { convOutSize, poolOutSize } from "../../../src/engine/shapes";
-import type { LayerSpec } from "../../../src/engine/spec-types";
+import type { LayerSpec } from "../../../src/engine/model-spec";
 
 // Literal cases from shared/acceptance/README.md.
 describe("acceptance: one convolution", () => {

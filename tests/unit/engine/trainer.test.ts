@@ -3,7 +3,7 @@ import { loadDigits } from "../../../src/data/digits";
 import { makeShapes } from "../../../src/data/shapes";
 import { Sequential } from "../../../src/engine/model";
 import { optimizerSpec } from "../../../src/engine/optim";
-import type { LayerSpec, ModelSpec } from "../../../src/engine/spec-types";
+import type { LayerSpec, ModelSpec } from "../../../src/engine/model-spec";
 import { Rng } from "../../../src/engine/rng";
 import { splitIndices, Trainer, trainSync, type BatchEvent, type EpochEvent, type FailedEvent, type TrainConfig, type TrainEvent } from "../../../src/engine/trainer";
 

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { toKeras, toPyTorch, walkShapes } from "../../../src/spec/export";
+import { toKeras, toPyTorch, walkShapes } from "../../../src/interop/export";
 import { digitsNet, lenet5, mixedNet, mixedParams, mixedShapes } from "./models";
 
 const golden = (name: string): string => join(__dirname, "../../golden/export", name);

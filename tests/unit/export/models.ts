@@ -1,7 +1,7 @@
-import type { ConvSpec, LayerSpec, ModelSpec, Pair, PoolSpec } from "../../../src/engine/spec-types";
+import type { ConvLayerSpec, LayerSpec, ModelSpec, Pair, PoolSpec } from "../../../src/engine/model-spec";
 
 /** Test fixtures written by hand from the acceptance cases (not produced by the code under test). */
-export function conv(filters: number, k: number | Pair, extra: Partial<ConvSpec> = {}): ConvSpec {
+export function conv(filters: number, k: number | Pair, extra: Partial<ConvLayerSpec> = {}): ConvLayerSpec {
 	const kernel: Pair = typeof k === "number" ? [k, k] : k;
 	return { type: "conv", filters, kernel, stride: [1, 1], pad: [0, 0], dilation: [1, 1], bias: true, ...extra };
 }

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { LayerSpec, ModelSpec, Pair } from "../../../src/engine/spec-types";
-import { toKeras, toPyTorch, walkShapes } from "../../../src/spec/export";
-import { importFramework } from "../../../src/spec/import";
-import type { ImportedNetwork } from "../../../src/spec/types";
+import type { LayerSpec, ModelSpec, Pair } from "../../../src/engine/model-spec";
+import { toKeras, toPyTorch, walkShapes } from "../../../src/interop/export";
+import { importFramework } from "../../../src/interop/import";
+import type { ImportedNetwork } from "../../../src/notation/cnn/types";
 import { digitsNet, lenet5, mixedNet } from "../export/models";
 
 function model(net: ImportedNetwork | null): ModelSpec {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toKeras, toPyTorch } from "../../../src/spec/export";
-import { analyzeCnn } from "../../../src/spec/parse";
+import { toKeras, toPyTorch } from "../../../src/interop/export";
+import { analyzeCnn } from "../../../src/notation/cnn/parse";
 import { digitsNet, lenet5, mixedNet } from "../export/models";
 
 // What a user does: paste framework code into a ```cnn block; the block's parser hands it to the importer.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ModelSpec } from "../../../src/engine/spec-types";
+import type { ModelSpec } from "../../../src/engine/model-spec";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
-import { ENGINE_MACS_PER_SECOND, checkLimits, priceModel, type Limits } from "../../../src/spec/limits";
+import { ENGINE_MACS_PER_SECOND, checkLimits, priceModel, type Limits } from "../../../src/notation/cnn/limits";
 import { conv, dense, digitsNet, flatten, lenet5 } from "../export/models";
 
 const limits: Limits = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConvSpec } from "../../../src/spec/conv/parse-conv";
+import { parseConvSpec } from "../../../src/notation/conv/parse-conv";
 import { buildConvModel, MAX_PADDED_SIDE } from "../../../src/render/conv/model";
 
 function build(source: string): { ok: boolean; messages: string[]; ms: number } {

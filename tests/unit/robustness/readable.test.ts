@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readable } from "../../../src/spec/limits";
+import { readable } from "../../../src/notation/cnn/limits";
 
 // The limit messages quote these figures next to the limit: they must never round to something misleading.
 describe("readable numbers in the limit messages", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchesFilters, parseLogBlock, parseLogCsv } from "../../../src/spec/log-block";
+import { matchesFilters, parseLogBlock, parseLogCsv } from "../../../src/notation/log/log-block";
 
 // What `print(history.history)` shows after `model.fit(..., epochs=3, validation_split=0.1)` in Keras 3.
 const kerasHistory = `{'accuracy': [0.8731111288070679, 0.9632222056388855, 0.9743888974189758], 'loss': [0.4237390458583832, 0.1248917430639267, 0.08537542819976807], 'val_accuracy': [0.9585000276565552, 0.9700000286102295, 0.9751666784286499], 'val_loss': [0.14298421144485474, 0.10247749835252762, 0.08520039170980453]}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { parseLogBlock, pythonToJson } from "../../../src/spec/log-block";
-import { formatRunNote, parseRunNote, type RunRecord } from "../../../src/spec/run-log";
+import { parseLogBlock, pythonToJson } from "../../../src/notation/log/log-block";
+import { formatRunNote, parseRunNote, type RunRecord } from "../../../src/runs/run-log";
 
 /** CNN_LAB_FUZZ_RUNS=20000 for a long run; the default keeps the suite to about a second. */
 const RUNS = Number(process.env.CNN_LAB_FUZZ_RUNS ?? 300);

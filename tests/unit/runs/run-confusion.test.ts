@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { extractLogFence, formatRunNote, parseRunNote, splitFrontMatter, type ConfusionRecord, type RunRecord } from "../../../src/spec/run-log";
-import { parseLogBlock, parseLogCsv } from "../../../src/spec/log-block";
+import { extractLogFence, formatRunNote, parseRunNote, splitFrontMatter, type ConfusionRecord, type RunRecord } from "../../../src/runs/run-log";
+import { parseLogBlock, parseLogCsv } from "../../../src/notation/log/log-block";
 
 function record(confusion?: ConfusionRecord | null): RunRecord {
 	return {

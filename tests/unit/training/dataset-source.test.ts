@@ -6,7 +6,7 @@ import { resolveDataset, type DatasetRequest } from "../../../src/plugin/trainin
 import { fitDataset, materialize } from "../../../src/worker/datasets";
 import "../../../src/worker/provide-digits";
 import type { DatasetDescriptor } from "../../../src/worker/messages";
-import type { ModelSpec } from "../../../src/engine/spec-types";
+import type { ModelSpec } from "../../../src/engine/model-spec";
 
 /** An IDX file: 0, 0, type 0x08, number of dims, the dims big-endian, then the bytes. */
 function idx(dims: number[], data: number[]): Uint8Array {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { viewsToShow } from "../../../src/plugin/training/panel-data";
 import { knownTrainSamples } from "../../../src/plugin/training/limit-check";
-import type { TrainSpec } from "../../../src/spec/types";
+import type { TrainSpec } from "../../../src/notation/cnn/types";
 
 describe("show line", () => {
 	it("no show line, or nothing recognised, shows every view", () => {

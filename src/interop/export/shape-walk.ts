@@ -1,0 +1,115 @@
+import type { LayerSpec, ModelSpec, Pair } from "../../engine/model-spec";
+
+/**
+ * Per-sample shapes as PyTorch computes them, for the exporters and importers. A flat shape (after flatten or
+ * dense) keeps its feature count in `c` with h = w = 1.
+ */
+export interface WalkShape {
+	c: number;
+	h: number;
+	w: number;
+	flat: boolean;
+}
+
+export interface WalkStep {
+	layer: LayerSpec;
+	index: number;
+	in: WalkShape;
+	out: WalkShape;
+	params: number;
+	/** A dense layer met a spatial input: the frameworks need an explicit flatten before it. */
+	implicitFlatten: boolean;
+}
+
+export interface Walk {
+	steps: WalkStep[];
+	/** The first layer whose output cannot be computed (size 0 or less, conv after flatten), if any. */
+	error: { index: number; message: string } | null;
+	parameters: number;
+}
+
+/** Output length of a convolution along one axis: floor((n + p0 + p1 − d·(k − 1) − 1) / s) + 1. */
+export function convOut(n: number, k: number, s: number, p0: number, p1: number, d: number): number {
+	return Math.floor((n + p0 + p1 - d * (k - 1) - 1) / s) + 1;
+}
+
+/** Output length of a pooling window along one axis, PyTorch's rule for ceil mode included. */
+export function poolOut(n: number, k: number, s: number, p: number, ceil: boolean): number {
+	if (!ceil) return Math.floor((n + 2 * p - k) / s) + 1;
+	let o = Math.ceil((n + 2 * p - k) / s) + 1;
+	// PyTorch drops a last window that would start inside the right padding only.
+	if ((o - 1) * s >= n + p) o -= 1;
+	return o;
+}
+
+export function padEndOf(pad: Pair, padEnd: Pair | undefined): Pair {
+	return padEnd ?? pad;
+}
+
+function flatSize(s: WalkShape): number {
+	return s.flat ? s.c : s.c * s.h * s.w;
+}
+
+export interface StepResult {
+	out: WalkShape;
+	params: number;
+	implicitFlatten: boolean;
+	error: string | null;
+}
+
+/** One layer's effect on a per-sample shape. */
+export function stepShape(cur: WalkShape, layer: LayerSpec): StepResult {
+	let out: WalkShape = cur;
+	let params = 0;
+	let implicitFlatten = false;
+	switch (layer.type) {
+		case "conv": {
+			if (cur.flat) return { out, params, implicitFlatten, error: "a convolution after flatten" };
+			const end = padEndOf(layer.pad, layer.padEnd);
+			const h = convOut(cur.h, layer.kernel[0], layer.stride[0], layer.pad[0], end[0], layer.dilation[0]);
+			const w = convOut(cur.w, layer.kernel[1], layer.stride[1], layer.pad[1], end[1], layer.dilation[1]);
+			out = { c: layer.filters, h, w, flat: false };
+			params = layer.filters * layer.kernel[0] * layer.kernel[1] * cur.c + (layer.bias ? layer.filters : 0);
+			break;
+		}
+		case "maxpool":
+		case "avgpool": {
+			if (cur.flat) return { out, params, implicitFlatten, error: "a pooling layer after flatten" };
+			const h = poolOut(cur.h, layer.kernel[0], layer.stride[0], layer.pad[0], layer.ceil);
+			const w = poolOut(cur.w, layer.kernel[1], layer.stride[1], layer.pad[1], layer.ceil);
+			out = { c: cur.c, h, w, flat: false };
+			break;
+		}
+		case "flatten":
+			out = { c: flatSize(cur), h: 1, w: 1, flat: true };
+			break;
+		case "dense": {
+			implicitFlatten = !cur.flat;
+			out = { c: layer.units, h: 1, w: 1, flat: true };
+			params = flatSize(cur) * layer.units + (layer.bias ? layer.units : 0);
+			break;
+		}
+		default:
+			break;
+	}
+	const error = out.h <= 0 || out.w <= 0 || out.c <= 0 ? `the output would be ${out.h}×${out.w}×${out.c}` : null;
+	return { out, params, implicitFlatten, error };
+}
+
+export function walkShapes(model: ModelSpec): Walk {
+	const steps: WalkStep[] = [];
+	let cur: WalkShape = { c: model.input[0], h: model.input[1], w: model.input[2], flat: false };
+	let parameters = 0;
+	for (let i = 0; i < model.layers.length; i++) {
+		const layer = model.layers[i];
+		const r = stepShape(cur, layer);
+		if (r.error && (layer.type === "conv" || layer.type === "maxpool" || layer.type === "avgpool") && cur.flat) {
+			return { steps, error: { index: i, message: r.error }, parameters };
+		}
+		steps.push({ layer, index: i, in: cur, out: r.out, params: r.params, implicitFlatten: r.implicitFlatten });
+		parameters += r.params;
+		if (r.error) return { steps, error: { index: i, message: r.error }, parameters };
+		cur = r.out;
+	}
+	return { steps, error: null, parameters };
+}

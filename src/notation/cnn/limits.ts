@@ -1,0 +1,198 @@
+/**
+ * Pricing a model before anything is built: parameters, activation memory, multiply-adds and a time estimate,
+ * all as doubles from the spec alone (no arrays, no allocation), so `input 100000x100000x3` or `dense 1e9` is
+ * priced in microseconds and refused with its numbers before a single buffer exists.
+ */
+import type { ModelSpec } from "../../engine/model-spec";
+import { t } from "../../i18n";
+import "../../i18n/strings-limits";
+import "../../i18n/strings-plugin";
+
+/**
+ * Training throughput of the CNN Lab engine in multiply-adds per second (forward + backward), measured with
+ * `npx tsx scripts/measure-engine-rate.ts` (2026-11-25, 2 shared cores, Node 20, batch 32, Adam): LeNet-5 on
+ * 32×32×1 trained at 0.97 G/s (778 samples/s), the digits net at 0.87 G/s. Set at about half of that, so the
+ * estimate errs long on a busier machine or a phone.
+ */
+export const ENGINE_MACS_PER_SECOND = 5e8;
+
+/** A training step costs about three forward passes: the forward, the gradient to the input, the gradient to the weights. */
+export const TRAIN_PASSES = 3;
+
+const BYTES_PER_FLOAT = 4;
+
+export interface ModelPrice {
+	parameters: number;
+	/** Bytes of every layer's output for a batch, and as much again for their gradients. */
+	activationBytesPerBatch: number;
+	/** Convolution and dense multiply-adds of one forward pass of one sample. */
+	multiplyAddsPerSample: number;
+	/** Training multiply-adds of one epoch: TRAIN_PASSES × forward × samples. */
+	multiplyAddsPerEpoch: number;
+	estimatedSeconds: number;
+	/** False when some layer's output size is 0 or less (the shape table says which). */
+	shapesValid: boolean;
+}
+
+export interface Limits {
+	maxParameters: number;
+	maxActivationMB: number;
+	maxMultiplyAddsPerEpoch: number;
+	maxRunSeconds: number;
+}
+
+export interface LimitProblem {
+	key: keyof Limits;
+	/** The setting's name as the settings tab shows it. */
+	setting: string;
+	message: string;
+	value: number;
+	limit: number;
+}
+
+function convLen(n: number, k: number, s: number, p0: number, p1: number, d: number): number {
+	return Math.floor((n + p0 + p1 - d * (k - 1) - 1) / s) + 1;
+}
+
+function poolLen(n: number, k: number, s: number, p: number, ceil: boolean): number {
+	if (!ceil) return Math.floor((n + 2 * p - k) / s) + 1;
+	const o = Math.ceil((n + 2 * p - k) / s) + 1;
+	return (o - 1) * s >= n + p ? o - 1 : o;
+}
+
+function nonNegative(n: number): number {
+	return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: number, epochs: number): ModelPrice {
+	let c = nonNegative(model.input[0]);
+	let h = nonNegative(model.input[1]);
+	let w = nonNegative(model.input[2]);
+	let parameters = 0;
+	let macs = 0;
+	let activations = c * h * w;
+	let shapesValid = c > 0 && h > 0 && w > 0;
+	const layers = model.layers;
+	for (let i = 0; i < layers.length; i++) {
+		const l = layers[i];
+		switch (l.type) {
+			case "conv": {
+				const end = l.padEnd ?? l.pad;
+				const oh = convLen(h, l.kernel[0], l.stride[0], l.pad[0], end[0], l.dilation[0]);
+				const ow = convLen(w, l.kernel[1], l.stride[1], l.pad[1], end[1], l.dilation[1]);
+				const perOut = l.kernel[0] * l.kernel[1] * c;
+				parameters += l.filters * perOut + (l.bias ? l.filters : 0);
+				c = nonNegative(l.filters);
+				h = nonNegative(oh);
+				w = nonNegative(ow);
+				if (h === 0 || w === 0) shapesValid = false;
+				macs += h * w * c * perOut;
+				break;
+			}
+			case "maxpool":
+			case "avgpool":
+				h = nonNegative(poolLen(h, l.kernel[0], l.stride[0], l.pad[0], l.ceil));
+				w = nonNegative(poolLen(w, l.kernel[1], l.stride[1], l.pad[1], l.ceil));
+				if (h === 0 || w === 0) shapesValid = false;
+				break;
+			case "flatten":
+				c = c * h * w;
+				h = 1;
+				w = 1;
+				break;
+			case "dense": {
+				const fin = c * h * w;
+				const units = nonNegative(l.units);
+				parameters += fin * units + (l.bias ? units : 0);
+				macs += fin * units;
+				c = units;
+				h = 1;
+				w = 1;
+				break;
+			}
+			default:
+				break;
+		}
+		activations += c * h * w;
+	}
+	const b = nonNegative(batch);
+	const perEpoch = TRAIN_PASSES * macs * nonNegative(samplesPerEpoch);
+	return {
+		parameters,
+		activationBytesPerBatch: 2 * BYTES_PER_FLOAT * activations * b,
+		multiplyAddsPerSample: macs,
+		multiplyAddsPerEpoch: perEpoch,
+		estimatedSeconds: (perEpoch * nonNegative(epochs)) / ENGINE_MACS_PER_SECOND,
+		shapesValid,
+	};
+}
+
+/** A number people can read: 61 706, 3.2 × 10⁹ for the absurd ones. */
+export function readable(n: number): string {
+	if (!Number.isFinite(n)) return String(n);
+	const a = Math.abs(n);
+	// Fractions keep their digits so "needs 512.7 MB; the limit is 512 MB" and "(0.006 MB)" do not read as equal or nothing.
+	if (a > 0 && a < 1) return String(Number(n.toPrecision(2)));
+	if (a < 1000 && !Number.isInteger(n)) return String(Number(n.toFixed(1)));
+	if (a < 1e7) return Math.round(n).toLocaleString("en-US").replace(/,/g, " ");
+	let e = Math.floor(Math.log10(a));
+	let m = (n / Math.pow(10, e)).toFixed(1);
+	// 9.98e15 rounds to "10.0": carry into the exponent.
+	if (Math.abs(Number(m)) >= 10) {
+		e++;
+		m = (n / Math.pow(10, e)).toFixed(1);
+	}
+	return `${m}e${e}`;
+}
+
+function duration(seconds: number): string {
+	if (!Number.isFinite(seconds)) return String(seconds);
+	if (seconds < 120) return `${Math.round(seconds)} s`;
+	if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+	if (seconds < 86400 * 3) return `${(seconds / 3600).toFixed(1)} h`;
+	if (seconds < 86400 * 365 * 3) return `${Math.round(seconds / 86400)} days`;
+	return `${readable(seconds / (86400 * 365))} years`;
+}
+
+/** Every limit the price goes over, each with both numbers and the setting that governs it; empty when it fits. */
+export function checkLimits(price: ModelPrice, limits: Limits): LimitProblem[] {
+	const out: LimitProblem[] = [];
+	if (!(price.parameters <= limits.maxParameters)) {
+		out.push({
+			key: "maxParameters",
+			setting: t("settings.maxParameters.name"),
+			value: price.parameters,
+			limit: limits.maxParameters,
+			message: t("limits.parameters", { n: readable(price.parameters), max: readable(limits.maxParameters), mb: readable((price.parameters * BYTES_PER_FLOAT) / 1e6) }),
+		});
+	}
+	const mb = price.activationBytesPerBatch / 1e6;
+	if (!(mb <= limits.maxActivationMB)) {
+		out.push({
+			key: "maxActivationMB",
+			setting: t("settings.maxActivation.name"),
+			value: mb,
+			limit: limits.maxActivationMB,
+			message: t("limits.activations", { n: readable(mb), max: readable(limits.maxActivationMB) }),
+		});
+	}
+	if (!(price.multiplyAddsPerEpoch <= limits.maxMultiplyAddsPerEpoch)) {
+		out.push({
+			key: "maxMultiplyAddsPerEpoch",
+			setting: t("settings.maxMacs.name"),
+			value: price.multiplyAddsPerEpoch,
+			limit: limits.maxMultiplyAddsPerEpoch,
+			message: t("limits.macs", { n: readable(price.multiplyAddsPerEpoch), max: readable(limits.maxMultiplyAddsPerEpoch) }),
+		});
+	}
+	if (!(price.estimatedSeconds <= limits.maxRunSeconds)) {
+		out.push({
+			key: "maxRunSeconds",
+			setting: t("settings.maxSeconds.name"),
+			value: price.estimatedSeconds,
+			limit: limits.maxRunSeconds,
+			message: t("limits.seconds", { n: duration(price.estimatedSeconds), max: duration(limits.maxRunSeconds) }),
+		});
+	}
+	return out;
+}

@@ -1,0 +1,233 @@
+/**
+ * parseCnn: the text of a ```cnn block → layers, settings, shapes and diagnostics. Never throws, and the
+ * work is bounded whatever the input (long blocks, long lines and binary junk are cut early, with a note).
+ */
+import type { LayerSpec, ModelSpec } from "../../engine/model-spec";
+import { t } from "../../i18n";
+import "../../i18n/strings-spec";
+import { importFramework } from "../../interop/import/index";
+import { DiagnosticList } from "./diagnostics";
+import { closestWord, layerWord, normalizeWord, settingWord, type LayerWord } from "./layer-words";
+import { parseLayerLine } from "./parse-layer";
+import { parseInputLine, parseSampleLine, parseShowLine, parseTrainLine } from "./parse-settings";
+import type { RawLayer } from "./raw-layer";
+import { inferShapes, type ShapeReport } from "./shapes";
+import { stripComment, tokenize, type Token } from "../tokenize";
+import type { ImportedNetwork, LayerLine, ParsedCnn } from "./types";
+
+export const LIMITS = { chars: 200_000, lines: 2_000, lineLength: 500, layers: 300 };
+
+export interface CnnAnalysis {
+	parsed: ParsedCnn;
+	/** Shapes per row; null when the block could not be read at all. */
+	report: ShapeReport | null;
+	/** Set when the block was read as pasted framework code. */
+	framework: ImportedNetwork["framework"] | null;
+}
+
+const FRAMEWORK_HINT = /nn\.Sequential\s*\(|Sequential\s*\(\s*\[|\bnn\.(Conv2d|Linear|MaxPool2d)\s*\(|layers\.(Conv2D|Dense|MaxPooling2D)\s*\(/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this pattern detects
+const BINARY = /[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/;
+const LIST_MARK = /^(?:[-*+•]|\d+[.)])$/;
+
+function emptyParsed(): ParsedCnn {
+	return { model: null, input: null, layers: [], train: null, sample: null, show: null, diagnostics: [] };
+}
+
+export function parseCnn(source: string): ParsedCnn {
+	return analyzeCnn(source).parsed;
+}
+
+export function analyzeCnn(source: string): CnnAnalysis {
+	try {
+		return analyzeUnsafe(typeof source === "string" ? source : String(source));
+	} catch (e) {
+		const parsed = emptyParsed();
+		const message = e instanceof Error ? e.message : String(e);
+		parsed.diagnostics.push({ line: 1, column: 1, severity: "error", message: t("spec.internal", { message }) });
+		return { parsed, report: null, framework: null };
+	}
+}
+
+/** Splits into at most LIMITS.lines lines without splitting the whole of a huge string. */
+function boundedLines(source: string, diags: DiagnosticList): string[] {
+	let text = source;
+	if (text.length > LIMITS.chars) {
+		diags.add({ line: 1, column: 1, severity: "error", message: t("spec.tooLong", { n: text.length, max: LIMITS.chars }) });
+		text = text.slice(0, LIMITS.chars);
+	}
+	const lines: string[] = [];
+	let start = 0;
+	while (start <= text.length && lines.length < LIMITS.lines) {
+		const nl = text.indexOf("\n", start);
+		const end = nl < 0 ? text.length : nl;
+		lines.push(text.slice(start, end).replace(/\r$/, ""));
+		if (nl < 0) break;
+		start = nl + 1;
+	}
+	if (lines.length >= LIMITS.lines && text.indexOf("\n", start) >= 0) {
+		let n = lines.length;
+		for (let i = text.indexOf("\n", start); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+		diags.add({ line: LIMITS.lines, column: 1, severity: "error", message: t("spec.tooManyLines", { n, max: LIMITS.lines }) });
+	}
+	return lines;
+}
+
+/** The word a line starts with (one or two tokens: "fully connected", "max pool"). */
+function lineWord(toks: Token[]): { kind: "layer"; word: LayerWord; used: number } | { kind: "setting"; word: "train" | "sample" | "show"; used: number } | null {
+	const a = toks[0];
+	const lw = layerWord(a.text);
+	if (lw) return { kind: "layer", word: lw, used: 1 };
+	const sw = settingWord(a.text);
+	if (sw) return { kind: "setting", word: sw, used: 1 };
+	const b = toks[1];
+	if (b && b.num === undefined && !b.size) {
+		const two = layerWord(normalizeWord(a.text) + normalizeWord(b.text));
+		if (two) return { kind: "layer", word: two, used: 2 };
+	}
+	return null;
+}
+
+function fromLayerSpec(l: LayerLine): RawLayer {
+	const s: LayerSpec = l.spec;
+	const base = { line: l.line, column: 1, text: l.text };
+	switch (s.type) {
+		case "conv":
+			return { ...base, word: "conv", filters: s.filters, kernel: s.kernel, stride: s.stride, pad: s.pad, padEnd: s.padEnd, dilation: s.dilation, bias: s.bias };
+		case "maxpool":
+		case "avgpool":
+			return { ...base, word: s.type, kernel: s.kernel, stride: s.stride, pad: s.pad, ceil: s.ceil, countIncludePad: s.countIncludePad };
+		case "dense":
+			return { ...base, word: "dense", units: s.units, bias: s.bias };
+		case "dropout":
+			return { ...base, word: "dropout", p: s.p };
+		case "leakyrelu":
+			return { ...base, word: "leakyrelu", slope: s.slope };
+		default:
+			return { ...base, word: s.type };
+	}
+}
+
+function analyzeUnsafe(source: string): CnnAnalysis {
+	const diags = new DiagnosticList();
+	const parsed = emptyParsed();
+	const lines = boundedLines(source, diags);
+	const raw: RawLayer[] = [];
+	let framework: CnnAnalysis["framework"] = null;
+
+	let imported: ImportedNetwork | null = null;
+	let inputFromImport = false;
+	if (FRAMEWORK_HINT.test(source.slice(0, LIMITS.chars))) {
+		imported = importFramework(source.slice(0, LIMITS.chars));
+		if (imported) {
+			framework = imported.framework;
+			for (const d of imported.diagnostics) diags.add(d);
+			for (const l of imported.layers.slice(0, LIMITS.layers)) raw.push(fromLayerSpec(l));
+			if (imported.input) {
+				const [c, h, w] = imported.input;
+				parsed.input = { shape: imported.input, line: 1, text: `input ${h}x${w}x${c}` };
+				inputFromImport = true;
+			}
+		}
+	}
+
+	let layerCount = 0;
+	for (let i = 0; i < lines.length; i++) {
+		const lineNo = i + 1;
+		const text = lines[i];
+		if (text.length > LIMITS.lineLength) {
+			if (!imported) diags.add({ line: lineNo, column: 1, severity: "warning", message: t("spec.lineTooLong", { n: text.length }) });
+			continue;
+		}
+		if (BINARY.test(text)) {
+			diags.add({ line: lineNo, column: 1, severity: "error", message: t("spec.binary") });
+			continue;
+		}
+		const code = stripComment(text);
+		let toks = tokenize(code);
+		if (toks.length > 0 && LIST_MARK.test(toks[0].text)) toks = toks.slice(1);
+		if (toks.length === 0) continue;
+		const w = lineWord(toks);
+		// the layer as the user wrote it, without the comment or a list marker
+		const trimmed = code.slice(toks[0].column - 1).trim();
+		if (imported) {
+			// pasted code: only our own settings lines (and an input line) are read around it
+			if (!w || (w.kind === "layer" && w.word !== "input")) continue;
+			if (/[([]/.test(trimmed)) continue;
+		}
+		if (!w) {
+			const guess = closestWord(toks[0].text);
+			diags.at(lineNo, toks[0], "error", t("spec.unknownWord", { word: toks[0].text }), guess ? t("spec.didYouMean", { word: guess }) : t("spec.knownWords"));
+			continue;
+		}
+		const first = toks[0];
+		const rest = toks.slice(w.used);
+		if (w.kind === "setting") {
+			if (w.word === "train") {
+				if (parsed.train) diags.at(lineNo, first, "warning", t("spec.settingTwice", { word: "train" }));
+				parsed.train = parseTrainLine(first, rest, lineNo, diags, parsed.input?.dataset);
+			} else if (w.word === "sample") {
+				if (parsed.sample) diags.at(lineNo, first, "warning", t("spec.settingTwice", { word: "sample" }));
+				parsed.sample = parseSampleLine(first, rest, lineNo, diags);
+			} else {
+				if (parsed.show) diags.at(lineNo, first, "warning", t("spec.settingTwice", { word: "show" }));
+				parsed.show = parseShowLine(rest, lineNo);
+			}
+			continue;
+		}
+		if (w.word === "input") {
+			if (parsed.input && !inputFromImport) {
+				diags.at(lineNo, first, "warning", t("spec.inputTwice", { line: parsed.input.line }));
+				continue;
+			}
+			if (parsed.input) continue; // the imported code already gave the input size
+			parsed.input = parseInputLine(first, rest, lineNo, trimmed, diags);
+			if (parsed.input && raw.length > 0) diags.at(lineNo, first, "warning", t("spec.layerBeforeInput"));
+			continue;
+		}
+		if (layerCount >= LIMITS.layers) {
+			if (layerCount === LIMITS.layers) diags.at(lineNo, first, "error", t("spec.tooManyLayers", { max: LIMITS.layers }));
+			layerCount++;
+			continue;
+		}
+		layerCount++;
+		const L = parseLayerLine(w.word, first, rest, lineNo, trimmed, diags);
+		if (L) {
+			raw.push(L);
+			if (L.activation) raw.push({ word: L.activation, line: lineNo, column: L.column, text: trimmed });
+		} else {
+			// keep the row in the table even when its numbers are unreadable, so the table and the lines line up
+			raw.push({ word: w.word, line: lineNo, column: first.column, text: trimmed, broken: true });
+		}
+	}
+
+	if (parsed.train && parsed.train.dataset === "") {
+		if (parsed.input?.dataset) parsed.train.dataset = parsed.input.dataset;
+		else diags.add({ line: parsed.train.line, column: 1, severity: "error", message: t("spec.trainNeedsDataset"), suggestion: "train digits epochs 15 batch 32 adam lr 0.01" });
+	}
+	if (imported && imported.layers.length === 0 && !imported.diagnostics.length) {
+		diags.add({ line: 1, column: 1, severity: "error", message: t("spec.importUnavailable") });
+	}
+	if (!parsed.input) {
+		const blank = lines.every((l) => stripComment(l).trim() === "");
+		if (blank && raw.length === 0) diags.add({ line: 1, column: 1, severity: "info", message: t("spec.emptyBlock"), suggestion: "input 32x32x3" });
+		else if (imported) diags.add({ line: 1, column: 1, severity: "error", message: t("spec.importNeedsInput"), suggestion: "input 32x32x3" });
+		else diags.add({ line: raw[0]?.line ?? 1, column: 1, severity: "error", message: t("spec.noInput"), suggestion: "input 32x32x3" });
+	}
+
+	if (parsed.input && raw.length === 0 && !imported && diags.items.length === 0) {
+		diags.add({ line: parsed.input.line, column: 1, severity: "info", message: t("spec.noLayers"), suggestion: "conv 8 3x3" });
+	}
+	const report = inferShapes(parsed.input?.shape ?? null, raw, diags);
+	parsed.layers = report.layers;
+
+	const items = [...diags.items].sort((a, b) => a.line - b.line || a.column - b.column);
+	if (diags.droppedCount > 0) items.push({ line: items[items.length - 1]?.line ?? 1, column: 1, severity: "info", message: t("spec.moreDiagnostics", { n: diags.droppedCount }) });
+	parsed.diagnostics = items;
+	const hasError = items.some((d) => d.severity === "error");
+	if (parsed.input && report.complete && !hasError && report.rows.length > 0) {
+		const model: ModelSpec = { input: parsed.input.shape, layers: report.layers.map((l) => l.spec) };
+		parsed.model = model;
+	}
+	return { parsed, report, framework };
+}

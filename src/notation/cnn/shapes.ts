@@ -1,0 +1,291 @@
+/**
+ * Shape inference over the layers as written, PyTorch's semantics, with each row's formula in the user's
+ * numbers, its parameters, multiply-adds and receptive field, and the problems found on it.
+ */
+import type { InputShape, LayerSpec, Pair } from "../../engine/model-spec";
+import { t } from "../../i18n";
+import "../../i18n/strings-spec";
+import type { DiagnosticList } from "./diagnostics";
+import { fixesFor, fixesText, formatLayer, type Fix } from "./fixes";
+import type { AxisResult } from "./formula";
+import type { RawLayer } from "./raw-layer";
+import { fmtCount, pairText, shapeSize, shapeText, type Shape } from "./shape";
+import { isPool, spatialGeometry, type SpatialGeometry } from "./spatial";
+import type { Diagnostic } from "../diagnostic";
+import type { LayerLine } from "./types";
+
+export interface ShapeRow {
+	layer: RawLayer;
+	/** The engine's description; null when the row has an error. */
+	spec: LayerSpec | null;
+	input: Shape | null;
+	output: Shape | null;
+	/** The formula(s) with the user's numbers; two (vertical, horizontal) when the axes differ. */
+	formulas: string[];
+	/** "4×4×3 × 8" for a convolution, "2×2" for pooling, "400 × 120" for dense; "" otherwise. */
+	filter: string;
+	params: number;
+	macs: number;
+	/** Receptive field size and jump per axis, while the activations are still images. */
+	rf: { size: Pair; jump: Pair } | null;
+	fixes: Fix[];
+	diagnostics: Diagnostic[];
+}
+
+export interface ShapeReport {
+	input: Shape | null;
+	rows: ShapeRow[];
+	layers: LayerLine[];
+	/** True when every row has a shape and a spec. */
+	complete: boolean;
+}
+
+function rowDiag(row: ShapeRow, diags: DiagnosticList, col: number, severity: Diagnostic["severity"], message: string, suggestion?: string): void {
+	const d: Diagnostic = { line: row.layer.line, column: col, severity, message };
+	if (suggestion !== undefined) d.suggestion = suggestion;
+	row.diagnostics.push(d);
+	diags.add(d);
+}
+
+function sameAxes(g: SpatialGeometry, input: Shape): boolean {
+	return (
+		input.h === input.w &&
+		g.kernel[0] === g.kernel[1] &&
+		g.stride[0] === g.stride[1] &&
+		g.pad[0] === g.pad[1] &&
+		g.padEnd[0] === g.padEnd[1] &&
+		g.dilation[0] === g.dilation[1]
+	);
+}
+
+export function unusedText(ax: [AxisResult, AxisResult]): string {
+	const r = ax[0].fits ? 0 : ax[0].unusedInput;
+	const c = ax[1].fits ? 0 : ax[1].unusedInput;
+	if (r === 0 && c === 0) return t("spec.unused.padOnly");
+	if (r === c) return t(r === 1 ? "spec.unused.rowCol" : "spec.unused.rowsCols", { n: r });
+	if (c === 0) return t(r === 1 ? "spec.unused.row" : "spec.unused.rows", { n: r });
+	if (r === 0) return t(c === 1 ? "spec.unused.col" : "spec.unused.cols", { n: c });
+	return t("spec.unused.rowsAndCols", { r, c });
+}
+
+function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticList, rf: { size: Pair; jump: Pair }): Shape | null {
+	const pool = isPool(L);
+	const g = spatialGeometry(L, cur);
+	const same = sameAxes(g, cur);
+	const labels = [t("spec.vertical"), t("spec.horizontal")];
+	const axisFormula = (a: 0 | 1): string => {
+		const f = g.axes[a].formula;
+		if (!g.same) return f;
+		const size = a === 0 ? cur.h : cur.w;
+		return g.stride[a] > 1 ? `same: ⌈${size}/${g.stride[a]}⌉ = ${Math.ceil(size / g.stride[a])}; ${f}` : `same: ${f}`;
+	};
+	row.formulas = same ? [axisFormula(0)] : [`${labels[0]}: ${axisFormula(0)}`, `${labels[1]}: ${axisFormula(1)}`];
+	if (g.dilation[0] > 1 || g.dilation[1] > 1) {
+		const eff: Pair = [g.axes[0].effKernel, g.axes[1].effKernel];
+		row.formulas.push(
+			t("spec.dilationNote", { k: `${g.kernel[0]}×${g.kernel[1]}`, d: pairText(g.dilation), eff: `${eff[0]}×${eff[1]}`, calc: `${g.dilation[0]}·(${g.kernel[0]} − 1) + 1 = ${eff[0]}` }),
+		);
+	}
+	if (pool) row.filter = `${g.kernel[0]}×${g.kernel[1]}`;
+	else row.filter = `${g.kernel[0]}×${g.kernel[1]}×${cur.c} × ${L.filters ?? 1}`;
+
+	let ok = true;
+	if (L.dilation && pool && (L.dilation[0] > 1 || L.dilation[1] > 1)) {
+		rowDiag(row, diags, L.column, "warning", t("spec.poolDilationIgnored"));
+	}
+	if (!pool && L.depth !== undefined && L.depth !== cur.c) {
+		const k = `${g.kernel[0]}x${g.kernel[1]}`;
+		rowDiag(
+			row,
+			diags,
+			L.depthColumn ?? L.column,
+			"error",
+			t("spec.depthMismatch", { depth: L.depth, c: cur.c }),
+			t("spec.depthFix", { a: `conv ${L.filters ?? 1} ${k}`, b: `conv ${L.filters ?? 1} ${k}x${cur.c}` }),
+		);
+		ok = false;
+	}
+	if (pool && (g.pad[0] > Math.floor(g.kernel[0] / 2) || g.pad[1] > Math.floor(g.kernel[1] / 2))) {
+		const maxPad: Pair = [Math.floor(g.kernel[0] / 2), Math.floor(g.kernel[1] / 2)];
+		rowDiag(
+			row,
+			diags,
+			L.column,
+			"error",
+			t("spec.poolPadTooLarge", { pad: pairText(g.pad), k: pairText(g.kernel), max: pairText(maxPad) }),
+			formatLayer({ ...L, pad: maxPad, padEnd: undefined }),
+		);
+		ok = false;
+	}
+	if (!g.out) {
+		const padded = `${cur.h + g.pad[0] + g.padEnd[0]}×${cur.w + g.pad[1] + g.padEnd[1]}`;
+		const eff = `${g.axes[0].effKernel}×${g.axes[1].effKernel}`;
+		const need: Pair = [0, 1].map((a) => {
+			const size = a === 0 ? cur.h : cur.w;
+			return Math.max(g.pad[a], Math.ceil((g.axes[a].effKernel - size) / 2));
+		}) as Pair;
+		const fits: Pair = [Math.min(g.kernel[0], cur.h + g.pad[0] + g.padEnd[0]), Math.min(g.kernel[1], cur.w + g.pad[1] + g.padEnd[1])];
+		const suggestions = [formatLayer({ ...L, kernel: fits })];
+		if (!pool || (need[0] <= g.kernel[0] / 2 && need[1] <= g.kernel[1] / 2)) suggestions.push(formatLayer({ ...L, pad: need, padEnd: undefined }));
+		rowDiag(row, diags, L.column, "error", t("spec.kernelTooLarge", { eff, padded, formula: row.formulas.join("; ") }), suggestions.join(t("spec.or")));
+		return null;
+	}
+
+	// Keras 'same' with a stride: ceil(W/S), with the odd padding row at the bottom/right
+	if (g.same && (g.stride[0] > 1 || g.stride[1] > 1 || g.pad[0] !== g.padEnd[0] || g.pad[1] !== g.padEnd[1])) {
+		const asym = g.pad[0] !== g.padEnd[0] || g.pad[1] !== g.padEnd[1];
+		rowDiag(
+			row,
+			diags,
+			L.column,
+			asym ? "warning" : "info",
+			t(asym ? "spec.sameAsym" : "spec.sameStride", {
+				stride: pairText(g.stride),
+				calc: `⌈${cur.h}/${g.stride[0]}⌉ = ${g.out.h}`,
+				top: pairText(g.pad),
+				bottom: pairText(g.padEnd),
+			}),
+		);
+	}
+
+	// the textbook check: does the window land exactly on the last row and column?
+	if (!g.same && !g.ceil && (!g.axes[0].fits || !g.axes[1].fits)) {
+		let formula: string;
+		if (same) formula = `${g.axes[0].formula.split(" → ")[0]}`;
+		else
+			formula = ([0, 1] as const)
+				.filter((a) => !g.axes[a].fits)
+				.map((a) => `${labels[a]} ${g.axes[a].formula.split(" → ")[0]}`)
+				.join(", ");
+		const outText = ([0, 1] as const)
+			.filter((a) => !g.axes[a].fits && (a === 0 || !same))
+			.map((a) => String(g.axes[a].out))
+			.join(t("spec.and"));
+		row.fixes = fixesFor(L, cur, g);
+		// when only zero padding is cut off no input is lost: worth knowing, not worth a warning
+		const losesInput = g.axes[0].unusedInput > 0 || g.axes[1].unusedInput > 0;
+		rowDiag(
+			row,
+			diags,
+			L.column,
+			losesInput ? "warning" : "info",
+			t("spec.notInteger", { formula, out: outText, unused: unusedText(g.axes) }),
+			row.fixes.length ? fixesText(row.fixes) : undefined,
+		);
+	}
+
+	const out = g.out;
+	if (pool) {
+		row.params = 0;
+		row.macs = 0;
+	} else {
+		const per = g.kernel[0] * g.kernel[1] * cur.c;
+		const f = L.filters ?? 1;
+		row.params = per * f + (L.bias === false ? 0 : f);
+		row.macs = out.h * out.w * f * per;
+	}
+	for (const a of [0, 1] as const) {
+		rf.size[a] += (g.axes[a].effKernel - 1) * rf.jump[a];
+		rf.jump[a] *= g.stride[a];
+	}
+	row.rf = { size: [rf.size[0], rf.size[1]], jump: [rf.jump[0], rf.jump[1]] };
+	if (ok) {
+		if (pool) {
+			row.spec = {
+				type: L.word as "maxpool" | "avgpool",
+				kernel: g.kernel,
+				stride: g.stride,
+				pad: g.pad,
+				ceil: g.ceil,
+				countIncludePad: L.countIncludePad !== false,
+			};
+			if (g.pad[0] !== g.padEnd[0] || g.pad[1] !== g.padEnd[1]) {
+				rowDiag(row, diags, L.column, "error", t("spec.poolAsymPad"), formatLayer({ ...L, pad: g.pad, padEnd: undefined }));
+				row.spec = null;
+			}
+		} else {
+			row.spec = { type: "conv", filters: L.filters ?? 1, kernel: g.kernel, stride: g.stride, pad: g.pad, dilation: g.dilation, bias: L.bias !== false };
+			if (g.pad[0] !== g.padEnd[0] || g.pad[1] !== g.padEnd[1]) row.spec.padEnd = g.padEnd;
+		}
+	}
+	return out;
+}
+
+export function inferShapes(input: InputShape | null, layers: RawLayer[], diags: DiagnosticList): ShapeReport {
+	const start: Shape | null = input ? { c: input[0], h: input[1], w: input[2], flat: false } : null;
+	let cur = start;
+	const rows: ShapeRow[] = [];
+	const rf = { size: [1, 1] as Pair, jump: [1, 1] as Pair };
+	let softmaxLine: number | null = null;
+	let complete = cur !== null;
+	for (const L of layers) {
+		const row: ShapeRow = { layer: L, spec: null, input: cur, output: null, formulas: [], filter: "", params: 0, macs: 0, rf: null, fixes: [], diagnostics: [] };
+		rows.push(row);
+		if (softmaxLine !== null) {
+			rowDiag(row, diags, L.column, "error", t("spec.afterSoftmax", { line: softmaxLine }), t("spec.afterSoftmaxFix"));
+		}
+		if (!cur || L.broken) {
+			complete = false;
+			cur = null;
+			continue;
+		}
+		const inShape: Shape = cur;
+		let out: Shape | null = inShape;
+		switch (L.word) {
+			case "conv":
+			case "maxpool":
+			case "avgpool":
+				if (inShape.flat) {
+					rowDiag(row, diags, L.column, "error", t("spec.spatialAfterFlat", { layer: L.word, n: inShape.c }), t("spec.spatialAfterFlatFix"));
+					out = null;
+				} else out = spatialRow(row, L, inShape, diags, rf);
+				break;
+			case "flatten":
+				out = { h: 1, w: 1, c: shapeSize(inShape), flat: true };
+				if (inShape.flat) rowDiag(row, diags, L.column, "info", t("spec.alreadyFlat"));
+				row.spec = { type: "flatten" };
+				break;
+			case "dense": {
+				const units = L.units ?? 1;
+				const n = shapeSize(inShape);
+				out = { h: 1, w: 1, c: units, flat: true };
+				row.filter = `${fmtCount(n)} × ${fmtCount(units)}`;
+				row.params = n * units + (L.bias === false ? 0 : units);
+				row.macs = n * units;
+				if (!inShape.flat) {
+					rowDiag(row, diags, L.column, "error", t("spec.denseNeedsFlatten", { shape: shapeText(inShape), n }), "flatten");
+				} else row.spec = { type: "dense", units, bias: L.bias !== false };
+				break;
+			}
+			case "relu":
+			case "sigmoid":
+			case "tanh":
+				row.spec = { type: L.word };
+				break;
+			case "leakyrelu":
+				row.spec = { type: "leakyrelu", slope: L.slope ?? 0.01 };
+				break;
+			case "dropout":
+				row.spec = { type: "dropout", p: L.p ?? 0.5 };
+				break;
+			case "softmax":
+				row.spec = { type: "softmax" };
+				if (!inShape.flat) rowDiag(row, diags, L.column, "warning", t("spec.softmaxSpatial"), "flatten");
+				softmaxLine = L.line;
+				break;
+		}
+		if (softmaxLine !== null && softmaxLine !== L.line) row.spec = null;
+		row.output = out;
+		if (out && !out.flat && row.rf === null) row.rf = { size: [rf.size[0], rf.size[1]], jump: [rf.jump[0], rf.jump[1]] };
+		if (!row.spec) complete = false;
+		if (row.diagnostics.some((d) => d.severity === "error")) {
+			row.spec = null;
+			complete = false;
+		}
+		cur = out;
+	}
+	const lines: LayerLine[] = [];
+	for (const r of rows) if (r.spec) lines.push({ spec: r.spec, line: r.layer.line, text: r.layer.text });
+	return { input: start, rows, layers: lines, complete };
+}
+

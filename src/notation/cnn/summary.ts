@@ -1,0 +1,104 @@
+/** The shape table as data: one row a layer in the order written, then the totals. */
+import { t } from "../../i18n";
+import "../../i18n/strings-spec";
+import type { CnnAnalysis } from "./parse";
+import { fmtBytes, fmtCount, pairText, shapeSize, shapeText } from "./shape";
+import type { Severity } from "../diagnostic";
+
+export interface SummaryRow {
+	line: number;
+	/** The layer as the user wrote it. */
+	layer: string;
+	output: string;
+	filter: string;
+	params: number | null;
+	macs: number | null;
+	/** "5 (jump 1)", or "" once the activations are flat. */
+	rf: string;
+	rfSize: [number, number] | null;
+	formulas: string[];
+	severity: Severity | null;
+}
+
+export interface SummaryTotals {
+	params: number;
+	macs: number;
+	/** Values held per sample: the input and every layer's output. */
+	activationsPerSample: number;
+	activationBytesPerSample: number;
+	batch: number;
+	/** Forward values and their gradients for a whole training batch, float32. */
+	batchBytes: number;
+	paramBytes: number;
+}
+
+export interface Summary {
+	input: { line: number; text: string; shape: string } | null;
+	rows: SummaryRow[];
+	totals: SummaryTotals;
+}
+
+const BYTES = 4;
+
+function worst(sev: Severity[]): Severity | null {
+	if (sev.includes("error")) return "error";
+	if (sev.includes("warning")) return "warning";
+	if (sev.includes("info")) return "info";
+	return null;
+}
+
+export function summarize(a: CnnAnalysis): Summary {
+	const rows: SummaryRow[] = [];
+	let params = 0;
+	let macs = 0;
+	let acts = 0;
+	const report = a.report;
+	const inp = a.parsed.input;
+	if (report?.input) acts += shapeSize(report.input);
+	for (const r of report?.rows ?? []) {
+		const known = r.output !== null;
+		if (known) {
+			params += r.params;
+			macs += r.macs;
+			acts += shapeSize(r.output!);
+		}
+		rows.push({
+			line: r.layer.line,
+			layer: r.layer.text,
+			// a flat output is a count: group its digits like the other counts (134 217 728)
+			output: r.output ? (r.output.flat ? fmtCount(r.output.c) : shapeText(r.output)) : "?",
+			filter: r.filter,
+			params: known ? r.params : null,
+			macs: known ? r.macs : null,
+			rf: r.rf ? t("spec.rfText", { size: pairText(r.rf.size), jump: pairText(r.rf.jump) }) : "",
+			rfSize: r.rf ? [r.rf.size[0], r.rf.size[1]] : null,
+			formulas: r.formulas,
+			severity: worst(r.diagnostics.map((d) => d.severity)),
+		});
+	}
+	const batch = a.parsed.train?.batch ?? 32;
+	return {
+		input: inp && report?.input ? { line: inp.line, text: inp.text, shape: shapeText(report.input) } : null,
+		rows,
+		totals: {
+			params,
+			macs,
+			activationsPerSample: acts,
+			activationBytesPerSample: acts * BYTES,
+			batch,
+			batchBytes: acts * BYTES * 2 * batch,
+			paramBytes: params * BYTES,
+		},
+	};
+}
+
+export function totalsLines(s: Summary): string[] {
+	const x = s.totals;
+	return [
+		t("spec.totals.params", { n: fmtCount(x.params), bytes: fmtBytes(x.paramBytes) }),
+		t("spec.totals.macs", { n: fmtCount(x.macs) }),
+		t("spec.totals.act", { sample: fmtBytes(x.activationBytesPerSample), batch: fmtBytes(x.batchBytes), b: x.batch }),
+	];
+}
+
+export { fmtCount };

@@ -1,0 +1,44 @@
+import type { InputShape, LayerSpec, ModelSpec, OptimizerSpec } from "../../engine/model-spec";
+import type { Diagnostic } from "../diagnostic";
+
+/** One layer as written: its description, where it stands and the text the user typed. */
+export interface LayerLine {
+	spec: LayerSpec;
+	line: number;
+	text: string;
+}
+
+export interface TrainSpec {
+	line: number;
+	/** "digits", "shapes", or a vault path / link to IDX, CSV or an image folder. */
+	dataset: string;
+	epochs: number;
+	batch: number;
+	optimizer: OptimizerSpec;
+	seed: number | null;
+	/** Fraction held out for validation. */
+	val: number;
+	/** Use at most this many samples. */
+	limit: number | null;
+	saveWeights: boolean;
+}
+
+export interface ParsedCnn {
+	/** null when the input line is missing or the layers cannot be built. */
+	model: ModelSpec | null;
+	input: { shape: InputShape; line: number; text: string; dataset?: string } | null;
+	layers: LayerLine[];
+	train: TrainSpec | null;
+	/** Which input to draw feature maps for: an index into the dataset, or a class name / label. */
+	sample: { line: number; index: number | null; label: string | null } | null;
+	show: { line: number; views: string[] } | null;
+	diagnostics: Diagnostic[];
+}
+
+/** What the PyTorch / Keras importers return: layers and an input shape read from pasted framework code. */
+export interface ImportedNetwork {
+	framework: "pytorch" | "keras";
+	input: InputShape | null;
+	layers: LayerLine[];
+	diagnostics: Diagnostic[];
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { checkInline } from "../../../src/notation/inline/inline";
+
+describe("inline cnn: check", () => {
+	it("cnn: 32 k4 s3 p1 → ((32 + 2·1 − 4)/3) + 1 = 11 ✓", () => {
+		const r = checkInline("cnn: 32 k4 s3 p1");
+		expect(r).toMatchObject({ ok: true, fits: true, out: "11", text: "((32 + 2·1 − 4)/3) + 1 = 11 ✓" });
+	});
+
+	it("cnn: 32 k4 s3 → 10.33, flagged, with p1 → 11 first and the other fixes in the detail", () => {
+		const r = checkInline("cnn: 32 k4 s3");
+		expect(r.fits).toBe(false);
+		expect(r.text).toBe("(32 − 4)/3 + 1 = 10.33 ✗ not an integer — try p1 → 11");
+		expect(r.detail).toContain("floor it to 10");
+		expect(r.detail.split("\n").slice(1)).toEqual(["p1 → 11", "s4 → 8", "s2 → 15", "k5 → 10"]);
+	});
+
+	it("two sizes and dilation: cnn: 32x28 k3 s2 p1 d2", () => {
+		const r = checkInline("cnn: 32x28 k3 s2 p1 d2");
+		expect(r.text).toContain("vertical ((32 + 2·1 − 5)/2) + 1 = 15.5");
+		expect(r.text).toContain("horizontal ((28 + 2·1 − 5)/2) + 1 = 13.5");
+		expect(r.out).toBe("15×13");
+		expect(r.fits).toBe(false);
+		expect(checkInline("cnn: 28 k3 d2")).toMatchObject({ fits: true, out: "24", text: "28 − 5 + 1 = 24 ✓" });
+		expect(checkInline("cnn: 32x28 k4 s2 p1")).toMatchObject({ fits: true, out: "16×14" });
+	});
+
+	it("long keys, odd spacing and junk", () => {
+		expect(checkInline("CNN:  32 kernel 4 stride 3 pad 1 ").out).toBe("11");
+		expect(checkInline("cnn: hello").ok).toBe(false);
+		expect(checkInline("cnn:").ok).toBe(false);
+		expect(checkInline("cnn: 32").ok).toBe(false);
+		expect(checkInline("cnn: 4 k5")).toMatchObject({ ok: true, fits: false, out: "" });
+	});
+});
