@@ -1,6 +1,6 @@
 import type { ConvLayerSpec, ModelSpec, Pair, PoolSpec } from "../../engine/model-spec";
 import { padEndOf, poolOut, walkShapes, type WalkShape } from "./shape-walk";
-import { commentBlock, pyNumber, type ExportOptions } from "./python";
+import { cannotExport, commentBlock, pyNumber, sequentialLine, type ExportOptions } from "./python";
 
 interface KerasLine {
 	code: string;
@@ -92,7 +92,7 @@ function poolLines(l: PoolSpec, inShape: WalkShape, out: WalkShape): KerasLine[]
 export function toKeras(model: ModelSpec, opts: ExportOptions = {}): string {
 	const walk = walkShapes(model);
 	const header = commentBlock(opts, "Keras");
-	if (walk.error) return `${header}# Cannot export: layer ${walk.error.index + 1} fails (${walk.error.message}).\n`;
+	if (walk.error) return cannotExport(header, walk.error.index, walk.error.message);
 	const body: KerasLine[] = [];
 	for (const step of walk.steps) {
 		const l = step.layer;
@@ -139,7 +139,7 @@ export function toKeras(model: ModelSpec, opts: ExportOptions = {}): string {
 	const out: string[] = [header.trimEnd(), "", "import keras", "from keras import layers", ""];
 	out.push("model = keras.Sequential([");
 	out.push(`    keras.Input(shape=(${h}, ${w}, ${c})),`);
-	for (const b of body) out.push(`    ${b.code},  # ${b.comment}`);
+	for (const b of body) out.push(sequentialLine(b.code, b.comment));
 	out.push("])");
 	out.push("model.summary()");
 	if (opts.shapeCheck === false) return out.join("\n") + "\n";

@@ -1,6 +1,6 @@
 import type { ConvLayerSpec, LayerSpec, ModelSpec, Pair, PoolSpec } from "../../engine/model-spec";
 import { padEndOf, walkShapes, type WalkShape } from "./shape-walk";
-import { commentBlock, pyNumber, type ExportOptions } from "./python";
+import { cannotExport, commentBlock, pyNumber, sequentialLine, type ExportOptions } from "./python";
 
 /** One PyTorch expression of the Sequential, the shape it must give and where it came from. */
 interface TorchLine {
@@ -93,7 +93,7 @@ export function toPyTorch(model: ModelSpec, opts: ExportOptions = {}): string {
 	const walk = walkShapes(model);
 	const header = commentBlock(opts, "PyTorch");
 	if (walk.error) {
-		return `${header}# Cannot export: layer ${walk.error.index + 1} fails (${walk.error.message}).\n`;
+		return cannotExport(header, walk.error.index, walk.error.message);
 	}
 	const body: TorchLine[] = [];
 	for (const step of walk.steps) {
@@ -111,7 +111,7 @@ export function toPyTorch(model: ModelSpec, opts: ExportOptions = {}): string {
 	const [c, h, w] = model.input;
 	const out: string[] = [header.trimEnd(), "", "import torch", "import torch.nn as nn", ""];
 	out.push("model = nn.Sequential(");
-	for (const b of body) out.push(`    ${b.code},  # ${b.comment}`);
+	for (const b of body) out.push(sequentialLine(b.code, b.comment));
 	out.push(")");
 	if (opts.shapeCheck === false) return out.join("\n") + "\n";
 	out.push("");

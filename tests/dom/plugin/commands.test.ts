@@ -88,6 +88,19 @@ describe("commands", () => {
 		expect(shownNotices.at(-1)).toBe("Copied the network as PyTorch code.");
 	});
 
+	it("copies a header in which neither the note's name nor the block can start a line of code", async () => {
+		const { cmds } = setup();
+		const note = lenetNote.replace("conv 6 5x5", "conv 6 5x5 # see\rimport os");
+		for (const id of ["copy-as-pytorch", "copy-as-keras"]) {
+			await cmds.get(id)?.editorCallback?.(new Editor(note, { line: 4, ch: 2 }), { file: { basename: "LeNet\u2028import os\rimport sys" } });
+		}
+		expect(clip).toHaveLength(2);
+		for (const code of clip) {
+			expect(code).not.toMatch(/[\r\u2028]/u);
+			for (const line of code.split("\n")) if (line.includes("import os")) expect(line.startsWith("#")).toBe(true);
+		}
+	});
+
 	it("copies the block under the cursor as Keras code", async () => {
 		const { cmds } = setup();
 		await cmds.get("copy-as-keras")?.editorCallback?.(new Editor(lenetNote, { line: 2, ch: 0 }), ctx);

@@ -1,0 +1,79 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { toKeras, toPyTorch } from "../../../src/interop/export";
+import { commentText } from "../../../src/interop/export/python";
+import { digitsNet } from "./models";
+
+/** Every character Python or JavaScript may end a line at, and the other controls a note could hold. */
+const TERMINATORS: Record<string, string> = {
+	CR: "\r", LF: "\n", CRLF: "\r\n", VT: "\u000b", FF: "\u000c", FS: "\u001c", GS: "\u001d", RS: "\u001e",
+	NEL: "\u0085", LS: "\u2028", PS: "\u2029", NUL: "\u0000",
+};
+
+/** Code that, if it ever ran, prints a word that the script's own text does not contain ("PWN" + "ED"). */
+const payload = 'import sys; sys.stdout.write("PWN" + "ED\\n")';
+
+function scriptsFor(name: string, t: string): Record<string, string> {
+	const source = `input 8x8x1 # see${t}${payload}\nconv 8 3x3 pad 1${t}${payload}\nrelu\nflatten\ndense 10`;
+	const title = `notes${t}${payload}${t}#`;
+	return {
+		[`torch_${name}`]: toPyTorch(digitsNet, { source, title }),
+		[`keras_${name}`]: toKeras(digitsNet, { source, title }),
+		[`torch_error_${name}`]: toPyTorch({ input: [1, 2, 2], layers: [{ type: "conv", filters: 1, kernel: [5, 5], stride: [1, 1], pad: [0, 0], dilation: [1, 1], bias: true }] }, { source, title }),
+	};
+}
+
+function hasTorch(): boolean {
+	return spawnSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" }).status === 0;
+}
+function hasPython(): boolean {
+	return spawnSync("/usr/bin/python3", ["-c", "pass"], { stdio: "ignore" }).status === 0;
+}
+
+/** Runs each script as Python in its own namespace; a script that fails (no keras here) still ran its top lines. */
+function runAll(scripts: Record<string, string>): string {
+	const dir = mkdtempSync(join(tmpdir(), "cnn-lab-inject-"));
+	const names = Object.keys(scripts);
+	for (const n of names) writeFileSync(join(dir, `${n}.py`), scripts[n]);
+	const driver = [
+		"import runpy, sys",
+		`for name in ${JSON.stringify(names)}:`,
+		"    try:",
+		`        runpy.run_path(${JSON.stringify(dir)} + "/" + name + ".py")`,
+		'        print("== " + name + " ok")',
+		"    except BaseException as e:",
+		'        print("== " + name + " " + type(e).__name__)',
+	].join("\n");
+	return execFileSync("/usr/bin/python3", ["-c", driver], { encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+describe("note text in exported code", () => {
+	it("keeps every comment on one line whatever terminator the block or the note's name carries", () => {
+		for (const [name, t] of Object.entries(TERMINATORS)) {
+			for (const [script, code] of Object.entries(scriptsFor(name, t))) {
+				for (const line of code.split("\n")) {
+					// No terminator but \n survives; a line holding the payload is a comment.
+					expect(line, `${script}: ${JSON.stringify(line)}`).not.toMatch(/[\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029\u0000]/u);
+					if (line.includes("PWN")) expect(line.trimStart().startsWith("#"), `${script}: ${line}`).toBe(true);
+				}
+			}
+		}
+	});
+
+	it("keeps the text readable: each control becomes one space, a tab stays", () => {
+		expect(commentText("a\rb\u2028c\td")).toBe("a b c\td");
+	});
+
+	it.skipIf(!hasPython())("never runs the injected line under Python (torch where installed)", () => {
+		const scripts: Record<string, string> = {};
+		for (const [name, t] of Object.entries(TERMINATORS)) Object.assign(scripts, scriptsFor(name, t));
+		const out = runAll(scripts);
+		expect(out).not.toContain("PWNED");
+		// Every script was compiled and started: none stopped at a syntax error from a stray control character.
+		for (const name of Object.keys(scripts)) expect(out).toMatch(new RegExp(`== ${name} (ok|ModuleNotFoundError|ImportError)\\b`));
+		if (hasTorch()) for (const name of Object.keys(TERMINATORS)) expect(out).toContain(`== torch_${name} ok`);
+	});
+});
