@@ -15,16 +15,40 @@ export function pyNumber(v: number): string {
 	return String(v);
 }
 
+/** Whether a character ends a line for Python, JavaScript or an editor: LF, VT, FF, CR, FS/GS/RS, NEL, LS, PS. */
+function endsLine(code: number): boolean {
+	return (code >= 0x0a && code <= 0x0d) || (code >= 0x1c && code <= 0x1e) || code === 0x85 || code === 0x2028 || code === 0x2029;
+}
+
 /**
- * Every character Python, JavaScript or an editor may take as the end of a line (CR, LF, VT, FF, FS/GS/RS, NEL,
- * LS, PS), with the other C0/C1 controls but tab: Python ends a `#` comment at a lone CR, so any of these in note text
- * would start a live line of code in the script.
+ * A line terminator or another C0/C1 control (tab excepted). Python ends a `#` comment at a lone CR, so any
+ * terminator in note text could start a live line of code in the script; NUL makes Python refuse the file.
  */
-const LINE_BREAKING = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/gu;
+function breaksLine(code: number): boolean {
+	return endsLine(code) || (code < 0x20 && code !== 0x09) || (code >= 0x7f && code <= 0x9f);
+}
 
 /** Note text made safe to put after a `#`: one line, with no character that could end the comment. */
 export function commentText(text: string): string {
-	return text.replace(LINE_BREAKING, " ");
+	let out = "";
+	for (const ch of text) out += breaksLine(ch.charCodeAt(0)) ? " " : ch;
+	return out;
+}
+
+/** The lines of note text, split at every terminator (\r\n counts once). */
+function splitLines(text: string): string[] {
+	const lines: string[] = [];
+	let line = "";
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (endsLine(code)) {
+			lines.push(line);
+			line = "";
+			if (code === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+		} else line += text[i];
+	}
+	lines.push(line);
+	return lines;
 }
 
 /** A `# …` line holding note text. */
@@ -37,7 +61,7 @@ export function commentBlock(opts: ExportOptions, framework: string): string {
 	if (opts.source) {
 		lines.push("#", "# From the network:");
 		// Split on every terminator, not only \n: each line of the block becomes its own comment line.
-		for (const l of opts.source.split(/\r\n|[\n\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029]/u)) {
+		for (const l of splitLines(opts.source)) {
 			if (l.trim() !== "") lines.push(commentLine(`  ${l}`));
 		}
 	}
