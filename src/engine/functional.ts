@@ -7,7 +7,10 @@ import {
 	leakyReluBackward as leakyBack, leakyReluForward, reluBackward as reluBack, reluForward,
 	sigmoidBackward as sigmoidBack, sigmoidForward, tanhBackward as tanhBack, tanhForward,
 } from "./ops/activations";
+import { adaptiveAvgPoolBackward, adaptiveAvgPoolForward, type AdaptivePoolGeom } from "./ops/adaptive-avg-pool";
+import { batchNormBackward as bnBack, batchNormEvalForward, batchNormTrainForward, type BatchNormGeom } from "./ops/batch-norm";
 import { conv2dBackward as convBack, conv2dForward, ConvWorkspace } from "./ops/conv2d";
+import { convTranspose2dBackward as convTBack, convTranspose2dForward, convTransposeGeom } from "./ops/conv-transpose2d";
 import { denseBackward, denseForward } from "./ops/dense";
 import { dropoutBackward as dropBack, dropoutForward } from "./ops/dropout";
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward, poolGeom, type PoolGeom } from "./ops/pool";
@@ -29,16 +32,18 @@ export interface PoolOptions {
 	countIncludePad?: boolean;
 }
 
-/** Conv hyper-parameters with defaults: stride [1, 1], pad [0, 0], dilation [1, 1]. */
+/** Conv hyper-parameters with defaults: stride [1, 1], pad [0, 0], dilation [1, 1], groups 1. */
 export interface ConvOptions {
 	stride?: Pair;
 	pad?: Pair;
 	padEnd?: Pair;
 	dilation?: Pair;
+	/** Channel groups; the weight is then [Cout, Cin/groups, KH, KW] (depthwise: groups = Cin). */
+	groups?: number;
 }
 
 function convParams(o: ConvOptions): ConvParams {
-	return { stride: o.stride ?? [1, 1], pad: o.pad ?? [0, 0], padEnd: o.padEnd, dilation: o.dilation ?? [1, 1] };
+	return { stride: o.stride ?? [1, 1], pad: o.pad ?? [0, 0], padEnd: o.padEnd, dilation: o.dilation ?? [1, 1], groups: o.groups ?? 1 };
 }
 
 function empty(shape: number[]): Tensor {
@@ -53,7 +58,7 @@ function checkSame(a: Tensor, b: Tensor, what: string): void {
 	if (a.data.length !== b.data.length) throw new Error(`${what}: shapes [${a.shape.join(", ")}] and [${b.shape.join(", ")}] differ`);
 }
 
-/** conv2d(x [N,Cin,H,W], w [Cout,Cin,KH,KW], b [Cout] | null, options) → y [N,Cout,Ho,Wo] (cross-correlation). */
+/** conv2d(x [N,Cin,H,W], w [Cout,Cin/groups,KH,KW], b [Cout] | null, options) → y [N,Cout,Ho,Wo] (cross-correlation). */
 export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, options: ConvOptions = {}): Tensor {
 	const g = convGeom(x.shape, w.shape, convParams(options));
 	const y = empty([g.n, g.cout, g.ho, g.wo]);
@@ -255,4 +260,115 @@ export function dropoutBackward(dy: Tensor, mask: Tensor): Tensor {
 export function flatten(x: Tensor): Tensor {
 	const n = x.shape[0];
 	return { shape: [n, n > 0 ? x.data.length / n : 0], data: x.data };
+}
+
+/** Transposed-conv hyper-parameters with defaults: stride [1, 1], pad [0, 0], outputPad [0, 0], dilation [1, 1], groups 1. */
+export interface ConvTransposeOptions {
+	stride?: Pair;
+	pad?: Pair;
+	outputPad?: Pair;
+	dilation?: Pair;
+	groups?: number;
+}
+
+function convTGeom(x: Tensor, w: Tensor, o: ConvTransposeOptions) {
+	return convTransposeGeom(x.shape, w.shape, {
+		stride: o.stride ?? [1, 1], pad: o.pad ?? [0, 0], outputPad: o.outputPad ?? [0, 0], dilation: o.dilation ?? [1, 1], groups: o.groups ?? 1,
+	});
+}
+
+/**
+ * convTranspose2d(x [N,Cin,H,W], w [Cin,Cout/groups,KH,KW], b [Cout] | null) → y [N,Cout,Ho,Wo] with
+ * Ho = (H − 1)·s − 2p + d·(k − 1) + outputPad + 1, as PyTorch's conv_transpose2d.
+ */
+export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor | null, options: ConvTransposeOptions = {}): Tensor {
+	const g = convTGeom(x, w, options);
+	const y = empty([g.n, g.cin, g.h, g.w]);
+	convTranspose2dForward(g, x.data, w.data, b ? b.data : null, y.data, new ConvWorkspace());
+	return y;
+}
+
+/** Gradients of convTranspose2d for upstream dy: {dx like x, dw like w, db [Cout]}. */
+export function convTranspose2dBackward(x: Tensor, w: Tensor, dy: Tensor, options: ConvTransposeOptions = {}): { dx: Tensor; dw: Tensor; db: Tensor } {
+	const g = convTGeom(x, w, options);
+	if (dy.data.length !== g.n * g.cin * g.h * g.w) throw new Error(`convTranspose2dBackward: dy must be [${g.n}, ${g.cin}, ${g.h}, ${g.w}]`);
+	const dx = same(x);
+	const dw = same(w);
+	const db = empty([g.cin]);
+	convTBack(g, x.data, w.data, dy.data, dx.data, dw.data, db.data, new ConvWorkspace());
+	return { dx, dw, db };
+}
+
+/** Batch-norm options: training (batch statistics) or evaluation (running statistics); momentum 0.1, eps 1e-5. */
+export interface BatchNormOptions {
+	training: boolean;
+	momentum?: number;
+	eps?: number;
+}
+
+function bnGeom(x: Tensor, gamma: Tensor): BatchNormGeom {
+	if (x.shape.length !== 2 && x.shape.length !== 4) throw new Error("batchNorm: input must be [N,C] or [N,C,H,W]");
+	const [n, c] = x.shape;
+	if (gamma.data.length !== c) throw new Error(`batchNorm: ${gamma.data.length} weights for ${c} channels`);
+	return { n, c, s: x.shape.length === 4 ? x.shape[2] * x.shape[3] : 1 };
+}
+
+function bnRun(x: Tensor, gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVar: Tensor, o: BatchNormOptions) {
+	const g = bnGeom(x, gamma);
+	const y = same(x);
+	const mean = new Float32Array(g.c);
+	const vari = new Float32Array(g.c);
+	mean.set(runningMean.data);
+	vari.set(runningVar.data);
+	const stats = { mean: new Float32Array(g.c), invStd: new Float32Array(g.c) };
+	const eps = o.eps ?? 1e-5;
+	if (o.training) batchNormTrainForward(g, x.data, gamma.data, beta.data, y.data, mean, vari, o.momentum ?? 0.1, eps, stats);
+	else batchNormEvalForward(g, x.data, gamma.data, beta.data, y.data, mean, vari, eps, stats);
+	return { g, y, stats, runningMean: { shape: [g.c], data: mean }, runningVar: { shape: [g.c], data: vari } };
+}
+
+/**
+ * batchNorm(x [N,C] or [N,C,H,W], γ, β, running mean and variance) → y and the running statistics after the
+ * call (new arrays; the inputs are not changed). Training uses the batch statistics and moves the running ones.
+ */
+export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVar: Tensor, options: BatchNormOptions): { y: Tensor; runningMean: Tensor; runningVar: Tensor } {
+	const r = bnRun(x, gamma, beta, runningMean, runningVar, options);
+	return { y: r.y, runningMean: r.runningMean, runningVar: r.runningVar };
+}
+
+/** Gradients of batchNorm (in the mode of `options`) for upstream dy: {dx like x, dgamma, dbeta}. */
+export function batchNormBackward(
+	x: Tensor, gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVar: Tensor, dy: Tensor, options: BatchNormOptions,
+): { dx: Tensor; dgamma: Tensor; dbeta: Tensor } {
+	checkSame(x, dy, "batchNormBackward");
+	const r = bnRun(x, gamma, beta, runningMean, runningVar, options);
+	const dx = same(x);
+	const dgamma = same(gamma);
+	const dbeta = same(gamma);
+	bnBack(r.g, x.data, gamma.data, dy.data, r.stats, options.training, dx.data, dgamma.data, dbeta.data);
+	return { dx, dgamma, dbeta };
+}
+
+function adaptiveGeom(x: Tensor, out: Pair): AdaptivePoolGeom {
+	if (x.shape.length !== 4) throw new Error("adaptiveAvgPool2d: input must be [N,C,H,W]");
+	if (!(out[0] >= 1 && out[1] >= 1)) throw new Error("adaptiveAvgPool2d: the output size must be at least 1×1");
+	const [n, c, h, w] = x.shape;
+	return { n, c, h, w, oh: out[0], ow: out[1] };
+}
+
+/** adaptiveAvgPool2d(x [N,C,H,W], [oh, ow]) → [N,C,oh,ow] with PyTorch's bins; [1, 1] is global average pooling. */
+export function adaptiveAvgPool2d(x: Tensor, outSize: Pair): Tensor {
+	const g = adaptiveGeom(x, outSize);
+	const y = empty([g.n, g.c, g.oh, g.ow]);
+	adaptiveAvgPoolForward(g, x.data, y.data);
+	return y;
+}
+
+/** Gradient of adaptiveAvgPool2d. */
+export function adaptiveAvgPool2dBackward(x: Tensor, dy: Tensor, outSize: Pair): Tensor {
+	const g = adaptiveGeom(x, outSize);
+	if (dy.data.length !== g.n * g.c * g.oh * g.ow) throw new Error("adaptiveAvgPool2dBackward: dy does not match the pooled shape");
+	const dx = same(x);
+	adaptiveAvgPoolBackward(g, dy.data, dx.data);
+	return dx;
 }

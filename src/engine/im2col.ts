@@ -6,10 +6,14 @@
  */
 import { convOutSize } from "./shapes";
 
-/** Everything about one convolution's shapes: input [n, cin, h, w], weight [cout, cin, kh, kw], output [n, cout, ho, wo]. */
+/**
+ * Everything about one convolution's shapes: input [n, cin, h, w], weight [cout, cin/groups, kh, kw], output
+ * [n, cout, ho, wo]. With groups g, output channels [j·cout/g, (j+1)·cout/g) see input channels [j·cin/g, (j+1)·cin/g).
+ */
 export interface ConvGeom {
 	n: number; cin: number; h: number; w: number;
 	cout: number; kh: number; kw: number;
+	groups: number;
 	sh: number; sw: number;
 	/** Padding: top, left, bottom, right. */
 	pt: number; pl: number; pb: number; pr: number;
@@ -23,14 +27,20 @@ export interface ConvParams {
 	pad: [number, number];
 	padEnd?: [number, number];
 	dilation: [number, number];
+	/** Channel groups (PyTorch's `groups`); 1 when absent. */
+	groups?: number;
 }
 
-/** The geometry for input shape [n, cin, h, w] and weight shape [cout, cin, kh, kw]; throws on inconsistent shapes. */
+/** The geometry for input shape [n, cin, h, w] and weight shape [cout, cin/groups, kh, kw]; throws on inconsistent shapes. */
 export function convGeom(xShape: readonly number[], wShape: readonly number[], p: ConvParams): ConvGeom {
 	const [n, cin, h, w] = xShape;
 	const [cout, wcin, kh, kw] = wShape;
-	if (xShape.length !== 4 || wShape.length !== 4) throw new Error("conv2d: input must be [N,C,H,W] and weight [Cout,Cin,KH,KW]");
-	if (cin !== wcin) throw new Error(`conv2d: input has ${cin} channels but the weight expects ${wcin}`);
+	const groups = p.groups ?? 1;
+	if (xShape.length !== 4 || wShape.length !== 4) throw new Error("conv2d: input must be [N,C,H,W] and weight [Cout,Cin/groups,KH,KW]");
+	if (!(groups >= 1) || cin % groups !== 0 || cout % groups !== 0) {
+		throw new Error(`conv2d: ${cin} input and ${cout} output channels must both divide by groups = ${groups}`);
+	}
+	if (cin !== wcin * groups) throw new Error(`conv2d: input has ${cin} channels but the weight expects ${wcin * groups} (${wcin} per group × ${groups})`);
 	const [sh, sw] = p.stride;
 	const [pt, pl] = p.pad;
 	const [pb, pr] = p.padEnd ?? p.pad;
@@ -39,7 +49,7 @@ export function convGeom(xShape: readonly number[], wShape: readonly number[], p
 	const ho = convOutSize(h, kh, sh, pt, pb, dh);
 	const wo = convOutSize(w, kw, sw, pl, pr, dw);
 	if (ho < 1 || wo < 1) throw new Error(`conv2d: kernel ${kh}×${kw} (dilation ${dh}×${dw}) does not fit the padded ${h}×${w} input`);
-	return { n, cin, h, w, cout, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, ho, wo };
+	return { n, cin, h, w, cout, kh, kw, groups, sh, sw, pt, pl, pb, pr, dh, dw, ho, wo };
 }
 
 /** First output column whose input column ow·s − pad + off is ≥ 0. */

@@ -33,3 +33,29 @@ export function poolProblem(inSize: number, k: number, stride: number, pad: numb
 	if (poolOutSize(inSize, k, stride, pad, ceil) < 1) return "the kernel is larger than the padded input";
 	return null;
 }
+
+/** Transposed-convolution output length along one axis: (in − 1)·s − 2p + d·(k − 1) + outputPad + 1. */
+export function convTransposeOutSize(inSize: number, k: number, stride: number, pad: number, outputPad: number, dilation: number): number {
+	return (inSize - 1) * stride - 2 * pad + dilation * (k - 1) + outputPad + 1;
+}
+
+/** Why a transposed convolution along one axis is invalid in PyTorch, or null when it is accepted. */
+export function convTransposeProblem(inSize: number, k: number, stride: number, pad: number, outputPad: number, dilation: number): string | null {
+	if (k < 1 || stride < 1 || dilation < 1 || pad < 0 || outputPad < 0) return "kernel, stride and dilation must be at least 1, padding and output padding at least 0";
+	if (!(outputPad < stride || outputPad < dilation)) return `output padding ${outputPad} must be smaller than the stride (${stride}) or the dilation (${dilation})`;
+	if (convTransposeOutSize(inSize, k, stride, pad, outputPad, dilation) < 1) return "the padding removes the whole output";
+	return null;
+}
+
+/**
+ * Adaptive average pooling's bins along one axis, as PyTorch: output i averages input rows ⌊i·in/out⌋ up to
+ * ⌈(i + 1)·in/out⌉ (exclusive); bins overlap when out does not divide in, and repeat rows when out > in.
+ */
+export function binStart(i: number, inSize: number, outSize: number): number {
+	return Math.floor((i * inSize) / outSize);
+}
+
+/** End (exclusive) of adaptive bin i; see binStart. */
+export function binEnd(i: number, inSize: number, outSize: number): number {
+	return Math.ceil(((i + 1) * inSize) / outSize);
+}

@@ -1,6 +1,7 @@
 /**
- * Loader for the PyTorch reference vectors (../shared/oracle/pytorch-vectors.json beside the repository, as CI lays
- * it out). A missing file is an error, never a reason to skip: the oracle is the proof of correctness.
+ * Loader for the PyTorch reference vectors (../shared/oracle/pytorch-vectors.json and pytorch-vectors-2.json beside
+ * the repository, as CI lays it out). A missing file is an error, never a reason to skip: the oracle is the proof
+ * of correctness.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -23,22 +24,26 @@ export interface OracleCase {
 }
 
 export const ORACLE_PATH = resolve(__dirname, "../../../shared/oracle/pytorch-vectors.json");
+/** The second wave: grouped and transposed convolutions, batch norm, adaptive pooling, attribution. */
+export const ORACLE2_PATH = resolve(__dirname, "../../../shared/oracle/pytorch-vectors-2.json");
 
-let cached: OracleCase[] | null = null;
+const cached = new Map<string, OracleCase[]>();
 
-/** Every case of the oracle file; throws with the expected path when the file is absent. */
-export function oracleCases(): OracleCase[] {
-	if (cached) return cached;
-	if (!existsSync(ORACLE_PATH)) {
-		throw new Error(`PyTorch oracle vectors not found at ${ORACLE_PATH}: put the shared/ folder beside the repository (../shared/oracle/pytorch-vectors.json)`);
+/** Every case of an oracle file (the first by default); throws with the expected path when the file is absent. */
+export function oracleCases(path: string = ORACLE_PATH): OracleCase[] {
+	const hit = cached.get(path);
+	if (hit) return hit;
+	if (!existsSync(path)) {
+		throw new Error(`PyTorch oracle vectors not found at ${path}: put the shared/ folder beside the repository (../shared/oracle/)`);
 	}
-	cached = (JSON.parse(readFileSync(ORACLE_PATH, "utf8")) as { cases: OracleCase[] }).cases;
-	return cached;
+	const cases = (JSON.parse(readFileSync(path, "utf8")) as { cases: OracleCase[] }).cases;
+	cached.set(path, cases);
+	return cases;
 }
 
 /** The cases of one op; throws when there are none (a renamed op must not pass silently). */
-export function casesOf(op: string): OracleCase[] {
-	const list = oracleCases().filter((c) => c.op === op);
+export function casesOf(op: string, path: string = ORACLE_PATH): OracleCase[] {
+	const list = oracleCases(path).filter((c) => c.op === op);
 	if (list.length === 0) throw new Error(`the oracle has no ${op} cases`);
 	return list;
 }

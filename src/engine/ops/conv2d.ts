@@ -6,6 +6,10 @@
  * large GEMM rather than one small GEMM per image: the per-call costs (packing the weights, edge tiles) are paid
  * once. The backward runs per image against that matrix, reading each image's dy where it lies. Very large batches (inference
  * over a whole dataset) are cut into chunks so the matrix stays within COL_CAP floats.
+ *
+ * Grouped convolutions (PyTorch's `groups`; depthwise when groups = Cin) use the same column matrix: its rows are
+ * ordered by input channel, so group j's rows are one contiguous band, and each product becomes one product per
+ * group on that band. The direct backends and Winograd serve the plain, evenly-shaped case only.
  */
 import { gemm, gemmBackend, gemmJs } from "../gemm";
 import { col2im, im2col, type ConvGeom } from "../im2col";
@@ -54,6 +58,14 @@ export class ConvWorkspace {
 	}
 }
 
+/**
+ * Whether the specialised kernels (WebAssembly direct convolution, Winograd) may take this geometry: one group and
+ * non-negative end padding (a transposed convolution's geometry can carry a negative one, see conv-transpose2d.ts).
+ */
+function plain(g: ConvGeom): boolean {
+	return g.groups === 1 && g.pb >= 0 && g.pr >= 0;
+}
+
 /** Images per chunk so that the column matrix stays under COL_CAP (at least one). */
 function chunkImages(g: ConvGeom): number {
 	const perImage = g.cin * g.kh * g.kw * g.ho * g.wo;
@@ -68,12 +80,12 @@ function chunkImages(g: ConvGeom): number {
 export function conv2dForward(
 	g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, ws: ConvWorkspace, keepCols: boolean,
 ): void {
-	if (directForward && g.sh === 1 && g.sw === 1) {
+	if (directForward && g.sh === 1 && g.sw === 1 && plain(g)) {
 		directForward(g, x, w, b, y);
 		ws.keptFor = -1;
 		return;
 	}
-	if (winogradApplies(g)) {
+	if (plain(g) && winogradApplies(g)) {
 		// No column matrix is built, so a backward builds its own (one im2col pass, far less than the saving).
 		conv2dWinograd(g, x, w, b, y, (ws.winograd ??= new WinogradWorkspace()));
 		ws.keptFor = -1;
@@ -83,6 +95,9 @@ export function conv2dForward(
 	const P = g.ho * g.wo;
 	const imgLen = g.cin * g.h * g.w;
 	const cout = g.cout;
+	const G = g.groups;
+	const kg = K / G;
+	const cg = cout / G;
 	const chunk = chunkImages(g);
 	ws.ensure(K * chunk * P, cout * chunk * P, 0);
 	const col = ws.col;
@@ -91,7 +106,7 @@ export function conv2dForward(
 		const c = Math.min(chunk, g.n - s);
 		const ld = c * P;
 		for (let i = 0; i < c; i++) im2col(g, x, (s + i) * imgLen, col, i * P, ld);
-		gemm(cout, ld, K, w, 0, K, false, col, 0, ld, false, big, 0, ld, false);
+		for (let j = 0; j < G; j++) gemm(cg, ld, kg, w, j * cg * kg, kg, false, col, j * kg * ld, ld, false, big, j * cg * ld, ld, false);
 		// [Cout × images·P] → NCHW, adding the bias on the way.
 		for (let co = 0; co < cout; co++) {
 			const bias = b ? b[co] : 0;
@@ -106,17 +121,21 @@ export function conv2dForward(
 }
 
 /**
- * Gradients of a convolution for upstream dy: dw and db are overwritten, dx (when given) is overwritten.
- * Reuses the forward's column matrix when the workspace kept it for this batch size.
+ * Gradients of a convolution for upstream dy: dw and db (when given) are overwritten, dx (when given) is
+ * overwritten. Reuses the forward's column matrix when the workspace kept it for this batch size. Without dw, x is
+ * not read (a transposed convolution's forward is this input gradient alone).
  */
 export function conv2dBackward(
 	g: ConvGeom, x: Float32Array, w: Float32Array, dy: Float32Array,
-	dx: Float32Array | null, dw: Float32Array, db: Float32Array | null, ws: ConvWorkspace,
+	dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, ws: ConvWorkspace,
 ): void {
 	const K = g.cin * g.kh * g.kw;
 	const P = g.ho * g.wo;
 	const imgLen = g.cin * g.h * g.w;
 	const cout = g.cout;
+	const G = g.groups;
+	const kg = K / G;
+	const cg = cout / G;
 	const chunk = chunkImages(g);
 	const kept = ws.keptFor === g.n && chunk >= g.n;
 	// With a direct stride-1 backend, dx is itself a stride-1 convolution of dy with the flipped weights.
@@ -139,7 +158,8 @@ export function conv2dBackward(
 	}
 	if (dx && direct) inputGradDirect(g, w, dy, dx, ws);
 	else if (dx) dx.fill(0, 0, g.n * imgLen);
-	if (directWeightGrad && g.sh === 1 && g.sw === 1 && (dx === null || direct)) {
+	if (!dw && (dx === null || direct)) return;
+	if (dw && directWeightGrad && g.sh === 1 && g.sw === 1 && plain(g) && (dx === null || direct)) {
 		directWeightGrad(g, x, dy, dw);
 		ws.keptFor = -1;
 		return;
@@ -155,14 +175,14 @@ export function conv2dBackward(
 	for (let s = 0; s < g.n; s += chunk) {
 		const c = Math.min(chunk, g.n - s);
 		const ld = c * P;
-		if (!kept) for (let i = 0; i < c; i++) im2col(g, x, (s + i) * imgLen, col, i * P, ld);
+		if (dw && !kept) for (let i = 0; i < c; i++) im2col(g, x, (s + i) * imgLen, col, i * P, ld);
 		for (let i = 0; i < c; i++) {
 			const dyOff = (s + i) * cout * P;
-			// dW[co, k] (+)= Σ_p dy[co, p]·col[k, p]
-			gemm(cout, K, P, dy, dyOff, P, false, col, i * P, ld, true, dw, 0, K, s > 0 || i > 0);
+			// dW[co, k] (+)= Σ_p dy[co, p]·col[k, p], within each group's band of rows
+			if (dw) for (let j = 0; j < G; j++) gemm(cg, kg, P, dy, dyOff + j * cg * P, P, false, col, i * P + j * kg * ld, ld, true, dw, j * cg * kg, kg, s > 0 || i > 0);
 			if (dx && !direct) {
 				// dcol[k, p] = Σ_co w[co, k]·dy[co, p], then scattered back onto the image.
-				gemm(K, P, cout, w, 0, K, true, dy, dyOff, P, false, dcol, 0, P, false);
+				for (let j = 0; j < G; j++) gemm(kg, P, cg, w, j * cg * kg, kg, true, dy, dyOff + j * cg * P, P, false, dcol, j * kg * P, P, false);
 				col2im(g, dcol, 0, P, dx, (s + i) * imgLen);
 			}
 		}
@@ -171,20 +191,23 @@ export function conv2dBackward(
 	if (!kept) ws.keptFor = -1;
 }
 
-/** dW (and dx, already zeroed, when given) with dy gathered per chunk: one product per chunk and direction. */
+/** dW (and dx, already zeroed, when given) with dy gathered per chunk: one product per chunk, direction and group. */
 function backwardGathered(
-	g: ConvGeom, x: Float32Array, w: Float32Array, dy: Float32Array, dx: Float32Array | null, dw: Float32Array, ws: ConvWorkspace, kept: boolean,
+	g: ConvGeom, x: Float32Array, w: Float32Array, dy: Float32Array, dx: Float32Array | null, dw: Float32Array | null, ws: ConvWorkspace, kept: boolean,
 ): void {
 	const K = g.cin * g.kh * g.kw;
 	const P = g.ho * g.wo;
 	const imgLen = g.cin * g.h * g.w;
 	const cout = g.cout;
+	const G = g.groups;
+	const kg = K / G;
+	const cg = cout / G;
 	const chunk = chunkImages(g);
 	const { col, big, dcol } = ws;
 	for (let s = 0; s < g.n; s += chunk) {
 		const c = Math.min(chunk, g.n - s);
 		const ld = c * P;
-		if (!kept) for (let i = 0; i < c; i++) im2col(g, x, (s + i) * imgLen, col, i * P, ld);
+		if (dw && !kept) for (let i = 0; i < c; i++) im2col(g, x, (s + i) * imgLen, col, i * P, ld);
 		// dy (NCHW) → [Cout × images·P]
 		for (let co = 0; co < cout; co++)
 			for (let i = 0; i < c; i++) {
@@ -193,10 +216,10 @@ function backwardGathered(
 				for (let p = 0; p < P; p++) big[dst + p] = dy[src + p];
 			}
 		// dW[co, k] (+)= Σ_p dy[co, p]·col[k, p]
-		gemm(cout, K, ld, big, 0, ld, false, col, 0, ld, true, dw, 0, K, s > 0);
+		if (dw) for (let j = 0; j < G; j++) gemm(cg, kg, ld, big, j * cg * ld, ld, false, col, j * kg * ld, ld, true, dw, j * cg * kg, kg, s > 0);
 		if (dx) {
 			// dcol[k, p] = Σ_co w[co, k]·dy[co, p], then scattered back onto the images.
-			gemm(K, ld, cout, w, 0, K, true, big, 0, ld, false, dcol, 0, ld, false);
+			for (let j = 0; j < G; j++) gemm(kg, ld, cg, w, j * cg * kg, kg, true, big, j * cg * ld, ld, false, dcol, j * kg * ld, ld, false);
 			for (let i = 0; i < c; i++) col2im(g, dcol, i * P, ld, dx, (s + i) * imgLen);
 		}
 	}
@@ -208,7 +231,7 @@ function backwardGathered(
  * side. Null where that padding would be negative (a padding wider than the dilated kernel).
  */
 function transposedGeom(g: ConvGeom): ConvGeom | null {
-	if (g.sh !== 1 || g.sw !== 1) return null;
+	if (g.sh !== 1 || g.sw !== 1 || !plain(g)) return null;
 	const eh = g.dh * (g.kh - 1);
 	const ew = g.dw * (g.kw - 1);
 	const pt = eh - g.pt;
@@ -216,7 +239,7 @@ function transposedGeom(g: ConvGeom): ConvGeom | null {
 	const pl = ew - g.pl;
 	const pr = ew - g.pr;
 	if (pt < 0 || pb < 0 || pl < 0 || pr < 0) return null;
-	return { n: g.n, cin: g.cout, h: g.ho, w: g.wo, cout: g.cin, kh: g.kh, kw: g.kw, sh: 1, sw: 1, pt, pl, pb, pr, dh: g.dh, dw: g.dw, ho: g.h, wo: g.w };
+	return { n: g.n, cin: g.cout, h: g.ho, w: g.wo, cout: g.cin, kh: g.kh, kw: g.kw, groups: 1, sh: 1, sw: 1, pt, pl, pb, pr, dh: g.dh, dw: g.dw, ho: g.h, wo: g.w };
 }
 
 function inputGradDirect(g: ConvGeom, w: Float32Array, dy: Float32Array, dx: Float32Array, ws: ConvWorkspace): void {
