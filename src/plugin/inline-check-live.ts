@@ -4,12 +4,13 @@
  */
 import { RangeSetBuilder, type Extension } from "@codemirror/state";
 import { Decoration, type DecorationSet, type EditorView, ViewPlugin, type ViewUpdate, WidgetType } from "@codemirror/view";
+import { syntaxTree } from "@codemirror/language";
 import { editorLivePreviewField } from "obsidian";
+import { inlineCodeSpans } from "./inline-code-spans";
 
-// no lookbehind: older iOS WebViews (Obsidian mobile) reject it. Blanks before the colon are spaces or tabs only: a
+// One span of inline code, backticks included, that is a check. Blanks before the colon are spaces or tabs only: a
 // line break there ("`cnn\n: 32 k4 s3`") made a replace decoration span lines, which CodeMirror refuses with a RangeError.
-const INLINE = /(^|[^`])`(cnn[ \t]*:[^`\n]{1,200})`(?!`)/gi;
-const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
+const CHECK = /^`(cnn[ \t]*:[^`\n]{1,200})`$/i;
 
 class InlineCheckWidget extends WidgetType {
 	constructor(
@@ -29,46 +30,30 @@ class InlineCheckWidget extends WidgetType {
 	}
 }
 
-/** Lines of the document that sit inside a fenced code block (where `cnn:` is code, not a check). */
-function fencedLines(view: EditorView, lastLine: number): Set<number> {
-	const inside = new Set<number>();
-	let open: string | null = null;
-	const doc = view.state.doc;
-	for (let n = 1; n <= Math.min(lastLine, doc.lines); n++) {
-		const m = FENCE.exec(doc.line(n).text);
-		if (open === null) {
-			if (m) open = m[1][0];
-		} else {
-			inside.add(n);
-			if (m && m[1][0] === open) {
-				open = null;
-			}
-		}
-	}
-	return inside;
-}
-
 /** Obsidian's own field says whether the editor is in Live Preview; source mode (and any other editor) keeps the raw text. */
 function isLivePreview(state: EditorView["state"]): boolean {
 	return state.field(editorLivePreviewField, false) ?? false;
 }
 
+/**
+ * The checks on the visible lines. Inline code is found in the editor's syntax tree, so `cnn:` inside a fenced block
+ * (in a callout or a list item too) or inside math stays as written; nothing outside the visible ranges is read.
+ */
 export function buildInlineDecorations(view: EditorView, render: (code: string) => HTMLElement): DecorationSet {
 	const builder = new RangeSetBuilder<Decoration>();
-	if (!isLivePreview(view.state)) return builder.finish();
-	const doc = view.state.doc;
-	const lastVisible = view.visibleRanges.length ? doc.lineAt(view.visibleRanges[view.visibleRanges.length - 1].to).number : 0;
-	const fenced = fencedLines(view, lastVisible);
-	const sel = view.state.selection.ranges;
+	const state = view.state;
+	if (!isLivePreview(state)) return builder.finish();
+	const sel = state.selection.ranges;
+	let done = -1;
 	for (const { from, to } of view.visibleRanges) {
-		const text = view.state.sliceDoc(from, to);
-		INLINE.lastIndex = 0;
-		for (let m = INLINE.exec(text); m !== null; m = INLINE.exec(text)) {
-			const start = from + m.index + m[1].length;
-			const end = from + m.index + m[0].length;
-			if (fenced.has(doc.lineAt(start).number)) continue;
-			if (sel.some((r) => r.from <= end && r.to >= start)) continue;
-			builder.add(start, end, Decoration.replace({ widget: new InlineCheckWidget(m[2], render) }));
+		for (const span of inlineCodeSpans(state, from, to)) {
+			// Two visible ranges can share a line: its spans are added once.
+			if (span.from < done) continue;
+			done = span.to;
+			const m = CHECK.exec(state.sliceDoc(span.from, span.to));
+			if (!m) continue;
+			if (sel.some((r) => r.from <= span.to && r.to >= span.from)) continue;
+			builder.add(span.from, span.to, Decoration.replace({ widget: new InlineCheckWidget(m[1], render) }));
 		}
 	}
 	return builder.finish();
@@ -83,7 +68,9 @@ export function inlineCheckLivePreview(render: (code: string) => HTMLElement): E
 			}
 			update(u: ViewUpdate): void {
 				const modeChanged = isLivePreview(u.startState) !== isLivePreview(u.state);
-				if (modeChanged || u.docChanged || u.viewportChanged || u.selectionSet || u.focusChanged || u.geometryChanged) {
+				// The tree grows as the parser catches up with a long note: new spans then appear.
+				const treeChanged = syntaxTree(u.startState) !== syntaxTree(u.state);
+				if (modeChanged || treeChanged || u.docChanged || u.viewportChanged || u.selectionSet || u.focusChanged) {
 					this.decorations = buildInlineDecorations(u.view, render);
 				}
 			}

@@ -2,6 +2,7 @@
 import { EditorSelection, EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { afterEach, describe, expect, it } from "vitest";
+import { markdownLanguage } from "../../support/markdown-language";
 import { editorLivePreviewField, setLivePreview } from "../../support/obsidian-stub";
 import { renderInlineCheck } from "../../../src/plugin/inline-check";
 import { inlineCheckLivePreview } from "../../../src/plugin/inline-check-live";
@@ -17,7 +18,7 @@ afterEach(() => {
 function open(doc: string, { live = true, cursor = 0 } = {}): EditorView {
 	const parent = document.body.createDiv({ cls: "markdown-source-view" });
 	view = new EditorView({
-		state: EditorState.create({ doc, selection: EditorSelection.cursor(cursor), extensions: [editorLivePreviewField.init(() => live), inlineCheckLivePreview(renderInlineCheck)] }),
+		state: EditorState.create({ doc, selection: EditorSelection.cursor(cursor), extensions: [markdownLanguage(), editorLivePreviewField.init(() => live), inlineCheckLivePreview(renderInlineCheck)] }),
 		parent,
 	});
 	return view;

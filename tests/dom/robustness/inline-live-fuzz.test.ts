@@ -9,6 +9,7 @@ import { EditorView } from "@codemirror/view";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
+import { markdownLanguage } from "../../support/markdown-language";
 import { editorLivePreviewField } from "../../support/obsidian-stub";
 import { renderInlineCheck } from "../../../src/plugin/inline-check";
 import { inlineCheckLivePreview } from "../../../src/plugin/inline-check-live";
@@ -37,7 +38,7 @@ afterAll(() => console.log(`inline live preview: worst ${worst.toFixed(1)} ms pe
 function open(doc: string, cursor: number): EditorView {
 	const parent = document.body.createDiv({ cls: "markdown-source-view" });
 	view = new EditorView({
-		state: EditorState.create({ doc, selection: EditorSelection.cursor(Math.min(cursor, doc.length)), extensions: [editorLivePreviewField.init(() => true), inlineCheckLivePreview(renderInlineCheck)] }),
+		state: EditorState.create({ doc, selection: EditorSelection.cursor(Math.min(cursor, doc.length)), extensions: [markdownLanguage(), editorLivePreviewField.init(() => true), inlineCheckLivePreview(renderInlineCheck)] }),
 		parent,
 	});
 	return view;

@@ -8,6 +8,7 @@ import * as obsidian from "../obsidian-stub";
 // Obsidian hands plugins its own CodeMirror 6 (main.js keeps these external, as for every plugin).
 import * as cmState from "@codemirror/state";
 import * as cmView from "@codemirror/view";
+import * as cmLanguage from "@codemirror/language";
 import { App, Component, Plugin, Vault, shownNotices, setStubLanguage, type MarkdownPostProcessorContext, type PluginManifest } from "../obsidian-stub";
 import { parseSections, renderSections, type Section } from "./markdown";
 
@@ -156,6 +157,7 @@ async function loadPluginClass(): Promise<new (app: App, m: PluginManifest) => P
 		if (name === "obsidian") return obsidian;
 		if (name === "@codemirror/state") return cmState;
 		if (name === "@codemirror/view") return cmView;
+		if (name === "@codemirror/language") return cmLanguage;
 		throw new Error(`main.js asked for "${name}", which Obsidian on mobile does not have`);
 	};
 	g.__cnnLabLoader = { require: req, module: mod };
