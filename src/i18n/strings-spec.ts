@@ -78,7 +78,12 @@ addStrings({
 	"spec.col.macs": { en: "Multiply-adds", zh: "乘加次数" },
 	"spec.col.rf": { en: "Receptive field", zh: "感受野" },
 	"spec.col.formula": { en: "Formula", zh: "公式" },
-	"spec.rfText": { en: "{size} (jump {jump})", zh: "{size}（步长 {jump}）" },
+	// 跳距, not 步长: students read 步长 as the layer's stride, and the jump is the product of all strides so far
+	"spec.rfText": { en: "{size} (jump {jump})", zh: "{size}（跳距 {jump}）" },
+	"spec.jumpExplained": {
+		en: "Receptive field: how many input pixels one output value sees. Jump: how many input pixels apart two neighbouring outputs are (the product of the strides so far).",
+		zh: "感受野：一个输出值看到的输入像素范围。跳距：相邻两个输出在输入上相隔的像素数（到这一层为止所有步幅的乘积）。",
+	},
 	"spec.total": { en: "Total", zh: "合计" },
 	"spec.totals.params": { en: "{n} parameters ({bytes} as float32)", zh: "{n} 个参数（float32 占 {bytes}）" },
 	"spec.totals.macs": { en: "{n} multiply-adds per sample", zh: "每个样本 {n} 次乘加" },

@@ -2,6 +2,8 @@
  * Splits one line of a ```cnn block into tokens with their columns. Sizes are one token however they are
  * written (`32x32x3`, `32×32×3`, `32*32*3`, `32 * 32 * 3`, `32 x 32 x 3`); `key=value` and `key: value`
  * split into key and value like `key value`; commas separate like spaces; `#` starts a comment.
+ * What a Chinese input method types (full-width `３２ｘ３２ｘ３`, `，` `：` `；` `（` `）`, the ideographic space)
+ * reads as its ASCII form, one character for one, so columns still point at what the user typed.
  */
 
 export interface Token {
@@ -26,19 +28,42 @@ const TOKEN = new RegExp(
 const SIZE_SEP = /\s*[x×*X]\s*/;
 const NUM_ONLY = new RegExp(`^${NUM}$`, "i");
 
+/**
+ * NFKC, character by character, keeping only the mappings that give one UTF-16 unit for one: full-width
+ * letters, digits and punctuation become ASCII and the line keeps its length (columns stay exact).
+ */
+export function foldWidth(line: string): string {
+	// eslint-disable-next-line no-control-regex -- plain ASCII needs no folding: the common case stays a no-op
+	if (/^[\u0000-\u007f]*$/.test(line)) return line;
+	let out = "";
+	for (let i = 0; i < line.length; i++) {
+		const c = line[i];
+		const code = c.charCodeAt(0);
+		if (code < 0x80 || (code >= 0xd800 && code <= 0xdfff)) {
+			out += c;
+			continue;
+		}
+		const n = c.normalize("NFKC");
+		out += n.length === 1 ? n : c;
+	}
+	return out;
+}
+
 /** Removes a `#` comment, keeping `#` inside [[links]] (headings in a vault link). */
-export function stripComment(line: string): string {
+export function stripComment(typed: string): string {
+	const line = foldWidth(typed);
 	let depth = 0;
 	for (let i = 0; i < line.length; i++) {
 		const c = line[i];
 		if (c === "[" && line[i + 1] === "[") depth++;
 		else if (c === "]" && line[i + 1] === "]" && depth > 0) depth--;
-		else if (c === "#" && depth === 0) return line.slice(0, i);
+		else if (c === "#" && depth === 0) return typed.slice(0, i);
 	}
-	return line;
+	return typed;
 }
 
-export function tokenize(line: string): Token[] {
+export function tokenize(typed: string): Token[] {
+	const line = foldWidth(typed);
 	const out: Token[] = [];
 	TOKEN.lastIndex = 0;
 	for (let m = TOKEN.exec(line); m !== null; m = TOKEN.exec(line)) {

@@ -85,7 +85,11 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 		const scroll = root.createDiv({ cls: "cnn-spec-scroll" });
 		const table = scroll.createEl("table", { cls: "cnn-spec-table" });
 		const hr = table.createEl("thead").createEl("tr");
-		for (const k of COLS) hr.createEl("th", { cls: COL_CLASS[k], text: t(k) });
+		for (const k of COLS) {
+			const th = hr.createEl("th", { cls: COL_CLASS[k], text: t(k) });
+			// "jump" is the distance in input pixels between neighbouring outputs: say so where it is shown
+			if (k === "spec.col.rf") th.title = t("spec.jumpExplained");
+		}
 		const body = table.createEl("tbody");
 		if (summary.input) {
 			const tr = body.createEl("tr", { cls: "cnn-spec-input" });
@@ -107,7 +111,8 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 			tr.createEl("td", { cls: "cnn-spec-filter", text: r.filter });
 			tr.createEl("td", { cls: "cnn-spec-num", text: r.params === null ? "" : fmtCount(r.params) });
 			tr.createEl("td", { cls: "cnn-spec-num", text: r.macs === null ? "" : fmtCount(r.macs) });
-			tr.createEl("td", { cls: "cnn-spec-rf", text: r.rf });
+			const rf = tr.createEl("td", { cls: "cnn-spec-rf", text: r.rf });
+			if (r.rf) rf.title = t("spec.jumpExplained");
 			for (const d of shapeRow?.diagnostics ?? a.parsed.diagnostics.filter((x) => x.line === r.line)) {
 				const dtr = body.createEl("tr", { cls: "cnn-spec-diag-row" });
 				diagEl(dtr.createEl("td", { attr: { colspan: COLS.length } }), d, false, d.severity !== "error" && shapeRow?.fixes.length ? shapeRow.fixes : undefined);
@@ -123,14 +128,17 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 		});
 	}
 
-	const diags = a.parsed.diagnostics;
+	// the Problems list is what must or should change: errors and warnings. A note (info) is said once, at its
+	// row; a problem already shown with its fixes at its row is listed by line without repeating them.
+	const shown = new Set(rows.flatMap((r) => r.diagnostics));
+	const diags = a.parsed.diagnostics.filter((d) => d.severity !== "info" || !rowLines.has(d.line));
 	if (diags.length > 0) {
 		const box = root.createDiv({ cls: "cnn-spec-problems" });
 		box.createDiv({ cls: "cnn-spec-problems-title", text: t("spec.problems") });
 		const ul = box.createEl("ul");
 		for (const d of diags) {
 			const li = ul.createEl("li");
-			diagEl(li, d, true);
+			diagEl(li, shown.has(d) ? { ...d, suggestion: undefined } : d, true);
 			if (!rowLines.has(d.line)) li.addClass("cnn-spec-diag-unrowed");
 		}
 	}

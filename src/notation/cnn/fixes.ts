@@ -55,7 +55,18 @@ export function formatLayer(L: RawLayer): string {
 	return parts.join(" ");
 }
 
-export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry): Fix[] {
+export interface FixContext {
+	/** The row reads the block's own input (no spatial layer before it): resizing the input is a fix too. */
+	fromInput?: boolean;
+}
+
+/**
+ * Every fix, best first. What comes first keeps the intent of the line: the padding that makes the numbers
+ * exact; where no padding does, the input size the architecture was drawn for (AlexNet's 227 for 11×11
+ * stride 4 on 224) and then the padding that loses no input row; for pooling, ceil mode before a new stride
+ * (a pool with stride 1 no longer downsamples). Each fix differs from the failing line.
+ */
+export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry, ctx: FixContext = {}): Fix[] {
 	const fixes: Fix[] = [];
 	const sizes: Pair = [input.h, input.w];
 	const pool = isPool(L);
@@ -64,12 +75,18 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry): Fix[] {
 	const d = g.dilation;
 	const pb = g.pad;
 	const pe = g.padEnd;
-	const add = (label: string, variant: RawLayer): void => {
-		const vg = spatialGeometry(variant, input);
-		if (!vg.out || !vg.axes[0].fits || !vg.axes[1].fits) return;
-		if (fixes.some((f) => f.label === label)) return;
-		fixes.push({ label, line: formatLayer(variant), shape: shapeText(vg.out) });
+	const original = formatLayer(L);
+	const push = (fix: Fix): void => {
+		if (fix.line === original || fixes.some((f) => f.label === fix.label || f.line === fix.line)) return;
+		fixes.push(fix);
 	};
+	const add = (label: string, variant: RawLayer, exact = true): void => {
+		const vg = spatialGeometry(variant, input);
+		if (!vg.out) return;
+		if (exact ? !vg.axes[0].fits || !vg.axes[1].fits : vg.axes[0].unusedInput > 0 || vg.axes[1].unusedInput > 0) return;
+		push({ label, line: formatLayer(variant), shape: shapeText(vg.out) });
+	};
+	const symmetric = pb[0] === pe[0] && pb[1] === pe[1] && L.pad !== "same";
 
 	// a symmetric padding (pooling allows at most half the kernel)
 	const pad = perAxis(
@@ -86,7 +103,35 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry): Fix[] {
 		},
 		pb,
 	);
-	if (pad && pb[0] === pe[0] && pb[1] === pe[1]) add(`pad ${pairText(pad)}`, { ...L, pad, padEnd: undefined });
+	if (pool && !g.ceil) {
+		const variant: RawLayer = { ...L, ceil: true };
+		const vg = spatialGeometry(variant, input);
+		if (vg.out) push({ label: "ceil", line: formatLayer(variant), shape: shapeText(vg.out) });
+	}
+	if (pad && symmetric) add(`pad ${pairText(pad)}`, { ...L, pad, padEnd: undefined });
+	else {
+		if (ctx.fromInput && !pool) {
+			// the input size this layer was drawn for: the nearest larger one that fits exactly
+			const fit: Pair = [0, 1].map((a) => {
+				for (let x = sizes[a]; x <= sizes[a] + s[a]; x++) if (fitsAxis(x, k[a], s[a], pb[a], pe[a], d[a])) return x;
+				return sizes[a];
+			}) as Pair;
+			const vg = spatialGeometry(L, { ...input, h: fit[0], w: fit[1] });
+			const text = `input ${fit[0]}x${fit[1]}x${input.c}`;
+			if (vg.out && (fit[0] !== sizes[0] || fit[1] !== sizes[1])) fixes.push({ label: text, line: text, shape: shapeText(vg.out) });
+		}
+		// no padding makes it exact: the smallest that still reaches every input row and column
+		if (symmetric) {
+			const maxPad: Pair = pool ? [Math.floor(k[0] / 2), Math.floor(k[1] / 2)] : [pb[0] + s[0], pb[1] + s[1]];
+			for (let p = Math.min(pb[0], pb[1]) + 1; p <= Math.max(maxPad[0], maxPad[1]); p++) {
+				const pp: Pair = [g.axes[0].unusedInput > 0 ? p : pb[0], g.axes[1].unusedInput > 0 ? p : pb[1]];
+				if (pp[0] > maxPad[0] || pp[1] > maxPad[1]) break;
+				const before = fixes.length;
+				add(`pad ${pairText(pp)}`, { ...L, pad: pp, padEnd: undefined }, false);
+				if (fixes.length > before) break;
+			}
+		}
+	}
 
 	// the nearest stride above, then below
 	const strideAbove = perAxis(
@@ -98,7 +143,6 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry): Fix[] {
 		},
 		s,
 	);
-	if (strideAbove) add(`stride ${pairText(strideAbove)}`, { ...L, stride: strideAbove });
 	const strideBelow = perAxis(
 		g,
 		(a) => {
@@ -108,6 +152,7 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry): Fix[] {
 		},
 		s,
 	);
+	if (strideAbove) add(`stride ${pairText(strideAbove)}`, { ...L, stride: strideAbove });
 	if (strideBelow) add(`stride ${pairText(strideBelow)}`, { ...L, stride: strideBelow });
 
 	// the nearest kernel size (for pooling with the default stride, the stride moves with the kernel: skip)
@@ -126,12 +171,11 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry): Fix[] {
 		);
 		if (kern) add(`kernel ${kern[0]}x${kern[1]}`, { ...L, kernel: kern, depth: L.depth });
 	}
-	if (pool && !g.ceil) {
-		const vg = spatialGeometry({ ...L, ceil: true }, input);
-		if (vg.out) fixes.push({ label: "ceil", line: formatLayer({ ...L, ceil: true }), shape: shapeText(vg.out) });
-	}
 	return fixes;
 }
+
+/** The table and the Problems list show at most this many fixes: more is a list to read, not a fix. */
+export const MAX_FIXES = 3;
 
 export function fixesText(fixes: Fix[]): string {
 	return fixes.map((f) => `${f.label} → ${f.shape}`).join(", ");

@@ -30,16 +30,29 @@ export interface AxisResult {
 	unusedPadded: number;
 	/** Of those, rows of the real input (not padding). */
 	unusedInput: number;
-	/** The formula with the numbers, e.g. "((32 + 2·1 − 4)/3) + 1 = 11". */
+	/**
+	 * The formula with the numbers and its exact working: "((32 + 2·1 − 4)/3) + 1 = 11" when the division is
+	 * exact, "(32 − 4)/3 + 1: 28/3 = 9.33 → ⌊10.33⌋ = 10" when it is not.
+	 */
 	formula: string;
+	/** The formula and its exact value only, "(32 − 4)/3 + 1 = 10.33", for a message that says it is not an integer. */
+	claim: string;
 }
 
 const MINUS = "−";
 
-/** 10.333… → "10.33", 15.5 → "15.5", 11 → "11". */
-/** A result as the formulas print it; a negative one with the same minus sign (−) as the formula's terms. */
+/**
+ * A result as the formulas print it: 10.333… → "10.33", 15.5 → "15.5", 11 → "11", and never a rounding that
+ * looks whole when it is not (1.9967 → "1.997", not "2"). A negative one takes the formula's minus sign (−).
+ */
 export function fmtReal(x: number): string {
-	const s = Number.isInteger(x) ? String(x) : (Math.round(x * 100) / 100).toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
+	let s = String(x);
+	if (!Number.isInteger(x)) {
+		for (let digits = 2; digits <= 12; digits++) {
+			s = x.toFixed(digits).replace(/0+$/, "").replace(/\.$/, "");
+			if (!Number.isInteger(Number(s))) break;
+		}
+	}
 	return s.replace(/^-/, "\u2212");
 }
 
@@ -75,12 +88,16 @@ export function axisOut(a: AxisInput): AxisResult {
 	const unusedPadded = fits || a.ceil ? 0 : rem;
 	const unusedInput = Math.max(0, unusedPadded - a.padEnd);
 	const left = formulaLeft(a);
-	let formula: string;
-	if (fits) formula = `${left} = ${fmtReal(exact)}`;
-	else if (span < 0) formula = `${left} = ${fmtReal(exact)}`;
-	else if (a.ceil) formula = `${left} = ${fmtReal(exact)} → ${out} (ceil)`;
-	else formula = `${left} = ${fmtReal(exact)} → ${out}`;
-	return { out, exact, fits, effKernel, span, unusedPadded, unusedInput, formula };
+	const claim = `${left} = ${fmtReal(exact)}`;
+	let formula = claim;
+	if (!fits && span >= 0) {
+		// the exact quotient, then the rounding PyTorch applies to it
+		const working = `${left}: ${span}/${a.stride} = ${fmtReal(span / a.stride)} → `;
+		if (!a.ceil) formula = `${working}⌊${fmtReal(exact)}⌋ = ${out}`;
+		else if (out === Math.ceil(exact)) formula = `${working}⌈${fmtReal(exact)}⌉ = ${out} (ceil)`;
+		else formula = `${working}${out} (ceil)`; // PyTorch drops a last window that would start in the padding
+	}
+	return { out, exact, fits, effKernel, span, unusedPadded, unusedInput, formula, claim };
 }
 
 /** Keras 'same': out = ⌈W/S⌉ with the total padding split, the extra row at the end. */

@@ -6,7 +6,7 @@ import type { InputShape, LayerSpec, Pair } from "../../engine/model-spec";
 import { t } from "../../i18n";
 import "../../i18n/strings-spec";
 import type { DiagnosticList } from "./diagnostics";
-import { fixesFor, fixesText, formatLayer, type Fix } from "./fixes";
+import { fixesFor, fixesText, formatLayer, MAX_FIXES, type Fix } from "./fixes";
 import type { AxisResult } from "./formula";
 import type { RawLayer } from "./raw-layer";
 import { fmtCount, pairText, shapeSize, shapeText, type Shape } from "./shape";
@@ -68,7 +68,7 @@ export function unusedText(ax: [AxisResult, AxisResult]): string {
 	return t("spec.unused.rowsAndCols", { r, c });
 }
 
-function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticList, rf: { size: Pair; jump: Pair }): Shape | null {
+function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticList, rf: { size: Pair; jump: Pair }, fromInput: boolean): Shape | null {
 	const pool = isPool(L);
 	const g = spatialGeometry(L, cur);
 	const same = sameAxes(g, cur);
@@ -124,15 +124,22 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 			const size = a === 0 ? cur.h : cur.w;
 			return Math.max(g.pad[a], Math.ceil((g.axes[a].effKernel - size) / 2));
 		}) as Pair;
-		const fits: Pair = [Math.min(g.kernel[0], cur.h + g.pad[0] + g.padEnd[0]), Math.min(g.kernel[1], cur.w + g.pad[1] + g.padEnd[1])];
-		const suggestions = [formatLayer({ ...L, kernel: fits })];
-		if (!pool || (need[0] <= g.kernel[0] / 2 && need[1] <= g.kernel[1] / 2)) suggestions.push(formatLayer({ ...L, pad: need, padEnd: undefined }));
-		rowDiag(row, diags, L.column, "error", t("spec.kernelTooLarge", { eff, padded, formula: row.formulas.join("; ") }), suggestions.join(t("spec.or")));
+		const room: Pair = [cur.h + g.pad[0] + g.padEnd[0], cur.w + g.pad[1] + g.padEnd[1]];
+		// the largest kernel (then dilation) whose window fits the padded input: d·(k − 1) + 1 ≤ room
+		const fitK = (a: 0 | 1): number => Math.max(1, Math.min(g.kernel[a], Math.floor((room[a] - 1) / g.dilation[a]) + 1));
+		const fitD = (a: 0 | 1): number => (g.kernel[a] > 1 ? Math.max(1, Math.min(g.dilation[a], Math.floor((room[a] - 1) / (g.kernel[a] - 1)))) : g.dilation[a]);
+		const candidates = [formatLayer({ ...L, kernel: [fitK(0), fitK(1)] })];
+		if (!pool) candidates.push(formatLayer({ ...L, dilation: [fitD(0), fitD(1)] }));
+		if (!pool || (need[0] <= g.kernel[0] / 2 && need[1] <= g.kernel[1] / 2)) candidates.push(formatLayer({ ...L, pad: need, padEnd: undefined }));
+		const original = formatLayer(L);
+		const suggestions = [...new Set(candidates)].filter((c) => c !== original);
+		rowDiag(row, diags, L.column, "error", t("spec.kernelTooLarge", { eff, padded, formula: row.formulas.join("; ") }), suggestions.join(t("spec.or")) || undefined);
 		return null;
 	}
 
 	// Keras 'same' with a stride: ceil(W/S), with the odd padding row at the bottom/right
-	if (g.same && (g.stride[0] > 1 || g.stride[1] > 1 || g.pad[0] !== g.padEnd[0] || g.pad[1] !== g.padEnd[1])) {
+	// (pooling cannot pad unevenly at all: that error below says it once)
+	if (g.same && !(pool && (g.pad[0] !== g.padEnd[0] || g.pad[1] !== g.padEnd[1])) && (g.stride[0] > 1 || g.stride[1] > 1 || g.pad[0] !== g.padEnd[0] || g.pad[1] !== g.padEnd[1])) {
 		const asym = g.pad[0] !== g.padEnd[0] || g.pad[1] !== g.padEnd[1];
 		rowDiag(
 			row,
@@ -151,24 +158,26 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 	// the textbook check: does the window land exactly on the last row and column?
 	if (!g.same && !g.ceil && (!g.axes[0].fits || !g.axes[1].fits)) {
 		let formula: string;
-		if (same) formula = `${g.axes[0].formula.split(" → ")[0]}`;
+		if (same) formula = g.axes[0].claim;
 		else
 			formula = ([0, 1] as const)
 				.filter((a) => !g.axes[a].fits)
-				.map((a) => `${labels[a]} ${g.axes[a].formula.split(" → ")[0]}`)
+				.map((a) => `${labels[a]} ${g.axes[a].claim}`)
 				.join(", ");
 		const outText = ([0, 1] as const)
 			.filter((a) => !g.axes[a].fits && (a === 0 || !same))
 			.map((a) => String(g.axes[a].out))
 			.join(t("spec.and"));
-		row.fixes = fixesFor(L, cur, g);
-		// when only zero padding is cut off no input is lost: worth knowing, not worth a warning
+		row.fixes = fixesFor(L, cur, g, { fromInput: fromInput }).slice(0, MAX_FIXES);
+		// when only zero padding is cut off no input is lost, and pools whose windows overlap (AlexNet's
+		// 3 stride 2) are drawn that way: worth knowing, not worth a warning
 		const losesInput = g.axes[0].unusedInput > 0 || g.axes[1].unusedInput > 0;
+		const overlaps = pool && ([0, 1] as const).every((a) => g.axes[a].fits || g.kernel[a] > g.stride[a]);
 		rowDiag(
 			row,
 			diags,
 			L.column,
-			losesInput ? "warning" : "info",
+			losesInput && !overlaps ? "warning" : "info",
 			t("spec.notInteger", { formula, out: outText, unused: unusedText(g.axes) }),
 			row.fixes.length ? fixesText(row.fixes) : undefined,
 		);
@@ -200,7 +209,11 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 				countIncludePad: L.countIncludePad !== false,
 			};
 			if (g.pad[0] !== g.padEnd[0] || g.pad[1] !== g.padEnd[1]) {
-				rowDiag(row, diags, L.column, "error", t("spec.poolAsymPad"), formatLayer({ ...L, pad: g.pad, padEnd: undefined }));
+				// ceil mode gives what Keras's uneven 'same' gives, without the uneven padding
+				const ceil = formatLayer({ ...L, pad: undefined, padEnd: undefined, ceil: true });
+				const ceilOut = spatialGeometry({ ...L, pad: undefined, padEnd: undefined, ceil: true }, cur).out;
+				const fix = ceilOut && ceilOut.h === out.h && ceilOut.w === out.w ? `${ceil} → ${shapeText(ceilOut)}` : formatLayer({ ...L, pad: g.pad, padEnd: undefined });
+				rowDiag(row, diags, L.column, "error", t("spec.poolAsymPad"), fix);
 				row.spec = null;
 			}
 		} else {
@@ -218,6 +231,8 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 	const rf = { size: [1, 1] as Pair, jump: [1, 1] as Pair };
 	let softmaxLine: number | null = null;
 	let complete = cur !== null;
+	// until the first convolution or pool, a row still reads the block's own input size
+	let spatialSeen = false;
 	for (const L of layers) {
 		const row: ShapeRow = { layer: L, spec: null, input: cur, output: null, formulas: [], filter: "", params: 0, macs: 0, rf: null, fixes: [], diagnostics: [] };
 		rows.push(row);
@@ -238,7 +253,10 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 				if (inShape.flat) {
 					rowDiag(row, diags, L.column, "error", t("spec.spatialAfterFlat", { layer: L.word, n: inShape.c }), t("spec.spatialAfterFlatFix"));
 					out = null;
-				} else out = spatialRow(row, L, inShape, diags, rf);
+				} else {
+					out = spatialRow(row, L, inShape, diags, rf, !spatialSeen);
+					spatialSeen = true;
+				}
 				break;
 			case "flatten":
 				out = { h: 1, w: 1, c: shapeSize(inShape), flat: true };

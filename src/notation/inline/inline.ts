@@ -81,7 +81,7 @@ export function checkInline(source: string): InlineResult {
 	const input = { h: size[0], w: size[1], c: 1, flat: false };
 	const g = spatialGeometry(L, input);
 	const square = size[0] === size[1] && g.kernel[0] === g.kernel[1] && g.stride[0] === g.stride[1] && g.pad[0] === g.pad[1] && g.dilation[0] === g.dilation[1];
-	const formulas = square ? [g.axes[0].formula.split(" → ")[0]] : [0, 1].map((a) => `${a === 0 ? t("spec.vertical") : t("spec.horizontal")} ${g.axes[a].formula.split(" → ")[0]}`);
+	const formulas = square ? [g.axes[0].claim] : [0, 1].map((a) => `${a === 0 ? t("spec.vertical") : t("spec.horizontal")} ${g.axes[a].claim}`);
 	const formula = formulas.join(", ");
 	if (!g.out) return { ok: true, fits: false, text: `${formula} ✗ ${t("inline.tooLarge")}`, detail: t("inline.tooLarge"), out: "" };
 	const outText = square ? String(g.out.h) : `${g.out.h}×${g.out.w}`;

@@ -64,7 +64,8 @@ describe("```cnn block: acceptance cases on the rendered text", () => {
 		expect(l).toHaveLength(1);
 		// read aloud or copied, the line number and the message stay separate words
 		expect(l[0]).toMatch(/^⚠ line 2 \(32 − 4\)\/3 \+ 1 = 10\.33/);
-		expect(l[0]).toContain("pad 1 → 11×11×8");
+		// the fixes are said once, at the row: the list names the line and the problem only
+		expect(l[0]).not.toContain("pad 1 → 11×11×8");
 	});
 
 	it("#2 shows ((32 + 2·1 − 4)/3) + 1 = 11, 11×11×8, filter 4×4×3 and 392 parameters, no problem", async () => {
@@ -210,8 +211,8 @@ describe("```cnn block layout in a narrow note", () => {
 	it("a formula's result stays with its equals sign", async () => {
 		const el = await render("input 32x32x3\nconv 8 4x4 stride 3");
 		const f = el.querySelector("tr.cnn-spec-row td.cnn-spec-formula div")!;
-		expect(f.textContent).toBe("(32 − 4)/3 + 1 = 10.33 → 10");
-		expect(f.querySelector(".cnn-spec-nowrap")?.textContent).toBe("= 10.33 → 10");
+		expect(f.textContent).toBe("(32 − 4)/3 + 1: 28/3 = 9.33 → ⌊10.33⌋ = 10");
+		expect(f.querySelector(".cnn-spec-nowrap")?.textContent).toBe("= 10");
 	});
 });
 
@@ -229,5 +230,27 @@ describe("```cnn block in Simplified Chinese", () => {
 		} finally {
 			setLanguage("en");
 		}
+	});
+});
+
+describe("```cnn block: each problem said once, at its row", () => {
+	it("a note (info) stands at its row only; the Problems list holds the warning, without repeating its fixes", async () => {
+		const el = await render("input 224x224x3\nconv 96 11x11 stride 4\nmaxpool 3 stride 2");
+		const p = rowProblems(el);
+		expect(p).toHaveLength(2);
+		const l = listed(el);
+		expect(l).toHaveLength(1);
+		expect(l[0]).toMatch(/^⚠ line 2 /);
+		expect(l[0]).not.toContain("input 227x227x3");
+		expect(flat(p[0])).toContain("input 227x227x3 → 55×55×96");
+		// the overlapping pool's row is not marked as a problem
+		expect(el.querySelectorAll("tr.cnn-spec-row")[1].classList.contains("is-warning")).toBe(false);
+	});
+
+	it("explains the jump where the receptive field is shown", async () => {
+		const el = await render("input 32x32x1\nconv 6 5x5");
+		const rf = el.querySelector("tr.cnn-spec-row td.cnn-spec-rf") as HTMLElement;
+		expect(rf.textContent).toBe("5 (jump 1)");
+		expect(rf.title).toMatch(/Jump: how many input pixels apart two neighbouring outputs are/);
 	});
 });

@@ -75,7 +75,7 @@ describe("output size of one axis", () => {
 	it("writes the formula in the user's numbers", () => {
 		const f = (size: number, k: number, s: number, p: number, d = 1) => axisOut({ size, kernel: k, stride: s, padBegin: p, padEnd: p, dilation: d, ceil: false }).formula;
 		expect(f(32, 4, 3, 1)).toBe("((32 + 2·1 − 4)/3) + 1 = 11");
-		expect(f(32, 4, 3, 0)).toBe("(32 − 4)/3 + 1 = 10.33 → 10");
+		expect(f(32, 4, 3, 0)).toBe("(32 − 4)/3 + 1: 28/3 = 9.33 → ⌊10.33⌋ = 10");
 		expect(f(32, 4, 2, 0)).toBe("(32 − 4)/2 + 1 = 15");
 		expect(f(32, 5, 1, 0)).toBe("32 − 5 + 1 = 28");
 		expect(f(28, 3, 1, 0, 2)).toBe("28 − 5 + 1 = 24");
