@@ -51,10 +51,24 @@ const DIRECT_PIXELS = 4 * 1024 * 1024;
 /** An <img> that neither loads nor fails (old WebViews under memory pressure) is given up after this long. */
 export const IMG_TIMEOUT_MS = 20_000;
 
-/** A 2D context of w×h pixels, off screen where the platform allows it. */
-function context2d(w: number, h: number): Context2D | null {
-	if (typeof OffscreenCanvas !== "undefined") return new OffscreenCanvas(w, h).getContext("2d");
-	const c: HTMLCanvasElement = createEl("canvas", { attr: { width: w, height: h } });
+/**
+ * A 2D context of w×h pixels, off screen where the platform allows it. Safari 16.0–16.3 (and iOS WebViews of that
+ * age) have OffscreenCanvas with WebGL only: its getContext("2d") is null, so a canvas of the note's own document
+ * (not attached to it) is used instead.
+ */
+function context2d(doc: Document, w: number, h: number): Context2D | null {
+	if (typeof OffscreenCanvas !== "undefined") {
+		let ctx: OffscreenCanvasRenderingContext2D | null = null;
+		try {
+			ctx = new OffscreenCanvas(w, h).getContext("2d");
+		} catch {
+			ctx = null;
+		}
+		if (ctx) return ctx;
+	}
+	const c = doc.createElement("canvas");
+	c.width = w;
+	c.height = h;
 	return c.getContext("2d");
 }
 
@@ -122,7 +136,7 @@ async function decodeRgba(doc: Document, bytes: ArrayBuffer, format: string, nam
 		}
 	}
 	try {
-		const ctx = context2d(w, h);
+		const ctx = context2d(doc, w, h);
 		if (!ctx) throw new VaultImageError(t("conv-img.decode-named", { name }));
 		ctx.imageSmoothingEnabled = true;
 		ctx.imageSmoothingQuality = "high";

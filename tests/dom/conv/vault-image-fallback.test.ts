@@ -98,6 +98,31 @@ describe("vault images without createImageBitmap", () => {
 		expect(revoked).toEqual(["blob:fake/1"]);
 	});
 
+	it("an OffscreenCanvas without a 2D context (Safari 16.0–16.3) falls back to a canvas of the note's document", async () => {
+		const g = globalThis as unknown as { OffscreenCanvas?: unknown };
+		const asked: string[] = [];
+		g.OffscreenCanvas = class {
+			constructor(
+				readonly width: number,
+				readonly height: number,
+			) {}
+			getContext(kind: string): null {
+				asked.push(kind);
+				return null;
+			}
+		};
+		try {
+			pixels = [0, 0, 0, 255, 255, 255, 255, 255];
+			const img = await readVaultImage(appWith({ "c.png": pngHeader(2, 1) }), document, "c.png", "", "gray", 8);
+			expect(asked).toEqual(["2d"]);
+			expect(img.planes[0]).toEqual([[0, 1]]);
+			expect(draws).toHaveLength(1);
+			expect(draws[0].args).toEqual([0, 0, 2, 1]);
+		} finally {
+			delete g.OffscreenCanvas;
+		}
+	});
+
 	it("scales down by averaging each area, transparent pixels weighed by their alpha", async () => {
 		// 6×4 → at most 3 a side → 3×2: each output pixel is the mean of a 2×2 tile (worked by hand below).
 		const px: number[][] = [];
