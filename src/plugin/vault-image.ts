@@ -53,10 +53,10 @@ export const IMG_TIMEOUT_MS = 20_000;
 
 /**
  * A 2D context of w×h pixels, off screen where the platform allows it. Safari 16.0–16.3 (and iOS WebViews of that
- * age) have OffscreenCanvas with WebGL only: its getContext("2d") is null, so a canvas of the note's own document
- * (not attached to it) is used instead.
+ * age) have OffscreenCanvas with WebGL only: its getContext("2d") is null, so a canvas (never attached to a document:
+ * which window made it does not matter) is used instead.
  */
-function context2d(doc: Document, w: number, h: number): Context2D | null {
+function context2d(w: number, h: number): Context2D | null {
 	if (typeof OffscreenCanvas !== "undefined") {
 		let ctx: OffscreenCanvasRenderingContext2D | null = null;
 		try {
@@ -66,9 +66,7 @@ function context2d(doc: Document, w: number, h: number): Context2D | null {
 		}
 		if (ctx) return ctx;
 	}
-	const c = doc.createElement("canvas");
-	c.width = w;
-	c.height = h;
+	const c: HTMLCanvasElement = createEl("canvas", { attr: { width: w, height: h } });
 	return c.getContext("2d");
 }
 
@@ -136,7 +134,7 @@ async function decodeRgba(doc: Document, bytes: ArrayBuffer, format: string, nam
 		}
 	}
 	try {
-		const ctx = context2d(doc, w, h);
+		const ctx = context2d(w, h);
 		if (!ctx) throw new VaultImageError(t("conv-img.decode-named", { name }));
 		ctx.imageSmoothingEnabled = true;
 		ctx.imageSmoothingQuality = "high";

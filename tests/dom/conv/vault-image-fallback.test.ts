@@ -98,7 +98,7 @@ describe("vault images without createImageBitmap", () => {
 		expect(revoked).toEqual(["blob:fake/1"]);
 	});
 
-	it("an OffscreenCanvas without a 2D context (Safari 16.0–16.3) falls back to a canvas of the note's document", async () => {
+	it("an OffscreenCanvas without a 2D context (Safari 16.0–16.3) falls back to a canvas", async () => {
 		const g = globalThis as unknown as { OffscreenCanvas?: unknown };
 		const asked: string[] = [];
 		g.OffscreenCanvas = class {
