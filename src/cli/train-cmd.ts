@@ -5,7 +5,9 @@ import { Sequential } from "../engine/model";
 import { Trainer, type EpochEvent } from "../engine/trainer";
 import { useWasmGemm } from "../engine/wasm";
 import { checkLimits, priceModel, readable, type Limits } from "../notation/cnn/limits";
-import { formatRunNote, MAX_BATCH_POINTS, safeFileName, thinPoints, validConfusion, type BatchPoint, type RunRecord, type RunStatus } from "../runs/run-log";
+import type { LossPoint } from "../engine/run-metrics";
+import { lossPoint, MAX_BATCH_POINTS, thinPoints } from "../runs/loss-curve";
+import { formatRunNote, safeFileName, validConfusion, type RunRecord, type RunStatus } from "../runs/run-log";
 import { fitDataset } from "../worker/datasets";
 import { knownSamples, loadDataset } from "./datasets";
 import { pickBlock } from "./pick-block";
@@ -142,7 +144,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	process.once("SIGINT", onSigint);
 	const t0 = performance.now();
 	let seen = 0;
-	const points: BatchPoint[] = [];
+	const points: LossPoint[] = [];
 	let status: RunStatus = "completed";
 	let lastYield = performance.now();
 	try {
@@ -150,7 +152,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 			for (const e of trainer.step()) {
 				if (e.kind === "batch") {
 					seen = e.seen;
-					points.push({ x: e.epoch - 1 + e.batch / e.batches, y: e.loss });
+					points.push(lossPoint(e, e.batches));
 					if (points.length > 4 * MAX_BATCH_POINTS) points.splice(0, points.length, ...thinPoints(points, 2 * MAX_BATCH_POINTS));
 				} else if (e.kind === "epoch") {
 					const ep: EpochEvent = e;

@@ -22,4 +22,5 @@ export {
 	type FailedEvent, type Evaluation,
 } from "./trainer";
 export { confusionMatrix, softmaxRows } from "./metrics";
+export type { BatchMetrics, EpochMetrics, LossPoint } from "./run-metrics";
 export { useWasmGemm, wasmSimdSupported } from "./wasm";

@@ -3,6 +3,7 @@ import type { Sequential } from "./model";
 import { createOptimizer, type Optimizer } from "./optim";
 import { Rng } from "./rng";
 import type { OptimizerSpec } from "./model-spec";
+import type { BatchMetrics, EpochMetrics } from "./run-metrics";
 import type { Tensor } from "./tensor";
 
 /**
@@ -28,29 +29,19 @@ export interface TrainConfig {
 	limit?: number | null;
 }
 
-export interface BatchEvent {
+export interface BatchEvent extends BatchMetrics {
 	kind: "batch";
-	/** 1-based. */
-	epoch: number;
-	/** 1-based within the epoch. */
-	batch: number;
+	/** Batches per epoch. */
 	batches: number;
-	loss: number;
-	acc: number;
 	/** Samples trained since the run began. */
 	seen: number;
 	samplesPerSec: number;
 }
 
-export interface EpochEvent {
+/** The trainer always measures both of these (only a log read back may lack them). */
+export interface EpochEvent extends EpochMetrics {
 	kind: "epoch";
-	epoch: number;
-	loss: number;
 	acc: number;
-	/** null when nothing is held out. */
-	valLoss: number | null;
-	valAcc: number | null;
-	/** Wall time of this epoch, validation included. */
 	seconds: number;
 }
 

@@ -7,25 +7,13 @@
  * scalar for the model text), so no YAML library is needed and the note reads the same in any YAML tool.
  */
 import { parseLogCsv } from "../notation/log/log-block";
+import type { EpochMetrics, LossPoint } from "../engine/run-metrics";
+import { thinPoints } from "./loss-curve";
 import { t } from "../i18n";
 import "../i18n/strings-log";
 
 export type RunStatus = "running" | "completed" | "stopped" | "failed";
 
-/** One finished epoch. Epochs count from 1; missing validation numbers are null. */
-export interface EpochRow {
-	epoch: number;
-	loss: number;
-	acc: number | null;
-	valLoss: number | null;
-	valAcc: number | null;
-}
-
-/** A point of the per-batch loss curve: x in epochs (0.5 = half-way through the first epoch). */
-export interface BatchPoint {
-	x: number;
-	y: number;
-}
 
 /** What the run was asked to do: the settings table of the ```cnn-log block compares these. */
 export interface RunSettings {
@@ -53,8 +41,8 @@ export interface RunRecord {
 	settings: RunSettings;
 	durationS: number | null;
 	samplesPerS: number | null;
-	epochs: EpochRow[];
-	batches: BatchPoint[];
+	epochs: EpochMetrics[];
+	batches: LossPoint[];
 	/** Why a failed run failed (NaN at epoch 3 batch 12, …). */
 	message?: string | null;
 	/** Name of the weights file beside the note, when weights were kept. */
@@ -75,8 +63,6 @@ export interface ConfusionRecord {
 export const MAX_CONFUSION_CLASSES = 100;
 
 export const CREATED_BY = "cnn-lab";
-/** Most per-batch points kept in a note; more are merged pairwise. */
-export const MAX_BATCH_POINTS = 200;
 
 /** Final metrics of a run: the last epoch's numbers. */
 export function finalMetrics(r: Pick<RunRecord, "epochs">): { loss: number | null; acc: number | null; valLoss: number | null; valAcc: number | null } {
@@ -84,17 +70,6 @@ export function finalMetrics(r: Pick<RunRecord, "epochs">): { loss: number | nul
 	return last ? { loss: last.loss, acc: last.acc, valLoss: last.valLoss, valAcc: last.valAcc } : { loss: null, acc: null, valLoss: null, valAcc: null };
 }
 
-/** Keeps at most `max` points by merging neighbours (x of the later one, mean of y). */
-export function thinPoints(pts: readonly BatchPoint[], max = MAX_BATCH_POINTS): BatchPoint[] {
-	let out = pts.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).map((p) => ({ x: p.x, y: p.y }));
-	while (out.length > max) {
-		const next: BatchPoint[] = [];
-		for (let i = 0; i + 1 < out.length; i += 2) next.push({ x: out[i + 1].x, y: (out[i].y + out[i + 1].y) / 2 });
-		if (out.length % 2 === 1) next.push(out[out.length - 1]);
-		out = next;
-	}
-	return out;
-}
 
 // ------------------------------------------------------------------ writing
 
@@ -140,7 +115,7 @@ export function pathFromLink(link: string): string {
 	return /\.[a-z0-9]+$/i.test(p) ? p : `${p}.md`;
 }
 
-export function epochCsv(rows: readonly EpochRow[]): string {
+export function epochCsv(rows: readonly EpochMetrics[]): string {
 	const out = ["epoch,loss,acc,val_loss,val_acc"];
 	for (const r of rows) out.push([r.epoch, r.loss, r.acc, r.valLoss, r.valAcc].map(fmtNum).join(","));
 	return out.join("\n");

@@ -7,7 +7,8 @@ import { activeBackend } from "../engine/wasm";
 import type { ModelSpec } from "../engine/model-spec";
 import { fitDataset, materialize } from "./datasets";
 import type { JobStep, TrainingJob } from "./job";
-import type { DatasetDescriptor, EpochPoint, FilterSet, RunInfo, RunResult, Snapshot, StartMessage, ValSample } from "./messages";
+import type { EpochMetrics } from "../engine/run-metrics";
+import type { DatasetDescriptor, FilterSet, RunInfo, RunResult, Snapshot, StartMessage, ValSample } from "./messages";
 
 /**
  * The trainer's failure in the app's language. The engine cannot import the string table (it runs in Node and
@@ -106,7 +107,7 @@ class EngineJob implements TrainingJob {
 		const out: JobStep = { batch: null, epoch: null, samples: 0, done: false, failed: null };
 		for (const e of this.trainer.step()) {
 			if (e.kind === "batch") {
-				out.batch = { epoch: e.epoch, batch: e.batch, step: (e.epoch - 1) * e.batches + e.batch, loss: e.loss, acc: e.acc };
+				out.batch = { epoch: e.epoch, batch: e.batch, loss: e.loss, acc: e.acc };
 				out.samples = e.seen - this.seenBefore;
 				this.seenBefore = e.seen;
 			} else if (e.kind === "epoch") {
@@ -125,7 +126,7 @@ class EngineJob implements TrainingJob {
 		return snapshotOf(this.model, this.sampleData, this.sampleIndex);
 	}
 
-	finish(lastEpoch: EpochPoint | null): RunResult {
+	finish(lastEpoch: EpochMetrics | null): RunResult {
 		const held = this.trainer.valIndices.length > 0;
 		const indices = held ? this.trainer.valIndices : this.trainer.trainIndices;
 		const ev = held ? this.trainer.evaluateValidation() : this.trainer.evaluate();

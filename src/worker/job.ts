@@ -1,9 +1,10 @@
-import type { BatchPoint, EpochPoint, RunInfo, RunResult, Snapshot, StartMessage } from "./messages";
+import type { BatchMetrics, EpochMetrics } from "../engine/run-metrics";
+import type { RunInfo, RunResult, Snapshot, StartMessage } from "./messages";
 
 /** What one step of a job did: one mini-batch, maybe the end of an epoch, maybe the end of the run or a failure. */
 export interface JobStep {
-	batch: BatchPoint | null;
-	epoch: EpochPoint | null;
+	batch: BatchMetrics | null;
+	epoch: EpochMetrics | null;
 	/** Samples trained in this step. */
 	samples: number;
 	done: boolean;
@@ -17,7 +18,7 @@ export interface TrainingJob {
 	step(): JobStep;
 	snapshot(): Snapshot;
 	/** Final views from the weights as they are now (after done or stop). */
-	finish(lastEpoch: EpochPoint | null): RunResult;
+	finish(lastEpoch: EpochMetrics | null): RunResult;
 }
 
 export type JobFactory = (msg: StartMessage) => Promise<TrainingJob>;

@@ -5,6 +5,7 @@
  * (inline fallback), so the panel cannot tell the two apart.
  */
 import type { InputShape, ModelSpec, OptimizerSpec } from "../engine/model-spec";
+import type { BatchMetrics, EpochMetrics } from "../engine/run-metrics";
 
 /** Built-in datasets are made inside the worker; the user's own data is read from the vault and sent as arrays. */
 export type DatasetDescriptor =
@@ -53,26 +54,6 @@ export interface StopMessage {
 }
 
 export type ToWorker = StartMessage | StopMessage;
-
-export interface BatchPoint {
-	epoch: number;
-	/** 1-based within the epoch. */
-	batch: number;
-	/** 1-based across the run: the x axis of the per-batch loss. */
-	step: number;
-	loss: number;
-	acc: number;
-}
-
-export interface EpochPoint {
-	epoch: number;
-	loss: number;
-	acc: number;
-	valLoss: number | null;
-	valAcc: number | null;
-	/** Wall time of this epoch. */
-	seconds: number;
-}
 
 export interface RunInfo {
 	datasetName: string;
@@ -123,7 +104,7 @@ export interface ValSample {
 }
 
 export interface RunResult {
-	final: EpochPoint | null;
+	final: EpochMetrics | null;
 	/** confusion[true][predicted] counts on the validation set (the training set when there is none). */
 	confusion: number[][];
 	samples: ValSample[];
@@ -151,8 +132,8 @@ export interface ProgressMessage {
 	elapsedSeconds: number;
 	/** Estimated from the pace so far; null until a few batches have run. */
 	secondsLeft: number | null;
-	batches: BatchPoint[];
-	epochsDone: EpochPoint[];
+	batches: BatchMetrics[];
+	epochsDone: EpochMetrics[];
 }
 
 export type StopReason = "user" | "time";

@@ -1,8 +1,7 @@
 import type { JobFactory, TrainingJob } from "./job";
+import type { BatchMetrics, EpochMetrics } from "../engine/run-metrics";
 import type {
-	BatchPoint,
 	EndMessage,
-	EpochPoint,
 	FromWorker,
 	ProgressMessage,
 	RunResult,
@@ -51,10 +50,10 @@ export class TrainingSession {
 	private lastPost = -Infinity;
 	private samples = 0;
 	private batchesRun = 0;
-	private pendingBatches: BatchPoint[] = [];
-	private pendingEpochs: EpochPoint[] = [];
-	private lastBatch: BatchPoint | null = null;
-	private lastEpoch: EpochPoint | null = null;
+	private pendingBatches: BatchMetrics[] = [];
+	private pendingEpochs: EpochMetrics[] = [];
+	private lastBatch: BatchMetrics | null = null;
+	private lastEpoch: EpochMetrics | null = null;
 	private maxSeconds = Infinity;
 	private ended = true;
 

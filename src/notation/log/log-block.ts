@@ -9,7 +9,7 @@
 import type { Diagnostic } from "../diagnostic";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";
-import type { BatchPoint, EpochRow } from "../../runs/run-log";
+import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
 
 export type FilterOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
 export interface RunFilter {
@@ -20,8 +20,8 @@ export interface RunFilter {
 
 export interface LogSeries {
 	label: string;
-	epochs: EpochRow[];
-	batches: BatchPoint[];
+	epochs: EpochMetrics[];
+	batches: LossPoint[];
 }
 
 export type LogBlockSpec =
@@ -92,7 +92,7 @@ function cell(s: string): number | null | undefined {
 }
 
 /** Accuracies written as percentages (95.3) are read as fractions (0.953), so runs from any script overlay. */
-function fractionise(rows: EpochRow[], key: "acc" | "valAcc"): void {
+function fractionise(rows: EpochMetrics[], key: "acc" | "valAcc"): void {
 	if (!rows.some((r) => (r[key] ?? 0) > 1.0001)) return;
 	for (const r of rows) {
 		const v = r[key];
@@ -104,10 +104,10 @@ function fractionise(rows: EpochRow[], key: "acc" | "valAcc"): void {
  * Per-epoch CSV plus an optional `# batches` section (`epoch,loss`). Rows that cannot be read are reported with
  * their line (offset by `firstLine`) and skipped; the rest still draw.
  */
-export function parseLogCsv(text: string, firstLine = 1): { epochs: EpochRow[]; batches: BatchPoint[]; diagnostics: Diagnostic[] } {
+export function parseLogCsv(text: string, firstLine = 1): { epochs: EpochMetrics[]; batches: LossPoint[]; diagnostics: Diagnostic[] } {
 	const lines = text.replace(/\r\n?/g, "\n").split("\n");
-	const epochs: EpochRow[] = [];
-	const batches: BatchPoint[] = [];
+	const epochs: EpochMetrics[] = [];
+	const batches: LossPoint[] = [];
 	const diagnostics: Diagnostic[] = [];
 	let cols: (Col | null)[] | null = null;
 	// "skip": a section kept for other readers (the run note's `# confusion` matrix), not a series to draw.
@@ -156,7 +156,7 @@ export function parseLogCsv(text: string, firstLine = 1): { epochs: EpochRow[]; 
 			diagnostics.push(err(ln, t("log.csv.rowLength", { n: parts.length, cols: cols.length })));
 			continue;
 		}
-		const row: EpochRow = { epoch: epochs.length + 1, loss: NaN, acc: null, valLoss: null, valAcc: null };
+		const row: EpochMetrics = { epoch: epochs.length + 1, loss: NaN, acc: null, valLoss: null, valAcc: null };
 		let bad = -1;
 		cols.forEach((c, j) => {
 			if (!c) return;
@@ -283,7 +283,7 @@ function parseKeras(text: string, firstLine: number): { series: LogSeries; diagn
 	const lens = Object.values(cols).map((a) => a?.length ?? 0);
 	const n = Math.max(...lens);
 	if (lens.some((l) => l !== n)) diagnostics.push(warn(line, t("log.keras.lengths", { lens: lens.join(", ") })));
-	const epochs: EpochRow[] = [];
+	const epochs: EpochMetrics[] = [];
 	for (let i = 0; i < n; i++) {
 		const at = (c: Col): number | null => {
 			const a = cols[c];
@@ -303,7 +303,7 @@ const EPOCH_LINE = /^\s*Epoch\s+(\d+)\s*\/\s*\d+/i;
  * progress lines ending with `… - loss: 0.21 - accuracy: 0.94 - val_loss: …`; the last such line of an epoch counts.
  */
 function parseKerasLog(lines: readonly string[], firstLine: number): { series: LogSeries; diagnostics: Diagnostic[] } {
-	const epochs: EpochRow[] = [];
+	const epochs: EpochMetrics[] = [];
 	const diagnostics: Diagnostic[] = [];
 	let current: { epoch: number; line: number; metrics: Record<string, number> | null } | null = null;
 	const close = (): void => {

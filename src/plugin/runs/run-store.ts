@@ -1,5 +1,6 @@
 import { Notice, TFile, TFolder, type App, type Component, type EventRef, type TAbstractFile } from "obsidian";
-import { formatRunNote, isOwnRunNote, safeFileName, validConfusion, type BatchPoint, type ConfusionRecord, type EpochRow, type RunRecord, type RunStatus } from "../../runs/run-log";
+import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
+import { formatRunNote, isOwnRunNote, safeFileName, validConfusion, type ConfusionRecord, type RunRecord, type RunStatus } from "../../runs/run-log";
 import type { CnnLabSettings } from "../settings";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";
@@ -32,15 +33,13 @@ export interface RunBeginOptions {
 	now?: Date;
 }
 
-/** Metrics of one finished epoch, plus the run's speed so far (so an interrupted run still records it). */
-export interface EpochUpdate extends EpochRow {
+/** The run's time and speed so far, recorded with every epoch so that an interrupted run still has them. */
+export interface RunPace {
 	durationS?: number;
 	samplesPerS?: number;
 }
 
-export interface FinishInfo {
-	durationS?: number;
-	samplesPerS?: number;
+export interface FinishInfo extends RunPace {
 	/** Why it failed or stopped (shown in the note and its front matter). */
 	message?: string;
 	/** The final validation confusion matrix, kept in the note so that reopening it shows it again. */
@@ -127,8 +126,7 @@ export class RunHandle {
 	}
 
 	/** Records a finished epoch and writes the note (in the background; the promise says whether it was saved). */
-	epoch(m: EpochUpdate): Promise<boolean> {
-		const { durationS, samplesPerS, ...row } = m;
+	epoch(row: EpochMetrics, { durationS, samplesPerS }: RunPace = {}): Promise<boolean> {
 		const rows = this.record.epochs;
 		const at = rows.findIndex((r) => r.epoch === row.epoch);
 		if (at >= 0) rows[at] = row;
@@ -139,7 +137,7 @@ export class RunHandle {
 	}
 
 	/** Replaces the per-batch loss curve (x in epochs); written with the next epoch or at the end. */
-	batches(points: readonly BatchPoint[]): void {
+	batches(points: readonly LossPoint[]): void {
 		this.record.batches = points.map((p) => ({ x: p.x, y: p.y }));
 	}
 

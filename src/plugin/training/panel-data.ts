@@ -1,8 +1,9 @@
 import type { CnnLabHost } from "../host";
 import type { ModelSpec } from "../../engine/model-spec";
 import type { ParsedCnn, TrainSpec } from "../../notation/cnn/types";
-import type { EpochPoint, Snapshot } from "../../worker/messages";
-import type { ConfusionRecord, EpochRow } from "../../runs/run-log";
+import type { Snapshot } from "../../worker/messages";
+import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
+import type { ConfusionRecord } from "../../runs/run-log";
 import { previewSnapshot } from "../../worker/shared-engine";
 import "../../worker/provide-digits";
 import type { FinalMetrics } from "../../render/training/metrics-view";
@@ -75,16 +76,12 @@ export function previewFor(
 	}
 }
 
-function toPoint(r: EpochRow): EpochPoint {
-	return { epoch: r.epoch, loss: r.loss, acc: r.acc ?? NaN, valLoss: r.valLoss, valAcc: r.valAcc, seconds: 0 };
-}
-
 export interface LatestRun {
 	name: string;
 	date: string;
-	epochs: EpochPoint[];
-	batches: { x: number; y: number }[];
-	previous: EpochPoint[] | null;
+	epochs: EpochMetrics[];
+	batches: LossPoint[];
+	previous: EpochMetrics[] | null;
 	metrics: FinalMetrics;
 	/** The trained network's filters and feature maps, when its weights were kept. */
 	snapshot: { snapshot: Snapshot; classNames: string[] } | null;
@@ -103,7 +100,7 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 	const found = runs[0];
 	if (!found) return null;
 	const r = found.run;
-	const epochs = r.epochs.map(toPoint);
+	const epochs = r.epochs;
 	let snapshot: LatestRun["snapshot"] = null;
 	if (r.weights) {
 		try {
@@ -122,7 +119,7 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 		date: localTime(r.date),
 		epochs,
 		batches: r.batches,
-		previous: runs[1] ? runs[1].run.epochs.map(toPoint) : null,
+		previous: runs[1] ? runs[1].run.epochs : null,
 		metrics: {
 			status,
 			final: epochs[epochs.length - 1] ?? null,

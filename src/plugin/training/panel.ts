@@ -4,7 +4,9 @@ import type { ParsedCnn, TrainSpec } from "../../notation/cnn/types";
 import type { ModelSpec } from "../../engine/model-spec";
 import { getLanguage, t } from "../../i18n";
 import "../../i18n/strings-training";
-import type { EndMessage, EpochPoint, FromWorker, ProgressMessage, ReadyMessage, RunInfo, StartMessage } from "../../worker/messages";
+import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
+import { lossPoint } from "../../runs/loss-curve";
+import type { EndMessage, FromWorker, ProgressMessage, ReadyMessage, RunInfo, StartMessage } from "../../worker/messages";
 import { createEngineJob } from "../../worker/shared-engine";
 import { RunStore, type RunHandle } from "../runs/run-store";
 import { mountSaveStatus } from "../runs/save-status";
@@ -87,9 +89,9 @@ export class TrainingPanel {
 	private log: RunHandle | null = null;
 	private runId = -1;
 	private info: RunInfo | null = null;
-	private epochs: EpochPoint[] = [];
-	private batchPoints: { x: number; y: number }[] = [];
-	private previousEpochs: EpochPoint[] | null = null;
+	private epochs: EpochMetrics[] = [];
+	private batchPoints: LossPoint[] = [];
+	private previousEpochs: EpochMetrics[] | null = null;
 	private phase: "idle" | "queued" | "preparing" | "running" | "stopping" = "idle";
 	private disposed = false;
 	private lastProgress: ProgressMessage | null = null;
@@ -371,7 +373,7 @@ export class TrainingPanel {
 		this.unmountSave = mountSaveStatus(this.saveHost, this.log, (path) => void this.host.app.workspace.openLinkText(path, this.sourcePath));
 	}
 
-	private previousRunForOverlay(): EpochPoint[] | null {
+	private previousRunForOverlay(): EpochMetrics[] | null {
 		return this.epochs.length > 0 ? this.epochs : this.previousEpochs;
 	}
 
@@ -382,20 +384,12 @@ export class TrainingPanel {
 			this.charts.addBatches(m.batches, m.batchesPerEpoch);
 			this.charts.addEpochs(m.epochsDone);
 		}
-		for (const b of m.batches) this.batchPoints.push({ x: b.epoch - 1 + b.batch / m.batchesPerEpoch, y: b.loss });
+		for (const b of m.batches) this.batchPoints.push(lossPoint(b, m.batchesPerEpoch));
 		for (const e of m.epochsDone) {
 			this.epochs.push(e);
 			if (this.log) {
 				this.log.batches(this.batchPoints);
-				void this.log.epoch({
-					epoch: e.epoch,
-					loss: e.loss,
-					acc: e.acc,
-					valLoss: e.valLoss,
-					valAcc: e.valAcc,
-					durationS: m.elapsedSeconds,
-					samplesPerS: m.samplesPerSec,
-				});
+				void this.log.epoch(e, { durationS: m.elapsedSeconds, samplesPerS: m.samplesPerSec });
 			}
 		}
 	}

@@ -5,15 +5,16 @@
  * Used by the ```cnn-log block and by the ```cnn block's "latest run" view. The owner calls destroy() on unload.
  */
 import { LineChartView, type SeriesDef } from "../charts/line-chart";
-import type { BatchPoint, ConfusionRecord, EpochRow, RunSettings, RunStatus } from "../../runs/run-log";
+import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
+import type { ConfusionRecord, RunSettings, RunStatus } from "../../runs/run-log";
 import { renderConfusionSection } from "./confusion-section";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";
 
 export interface ShownRun {
 	label: string;
-	epochs: readonly EpochRow[];
-	batches?: readonly BatchPoint[];
+	epochs: readonly EpochMetrics[];
+	batches?: readonly LossPoint[];
 	settings?: Partial<RunSettings> | null;
 	status?: RunStatus | null;
 	date?: string | null;
@@ -86,7 +87,7 @@ interface Row {
 
 function buildRows(runs: readonly ShownRun[]): Row[] {
 	const s = (f: (r: ShownRun) => string): string[] => runs.map(f);
-	const last = (r: ShownRun): EpochRow | undefined => r.epochs[r.epochs.length - 1];
+	const last = (r: ShownRun): EpochMetrics | undefined => r.epochs[r.epochs.length - 1];
 	const rows: Row[] = [
 		{ key: "model", label: t("log.table.model"), kind: "setting", cells: s((r) => modelSummary(r.settings?.model)) },
 		{ key: "dataset", label: t("log.table.dataset"), kind: "setting", cells: s((r) => r.settings?.dataset ?? "") },

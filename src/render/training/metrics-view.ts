@@ -1,11 +1,11 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
-import type { EpochPoint } from "../../worker/messages";
+import type { EpochMetrics } from "../../engine/run-metrics";
 import { formatDuration, formatLoss, formatPercent, formatRate } from "./format";
 
 export interface FinalMetrics {
 	status: "completed" | "stopped" | "failed";
-	final: EpochPoint | null;
+	final: EpochMetrics | null;
 	epochsDone: number;
 	epochs: number;
 	seconds: number;

@@ -2,7 +2,8 @@ import { t } from "../../i18n";
 import "../../i18n/strings-training";
 import { LineChartView } from "../charts/line-chart";
 import { ThinnedSeries } from "../charts/series";
-import type { BatchPoint, EpochPoint } from "../../worker/messages";
+import type { BatchMetrics, EpochMetrics, LossPoint } from "../../engine/run-metrics";
+import { lossPoint } from "../../runs/loss-curve";
 import { formatLoss, formatPercent } from "./format";
 
 /** Series indices of the two charts. */
@@ -61,17 +62,20 @@ export class TrainingCharts {
 		this.summary.setText("");
 	}
 
-	addBatches(points: readonly BatchPoint[], batchesPerEpoch: number): void {
+	addBatches(points: readonly BatchMetrics[], batchesPerEpoch: number): void {
 		if (points.length === 0) return;
-		for (const p of points) this.batchSeries.push(p.epoch - 1 + p.batch / batchesPerEpoch, p.loss);
+		for (const b of points) {
+			const p = lossPoint(b, batchesPerEpoch);
+			this.batchSeries.push(p.x, p.y);
+		}
 		this.loss.setPoints(LOSS.batch, this.batchSeries.points);
 	}
 
-	addEpochs(epochs: readonly EpochPoint[]): void {
+	addEpochs(epochs: readonly EpochMetrics[]): void {
 		for (const e of epochs) {
 			this.loss.push(LOSS.train, e.epoch, e.loss);
 			if (e.valLoss !== null) this.loss.push(LOSS.val, e.epoch, e.valLoss);
-			this.acc.push(ACC.train, e.epoch, e.acc);
+			if (e.acc !== null) this.acc.push(ACC.train, e.epoch, e.acc);
 			if (e.valAcc !== null) this.acc.push(ACC.val, e.epoch, e.valAcc);
 		}
 		const last = epochs[epochs.length - 1];
@@ -89,7 +93,7 @@ export class TrainingCharts {
 	}
 
 	/** A stored run: its epochs and its thinned batch curve (x already in epochs). */
-	showRun(epochs: readonly EpochPoint[], batches: readonly { x: number; y: number }[]): void {
+	showRun(epochs: readonly EpochMetrics[], batches: readonly LossPoint[]): void {
 		this.reset();
 		this.loss.setPoints(LOSS.batch, batches);
 		this.addEpochs(epochs);
@@ -97,7 +101,7 @@ export class TrainingCharts {
 	}
 
 	/** The previous run's validation curves (or training curves when it had no validation), dashed. */
-	showPrevious(epochs: readonly EpochPoint[]): void {
+	showPrevious(epochs: readonly EpochMetrics[]): void {
 		const hasVal = epochs.some((e) => e.valLoss !== null);
 		this.loss.setPoints(LOSS.previous, epochs.map((e) => ({ x: e.epoch, y: (hasVal ? e.valLoss : e.loss) ?? NaN })).filter((p) => Number.isFinite(p.y)));
 		this.acc.setPoints(ACC.previous, epochs.map((e) => ({ x: e.epoch, y: (hasVal ? e.valAcc : e.acc) ?? NaN })).filter((p) => Number.isFinite(p.y)));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatRunNote, isOwnRunNote, parseRunNote, pathFromLink, sameModel, splitFrontMatter, thinPoints, type RunRecord } from "../../../src/runs/run-log";
+import { formatRunNote, isOwnRunNote, parseRunNote, pathFromLink, sameModel, splitFrontMatter, type RunRecord } from "../../../src/runs/run-log";
+import { thinPoints } from "../../../src/runs/loss-curve";
 
 const model = "input 8x8x1\nconv 8 3x3 pad 1\nrelu\nmaxpool 2\nflatten\ndense 10\nsoftmax\ntrain digits epochs 3 batch 32 adam lr 0.01 seed 7";
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { TrainingSession } from "../../../src/worker/session";
 import { createEngineJob } from "../../../src/worker/engine-job";
 import "../../../src/worker/provide-digits";
-import type { EndMessage, EpochPoint, FromWorker, ProgressMessage, ReadyMessage, StartMessage } from "../../../src/worker/messages";
+import type { EpochMetrics } from "../../../src/engine/run-metrics";
+import type { EndMessage, FromWorker, ProgressMessage, ReadyMessage, StartMessage } from "../../../src/worker/messages";
 
 // The acceptance network, as the ```cnn block describes it:
 // input 8x8x1 / conv 8 3x3 pad 1 / relu / maxpool 2 / flatten / dense 10 / softmax
@@ -56,7 +57,7 @@ function run(msg: StartMessage): Promise<FromWorker[]> {
 	});
 }
 
-const epochsOf = (out: FromWorker[]): EpochPoint[] =>
+const epochsOf = (out: FromWorker[]): EpochMetrics[] =>
 	out.filter((m): m is ProgressMessage => m.type === "progress").flatMap((m) => m.epochsDone);
 
 describe("acceptance digits run through the worker protocol", () => {

@@ -1,5 +1,6 @@
 import type { JobStep, TrainingJob } from "../../../src/worker/job";
-import type { EpochPoint, RunResult, Snapshot, StartMessage } from "../../../src/worker/messages";
+import type { EpochMetrics } from "../../../src/engine/run-metrics";
+import type { RunResult, Snapshot, StartMessage } from "../../../src/worker/messages";
 
 /**
  * A stand-in job for protocol tests: `batches` per epoch, a loss that falls 1/step, an optional NaN at a given
@@ -34,7 +35,7 @@ export class FakeJob implements TrainingJob {
 		const loss = nan ? NaN : 1 / (i + 1);
 		const endEpoch = batch === this.opts.batches;
 		return {
-			batch: { epoch, batch, step: i + 1, loss, acc: 0.5 },
+			batch: { epoch, batch, loss, acc: 0.5 },
 			epoch: endEpoch && !nan ? { epoch, loss, acc: 0.5, valLoss: loss, valAcc: 0.6, seconds: 0.1 } : null,
 			samples: this.msg.train.batch,
 			done: endEpoch && epoch === this.msg.train.epochs && !nan,
@@ -44,7 +45,7 @@ export class FakeJob implements TrainingJob {
 	snapshot(): Snapshot {
 		return { filters: null, activations: [], sampleIndex: 0, sampleLabel: 0 };
 	}
-	finish(last: EpochPoint | null): RunResult {
+	finish(last: EpochMetrics | null): RunResult {
 		this.finished++;
 		return { final: last, confusion: [[1, 0], [0, 1]], samples: [], after: this.snapshot(), weights: new Float32Array(3) };
 	}

@@ -64,7 +64,7 @@ describe("training session protocol", () => {
 		expect(h.out[0].type).toBe("ready");
 		while (h.tick());
 		const p = progress(h.out);
-		expect(p.flatMap((m) => m.batches).map((b) => b.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+		expect(p.flatMap((m) => m.batches).map((b) => [b.epoch, b.batch])).toEqual(Array.from({ length: 30 }, (_, i) => [Math.floor(i / 10) + 1, (i % 10) + 1]));
 		expect(p.flatMap((m) => m.epochsDone).map((e) => e.epoch)).toEqual([1, 2, 3]);
 		const e = ends(h.out);
 		expect(e).toHaveLength(1);
