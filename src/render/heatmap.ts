@@ -28,6 +28,8 @@ export interface HeatmapOptions {
 	legend?: boolean;
 	/** Called with the cell under the pointer, or (-1, -1) when the pointer leaves. */
 	onHover?: (row: number, col: number) => void;
+	/** Called with the cell clicked or tapped. */
+	onPick?: (row: number, col: number) => void;
 }
 
 export interface CellRect {
@@ -179,7 +181,7 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOpt
 		ctx.putImageData(img, 0, 0);
 	};
 
-	const cellAt = (e: PointerEvent): [number, number] => {
+	const cellAt = (e: MouseEvent): [number, number] => {
 		const box = canvas.getBoundingClientRect();
 		if (box.width <= 0 || box.height <= 0) return [-1, -1];
 		const col = Math.floor(((e.clientX - box.left) / box.width) * grid.width);
@@ -196,9 +198,14 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOpt
 		readout.setText("");
 		opts.onHover?.(-1, -1);
 	};
+	const onClick = (e: MouseEvent): void => {
+		const [row, col] = cellAt(e);
+		if (row >= 0) opts.onPick?.(row, col);
+	};
 	canvas.addEventListener("pointermove", onMove);
 	canvas.addEventListener("pointerdown", onMove);
 	canvas.addEventListener("pointerleave", onLeave);
+	if (opts.onPick) canvas.addEventListener("click", onClick);
 
 	describe();
 	draw();
@@ -240,6 +247,7 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOpt
 			canvas.removeEventListener("pointermove", onMove);
 			canvas.removeEventListener("pointerdown", onMove);
 			canvas.removeEventListener("pointerleave", onLeave);
+			canvas.removeEventListener("click", onClick);
 		},
 	};
 }

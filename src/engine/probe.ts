@@ -1,0 +1,125 @@
+/**
+ * The network explorer's engine side: one network (trained weights or its seed's random ones) asked about one input
+ * at a time. It runs on the page, not in the worker: a forward pass of the networks a note trains takes well under a
+ * millisecond, and the explorer asks after every stroke, where a round trip to a worker busy training would lag.
+ */
+import { explainValue, type Explanation } from "./explain";
+import type { LayerSpec, ModelSpec } from "./model-spec";
+import { layerLabel, Sequential } from "./model";
+import { softmaxRows } from "./metrics";
+import { size } from "./tensor";
+
+/** One stage of the strip: the input, then every layer's output for the sample. */
+export interface ProbeStage {
+	/** −1 for the input. */
+	layer: number;
+	label: string;
+	spec: LayerSpec | null;
+	/** Per-sample shape: [C, H, W] or [F]. */
+	shape: number[];
+	data: Float32Array;
+}
+
+export interface ProbeResult {
+	input: Float32Array;
+	stages: ProbeStage[];
+	/** Class probabilities (softmax of the logits, whether or not the network ends in a softmax layer). */
+	probs: Float32Array;
+}
+
+/** What the cnn-conv stepper needs to show one filter of a conv layer at work on this sample. */
+export interface ConvCell {
+	/** The layer's input, [C][H][W]. */
+	input: number[][][];
+	/** The filter's kernel, [C][KH][KW]. */
+	kernel: number[][][];
+	bias: number;
+	spec: Extract<LayerSpec, { type: "conv" }>;
+}
+
+function planes(data: ArrayLike<number>, c: number, h: number, w: number, offset = 0): number[][][] {
+	const out: number[][][] = [];
+	for (let k = 0; k < c; k++) {
+		const plane: number[][] = [];
+		for (let y = 0; y < h; y++) {
+			const row = new Array<number>(w);
+			for (let x = 0; x < w; x++) row[x] = data[offset + (k * h + y) * w + x];
+			plane.push(row);
+		}
+		out.push(plane);
+	}
+	return out;
+}
+
+export class Probe {
+	private readonly net: Sequential;
+
+	/** `weights` as Sequential.exportWeights wrote them; without them the seed's initial (random) weights. */
+	constructor(
+		readonly spec: ModelSpec,
+		seed: number,
+		weights: Float32Array | null,
+	) {
+		this.net = Sequential.build(spec, seed);
+		if (weights) this.net.importWeights(weights);
+		this.trained = weights !== null;
+	}
+
+	readonly trained: boolean;
+
+	get inputShape(): [number, number, number] {
+		return this.spec.input;
+	}
+
+	/** Loads new weights (a refresh during training) without rebuilding the network. */
+	setWeights(w: Float32Array): void {
+		this.net.importWeights(w);
+	}
+
+	run(input: Float32Array): ProbeResult {
+		const acts = this.net.activations({ shape: [1, ...this.spec.input], data: input });
+		const stages: ProbeStage[] = [{ layer: -1, label: "input", spec: null, shape: this.spec.input.slice(), data: input }];
+		acts.forEach((a, i) => stages.push({ layer: i, label: a.label, spec: this.net.layers[i].spec, shape: a.shape, data: a.data }));
+		const last = this.net.layers[this.net.layers.length - 1];
+		const logitsAt = last && last.spec.type === "softmax" ? acts.length - 2 : acts.length - 1;
+		const logits = logitsAt >= 0 ? acts[logitsAt].data : input;
+		const k = logits.length;
+		const probs = new Float32Array(k);
+		softmaxRows(logits, 1, k, probs);
+		return { input, stages, probs };
+	}
+
+	/** How the value at flat index `index` of layer `layer`'s output came about (null for a conv: see convCell). */
+	explain(r: ProbeResult, layer: number, index: number): Explanation | null {
+		const l = this.net.layers[layer];
+		if (!l) return null;
+		const inStage = r.stages[layer]; // stages[0] is the input, so stage `layer` is this layer's input
+		const p = l.params;
+		const weight = p.find((q) => q.name === "weight")?.value;
+		const bias = p.find((q) => q.name === "bias")?.value;
+		return explainValue(l.spec, l.inShape, inStage.data, { weight, bias }, l.outShape, index);
+	}
+
+	/** The input and learned kernel of filter `filter` of conv layer `layer`, for the stepper's view. */
+	convCell(r: ProbeResult, layer: number, filter: number): ConvCell | null {
+		const l = this.net.layers[layer];
+		if (!l || l.spec.type !== "conv") return null;
+		const [c, h, w] = l.inShape;
+		const [kh, kw] = l.spec.kernel;
+		const weight = l.params.find((q) => q.name === "weight");
+		const bias = l.params.find((q) => q.name === "bias");
+		if (!weight) return null;
+		const per = size(weight.shape) / weight.shape[0];
+		return {
+			input: planes(r.stages[layer].data, c, h, w),
+			kernel: planes(weight.value, c, kh, kw, filter * per),
+			bias: bias ? bias.value[filter] : 0,
+			spec: l.spec,
+		};
+	}
+
+	/** "conv 8 3×3" etc. for layer `i`. */
+	label(i: number): string {
+		return layerLabel(this.net.layers[i].spec);
+	}
+}

@@ -1,0 +1,289 @@
+/**
+ * The network explorer: ask the network the block describes (trained or not) about one input — a dataset sample or
+ * a drawing — and see the class probabilities, every layer's output, and, for any value clicked, how it was computed
+ * with the real numbers. DOM only (no `obsidian`); the owner calls destroy() on unload.
+ */
+import { t } from "../../i18n";
+import "../../i18n/strings-explorer";
+import type { ColormapName } from "../colormap";
+import type { ConvView, StepIcon } from "../conv/conv-view";
+import type { Probe, ProbeResult } from "../../engine/probe";
+import { DrawPad } from "./draw-pad";
+import { LayerStrip } from "./layer-strip";
+import { PredictionView } from "./prediction-view";
+import { renderExplanation, showConvCell } from "./computation-view";
+import { argmax } from "./layer-range";
+import { formatValue } from "../heatmap";
+
+export interface ExplorerSamples {
+	/** N×C×H×W values, as the network takes them. */
+	x: Float32Array;
+	y: ArrayLike<number>;
+	n: number;
+}
+
+export interface ExplorerOptions {
+	probe: Probe;
+	classNames: readonly string[];
+	samples: ExplorerSamples | null;
+	/** What the weights are ("run lenet 2026-11-25 1412, epoch 15"), or null for the seed's random weights. */
+	weightsFrom: string | null;
+	/** The line as written for layer index i, for captions. */
+	lineText: (layer: number) => string | null;
+	colormap: ColormapName;
+	decimals: number;
+	setIcon?: (el: HTMLElement, icon: StepIcon) => void;
+	/** The sample shown first. */
+	startIndex?: number;
+}
+
+/** Samples checked per task when looking for a misclassified one (a forward pass each). */
+const SCAN_CHUNK = 200;
+
+export class ExplorerView {
+	readonly el: HTMLElement;
+	private readonly weightsNote: HTMLElement;
+	private readonly sourceHost: HTMLElement;
+	private readonly pred: PredictionView;
+	private readonly strip: LayerStrip;
+	private readonly calc: HTMLElement;
+	private pad: DrawPad | null = null;
+	private convView: ConvView | null = null;
+	private result: ProbeResult | null = null;
+	private index = 0;
+	private truth = -1;
+	private mode: "sample" | "draw";
+	private scanTimer = 0;
+	private readonly win: Window;
+	private readonly cleanups: (() => void)[] = [];
+	private sampleInput: HTMLInputElement | null = null;
+	private sampleCaption: HTMLElement | null = null;
+	private labelSelect: HTMLSelectElement | null = null;
+	private wrongNote: HTMLElement | null = null;
+
+	constructor(parent: HTMLElement, private readonly opts: ExplorerOptions) {
+		this.win = parent.ownerDocument.defaultView ?? window;
+		this.el = parent.createDiv({ cls: "cnn-lab-explorer" });
+		this.el.createDiv({ cls: "cnn-lab-section-title", text: t("explorer.title") });
+		this.weightsNote = this.el.createDiv({ cls: "cnn-lab-note cnn-lab-explorer-weights" });
+		this.setWeightsNote(opts.weightsFrom);
+		const tabs = this.el.createDiv({ cls: "cnn-lab-explorer-tabs", attr: { role: "tablist", "aria-label": t("explorer.source.aria") } });
+		this.mode = opts.samples && opts.samples.n > 0 ? "sample" : "draw";
+		const tab = (mode: "sample" | "draw", text: string): HTMLButtonElement => {
+			const b = tabs.createEl("button", { cls: "cnn-lab-explorer-tab", text, attr: { role: "tab" } });
+			this.on(b, "click", () => this.setMode(mode));
+			return b;
+		};
+		this.tabButtons = { sample: opts.samples && opts.samples.n > 0 ? tab("sample", t("explorer.source.sample")) : null, draw: tab("draw", t("explorer.source.draw")) };
+		const top = this.el.createDiv({ cls: "cnn-lab-explorer-top" });
+		this.sourceHost = top.createDiv({ cls: "cnn-lab-explorer-source" });
+		this.pred = new PredictionView(top, opts.classNames);
+		this.strip = new LayerStrip(this.el, {
+			colormap: opts.colormap,
+			decimals: opts.decimals,
+			lineText: opts.lineText,
+			classNames: opts.classNames,
+			onPick: (stage, index) => this.pick(stage, index),
+		});
+		this.calc = this.el.createDiv({ cls: "cnn-lab-explorer-calc", attr: { "aria-live": "polite" } });
+		this.index = Math.max(0, Math.min((opts.samples?.n ?? 1) - 1, opts.startIndex ?? 0));
+		this.setMode(this.mode);
+	}
+
+	private tabButtons: { sample: HTMLButtonElement | null; draw: HTMLButtonElement };
+
+	/** The last result (tests and the screen-reader summary read it). */
+	get current(): ProbeResult | null {
+		return this.result;
+	}
+
+	get drawPad(): DrawPad | null {
+		return this.pad;
+	}
+
+	/** New weights (an epoch finished, or a run was loaded): the same input is asked again. */
+	setWeights(w: Float32Array, from: string): void {
+		this.opts.probe.setWeights(w);
+		this.setWeightsNote(from);
+		this.rerun();
+	}
+
+	private setWeightsNote(from: string | null): void {
+		this.weightsNote.setText(from ? t("explorer.weights.trained", { what: from }) : t("explorer.weights.random"));
+		this.weightsNote.toggleClass("is-untrained", !from);
+	}
+
+	private on(target: EventTarget, type: string, fn: (e: Event) => void): void {
+		target.addEventListener(type, fn);
+		this.cleanups.push(() => target.removeEventListener(type, fn));
+	}
+
+	setMode(mode: "sample" | "draw"): void {
+		if (mode === "sample" && !this.opts.samples) mode = "draw";
+		this.mode = mode;
+		for (const [m, b] of Object.entries(this.tabButtons)) {
+			if (!b) continue;
+			b.toggleClass("is-active", m === mode);
+			b.setAttr("aria-selected", String(m === mode));
+		}
+		this.pad?.destroy();
+		this.pad = null;
+		this.sourceHost.empty();
+		if (mode === "sample") this.buildSampleSource();
+		else this.pad = new DrawPad(this.sourceHost, this.opts.probe.inputShape, (x) => this.ask(x, -1));
+		if (mode === "sample") this.showSample(this.index);
+		else this.clearResult();
+	}
+
+	private buildSampleSource(): void {
+		const s = this.opts.samples;
+		if (!s) return;
+		const row = this.sourceHost.createDiv({ cls: "cnn-lab-explorer-sample-row" });
+		const prev = row.createEl("button", { text: "‹", attr: { "aria-label": t("explorer.sample.prev") } });
+		const label = row.createEl("label", { cls: "cnn-lab-explorer-sample-index" });
+		label.createSpan({ text: t("explorer.sample.index") });
+		this.sampleInput = label.createEl("input", { attr: { type: "number", min: "1", max: String(s.n), value: String(this.index + 1) } });
+		label.createSpan({ text: t("explorer.sample.of", { n: s.n }) });
+		const next = row.createEl("button", { text: "›", attr: { "aria-label": t("explorer.sample.next") } });
+		const lab = row.createEl("label");
+		lab.createSpan({ text: t("explorer.sample.label") });
+		this.labelSelect = lab.createEl("select");
+		this.labelSelect.createEl("option", { text: t("explorer.sample.anyLabel"), attr: { value: "-1" } });
+		this.opts.classNames.forEach((n, i) => this.labelSelect?.createEl("option", { text: n, attr: { value: String(i) } }));
+		const wrong = row.createEl("button", { text: t("explorer.sample.wrong") });
+		this.sampleCaption = this.sourceHost.createDiv({ cls: "cnn-lab-note" });
+		this.wrongNote = this.sourceHost.createDiv({ cls: "cnn-lab-note" });
+		this.on(prev, "click", () => this.step(-1));
+		this.on(next, "click", () => this.step(1));
+		this.on(this.sampleInput, "change", () => this.showSample(Math.floor(Number(this.sampleInput?.value) || 1) - 1));
+		this.on(this.labelSelect, "change", () => this.step(1, true));
+		this.on(wrong, "click", () => this.findWrong());
+	}
+
+	/** Next / previous sample, of the chosen label when one is chosen. */
+	private step(dir: 1 | -1, includeCurrent = false): void {
+		const s = this.opts.samples;
+		if (!s) return;
+		const want = Number(this.labelSelect?.value ?? -1);
+		for (let k = includeCurrent ? 0 : 1; k <= s.n; k++) {
+			const i = (((this.index + dir * k) % s.n) + s.n) % s.n;
+			if (want < 0 || s.y[i] === want) return this.showSample(i);
+		}
+	}
+
+	/** Looks for the next sample the network gets wrong, a chunk of forward passes per task. */
+	private findWrong(): void {
+		const s = this.opts.samples;
+		if (!s) return;
+		if (this.scanTimer) this.win.clearTimeout(this.scanTimer);
+		const size = this.opts.probe.inputShape.reduce((a, b) => a * b, 1);
+		let k = 1;
+		const chunk = (): void => {
+			this.scanTimer = 0;
+			for (const end = Math.min(s.n, k + SCAN_CHUNK); k < end; k++) {
+				const i = (this.index + k) % s.n;
+				const r = this.opts.probe.run(s.x.subarray(i * size, (i + 1) * size));
+				if (argmax(r.probs) !== s.y[i]) return this.showSample(i);
+			}
+			if (k < s.n) this.scanTimer = this.win.setTimeout(chunk, 0);
+			else this.wrongNote?.setText(t("explorer.sample.noneWrong"));
+		};
+		this.wrongNote?.setText("");
+		chunk();
+	}
+
+	showSample(i: number): void {
+		const s = this.opts.samples;
+		if (!s) return;
+		this.index = Math.max(0, Math.min(s.n - 1, i));
+		const size = this.opts.probe.inputShape.reduce((a, b) => a * b, 1);
+		if (this.sampleInput) this.sampleInput.value = String(this.index + 1);
+		const truth = s.y[this.index];
+		this.sampleCaption?.setText(t("explorer.sample.caption", { i: this.index + 1, label: this.opts.classNames[truth] ?? String(truth) }));
+		this.ask(s.x.slice(this.index * size, (this.index + 1) * size), truth);
+	}
+
+	private rerun(): void {
+		if (this.result) this.ask(this.result.input, this.truth);
+	}
+
+	/** Runs the network on `x` and redraws the prediction and the strip (a drawing: truth −1). */
+	ask(x: Float32Array | null, truth: number): void {
+		if (!x) return this.clearResult();
+		this.truth = truth;
+		this.result = this.opts.probe.run(x);
+		this.pred.update(this.result.probs, truth);
+		this.strip.show(this.result);
+		if (this.picked) this.pick(this.picked.stage, this.picked.index);
+	}
+
+	private clearResult(): void {
+		this.result = null;
+		this.pred.clear();
+		this.strip.el.empty();
+		this.closeCalc();
+	}
+
+	private picked: { stage: number; index: number } | null = null;
+
+	/** A value was clicked: stage 0 is the input (nothing to explain), stage i ≥ 1 is layer i − 1's output. */
+	pick(stage: number, index: number): void {
+		const r = this.result;
+		if (!r || stage <= 0) return;
+		this.picked = { stage, index };
+		this.strip.mark(stage, index);
+		this.closeCalc(false);
+		const st = r.stages[stage];
+		const layer = st.layer;
+		const spec = st.spec;
+		if (!spec) return;
+		const label = this.opts.lineText(layer) ?? st.label;
+		const head = this.calc.createDiv({ cls: "cnn-lab-explorer-calc-head" });
+		const close = head.createEl("button", { text: t("explorer.calc.close") });
+		this.on(close, "click", () => this.closeCalc());
+		const v = st.data[index];
+		if (st.shape.length === 3) {
+			const [, h, w] = st.shape;
+			const c = Math.floor(index / (h * w));
+			const rest = index % (h * w);
+			head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: t("explorer.calc.cell", { label, c: c + 1, row: Math.floor(rest / w) + 1, col: (rest % w) + 1, v: formatValue(v, 6) }) });
+		} else {
+			head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: t("explorer.calc.unitValue", { label, n: index + 1, v: formatValue(v, 6) }) });
+		}
+		if (spec.type === "conv") {
+			const [, h, w] = st.shape;
+			const c = Math.floor(index / (h * w));
+			const rest = index % (h * w);
+			const cell = this.opts.probe.convCell(r, layer, c);
+			if (!cell) return;
+			this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.filter", { f: c + 1, label }) });
+			this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.keys") });
+			const after = r.stages.slice(stage + 1).map((s) => s.spec).filter((s): s is NonNullable<typeof s> => s !== null);
+			this.convView = showConvCell(this.calc, cell, t("explorer.strip.channel", { label, n: c + 1 }), after, Math.floor(rest / w), rest % w, { colormap: this.opts.colormap, setIcon: this.opts.setIcon });
+			return;
+		}
+		const e = this.opts.probe.explain(r, layer, index);
+		if (e) renderExplanation(this.calc, e);
+	}
+
+	private closeCalc(forget = true): void {
+		this.convView?.destroy();
+		this.convView = null;
+		this.calc.empty();
+		if (forget) this.picked = null;
+	}
+
+	redraw(): void {
+		this.strip.redraw();
+	}
+
+	destroy(): void {
+		if (this.scanTimer) this.win.clearTimeout(this.scanTimer);
+		this.scanTimer = 0;
+		for (const f of this.cleanups.splice(0)) f();
+		this.pad?.destroy();
+		this.pad = null;
+		this.closeCalc();
+		this.strip.destroy();
+	}
+}

@@ -1,0 +1,150 @@
+// @vitest-environment jsdom
+import { beforeAll, describe, expect, it } from "vitest";
+import "../../support/obsidian-stub";
+import { installFakeCanvas } from "../training/fake-canvas";
+import { loadDigits } from "../../../src/data/digits";
+import { Sequential } from "../../../src/engine/model";
+import { trainSync } from "../../../src/engine/trainer";
+import { optimizerSpec } from "../../../src/engine/optim";
+import type { ModelSpec } from "../../../src/engine/model-spec";
+import { Probe } from "../../../src/engine/probe";
+import { ExplorerView } from "../../../src/render/explorer/explorer-view";
+
+const SPEC: ModelSpec = {
+	input: [1, 8, 8],
+	layers: [
+		{ type: "conv", filters: 8, kernel: [3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1], bias: true },
+		{ type: "relu" },
+		{ type: "maxpool", kernel: [2, 2], stride: [2, 2], pad: [0, 0], ceil: false, countIncludePad: true },
+		{ type: "flatten" },
+		{ type: "dense", units: 10, bias: true },
+		{ type: "softmax" },
+	],
+};
+const LINES = ["conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax"];
+
+let weights: Float32Array;
+const digits = loadDigits();
+
+beforeAll(() => {
+	installFakeCanvas();
+	const net = Sequential.build(SPEC, 7);
+	trainSync(net, { x: digits.x, y: digits.y, n: digits.n, shape: digits.shape, classes: 10 }, { epochs: 8, batchSize: 32, optimizer: optimizerSpec("adam", { lr: 0.01 }), seed: 7, val: 0.2 });
+	weights = net.exportWeights();
+});
+
+function mount(w: Float32Array | null): { view: ExplorerView; host: HTMLElement } {
+	const host = document.body.createDiv();
+	const view = new ExplorerView(host, {
+		probe: new Probe(SPEC, 7, w),
+		classNames: digits.classNames,
+		samples: { x: digits.x, y: digits.y, n: digits.n },
+		weightsFrom: w ? "test run, epoch 8" : null,
+		lineText: (i) => LINES[i] ?? null,
+		colormap: "viridis",
+		decimals: 2,
+	});
+	return { view, host };
+}
+
+/** Clicks the cell (row, col) of a heatmap canvas laid out at 10 px a cell. */
+function clickCell(canvas: HTMLCanvasElement, rows: number, cols: number, row: number, col: number): void {
+	canvas.getBoundingClientRect = () => ({ left: 0, top: 0, width: cols * 10, height: rows * 10, right: cols * 10, bottom: rows * 10, x: 0, y: 0, toJSON: () => ({}) });
+	canvas.dispatchEvent(new MouseEvent("click", { clientX: col * 10 + 5, clientY: row * 10 + 5, bubbles: true }));
+}
+
+/** An independent reading of the stepper's written sum: "a·b + c·d + … + bias = total" → the products re-added. */
+function reAdd(text: string): { sum: number; total: number } {
+	const num = (s: string): number => Number(s.replace(/[()]/g, "").replace("−", "-"));
+	const [lhs, rhs] = text.split(" = ");
+	let sum = 0;
+	for (const term of lhs.split(" + ")) {
+		const parts = term.split("·");
+		sum += parts.length === 2 ? num(parts[0]) * num(parts[1]) : num(parts[0]);
+	}
+	return { sum, total: num(rhs) };
+}
+
+describe("network explorer", () => {
+	it("shows a sample's class probabilities as ten labelled bars, top three marked, and says what the weights are", () => {
+		const { view, host } = mount(weights);
+		const bars = host.querySelectorAll(".cnn-lab-explorer-bar");
+		expect(bars).toHaveLength(10);
+		expect(host.querySelectorAll(".cnn-lab-explorer-bar.is-top")).toHaveLength(3);
+		const truth = digits.y[0];
+		expect(host.querySelector(".cnn-lab-explorer-bar.is-truth .cnn-lab-explorer-bar-name")?.textContent).toBe(String(truth));
+		expect(host.querySelector(".cnn-lab-explorer-weights")?.textContent).toContain("test run, epoch 8");
+		// the trained network gets sample 0 right
+		expect(host.querySelector(".cnn-lab-explorer-bar.is-best .cnn-lab-explorer-bar-name")?.textContent).toBe(String(truth));
+		view.destroy();
+	});
+
+	it("without weights it says the weights are untrained (random)", () => {
+		const { view, host } = mount(null);
+		expect(host.querySelector(".cnn-lab-explorer-weights")?.textContent).toMatch(/untrained \(random\)/i);
+		view.destroy();
+	});
+
+	it("every layer in one strip: a row per layer with its written line and shape, one legend per layer", () => {
+		const { view, host } = mount(weights);
+		const labels = [...host.querySelectorAll(".cnn-lab-explorer-layer .cnn-lab-featuremap-label")].map((e) => e.textContent);
+		expect(labels).toEqual(["input · 8×8×1", "conv 8 3x3 pad 1 · 8×8×8", "relu · 8×8×8", "maxpool 2 · 4×4×8", "flatten · 128", "dense 10 · 10", "softmax · 10"]);
+		expect(host.querySelectorAll(".cnn-lab-explorer-layer .cnn-lab-explorer-legend")).toHaveLength(7);
+		// the output layer's units are named by class
+		const last = [...host.querySelectorAll(".cnn-lab-explorer-layer")].pop();
+		expect([...(last?.querySelectorAll(".cnn-lab-explorer-unit-name") ?? [])].map((e) => e.textContent)).toEqual(digits.classNames);
+		view.destroy();
+	});
+
+	it("clicking a conv cell shows the stepper on the learned kernel; the written sum re-added is the cell's value", () => {
+		const { view, host } = mount(weights);
+		const convRow = host.querySelectorAll(".cnn-lab-explorer-layer")[1];
+		const canvases = convRow.querySelectorAll("canvas");
+		for (const [channel, row, col] of [[0, 0, 0], [3, 4, 5], [7, 7, 7]]) {
+			clickCell(canvases[channel] as HTMLCanvasElement, 8, 8, row, col);
+			const value = view.current?.stages[1].data[(channel * 8 + row) * 8 + col] ?? NaN;
+			const title = host.querySelector(".cnn-lab-explorer-calc-title")?.textContent ?? "";
+			expect(title).toContain(`channel ${channel + 1}, row ${row + 1}, column ${col + 1}`);
+			const sum = host.querySelector(".cnn-lab-explorer-calc .cnn-conv-sum-total")?.textContent ?? "";
+			const r = reAdd(sum);
+			expect(Math.abs(r.sum - value), sum).toBeLessThan(1e-5);
+			expect(Math.abs(r.total - value)).toBeLessThan(1e-6);
+		}
+		view.destroy();
+	});
+
+	it("clicking a dense unit lists its largest contributions, the rest and the bias, adding up to the value", () => {
+		const { view, host } = mount(weights);
+		const denseRow = host.querySelectorAll(".cnn-lab-explorer-layer")[5];
+		(denseRow.querySelectorAll("button.cnn-lab-explorer-unit")[3] as HTMLButtonElement).click();
+		const text = host.querySelector(".cnn-lab-explorer-calc .cnn-lab-explorer-calc-sum")?.textContent ?? "";
+		const r = reAdd(text);
+		const value = view.current?.stages[5].data[3] ?? NaN;
+		expect(Math.abs(r.sum - value)).toBeLessThan(1e-5);
+		expect(Math.abs(r.total - value)).toBeLessThan(1e-6);
+		view.destroy();
+	});
+
+	it("a max-pool cell shows its window and picks the largest value", () => {
+		const { view, host } = mount(weights);
+		const poolRow = host.querySelectorAll(".cnn-lab-explorer-layer")[3];
+		clickCell(poolRow.querySelectorAll("canvas")[2] as HTMLCanvasElement, 4, 4, 1, 2);
+		const cells = [...host.querySelectorAll(".cnn-lab-explorer-window td")].map((e) => Number((e.textContent ?? "").replace("−", "-")));
+		expect(cells).toHaveLength(4);
+		const chosen = Number((host.querySelector(".cnn-lab-explorer-window td.is-chosen")?.textContent ?? "").replace("−", "-"));
+		expect(chosen).toBe(Math.max(...cells));
+		view.destroy();
+	});
+
+	it("drawing: the pad's strokes become the input and the prediction follows them", () => {
+		const { view, host } = mount(weights);
+		view.setMode("draw");
+		expect(host.querySelector(".cnn-lab-explorer-pred-summary")?.textContent).toBe("");
+		view.drawPad?.setStrokes([[{ x: 0.5, y: 0.1 }, { x: 0.5, y: 0.9 }]]);
+		view.drawPad?.flush();
+		const input = view.current?.input;
+		expect(input && input.some((v) => v > 0.5)).toBe(true);
+		expect(host.querySelector(".cnn-lab-explorer-pred-summary")?.textContent).toMatch(/^Predicted \d/);
+		view.destroy();
+	});
+});
