@@ -10,6 +10,7 @@ import { registerInlineCheck } from "./src/plugin/inline-check";
 import { registerCommands } from "./src/plugin/commands";
 import { CnnLabSettingTab } from "./src/plugin/setting-tab";
 import { registerPrintSnapshots } from "./src/plugin/print";
+import { registerVaultLinks } from "./src/plugin/vault-link";
 import { setLanguage } from "./src/i18n";
 import { notifyThemeChange } from "./src/render/theme";
 import { setEngineLanguage, useWasmGemm } from "./src/worker/shared-engine";
@@ -31,6 +32,7 @@ export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 		registerCommands(this);
 		this.addSettingTab(new CnnLabSettingTab(this.app, this));
 		registerPrintSnapshots(this);
+		registerVaultLinks(this);
 		this.registerEvent(this.app.workspace.on("css-change", () => notifyThemeChange()));
 		this.register(() => this.training.stopAll());
 	}

@@ -1,10 +1,11 @@
-import { MarkdownRenderChild, TFile, type MarkdownPostProcessorContext, type TAbstractFile } from "obsidian";
+import { MarkdownRenderChild, TFile, type HoverParent, type HoverPopover, type MarkdownPostProcessorContext, type TAbstractFile } from "obsidian";
 import type { CnnLabHost } from "./host";
 import { parseLogBlock, type LogBlockSpec } from "../notation/log/log-block";
 import { runFromFrontMatter, vaultFolderPath, type FrontMatter } from "../runs/run-log";
 import type { Diagnostic } from "../notation/diagnostic";
 import { readRun, listRuns, type FoundRun } from "./runs/find-runs";
 import { renderRunsView, type RunsView, type ShownRun } from "../render/log/runs-view";
+import { createVaultLink } from "./vault-link";
 import { t } from "../i18n";
 import "../i18n/strings-log";
 import "../i18n/strings-robustness";
@@ -26,7 +27,9 @@ function noteName(path: string): string {
  * One rendered ```cnn-log block. Reads the runs it names, draws them, and redraws when one of those notes changes
  * (a run still training, or a new run in a listed folder). Everything stops on unload.
  */
-export class LogBlockChild extends MarkdownRenderChild {
+export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
+	/** The page preview of a run link hovered in this block (Obsidian sets and closes it). */
+	hoverPopover: HoverPopover | null = null;
 	/** Resolves when the current drawing is complete (tests and the demo wait on it). */
 	ready: Promise<void> = Promise.resolve();
 	view: RunsView | null = null;
@@ -130,7 +133,7 @@ export class LogBlockChild extends MarkdownRenderChild {
 			date: f.run.date,
 			durationS: f.run.durationS,
 			samplesPerS: f.run.samplesPerS,
-			open: () => void app.workspace.openLinkText(f.path, this.ctx.sourcePath),
+			link: (parent, text) => createVaultLink(app, parent, text, { linktext: f.path, sourcePath: this.ctx.sourcePath }, this),
 		});
 		switch (spec.kind) {
 			case "empty":

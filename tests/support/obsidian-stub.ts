@@ -445,6 +445,12 @@ export class Workspace extends Events {
 	onLayoutReady(cb: () => void): void {
 		cb();
 	}
+	/** For tests: every openLinkText call, in order. */
+	opened: { linktext: string; sourcePath: string; newLeaf: unknown }[] = [];
+	openLinkText(linktext: string, sourcePath: string, newLeaf?: unknown): Promise<void> {
+		this.opened.push({ linktext, sourcePath, newLeaf: newLeaf ?? false });
+		return Promise.resolve();
+	}
 }
 
 export class App {
@@ -519,6 +525,10 @@ export class Plugin extends Component {
 	addCommand(c: Command): Command {
 		this.commands.push(c);
 		return c;
+	}
+	hoverLinkSources = new Map<string, { display: string; defaultMod: boolean }>();
+	registerHoverLinkSource(id: string, info: { display: string; defaultMod: boolean }): void {
+		this.hoverLinkSources.set(id, info);
 	}
 	addSettingTab(tab: PluginSettingTab): void {
 		this.settingTabs.push(tab);
@@ -785,6 +795,18 @@ export class Editor {
 export class MarkdownView {
 	editor = new Editor();
 	file: TFile | null = null;
+}
+
+/** Obsidian's reading of a click: Mod opens a new tab, Mod-Alt a split, Mod-Alt-Shift a window; a middle click a tab. */
+export class Keymap {
+	static isModEvent(evt?: MouseEvent | KeyboardEvent | null): "tab" | "split" | "window" | boolean {
+		if (!evt) return false;
+		if ("button" in evt && evt.button === 1) return "tab";
+		const mod = Platform.isMacOS ? evt.metaKey : evt.ctrlKey;
+		if (!mod) return false;
+		if (evt.altKey) return evt.shiftKey ? "window" : "split";
+		return "tab";
+	}
 }
 
 export const Platform = {

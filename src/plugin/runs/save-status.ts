@@ -4,9 +4,10 @@ import "../../i18n/strings-log";
 
 /**
  * A line under a training panel saying where the run log is, or why it could not be saved, with a "Save log"
- * button that writes the in-memory run again. Returns the function that removes it (call it on unload).
+ * button that writes the in-memory run again. `link` draws the note's name as a link (the plugin's vault link);
+ * without it the name is plain text. Returns the function that removes it (call it on unload).
  */
-export function mountSaveStatus(parent: HTMLElement, run: RunHandle, openNote?: (path: string) => void): () => void {
+export function mountSaveStatus(parent: HTMLElement, run: RunHandle, link?: (parent: HTMLElement, text: string, path: string) => HTMLElement): () => void {
 	const el = parent.createDiv({ cls: "cnn-lab-log-save" });
 	const draw = (): void => {
 		el.empty();
@@ -14,11 +15,9 @@ export function mountSaveStatus(parent: HTMLElement, run: RunHandle, openNote?: 
 		if (run.saved && run.path) {
 			const path = run.path;
 			el.createSpan({ text: t("log.save.savedTo") + " " });
-			const a = el.createEl("a", { text: path.replace(/\.md$/i, ""), cls: "internal-link", href: "#" });
-			a.addEventListener("click", (ev) => {
-				ev.preventDefault();
-				openNote?.(path);
-			});
+			const name = path.replace(/\.md$/i, "");
+			if (link) link(el, name, path);
+			else el.createSpan({ text: name });
 			return;
 		}
 		if (run.lastError === null) {

@@ -10,6 +10,7 @@ import type { EndMessage, FromWorker, ProgressMessage, ReadyMessage, RunInfo, St
 import { createEngineJob } from "../../worker/shared-engine";
 import { RunStore, type RunHandle } from "../runs/run-store";
 import { mountSaveStatus } from "../runs/save-status";
+import { createVaultLink } from "../vault-link";
 import { ProgressView } from "../../render/training/progress-view";
 import { TrainingCharts } from "../../render/training/training-charts";
 import { renderMetrics } from "../../render/training/metrics-view";
@@ -370,7 +371,7 @@ export class TrainingPanel {
 			backend: m.info.backend ?? null,
 		});
 		this.unmountSave?.();
-		this.unmountSave = mountSaveStatus(this.saveHost, this.log, (path) => void this.host.app.workspace.openLinkText(path, this.sourcePath));
+		this.unmountSave = mountSaveStatus(this.saveHost, this.log, (parent, text, path) => createVaultLink(this.host.app, parent, text, { linktext: path, sourcePath: this.sourcePath }, { hoverPopover: null }));
 	}
 
 	private previousRunForOverlay(): EpochMetrics[] | null {

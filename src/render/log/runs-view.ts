@@ -25,8 +25,8 @@ export interface ShownRun {
 	 * has none). Read only for the runs drawn, so a lazy getter keeps a big folder from being parsed.
 	 */
 	readonly confusion?: ConfusionRecord | null;
-	/** Clicking the run's name opens it (the plugin passes a function that opens the note). */
-	open?: () => void;
+	/** Draws the run's name as a link to its note (the plugin's vault link: opens, new tab, page preview). */
+	link?: (parent: HTMLElement, text: string) => HTMLElement;
 }
 
 export interface RunsView {
@@ -122,14 +122,8 @@ function renderTable(parent: HTMLElement, runs: readonly ShownRun[]): HTMLTableE
 	runs.forEach((r, i) => {
 		const th = head.createEl("th", { cls: `cnn-lab-log-run cnn-lab-log-c${i % 6}` });
 		th.createSpan({ cls: "cnn-lab-log-swatch" });
-		if (r.open) {
-			const a = th.createEl("a", { text: r.label, cls: "internal-link", href: "#" });
-			const open = r.open;
-			a.addEventListener("click", (ev) => {
-				ev.preventDefault();
-				open();
-			});
-		} else th.createSpan({ text: r.label });
+		if (r.link) r.link(th, r.label);
+		else th.createSpan({ text: r.label });
 	});
 	const body = table.createEl("tbody");
 	const multi = runs.length > 1;
