@@ -2,7 +2,7 @@
  * The functional layer: every op on plain {shape, data} tensors (NCHW images, [N, F] features), forward and
  * backward, each call allocating its results. Semantics are PyTorch's; spatial pairs are [h, w].
  */
-import { convGeom, type ConvParams } from "./im2col";
+import { convGeom, type ConvGeom, type ConvParams } from "./im2col";
 import {
 	leakyReluBackward as leakyBack, leakyReluForward, reluBackward as reluBack, reluForward,
 	sigmoidBackward as sigmoidBack, sigmoidForward, tanhBackward as tanhBack, tanhForward,
@@ -271,7 +271,7 @@ export interface ConvTransposeOptions {
 	groups?: number;
 }
 
-function convTGeom(x: Tensor, w: Tensor, o: ConvTransposeOptions) {
+function convTGeom(x: Tensor, w: Tensor, o: ConvTransposeOptions): ConvGeom {
 	return convTransposeGeom(x.shape, w.shape, {
 		stride: o.stride ?? [1, 1], pad: o.pad ?? [0, 0], outputPad: o.outputPad ?? [0, 0], dilation: o.dilation ?? [1, 1], groups: o.groups ?? 1,
 	});

@@ -1,9 +1,14 @@
 /** The engine's public surface: tensors, the functional ops, layers, shapes and the GEMM backend switch. */
 export { size, tensor, type Tensor } from "./tensor";
-export type { Layer, Param } from "./layer";
-export type { ConvLayerSpec, InputShape, LayerSpec, ModelSpec, OptimizerSpec, Pair, PoolSpec } from "./model-spec";
+export type { Layer, LayerState, Param } from "./layer";
+export type {
+	AdaptivePoolSpec, BatchNormSpec, ConvLayerSpec, ConvTransposeSpec, DepthwiseConvSpec, InputShape, LayerSpec, ModelSpec, OptimizerSpec, Pair, PoolSpec,
+} from "./model-spec";
 export { Rng } from "./rng";
-export { convOutSize, poolOutSize, poolProblem } from "./shapes";
+export {
+	convOutSize, poolOutSize, poolProblem, convTransposeOutSize, convTransposeProblem, binStart, binEnd, groupsProblem, convParamCount,
+	convOutShape, depthwiseOutShape, convTransposeOutShape, batchNormOutShape, adaptivePoolOutShape, gapOutShape,
+} from "./shapes";
 export { gemm, gemmJs, setGemmBackend, gemmBackend, type GemmFn } from "./gemm";
 export { createLayer } from "./layers";
 export * as F from "./functional";
@@ -11,7 +16,8 @@ export {
 	conv2d, conv2dBackward, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward,
 	relu, reluBackward, leakyRelu, leakyReluBackward, sigmoid, sigmoidBackward, tanh, tanhBackward,
 	linear, linearBackward, softmax, softmaxBackward, softmaxCrossEntropy, dropout, dropoutBackward, flatten,
-	type ConvOptions, type PoolOptions,
+	convTranspose2d, convTranspose2dBackward, batchNorm, batchNormBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward,
+	type ConvOptions, type PoolOptions, type ConvTransposeOptions, type BatchNormOptions,
 } from "./functional";
 export { initParam, initParams } from "./init";
 export { createOptimizer, optimizerSpec, Sgd, Adam, type Optimizer, type SgdOptions, type AdamOptions } from "./optim";

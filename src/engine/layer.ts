@@ -9,7 +9,17 @@ export interface Param {
 	grad: Float32Array;
 	fanIn: number;
 	fanOut: number;
-	init: "he" | "glorot" | "zeros";
+	init: "he" | "glorot" | "zeros" | "ones";
+}
+
+/**
+ * An array a layer keeps across batches without training it (batch norm's running statistics and its batch
+ * count): saved and loaded with the weights, never seen by the optimiser, never counted as a parameter.
+ */
+export interface LayerState {
+	name: string;
+	shape: number[];
+	value: Float32Array;
 }
 
 /**
@@ -22,6 +32,8 @@ export interface Layer {
 	readonly inShape: number[];
 	readonly outShape: number[];
 	readonly params: Param[];
+	/** Non-trainable state, when the layer has any. */
+	readonly state?: LayerState[];
 	/**
 	 * When set to false (the model does this for its first layer, whose input gradient nobody reads), backward may
 	 * skip computing dL/dx and return a tensor of unspecified contents. Defaults to true.

@@ -15,6 +15,56 @@ export interface ConvLayerSpec {
 	padEnd?: Pair;
 	dilation: Pair;
 	bias: boolean;
+	/**
+	 * Channel groups (PyTorch's `groups`, 1 when absent): filter j sees input channels [j·C/g, (j+1)·C/g) only, so
+	 * the weight is [filters, C/groups, KH, KW]. Both C and filters must divide by it.
+	 */
+	groups?: number;
+}
+
+/**
+ * Depthwise convolution: one group per input channel, `multiplier` filters each (MobileNet's depthwise step), so
+ * C·multiplier outputs. The layer is a conv with groups = C; this spec exists because C is only known from the
+ * input shape.
+ */
+export interface DepthwiseConvSpec {
+	type: "depthwise";
+	multiplier: number;
+	kernel: Pair;
+	stride: Pair;
+	pad: Pair;
+	dilation: Pair;
+	bias: boolean;
+}
+
+/** Transposed convolution (ConvTranspose2d): output (i − 1)·s − 2p + d·(k − 1) + outputPad + 1 per axis. */
+export interface ConvTransposeSpec {
+	type: "convtranspose";
+	filters: number;
+	kernel: Pair;
+	stride: Pair;
+	pad: Pair;
+	/** Extra rows / columns at the bottom and right; each must be smaller than its stride or its dilation. */
+	outputPad: Pair;
+	dilation: Pair;
+	bias: boolean;
+	groups?: number;
+}
+
+/**
+ * Batch normalisation over the channels of a [C, H, W] input (BatchNorm2d) or the features of an [F] one
+ * (BatchNorm1d). PyTorch's defaults when absent: momentum 0.1 (running ← (1 − m)·running + m·batch), eps 1e-5.
+ */
+export interface BatchNormSpec {
+	type: "batchnorm";
+	momentum?: number;
+	eps?: number;
+}
+
+/** Adaptive average pooling to a fixed [oh, ow] grid, PyTorch's bins. */
+export interface AdaptivePoolSpec {
+	type: "adaptiveavgpool";
+	size: Pair;
 }
 
 export interface PoolSpec {
@@ -37,7 +87,13 @@ export type LayerSpec =
 	| { type: "flatten" }
 	| { type: "dense"; units: number; bias: boolean }
 	| { type: "dropout"; p: number }
-	| { type: "softmax" };
+	| { type: "softmax" }
+	| DepthwiseConvSpec
+	| ConvTransposeSpec
+	| BatchNormSpec
+	| AdaptivePoolSpec
+	/** Global average pooling: [C, H, W] → [C], the mean of each map (AdaptiveAvgPool2d(1) then Flatten). */
+	| { type: "gap" };
 
 /** Per-sample input shape, channels first: [C, H, W]. */
 export type InputShape = [number, number, number];

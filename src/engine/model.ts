@@ -1,5 +1,5 @@
 import { initParams } from "./init";
-import type { Layer, Param } from "./layer";
+import type { Layer, LayerState, Param } from "./layer";
 import { createLayer } from "./layers";
 import { softmaxCrossEntropy, softmaxRows } from "./metrics";
 import { Rng } from "./rng";
@@ -19,7 +19,13 @@ const fmtPair = (p: [number, number]): string => (p[0] === p[1] ? String(p[0]) :
 export function layerLabel(s: LayerSpec): string {
 	switch (s.type) {
 		case "conv":
-			return `conv ${s.filters} ${s.kernel[0]}×${s.kernel[1]}`;
+			return `conv ${s.filters} ${s.kernel[0]}×${s.kernel[1]}${s.groups && s.groups > 1 ? ` groups ${s.groups}` : ""}`;
+		case "depthwise":
+			return `depthwise ${s.kernel[0]}×${s.kernel[1]}${s.multiplier !== 1 ? ` multiplier ${s.multiplier}` : ""}`;
+		case "convtranspose":
+			return `convtranspose ${s.filters} ${s.kernel[0]}×${s.kernel[1]}`;
+		case "adaptiveavgpool":
+			return `adaptiveavgpool ${s.size[0]}×${s.size[1]}`;
 		case "maxpool":
 		case "avgpool":
 			return `${s.type} ${fmtPair(s.kernel)}`;
@@ -45,6 +51,7 @@ export class Sequential {
 	/** Layers up to the logits (without a trailing softmax). */
 	private readonly body: Layer[];
 	private readonly allParams: Param[];
+	private readonly allState: LayerState[];
 	private readonly classes: number;
 	private dlogits: Float32Array = new Float32Array(0);
 	private dlogitsShape: number[] = [];
@@ -55,6 +62,7 @@ export class Sequential {
 		const last = layers[layers.length - 1];
 		this.body = last && last.spec.type === "softmax" ? layers.slice(0, -1) : layers.slice();
 		this.allParams = layers.flatMap((l) => l.params);
+		this.allState = layers.flatMap((l) => l.state ?? []);
 		const out = this.body.length ? this.body[this.body.length - 1].outShape : spec.input;
 		this.classes = size(out);
 	}
@@ -94,9 +102,32 @@ export class Sequential {
 		return this.allParams;
 	}
 
+	/** Non-trainable state (batch norm's running statistics), in layer order. */
+	state(): LayerState[] {
+		return this.allState;
+	}
+
+	/** Trainable parameters: what the optimiser updates and PyTorch's model.parameters() counts. */
 	paramCount(): number {
 		let n = 0;
 		for (const p of this.allParams) n += p.value.length;
+		return n;
+	}
+
+	/**
+	 * Parameters split as Keras's summary and torchinfo split them: trainable ones and the non-trainable running
+	 * statistics (batch norm's mean and variance per channel; its batch counter is bookkeeping, not counted).
+	 */
+	paramCounts(): { trainable: number; nonTrainable: number } {
+		let nonTrainable = 0;
+		for (const s of this.allState) if (s.shape.length > 0) nonTrainable += s.value.length;
+		return { trainable: this.paramCount(), nonTrainable };
+	}
+
+	/** Length of what exportWeights writes: every parameter, then every state array. */
+	weightCount(): number {
+		let n = this.paramCount();
+		for (const s of this.allState) n += s.value.length;
 		return n;
 	}
 
@@ -153,11 +184,14 @@ export class Sequential {
 		return out;
 	}
 
-	/** All parameters, in layer order, as one array (for saving a run's weights). */
+	/**
+	 * All parameters in layer order, then the state arrays in layer order, as one array (for saving a run's
+	 * weights; a model without state writes exactly its parameters, as before state existed).
+	 */
 	exportWeights(): Float32Array {
-		const w = new Float32Array(this.paramCount());
+		const w = new Float32Array(this.weightCount());
 		let o = 0;
-		for (const p of this.allParams) {
+		for (const p of [...this.allParams, ...this.allState]) {
 			w.set(p.value, o);
 			o += p.value.length;
 		}
@@ -166,10 +200,10 @@ export class Sequential {
 
 	/** Loads what exportWeights wrote for the same architecture. */
 	importWeights(w: Float32Array): void {
-		const n = this.paramCount();
-		if (w.length !== n) throw new Error(`importWeights: ${w.length} values for a model with ${n} parameters`);
+		const n = this.weightCount();
+		if (w.length !== n) throw new Error(`importWeights: ${w.length} values for a model with ${n} weights and running statistics`);
 		let o = 0;
-		for (const p of this.allParams) {
+		for (const p of [...this.allParams, ...this.allState]) {
 			p.value.set(w.subarray(o, o + p.value.length));
 			o += p.value.length;
 		}

@@ -2,6 +2,7 @@
  * Output-size arithmetic exactly as PyTorch computes it. Shared by the engine and by the spec checker, so the
  * shapes a note shows are the shapes the engine produces.
  */
+import type { AdaptivePoolSpec, ConvLayerSpec, ConvTransposeSpec, DepthwiseConvSpec, Pair } from "./model-spec";
 
 /**
  * Convolution output length along one axis: ⌊(in + padBegin + padEnd − dilation·(k−1) − 1) / stride⌋ + 1.
@@ -58,4 +59,71 @@ export function binStart(i: number, inSize: number, outSize: number): number {
 /** End (exclusive) of adaptive bin i; see binStart. */
 export function binEnd(i: number, inSize: number, outSize: number): number {
 	return Math.ceil(((i + 1) * inSize) / outSize);
+}
+
+/**
+ * Why `groups` does not fit a convolution with `channels` inputs and `filters` outputs (PyTorch requires both to
+ * divide by it), or null.
+ */
+export function groupsProblem(channels: number, filters: number, groups: number): string | null {
+	if (!Number.isInteger(groups) || groups < 1) return `groups must be a whole number ≥ 1, got ${groups}`;
+	if (channels % groups !== 0) return `${channels} input channels do not divide by groups = ${groups}`;
+	if (filters % groups !== 0) return `${filters} filters do not divide by groups = ${groups}`;
+	return null;
+}
+
+type Chw = readonly number[];
+
+/** Per-sample output [F, Ho, Wo] of a (grouped) conv on [C, H, W], or the reason it has none. */
+export function convOutShape(inShape: Chw, s: ConvLayerSpec): number[] | string {
+	if (inShape.length !== 3) return "a convolution needs a [C, H, W] input";
+	const why = groupsProblem(inShape[0], s.filters, s.groups ?? 1);
+	if (why) return why;
+	const end = s.padEnd ?? s.pad;
+	const ho = convOutSize(inShape[1], s.kernel[0], s.stride[0], s.pad[0], end[0], s.dilation[0]);
+	const wo = convOutSize(inShape[2], s.kernel[1], s.stride[1], s.pad[1], end[1], s.dilation[1]);
+	return ho < 1 || wo < 1 ? "the dilated kernel does not fit the padded input" : [s.filters, ho, wo];
+}
+
+/** Per-sample output [C·multiplier, Ho, Wo] of a depthwise conv on [C, H, W], or the reason it has none. */
+export function depthwiseOutShape(inShape: Chw, s: DepthwiseConvSpec): number[] | string {
+	if (!Number.isInteger(s.multiplier) || s.multiplier < 1) return `the multiplier must be a whole number ≥ 1, got ${s.multiplier}`;
+	const c = inShape[0];
+	return convOutShape(inShape, { type: "conv", filters: c * s.multiplier, kernel: s.kernel, stride: s.stride, pad: s.pad, dilation: s.dilation, bias: s.bias, groups: c });
+}
+
+/** Per-sample output [F, Ho, Wo] of a transposed conv on [C, H, W], or the reason it has none. */
+export function convTransposeOutShape(inShape: Chw, s: ConvTransposeSpec): number[] | string {
+	if (inShape.length !== 3) return "a transposed convolution needs a [C, H, W] input";
+	const why = groupsProblem(inShape[0], s.filters, s.groups ?? 1)
+		?? convTransposeProblem(inShape[1], s.kernel[0], s.stride[0], s.pad[0], s.outputPad[0], s.dilation[0])
+		?? convTransposeProblem(inShape[2], s.kernel[1], s.stride[1], s.pad[1], s.outputPad[1], s.dilation[1]);
+	if (why) return why;
+	return [
+		s.filters,
+		convTransposeOutSize(inShape[1], s.kernel[0], s.stride[0], s.pad[0], s.outputPad[0], s.dilation[0]),
+		convTransposeOutSize(inShape[2], s.kernel[1], s.stride[1], s.pad[1], s.outputPad[1], s.dilation[1]),
+	];
+}
+
+/** Batch norm keeps the shape: BatchNorm2d on [C, H, W], BatchNorm1d on [F]. */
+export function batchNormOutShape(inShape: Chw): number[] | string {
+	return inShape.length === 3 || inShape.length === 1 ? inShape.slice() : "batch norm needs a [C, H, W] or [F] input";
+}
+
+/** Adaptive average pooling: [C, H, W] → [C, oh, ow]. */
+export function adaptivePoolOutShape(inShape: Chw, s: AdaptivePoolSpec): number[] | string {
+	if (inShape.length !== 3) return "adaptive pooling needs a [C, H, W] input";
+	if (!(s.size[0] >= 1 && s.size[1] >= 1)) return "the output size must be at least 1×1";
+	return [inShape[0], s.size[0], s.size[1]];
+}
+
+/** Global average pooling: [C, H, W] → [C] (already flat). */
+export function gapOutShape(inShape: Chw): number[] | string {
+	return inShape.length === 3 ? [inShape[0]] : "global average pooling needs a [C, H, W] input";
+}
+
+/** Trainable parameters of a (grouped) conv: filters·(C/groups)·kh·kw weights plus the biases. */
+export function convParamCount(channels: number, filters: number, kernel: Pair, groups: number, bias: boolean): number {
+	return filters * (channels / groups) * kernel[0] * kernel[1] + (bias ? filters : 0);
 }

@@ -1,11 +1,14 @@
 import { convGeom, type ConvGeom } from "../im2col";
 import type { Layer, Param } from "../layer";
 import { conv2dBackward, conv2dForward, ConvWorkspace } from "../ops/conv2d";
-import type { ConvLayerSpec } from "../model-spec";
+import type { ConvLayerSpec, DepthwiseConvSpec } from "../model-spec";
 import type { Tensor } from "../tensor";
 import { BatchBuffer, batchOf } from "./buffers";
 
-/** Conv2d over [C, H, W] samples; weight [filters, C, KH, KW] and optional bias [filters], as PyTorch. */
+/**
+ * Conv2d over [C, H, W] samples; weight [filters, C/groups, KH, KW] and optional bias [filters], as PyTorch. A
+ * depthwise spec is the grouped conv with groups = C and C·multiplier filters.
+ */
 export class Conv2dLayer implements Layer {
 	readonly inShape: number[];
 	readonly outShape: number[];
@@ -19,19 +22,25 @@ export class Conv2dLayer implements Layer {
 	private geom: ConvGeom;
 	private lastX: Tensor | null = null;
 
-	constructor(readonly spec: ConvLayerSpec, inShape: number[]) {
-		if (inShape.length !== 3) throw new Error(`conv: needs a [C, H, W] input, got [${inShape.join(", ")}]`);
+	constructor(readonly spec: ConvLayerSpec | DepthwiseConvSpec, inShape: number[]) {
+		if (inShape.length !== 3) throw new Error(`${spec.type}: needs a [C, H, W] input, got [${inShape.join(", ")}]`);
 		const [c] = inShape;
 		const [kh, kw] = spec.kernel;
+		const groups = spec.type === "depthwise" ? c : (spec.groups ?? 1);
+		const filters = spec.type === "depthwise" ? c * spec.multiplier : spec.filters;
+		if (!(filters >= 1)) throw new Error(`${spec.type}: needs at least one filter`);
+		if (c % groups !== 0 || filters % groups !== 0) throw new Error(`${spec.type}: ${c} channels and ${filters} filters must both divide by groups = ${groups}`);
+		const per = c / groups;
 		this.inShape = inShape.slice();
-		this.geom = convGeom([1, ...inShape], [spec.filters, c, kh, kw], spec);
-		this.outShape = [spec.filters, this.geom.ho, this.geom.wo];
-		const fanIn = c * kh * kw;
-		const fanOut = spec.filters * kh * kw;
-		const wLen = spec.filters * fanIn;
-		this.weight = { name: "weight", shape: [spec.filters, c, kh, kw], value: new Float32Array(wLen), grad: new Float32Array(wLen), fanIn, fanOut, init: "he" };
+		this.geom = convGeom([1, ...inShape], [filters, per, kh, kw], { ...spec, groups });
+		this.outShape = [filters, this.geom.ho, this.geom.wo];
+		// PyTorch's fans for a weight [filters, C/g, kh, kw]: in = C/g·k·k, out = filters·k·k.
+		const fanIn = per * kh * kw;
+		const fanOut = filters * kh * kw;
+		const wLen = filters * fanIn;
+		this.weight = { name: "weight", shape: [filters, per, kh, kw], value: new Float32Array(wLen), grad: new Float32Array(wLen), fanIn, fanOut, init: "he" };
 		this.bias = spec.bias
-			? { name: "bias", shape: [spec.filters], value: new Float32Array(spec.filters), grad: new Float32Array(spec.filters), fanIn, fanOut, init: "zeros" }
+			? { name: "bias", shape: [filters], value: new Float32Array(filters), grad: new Float32Array(filters), fanIn, fanOut, init: "zeros" }
 			: null;
 		this.params = this.bias ? [this.weight, this.bias] : [this.weight];
 		this.out = new BatchBuffer(this.outShape);

@@ -3,14 +3,17 @@ import type { Layer } from "../layer";
 import type { Rng } from "../rng";
 import type { LayerSpec } from "../model-spec";
 import { ActivationLayer } from "./activation";
+import { AdaptivePoolLayer } from "./adaptive-pool";
+import { BatchNormLayer } from "./batch-norm";
 import { Conv2dLayer } from "./conv";
+import { ConvTranspose2dLayer } from "./conv-transpose";
 import { DenseLayer } from "./dense";
 import { DropoutLayer } from "./dropout";
 import { FlattenLayer } from "./flatten";
 import { Pool2dLayer } from "./pool";
 import { SoftmaxLayer } from "./softmax";
 
-export { ActivationLayer, Conv2dLayer, DenseLayer, DropoutLayer, FlattenLayer, Pool2dLayer, SoftmaxLayer };
+export { ActivationLayer, AdaptivePoolLayer, BatchNormLayer, Conv2dLayer, ConvTranspose2dLayer, DenseLayer, DropoutLayer, FlattenLayer, Pool2dLayer, SoftmaxLayer };
 
 /**
  * The layer for `spec` on samples of shape `inShape` ([C, H, W] or [F]). Parameters are allocated but left at
@@ -19,7 +22,15 @@ export { ActivationLayer, Conv2dLayer, DenseLayer, DropoutLayer, FlattenLayer, P
 export function createLayer(spec: LayerSpec, inShape: number[], rng: Rng): Layer {
 	switch (spec.type) {
 		case "conv":
+		case "depthwise":
 			return new Conv2dLayer(spec, inShape);
+		case "convtranspose":
+			return new ConvTranspose2dLayer(spec, inShape);
+		case "batchnorm":
+			return new BatchNormLayer(spec, inShape);
+		case "adaptiveavgpool":
+		case "gap":
+			return new AdaptivePoolLayer(spec, inShape);
 		case "maxpool":
 		case "avgpool":
 			return new Pool2dLayer(spec, inShape);

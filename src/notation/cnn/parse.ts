@@ -103,6 +103,13 @@ function fromLayerSpec(l: LayerLine): RawLayer {
 			return { ...base, word: "dropout", p: s.p };
 		case "leakyrelu":
 			return { ...base, word: "leakyrelu", slope: s.slope };
+		case "depthwise":
+		case "convtranspose":
+		case "batchnorm":
+		case "adaptiveavgpool":
+		case "gap":
+			// No importer produces these yet, and the notation has no words for them until it learns them.
+			throw new Error(`the cnn notation cannot write a ${s.type} layer yet`);
 		default:
 			return { ...base, word: s.type };
 	}
