@@ -60,3 +60,13 @@ addStrings({
 	"explorer.calc.filter": { en: "Filter {f} of {label} on this sample (learned kernel, real numbers)", zh: "{label} 的第 {f} 个滤波器作用于该样本（学到的卷积核，真实数值）" },
 	"explorer.calc.after": { en: "Then: {steps}", zh: "之后：{steps}" },
 });
+
+addStrings({
+	"explorer.source.image": { en: "Vault image", zh: "库中的图片" },
+	"explorer.image.link": { en: "Image in the vault", zh: "库中的图片" },
+	"explorer.image.placeholder": { en: "![[digit.png]]", zh: "![[digit.png]]" },
+	"explorer.image.load": { en: "Load", zh: "载入" },
+	"explorer.image.invert": { en: "Invert (dark ink on light paper)", zh: "反色（浅色纸上的深色笔迹）" },
+	"explorer.image.loading": { en: "Reading {name}…", zh: "正在读取 {name}…" },
+	"explorer.image.loaded": { en: "{name}, scaled to {shape} as the network sees it", zh: "{name}，已缩放为网络看到的 {shape}" },
+});

@@ -15,6 +15,8 @@ import { renderExplanation, showConvCell } from "./computation-view";
 import { argmax } from "./layer-range";
 import { formatValue } from "../heatmap";
 
+type Mode = "sample" | "draw" | "image";
+
 export interface ExplorerSamples {
 	/** N×C×H×W values, as the network takes them. */
 	x: Float32Array;
@@ -35,6 +37,11 @@ export interface ExplorerOptions {
 	setIcon?: (el: HTMLElement, icon: StepIcon) => void;
 	/** The sample shown first. */
 	startIndex?: number;
+	/**
+	 * Reads a vault image (a link as written, `![[x.png]]` or a path) fitted to the input shape, values 0..1; throws
+	 * an Error whose message is shown. Without it there is no image tab.
+	 */
+	loadImage?: (link: string) => Promise<Float32Array>;
 }
 
 /** Samples checked per task when looking for a misclassified one (a forward pass each). */
@@ -52,7 +59,7 @@ export class ExplorerView {
 	private result: ProbeResult | null = null;
 	private index = 0;
 	private truth = -1;
-	private mode: "sample" | "draw";
+	private mode: Mode;
 	private scanTimer = 0;
 	private readonly win: Window;
 	private readonly cleanups: (() => void)[] = [];
@@ -69,12 +76,16 @@ export class ExplorerView {
 		this.setWeightsNote(opts.weightsFrom);
 		const tabs = this.el.createDiv({ cls: "cnn-lab-explorer-tabs", attr: { role: "tablist", "aria-label": t("explorer.source.aria") } });
 		this.mode = opts.samples && opts.samples.n > 0 ? "sample" : "draw";
-		const tab = (mode: "sample" | "draw", text: string): HTMLButtonElement => {
+		const tab = (mode: Mode, text: string): HTMLButtonElement => {
 			const b = tabs.createEl("button", { cls: "cnn-lab-explorer-tab", text, attr: { role: "tab" } });
 			this.on(b, "click", () => this.setMode(mode));
 			return b;
 		};
-		this.tabButtons = { sample: opts.samples && opts.samples.n > 0 ? tab("sample", t("explorer.source.sample")) : null, draw: tab("draw", t("explorer.source.draw")) };
+		this.tabButtons = {
+			sample: opts.samples && opts.samples.n > 0 ? tab("sample", t("explorer.source.sample")) : null,
+			draw: tab("draw", t("explorer.source.draw")),
+			image: opts.loadImage ? tab("image", t("explorer.source.image")) : null,
+		};
 		const top = this.el.createDiv({ cls: "cnn-lab-explorer-top" });
 		this.sourceHost = top.createDiv({ cls: "cnn-lab-explorer-source" });
 		this.pred = new PredictionView(top, opts.classNames);
@@ -90,7 +101,9 @@ export class ExplorerView {
 		this.setMode(this.mode);
 	}
 
-	private tabButtons: { sample: HTMLButtonElement | null; draw: HTMLButtonElement };
+	private tabButtons: Record<Mode, HTMLButtonElement | null>;
+	/** Bumped on every mode change and image load, so a late image read does not replace a newer input. */
+	private generation = 0;
 
 	/** The last result (tests and the screen-reader summary read it). */
 	get current(): ProbeResult | null {
@@ -118,8 +131,9 @@ export class ExplorerView {
 		this.cleanups.push(() => target.removeEventListener(type, fn));
 	}
 
-	setMode(mode: "sample" | "draw"): void {
-		if (mode === "sample" && !this.opts.samples) mode = "draw";
+	setMode(mode: Mode): void {
+		if ((mode === "sample" && !this.opts.samples) || (mode === "image" && !this.opts.loadImage)) mode = "draw";
+		this.generation++;
 		this.mode = mode;
 		for (const [m, b] of Object.entries(this.tabButtons)) {
 			if (!b) continue;
@@ -130,9 +144,53 @@ export class ExplorerView {
 		this.pad = null;
 		this.sourceHost.empty();
 		if (mode === "sample") this.buildSampleSource();
+		else if (mode === "image") this.buildImageSource();
 		else this.pad = new DrawPad(this.sourceHost, this.opts.probe.inputShape, (x) => this.ask(x, -1));
 		if (mode === "sample") this.showSample(this.index);
 		else this.clearResult();
+	}
+
+	private buildImageSource(): void {
+		const load = this.opts.loadImage;
+		if (!load) return;
+		const row = this.sourceHost.createDiv({ cls: "cnn-lab-explorer-sample-row" });
+		const label = row.createEl("label");
+		label.createSpan({ text: t("explorer.image.link") });
+		const input = label.createEl("input", { attr: { type: "text", placeholder: t("explorer.image.placeholder"), spellcheck: "false" } });
+		const button = row.createEl("button", { text: t("explorer.image.load") });
+		const inv = row.createEl("label");
+		const invert = inv.createEl("input", { attr: { type: "checkbox" } });
+		inv.createSpan({ text: t("explorer.image.invert") });
+		const status = this.sourceHost.createDiv({ cls: "cnn-lab-note", attr: { "aria-live": "polite" } });
+		let loaded: Float32Array | null = null;
+		const show = (): void => {
+			if (!loaded) return;
+			this.ask(invert.checked ? loaded.map((v) => 1 - v) : loaded, -1);
+		};
+		const go = async (): Promise<void> => {
+			const link = input.value.trim();
+			if (!link) return;
+			const gen = ++this.generation;
+			status.removeClass("cnn-lab-error");
+			status.setText(t("explorer.image.loading", { name: link }));
+			try {
+				const x = await load(link);
+				if (gen !== this.generation) return;
+				loaded = x;
+				const [, h, w] = this.opts.probe.inputShape;
+				status.setText(t("explorer.image.loaded", { name: link, shape: `${h}×${w}` }));
+				show();
+			} catch (e) {
+				if (gen !== this.generation) return;
+				status.addClass("cnn-lab-error");
+				status.setText(e instanceof Error ? e.message : String(e));
+			}
+		};
+		this.on(button, "click", () => void go());
+		this.on(input, "keydown", (e) => {
+			if ((e as KeyboardEvent).key === "Enter") void go();
+		});
+		this.on(invert, "change", show);
 	}
 
 	private buildSampleSource(): void {

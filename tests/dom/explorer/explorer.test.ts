@@ -33,7 +33,7 @@ beforeAll(() => {
 	weights = net.exportWeights();
 });
 
-function mount(w: Float32Array | null): { view: ExplorerView; host: HTMLElement } {
+function mount(w: Float32Array | null, loadImage?: (link: string) => Promise<Float32Array>): { view: ExplorerView; host: HTMLElement } {
 	const host = document.body.createDiv();
 	const view = new ExplorerView(host, {
 		probe: new Probe(SPEC, 7, w),
@@ -43,6 +43,7 @@ function mount(w: Float32Array | null): { view: ExplorerView; host: HTMLElement 
 		lineText: (i) => LINES[i] ?? null,
 		colormap: "viridis",
 		decimals: 2,
+		loadImage,
 	});
 	return { view, host };
 }
@@ -145,6 +146,35 @@ describe("network explorer", () => {
 		const input = view.current?.input;
 		expect(input && input.some((v) => v > 0.5)).toBe(true);
 		expect(host.querySelector(".cnn-lab-explorer-pred-summary")?.textContent).toMatch(/^Predicted \d/);
+		view.destroy();
+	});
+
+	it("a vault image: read through the plugin's loader, inverted on request, and a read error shown in the block", async () => {
+		const asked: string[] = [];
+		const digit = digits.x.slice(64 * 5, 64 * 6);
+		const { view, host } = mount(weights, async (link) => {
+			asked.push(link);
+			if (link.includes("missing")) throw new Error("missing.png was not found in the vault");
+			return digit;
+		});
+		view.setMode("image");
+		const input = host.querySelector<HTMLInputElement>(".cnn-lab-explorer-source input[type=text]");
+		const load = [...host.querySelectorAll<HTMLButtonElement>(".cnn-lab-explorer-source button")].find((b) => b.textContent === "Load");
+		if (!input || !load) throw new Error("no image controls");
+		input.value = "![[five.png]]";
+		load.click();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(asked).toEqual(["![[five.png]]"]);
+		expect(Array.from(view.current?.input ?? [])).toEqual(Array.from(digit));
+		const invert = host.querySelector<HTMLInputElement>(".cnn-lab-explorer-source input[type=checkbox]");
+		if (!invert) throw new Error("no invert box");
+		invert.checked = true;
+		invert.dispatchEvent(new Event("change"));
+		expect(view.current?.input[0]).toBeCloseTo(1 - digit[0], 6);
+		input.value = "missing.png";
+		load.click();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(host.querySelector(".cnn-lab-explorer-source .cnn-lab-error")?.textContent).toBe("missing.png was not found in the vault");
 		view.destroy();
 	});
 });
