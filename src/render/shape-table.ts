@@ -103,7 +103,9 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 			const tr = body.createEl("tr", { cls: "cnn-spec-row" });
 			if (r.severity) tr.addClass(`is-${r.severity}`);
 			tr.createEl("td", { cls: "cnn-spec-num", text: String(r.line) });
-			layerCode(tr.createEl("td", { cls: "cnn-spec-layer" }), r.layer);
+			const layerTd = tr.createEl("td", { cls: "cnn-spec-layer" });
+			layerCode(layerTd, r.layer);
+			if (r.readAs) layerTd.createDiv({ cls: "cnn-spec-read-as", text: t("spec.readAs", { word: r.readAs }) });
 			const out = tr.createEl("td", { cls: "cnn-spec-shape", text: r.output });
 			if (r.severity === "error" || r.severity === "warning") out.createSpan({ cls: `cnn-spec-mark cnn-lab-${r.severity}`, text: ` ${ICON[r.severity]}` });
 			const ftd = tr.createEl("td", { cls: "cnn-spec-formula" });
@@ -129,8 +131,8 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 	}
 
 	// the Problems list is what must or should change: errors and warnings. A note (info) is said once, at its
-	// row; a problem already shown with its fixes at its row is listed by line without repeating them.
-	const shown = new Set(rows.flatMap((r) => r.diagnostics));
+	// row; a problem shown with its list of fixes at its row is listed by line without repeating them.
+	const shown = new Set(rows.flatMap((r) => (r.fixes.length ? r.diagnostics.filter((d) => d.severity !== "error") : [])));
 	const diags = a.parsed.diagnostics.filter((d) => d.severity !== "info" || !rowLines.has(d.line));
 	if (diags.length > 0) {
 		const box = root.createDiv({ cls: "cnn-spec-problems" });

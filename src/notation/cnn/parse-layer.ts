@@ -4,7 +4,7 @@ import { t } from "../../i18n";
 import "../../i18n/strings-spec";
 import type { DiagnosticList } from "./diagnostics";
 import type { LayerWord } from "./layer-words";
-import { normalizeWord } from "./layer-words";
+import { editDistance, normalizeWord } from "./layer-words";
 import type { RawLayer } from "./raw-layer";
 import type { Token } from "../tokenize";
 
@@ -88,6 +88,25 @@ function truthy(tok: Token | undefined): boolean | null {
 	return null;
 }
 
+/** The setting words a typo is checked against, as people write them. */
+const KEY_WORDS = ["stride", "padding", "pad", "dilation", "kernel", "filters", "units", "slope", "bias"];
+
+/** `pading` → padding, `strid` → stride, `dilatation` → dilation: a close setting word, or null. */
+function closestKey(word: string): string | null {
+	const n = normalizeWord(word);
+	if (n.length < 3 || /\d/.test(n)) return null;
+	let best: string | null = null;
+	let bestD = 3;
+	for (const k of KEY_WORDS) {
+		const d = editDistance(n, k, 2);
+		if (d <= 2 && d < bestD && d < k.length / 2) {
+			best = k;
+			bestD = d;
+		}
+	}
+	return best;
+}
+
 /** `s3`, `k4x4`, `p1`, `d2`: the compact form of the inline check, accepted in blocks as well. */
 function compact(tok: Token): { key: Key; value: Token } | null {
 	const m = /^([kspd])(\d+(?:x\d+)?)$/i.exec(tok.text);
@@ -158,6 +177,14 @@ export function parseLayerLine(
 		}
 		let key: Key | undefined = keys[n];
 		let value: Token | undefined;
+		const next = rest[i + 1];
+		const typo = key || compact(tok) ? null : closestKey(tok.text);
+		if (typo && next && (next.num !== undefined || next.size || (keys[typo] === "pad" && (next.lower === "same" || next.lower === "valid")))) {
+			// read as the setting it is close to, so the value is not a second problem and the shapes go on
+			key = keys[typo];
+			const fixed = `${text.slice(0, tok.column - first.column)}${typo}${text.slice(tok.endColumn - first.column)}`;
+			diags.at(line, tok, "error", t("spec.unknownSetting", { word: tok.text, layer: first.text }), t("spec.didYouMeanLine", { word: typo, line: fixed }));
+		}
 		const c = key ? null : compact(tok);
 		if (c) {
 			key = c.key;
@@ -212,6 +239,13 @@ export function parseLayerLine(
 	if (L.units !== undefined) filled.add("units");
 	if (L.p !== undefined) filled.add("p");
 	if (L.slope !== undefined) filled.add("slope");
+	// `conv 3x3 16`: the size before the count. Read it the way it was meant, and say how to write it
+	if (word === "conv" && !filled.has("filters") && !filled.has("kernel") && positional.length >= 2 && positional[0].size && positional[1].num !== undefined) {
+		const [size, count] = positional;
+		positional.splice(0, 2, count, size);
+		const fixed = `${first.text} ${count.text} ${size.text}`;
+		diags.at(line, size, "error", t("spec.sizeBeforeCount"), t("spec.didYouMean", { word: `${fixed}${text.slice(count.endColumn - first.column)}` }));
+	}
 	for (const tok of positional) {
 		const key = order.find((k) => !filled.has(k));
 		if (!key) {

@@ -12,7 +12,7 @@ import { parseLayerLine } from "./parse-layer";
 import { parseInputLine, parseSampleLine, parseShowLine, parseTrainLine } from "./parse-settings";
 import type { RawLayer } from "./raw-layer";
 import { inferShapes, type ShapeReport } from "./shapes";
-import { stripComment, tokenize, type Token } from "../tokenize";
+import { foldWidth, stripComment, tokenize, type Token } from "../tokenize";
 import type { ImportedNetwork, LayerLine, ParsedCnn } from "./types";
 
 export const LIMITS = { chars: 200_000, lines: 2_000, lineLength: 500, layers: 300 };
@@ -28,7 +28,10 @@ export interface CnnAnalysis {
 const FRAMEWORK_HINT = /nn\.Sequential\s*\(|Sequential\s*\(\s*\[|\bnn\.(Conv2d|Linear|MaxPool2d)\s*\(|layers\.(Conv2D|Dense|MaxPooling2D)\s*\(/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this pattern detects
 const BINARY = /[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/;
-const LIST_MARK = /^(?:[-*+•]|\d+[.)])$/;
+// a Markdown list marker before a layer ("- conv 8 3x3", "2) conv 8 3x3", "3. relu"), blanked so columns stay
+const LIST_MARK = /^\s*(?:(?:[-*+•]|\d{1,3}[.)])(?=\s)|\d{1,3}、)/;
+// a line of pasted code, not of the notation: brackets, an assignment, a Python keyword
+const CODE_LINE = /[()[\]{}=]|^\s*(?:import|from|class|def|return|model|self|x)\b/;
 
 function emptyParsed(): ParsedCnn {
 	return { model: null, input: null, layers: [], train: null, sample: null, show: null, diagnostics: [] };
@@ -138,6 +141,10 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 		}
 	}
 
+	// the last line of pasted code: a layer line after it is read as the network's next layer
+	let codeEnd = -1;
+	if (imported) for (let i = 0; i < lines.length; i++) if (CODE_LINE.test(stripComment(lines[i]))) codeEnd = i;
+
 	let layerCount = 0;
 	for (let i = 0; i < lines.length; i++) {
 		const lineNo = i + 1;
@@ -150,22 +157,38 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 			diags.add({ line: lineNo, column: 1, severity: "error", message: t("spec.binary") });
 			continue;
 		}
-		const code = stripComment(text);
-		let toks = tokenize(code);
-		if (toks.length > 0 && LIST_MARK.test(toks[0].text)) toks = toks.slice(1);
+		const uncommented = stripComment(text);
+		// (matched on the full-width-folded text, which keeps the length, so `２）conv` is a list item too)
+		const mark = LIST_MARK.exec(foldWidth(uncommented))?.[0].length ?? 0;
+		const code = " ".repeat(mark) + uncommented.slice(mark);
+		const toks = tokenize(code);
 		if (toks.length === 0) continue;
-		const w = lineWord(toks);
+		let w = lineWord(toks);
 		// the layer as the user wrote it, without the comment or a list marker
 		const trimmed = code.slice(toks[0].column - 1).trim();
 		if (imported) {
-			// pasted code: only our own settings lines (and an input line) are read around it
-			if (!w || (w.kind === "layer" && w.word !== "input")) continue;
-			if (/[([]/.test(trimmed)) continue;
+			// pasted code: our own settings lines (and an input line) are read around it, and a layer line
+			// written after the code ends continues the network
+			if (!w || /[([]/.test(trimmed)) continue;
+			if (w.kind === "layer" && w.word !== "input" && i <= codeEnd) {
+				diags.at(lineNo, toks[0], "warning", t("spec.layerInsideCode", { framework: imported.framework === "keras" ? "Keras" : "PyTorch" }));
+				continue;
+			}
 		}
+		let guessedFrom: string | undefined;
 		if (!w) {
 			const guess = closestWord(toks[0].text);
-			diags.at(lineNo, toks[0], "error", t("spec.unknownWord", { word: toks[0].text }), guess ? t("spec.didYouMean", { word: guess }) : t("spec.knownWords"));
-			continue;
+			const guessed = guess ? layerWord(guess) : null;
+			if (guessed && guessed !== "input" && toks[0].num === undefined && !toks[0].size) {
+				// keep the row, and read the rest of the line as the likely word so the rows after it keep their shapes
+				diags.at(lineNo, toks[0], "error", t("spec.unknownWord", { word: toks[0].text }), t("spec.didYouMeanRead", { word: guess ?? guessed }));
+				w = { kind: "layer", word: guessed, used: 1 };
+				guessedFrom = toks[0].text;
+			} else {
+				diags.at(lineNo, toks[0], "error", t("spec.unknownWord", { word: toks[0].text }), guess ? t("spec.didYouMean", { word: guess }) : t("spec.knownWords"));
+				if (!imported && parsed.input) raw.push({ word: "unknown", line: lineNo, column: toks[0].column, text: trimmed });
+				continue;
+			}
 		}
 		const first = toks[0];
 		const rest = toks.slice(w.used);
@@ -199,6 +222,7 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 		}
 		layerCount++;
 		const L = parseLayerLine(w.word, first, rest, lineNo, trimmed, diags);
+		if (L && guessedFrom !== undefined) L.guessedFrom = guessedFrom;
 		if (L) {
 			raw.push(L);
 			if (L.activation) raw.push({ word: L.activation, line: lineNo, column: L.column, text: trimmed });
@@ -227,6 +251,13 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 	}
 	const report = inferShapes(parsed.input?.shape ?? null, raw, diags);
 	parsed.layers = report.layers;
+	// what the line itself got wrong ("pading 1", "conv 3x3 16") is said at the line's first row too
+	const fromRows = new Set(report.rows.flatMap((r) => r.diagnostics));
+	for (const d of diags.items) {
+		if (fromRows.has(d)) continue;
+		const row = report.rows.find((r) => r.layer.line === d.line);
+		if (row) row.diagnostics.unshift(d);
+	}
 
 	const items = [...diags.items].sort((a, b) => a.line - b.line || a.column - b.column);
 	if (diags.droppedCount > 0) items.push({ line: items[items.length - 1]?.line ?? 1, column: 1, severity: "info", message: t("spec.moreDiagnostics", { n: diags.droppedCount }) });

@@ -6,7 +6,8 @@ import type { LayerWord } from "./layer-words";
  * input size is known, and the filter depth is checked against the incoming channels.
  */
 export interface RawLayer {
-	word: Exclude<LayerWord, "input">;
+	/** "unknown": a line whose first word is no layer and nothing like one; its row stays, without a shape. */
+	word: Exclude<LayerWord, "input"> | "unknown";
 	line: number;
 	column: number;
 	text: string;
@@ -28,6 +29,8 @@ export interface RawLayer {
 	slope?: number;
 	/** An activation written on the same line (`conv 8 3x3 relu`, `dense 10 activation softmax`): a layer of its own after this one. */
 	activation?: "relu" | "sigmoid" | "tanh" | "softmax" | "leakyrelu";
+	/** The word as typed when it was a typo read as this layer (`maxpol` as maxpool). */
+	guessedFrom?: string;
 	/** The line named a layer but its numbers could not be read: shapes stop here. */
 	broken?: boolean;
 }

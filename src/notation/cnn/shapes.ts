@@ -239,6 +239,11 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 		if (softmaxLine !== null) {
 			rowDiag(row, diags, L.column, "error", t("spec.afterSoftmax", { line: softmaxLine }), t("spec.afterSoftmaxFix"));
 		}
+		if (L.word === "unknown") {
+			// nothing is known about this line: it has no shape, and the next row reads what came before it
+			complete = false;
+			continue;
+		}
 		if (!cur || L.broken) {
 			complete = false;
 			cur = null;

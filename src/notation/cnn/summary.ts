@@ -18,6 +18,8 @@ export interface SummaryRow {
 	rfSize: [number, number] | null;
 	formulas: string[];
 	severity: Severity | null;
+	/** The layer a misspelled word was read as (`maxpol 2` as maxpool), so the rows after it keep their shapes. */
+	readAs: string | null;
 }
 
 export interface SummaryTotals {
@@ -74,6 +76,7 @@ export function summarize(a: CnnAnalysis): Summary {
 			rfSize: r.rf ? [r.rf.size[0], r.rf.size[1]] : null,
 			formulas: r.formulas,
 			severity: worst(r.diagnostics.map((d) => d.severity)),
+			readAs: r.layer.guessedFrom !== undefined ? r.layer.word : null,
 		});
 	}
 	const batch = a.parsed.train?.batch ?? 32;

@@ -254,3 +254,14 @@ describe("```cnn block: each problem said once, at its row", () => {
 		expect(rf.title).toMatch(/Jump: how many input pixels apart two neighbouring outputs are/);
 	});
 });
+
+describe("```cnn block: typos keep their rows", () => {
+	it("maxpol 2 keeps its row, marked as read as maxpool, with its shape and the did-you-mean under it", async () => {
+		const el = await render("input 28x28x1\nconv 16 3x3\nmaxpol 2\nflatten");
+		const r = rows(el);
+		expect(r.map((x) => x[0])).toEqual(["2", "3", "4"]);
+		expect(r[1][1]).toBe("maxpol 2read as maxpool");
+		expect(r[1][2]).toBe("13×13×16 ✗");
+		expect(flat(rowProblems(el).join(" "))).toContain("did you mean `maxpool`?");
+	});
+});

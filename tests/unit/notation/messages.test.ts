@@ -99,3 +99,67 @@ describe("Chinese input methods: full-width forms read as ASCII, columns on what
 		]);
 	});
 });
+
+function shapes(src: string): string[] {
+	return (analyzeCnn(src).report?.rows ?? []).map((r) => `${r.layer.line}:${r.output ? shapeText(r.output) : "?"}`);
+}
+
+describe("typos people make", () => {
+	it("conv 3x3 16: did you mean `conv 16 3x3`?, and the rows after it keep their shapes", () => {
+		const src = "input 28x28x1\nconv 3x3 16\nrelu\nmaxpool 2";
+		const d = parseCnn(src).diagnostics;
+		expect(d).toHaveLength(1);
+		expect(d[0]).toMatchObject({ line: 2, column: 6, severity: "error" });
+		expect(d[0].suggestion).toBe("did you mean `conv 16 3x3`?");
+		expect(shapes(src)).toEqual(["2:26×26×16", "3:26×26×16", "4:13×13×16"]);
+		expect(parseCnn(src).model).toBeNull();
+	});
+
+	it("pading 1, strid 2, dilatation 2: one did-you-mean each, the value no second problem, shapes as meant", () => {
+		for (const [line, word, meant, shape] of [
+			["conv 16 3x3 pading 1", "pading", "padding", "28×28×16"],
+			["conv 16 3x3 strid 2", "strid", "stride", "13×13×16"],
+			["conv 16 3x3 dilatation 2", "dilatation", "dilation", "24×24×16"],
+		]) {
+			const src = `input 28x28x1\n${line}`;
+			const d = parseCnn(src).diagnostics.filter((x) => x.message.includes(word));
+			expect(d, line).toHaveLength(1);
+			expect(d[0].severity).toBe("error");
+			expect(d[0].suggestion).toContain(`did you mean \`${meant}\`?`);
+			expect(parseCnn(src).diagnostics.filter((x) => x.message.includes("ignored")), line).toEqual([]);
+			expect(shapes(src), line).toEqual([`2:${shape}`]);
+		}
+	});
+
+	it("a misspelled layer keeps its row and is read as the likely word; what follows keeps its shapes", () => {
+		const src = "input 28x28x1\nconv 16 3x3\nmaxpol 2\nflaten\ndense 10";
+		expect(shapes(src)).toEqual(["2:26×26×16", "3:13×13×16", "4:2704", "5:10"]);
+		const d = parseCnn(src).diagnostics;
+		expect(d.map((x) => [x.line, x.severity])).toEqual([
+			[3, "error"],
+			[4, "error"],
+		]);
+		expect(d[0].suggestion).toContain("did you mean `maxpool`?");
+		expect(analyzeCnn(src).report!.rows[1].layer).toMatchObject({ word: "maxpool", guessedFrom: "maxpol" });
+	});
+
+	it("a word like nothing known keeps its row without a shape, and the next row reads the shape before it", () => {
+		expect(shapes("input 28x28x1\nconv 8 3x3\nfoobar 3\nrelu")).toEqual(["2:26×26×8", "3:?", "4:26×26×8"]);
+	});
+
+	it("numbered and bulleted lists read as layers: 2) conv 8 3x3, 3. relu, - maxpool 2, 4、flatten", () => {
+		const src = "input 28x28x1\n2) conv 8 3x3\n3. relu\n- maxpool 2\n4、flatten";
+		expect(shapes(src)).toEqual(["2:26×26×8", "3:26×26×8", "4:13×13×8", "5:1352"]);
+		expect(parseCnn(src).diagnostics).toEqual([]);
+		// the column still points at the word as typed
+		expect(parseCnn("input 28x28x1\n2) conv 8 3x3x2").diagnostics[0].column).toBe(11);
+	});
+
+	it("a conv line after pasted code continues the network; one inside the code is said, not dropped", () => {
+		const code = "model = nn.Sequential(\n  nn.Conv2d(1, 8, 3),\n  nn.ReLU(),\n)\n";
+		const after = analyzeCnn(`input 28x28x1\n${code}conv 4 3x3`);
+		expect(after.report!.rows.map((r) => (r.output ? shapeText(r.output) : "?"))).toEqual(["26×26×8", "26×26×8", "24×24×4"]);
+		const inside = parseCnn("input 28x28x1\nmodel = nn.Sequential(\n  nn.Conv2d(1, 8, 3),\nconv 4 3x3\n  nn.ReLU(),\n)");
+		expect(inside.diagnostics.find((d) => d.line === 4)?.message).toContain("inside the pasted PyTorch code");
+	});
+});
