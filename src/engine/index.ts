@@ -22,6 +22,7 @@ export {
 export { initParam, initParams } from "./init";
 export { createOptimizer, optimizerSpec, Sgd, Adam, type Optimizer, type SgdOptions, type AdamOptions } from "./optim";
 export { Sequential, layerLabel, type Activation } from "./model";
+export { saliency, gradCam } from "./attribution";
 export {
 	Trainer, trainSync, splitIndices, EXPLODED_LOSS,
 	type TrainConfig, type TrainData, type TrainEvent, type BatchEvent, type EpochEvent, type DoneEvent, type StoppedEvent,

@@ -88,6 +88,11 @@ export class Sequential {
 		return model;
 	}
 
+	/** The layers up to the logits: every layer but a trailing softmax (what training and attribution run through). */
+	get logitLayers(): readonly Layer[] {
+		return this.body;
+	}
+
 	/** Per-sample output shape of the logits. */
 	get outputShape(): number[] {
 		return this.body.length ? this.body[this.body.length - 1].outShape : this.spec.input.slice();
