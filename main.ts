@@ -13,18 +13,18 @@ import { registerPrintSnapshots } from "./src/plugin/print";
 import { registerVaultLinks } from "./src/plugin/vault-link";
 import { setLanguage } from "./src/i18n";
 import { notifyThemeChange } from "./src/render/theme";
-import { setEngineLanguage, useWasmGemm } from "./src/worker/shared-engine";
+import { PageEngine } from "./src/worker/shared-engine";
+import { loadDigits } from "./src/data/digits";
 
 export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 	settings: CnnLabSettings = { ...DEFAULT_SETTINGS };
 	training = new TrainingHub();
+	/** The engine for runs on this thread; its WebAssembly is compiled on the first such run, not here. */
+	engine = new PageEngine(loadDigits);
 
 	async onload(): Promise<void> {
 		await this.loadSettings();
-		// The cnn-conv block and the inline fallback compute on this thread: SIMD kernels where available.
-		useWasmGemm(true);
 		setLanguage(getLanguage());
-		setEngineLanguage(getLanguage());
 		registerCnnBlock(this);
 		registerConvBlock(this);
 		registerLogBlock(this);

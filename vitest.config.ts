@@ -16,16 +16,18 @@ export default defineConfig({
 		projects: [
 			{
 				extends: true,
-				test: { name: "js", include: ["tests/unit/**/*.test.ts", "tests/dom/**/*.test.ts"] },
+				test: { name: "js", include: ["tests/unit/**/*.test.ts", "tests/dom/**/*.test.ts"], provide: { engineBackend: "js" } },
 			},
 			{
-				// The engine's correctness suite again with every product on the WebAssembly SIMD kernel.
+				// The engine's correctness suite again with every product on the WebAssembly SIMD kernel (its context's backend).
 				extends: true,
 				test: {
 					name: "wasm",
 					include: ["tests/unit/engine/**/*.test.ts"],
 					exclude: ["tests/unit/engine/wasm-gemm.test.ts", "tests/unit/engine/wasm-conv.test.ts"],
 					setupFiles: ["tests/support/use-wasm-gemm.ts"],
+					// tests/support/engine.ts builds the suite's engine context on this backend.
+					provide: { engineBackend: "wasm-simd" },
 				},
 			},
 		],

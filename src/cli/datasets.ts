@@ -6,17 +6,17 @@ import type { Dataset } from "../data/dataset";
 import { loadIdx } from "../data/idx";
 import type { ModelSpec } from "../engine/model-spec";
 import { materialize } from "../worker/datasets";
-import "../worker/provide-digits";
+import { loadDigits } from "../data/digits";
 
 const MAX_FILE_BYTES = 200 * 1024 * 1024;
 
 /** The same sizes the plugin uses for the built-in sets, so a note trains on the same data here and there. */
 export function builtin(name: string, model: ModelSpec, seed: number, limit: number | null): Dataset | null {
 	const n = name.trim().toLowerCase();
-	if (n === "digits") return materialize({ kind: "digits" }, model.input, seed);
+	if (n === "digits") return materialize({ kind: "digits" }, model.input, seed, loadDigits);
 	if (n === "shapes") {
 		const size = Math.max(5, Math.max(model.input[1], model.input[2]));
-		return materialize({ kind: "shapes", size, count: Math.max(80, Math.min(limit ?? 2400, 20000)), seed }, model.input, seed);
+		return materialize({ kind: "shapes", size, count: Math.max(80, Math.min(limit ?? 2400, 20000)), seed }, model.input, seed, null);
 	}
 	return null;
 }

@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { Sequential } from "../engine/model";
 import { Trainer, type EpochEvent } from "../engine/trainer";
-import { useWasmGemm } from "../engine/wasm";
+import { createJsBackend } from "../engine/backend";
+import { createEngineContext } from "../engine/context";
+import { simdBackendSync } from "../engine/wasm";
 import { checkLimits, priceModel, readable, type Limits } from "../notation/cnn/limits";
 import type { LossPoint } from "../engine/run-metrics";
 import { lossPoint, MAX_BATCH_POINTS, thinPoints } from "../runs/loss-curve";
@@ -93,8 +95,9 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 		return 2;
 	}
 	// SIMD kernels where Node has them, as in the plugin; the run note records which computed the run.
-	const backend = useWasmGemm(true);
-	const net = Sequential.build(model, seed);
+	const ctx = createEngineContext({ backend: simdBackendSync() ?? createJsBackend() });
+	const backend = ctx.backend.name;
+	const net = Sequential.build(model, seed, ctx);
 	const trainer = new Trainer(net, ds, { epochs: train.epochs, batchSize: train.batch, optimizer: train.optimizer, seed, val: train.val, limit: train.limit });
 	const startedAt = new Date();
 	const record: RunRecord = {

@@ -1,7 +1,10 @@
 /**
  * The functional layer: every op on plain {shape, data} tensors (NCHW images, [N, F] features), forward and
- * backward, each call allocating its results. Semantics are PyTorch's; spatial pairs are [h, w].
+ * backward, each call allocating its results. Semantics are PyTorch's; spatial pairs are [h, w]. The ops with
+ * products (conv2d, linear) take an optional engine context last: its backend runs them (default: the stateless
+ * TypeScript kernels).
  */
+import { TS_CONTEXT, type EngineContext } from "./context";
 import { convGeom, type ConvGeom, type ConvParams } from "./im2col";
 import {
 	leakyReluBackward as leakyBack, leakyReluForward, reluBackward as reluBack, reluForward,
@@ -59,21 +62,23 @@ function checkSame(a: Tensor, b: Tensor, what: string): void {
 }
 
 /** conv2d(x [N,Cin,H,W], w [Cout,Cin/groups,KH,KW], b [Cout] | null, options) → y [N,Cout,Ho,Wo] (cross-correlation). */
-export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, options: ConvOptions = {}): Tensor {
+export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, options: ConvOptions = {}, ctx: EngineContext = TS_CONTEXT): Tensor {
 	const g = convGeom(x.shape, w.shape, convParams(options));
 	const y = empty([g.n, g.cout, g.ho, g.wo]);
-	conv2dForward(g, x.data, w.data, b ? b.data : null, y.data, new ConvWorkspace(), false);
+	conv2dForward(ctx.backend, g, x.data, w.data, b ? b.data : null, y.data, new ConvWorkspace(), false);
 	return y;
 }
 
 /** Gradients of conv2d for upstream dy: {dx like x, dw like w, db [Cout]}. */
-export function conv2dBackward(x: Tensor, w: Tensor, dy: Tensor, options: ConvOptions = {}): { dx: Tensor; dw: Tensor; db: Tensor } {
+export function conv2dBackward(
+	x: Tensor, w: Tensor, dy: Tensor, options: ConvOptions = {}, ctx: EngineContext = TS_CONTEXT,
+): { dx: Tensor; dw: Tensor; db: Tensor } {
 	const g = convGeom(x.shape, w.shape, convParams(options));
 	if (dy.data.length !== g.n * g.cout * g.ho * g.wo) throw new Error(`conv2dBackward: dy must be [${g.n}, ${g.cout}, ${g.ho}, ${g.wo}]`);
 	const dx = same(x);
 	const dw = same(w);
 	const db = empty([g.cout]);
-	convBack(g, x.data, w.data, dy.data, dx.data, dw.data, db.data, new ConvWorkspace());
+	convBack(ctx.backend, g, x.data, w.data, dy.data, dx.data, dw.data, db.data, new ConvWorkspace());
 	return { dx, dw, db };
 }
 
@@ -188,21 +193,21 @@ function linearDims(x: Tensor, w: Tensor): [number, number, number] {
 }
 
 /** linear(x [N,in], w [out,in], b [out] | null) → x·wᵀ + b, [N,out]. */
-export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+export function linear(x: Tensor, w: Tensor, b: Tensor | null, ctx: EngineContext = TS_CONTEXT): Tensor {
 	const [n, inF, outF] = linearDims(x, w);
 	const y = empty([n, outF]);
-	denseForward(n, inF, outF, x.data, w.data, b ? b.data : null, y.data);
+	denseForward(ctx.backend, n, inF, outF, x.data, w.data, b ? b.data : null, y.data);
 	return y;
 }
 
 /** Gradients of linear for upstream dy [N,out]: {dx like x, dw like w, db [out]}. */
-export function linearBackward(x: Tensor, w: Tensor, dy: Tensor): { dx: Tensor; dw: Tensor; db: Tensor } {
+export function linearBackward(x: Tensor, w: Tensor, dy: Tensor, ctx: EngineContext = TS_CONTEXT): { dx: Tensor; dw: Tensor; db: Tensor } {
 	const [n, inF, outF] = linearDims(x, w);
 	if (dy.data.length !== n * outF) throw new Error(`linearBackward: dy must be [${n}, ${outF}]`);
 	const dx = same(x);
 	const dw = same(w);
 	const db = empty([outF]);
-	denseBackward(n, inF, outF, x.data, w.data, dy.data, dx.data, dw.data, db.data);
+	denseBackward(ctx.backend, n, inF, outF, x.data, w.data, dy.data, dx.data, dw.data, db.data);
 	return { dx, dw, db };
 }
 
@@ -281,21 +286,23 @@ function convTGeom(x: Tensor, w: Tensor, o: ConvTransposeOptions): ConvGeom {
  * convTranspose2d(x [N,Cin,H,W], w [Cin,Cout/groups,KH,KW], b [Cout] | null) → y [N,Cout,Ho,Wo] with
  * Ho = (H − 1)·s − 2p + d·(k − 1) + outputPad + 1, as PyTorch's conv_transpose2d.
  */
-export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor | null, options: ConvTransposeOptions = {}): Tensor {
+export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor | null, options: ConvTransposeOptions = {}, ctx: EngineContext = TS_CONTEXT): Tensor {
 	const g = convTGeom(x, w, options);
 	const y = empty([g.n, g.cin, g.h, g.w]);
-	convTranspose2dForward(g, x.data, w.data, b ? b.data : null, y.data, new ConvWorkspace());
+	convTranspose2dForward(ctx.backend, g, x.data, w.data, b ? b.data : null, y.data, new ConvWorkspace());
 	return y;
 }
 
 /** Gradients of convTranspose2d for upstream dy: {dx like x, dw like w, db [Cout]}. */
-export function convTranspose2dBackward(x: Tensor, w: Tensor, dy: Tensor, options: ConvTransposeOptions = {}): { dx: Tensor; dw: Tensor; db: Tensor } {
+export function convTranspose2dBackward(
+	x: Tensor, w: Tensor, dy: Tensor, options: ConvTransposeOptions = {}, ctx: EngineContext = TS_CONTEXT,
+): { dx: Tensor; dw: Tensor; db: Tensor } {
 	const g = convTGeom(x, w, options);
 	if (dy.data.length !== g.n * g.cin * g.h * g.w) throw new Error(`convTranspose2dBackward: dy must be [${g.n}, ${g.cin}, ${g.h}, ${g.w}]`);
 	const dx = same(x);
 	const dw = same(w);
 	const db = empty([g.cin]);
-	convTBack(g, x.data, w.data, dy.data, dx.data, dw.data, db.data, new ConvWorkspace());
+	convTBack(ctx.backend, g, x.data, w.data, dy.data, dx.data, dw.data, db.data, new ConvWorkspace());
 	return { dx, dw, db };
 }
 

@@ -1,8 +1,8 @@
 /**
  * General matrix multiply on Float32Array: C[m×n] = op(A)·op(B) (or += when accumulate). op(A) is m×k, read as
  * A[aOff + i·lda + p] or, transposed, A[aOff + p·lda + i]; op(B) is k×n likewise. Every product in the engine
- * (conv forward and both backward products, dense) goes through `gemm`, so an alternative backend (WebAssembly
- * SIMD) plugs in with setGemmBackend.
+ * (conv forward and both backward products, dense) goes through the `gemm` of the engine context's backend
+ * (src/engine/backend.ts), so an alternative backend (WebAssembly SIMD) plugs in there.
  *
  * The JavaScript kernel packs A into 4-row panels (the packing doubles as the transpose), reads B in place three
  * columns at a time (a column stride and a k step cover both layouts; only a last partial panel is packed,
@@ -26,12 +26,18 @@ const KC = 512;
 const NC = 1020;
 const MC = 64;
 
-let packA = new Float32Array(MC * KC);
-let packB = new Float32Array(NC * KC);
+/**
+ * The packing buffers of one JavaScript backend, grown to the largest product seen and then reused, so a training
+ * run allocates nothing after its first batch. Each backend owns one (there is no module-level buffer).
+ */
+export class GemmScratch {
+	packA = new Float32Array(0);
+	packB = new Float32Array(0);
 
-function ensurePack(aLen: number, bLen: number): void {
-	if (packA.length < aLen) packA = new Float32Array(aLen);
-	if (packB.length < bLen) packB = new Float32Array(bLen);
+	ensure(aLen: number, bLen: number): void {
+		if (this.packA.length < aLen) this.packA = new Float32Array(aLen);
+		if (this.packB.length < bLen) this.packB = new Float32Array(bLen);
+	}
 }
 
 /** Packs rows [i0, i0+mc) × cols [p0, p0+kc) of op(A) as ⌈mc/MR⌉ panels of kc groups of MR values (zero-filled). */
@@ -174,12 +180,16 @@ function storeEdge(C: Float32Array, o: number, w: number, acc: boolean, v0: numb
 	}
 }
 
-/** The plain-JavaScript GEMM (see the file comment). */
+/**
+ * The plain-JavaScript GEMM (see the file comment). Without `scratch` it packs into buffers made for this call
+ * alone (exactly the size it needs), which suits one-off products; a backend passes its own scratch.
+ */
 export function gemmJs(
 	m: number, n: number, k: number,
 	A: Float32Array, aOff: number, lda: number, transA: boolean,
 	B: Float32Array, bOff: number, ldb: number, transB: boolean,
 	C: Float32Array, cOff: number, ldc: number, accumulate: boolean,
+	scratch: GemmScratch = new GemmScratch(),
 ): void {
 	if (m <= 0 || n <= 0) return;
 	if (k <= 0) {
@@ -187,11 +197,11 @@ export function gemmJs(
 		return;
 	}
 	const kcMax = Math.min(KC, k);
-	const ncMax = Math.min(NC, n);
 	const mcMax = Math.min(MC, m);
-	ensurePack(((mcMax + MR - 1) >> 2) * MR * kcMax, Math.ceil(ncMax / NR) * NR * kcMax);
-	const pa = packA;
-	const pb = packB;
+	// Only a last partial panel of B is ever packed (below), so B's buffer needs one panel.
+	scratch.ensure(((mcMax + MR - 1) >> 2) * MR * kcMax, n % NR === 0 ? 0 : NR * kcMax);
+	const pa = scratch.packA;
+	const pb = scratch.packB;
 	for (let j0 = 0; j0 < n; j0 += NC) {
 		const nc = Math.min(NC, n - j0);
 		// A row-major B is read in place, NR consecutive columns per k step (its rows are the k steps), which
@@ -213,26 +223,4 @@ export function gemmJs(
 			}
 		}
 	}
-}
-
-let active: GemmFn = gemmJs;
-
-/** The GEMM every op uses; see GemmFn for the argument convention. */
-export function gemm(
-	m: number, n: number, k: number,
-	A: Float32Array, aOff: number, lda: number, transA: boolean,
-	B: Float32Array, bOff: number, ldb: number, transB: boolean,
-	C: Float32Array, cOff: number, ldc: number, accumulate: boolean,
-): void {
-	active(m, n, k, A, aOff, lda, transA, B, bOff, ldb, transB, C, cOff, ldc, accumulate);
-}
-
-/** Routes every product through another implementation (e.g. WebAssembly SIMD); null restores the JS kernel. */
-export function setGemmBackend(fn: GemmFn | null): void {
-	active = fn ?? gemmJs;
-}
-
-/** The implementation currently in use. */
-export function gemmBackend(): GemmFn {
-	return active;
 }

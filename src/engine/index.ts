@@ -1,4 +1,4 @@
-/** The engine's public surface: tensors, the functional ops, layers, shapes and the GEMM backend switch. */
+/** The engine's public surface: tensors, the functional ops, layers, shapes, backends and the engine context. */
 export { size, tensor, type Tensor } from "./tensor";
 export type { Layer, LayerState, Param } from "./layer";
 export type {
@@ -9,7 +9,9 @@ export {
 	convOutSize, poolOutSize, poolProblem, convTransposeOutSize, convTransposeProblem, binStart, binEnd, groupsProblem, convParamCount,
 	convOutShape, depthwiseOutShape, convTransposeOutShape, batchNormOutShape, adaptivePoolOutShape, gapOutShape,
 } from "./shapes";
-export { gemm, gemmJs, setGemmBackend, gemmBackend, type GemmFn } from "./gemm";
+export { gemmJs, GemmScratch, type GemmFn } from "./gemm";
+export { createJsBackend, TS_BACKEND, type Backend, type BackendName, type ConvForwardFn, type ConvWeightGradFn } from "./backend";
+export { createEngineContext, TS_CONTEXT, type EngineContext } from "./context";
 export { createLayer } from "./layers";
 export * as F from "./functional";
 export {
@@ -30,4 +32,4 @@ export {
 } from "./trainer";
 export { confusionMatrix, softmaxRows } from "./metrics";
 export type { BatchMetrics, EpochMetrics, LossPoint } from "./run-metrics";
-export { useWasmGemm, wasmSimdSupported } from "./wasm";
+export { LazyBackend, loadBackend, simdBackend, simdBackendSync, wasmSimdSupported } from "./wasm";

@@ -1,3 +1,4 @@
+import { createEngineContext, type EngineContext } from "./context";
 import { initParams } from "./init";
 import type { Layer, LayerState, Param } from "./layer";
 import { createLayer } from "./layers";
@@ -47,6 +48,8 @@ export function layerLabel(s: LayerSpec): string {
  */
 export class Sequential {
 	readonly spec: ModelSpec;
+	/** Where the model computes (its layers' kernels) and the language its callers word messages in. */
+	readonly ctx: EngineContext;
 	readonly layers: Layer[];
 	/** Layers up to the logits (without a trailing softmax). */
 	private readonly body: Layer[];
@@ -56,8 +59,9 @@ export class Sequential {
 	private dlogits: Float32Array = new Float32Array(0);
 	private dlogitsShape: number[] = [];
 
-	private constructor(spec: ModelSpec, layers: Layer[]) {
+	private constructor(spec: ModelSpec, layers: Layer[], ctx: EngineContext) {
 		this.spec = spec;
+		this.ctx = ctx;
 		this.layers = layers;
 		const last = layers[layers.length - 1];
 		this.body = last && last.spec.type === "softmax" ? layers.slice(0, -1) : layers.slice();
@@ -69,21 +73,22 @@ export class Sequential {
 
 	/**
 	 * Builds the layers for `spec` and initialises their parameters (He / Glorot / zeros as each layer asks), all
-	 * from `seed`: the same seed gives the same weights and the same dropout masks.
+	 * from `seed`: the same seed gives the same weights and the same dropout masks. The layers compute on
+	 * `ctx.backend`; without a context the model gets TypeScript kernels of its own.
 	 */
-	static build(spec: ModelSpec, seed: number): Sequential {
+	static build(spec: ModelSpec, seed: number, ctx: EngineContext = createEngineContext()): Sequential {
 		const rng = new Rng(seed);
 		const initRng = rng.fork();
 		let shape: number[] = spec.input.slice();
 		const layers: Layer[] = [];
 		for (const ls of spec.layers) {
-			const layer = createLayer(ls, shape, rng.fork());
+			const layer = createLayer(ls, shape, rng.fork(), ctx);
 			layers.push(layer);
 			shape = layer.outShape;
 		}
 		// Nothing upstream of the first layer wants its input gradient.
 		if (layers.length > 0) layers[0].needInputGrad = false;
-		const model = new Sequential(spec, layers);
+		const model = new Sequential(spec, layers, ctx);
 		initParams(model.allParams, initRng);
 		return model;
 	}

@@ -1,10 +1,13 @@
 import type { Plugin } from "obsidian";
 import type { CnnLabSettings } from "./settings";
 import type { TrainingHub } from "./training/hub";
+import type { PageEngine } from "../worker/shared-engine";
 
 /** What the block processors, commands and settings tab need from the plugin (main.ts implements it). */
 export interface CnnLabHost extends Plugin {
 	settings: CnnLabSettings;
 	saveSettings(): Promise<void>;
 	training: TrainingHub;
+	/** The engine for training on the page (the fallback without a worker). */
+	engine: PageEngine;
 }

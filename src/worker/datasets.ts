@@ -5,30 +5,26 @@ import type { LayerSpec, ModelSpec } from "../engine/model-spec";
 import type { DatasetDescriptor } from "./messages";
 
 /**
- * The built-in digits where this thread holds them. The worker bundle must not carry the 80 KB of packed digits a
- * second time (the page already has them), so nothing here imports them: the page, the CLI and the tests register
- * them by importing src/worker/provide-digits.ts, and the page sends them to the worker as arrays.
+ * The built-in digits, where a thread holds them (src/data/digits.ts's loadDigits), passed in as a value. The
+ * worker bundle must not carry the packed digits a second time (the page already has them), so nothing here
+ * imports them: the page, the CLI and the tests pass loadDigits, and the page sends them to the worker as arrays.
  */
-let digitsProvider: (() => Dataset) | null = null;
+export type DigitsSource = () => Dataset;
 
-export function provideDigits(load: (() => Dataset) | null): void {
-	digitsProvider = load;
-}
-
-/** A start message's dataset as the worker can make it: the built-in digits become arrays (see provideDigits). */
-export function portableDataset(desc: DatasetDescriptor): DatasetDescriptor {
-	if (desc.kind !== "digits" || !digitsProvider) return desc;
-	const ds = digitsProvider();
+/** A start message's dataset as the worker can make it: the built-in digits become arrays. */
+export function portableDataset(desc: DatasetDescriptor, digits: DigitsSource): DatasetDescriptor {
+	if (desc.kind !== "digits") return desc;
+	const ds = digits();
 	return { kind: "arrays", name: ds.name, x: ds.x, y: ds.y, n: ds.n, shape: ds.shape, classes: ds.classes, classNames: ds.classNames, credit: ds.credit };
 }
 
-/** The dataset a start message names, as arrays. */
-export function materialize(desc: DatasetDescriptor, input: ModelSpec["input"], seed: number): Dataset {
+/** The dataset a start message names, as arrays; `digits` where this thread holds the built-in digits. */
+export function materialize(desc: DatasetDescriptor, input: ModelSpec["input"], seed: number, digits: DigitsSource | null): Dataset {
 	switch (desc.kind) {
 		case "digits":
 			// A programming error, not a user's: the sender should have sent portableDataset(desc).
-			if (!digitsProvider) throw new Error("digits: not loaded in this thread (send them as arrays)");
-			return digitsProvider();
+			if (!digits) throw new Error("digits: not loaded in this thread (send them as arrays)");
+			return digits();
 		case "shapes":
 			return makeShapes({ size: desc.size, count: desc.count, seed: desc.seed ?? seed, classes: desc.classes, channels: input[0] === 3 ? 3 : 1 });
 		case "arrays": {

@@ -1,11 +1,11 @@
-import { setLanguage, t } from "../i18n";
+import { setLanguage, translate, type Lang } from "../i18n";
 import "../i18n/strings-engine";
 import type { Dataset } from "../data/dataset";
+import { TS_CONTEXT, type EngineContext } from "../engine/context";
 import { Sequential } from "../engine/model";
 import { Trainer, type FailedEvent } from "../engine/trainer";
-import { activeBackend } from "../engine/wasm";
 import type { ModelSpec } from "../engine/model-spec";
-import { fitDataset, materialize } from "./datasets";
+import { fitDataset, materialize, type DigitsSource } from "./datasets";
 import type { JobStep, TrainingJob } from "./job";
 import type { EpochMetrics } from "../engine/run-metrics";
 import type { DatasetDescriptor, FilterSet, RunInfo, RunResult, Snapshot, StartMessage, ValSample } from "./messages";
@@ -14,7 +14,8 @@ import type { DatasetDescriptor, FilterSet, RunInfo, RunResult, Snapshot, StartM
  * The trainer's failure in the app's language. The engine cannot import the string table (it runs in Node and
  * tests unchanged), so it reports structured fields and its English message; the worker words them here.
  */
-export function failureText(e: FailedEvent): string {
+export function failureText(e: FailedEvent, lang: Lang): string {
+	const t = (key: string, vars?: Record<string, string | number>): string => translate(lang, key, vars);
 	const where = { epoch: e.epoch, batch: e.batch };
 	if (e.what === "data") return t("engine.fail.data", { ...where, value: e.value, sample: e.sample ?? 0 });
 	const fix = t("engine.fail.fixLr", { lr: e.lr });
@@ -71,21 +72,26 @@ export function snapshotOf(model: Sequential, ds: Dataset, index: number): Snaps
  * The images the drawn sample is taken from. Synthetic shapes come from a small set made with the same seed, so
  * that the preview (which does not make the whole set) and the run draw the same image.
  */
-function sampleSet(desc: DatasetDescriptor, model: ModelSpec, seed: number, full: Dataset | null): Dataset {
-	if (desc.kind === "shapes") return fitDataset(materialize({ ...desc, count: Math.min(desc.count, 64) }, model.input, seed), model).dataset;
-	return full ?? fitDataset(materialize(desc, model.input, seed), model).dataset;
+function sampleSet(desc: DatasetDescriptor, model: ModelSpec, seed: number, full: Dataset | null, digits: DigitsSource | null): Dataset {
+	if (desc.kind === "shapes") return fitDataset(materialize({ ...desc, count: Math.min(desc.count, 64) }, model.input, seed, null), model).dataset;
+	return full ?? fitDataset(materialize(desc, model.input, seed, digits), model).dataset;
 }
 
-/** The untrained network on the chosen image, without training (for the view shown before Train). */
+/**
+ * The untrained network on the chosen image, without training (for the view shown before Train). One image
+ * through the net: the stateless TypeScript kernels by default, so the view needs no WebAssembly compiled.
+ */
 export function previewSnapshot(
 	model: ModelSpec,
 	desc: DatasetDescriptor,
 	seed: number,
 	sample: StartMessage["sample"],
+	digits: DigitsSource | null,
 	weights?: Float32Array,
+	ctx: EngineContext = TS_CONTEXT,
 ): { snapshot: Snapshot; classNames: string[] } {
-	const dataset = sampleSet(desc, model, seed, null);
-	const net = Sequential.build(model, seed);
+	const dataset = sampleSet(desc, model, seed, null, digits);
+	const net = Sequential.build(model, seed, ctx);
 	if (weights) net.importWeights(weights);
 	const idx = chooseSample(dataset, sample);
 	return { snapshot: snapshotOf(net, dataset, idx), classNames: dataset.classNames };
@@ -115,7 +121,7 @@ class EngineJob implements TrainingJob {
 			} else if (e.kind === "done" || e.kind === "stopped") {
 				out.done = true;
 			} else if (e.kind === "failed") {
-				out.failed = failureText(e);
+				out.failed = failureText(e, this.model.ctx.lang);
 			}
 		}
 		if (!out.batch && !out.failed && this.trainer.finished) out.done = true;
@@ -175,13 +181,18 @@ class EngineJob implements TrainingJob {
 	}
 }
 
-/** Builds the data, the model and the trainer a start message describes. Errors explain themselves to the user. */
-export function createEngineJob(msg: StartMessage): Promise<TrainingJob> {
+/**
+ * Builds the data, the model (on `ctx`'s kernels, wording its messages in `ctx.lang`) and the trainer a start
+ * message describes; `digits` where this thread holds the built-in digits. Errors explain themselves to the user.
+ */
+export function createEngineJob(msg: StartMessage, ctx: EngineContext, digits: DigitsSource | null): Promise<TrainingJob> {
 	try {
-		if (msg.lang) setLanguage(msg.lang);
-		const raw = materialize(msg.dataset, msg.model.input, msg.train.seed);
+		// The data modules (src/data) still word their errors with t(): this thread's copy of the table is told the
+		// run's language here, the one place it is set on the engine side (see README, "engine context").
+		setLanguage(ctx.lang);
+		const raw = materialize(msg.dataset, msg.model.input, msg.train.seed, digits);
 		const { dataset, note } = fitDataset(raw, msg.model);
-		const model = Sequential.build(msg.model, msg.train.seed);
+		const model = Sequential.build(msg.model, msg.train.seed, ctx);
 		const trainer = new Trainer(model, dataset, {
 			epochs: msg.train.epochs,
 			batchSize: msg.train.batch,
@@ -200,10 +211,10 @@ export function createEngineJob(msg: StartMessage): Promise<TrainingJob> {
 			epochs: msg.train.epochs,
 			inputShape: msg.model.input,
 			paramCount: model.paramCount(),
-			backend: activeBackend(),
+			backend: ctx.backend.name,
 		};
 		if (note) info.fitNote = note;
-		const samples = sampleSet(msg.dataset, msg.model, msg.train.seed, dataset);
+		const samples = sampleSet(msg.dataset, msg.model, msg.train.seed, dataset, digits);
 		const idx = chooseSample(samples, msg.sample);
 		return Promise.resolve(new EngineJob(info, model, trainer, dataset, samples, idx));
 	} catch (e) {

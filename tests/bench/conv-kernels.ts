@@ -4,6 +4,7 @@
  * The side-by-side comparison with ConvNetJS and TensorFlow.js is tests/bench/run.ts (npm run bench).
  */
 import { convGeom, type ConvGeom } from "../../src/engine/im2col";
+import { createJsBackend } from "../../src/engine/backend";
 import { conv2dBackward, conv2dForward, ConvWorkspace } from "../../src/engine/ops/conv2d";
 
 export interface ConvCase {
@@ -62,9 +63,10 @@ export function benchConv(cs: ConvCase, rounds = 5): { forwardMs: number; backwa
 	const dw = new Float32Array(w.length);
 	const db = new Float32Array(b.length);
 	const ws = new ConvWorkspace();
-	const forwardMs = timeIt(() => conv2dForward(g, x, w, b, y, ws, false), rounds);
-	conv2dForward(g, x, w, b, y, ws, true);
-	const backwardMs = timeIt(() => conv2dBackward(g, x, w, dy, dx, dw, db, ws), rounds);
+	const be = createJsBackend();
+	const forwardMs = timeIt(() => conv2dForward(be, g, x, w, b, y, ws, false), rounds);
+	conv2dForward(be, g, x, w, b, y, ws, true);
+	const backwardMs = timeIt(() => conv2dBackward(be, g, x, w, dy, dx, dw, db, ws), rounds);
 	const f = convFlops(g);
 	return { forwardMs, backwardMs, forwardGflops: f / forwardMs / 1e6, backwardGflops: (2 * f) / backwardMs / 1e6 };
 }

@@ -1,6 +1,7 @@
 import { convGeom } from "../../src/engine/im2col";
-import { useWasmGemm } from "../../src/engine/wasm";
-import { wasmSimdSupported } from "../../src/engine/wasm/gemm-simd";
+import { createJsBackend, type Backend } from "../../src/engine/backend";
+import { createEngineContext } from "../../src/engine/context";
+import { simdBackendSync, wasmSimdSupported } from "../../src/engine/wasm";
 import { ConvWorkspace, conv2dForward } from "../../src/engine/ops/conv2d";
 import { Sequential } from "../../src/engine/model";
 import { optimizerSpec } from "../../src/engine/optim";
@@ -11,25 +12,28 @@ import { randomArray } from "./timing";
 
 export type GemmKind = "js" | "simd";
 
-/** Routes every product through the JavaScript kernel or the WebAssembly SIMD one. */
-export function useGemm(kind: GemmKind): void {
-	const got = useWasmGemm(kind === "simd");
-	if (kind === "simd" && got !== "wasm-simd") throw new Error("WebAssembly SIMD is not available here");
+/** A backend of its own on the JavaScript kernel or the WebAssembly SIMD one. */
+export function backendOf(kind: GemmKind): Backend {
+	if (kind === "js") return createJsBackend();
+	const simd = simdBackendSync();
+	if (!simd) throw new Error("WebAssembly SIMD is not available here");
+	return simd;
 }
 
 export const simdAvailable = (): boolean => wasmSimdSupported();
 
 /** Our conv forward on an NCHW batch, through the same op the conv layer uses (im2col + GEMM). */
-export function oursConvForward(n: number, c: number, h: number, w: number, filters: number, k: number, pad: number): Runner {
+export function oursConvForward(kind: GemmKind, n: number, c: number, h: number, w: number, filters: number, k: number, pad: number): Runner {
 	const g = convGeom([n, c, h, w], [filters, c, k, k], { stride: [1, 1], pad: [pad, pad], dilation: [1, 1] });
 	const x = randomArray(n * c * h * w, 21);
 	const wt = randomArray(filters * c * k * k, 22);
 	const b = randomArray(filters, 23);
 	const y = new Float32Array(n * filters * g.ho * g.wo);
 	const ws = new ConvWorkspace();
+	const be = backendOf(kind);
 	return {
 		run() {
-			conv2dForward(g, x, wt, b, y, ws, false);
+			conv2dForward(be, g, x, wt, b, y, ws, false);
 		},
 	};
 }
@@ -48,11 +52,11 @@ export const oursW5: ModelSpec = {
 };
 
 /** One training batch through our Trainer (batch gather, forward, backward, NaN check, SGD momentum 0.9). */
-export function oursTrain(spec: ModelSpec, batch: number, samples: number): Runner {
+export function oursTrain(kind: GemmKind, spec: ModelSpec, batch: number, samples: number): Runner {
 	const size = spec.input[0] * spec.input[1] * spec.input[2];
 	const x = randomArray(samples * size, 12);
 	const y = Uint8Array.from({ length: samples }, (_, i) => (i * 7) % 10);
-	const model = Sequential.build(spec, 1);
+	const model = Sequential.build(spec, 1, createEngineContext({ backend: backendOf(kind) }));
 	const trainer = new Trainer(model, { x, y, n: samples, shape: spec.input, classes: 10 }, {
 		epochs: 1e9,
 		batchSize: batch,

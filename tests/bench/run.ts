@@ -8,8 +8,8 @@ import { cpus } from "node:os";
 import { convnetConvForward, convnetTrain, convnetW4, convnetW5 } from "./peers-convnetjs";
 import { tfConvForward, tfTrain, tfUse } from "./peers-tfjs";
 import { checkTrainableConv2d, trainableConv2d } from "./peers-tfjs-wasm-train";
-import { oursConvForward, oursTrain, oursW4, oursW5, simdAvailable, useGemm, type GemmKind } from "./ours";
-import { measure, type Contender, type Result } from "./timing";
+import { oursConvForward, oursTrain, oursW4, oursW5, simdAvailable, type GemmKind } from "./ours";
+import { measure, type Contender, type Result, type Runner } from "./timing";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BLOCK_MS = Number(process.env.BENCH_BLOCK_MS ?? 200);
@@ -23,19 +23,15 @@ interface Workload {
 	contenders: Contender[];
 }
 
-const sync = (make: () => ReturnType<typeof oursConvForward>) => () => Promise.resolve(make());
+const sync = (make: () => Runner) => () => Promise.resolve(make());
 const SIMD = simdAvailable() && process.env.BENCH_SIMD !== "0";
 
 /** Our engine with the given GEMM kernel: the JavaScript one (the default) and, where available, WASM SIMD. */
-function ours(make: () => ReturnType<typeof oursConvForward>): Contender[] {
+function ours(make: (kind: GemmKind) => Runner): Contender[] {
 	const kinds: GemmKind[] = SIMD ? ["js", "simd"] : ["js"];
 	return kinds.map((kind) => ({
 		name: kind === "js" ? "CNN Lab" : "CNN Lab (WASM SIMD GEMM)",
-		setup: () => {
-			useGemm(kind);
-			const r = make();
-			return Promise.resolve({ run: () => r.run(), dispose: () => useGemm("js") });
-		},
+		setup: () => Promise.resolve(make(kind)),
 	}));
 }
 
@@ -45,7 +41,7 @@ function convWorkload(id: string, what: string, n: number, c: number, h: number,
 		what,
 		samples: null,
 		contenders: [
-			...ours(() => oursConvForward(n, c, h, w, f, k, pad)),
+			...ours((kind) => oursConvForward(kind, n, c, h, w, f, k, pad)),
 			{ name: "ConvNetJS", setup: sync(() => convnetConvForward(n, c, h, w, f, k, pad)) },
 			{ name: "tfjs CPU", setup: () => tfConvForward("cpu", n, c, h, w, f, k, pad) },
 			{ name: "tfjs WASM", setup: () => tfConvForward("wasm", n, c, h, w, f, k, pad) },
@@ -62,7 +58,7 @@ const workloads: Workload[] = [
 		what: "training, 28×28×1: conv 8@5×5 p2, relu, pool 2, conv 16@5×5, relu, pool 2, dense 64, relu, dense 10; batch 32, SGD momentum 0.9",
 		samples: BATCH,
 		contenders: [
-			...ours(() => oursTrain(oursW4, BATCH, 640)),
+			...ours((kind) => oursTrain(kind, oursW4, BATCH, 640)),
 			{ name: "ConvNetJS", setup: sync(() => convnetTrain(convnetW4, 1, 28, 28, BATCH, 640)) },
 			{ name: "tfjs CPU", setup: () => tfTrain("cpu", "w4", BATCH) },
 			{ name: "tfjs WASM (custom conv grad)", setup: () => tfTrain("wasm", "w4", BATCH, trainableConv2d) },
@@ -73,7 +69,7 @@ const workloads: Workload[] = [
 		what: "training, 8×8×1: conv 8@3×3 p1, relu, pool 2, dense 10; batch 32, SGD momentum 0.9",
 		samples: BATCH,
 		contenders: [
-			...ours(() => oursTrain(oursW5, BATCH, 640)),
+			...ours((kind) => oursTrain(kind, oursW5, BATCH, 640)),
 			{ name: "ConvNetJS", setup: sync(() => convnetTrain(convnetW5, 1, 8, 8, BATCH, 640)) },
 			{ name: "tfjs CPU", setup: () => tfTrain("cpu", "w5", BATCH) },
 			{ name: "tfjs WASM (custom conv grad)", setup: () => tfTrain("wasm", "w5", BATCH, trainableConv2d) },

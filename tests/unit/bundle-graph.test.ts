@@ -41,7 +41,7 @@ describe("the page and the shared engine", () => {
 		const engine = Object.keys((await graph("src/worker/shared-engine.ts")).inputs);
 		expect(engine).toContain("src/engine/trainer.ts");
 		expect(page.has("src/render/conv/model.ts")).toBe(true);
-		// The i18n table is stateless but for the language, which main.ts sets in both (setEngineLanguage).
+		// The i18n tables hold words only; the engine side is told the language through its context.
 		const both = engine.filter((f) => page.has(f) && !f.startsWith("src/i18n/"));
 		expect(both).toEqual([]);
 	}, 30_000);

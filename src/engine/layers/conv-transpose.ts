@@ -1,3 +1,4 @@
+import type { Backend } from "../backend";
 import type { ConvGeom } from "../im2col";
 import type { Layer, Param } from "../layer";
 import { ConvWorkspace } from "../ops/conv2d";
@@ -20,7 +21,7 @@ export class ConvTranspose2dLayer implements Layer {
 	private geom: ConvGeom;
 	private lastX: Tensor | null = null;
 
-	constructor(readonly spec: ConvTransposeSpec, inShape: number[]) {
+	constructor(readonly spec: ConvTransposeSpec, inShape: number[], private readonly backend: Backend) {
 		if (inShape.length !== 3) throw new Error(`convtranspose: needs a [C, H, W] input, got [${inShape.join(", ")}]`);
 		const [c] = inShape;
 		const [kh, kw] = spec.kernel;
@@ -47,7 +48,7 @@ export class ConvTranspose2dLayer implements Layer {
 		const n = batchOf(x, this.inShape, "convtranspose");
 		if (this.geom.n !== n) this.geom = { ...this.geom, n };
 		const y = this.out.forBatch(n);
-		convTranspose2dForward(this.geom, x.data, this.weight.value, this.bias ? this.bias.value : null, y.data, this.ws);
+		convTranspose2dForward(this.backend, this.geom, x.data, this.weight.value, this.bias ? this.bias.value : null, y.data, this.ws);
 		this.lastX = x;
 		return y;
 	}
@@ -56,7 +57,7 @@ export class ConvTranspose2dLayer implements Layer {
 		const x = this.lastX;
 		if (!x) throw new Error("convtranspose: backward before forward");
 		const dx = this.dIn.forBatch(this.geom.n);
-		convTranspose2dBackward(this.geom, x.data, this.weight.value, dy.data, this.needInputGrad ? dx.data : null, this.weight.grad, this.bias ? this.bias.grad : null, this.ws);
+		convTranspose2dBackward(this.backend, this.geom, x.data, this.weight.value, dy.data, this.needInputGrad ? dx.data : null, this.weight.grad, this.bias ? this.bias.grad : null, this.ws);
 		return dx;
 	}
 }

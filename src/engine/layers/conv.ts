@@ -1,3 +1,4 @@
+import type { Backend } from "../backend";
 import { convGeom, type ConvGeom } from "../im2col";
 import type { Layer, Param } from "../layer";
 import { conv2dBackward, conv2dForward, ConvWorkspace } from "../ops/conv2d";
@@ -22,7 +23,7 @@ export class Conv2dLayer implements Layer {
 	private geom: ConvGeom;
 	private lastX: Tensor | null = null;
 
-	constructor(readonly spec: ConvLayerSpec | DepthwiseConvSpec, inShape: number[]) {
+	constructor(readonly spec: ConvLayerSpec | DepthwiseConvSpec, inShape: number[], private readonly backend: Backend) {
 		if (inShape.length !== 3) throw new Error(`${spec.type}: needs a [C, H, W] input, got [${inShape.join(", ")}]`);
 		const [c] = inShape;
 		const [kh, kw] = spec.kernel;
@@ -51,7 +52,7 @@ export class Conv2dLayer implements Layer {
 		const n = batchOf(x, this.inShape, "conv");
 		if (this.geom.n !== n) this.geom = { ...this.geom, n };
 		const y = this.out.forBatch(n);
-		conv2dForward(this.geom, x.data, this.weight.value, this.bias ? this.bias.value : null, y.data, this.ws, training);
+		conv2dForward(this.backend, this.geom, x.data, this.weight.value, this.bias ? this.bias.value : null, y.data, this.ws, training);
 		this.lastX = x;
 		return y;
 	}
@@ -60,7 +61,7 @@ export class Conv2dLayer implements Layer {
 		const x = this.lastX;
 		if (!x) throw new Error("conv: backward before forward");
 		const dx = this.dIn.forBatch(this.geom.n);
-		conv2dBackward(this.geom, x.data, this.weight.value, dy.data, this.needInputGrad ? dx.data : null, this.weight.grad, this.bias ? this.bias.grad : null, this.ws);
+		conv2dBackward(this.backend, this.geom, x.data, this.weight.value, dy.data, this.needInputGrad ? dx.data : null, this.weight.grad, this.bias ? this.bias.grad : null, this.ws);
 		return dx;
 	}
 }

@@ -1,3 +1,4 @@
+import type { Backend } from "../backend";
 import type { Layer, Param } from "../layer";
 import { denseBackward, denseForward } from "../ops/dense";
 import type { LayerSpec } from "../model-spec";
@@ -18,7 +19,7 @@ export class DenseLayer implements Layer {
 	private lastX: Tensor | null = null;
 	private n = 0;
 
-	constructor(readonly spec: Extract<LayerSpec, { type: "dense" }>, inShape: number[]) {
+	constructor(readonly spec: Extract<LayerSpec, { type: "dense" }>, inShape: number[], private readonly backend: Backend) {
 		this.inShape = inShape.slice();
 		this.inF = size(inShape);
 		const u = spec.units;
@@ -36,7 +37,7 @@ export class DenseLayer implements Layer {
 	forward(x: Tensor): Tensor {
 		this.n = batchOf(x, this.inShape, "dense");
 		const y = this.out.forBatch(this.n);
-		denseForward(this.n, this.inF, this.spec.units, x.data, this.weight.value, this.bias ? this.bias.value : null, y.data);
+		denseForward(this.backend, this.n, this.inF, this.spec.units, x.data, this.weight.value, this.bias ? this.bias.value : null, y.data);
 		this.lastX = x;
 		return y;
 	}
@@ -45,7 +46,7 @@ export class DenseLayer implements Layer {
 		const x = this.lastX;
 		if (!x) throw new Error("dense: backward before forward");
 		const dx = this.dIn.forBatch(this.n);
-		denseBackward(this.n, this.inF, this.spec.units, x.data, this.weight.value, dy.data, this.needInputGrad ? dx.data : null, this.weight.grad, this.bias ? this.bias.grad : null);
+		denseBackward(this.backend, this.n, this.inF, this.spec.units, x.data, this.weight.value, dy.data, this.needInputGrad ? dx.data : null, this.weight.grad, this.bias ? this.bias.grad : null);
 		return dx;
 	}
 }

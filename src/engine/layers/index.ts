@@ -1,4 +1,5 @@
 /** Builds one engine layer from its description and the per-sample input shape. */
+import type { EngineContext } from "../context";
 import type { Layer } from "../layer";
 import type { Rng } from "../rng";
 import type { LayerSpec } from "../model-spec";
@@ -17,15 +18,16 @@ export { ActivationLayer, AdaptivePoolLayer, BatchNormLayer, Conv2dLayer, ConvTr
 
 /**
  * The layer for `spec` on samples of shape `inShape` ([C, H, W] or [F]). Parameters are allocated but left at
- * zero (init.ts fills them from their `init` rule); `rng` drives dropout masks. Throws on shapes that cannot work.
+ * zero (init.ts fills them from their `init` rule); `rng` drives dropout masks; layers with products run them on
+ * `ctx.backend`. Throws on shapes that cannot work.
  */
-export function createLayer(spec: LayerSpec, inShape: number[], rng: Rng): Layer {
+export function createLayer(spec: LayerSpec, inShape: number[], rng: Rng, ctx: EngineContext): Layer {
 	switch (spec.type) {
 		case "conv":
 		case "depthwise":
-			return new Conv2dLayer(spec, inShape);
+			return new Conv2dLayer(spec, inShape, ctx.backend);
 		case "convtranspose":
-			return new ConvTranspose2dLayer(spec, inShape);
+			return new ConvTranspose2dLayer(spec, inShape, ctx.backend);
 		case "batchnorm":
 			return new BatchNormLayer(spec, inShape);
 		case "adaptiveavgpool":
@@ -42,7 +44,7 @@ export function createLayer(spec: LayerSpec, inShape: number[], rng: Rng): Layer
 		case "flatten":
 			return new FlattenLayer(spec, inShape);
 		case "dense":
-			return new DenseLayer(spec, inShape);
+			return new DenseLayer(spec, inShape, ctx.backend);
 		case "dropout":
 			return new DropoutLayer(spec, inShape, rng);
 		case "softmax":

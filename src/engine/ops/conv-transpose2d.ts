@@ -7,6 +7,7 @@
  */
 import { type ConvGeom } from "../im2col";
 import { convTransposeOutSize, convTransposeProblem } from "../shapes";
+import type { Backend } from "../backend";
 import { conv2dBackward, conv2dForward, type ConvWorkspace } from "./conv2d";
 
 export interface ConvTransposeParams {
@@ -43,9 +44,9 @@ export function convTransposeGeom(xShape: readonly number[], wShape: readonly nu
 }
 
 /** y [n, Cout, Ho, Wo] = the transposed convolution of x [n, Cin, H, W] plus the bias; y is overwritten. */
-export function convTranspose2dForward(g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, ws: ConvWorkspace): void {
+export function convTranspose2dForward(be: Backend, g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, ws: ConvWorkspace): void {
 	// x is the undone convolution's upstream gradient; its "input" argument is unused without a weight gradient.
-	conv2dBackward(g, x, w, x, y, null, null, ws);
+	conv2dBackward(be, g, x, w, x, y, null, null, ws);
 	// Columns a previous backward kept belong to another batch's dy: the next weight gradient must rebuild them.
 	ws.keptFor = -1;
 	if (!b) return;
@@ -60,12 +61,12 @@ export function convTranspose2dForward(g: ConvGeom, x: Float32Array, w: Float32A
 
 /** Gradients for upstream dy [n, Cout, Ho, Wo]: dx (when given), dw and db (when given), all overwritten. */
 export function convTranspose2dBackward(
-	g: ConvGeom, x: Float32Array, w: Float32Array, dy: Float32Array,
+	be: Backend, g: ConvGeom, x: Float32Array, w: Float32Array, dy: Float32Array,
 	dx: Float32Array | null, dw: Float32Array, db: Float32Array | null, ws: ConvWorkspace,
 ): void {
-	if (dx) conv2dForward(g, dy, w, null, dx, ws, true);
+	if (dx) conv2dForward(be, g, dy, w, null, dx, ws, true);
 	// dW[ci, co', i, j] = Σ x[ci, p]·dy[co', window p] — conv2d's weight gradient with dy as its input.
-	conv2dBackward(g, dy, w, x, null, dw, null, ws);
+	conv2dBackward(be, g, dy, w, x, null, dw, null, ws);
 	if (!db) return;
 	const plane = g.h * g.w;
 	db.fill(0, 0, g.cin);

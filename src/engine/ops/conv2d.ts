@@ -11,33 +11,12 @@
  * ordered by input channel, so group j's rows are one contiguous band, and each product becomes one product per
  * group on that band. The direct backends and Winograd serve the plain, evenly-shaped case only.
  */
-import { gemm, gemmBackend, gemmJs } from "../gemm";
+import type { Backend } from "../backend";
 import { col2im, im2col, type ConvGeom } from "../im2col";
 import { conv2dWinograd, winogradApplies, WinogradWorkspace } from "./winograd";
 
 /** Largest column matrix, in floats (16 MB), before a batch is processed in chunks of images. */
 const COL_CAP = 1 << 22;
-
-export type ConvForwardFn = (g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array) => void;
-
-let directForward: ConvForwardFn | null = null;
-
-/**
- * Routes stride-1 forward convolutions through another implementation (the WebAssembly SIMD implicit GEMM, which
- * needs no column matrix); null restores im2col + GEMM. The backward then builds its columns itself.
- */
-export function setConvForwardBackend(fn: ConvForwardFn | null): void {
-	directForward = fn;
-}
-
-export type ConvWeightGradFn = (g: ConvGeom, x: Float32Array, dy: Float32Array, dw: Float32Array) => void;
-
-let directWeightGrad: ConvWeightGradFn | null = null;
-
-/** Routes the weight gradient of stride-1 convolutions through another implementation; null restores im2col + GEMM. */
-export function setConvWeightGradBackend(fn: ConvWeightGradFn | null): void {
-	directWeightGrad = fn;
-}
 
 /** Column-matrix buffers for one convolution, grown on demand and then reused. */
 export class ConvWorkspace {
@@ -78,16 +57,16 @@ function chunkImages(g: ConvGeom): number {
  * convolutions over 8 or more channels take the Winograd path instead (keeping nothing).
  */
 export function conv2dForward(
-	g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, ws: ConvWorkspace, keepCols: boolean,
+	be: Backend, g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, ws: ConvWorkspace, keepCols: boolean,
 ): void {
-	if (directForward && g.sh === 1 && g.sw === 1 && plain(g)) {
-		directForward(g, x, w, b, y);
+	if (be.convForwardStride1 && g.sh === 1 && g.sw === 1 && plain(g)) {
+		be.convForwardStride1(g, x, w, b, y);
 		ws.keptFor = -1;
 		return;
 	}
 	if (plain(g) && winogradApplies(g)) {
 		// No column matrix is built, so a backward builds its own (one im2col pass, far less than the saving).
-		conv2dWinograd(g, x, w, b, y, (ws.winograd ??= new WinogradWorkspace()));
+		conv2dWinograd(be, g, x, w, b, y, (ws.winograd ??= new WinogradWorkspace()));
 		ws.keptFor = -1;
 		return;
 	}
@@ -106,7 +85,7 @@ export function conv2dForward(
 		const c = Math.min(chunk, g.n - s);
 		const ld = c * P;
 		for (let i = 0; i < c; i++) im2col(g, x, (s + i) * imgLen, col, i * P, ld);
-		for (let j = 0; j < G; j++) gemm(cg, ld, kg, w, j * cg * kg, kg, false, col, j * kg * ld, ld, false, big, j * cg * ld, ld, false);
+		for (let j = 0; j < G; j++) be.gemm(cg, ld, kg, w, j * cg * kg, kg, false, col, j * kg * ld, ld, false, big, j * cg * ld, ld, false);
 		// [Cout × images·P] → NCHW, adding the bias on the way.
 		for (let co = 0; co < cout; co++) {
 			const bias = b ? b[co] : 0;
@@ -126,7 +105,7 @@ export function conv2dForward(
  * not read (a transposed convolution's forward is this input gradient alone).
  */
 export function conv2dBackward(
-	g: ConvGeom, x: Float32Array, w: Float32Array, dy: Float32Array,
+	be: Backend, g: ConvGeom, x: Float32Array, w: Float32Array, dy: Float32Array,
 	dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, ws: ConvWorkspace,
 ): void {
 	const K = g.cin * g.kh * g.kw;
@@ -139,10 +118,10 @@ export function conv2dBackward(
 	const chunk = chunkImages(g);
 	const kept = ws.keptFor === g.n && chunk >= g.n;
 	// With a direct stride-1 backend, dx is itself a stride-1 convolution of dy with the flipped weights.
-	const direct = dx !== null && directForward !== null && transposedGeom(g) !== null;
+	const direct = dx !== null && be.convForwardStride1 !== null && transposedGeom(g) !== null;
 	// The JS GEMM reads its operands in place, so it runs per image on dy as it lies; a GEMM that copies its
 	// operands (WebAssembly) pays per call, so it gets dy gathered into one [Cout × images·P] matrix per chunk.
-	const perImage = gemmBackend() === gemmJs;
+	const perImage = be.gemmReadsInPlace;
 	const dcolLen = !dx || direct ? 0 : perImage ? K * P : K * chunk * P;
 	ws.ensure(K * chunk * P, perImage ? 0 : cout * chunk * P, dcolLen);
 	const col = ws.col;
@@ -156,17 +135,17 @@ export function conv2dBackward(
 				db[co] += sum;
 			}
 	}
-	if (dx && direct) inputGradDirect(g, w, dy, dx, ws);
+	if (dx && direct) inputGradDirect(be, g, w, dy, dx, ws);
 	else if (dx) dx.fill(0, 0, g.n * imgLen);
 	if (!dw && (dx === null || direct)) return;
-	if (dw && directWeightGrad && g.sh === 1 && g.sw === 1 && plain(g) && (dx === null || direct)) {
-		directWeightGrad(g, x, dy, dw);
+	if (dw && be.convWeightGradStride1 && g.sh === 1 && g.sw === 1 && plain(g) && (dx === null || direct)) {
+		be.convWeightGradStride1(g, x, dy, dw);
 		ws.keptFor = -1;
 		return;
 	}
 	const dcol = ws.dcol;
 	if (!perImage) {
-		backwardGathered(g, x, w, dy, direct ? null : dx, dw, ws, kept);
+		backwardGathered(be, g, x, w, dy, direct ? null : dx, dw, ws, kept);
 		if (!kept) ws.keptFor = -1;
 		return;
 	}
@@ -179,10 +158,10 @@ export function conv2dBackward(
 		for (let i = 0; i < c; i++) {
 			const dyOff = (s + i) * cout * P;
 			// dW[co, k] (+)= Σ_p dy[co, p]·col[k, p], within each group's band of rows
-			if (dw) for (let j = 0; j < G; j++) gemm(cg, kg, P, dy, dyOff + j * cg * P, P, false, col, i * P + j * kg * ld, ld, true, dw, j * cg * kg, kg, s > 0 || i > 0);
+			if (dw) for (let j = 0; j < G; j++) be.gemm(cg, kg, P, dy, dyOff + j * cg * P, P, false, col, i * P + j * kg * ld, ld, true, dw, j * cg * kg, kg, s > 0 || i > 0);
 			if (dx && !direct) {
 				// dcol[k, p] = Σ_co w[co, k]·dy[co, p], then scattered back onto the image.
-				for (let j = 0; j < G; j++) gemm(kg, P, cg, w, j * cg * kg, kg, true, dy, dyOff + j * cg * P, P, false, dcol, j * kg * P, P, false);
+				for (let j = 0; j < G; j++) be.gemm(kg, P, cg, w, j * cg * kg, kg, true, dy, dyOff + j * cg * P, P, false, dcol, j * kg * P, P, false);
 				col2im(g, dcol, 0, P, dx, (s + i) * imgLen);
 			}
 		}
@@ -193,7 +172,7 @@ export function conv2dBackward(
 
 /** dW (and dx, already zeroed, when given) with dy gathered per chunk: one product per chunk, direction and group. */
 function backwardGathered(
-	g: ConvGeom, x: Float32Array, w: Float32Array, dy: Float32Array, dx: Float32Array | null, dw: Float32Array | null, ws: ConvWorkspace, kept: boolean,
+	be: Backend, g: ConvGeom, x: Float32Array, w: Float32Array, dy: Float32Array, dx: Float32Array | null, dw: Float32Array | null, ws: ConvWorkspace, kept: boolean,
 ): void {
 	const K = g.cin * g.kh * g.kw;
 	const P = g.ho * g.wo;
@@ -216,10 +195,10 @@ function backwardGathered(
 				for (let p = 0; p < P; p++) big[dst + p] = dy[src + p];
 			}
 		// dW[co, k] (+)= Σ_p dy[co, p]·col[k, p]
-		if (dw) for (let j = 0; j < G; j++) gemm(cg, kg, ld, big, j * cg * ld, ld, false, col, j * kg * ld, ld, true, dw, j * cg * kg, kg, s > 0);
+		if (dw) for (let j = 0; j < G; j++) be.gemm(cg, kg, ld, big, j * cg * ld, ld, false, col, j * kg * ld, ld, true, dw, j * cg * kg, kg, s > 0);
 		if (dx) {
 			// dcol[k, p] = Σ_co w[co, k]·dy[co, p], then scattered back onto the images.
-			for (let j = 0; j < G; j++) gemm(kg, ld, cg, w, j * cg * kg, kg, true, big, j * cg * ld, ld, false, dcol, j * kg * ld, ld, false);
+			for (let j = 0; j < G; j++) be.gemm(kg, ld, cg, w, j * cg * kg, kg, true, big, j * cg * ld, ld, false, dcol, j * kg * ld, ld, false);
 			for (let i = 0; i < c; i++) col2im(g, dcol, i * P, ld, dx, (s + i) * imgLen);
 		}
 	}
@@ -242,9 +221,10 @@ function transposedGeom(g: ConvGeom): ConvGeom | null {
 	return { n: g.n, cin: g.cout, h: g.ho, w: g.wo, cout: g.cin, kh: g.kh, kw: g.kw, groups: 1, sh: 1, sw: 1, pt, pl, pb, pr, dh: g.dh, dw: g.dw, ho: g.h, wo: g.w };
 }
 
-function inputGradDirect(g: ConvGeom, w: Float32Array, dy: Float32Array, dx: Float32Array, ws: ConvWorkspace): void {
+function inputGradDirect(be: Backend, g: ConvGeom, w: Float32Array, dy: Float32Array, dx: Float32Array, ws: ConvWorkspace): void {
 	const t = transposedGeom(g);
-	if (!t || !directForward) return;
+	const direct = be.convForwardStride1;
+	if (!t || !direct) return;
 	const { cin, cout, kh, kw } = g;
 	const len = cout * cin * kh * kw;
 	if (ws.flipped.length < len) ws.flipped = new Float32Array(len);
@@ -253,5 +233,5 @@ function inputGradDirect(g: ConvGeom, w: Float32Array, dy: Float32Array, dx: Flo
 		for (let ci = 0; ci < cin; ci++)
 			for (let i = 0; i < kh; i++)
 				for (let j = 0; j < kw; j++) f[((ci * cout + co) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)] = w[((co * cin + ci) * kh + i) * kw + j];
-	directForward(t, dy, f, null, dx);
+	direct(t, dy, f, null, dx);
 }

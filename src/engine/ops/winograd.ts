@@ -5,7 +5,7 @@
  * ±1 and ½, so the float32 results stay within a few ulps of the direct sum (see ops-winograd test).
  * The backward keeps using im2col and builds its column matrix itself when the forward went this way.
  */
-import { gemm } from "../gemm";
+import type { Backend } from "../backend";
 import type { ConvGeom } from "../im2col";
 
 /** Largest transformed-input buffer, in floats, before a batch is cut into chunks of images. */
@@ -57,7 +57,7 @@ function transformKernels(cout: number, cin: number, w: Float32Array, u: Float32
 }
 
 /** y = conv(x, w) + b for a geometry where winogradApplies holds. */
-export function conv2dWinograd(g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, ws: WinogradWorkspace): void {
+export function conv2dWinograd(be: Backend, g: ConvGeom, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, ws: WinogradWorkspace): void {
 	const { cin, h, cout, pt, pl, ho, wo } = g;
 	const W = g.w;
 	const th = (ho + 1) >> 1;
@@ -123,7 +123,7 @@ export function conv2dWinograd(g: ConvGeom, x: Float32Array, w: Float32Array, b:
 			}
 		}
 		for (let p = 0; p < 16; p++) {
-			gemm(cout, T, cin, u, p * cout * cin, cin, false, v, p * cin * T, T, false, m, p * cout * T, T, false);
+			be.gemm(cout, T, cin, u, p * cout * cin, cin, false, v, p * cin * T, T, false, m, p * cout * T, T, false);
 		}
 		// Y = Aᵀ·M·A per (co, tile): rows m0 + m1 + m2, m1 − m2 − m3; then the same on columns.
 		const ms = cout * T;

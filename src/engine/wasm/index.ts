@@ -1,46 +1,54 @@
-import { setGemmBackend } from "../gemm";
-import { setConvForwardBackend, setConvWeightGradBackend } from "../ops/conv2d";
-import { SimdGemm, wasmSimdSupported } from "./gemm-simd";
+/**
+ * The WebAssembly SIMD backend. Compiling the module is what costs (tens of milliseconds on a phone), so nothing
+ * here runs at import: a thread asks for a backend when it first needs one — asynchronously where it shares a
+ * thread with a UI (LazyBackend), synchronously in Node (the CLI, tests, the bench) — and keeps the value.
+ */
+import { createJsBackend, type Backend } from "../backend";
+import { gemmModuleBytes } from "./kernels";
+import { SimdGemm } from "./simd-gemm";
 
-export { SimdGemm, wasmSimdSupported } from "./gemm-simd";
+export { SimdGemm } from "./simd-gemm";
+export { gemmModuleBytes, wasmSimdSupported } from "./kernels";
 
-let instance: SimdGemm | null = null;
-let active: "wasm-simd" | "js" = "js";
+/** A backend whose products and stride-1 convolutions run on `g` (one module instance, one memory). */
+export function simdBackend(g: SimdGemm): Backend {
+	return Object.freeze({
+		name: "wasm-simd",
+		gemm: (m, n, k, A, aOff, lda, tA, B, bOff, ldb, tB, C, cOff, ldc, acc) => g.gemm(m, n, k, A, aOff, lda, tA, B, bOff, ldb, tB, C, cOff, ldc, acc),
+		gemmReadsInPlace: false,
+		convForwardStride1: (geom, x, w, b, y) => g.convForwardStride1(geom, x, w, b, y),
+		convWeightGradStride1: (geom, x, dy, dw) => g.convWeightGradStride1(geom, x, dy, dw),
+	} satisfies Backend);
+}
 
-/** The backend the engine computes with in this thread now (recorded with each run: the two round differently). */
-export function activeBackend(): "wasm-simd" | "js" {
-	return active;
+/** The SIMD backend compiled synchronously, or null where the platform has no WebAssembly SIMD. For Node. */
+export function simdBackendSync(): Backend | null {
+	try {
+		return simdBackend(new SimdGemm(new WebAssembly.Module(gemmModuleBytes())));
+	} catch {
+		return null;
+	}
 }
 
 /**
- * Routes every product of the engine through the WebAssembly SIMD kernel where the platform has SIMD; returns
- * which backend is now in use. Both backends pass the same correctness suite; each is bit-for-bit repeatable on
- * its own, but they round differently, so a run's backend is recorded with its log.
+ * The SIMD backend, compiled off the calling thread's critical path (WebAssembly.compile), or the TypeScript
+ * kernels where the platform has no WebAssembly SIMD. Never rejects.
  */
-export function useWasmGemm(on: boolean): "wasm-simd" | "js" {
-	if (!on) {
-		setGemmBackend(null);
-		setConvForwardBackend(null);
-		setConvWeightGradBackend(null);
-		active = "js";
-		return "js";
-	}
+export async function loadBackend(): Promise<Backend> {
 	try {
-		if (!instance && wasmSimdSupported()) instance = new SimdGemm();
+		if (typeof WebAssembly !== "object") return createJsBackend();
+		const mod = await WebAssembly.compile(gemmModuleBytes());
+		return simdBackend(new SimdGemm(mod));
 	} catch {
-		instance = null;
+		return createJsBackend();
 	}
-	if (!instance) {
-		setGemmBackend(null);
-		setConvForwardBackend(null);
-		setConvWeightGradBackend(null);
-		active = "js";
-		return "js";
+}
+
+/** loadBackend on the first get(), once: every later get() returns the same backend. Hold one per thread. */
+export class LazyBackend {
+	private pending: Promise<Backend> | null = null;
+
+	get(): Promise<Backend> {
+		return (this.pending ??= loadBackend());
 	}
-	const g = instance;
-	setGemmBackend((m, n, k, A, aOff, lda, tA, B, bOff, ldb, tB, C, cOff, ldc, acc) => g.gemm(m, n, k, A, aOff, lda, tA, B, bOff, ldb, tB, C, cOff, ldc, acc));
-	setConvForwardBackend((geom, x, w, b, y) => g.convForwardStride1(geom, x, w, b, y));
-	setConvWeightGradBackend((geom, x, dy, dw) => g.convWeightGradStride1(geom, x, dy, dw));
-	active = "wasm-simd";
-	return "wasm-simd";
 }

@@ -1,4 +1,4 @@
-import { TrainingSession, useWasmGemm } from "../../worker/shared-engine";
+import { TrainingSession } from "../../worker/shared-engine";
 import type { JobFactory } from "../../worker/job";
 import type { FromWorker, ToWorker } from "../../worker/messages";
 import type { RunChannel } from "./channel";
@@ -13,8 +13,6 @@ export class InlineChannel implements RunChannel {
 	private readonly timers = new Set<number>();
 
 	constructor(onMessage: (m: FromWorker) => void, createJob: JobFactory, chunkMs = 8) {
-		// The plugin switched it on at load; said again so the fallback never runs on the slower kernels by accident.
-		useWasmGemm(true);
 		this.session = new TrainingSession({
 			post: (m) => onMessage(m),
 			now: () => performance.now(),

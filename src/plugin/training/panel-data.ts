@@ -5,7 +5,7 @@ import type { Snapshot } from "../../worker/messages";
 import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
 import type { ConfusionRecord } from "../../runs/run-log";
 import { previewSnapshot } from "../../worker/shared-engine";
-import "../../worker/provide-digits";
+import { loadDigits } from "../../data/digits";
 import type { FinalMetrics } from "../../render/training/metrics-view";
 import { findRuns } from "../runs/find-runs";
 import { loadWeights } from "../runs/weights-file";
@@ -70,7 +70,7 @@ export function previewFor(
 	if (!desc) return null;
 	if (settings && refusal(model, train, settings)) return null;
 	try {
-		return previewSnapshot(model, desc, seed, sample ? { index: sample.index, label: sample.label } : null, weights);
+		return previewSnapshot(model, desc, seed, sample ? { index: sample.index, label: sample.label } : null, loadDigits, weights);
 	} catch {
 		return null;
 	}

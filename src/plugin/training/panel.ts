@@ -7,7 +7,6 @@ import "../../i18n/strings-training";
 import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
 import { lossPoint } from "../../runs/loss-curve";
 import type { EndMessage, FromWorker, ProgressMessage, ReadyMessage, RunInfo, StartMessage } from "../../worker/messages";
-import { createEngineJob } from "../../worker/shared-engine";
 import { RunStore, type RunHandle } from "../runs/run-store";
 import { mountSaveStatus } from "../runs/save-status";
 import { createVaultLink } from "../vault-link";
@@ -285,7 +284,7 @@ export class TrainingPanel {
 		this.channel = openChannel({
 			useWorker: this.host.settings.useWorker,
 			onMessage: (m) => this.onMessage(m),
-			createJob: createEngineJob,
+			createJob: this.host.engine.createJob,
 		});
 		if (this.channel.mode === "inline") this.status.setText(t("training.mode.inline"));
 		this.channel.send(msg);

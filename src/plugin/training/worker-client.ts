@@ -4,7 +4,7 @@ import type { FromWorker, StartMessage, ToWorker } from "../../worker/messages";
 import type { RunChannel } from "./channel";
 import { InlineChannel } from "./inline-runner";
 import { portableDataset } from "../../worker/shared-engine";
-import "../../worker/provide-digits";
+import { loadDigits } from "../../data/digits";
 
 let liveWorkers = 0;
 
@@ -89,7 +89,7 @@ class WorkerChannel implements RunChannel {
 		}
 		if (this.inline) this.inline.send(msg);
 		// The worker bundle has no built-in digits; they travel as arrays (a copy of ~460 KB, once per run).
-		else this.worker?.postMessage(msg.type === "start" ? { ...msg, dataset: portableDataset(msg.dataset) } : msg);
+		else this.worker?.postMessage(msg.type === "start" ? { ...msg, dataset: portableDataset(msg.dataset, loadDigits) } : msg);
 	}
 
 	close(): void {

@@ -5,6 +5,8 @@ import { registerCnnBlock } from "../../../src/plugin/cnn-block";
 import type { CnnLabHost } from "../../../src/plugin/host";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
+import { PageEngine } from "../../../src/worker/page-engine";
+import { loadDigits } from "../../../src/data/digits";
 
 let host: CnnLabHost & Plugin;
 let clip: string[];
@@ -12,7 +14,7 @@ let clip: string[];
 beforeEach(() => {
 	const app = new App(new Vault({ "note.md": "# note" }));
 	const plugin = new Plugin(app, { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "1.5", description: "", author: "" });
-	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub() }) as unknown as CnnLabHost & Plugin;
+	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub(), engine: new PageEngine(loadDigits) }) as unknown as CnnLabHost & Plugin;
 	host.load();
 	registerCnnBlock(host);
 	clip = [];

@@ -15,6 +15,8 @@ import type { JobFactory } from "../../../src/worker/job";
 import { parseRunNote } from "../../../src/runs/run-log";
 import { FakeJob } from "../../unit/training/fake-job";
 import { installFakeCanvas } from "../training/fake-canvas";
+import { PageEngine } from "../../../src/worker/page-engine";
+import { loadDigits } from "../../../src/data/digits";
 
 // The build inlines the worker bundle here; in the tests any code will do, since the Worker class is a fake.
 vi.mock("../../../src/worker/worker-source", () => ({ workerSource: "/* worker */" }));
@@ -82,7 +84,7 @@ let vault: Vault;
 function makeHost(files: Record<string, string> = {}): void {
 	vault = new Vault({ "Notes/CNN.md": "# CNN", ...files });
 	const plugin = new Plugin(new App(vault), { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "1.5", description: "", author: "" });
-	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub() }) as unknown as CnnLabHost & Plugin;
+	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub(), engine: new PageEngine(loadDigits) }) as unknown as CnnLabHost & Plugin;
 	host.load();
 	registerCnnBlock(host);
 }

@@ -13,6 +13,8 @@ import { registerInlineCheck } from "../../../src/plugin/inline-check";
 import type { CnnLabHost } from "../../../src/plugin/host";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
+import { PageEngine } from "../../../src/worker/page-engine";
+import { loadDigits } from "../../../src/data/digits";
 
 export type Lang = "cnn" | "cnn-conv" | "cnn-log";
 export const LANGS: readonly Lang[] = ["cnn", "cnn-conv", "cnn-log"];
@@ -72,7 +74,7 @@ export type Host = CnnLabHost & Plugin;
 
 export function makeHost(vault = new Vault(demoVaultSeed())): Host {
 	const plugin = new Plugin(new App(vault), { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "1.5", description: "", author: "" });
-	const host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub() }) as unknown as Host;
+	const host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub(), engine: new PageEngine(loadDigits) }) as unknown as Host;
 	host.load();
 	registerCnnBlock(host);
 	registerConvBlock(host);

@@ -11,6 +11,8 @@ import { themeListenerCount } from "../../../src/render/theme";
 import { liveChartCount } from "../../../src/render/charts/line-chart";
 import { RunStore } from "../../../src/plugin/runs/run-store";
 import { installFakeCanvas } from "../training/fake-canvas";
+import { PageEngine } from "../../../src/worker/page-engine";
+import { loadDigits } from "../../../src/data/digits";
 
 beforeAll(() => installFakeCanvas());
 
@@ -48,7 +50,7 @@ beforeEach(() => {
 		}),
 	);
 	const plugin = new Plugin(app, { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "1.5", description: "", author: "" });
-	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub() }) as unknown as CnnLabHost & Plugin;
+	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub(), engine: new PageEngine(loadDigits) }) as unknown as CnnLabHost & Plugin;
 	host.load();
 	registerLogBlock(host as unknown as CnnLabHost & ObsidianPlugin);
 });

@@ -9,6 +9,8 @@ import { TrainingHub } from "../../../src/plugin/training/hub";
 import { formatRunNote, type ConfusionRecord, type RunRecord } from "../../../src/runs/run-log";
 import { setLanguage } from "../../../src/i18n";
 import { installFakeCanvas } from "../training/fake-canvas";
+import { PageEngine } from "../../../src/worker/page-engine";
+import { loadDigits } from "../../../src/data/digits";
 
 // Counts how many run notes have their tables parsed (the costly part a big folder must not pay for every note).
 const parses = vi.hoisted(() => ({ n: 0 }));
@@ -69,7 +71,7 @@ const made: Component[] = [];
 function setup(files: Record<string, string>): void {
 	app = new App(new Vault({ "Notes/CNN.md": "# CNN", ...files }));
 	const plugin = new Plugin(app, { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "1.5", description: "", author: "" });
-	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub() }) as unknown as CnnLabHost & Plugin;
+	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub(), engine: new PageEngine(loadDigits) }) as unknown as CnnLabHost & Plugin;
 	host.load();
 	registerLogBlock(host as unknown as CnnLabHost & ObsidianPlugin);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Sequential } from "../../../src/engine/model";
 import type { ModelSpec } from "../../../src/engine/model-spec";
+import { ctx } from "../../support/engine";
 
 /**
  * Central finite differences of the whole model's mean loss against lossAndGrad's parameter gradients. The engine
@@ -9,7 +10,7 @@ import type { ModelSpec } from "../../../src/engine/model-spec";
  * and must stay rare, everything else must agree.
  */
 function check(spec: ModelSpec, n: number, seed: number): { checked: number; kinks: number } {
-	const model = Sequential.build(spec, seed);
+	const model = Sequential.build(spec, seed, ctx);
 	const size = spec.input.reduce((a, b) => a * b, 1);
 	const data = new Float32Array(n * size);
 	let s = seed * 7919 + 1;

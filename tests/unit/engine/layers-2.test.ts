@@ -4,6 +4,7 @@ import { Sequential } from "../../../src/engine/model";
 import type { ConvLayerSpec, LayerSpec, ModelSpec } from "../../../src/engine/model-spec";
 import { adaptivePoolOutShape, batchNormOutShape, convOutShape, convTransposeOutShape, depthwiseOutShape, gapOutShape } from "../../../src/engine/shapes";
 import { expectClose } from "../../support/oracle";
+import { ctx } from "../../support/engine";
 
 function randomData(len: number, seed: number): Float32Array {
 	const data = new Float32Array(len);
@@ -21,7 +22,7 @@ function randomData(len: number, seed: number): Float32Array {
  * (ReLU, a step across a bin edge) show up as disagreeing one-sided slopes and are counted, not compared.
  */
 function gradCheck(spec: ModelSpec, n: number, seed: number): { checked: number; kinks: number } {
-	const model = Sequential.build(spec, seed);
+	const model = Sequential.build(spec, seed, ctx);
 	// Non-trivial γ and β, so a wrong scale or shift term cannot hide behind γ = 1, β = 0.
 	for (const p of model.params()) if (p.init === "ones" || (p.init === "zeros" && p.shape.length === 1)) p.value.set(randomData(p.value.length, seed + p.value.length).map((v) => v * 0.5 + (p.init === "ones" ? 1 : 0)));
 	const size = spec.input.reduce((a, b) => a * b, 1);
@@ -90,7 +91,7 @@ describe("finite-difference checks of models with the new layers", () => {
 				{ type: "sigmoid" }, { type: "flatten" }, { type: "dense", units: 3, bias: true },
 			],
 		};
-		const model = Sequential.build(spec, 1);
+		const model = Sequential.build(spec, 1, ctx);
 		expect(model.layers[2].outShape).toEqual([2, 6, 6]);
 		const r = gradCheck(spec, 2, 5);
 		expect(r.checked).toBeGreaterThan(0.9 * (r.checked + r.kinks));
@@ -102,7 +103,7 @@ describe("batch norm layer", () => {
 	const spec: ModelSpec = { input: [2, 3, 3], layers: [conv(3, 1), { type: "batchnorm" }, { type: "flatten" }, { type: "dense", units: 2, bias: true }] };
 
 	it("keeps running statistics as named state, counted apart from the trainable parameters", () => {
-		const m = Sequential.build(spec, 1);
+		const m = Sequential.build(spec, 1, ctx);
 		const bn = m.layers[1];
 		expect(bn.params.map((p) => p.name)).toEqual(["weight", "bias"]);
 		expect(Array.from(bn.params[0].value)).toEqual([1, 1, 1]);
@@ -114,7 +115,7 @@ describe("batch norm layer", () => {
 	});
 
 	it("moves the running statistics in training only, and evaluation normalises with them", () => {
-		const m = Sequential.build(spec, 2);
+		const m = Sequential.build(spec, 2, ctx);
 		const x = { shape: [4, 2, 3, 3], data: randomData(72, 9) };
 		const convOut = m.layers[0].forward(x, false).data.slice();
 		m.lossAndGrad(x, [0, 1, 0, 1]);
@@ -138,12 +139,12 @@ describe("batch norm layer", () => {
 	});
 
 	it("saves and loads the running statistics with the weights", () => {
-		const a = Sequential.build(spec, 3);
+		const a = Sequential.build(spec, 3, ctx);
 		a.lossAndGrad({ shape: [4, 2, 3, 3], data: randomData(72, 4) }, [0, 1, 1, 0]);
 		const w = a.exportWeights();
 		expect(w.length).toBe(a.weightCount());
 		expect(w.length).toBe(71 + 3 + 3 + 1);
-		const b = Sequential.build(spec, 99);
+		const b = Sequential.build(spec, 99, ctx);
 		b.importWeights(w);
 		expect(Array.from(b.state()[1].value)).toEqual(Array.from(a.state()[1].value));
 		const x = { shape: [2, 2, 3, 3], data: randomData(36, 5) };
@@ -151,7 +152,7 @@ describe("batch norm layer", () => {
 	});
 
 	it("reuses its output buffer across batches of one size", () => {
-		const m = Sequential.build(spec, 4);
+		const m = Sequential.build(spec, 4, ctx);
 		const bn = m.layers[1];
 		const x = { shape: [4, 3, 3, 3], data: randomData(108, 6) };
 		const y1 = bn.forward(x, true);
@@ -174,7 +175,7 @@ describe("output shapes of the new layer types agree with the layers", () => {
 		[{ type: "gap" }, [6, 5, 5], (s) => gapOutShape(s)],
 	];
 	it.each(rows.map((r) => [r[0].type, ...r] as const))("%s", (_t, spec, inShape, fn) => {
-		const m = Sequential.build({ input: (inShape.length === 3 ? inShape : [inShape[0], 1, 1]) as [number, number, number], layers: inShape.length === 3 ? [spec] : [{ type: "flatten" }, spec] }, 1);
+		const m = Sequential.build({ input: (inShape.length === 3 ? inShape : [inShape[0], 1, 1]) as [number, number, number], layers: inShape.length === 3 ? [spec] : [{ type: "flatten" }, spec] }, 1, ctx);
 		expect(fn(inShape)).toEqual(m.layers[m.layers.length - 1].outShape);
 	});
 

@@ -5,6 +5,7 @@ import { softmaxCrossEntropy } from "../../../src/engine/ops/softmax-cross-entro
 import { Rng } from "../../../src/engine/rng";
 import type { ConvLayerSpec, LayerSpec, PoolSpec } from "../../../src/engine/model-spec";
 import type { Tensor } from "../../../src/engine/tensor";
+import { ctx } from "../../support/engine";
 
 /**
  * Central-difference gradient checks: L = Σ y ⊙ r for a fixed random r, so dL/dy = r. Each input and parameter
@@ -100,7 +101,7 @@ const cases: Array<[string, LayerSpec, number[], boolean]> = [
 
 describe("layer gradients match central differences", () => {
 	it.each(cases)("%s", (_name, spec, inShape, spaced) => {
-		const layer = createLayer(spec, inShape, new Rng(1));
+		const layer = createLayer(spec, inShape, new Rng(1), ctx);
 		fdCheck(layer, 3, 42, spaced);
 	});
 
@@ -110,7 +111,7 @@ describe("layer gradients match central differences", () => {
 		const layers: Layer[] = [];
 		let shape = [1, 6, 6];
 		for (const s of specs) {
-			const l = createLayer(s, shape, rng);
+			const l = createLayer(s, shape, rng, ctx);
 			for (const p of l.params) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.next() - 0.5;
 			layers.push(l);
 			shape = l.outShape;
@@ -149,22 +150,22 @@ describe("layer gradients match central differences", () => {
 
 describe("layer behaviour", () => {
 	it("reports PyTorch shapes and parameter metadata", () => {
-		const c = createLayer(conv({ filters: 8, kernel: [4, 4], stride: [3, 3], pad: [1, 1] }), [3, 32, 32], new Rng(1));
+		const c = createLayer(conv({ filters: 8, kernel: [4, 4], stride: [3, 3], pad: [1, 1] }), [3, 32, 32], new Rng(1), ctx);
 		expect(c.outShape).toEqual([8, 11, 11]);
 		expect(c.params.map((p) => [p.name, p.shape, p.init, p.fanIn, p.fanOut])).toEqual([
 			["weight", [8, 3, 4, 4], "he", 48, 128],
 			["bias", [8], "zeros", 48, 128],
 		]);
-		expect(createLayer(pool("maxpool", { ceil: true }), [1, 7, 7], new Rng(1)).outShape).toEqual([1, 4, 4]);
-		expect(createLayer(pool("maxpool", {}), [1, 7, 7], new Rng(1)).outShape).toEqual([1, 3, 3]);
-		expect(createLayer(conv({ filters: 4, dilation: [2, 2] }), [1, 28, 28], new Rng(1)).outShape).toEqual([4, 24, 24]);
-		const d = createLayer({ type: "dense", units: 10, bias: true }, [16, 5, 5], new Rng(1));
+		expect(createLayer(pool("maxpool", { ceil: true }), [1, 7, 7], new Rng(1), ctx).outShape).toEqual([1, 4, 4]);
+		expect(createLayer(pool("maxpool", {}), [1, 7, 7], new Rng(1), ctx).outShape).toEqual([1, 3, 3]);
+		expect(createLayer(conv({ filters: 4, dilation: [2, 2] }), [1, 28, 28], new Rng(1), ctx).outShape).toEqual([4, 24, 24]);
+		const d = createLayer({ type: "dense", units: 10, bias: true }, [16, 5, 5], new Rng(1), ctx);
 		expect(d.outShape).toEqual([10]);
 		expect(d.params[0].shape).toEqual([10, 400]);
 	});
 
 	it("reuses its output buffer while the batch size stays, and follows a new batch size", () => {
-		const l = createLayer(conv({}), [1, 5, 5], new Rng(1));
+		const l = createLayer(conv({}), [1, 5, 5], new Rng(1), ctx);
 		const rng = new Rng(2);
 		const a = l.forward(randomTensor([2, 1, 5, 5], rng), true).data;
 		const b = l.forward(randomTensor([2, 1, 5, 5], rng), true).data;
@@ -178,7 +179,7 @@ describe("layer behaviour", () => {
 		for (const [spec, inShape] of [[conv({ pad: [1, 1] }), [2, 6, 5]], [{ type: "dense", units: 4, bias: true }, [7]]] as Array<[LayerSpec, number[]]>) {
 			const grads: Float32Array[][] = [];
 			for (const need of [true, false]) {
-				const l = createLayer(spec, inShape, new Rng(1));
+				const l = createLayer(spec, inShape, new Rng(1), ctx);
 				const rng = new Rng(3);
 				for (const p of l.params) for (let i = 0; i < p.value.length; i++) p.value[i] = rng.next() - 0.5;
 				l.needInputGrad = need;
@@ -191,17 +192,17 @@ describe("layer behaviour", () => {
 	});
 
 	it("refuses an input of the wrong size and shapes that cannot work", () => {
-		const l = createLayer(conv({}), [1, 5, 5], new Rng(1));
+		const l = createLayer(conv({}), [1, 5, 5], new Rng(1), ctx);
 		expect(() => l.forward({ shape: [1, 1, 4, 4], data: new Float32Array(16) }, false)).toThrow(/expected input/);
-		expect(() => createLayer(conv({ kernel: [7, 7] }), [1, 5, 5], new Rng(1))).toThrow(/does not fit/);
-		expect(() => createLayer(pool("maxpool", { kernel: [2, 2], pad: [2, 2] }), [1, 5, 5], new Rng(1))).toThrow(/half the kernel/);
+		expect(() => createLayer(conv({ kernel: [7, 7] }), [1, 5, 5], new Rng(1), ctx)).toThrow(/does not fit/);
+		expect(() => createLayer(pool("maxpool", { kernel: [2, 2], pad: [2, 2] }), [1, 5, 5], new Rng(1), ctx)).toThrow(/half the kernel/);
 	});
 
 	it("dropout: same seed, same mask; kept values scaled by 1/(1−p); identity when not training", () => {
 		const spec: LayerSpec = { type: "dropout", p: 0.25 };
 		const x = { shape: [4, 1000], data: new Float32Array(4000).fill(2) };
-		const a = createLayer(spec, [1000], new Rng(9));
-		const b = createLayer(spec, [1000], new Rng(9));
+		const a = createLayer(spec, [1000], new Rng(9), ctx);
+		const b = createLayer(spec, [1000], new Rng(9), ctx);
 		const ya = Float32Array.from(a.forward(x, true).data);
 		const yb = b.forward(x, true).data;
 		expect(Array.from(yb)).toEqual(Array.from(ya));

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Sequential } from "../../../src/engine/model";
 import { softmaxCrossEntropy } from "../../../src/engine/metrics";
 import type { LayerSpec, ModelSpec } from "../../../src/engine/model-spec";
+import { ctx } from "../../support/engine";
 
 const conv = (filters: number, k: number, pad: number): LayerSpec => ({ type: "conv", filters, kernel: [k, k], stride: [1, 1], pad: [pad, pad], dilation: [1, 1], bias: true });
 const maxpool2: LayerSpec = { type: "maxpool", kernel: [2, 2], stride: [2, 2], pad: [0, 0], ceil: false, countIncludePad: true };
@@ -22,16 +23,16 @@ function batch(n: number, seed: number): { shape: number[]; data: Float32Array }
 
 describe("Sequential", () => {
 	it("counts the acceptance network's parameters: 8·(3·3·1)+8 and 10·128+10", () => {
-		const m = Sequential.build(acceptance, 7);
+		const m = Sequential.build(acceptance, 7, ctx);
 		expect(m.paramCount()).toBe(8 * 9 + 8 + 10 * 128 + 10);
 		expect(m.outputs).toBe(10);
 		expect(m.outputShape).toEqual([10]);
 	});
 
 	it("gives the same weights for the same seed and others for another seed", () => {
-		const a = Sequential.build(acceptance, 7).exportWeights();
-		const b = Sequential.build(acceptance, 7).exportWeights();
-		const c = Sequential.build(acceptance, 8).exportWeights();
+		const a = Sequential.build(acceptance, 7, ctx).exportWeights();
+		const b = Sequential.build(acceptance, 7, ctx).exportWeights();
+		const c = Sequential.build(acceptance, 8, ctx).exportWeights();
 		expect(Array.from(a)).toEqual(Array.from(b));
 		expect(Array.from(a)).not.toEqual(Array.from(c));
 		// Biases start at zero, weights do not.
@@ -40,7 +41,7 @@ describe("Sequential", () => {
 	});
 
 	it("predicts probabilities whose argmax is the logits' argmax", () => {
-		const m = Sequential.build(acceptance, 3);
+		const m = Sequential.build(acceptance, 3, ctx);
 		const x = batch(5, 1);
 		const logits = m.forward(x, false).data.slice();
 		const p = m.predict(x);
@@ -54,7 +55,7 @@ describe("Sequential", () => {
 	});
 
 	it("lossAndGrad's loss is the mean −log of the predicted probability of each label", () => {
-		const m = Sequential.build(acceptance, 4);
+		const m = Sequential.build(acceptance, 4, ctx);
 		const x = batch(6, 2);
 		const labels = [0, 3, 9, 1, 1, 5];
 		const p = m.predict(x).data;
@@ -70,7 +71,7 @@ describe("Sequential", () => {
 	});
 
 	it("returns every layer's activation for one sample, copied, with shapes", () => {
-		const m = Sequential.build(acceptance, 5);
+		const m = Sequential.build(acceptance, 5, ctx);
 		const one = batch(1, 3);
 		const acts = m.activations({ shape: [1, 8, 8], data: one.data });
 		expect(acts.map((a) => a.label)).toEqual(["conv 8 3×3", "relu", "maxpool 2", "flatten", "dense 10", "softmax"]);
@@ -83,8 +84,8 @@ describe("Sequential", () => {
 	});
 
 	it("carries its weights over to a fresh model with exportWeights / importWeights", () => {
-		const a = Sequential.build(acceptance, 1);
-		const b = Sequential.build(acceptance, 2);
+		const a = Sequential.build(acceptance, 1, ctx);
+		const b = Sequential.build(acceptance, 2, ctx);
 		const x = batch(3, 4);
 		b.importWeights(a.exportWeights());
 		expect(Array.from(b.predict(x).data)).toEqual(Array.from(a.predict(x).data));

@@ -4,6 +4,7 @@ import { createLayer } from "../../../src/engine/layers";
 import { Rng } from "../../../src/engine/rng";
 import { convOutSize, poolOutSize } from "../../../src/engine/shapes";
 import type { LayerSpec } from "../../../src/engine/model-spec";
+import { ctx } from "../../support/engine";
 
 // Literal cases from shared/acceptance/README.md.
 describe("acceptance: one convolution", () => {
@@ -12,13 +13,13 @@ describe("acceptance: one convolution", () => {
 	const expected = [-3, -4, 0, 3, 3, -4, 2, -2, 0, 6, -3, 1, 1, -1, 2];
 
 	it("5×5 input, kernel rows 1 0 −1, stride 2×1, pad 1 gives the 3×5 output", () => {
-		const y = F.conv2d(x, w, null, { stride: [2, 1], pad: [1, 1] });
+		const y = F.conv2d(x, w, null, { stride: [2, 1], pad: [1, 1] }, ctx);
 		expect(y.shape).toEqual([1, 1, 3, 5]);
 		expect(Array.from(y.data)).toEqual(expected);
 	});
 
 	it("the conv layer gives the same numbers", () => {
-		const l = createLayer({ type: "conv", filters: 1, kernel: [3, 3], stride: [2, 1], pad: [1, 1], dilation: [1, 1], bias: false }, [1, 5, 5], new Rng(1));
+		const l = createLayer({ type: "conv", filters: 1, kernel: [3, 3], stride: [2, 1], pad: [1, 1], dilation: [1, 1], bias: false }, [1, 5, 5], new Rng(1), ctx);
 		l.params[0].value.set(w.data);
 		expect(Array.from(l.forward(x, false).data)).toEqual(expected);
 	});
@@ -63,7 +64,7 @@ describe("acceptance: output sizes", () => {
 		const shapes: string[] = [];
 		let params = 0;
 		for (const s of specs) {
-			const l = createLayer(s, shape, new Rng(1));
+			const l = createLayer(s, shape, new Rng(1), ctx);
 			shape = l.outShape;
 			shapes.push(shape.join("×"));
 			for (const p of l.params) params += p.value.length;

@@ -7,6 +7,7 @@ import * as F from "../../../src/engine/functional";
 import { Rng } from "../../../src/engine/rng";
 import type { Tensor } from "../../../src/engine/tensor";
 import { expectClose } from "../../support/oracle";
+import { ctx } from "../../support/engine";
 
 // Independent implementation: TensorFlow.js on its CPU backend, NHWC. Tolerances from the issue.
 const FWD = [1e-5, 1e-4] as const;
@@ -97,7 +98,7 @@ describe("conv2d vs TensorFlow.js", () => {
 				const wt = rand([p.cout, p.cin, p.kh, p.kw], rng);
 				const b = p.bias ? rand([p.cout], rng) : null;
 				const opts = { stride: [p.sh, p.sw] as [number, number], pad: [p.pt, p.pl] as [number, number], padEnd: [p.pb, p.pr] as [number, number], dilation: [p.dh, p.dw] as [number, number] };
-				const y = F.conv2d(x, wt, b, opts);
+				const y = F.conv2d(x, wt, b, opts, ctx);
 				// tfjs refuses stride and dilation together: convolve at stride 1, then keep every s-th output.
 				const f = (xx: tf.Tensor, ww: tf.Tensor, bb?: tf.Tensor): tf.Tensor => {
 					const padded = tf.pad(toNhwc(xx), [[0, 0], [p.pt, p.pb], [p.pl, p.pr], [0, 0]]);
@@ -115,7 +116,7 @@ describe("conv2d vs TensorFlow.js", () => {
 				const ref = tfRun(f, b ? [x, wt, b] : [x, wt], dy);
 				checkShape(y.shape, ref.shape, "y");
 				expectClose(y.data, ref.y, FWD[0], FWD[1], "y");
-				const g = F.conv2dBackward(x, wt, dy, opts);
+				const g = F.conv2dBackward(x, wt, dy, opts, ctx);
 				expectClose(g.dx.data, ref.grads[0], GRAD[0], GRAD[1], "dx");
 				expectClose(g.dw.data, ref.grads[1], GRAD[0], GRAD[1], "dw");
 				if (b) expectClose(g.db.data, ref.grads[2], GRAD[0], GRAD[1], "db");
@@ -202,7 +203,7 @@ describe("dense, activations and softmax cross-entropy vs TensorFlow.js", () => 
 				const x = rand([n, inF], rng);
 				const w = rand([outF, inF], rng);
 				const b = bias ? rand([outF], rng) : null;
-				const y = F.linear(x, w, b);
+				const y = F.linear(x, w, b, ctx);
 				const dy = rand(y.shape, rng);
 				const f = (xx: tf.Tensor, ww: tf.Tensor, bb?: tf.Tensor): tf.Tensor => {
 					const m = tf.matMul(xx as tf.Tensor2D, ww as tf.Tensor2D, false, true);
@@ -210,7 +211,7 @@ describe("dense, activations and softmax cross-entropy vs TensorFlow.js", () => 
 				};
 				const ref = tfRun(f, b ? [x, w, b] : [x, w], dy);
 				expectClose(y.data, ref.y, FWD[0], FWD[1], "y");
-				const g = F.linearBackward(x, w, dy);
+				const g = F.linearBackward(x, w, dy, ctx);
 				expectClose(g.dx.data, ref.grads[0], GRAD[0], GRAD[1], "dx");
 				expectClose(g.dw.data, ref.grads[1], GRAD[0], GRAD[1], "dw");
 				if (b) expectClose(g.db.data, ref.grads[2], GRAD[0], GRAD[1], "db");

@@ -5,6 +5,7 @@ import { conv2dForward, ConvWorkspace } from "../../../src/engine/ops/conv2d";
 import { conv2dWinograd, winogradApplies, WinogradWorkspace } from "../../../src/engine/ops/winograd";
 import { Rng } from "../../../src/engine/rng";
 import { expectClose } from "../../support/oracle";
+import { ctx } from "../../support/engine";
 
 /** Direct float64 cross-correlation: the reference both paths are held to. */
 function direct(x: Float32Array, w: Float32Array, b: Float32Array, n: number, cin: number, h: number, wd: number, cout: number, pt: number, pl: number, ho: number, wo: number): Float64Array {
@@ -41,13 +42,13 @@ describe("Winograd F(2×2, 3×3) convolution", () => {
 					expect(winogradApplies(g)).toBe(true);
 					const expected = direct(x, w, b, p.n, p.cin, p.h, p.w, p.cout, p.pt, p.pl, g.ho, g.wo);
 					const y = new Float32Array(expected.length).fill(NaN);
-					conv2dWinograd(g, x, w, b, y, new WinogradWorkspace());
+					conv2dWinograd(ctx.backend, g, x, w, b, y, new WinogradWorkspace());
 					expectClose(y, expected, 1e-5, 1e-4, "winograd y");
 					// The inference and training forwards (Winograd or another backend, im2col) agree too.
 					const yInfer = new Float32Array(expected.length);
 					const yTrain = new Float32Array(expected.length);
-					conv2dForward(g, x, w, b, yInfer, new ConvWorkspace(), false);
-					conv2dForward(g, x, w, b, yTrain, new ConvWorkspace(), true);
+					conv2dForward(ctx.backend, g, x, w, b, yInfer, new ConvWorkspace(), false);
+					conv2dForward(ctx.backend, g, x, w, b, yTrain, new ConvWorkspace(), true);
 					expectClose(yInfer, expected, 1e-5, 1e-4, "inference y");
 					expectClose(yTrain, expected, 1e-5, 1e-4, "im2col y");
 				},

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as F from "../../../src/engine/functional";
 import type { Tensor } from "../../../src/engine/tensor";
 import { casesOf, expectClose, ORACLE2_PATH, toTensor, type OracleCase } from "../../support/oracle";
+import { ctx } from "../../support/engine";
 
 // The second wave of PyTorch vectors; tolerances from the oracle README (float32 engine vs float64 truth).
 const FWD = { atol: 1e-5, rtol: 1e-4 };
@@ -44,8 +45,8 @@ describe("PyTorch oracle 2: grouped and depthwise conv2d", () => {
 		const w = inp(c, "weight");
 		const b = maybe(c, "bias");
 		const opts = { stride: p2(c, "stride"), pad: p2(c, "padding"), dilation: p2(c, "dilation"), groups: c.params.groups as number };
-		checkFwd(c, "y", F.conv2d(x, w, b, opts));
-		const g = F.conv2dBackward(x, w, toTensor(c.grad_outputs.y), opts);
+		checkFwd(c, "y", F.conv2d(x, w, b, opts, ctx));
+		const g = F.conv2dBackward(x, w, toTensor(c.grad_outputs.y), opts, ctx);
 		checkGrad(c, "x", g.dx);
 		checkGrad(c, "weight", g.dw);
 		if (b) checkGrad(c, "bias", g.db);
@@ -62,8 +63,8 @@ describe("PyTorch oracle 2: conv_transpose2d", () => {
 			stride: p2(c, "stride"), pad: p2(c, "padding"), outputPad: p2(c, "output_padding"), dilation: p2(c, "dilation"),
 			groups: c.params.groups as number,
 		};
-		checkFwd(c, "y", F.convTranspose2d(x, w, b, opts));
-		const g = F.convTranspose2dBackward(x, w, toTensor(c.grad_outputs.y), opts);
+		checkFwd(c, "y", F.convTranspose2d(x, w, b, opts, ctx));
+		const g = F.convTranspose2dBackward(x, w, toTensor(c.grad_outputs.y), opts, ctx);
 		checkGrad(c, "x", g.dx);
 		checkGrad(c, "weight", g.dw);
 		if (b) checkGrad(c, "bias", g.db);

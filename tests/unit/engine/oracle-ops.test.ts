@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as F from "../../../src/engine/functional";
 import type { Tensor } from "../../../src/engine/tensor";
 import { casesOf, expectClose, toTensor, type OracleCase, type OracleTensor } from "../../support/oracle";
+import { ctx } from "../../support/engine";
 
 // Tolerances from the oracle README (float32 engine vs float64 truth).
 const FWD = { atol: 1e-5, rtol: 1e-4 };
@@ -41,8 +42,8 @@ describe("PyTorch oracle: conv2d", () => {
 		const w = inp(c, "weight");
 		const b = maybe(c, "bias");
 		const opts = { stride: p2(c, "stride"), pad: p2(c, "padding"), dilation: p2(c, "dilation") };
-		checkFwd(c, "y", F.conv2d(x, w, b, opts));
-		const g = F.conv2dBackward(x, w, toTensor(c.grad_outputs.y), opts);
+		checkFwd(c, "y", F.conv2d(x, w, b, opts, ctx));
+		const g = F.conv2dBackward(x, w, toTensor(c.grad_outputs.y), opts, ctx);
 		checkGrad(c, "x", g.dx);
 		checkGrad(c, "weight", g.dw);
 		if (b) checkGrad(c, "bias", g.db);
@@ -92,8 +93,8 @@ describe("PyTorch oracle: linear", () => {
 		const x = inp(c, "x");
 		const w = inp(c, "weight");
 		const b = maybe(c, "bias");
-		checkFwd(c, "y", F.linear(x, w, b));
-		const g = F.linearBackward(x, w, toTensor(c.grad_outputs.y));
+		checkFwd(c, "y", F.linear(x, w, b, ctx));
+		const g = F.linearBackward(x, w, toTensor(c.grad_outputs.y), ctx);
 		checkGrad(c, "x", g.dx);
 		checkGrad(c, "weight", g.dw);
 		if (b) checkGrad(c, "bias", g.db);

@@ -6,6 +6,7 @@ import { optimizerSpec } from "../../../src/engine/optim";
 import type { LayerSpec, ModelSpec } from "../../../src/engine/model-spec";
 import { Rng } from "../../../src/engine/rng";
 import { splitIndices, Trainer, trainSync, type BatchEvent, type EpochEvent, type FailedEvent, type TrainConfig, type TrainEvent } from "../../../src/engine/trainer";
+import { ctx } from "../../support/engine";
 
 const conv = (filters: number, k: number, pad: number): LayerSpec => ({ type: "conv", filters, kernel: [k, k], stride: [1, 1], pad: [pad, pad], dilation: [1, 1], bias: true });
 const maxpool2: LayerSpec = { type: "maxpool", kernel: [2, 2], stride: [2, 2], pad: [0, 0], ceil: false, countIncludePad: true };
@@ -18,7 +19,7 @@ const cfg = (over: Partial<TrainConfig> = {}): TrainConfig => ({ epochs: 15, bat
 
 function run(spec: ModelSpec, c: TrainConfig, data = loadDigits()): { events: TrainEvent[]; trainer: Trainer } {
 	const events: TrainEvent[] = [];
-	const trainer = trainSync(Sequential.build(spec, c.seed), data, c, (e) => events.push(e));
+	const trainer = trainSync(Sequential.build(spec, c.seed, ctx), data, c, (e) => events.push(e));
 	return { events, trainer };
 }
 
@@ -81,7 +82,7 @@ describe("training the acceptance network on the digits", () => {
 
 describe("stopping and failures", () => {
 	it("stops between batches and keeps the finished epochs", () => {
-		const tr = new Trainer(Sequential.build(acceptance, 1), loadDigits(), cfg({ epochs: 5 }));
+		const tr = new Trainer(Sequential.build(acceptance, 1, ctx), loadDigits(), cfg({ epochs: 5 }));
 		const seen: TrainEvent[] = [];
 		while (!seen.some((e) => e.kind === "epoch")) seen.push(...tr.step());
 		seen.push(...tr.step());
@@ -119,7 +120,7 @@ describe("stopping and failures", () => {
 	});
 
 	it("refuses data that does not fit the model, saying both shapes", () => {
-		expect(() => new Trainer(Sequential.build(acceptance, 1), makeShapes({ size: 16, count: 10, seed: 1 }), cfg())).toThrow(/1×16×16.*1×8×8/);
+		expect(() => new Trainer(Sequential.build(acceptance, 1, ctx), makeShapes({ size: 16, count: 10, seed: 1 }), cfg())).toThrow(/1×16×16.*1×8×8/);
 	});
 });
 

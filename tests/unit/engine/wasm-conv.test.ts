@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { convGeom } from "../../../src/engine/im2col";
-import { SimdGemm } from "../../../src/engine/wasm/gemm-simd";
+import { gemmModuleBytes, SimdGemm } from "../../../src/engine/wasm";
 
 /** Direct float64 convolution, written from the definition (cross-correlation, zero padding). */
 function direct(xs: number[], x: Float32Array, ws: number[], w: Float32Array, b: Float32Array, pad: [number, number, number, number], dil: [number, number]): { y: Float64Array; ho: number; wo: number } {
@@ -31,7 +31,7 @@ function direct(xs: number[], x: Float32Array, ws: number[], w: Float32Array, b:
 
 describe("WebAssembly SIMD stride-1 convolution (implicit GEMM, no column matrix)", () => {
 	it("matches the definition on random shapes, asymmetric padding and dilation", () => {
-		const g2 = new SimdGemm();
+		const g2 = new SimdGemm(new WebAssembly.Module(gemmModuleBytes()));
 		fc.assert(
 			fc.property(
 				fc.record({
@@ -63,7 +63,7 @@ describe("WebAssembly SIMD stride-1 convolution (implicit GEMM, no column matrix
 	});
 
 	it("leaves no stale values behind when a smaller convolution follows a larger one in the same memory", () => {
-		const g2 = new SimdGemm();
+		const g2 = new SimdGemm(new WebAssembly.Module(gemmModuleBytes()));
 		const big = convGeom([2, 4, 10, 10], [6, 4, 3, 3], { stride: [1, 1], pad: [1, 1], dilation: [1, 1] });
 		g2.convForwardStride1(big, new Float32Array(800).fill(7), new Float32Array(216).fill(1), null, new Float32Array(2 * 6 * 100));
 		const small = convGeom([1, 1, 3, 3], [1, 1, 3, 3], { stride: [1, 1], pad: [1, 1], dilation: [1, 1] });
@@ -73,7 +73,7 @@ describe("WebAssembly SIMD stride-1 convolution (implicit GEMM, no column matrix
 	});
 
 	it("gives the weight gradient of the definition (Σ dy · shifted x over the batch), with asymmetric padding and dilation", () => {
-		const g2 = new SimdGemm();
+		const g2 = new SimdGemm(new WebAssembly.Module(gemmModuleBytes()));
 		fc.assert(
 			fc.property(
 				fc.record({

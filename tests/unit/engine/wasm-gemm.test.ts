@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SimdGemm, wasmSimdSupported } from "../../../src/engine/wasm/gemm-simd";
-import { gemmModuleBytes } from "../../../src/engine/wasm/gemm-simd";
+import { gemmModuleBytes, SimdGemm, wasmSimdSupported } from "../../../src/engine/wasm";
 import { gemmReference as reference } from "../../support/gemm-reference";
 
 describe("WebAssembly SIMD GEMM", () => {
@@ -11,7 +10,7 @@ describe("WebAssembly SIMD GEMM", () => {
 	});
 
 	it("matches a float64 reference for every transpose, offset, stride and accumulate combination", () => {
-		const g = new SimdGemm();
+		const g = new SimdGemm(new WebAssembly.Module(gemmModuleBytes()));
 		fc.assert(
 			fc.property(
 				fc.record({
@@ -39,7 +38,7 @@ describe("WebAssembly SIMD GEMM", () => {
 	});
 
 	it("reuses its memory: a second product of the same size does not grow it", () => {
-		const g = new SimdGemm();
+		const g = new SimdGemm(new WebAssembly.Module(gemmModuleBytes()));
 		const A = new Float32Array(64 * 64).fill(1);
 		const C = new Float32Array(64 * 64);
 		g.gemm(64, 64, 64, A, 0, 64, false, A, 0, 64, false, C, 0, 64, false);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { TrainingSession } from "../../../src/worker/session";
 import { createEngineJob } from "../../../src/worker/engine-job";
-import "../../../src/worker/provide-digits";
+import { loadDigits } from "../../../src/data/digits";
+import { createEngineContext } from "../../../src/engine/context";
 import type { EpochMetrics } from "../../../src/engine/run-metrics";
 import type { EndMessage, FromWorker, ProgressMessage, ReadyMessage, StartMessage } from "../../../src/worker/messages";
 
@@ -51,7 +52,7 @@ function run(msg: StartMessage): Promise<FromWorker[]> {
 			},
 			chunkMs: 40,
 			progressEveryMs: 100,
-			createJob: createEngineJob,
+			createJob: (m) => createEngineJob(m, createEngineContext({ lang: m.lang }), loadDigits),
 		});
 		session.handle(msg);
 	});

@@ -4,7 +4,7 @@ import { App, Vault, type TFile } from "../../support/obsidian-stub";
 import type { App as ObsidianApp } from "obsidian";
 import { resolveDataset, type DatasetRequest } from "../../../src/plugin/training/dataset-source";
 import { fitDataset, materialize } from "../../../src/worker/datasets";
-import "../../../src/worker/provide-digits";
+import { loadDigits } from "../../../src/data/digits";
 import type { DatasetDescriptor } from "../../../src/worker/messages";
 import type { ModelSpec } from "../../../src/engine/model-spec";
 
@@ -119,7 +119,7 @@ describe("datasets named by a train line", () => {
 
 describe("fitting the data to the network", () => {
 	it("digits into a 16×16×3 input: resized and channels copied, with a note saying so", () => {
-		const { dataset, note } = fitDataset(materialize({ kind: "digits" }, [3, 16, 16], 1), model(3, 16, 16));
+		const { dataset, note } = fitDataset(materialize({ kind: "digits" }, [3, 16, 16], 1, loadDigits), model(3, 16, 16));
 		expect(dataset.shape).toEqual([3, 16, 16]);
 		expect(dataset.n).toBe(1797);
 		expect(note).toMatch(/8×8/);
@@ -127,6 +127,6 @@ describe("fitting the data to the network", () => {
 	});
 
 	it("a network with fewer outputs than the data has classes is refused with both numbers", () => {
-		expect(() => fitDataset(materialize({ kind: "digits" }, [1, 8, 8], 1), model(1, 8, 8, 4))).toThrow(/4[\s\S]*10|10[\s\S]*4/);
+		expect(() => fitDataset(materialize({ kind: "digits" }, [1, 8, 8], 1, loadDigits), model(1, 8, 8, 4))).toThrow(/4[\s\S]*10|10[\s\S]*4/);
 	});
 });

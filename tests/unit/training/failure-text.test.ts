@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createEngineContext } from "../../../src/engine/context";
 import { createEngineJob } from "../../../src/worker/engine-job";
 import { setLanguage } from "../../../src/i18n";
 import type { StartMessage } from "../../../src/worker/messages";
@@ -20,7 +21,8 @@ function start(lr: number, lang: string, x?: Float32Array): StartMessage {
 }
 
 async function failure(msg: StartMessage): Promise<string> {
-	const job = await createEngineJob(msg);
+	// The language travels in the context, made from the message as the worker makes it.
+	const job = await createEngineJob(msg, createEngineContext({ lang: msg.lang }), null);
 	for (let i = 0; i < 10_000; i++) {
 		const s = job.step();
 		if (s.failed !== null) return s.failed;

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { sharedEnginePlugin } from "../../../scripts/shared-engine-plugin.mjs";
 import type { EndMessage, FromWorker, ReadyMessage, StartMessage } from "../../../src/worker/messages";
 import { portableDataset } from "../../../src/worker/datasets";
-import "../../../src/worker/provide-digits";
+import { loadDigits } from "../../../src/data/digits";
 
 /**
  * The worker as the build makes it: src/worker/shared-engine.ts through the build's own plugin (one function for the
@@ -64,7 +64,7 @@ const start: StartMessage = {
 	},
 	train: { epochs: 3, batch: 32, optimizer: { name: "adam", lr: 0.01, momentum: 0, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, seed: 7, val: 0.2, limit: null },
 	// As the page sends it: the worker bundle carries no dataset, the digits travel as arrays.
-	dataset: portableDataset({ kind: "digits" }),
+	dataset: portableDataset({ kind: "digits" }, loadDigits),
 	maxSeconds: 60,
 	sample: null,
 };
