@@ -9,7 +9,7 @@ import { registerLogBlock } from "./src/plugin/log-block";
 import { registerInlineCheck } from "./src/plugin/inline-check";
 import { registerCommands } from "./src/plugin/commands";
 import { CnnLabSettingTab } from "./src/plugin/setting-tab";
-import { registerPrintSnapshots } from "./src/plugin/print";
+import { registerPrintSnapshotsInWindows } from "./src/plugin/print";
 import { registerVaultLinks } from "./src/plugin/vault-link";
 import { setLanguage } from "./src/i18n";
 import { notifyThemeChange } from "./src/render/theme";
@@ -31,7 +31,7 @@ export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 		registerInlineCheck(this);
 		registerCommands(this);
 		this.addSettingTab(new CnnLabSettingTab(this.app, this));
-		registerPrintSnapshots(this);
+		registerPrintSnapshotsInWindows(this);
 		registerVaultLinks(this);
 		this.registerEvent(this.app.workspace.on("css-change", () => notifyThemeChange()));
 		this.register(() => this.training.stopAll());

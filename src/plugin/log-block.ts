@@ -6,6 +6,7 @@ import type { Diagnostic } from "../notation/diagnostic";
 import { readRun, listRuns, type FoundRun } from "./runs/find-runs";
 import { renderRunsView, type RunsView, type ShownRun } from "../render/log/runs-view";
 import { createVaultLink } from "./vault-link";
+import { windowOf } from "../render/window-of";
 import { t } from "../i18n";
 import "../i18n/strings-log";
 import "../i18n/strings-robustness";
@@ -68,7 +69,7 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 		this.registerEvent(this.host.app.vault.on("rename", onChange));
 		this.register(() => {
 			this.alive = false;
-			if (this.timer !== null) window.clearTimeout(this.timer);
+			if (this.timer !== null) windowOf(this.containerEl).clearTimeout(this.timer);
 			this.timer = null;
 			this.generation++;
 			this.view?.destroy();
@@ -84,7 +85,7 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 
 	private scheduleRefresh(): void {
 		if (this.timer !== null) return;
-		this.timer = window.setTimeout(() => {
+		this.timer = windowOf(this.containerEl).setTimeout(() => {
 			this.timer = null;
 			this.ready = this.draw();
 		}, REFRESH_MS);

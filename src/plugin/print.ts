@@ -1,4 +1,5 @@
-import type { Component } from "obsidian";
+import { Component, type Plugin } from "obsidian";
+import { windowOf } from "../render/window-of";
 import { t } from "../i18n";
 import "../i18n/strings-plugin";
 
@@ -23,6 +24,32 @@ export function registerPrintSnapshots(owner: Component, win: Window = window): 
 		win.removeEventListener("afterprint", after);
 		removeSnapshots(win.document);
 	});
+}
+
+/**
+ * Print snapshots in the main window and in every pop-out window (a note printed from a pop-out is printed by that
+ * window): those open when the layout is ready, and each one opened later, until it closes or the plugin unloads.
+ */
+export function registerPrintSnapshotsInWindows(plugin: Plugin): void {
+	registerPrintSnapshots(plugin, window);
+	const popouts = new Map<Window, Component>();
+	const add = (win: Window): void => {
+		if (win === window || popouts.has(win)) return;
+		const owner = plugin.addChild(new Component());
+		registerPrintSnapshots(owner, win);
+		popouts.set(win, owner);
+	};
+	const workspace = plugin.app.workspace;
+	workspace.onLayoutReady(() => workspace.iterateAllLeaves((leaf) => add(windowOf(leaf.view.containerEl))));
+	plugin.registerEvent(workspace.on("window-open", (_popout, win) => add(win)));
+	plugin.registerEvent(
+		workspace.on("window-close", (_popout, win) => {
+			const owner = popouts.get(win);
+			if (!owner) return;
+			popouts.delete(win);
+			plugin.removeChild(owner);
+		}),
+	);
 }
 
 export function addSnapshots(doc: Document): number {

@@ -445,6 +445,10 @@ export class Workspace extends Events {
 	onLayoutReady(cb: () => void): void {
 		cb();
 	}
+	/** The stand-in has no leaves (no pop-out windows open at start). */
+	iterateAllLeaves(cb: (leaf: { view: { containerEl: HTMLElement } }) => unknown): void {
+		void cb;
+	}
 	/** For tests: every openLinkText call, in order. */
 	opened: { linktext: string; sourcePath: string; newLeaf: unknown }[] = [];
 	openLinkText(linktext: string, sourcePath: string, newLeaf?: unknown): Promise<void> {

@@ -5,6 +5,7 @@ import { drawChart, toPx, xPx, type PlotArea } from "./canvas-chart";
 import type { Point } from "./series";
 import { formatValue } from "./ticks";
 import { Throttle } from "./throttle";
+import { windowOf } from "../window-of";
 
 export interface SeriesDef {
 	label: string;
@@ -104,15 +105,16 @@ export class LineChartView {
 		this.data = opts.series.map(() => []);
 		this.hidden = opts.series.map(() => false);
 		this.palette = this.readTheme();
-		this.throttle = new Throttle(() => this.redraw(), opts.minIntervalMs ?? 100);
+		const win = windowOf(parent);
+		this.throttle = new Throttle(() => this.redraw(), opts.minIntervalMs ?? 100, win);
 		this.offTheme = onThemeChange(() => {
 			this.palette = this.readTheme();
 			this.legendKey = "";
 			this.redraw();
 		});
-		if (typeof ResizeObserver !== "undefined") {
+		if (typeof win.ResizeObserver !== "undefined") {
 			// Draw at once on a new size (before the frame is painted, so the old drawing is never seen stretched).
-			this.resize = new ResizeObserver(() => this.drawCanvas());
+			this.resize = new win.ResizeObserver(() => this.drawCanvas());
 			this.resize.observe(this.box);
 		}
 		this.watchPixelRatio();

@@ -6,9 +6,11 @@ export class Throttle {
 	private last = -Infinity;
 	private timer: number | null = null;
 
+	/** `win`: the window of the element being redrawn (a pop-out window's own, for a note shown there). */
 	constructor(
 		private readonly fn: () => void,
 		private readonly intervalMs: number,
+		private readonly win: Pick<Window, "setTimeout" | "clearTimeout">,
 		private readonly now: () => number = () => Date.now(),
 	) {}
 
@@ -17,7 +19,7 @@ export class Throttle {
 		// Even a due redraw waits for its own task: two charts (and the panel's other work) updated in one message
 		// handler made a single 50+ ms task on slower machines at the start of a run.
 		const wait = Math.max(0, this.last + this.intervalMs - this.now());
-		this.timer = window.setTimeout(() => {
+		this.timer = this.win.setTimeout(() => {
 			this.timer = null;
 			this.run();
 		}, wait);
@@ -26,13 +28,13 @@ export class Throttle {
 	/** Runs now if something is pending (e.g. at the end of a run, so the last point shows at once). */
 	flush(): void {
 		if (this.timer === null) return;
-		window.clearTimeout(this.timer);
+		this.win.clearTimeout(this.timer);
 		this.timer = null;
 		this.run();
 	}
 
 	cancel(): void {
-		if (this.timer !== null) window.clearTimeout(this.timer);
+		if (this.timer !== null) this.win.clearTimeout(this.timer);
 		this.timer = null;
 	}
 
