@@ -3,7 +3,7 @@
  * multiply and the two layout helpers of the direct convolution. The host side — copying operands into the
  * module's memory and calling these — is simd-gemm.ts.
  */
-import { assemble, Code, F32, I32, uleb, V128 } from "./wasm-writer";
+import { assemble, Code, F32, I32, V128 } from "./wasm-writer";
 
 /** Rows of C per micro-kernel tile. */
 export const MR = 4;
@@ -37,18 +37,17 @@ function kernelCode(rowTable: boolean, packedA = false): Code {
 	const b0 = c.local(V128);
 	const b1 = c.local(V128);
 	const s = c.local(V128);
-	void F32;
 
 	c.i32(0).set(jb);
 	c.block(() => {
 		c.loop(() => {
-			c.get(jb).get(nb).op(0x4f).brIf(1); // jb >= nBlocks → done
+			c.get(jb).get(nb).geU().brIf(1); // jb >= nBlocks → done
 			if (rowTable) c.get(jb).i32(NR * 4).mul().set(bCol);
 			else c.get(bp).get(jb).i32(NR * 4).mul().add().set(bCol);
 			c.i32(0).set(ib);
 			c.block(() => {
 				c.loop(() => {
-					c.get(ib).get(mb).op(0x4f).brIf(1);
+					c.get(ib).get(mb).geU().brIf(1);
 					if (packedA) {
 						c.get(ap).get(ib).get(k).mul().i32(MR * 4).mul().add().set(a);
 					} else {
@@ -62,7 +61,7 @@ function kernelCode(rowTable: boolean, packedA = false): Code {
 					c.get(k).set(kk);
 					for (const r of acc) c.v128Zero().set(r);
 					c.loop(() => {
-						if (rowTable) c.get(tbl).op(0x28, 2, 0).get(bCol).add().set(b);
+						if (rowTable) c.get(tbl).i32Load(0).get(bCol).add().set(b);
 						c.get(b).v128Load(0).set(b0);
 						c.get(b).v128Load(16).set(b1);
 						const rows = [a, a1, a2, a3];
@@ -121,14 +120,14 @@ function kernelNTCode(rowTable = false): Code {
 	c.i32(0).set(ib);
 	c.block(() => {
 		c.loop(() => {
-			c.get(ib).get(mb).op(0x4f).brIf(1);
+			c.get(ib).get(mb).geU().brIf(1);
 			c.i32(0).set(jb);
 			c.block(() => {
 				c.loop(() => {
-					c.get(jb).get(nb).op(0x4f).brIf(1);
+					c.get(jb).get(nb).geU().brIf(1);
 					for (let r = 0; r < 4; r++) c.get(ap).get(ib).i32(4).mul().i32(r).add().get(lda).mul().add().set(rows[r]);
 					for (let q = 0; q < 2; q++) {
-						if (rowTable) c.get(bp).get(jb).i32(8).mul().add().op(0x28, 2, ...uleb(q * 4)).set(cols[q]);
+						if (rowTable) c.get(bp).get(jb).i32(8).mul().add().i32Load(q * 4).set(cols[q]);
 						else c.get(bp).get(jb).i32(2).mul().i32(q).add().get(ldb).mul().add().set(cols[q]);
 					}
 					for (const r of acc) c.v128Zero().set(r);
@@ -148,7 +147,7 @@ function kernelNTCode(rowTable = false): Code {
 						for (let q = 0; q < 2; q++) {
 							c.get(out);
 							const v = acc[r * 2 + q];
-							c.get(v).simd(0x1f, 0).get(v).simd(0x1f, 1).op(0x92).get(v).simd(0x1f, 2).op(0x92).get(v).simd(0x1f, 3).op(0x92);
+							c.get(v).f32x4ExtractLane(0).get(v).f32x4ExtractLane(1).f32Add().get(v).f32x4ExtractLane(2).f32Add().get(v).f32x4ExtractLane(3).f32Add();
 							c.f32Store(q * 4);
 						}
 						if (r < 3) c.get(out).get(ldc).add().set(out);
@@ -177,12 +176,12 @@ function scatterRowsCode(): Code {
 	c.i32(0).set(inBlock);
 	c.block(() => {
 		c.loop(() => {
-			c.get(r).get(rows).op(0x4f).brIf(1);
+			c.get(r).get(rows).geU().brIf(1);
 			c.get(dst).set(d);
 			c.i32(0).set(t);
 			c.block(() => {
 				c.loop(() => {
-					c.get(t).get(len).op(0x4f).brIf(1);
+					c.get(t).get(len).geU().brIf(1);
 					c.get(d).get(src).f32Load(0).f32Store(0);
 					c.get(src).i32(4).add().set(src);
 					c.get(d).i32(4).add().set(d);
@@ -191,11 +190,11 @@ function scatterRowsCode(): Code {
 				});
 			});
 			c.get(dst).get(stride).add().set(dst);
-			c.get(inBlock).i32(1).add().tee(inBlock).get(blockRows).op(0x46); // == blockRows
-			c.op(0x04, 0x40); // if
-			c.get(dst).get(gap).add().set(dst);
-			c.i32(0).set(inBlock);
-			c.op(0x0b); // end if
+			c.get(inBlock).i32(1).add().tee(inBlock).get(blockRows).eq();
+			c.ifThen(() => {
+				c.get(dst).get(gap).add().set(dst);
+				c.i32(0).set(inBlock);
+			});
 			c.get(r).i32(1).add().set(r);
 			c.br(0);
 		});
@@ -217,19 +216,19 @@ function gatherOutputCode(): Code {
 	c.i32(0).set(co);
 	c.block(() => {
 		c.loop(() => {
-			c.get(co).get(cout).op(0x4f).brIf(1);
+			c.get(co).get(cout).geU().brIf(1);
 			c.get(bp).get(co).i32(4).mul().add().f32Load(0).set(bias);
 			c.get(cp).get(co).get(ldc).mul().add().set(sRow);
 			c.i32(0).set(oh);
 			c.block(() => {
 				c.loop(() => {
-					c.get(oh).get(ho).op(0x4f).brIf(1);
+					c.get(oh).get(ho).geU().brIf(1);
 					c.get(sRow).set(sp);
 					c.i32(0).set(ow);
 					c.block(() => {
 						c.loop(() => {
-							c.get(ow).get(wo).op(0x4f).brIf(1);
-							c.get(yp).get(sp).f32Load(0).get(bias).op(0x92).f32Store(0);
+							c.get(ow).get(wo).geU().brIf(1);
+							c.get(yp).get(sp).f32Load(0).get(bias).f32Add().f32Store(0);
 							c.get(yp).i32(4).add().set(yp);
 							c.get(sp).i32(4).add().set(sp);
 							c.get(ow).i32(1).add().set(ow);

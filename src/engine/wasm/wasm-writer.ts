@@ -45,7 +45,11 @@ function section(id: number, body: number[]): number[] {
 	return [id, ...uleb(body.length), ...body];
 }
 
-/** Instruction emitter for one function body; locals are numbered after the parameters. */
+/**
+ * Instruction emitter for one function body; locals are numbered after the parameters. Each instruction the
+ * kernels use has a method named after it (the integer ones are i32: add, sub, mul, geU, …); the opcodes stay in
+ * here, so a kernel reads as the instructions it runs.
+ */
 export class Code {
 	readonly bytes: number[] = [];
 	private readonly localTypes: ValType[] = [];
@@ -57,7 +61,7 @@ export class Code {
 		return this.paramCount + this.localTypes.length - 1;
 	}
 
-	op(...b: number[]): this {
+	private op(...b: number[]): this {
 		this.bytes.push(...b);
 		return this;
 	}
@@ -83,8 +87,24 @@ export class Code {
 	mul(): this {
 		return this.op(0x6c);
 	}
+	/** i32.lt_u */
 	ltU(): this {
 		return this.op(0x49);
+	}
+	/** i32.ge_u */
+	geU(): this {
+		return this.op(0x4f);
+	}
+	/** i32.eq */
+	eq(): this {
+		return this.op(0x46);
+	}
+	/** i32.load (4-byte aligned) at the address on the stack plus `offset` bytes. */
+	i32Load(offset = 0): this {
+		return this.op(0x28, 2, ...uleb(offset));
+	}
+	f32Add(): this {
+		return this.op(0x92);
 	}
 	f32Load(offset = 0): this {
 		return this.op(0x2a, 2, ...uleb(offset));
@@ -93,7 +113,7 @@ export class Code {
 		return this.op(0x38, 2, ...uleb(offset));
 	}
 	/** SIMD instruction: 0xfd prefix and the opcode as LEB128. */
-	simd(opcode: number, ...imm: number[]): this {
+	private simd(opcode: number, ...imm: number[]): this {
 		return this.op(0xfd, ...uleb(opcode), ...imm);
 	}
 	v128Load(offset = 0): this {
@@ -117,6 +137,16 @@ export class Code {
 	}
 	f32x4Max(): this {
 		return this.simd(0xe9);
+	}
+	/** f32x4.extract_lane: lane `lane` (0–3) of the v128 on the stack, as an f32. */
+	f32x4ExtractLane(lane: number): this {
+		return this.simd(0x1f, lane);
+	}
+	/** if … end (no else, no result), with `body` emitting the inside; it runs when the i32 on the stack is not 0. */
+	ifThen(body: () => void): this {
+		this.op(0x04, 0x40);
+		body();
+		return this.op(0x0b);
 	}
 	/** block … end, with `body` emitting the inside. Branch depth 0 inside targets the block's end. */
 	block(body: () => void): this {
