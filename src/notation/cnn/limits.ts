@@ -7,6 +7,7 @@ import type { ModelSpec } from "../../engine/model-spec";
 import { t } from "../../i18n";
 import "../../i18n/strings-limits";
 import "../../i18n/strings-plugin";
+import { fmtBytes } from "./shape";
 
 /**
  * Training throughput of the CNN Lab engine in multiply-adds per second (forward + backward), measured with
@@ -46,9 +47,24 @@ export interface LimitProblem {
 	/** The setting's name as the settings tab shows it. */
 	setting: string;
 	message: string;
+	/** "Change “…” in the settings to allow it" when the model is near the limit; "" when it is far over. */
+	advice: string;
+	/** Beyond what any setting could allow (an 18-year run): raising the limit is no advice; the network must shrink. */
+	far: boolean;
 	value: number;
 	limit: number;
 }
+
+/**
+ * Beyond these, raising a limit is no advice: no browser tab holds the model or its batch, or the run would
+ * not finish this week. Below them the limit is the user's choice and the message names the setting to change.
+ */
+const BEYOND_ANY_SETTING: Record<keyof Limits, number> = {
+	maxParameters: 1e9,
+	maxActivationMB: 16_000,
+	maxMultiplyAddsPerEpoch: 1e15,
+	maxRunSeconds: 7 * 86400,
+};
 
 function convLen(n: number, k: number, s: number, p0: number, p1: number, d: number): number {
 	return Math.floor((n + p0 + p1 - d * (k - 1) - 1) / s) + 1;
@@ -147,52 +163,48 @@ export function readable(n: number): string {
 
 function duration(seconds: number): string {
 	if (!Number.isFinite(seconds)) return String(seconds);
-	if (seconds < 120) return `${Math.round(seconds)} s`;
-	if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-	if (seconds < 86400 * 3) return `${(seconds / 3600).toFixed(1)} h`;
-	if (seconds < 86400 * 365 * 3) return `${Math.round(seconds / 86400)} days`;
-	return `${readable(seconds / (86400 * 365))} years`;
+	if (seconds < 120) return t("limits.unit.s", { n: Math.round(seconds) });
+	if (seconds < 7200) return t("limits.unit.min", { n: Math.round(seconds / 60) });
+	if (seconds < 86400 * 3) return t("limits.unit.h", { n: (seconds / 3600).toFixed(1) });
+	if (seconds < 86400 * 365 * 3) return t("limits.unit.days", { n: Math.round(seconds / 86400) });
+	return t("limits.unit.years", { n: readable(seconds / (86400 * 365)) });
+}
+
+/** The limit as the message says it (named with its setting when far over, where no advice names it) and the advice. */
+function verdict(key: keyof Limits, value: number, limitText: string, setting: string): { max: string; advice: string; far: boolean } {
+	const far = !(value <= BEYOND_ANY_SETTING[key]);
+	return far ? { max: t("limits.named", { max: limitText, setting }), advice: "", far } : { max: limitText, advice: t("limits.setting", { setting }), far };
 }
 
 /** Every limit the price goes over, each with both numbers and the setting that governs it; empty when it fits. */
 export function checkLimits(price: ModelPrice, limits: Limits): LimitProblem[] {
 	const out: LimitProblem[] = [];
+	const add = (key: keyof Limits, settingKey: string, value: number, limit: number, limitText: string, message: (max: string) => string): void => {
+		const setting = t(settingKey);
+		const v = verdict(key, value, limitText, setting);
+		out.push({ key, setting, value, limit, message: message(v.max), advice: v.advice, far: v.far });
+	};
 	if (!(price.parameters <= limits.maxParameters)) {
-		out.push({
-			key: "maxParameters",
-			setting: t("settings.maxParameters.name"),
-			value: price.parameters,
-			limit: limits.maxParameters,
-			message: t("limits.parameters", { n: readable(price.parameters), max: readable(limits.maxParameters), mb: readable((price.parameters * BYTES_PER_FLOAT) / 1e6) }),
-		});
+		// bytes in the shape table's units (fmtBytes), so the two totals read alike
+		add("maxParameters", "settings.maxParameters.name", price.parameters, limits.maxParameters, readable(limits.maxParameters), (max) =>
+			t("limits.parameters", { n: readable(price.parameters), max, bytes: fmtBytes(price.parameters * BYTES_PER_FLOAT) }),
+		);
 	}
 	const mb = price.activationBytesPerBatch / 1e6;
 	if (!(mb <= limits.maxActivationMB)) {
-		out.push({
-			key: "maxActivationMB",
-			setting: t("settings.maxActivation.name"),
-			value: mb,
-			limit: limits.maxActivationMB,
-			message: t("limits.activations", { n: readable(mb), max: readable(limits.maxActivationMB) }),
-		});
+		add("maxActivationMB", "settings.maxActivation.name", mb, limits.maxActivationMB, `${readable(limits.maxActivationMB)} MB`, (max) =>
+			t("limits.activations", { n: `${readable(mb)} MB`, max }), // in the limit's own unit: 512.4 MB must read as over 512 MB
+		);
 	}
 	if (!(price.multiplyAddsPerEpoch <= limits.maxMultiplyAddsPerEpoch)) {
-		out.push({
-			key: "maxMultiplyAddsPerEpoch",
-			setting: t("settings.maxMacs.name"),
-			value: price.multiplyAddsPerEpoch,
-			limit: limits.maxMultiplyAddsPerEpoch,
-			message: t("limits.macs", { n: readable(price.multiplyAddsPerEpoch), max: readable(limits.maxMultiplyAddsPerEpoch) }),
-		});
+		add("maxMultiplyAddsPerEpoch", "settings.maxMacs.name", price.multiplyAddsPerEpoch, limits.maxMultiplyAddsPerEpoch, readable(limits.maxMultiplyAddsPerEpoch), (max) =>
+			t("limits.macs", { n: readable(price.multiplyAddsPerEpoch), max }),
+		);
 	}
 	if (!(price.estimatedSeconds <= limits.maxRunSeconds)) {
-		out.push({
-			key: "maxRunSeconds",
-			setting: t("settings.maxSeconds.name"),
-			value: price.estimatedSeconds,
-			limit: limits.maxRunSeconds,
-			message: t("limits.seconds", { n: duration(price.estimatedSeconds), max: duration(limits.maxRunSeconds) }),
-		});
+		add("maxRunSeconds", "settings.maxSeconds.name", price.estimatedSeconds, limits.maxRunSeconds, duration(limits.maxRunSeconds), (max) =>
+			t("limits.seconds", { n: duration(price.estimatedSeconds), max }),
+		);
 	}
 	return out;
 }

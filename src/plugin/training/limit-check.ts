@@ -26,5 +26,8 @@ export function refusal(
 	const price = priceModel(model, train.batch, samplesPerEpoch, train.epochs);
 	const problems = checkLimits(price, settings);
 	if (problems.length === 0) return null;
-	return problems.map((p) => `${p.message} ${t("limits.setting", { setting: p.setting })}`).join(" ");
+	// far over a limit, raising it is no advice: say once that the network must shrink
+	const said = problems.map((p) => (p.advice ? `${p.message} ${p.advice}` : p.message));
+	if (problems.some((p) => p.far)) said.push(t("limits.shrink"));
+	return said.join(" ");
 }

@@ -40,9 +40,11 @@ const TAIL = "relu\nflatten\ndense 10\nsoftmax\ntrain digits epochs 5";
 describe("absurd sizes are refused with their numbers and the setting that governs them", () => {
 	it("input 100000x100000x3: the activation memory, in MB against the limit, and its setting", async () => {
 		const r = await refuse("cnn", `input 100000x100000x3\nconv 8 3x3\n${TAIL}`);
-		// 2 (forward + backward) × 4 bytes × 32 samples × (3 + 8 + 8 + …) × ~1e10 values: some 1e8 MB, far over 512.
-		expect(r.text).toMatch(/Not trained: .*Training needs [\d.]+e\d+ MB of activations per batch .*the limit is 512 MB/);
-		expect(r.text).toContain("Change “Activation memory per batch (MB)” in the settings");
+		// 2 (forward + backward) × 4 bytes × 32 samples × (3 + 8 + 8 + …) × ~1e10 values: some 1e8 MB, far over 512;
+		// so far that no setting could allow it: the setting is named, not advised
+		expect(r.text).toMatch(/Not trained: .*Training needs [\d.]+e\d+ MB of activations per batch .*the limit is 512 MB \(“Activation memory per batch \(MB\)”\)/);
+		expect(r.text).not.toContain("Change “Activation memory per batch (MB)” in the settings");
+		expect(r.text.match(/Make the network smaller/g)).toHaveLength(1);
 		expect(r.trained).toBe(false);
 		expect(r.ms).toBeLessThan(500);
 	});
@@ -60,8 +62,11 @@ describe("absurd sizes are refused with their numbers and the setting that gover
 	it("conv 100000 99x99: 2.9e9 parameters against 5 000 000, and its setting", async () => {
 		const r = await refuse("cnn", "input 100000x100000x3\nconv 100000 99x99\ntrain digits epochs 5");
 		// 99·99·3·100000 weights + 100000 biases = 2 940 400 000
-		expect(r.text).toMatch(/The model has 2\.9e9 parameters .*the limit is 5 000 000/);
-		expect(r.text).toContain("Change “Largest model (parameters)” in the settings");
+		expect(r.text).toMatch(/The model has 2\.9e9 parameters \(11\.0 GB\); the limit is 5 000 000 \(“Largest model \(parameters\)”\)/);
+		// the table's total says 11.0 GB as well
+		expect(r.text).toContain("2 940 400 000 parameters (11.0 GB as float32)");
+		expect(r.text).toContain("about 4.0e7 years");
+		expect(r.text).not.toContain("Change “Largest model (parameters)” in the settings");
 		expect(r.trained).toBe(false);
 		expect(r.ms).toBeLessThan(500);
 	});
@@ -77,7 +82,7 @@ describe("absurd sizes are refused with their numbers and the setting that gover
 	it("dense 1000000 (inside the language) on 28×28: 785 million parameters, refused by the setting", async () => {
 		const r = await refuse("cnn", "input 28x28x1\nflatten\ndense 1000000\nsoftmax\ntrain digits");
 		// 784 · 1 000 000 + 1 000 000 = 785 000 000
-		expect(r.text).toMatch(/The model has 7\.[89]e8 parameters \(3 140 MB\); the limit is 5 000 000/);
+		expect(r.text).toMatch(/The model has 7\.[89]e8 parameters \(2\.92 GB\); the limit is 5 000 000/);
 		// 2 · 4 bytes · 32 · (784 + 784 + 1e6 + 1e6) = 512.4 MB: just over 512, and it must read so.
 		expect(r.text).toMatch(/Training needs 512\.4 MB of activations per batch .*the limit is 512 MB/);
 		expect(r.text).toContain("“Largest model (parameters)”");
@@ -110,8 +115,8 @@ describe("absurd sizes are refused with their numbers and the setting that gover
 		const source = "input 8x8x1\nconv 4 3x3\nrelu\nflatten\ndense 10\nsoftmax\ntrain digits epochs 1";
 		host.settings.maxParameters = 100;
 		const refused = await refuse("cnn", source);
-		// 3·3·1·4 + 4 + 6·6·4·10 + 10 = 1 490 parameters, 5 960 bytes
-		expect(refused.text).toMatch(/The model has 1 490 parameters \(0\.006 MB\); the limit is 100\./);
+		// 3·3·1·4 + 4 + 6·6·4·10 + 10 = 1 490 parameters, 5 960 bytes = 5.82 KB, as the table's total says
+		expect(refused.text).toMatch(/The model has 1 490 parameters \(5\.82 KB\); the limit is 100\. Change “Largest model \(parameters\)” in the settings/);
 		host.settings.maxParameters = 5_000_000;
 		const ok = await refuse("cnn", source);
 		expect(ok.text).not.toContain("Not trained");
