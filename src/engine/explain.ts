@@ -8,6 +8,7 @@
  * (src/render/conv/model.ts), which already derives every window's sum of products.
  */
 import type { LayerSpec, PoolSpec } from "./model-spec";
+import { binEnd, binStart } from "./shapes";
 
 /** One input value of a pooling window; `pad` marks a position in the padding (no input value there). */
 export interface WindowCell {
@@ -41,8 +42,9 @@ export interface Contribution {
 	product: number;
 }
 
+/** A sum of products: a dense unit (input · weight row) or a transposed-conv cell (the inputs that land on it). */
 export interface DenseExplanation {
-	kind: "dense";
+	kind: "dense" | "convtranspose";
 	unit: number;
 	/** The largest |x·w| first, at most `top` of them. */
 	top: Contribution[];
@@ -73,12 +75,27 @@ export interface SoftmaxExplanation {
 	value: number;
 }
 
-export type Explanation = PoolExplanation | DenseExplanation | ElementwiseExplanation | SoftmaxExplanation;
+export interface BatchNormExplanation {
+	kind: "batchnorm";
+	channel: number;
+	input: number;
+	mean: number;
+	variance: number;
+	eps: number;
+	gamma: number;
+	beta: number;
+	value: number;
+}
+
+export type Explanation = PoolExplanation | DenseExplanation | ElementwiseExplanation | SoftmaxExplanation | BatchNormExplanation;
 
 /** The parameters a layer explanation needs: weight and bias values as the layer holds them (PyTorch layouts). */
 export interface LayerParams {
 	weight?: Float32Array;
 	bias?: Float32Array;
+	/** Batch norm's running statistics (what evaluation normalises with). */
+	runningMean?: Float32Array;
+	runningVar?: Float32Array;
 }
 
 /** The window of pooling output (channel, row, col) over input [C, H, W]. */
@@ -120,6 +137,27 @@ export function explainPool(spec: PoolSpec, inShape: readonly number[], input: A
 	return { kind: "avgpool", channel, row, col, window, kh, kw, chosen: -1, divisor, value: divisor > 0 ? sum / divisor : 0 };
 }
 
+/**
+ * Cell (oy, ox) of adaptive average pooling (and of gap, its 1×1 case) over channel `channel`: PyTorch's bin, start
+ * ⌊i·H/oh⌋, end ⌈(i+1)·H/oh⌉, and its mean.
+ */
+export function explainAdaptive(size: readonly [number, number], inShape: readonly number[], input: ArrayLike<number>, channel: number, oy: number, ox: number): PoolExplanation {
+	const [, h, w] = inShape;
+	const r0 = binStart(oy, h, size[0]);
+	const r1 = binEnd(oy, h, size[0]);
+	const c0 = binStart(ox, w, size[1]);
+	const c1 = binEnd(ox, w, size[1]);
+	const window: WindowCell[] = [];
+	let sum = 0;
+	for (let r = r0; r < r1; r++)
+		for (let c = c0; c < c1; c++) {
+			const value = input[(channel * h + r) * w + c];
+			window.push({ row: r, col: c, value, pad: false });
+			sum += value;
+		}
+	return { kind: "avgpool", channel, row: oy, col: ox, window, kh: r1 - r0, kw: c1 - c0, chosen: -1, divisor: window.length, value: sum / window.length };
+}
+
 /** Unit `unit` of a dense layer over the flattened input: its largest contributions, the rest summed, the bias. */
 export function explainDense(input: ArrayLike<number>, p: LayerParams, unit: number, top = 8): DenseExplanation {
 	const n = input.length;
@@ -140,6 +178,53 @@ export function explainDense(input: ArrayLike<number>, p: LayerParams, unit: num
 	for (const c of kept) keptSum += c.product;
 	const bias = p.bias ? p.bias[unit] : 0;
 	return { kind: "dense", unit, top: kept, restSum: total - keptSum, restCount: n - kept.length, bias, value: total + bias };
+}
+
+/**
+ * Cell `index` of a transposed conv: every input value that lands on it (x[c][iy][ix] · w[c][f][ky][kx] where
+ * iy·s − p + ky·d = oy), largest first, as ConvTranspose2d scatters them, plus the bias.
+ */
+export function explainConvTranspose(spec: Extract<LayerSpec, { type: "convtranspose" }>, inShape: readonly number[], input: ArrayLike<number>, p: LayerParams, outShape: readonly number[], index: number, top = 8): DenseExplanation {
+	const [c, h, w] = inShape;
+	const [f, ho, wo] = outShape;
+	const g = spec.groups ?? 1;
+	const [kh, kw] = spec.kernel;
+	const [sh, sw] = spec.stride;
+	const [ph, pw] = spec.pad;
+	const [dh, dw] = spec.dilation;
+	const fo = Math.floor(index / (ho * wo));
+	const oy = Math.floor((index % (ho * wo)) / wo);
+	const ox = index % wo;
+	const fPerG = f / g;
+	const cPerG = c / g;
+	const grp = Math.floor(fo / fPerG);
+	const weight = p.weight;
+	if (!weight) throw new Error("explainConvTranspose: no weight");
+	const all: Contribution[] = [];
+	let total = 0;
+	for (let ci = grp * cPerG; ci < (grp + 1) * cPerG; ci++)
+		for (let ky = 0; ky < kh; ky++) {
+			const ny = oy + ph - ky * dh;
+			if (ny < 0 || ny % sh !== 0 || ny / sh >= h) continue;
+			const iy = ny / sh;
+			for (let kx = 0; kx < kw; kx++) {
+				const nx = ox + pw - kx * dw;
+				if (nx < 0 || nx % sw !== 0 || nx / sw >= w) continue;
+				const ix = nx / sw;
+				// weight [C, F/g, KH, KW], as PyTorch lays out ConvTranspose2d
+				const wv = weight[((ci * fPerG + (fo - grp * fPerG)) * kh + ky) * kw + kx];
+				const xi = (ci * h + iy) * w + ix;
+				const xv = input[xi];
+				all.push({ index: xi, x: xv, w: wv, product: xv * wv });
+				total += xv * wv;
+			}
+		}
+	all.sort((a, b) => Math.abs(b.product) - Math.abs(a.product) || a.index - b.index);
+	const kept = all.slice(0, top);
+	let keptSum = 0;
+	for (const k of kept) keptSum += k.product;
+	const bias = p.bias ? p.bias[fo] : 0;
+	return { kind: "convtranspose", unit: index, top: kept, restSum: total - keptSum, restCount: all.length - kept.length, bias, value: total + bias };
 }
 
 /** Softmax output `unit` from the logits, in the stable form the engine uses. */
@@ -168,6 +253,26 @@ export function explainValue(spec: LayerSpec, inShape: readonly number[], input:
 		}
 		case "dense":
 			return explainDense(input, params, index);
+		case "gap":
+		case "adaptiveavgpool": {
+			const sz: [number, number] = spec.type === "gap" ? [1, 1] : spec.size;
+			const per = sz[0] * sz[1];
+			const channel = Math.floor(index / per);
+			const rest = index % per;
+			return explainAdaptive(sz, inShape, input, channel, Math.floor(rest / sz[1]), rest % sz[1]);
+		}
+		case "batchnorm": {
+			const channel = inShape.length === 3 ? Math.floor(index / (inShape[1] * inShape[2])) : index;
+			const mean = params.runningMean?.[channel] ?? 0;
+			const variance = params.runningVar?.[channel] ?? 1;
+			const eps = spec.eps ?? 1e-5;
+			const gamma = params.weight?.[channel] ?? 1;
+			const beta = params.bias?.[channel] ?? 0;
+			const x = input[index];
+			return { kind: "batchnorm", channel, input: x, mean, variance, eps, gamma, beta, value: ((x - mean) / Math.sqrt(variance + eps)) * gamma + beta };
+		}
+		case "convtranspose":
+			return explainConvTranspose(spec, inShape, input, params, outShape, index);
 		case "softmax":
 			return explainSoftmax(input, index);
 		case "relu":

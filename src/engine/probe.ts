@@ -29,12 +29,14 @@ export interface ProbeResult {
 
 /** What the cnn-conv stepper needs to show one filter of a conv layer at work on this sample. */
 export interface ConvCell {
-	/** The layer's input, [C][H][W]. */
+	/** The input channels this filter sees (all of them, or its group's), [C/g][H][W]. */
 	input: number[][][];
-	/** The filter's kernel, [C][KH][KW]. */
+	/** Which input channels those are (0-based): a grouped or depthwise filter sees only its group. */
+	channels: number[];
+	/** The filter's kernel, [C/g][KH][KW]. */
 	kernel: number[][][];
 	bias: number;
-	spec: Extract<LayerSpec, { type: "conv" }>;
+	spec: { stride: [number, number]; pad: [number, number]; padEnd?: [number, number]; dilation: [number, number]; kernel: [number, number] };
 }
 
 function planes(data: ArrayLike<number>, c: number, h: number, w: number, offset = 0): number[][][] {
@@ -97,22 +99,30 @@ export class Probe {
 		const p = l.params;
 		const weight = p.find((q) => q.name === "weight")?.value;
 		const bias = p.find((q) => q.name === "bias")?.value;
-		return explainValue(l.spec, l.inShape, inStage.data, { weight, bias }, l.outShape, index);
+		const runningMean = l.state?.find((q) => q.name === "running_mean")?.value;
+		const runningVar = l.state?.find((q) => q.name === "running_var")?.value;
+		return explainValue(l.spec, l.inShape, inStage.data, { weight, bias, runningMean, runningVar }, l.outShape, index);
 	}
 
 	/** The input and learned kernel of filter `filter` of conv layer `layer`, for the stepper's view. */
 	convCell(r: ProbeResult, layer: number, filter: number): ConvCell | null {
 		const l = this.net.layers[layer];
-		if (!l || l.spec.type !== "conv") return null;
+		if (!l || (l.spec.type !== "conv" && l.spec.type !== "depthwise")) return null;
 		const [c, h, w] = l.inShape;
 		const [kh, kw] = l.spec.kernel;
 		const weight = l.params.find((q) => q.name === "weight");
 		const bias = l.params.find((q) => q.name === "bias");
 		if (!weight) return null;
-		const per = size(weight.shape) / weight.shape[0];
+		const filters = weight.shape[0];
+		const groups = l.spec.type === "depthwise" ? c : (l.spec.groups ?? 1);
+		const cPer = c / groups;
+		const group = Math.floor(filter / (filters / groups));
+		const first = group * cPer;
+		const per = size(weight.shape) / filters;
 		return {
-			input: planes(r.stages[layer].data, c, h, w),
-			kernel: planes(weight.value, c, kh, kw, filter * per),
+			input: planes(r.stages[layer].data, cPer, h, w, first * h * w),
+			channels: Array.from({ length: cPer }, (_, i) => first + i),
+			kernel: planes(weight.value, cPer, kh, kw, filter * per),
 			bias: bias ? bias.value[filter] : 0,
 			spec: l.spec,
 		};

@@ -70,3 +70,12 @@ addStrings({
 	"explorer.image.loading": { en: "Reading {name}…", zh: "正在读取 {name}…" },
 	"explorer.image.loaded": { en: "{name}, scaled to {shape} as the network sees it", zh: "{name}，已缩放为网络看到的 {shape}" },
 });
+
+addStrings({
+	"explorer.calc.group": { en: "A grouped filter: it sees input channels {channels} of {of} only", zh: "分组卷积的滤波器：只看到 {of} 个输入通道中的第 {channels} 个" },
+	"explorer.calc.batchnorm": {
+		en: "batch norm (channel {c}, running statistics): ({x} − {mean}) / √({v} + {eps}) · {g} + {b} = {y}",
+		zh: "批归一化（通道 {c}，滑动统计量）：({x} − {mean}) / √({v} + {eps}) · {g} + {b} = {y}",
+	},
+	"explorer.calc.convtranspose": { en: "Σ inputᵢ · weightᵢ over the inputs that land on this cell, + bias, largest first", zh: "Σ 输入ᵢ · 权重ᵢ（落在此格的输入），+ 偏置，贡献最大的在前" },
+});

@@ -63,8 +63,15 @@ export function renderExplanation(parent: HTMLElement, e: Explanation): void {
 		case "maxpool":
 		case "avgpool":
 			return poolWindow(box, e);
-		case "dense": {
-			box.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.dense") });
+		case "batchnorm":
+			box.createDiv({
+				cls: "cnn-lab-explorer-calc-sum",
+				text: t("explorer.calc.batchnorm", { x: f(e.input), mean: f(e.mean), v: f(e.variance), eps: String(e.eps), g: f(e.gamma), b: f(e.beta), y: f(e.value), c: e.channel + 1 }),
+			});
+			return;
+		case "dense":
+		case "convtranspose": {
+			box.createDiv({ cls: "cnn-lab-note", text: t(e.kind === "dense" ? "explorer.calc.dense" : "explorer.calc.convtranspose") });
 			const table = box.createEl("table", { cls: "cnn-lab-explorer-contrib" });
 			for (const c of e.top) {
 				const tr = table.createEl("tr");

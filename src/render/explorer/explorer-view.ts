@@ -308,13 +308,15 @@ export class ExplorerView {
 		} else {
 			head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: t("explorer.calc.unitValue", { label, n: index + 1, v: formatValue(v, 6) }) });
 		}
-		if (spec.type === "conv") {
+		if (spec.type === "conv" || spec.type === "depthwise") {
 			const [, h, w] = st.shape;
 			const c = Math.floor(index / (h * w));
 			const rest = index % (h * w);
 			const cell = this.opts.probe.convCell(r, layer, c);
 			if (!cell) return;
 			this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.filter", { f: c + 1, label }) });
+			if (cell.channels.length < r.stages[stage - 1].shape[0])
+				this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.group", { channels: cell.channels.map((k) => k + 1).join(", "), of: r.stages[stage - 1].shape[0] }) });
 			this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.keys") });
 			const after = r.stages.slice(stage + 1).map((s) => s.spec).filter((s): s is NonNullable<typeof s> => s !== null);
 			this.convView = showConvCell(this.calc, cell, t("explorer.strip.channel", { label, n: c + 1 }), after, Math.floor(rest / w), rest % w, { colormap: this.opts.colormap, setIcon: this.opts.setIcon });

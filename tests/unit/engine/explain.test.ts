@@ -29,6 +29,33 @@ const NETS: { name: string; spec: ModelSpec }[] = [
 		name: "avgpool without padding in the count, ceil mode maxpool, dense without bias",
 		spec: { input: [2, 7, 7], layers: [pool("avgpool", 3, { stride: [2, 2], pad: [1, 1], countIncludePad: false }), pool("maxpool", 2, { ceil: true }), { type: "flatten" }, { type: "dense", units: 3, bias: false }] },
 	},
+	{
+		name: "grouped conv (groups 2), batch norm (eval), depthwise ×2, adaptive average pool 3x2, gap, batch norm 1d",
+		spec: {
+			input: [4, 9, 9],
+			layers: [
+				conv(6, 3, { groups: 2, pad: [1, 1] }),
+				{ type: "batchnorm" },
+				{ type: "depthwise", multiplier: 2, kernel: [3, 3], stride: [2, 2], pad: [1, 1], dilation: [1, 1], bias: true },
+				{ type: "adaptiveavgpool", size: [3, 2] },
+				{ type: "relu" },
+				{ type: "gap" },
+				{ type: "batchnorm" },
+				{ type: "dense", units: 3, bias: true },
+			],
+		},
+	},
+	{
+		name: "transposed conv 5 3x3 stride 2 pad 1 outpad 1, then one with groups 5 and dilation 2",
+		spec: {
+			input: [2, 4, 4],
+			layers: [
+				{ type: "convtranspose", filters: 5, kernel: [3, 3], stride: [2, 2], pad: [1, 1], outputPad: [1, 1], dilation: [1, 1], bias: true },
+				{ type: "convtranspose", filters: 5, kernel: [2, 2], stride: [1, 1], pad: [0, 0], outputPad: [0, 0], dilation: [2, 2], bias: true, groups: 5 },
+				{ type: "flatten" },
+			],
+		},
+	},
 ];
 
 function randomInput(n: number, rng: Rng): Float32Array {
@@ -54,7 +81,7 @@ describe("explain: every layer's value re-derived from its input and parameters"
 						const st = r.stages[s];
 						const index = Math.min(st.data.length - 1, Math.floor(where * st.data.length));
 						const want = st.data[index];
-						if (st.spec?.type === "conv") {
+						if (st.spec?.type === "conv" || st.spec?.type === "depthwise") {
 							const [, h, w] = st.shape;
 							const c = Math.floor(index / (h * w));
 							const cell = probe.convCell(r, st.layer, c);
