@@ -3,6 +3,8 @@
  * at a time. It runs on the page, not in the worker: a forward pass of the networks a note trains takes well under a
  * millisecond, and the explorer asks after every stroke, where a round trip to a worker busy training would lag.
  */
+import { gradCam, saliency } from "./attribution";
+import { createEngineContext, type EngineContext } from "./context";
 import { explainValue, type Explanation } from "./explain";
 import type { LayerSpec, ModelSpec } from "./model-spec";
 import { layerLabel, Sequential } from "./model";
@@ -61,8 +63,9 @@ export class Probe {
 		readonly spec: ModelSpec,
 		seed: number,
 		weights: Float32Array | null,
+		ctx: EngineContext = createEngineContext(),
 	) {
-		this.net = Sequential.build(spec, seed);
+		this.net = Sequential.build(spec, seed, ctx);
 		if (weights) this.net.importWeights(weights);
 		this.trained = weights !== null;
 	}
@@ -126,6 +129,26 @@ export class Probe {
 			bias: bias ? bias.value[filter] : 0,
 			spec: l.spec,
 		};
+	}
+
+	/** ∂ logit[cls] / ∂ input for `input`, signed, [C, H, W]. */
+	saliency(input: Float32Array, cls: number): Float32Array {
+		return saliency(this.net, { shape: this.spec.input.slice(), data: input }, cls).data;
+	}
+
+	/** Grad-CAM of class `cls` on layer `layer`'s maps: [h, w], not resized. */
+	gradCam(input: Float32Array, cls: number, layer: number): { h: number; w: number; data: Float32Array } {
+		const r = gradCam(this.net, { shape: this.spec.input.slice(), data: input }, cls, layer);
+		return { h: r.shape[0], w: r.shape[1], data: r.data };
+	}
+
+	/** Layers whose outputs are maps Grad-CAM can use (before the logits), last first: the default is the last conv. */
+	camLayers(): number[] {
+		const out: number[] = [];
+		const body = this.net.logitLayers;
+		for (let i = body.length - 1; i >= 0; i--) if (body[i].outShape.length === 3) out.push(i);
+		const convs = out.filter((i) => ["conv", "depthwise"].includes(body[i].spec.type));
+		return [...convs, ...out.filter((i) => !convs.includes(i))];
 	}
 
 	/** "conv 8 3×3" etc. for layer `i`. */

@@ -79,3 +79,15 @@ addStrings({
 	},
 	"explorer.calc.convtranspose": { en: "Σ inputᵢ · weightᵢ over the inputs that land on this cell, + bias, largest first", zh: "Σ 输入ᵢ · 权重ᵢ（落在此格的输入），+ 偏置，贡献最大的在前" },
 });
+
+addStrings({
+	"explorer.why.title": { en: "Why this prediction", zh: "为什么这样预测" },
+	"explorer.why.class": { en: "Class", zh: "类别" },
+	"explorer.why.layer": { en: "Grad-CAM layer", zh: "Grad-CAM 所用的层" },
+	"explorer.why.saliency": { en: "Saliency ∂ score({name}) / ∂ input, signed", zh: "显著图 ∂ 得分({name}) / ∂ 输入（带符号）" },
+	"explorer.why.saliencyAbs": { en: "|saliency|: where a small change moves the score most", zh: "|显著图|：微小改动对得分影响最大的位置" },
+	"explorer.why.cam": { en: "Grad-CAM on {layer} ({h}×{w}) over the input", zh: "{layer} 上的 Grad-CAM（{h}×{w}），叠加在输入上" },
+	"explorer.why.camFlat": { en: "Grad-CAM is 0 everywhere: no map of {layer} raises the score of {name}", zh: "Grad-CAM 处处为 0：{layer} 的特征图都没有提高 {name} 的得分" },
+	"explorer.why.noMaps": { en: "Grad-CAM needs a layer with feature maps; this network has none", zh: "Grad-CAM 需要有特征图的层；这个网络没有" },
+	"explorer.why.note": { en: "The score is the logit before softmax, as PyTorch's attribution tools use it", zh: "得分为 softmax 之前的 logit，与 PyTorch 的归因工具一致" },
+});

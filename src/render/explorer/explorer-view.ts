@@ -12,6 +12,7 @@ import { DrawPad } from "./draw-pad";
 import { LayerStrip } from "./layer-strip";
 import { PredictionView } from "./prediction-view";
 import { renderExplanation, showConvCell } from "./computation-view";
+import { AttributionView } from "./attribution-view";
 import { argmax } from "./layer-range";
 import { formatValue } from "../heatmap";
 
@@ -54,6 +55,7 @@ export class ExplorerView {
 	private readonly pred: PredictionView;
 	private readonly strip: LayerStrip;
 	private readonly calc: HTMLElement;
+	private readonly why: AttributionView;
 	private pad: DrawPad | null = null;
 	private convView: ConvView | null = null;
 	private result: ProbeResult | null = null;
@@ -97,6 +99,7 @@ export class ExplorerView {
 			onPick: (stage, index) => this.pick(stage, index),
 		});
 		this.calc = this.el.createDiv({ cls: "cnn-lab-explorer-calc", attr: { "aria-live": "polite" } });
+		this.why = new AttributionView(this.el, opts.probe, opts.classNames, opts.lineText, opts.colormap);
 		this.index = Math.max(0, Math.min((opts.samples?.n ?? 1) - 1, opts.startIndex ?? 0));
 		this.setMode(this.mode);
 	}
@@ -272,6 +275,7 @@ export class ExplorerView {
 		this.result = this.opts.probe.run(x);
 		this.pred.update(this.result.probs, truth);
 		this.strip.show(this.result);
+		this.why.show(this.result);
 		if (this.picked) this.pick(this.picked.stage, this.picked.index);
 	}
 
@@ -279,6 +283,7 @@ export class ExplorerView {
 		this.result = null;
 		this.pred.clear();
 		this.strip.el.empty();
+		this.why.show(null);
 		this.closeCalc();
 	}
 
@@ -333,8 +338,13 @@ export class ExplorerView {
 		if (forget) this.picked = null;
 	}
 
+	get attribution(): AttributionView {
+		return this.why;
+	}
+
 	redraw(): void {
 		this.strip.redraw();
+		this.why.redraw();
 	}
 
 	destroy(): void {
@@ -345,5 +355,6 @@ export class ExplorerView {
 		this.pad = null;
 		this.closeCalc();
 		this.strip.destroy();
+		this.why.destroy();
 	}
 }

@@ -177,4 +177,33 @@ describe("network explorer", () => {
 		expect(host.querySelector(".cnn-lab-explorer-source .cnn-lab-error")?.textContent).toBe("missing.png was not found in the vault");
 		view.destroy();
 	});
+
+	it("why this prediction: saliency (signed and |·|) of the predicted class and Grad-CAM on the last conv, as the engine computes them", () => {
+		const { view, host } = mount(weights);
+		const why = host.querySelector(".cnn-lab-explorer-why");
+		if (!why) throw new Error("no attribution view");
+		const layerSelect = why.querySelectorAll("select")[1];
+		expect(layerSelect.selectedOptions[0].textContent).toBe("conv 8 3x3 pad 1");
+		const tables = [...why.querySelectorAll("table.cnn-lab-number-table")];
+		// saliency, |saliency|, input, Grad-CAM
+		expect(tables).toHaveLength(4);
+		const x = view.current?.input;
+		if (!x) throw new Error("no input");
+		const cls = view.attribution.explainedClass;
+		const probe = new Probe(SPEC, 7, weights);
+		const want = probe.saliency(x, cls);
+		const shown = [...tables[0].querySelectorAll("td")].map((td) => Number((td.textContent ?? "").replace("−", "-")));
+		expect(shown).toHaveLength(64);
+		shown.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(0.005 + 1e-9 + Math.abs(want[i]) * 1e-2));
+		const cam = probe.gradCam(x, cls, 0);
+		const camShown = [...tables[3].querySelectorAll("td")].map((td) => Number((td.textContent ?? "").replace("−", "-")));
+		expect(camShown).toHaveLength(cam.h * cam.w);
+		camShown.forEach((v, i) => expect(Math.abs(v - cam.data[i])).toBeLessThanOrEqual(0.005 + Math.abs(cam.data[i]) * 1e-2));
+		// picking another class explains that class instead
+		const classSelect = why.querySelectorAll("select")[0];
+		classSelect.value = String((cls + 1) % 10);
+		classSelect.dispatchEvent(new Event("change"));
+		expect(view.attribution.explainedClass).toBe((cls + 1) % 10);
+		view.destroy();
+	});
 });
