@@ -1,4 +1,4 @@
-export { toPyTorch } from "./pytorch";
+export { toPyTorch, torchModuleIndices } from "./pytorch";
 export { toKeras, kerasSamePad } from "./keras";
 export type { ExportOptions } from "./python";
 export { walkShapes, convOut, poolOut, type Walk, type WalkShape, type WalkStep } from "./shape-walk";

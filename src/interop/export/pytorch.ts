@@ -1,5 +1,5 @@
 import type { ConvLayerSpec, LayerSpec, ModelSpec, Pair, PoolSpec } from "../../engine/model-spec";
-import { padEndOf, walkShapes, type WalkShape } from "./shape-walk";
+import { padEndOf, walkShapes, type WalkShape, type WalkStep } from "./shape-walk";
 import { cannotExport, commentBlock, pyNumber, sequentialLine, type ExportOptions } from "./python";
 
 /** One PyTorch expression of the Sequential, the shape it must give and where it came from. */
@@ -69,6 +69,12 @@ function simpleLine(l: LayerSpec, inShape: WalkShape, out: WalkShape): TorchLine
 			return [{ code: "nn.Flatten()", shape, comment }];
 		case "dropout":
 			return [{ code: `nn.Dropout(${pyNumber(l.p)})`, shape, comment }];
+		case "batchnorm": {
+			const args = [String(inShape.c)];
+			if (l.eps !== undefined && l.eps !== 1e-5) args.push(`eps=${pyNumber(l.eps)}`);
+			if (l.momentum !== undefined && l.momentum !== 0.1) args.push(`momentum=${pyNumber(l.momentum)}`);
+			return [{ code: `nn.BatchNorm${inShape.flat ? "1" : "2"}d(${args.join(", ")})`, shape, comment }];
+		}
 		case "softmax":
 			// The softmax of the class scores; for training, nn.CrossEntropyLoss wants the scores without it.
 			return [{ code: "nn.Softmax(dim=1)", shape, comment }];
@@ -85,6 +91,43 @@ function simpleLine(l: LayerSpec, inShape: WalkShape, out: WalkShape): TorchLine
 	}
 }
 
+function layerLines(step: WalkStep): TorchLine[] {
+	const l = step.layer;
+	if (l.type === "conv") {
+		const end = padEndOf(l.pad, l.padEnd);
+		const padded: WalkShape = { c: step.in.c, h: step.in.h + l.pad[0] + end[0], w: step.in.w + l.pad[1] + end[1], flat: false };
+		return convLines(l, step.in.c, step.out, padded);
+	}
+	if (l.type === "maxpool" || l.type === "avgpool") return [poolLine(l, step.out)];
+	return simpleLine(l, step.in, step.out);
+}
+
+/**
+ * The modules of the nn.Sequential and, per CNN Lab layer, the index of the module that is that layer (−1 when the
+ * export writes none). A layer's own module comes last among its lines: a ZeroPad2d or Flatten the export adds
+ * goes before it.
+ */
+function torchBody(steps: WalkStep[]): { body: TorchLine[]; moduleOf: number[] } {
+	const body: TorchLine[] = [];
+	const moduleOf: number[] = [];
+	for (const step of steps) {
+		const lines = layerLines(step);
+		body.push(...lines);
+		moduleOf.push(lines.length ? body.length - 1 : -1);
+	}
+	return { body, moduleOf };
+}
+
+/**
+ * Per layer of `model`, the index of its module in the nn.Sequential toPyTorch writes, i.e. the "<index>." prefix
+ * of its tensors in PyTorch's state_dict(); −1 for a layer the export has no module for. Null when the model
+ * cannot be exported.
+ */
+export function torchModuleIndices(model: ModelSpec): number[] | null {
+	const walk = walkShapes(model);
+	return walk.error ? null : torchBody(walk.steps).moduleOf;
+}
+
 /**
  * A runnable PyTorch script: the model as nn.Sequential, then a shape check that pushes a zero input through each
  * module, prints and asserts its output shape, and asserts the parameter count the CNN Lab table shows.
@@ -95,19 +138,7 @@ export function toPyTorch(model: ModelSpec, opts: ExportOptions = {}): string {
 	if (walk.error) {
 		return cannotExport(header, walk.error.index, walk.error.message);
 	}
-	const body: TorchLine[] = [];
-	for (const step of walk.steps) {
-		const l = step.layer;
-		if (l.type === "conv") {
-			const end = padEndOf(l.pad, l.padEnd);
-			const padded: WalkShape = { c: step.in.c, h: step.in.h + l.pad[0] + end[0], w: step.in.w + l.pad[1] + end[1], flat: false };
-			body.push(...convLines(l, step.in.c, step.out, padded));
-		} else if (l.type === "maxpool" || l.type === "avgpool") {
-			body.push(poolLine(l, step.out));
-		} else {
-			body.push(...simpleLine(l, step.in, step.out));
-		}
-	}
+	const { body } = torchBody(walk.steps);
 	const [c, h, w] = model.input;
 	const out: string[] = [header.trimEnd(), "", "import torch", "import torch.nn as nn", ""];
 	out.push("model = nn.Sequential(");

@@ -83,6 +83,10 @@ export function stepShape(cur: WalkShape, layer: LayerSpec): StepResult {
 		case "flatten":
 			out = { c: flatSize(cur), h: 1, w: 1, flat: true };
 			break;
+		case "batchnorm":
+			// γ and β per channel (or feature); the running statistics are buffers, not parameters.
+			params = 2 * cur.c;
+			break;
 		case "dense": {
 			implicitFlatten = !cur.flat;
 			out = { c: layer.units, h: 1, w: 1, flat: true };
