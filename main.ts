@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, type CnnLabSettings } from "./src/plugin/settings";
 import type { CnnLabHost } from "./src/plugin/host";
 import { settingsFromData } from "./src/plugin/settings-load";
 import { TrainingHub } from "./src/plugin/training/hub";
+import type { RunHandle } from "./src/plugin/runs/run-store";
 import { registerCnnBlock } from "./src/plugin/cnn-block";
 import { registerConvBlock } from "./src/plugin/conv-block";
 import { registerLogBlock } from "./src/plugin/log-block";
@@ -18,7 +19,7 @@ import { loadDigits } from "./src/data/digits";
 
 export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 	settings: CnnLabSettings = { ...DEFAULT_SETTINGS };
-	training = new TrainingHub();
+	training = new TrainingHub<RunHandle>();
 	/** The engine for runs on this thread; its WebAssembly is compiled on the first such run, not here. */
 	engine = new PageEngine(loadDigits);
 
@@ -34,7 +35,10 @@ export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 		registerPrintSnapshotsInWindows(this);
 		registerVaultLinks(this);
 		this.registerEvent(this.app.workspace.on("css-change", () => notifyThemeChange()));
-		this.register(() => this.training.stopAll());
+		// A run follows its note's rename, so the renamed note's block still finds it.
+		this.registerEvent(this.app.vault.on("rename", (file, oldPath) => this.training.renamed(oldPath, file.path)));
+		// Runs outlive their blocks, not the plugin: unload ends every run now, its note kept as stopped.
+		this.register(() => this.training.dispose());
 	}
 
 	async loadSettings(): Promise<void> {

@@ -18,15 +18,17 @@ export interface VaultLinkTarget {
 	linktext: string;
 	/** The note the link is drawn in (link text resolves from there). */
 	sourcePath: string;
+	/** A plain click opens a new tab while this says so (a training panel's link while its run goes on). */
+	newTab?: () => boolean;
 }
 
 /** Appends `<a class="internal-link">` with the text, opening and previewing the target the way Obsidian's links do. */
 export function createVaultLink(app: App, parent: HTMLElement, text: string, target: VaultLinkTarget, hoverParent: HoverParent): HTMLAnchorElement {
-	const { linktext, sourcePath } = target;
+	const { linktext, sourcePath, newTab } = target;
 	const a = parent.createEl("a", { text, cls: "internal-link", href: linktext, attr: { "data-href": linktext } });
 	a.addEventListener("click", (ev) => {
 		ev.preventDefault();
-		void app.workspace.openLinkText(linktext, sourcePath, Keymap.isModEvent(ev));
+		void app.workspace.openLinkText(linktext, sourcePath, Keymap.isModEvent(ev) || (newTab?.() ? "tab" : false));
 	});
 	// A middle click is an auxclick, not a click.
 	a.addEventListener("auxclick", (ev) => {

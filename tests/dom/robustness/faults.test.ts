@@ -86,6 +86,8 @@ function makeHost(files: Record<string, string> = {}): void {
 	const plugin = new Plugin(new App(vault), { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "1.5", description: "", author: "" });
 	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub(), engine: new PageEngine(loadDigits) }) as unknown as CnnLabHost & Plugin;
 	host.load();
+	// As main.ts does: runs belong to the plugin, and its unload ends them.
+	host.register(() => host.training.dispose());
 	registerCnnBlock(host);
 }
 
@@ -280,12 +282,15 @@ describe("worker faults", () => {
 		channel.close();
 	});
 
-	it("unloading the block while its worker runs ends the worker", async () => {
+	it("unloading the block while its worker runs leaves the worker to the run; the plugin's unload ends it", async () => {
 		FakeWorker.behaviour = "silent";
 		const { el, children } = await renderCodeBlock(host, "cnn", net("train digits epochs 2 batch 32 sgd lr 0.01 seed 1"), { sourcePath: "Notes/CNN.md" });
 		trainButton(el).click();
 		await until(() => FakeWorker.made.length === 1);
 		children[0].unload();
+		expect(FakeWorker.made[0].terminated).toBe(false);
+		expect(host.training.running).toBe(1);
+		host.unload();
 		expect(FakeWorker.made[0].terminated).toBe(true);
 		expect(host.training.running).toBe(0);
 	});

@@ -76,6 +76,8 @@ export function makeHost(vault = new Vault(demoVaultSeed())): Host {
 	const plugin = new Plugin(new App(vault), { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "1.5", description: "", author: "" });
 	const host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub(), engine: new PageEngine(loadDigits) }) as unknown as Host;
 	host.load();
+	// As main.ts does: runs belong to the plugin, and its unload ends them.
+	host.register(() => host.training.dispose());
 	registerCnnBlock(host);
 	registerConvBlock(host);
 	registerLogBlock(host);

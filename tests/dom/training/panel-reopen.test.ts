@@ -23,6 +23,8 @@ beforeEach(() => {
 	const plugin = new Plugin(app, { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "1.5", description: "", author: "" });
 	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub(), engine: new PageEngine(loadDigits) }) as unknown as CnnLabHost & Plugin;
 	host.load();
+	// As main.ts does: runs belong to the plugin, and its unload ends them.
+	host.register(() => host.training.dispose());
 	registerCnnBlock(host);
 });
 

@@ -29,6 +29,8 @@ beforeEach(() => {
 	const plugin = new Plugin(app, { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "1.5", description: "", author: "" });
 	host = Object.assign(plugin, { settings: { ...DEFAULT_SETTINGS }, saveSettings: async () => {}, training: new TrainingHub(), engine: new PageEngine(loadDigits) }) as unknown as CnnLabHost & Plugin;
 	host.load();
+	// As main.ts does: runs belong to the plugin, and its unload ends them.
+	host.register(() => host.training.dispose());
 	registerCnnBlock(host);
 });
 
@@ -139,20 +141,27 @@ describe("training panel in a ```cnn block", () => {
 		expect(host.training.running).toBe(0);
 	});
 
-	it("unload while training ends everything: no charts, no run slot, no pending chunk, the note kept as stopped", async () => {
+	it("unloading the block detaches its view (no charts left) and the run goes on; the plugin's unload ends it", async () => {
 		const { el, child } = await render(net("train digits epochs 200 batch 16 sgd lr 0.05 seed 3"));
 		button(el, "cnn-lab-train").click();
 		await until(() => epochsShown(el) >= 1);
 		expect(liveChartCount()).toBe(2);
 		child.unload();
 		expect(liveChartCount()).toBe(0);
-		expect(host.training.running).toBe(0);
-		expect(liveWorkerCount()).toBe(0);
-		// Nothing keeps training after unload: no further batch is trained.
+		// The run is the plugin's, not the block's: it keeps its slot and keeps training.
+		expect(host.training.running).toBe(1);
 		const steps = vi.spyOn(Trainer.prototype, "step");
-		await new Promise((r) => setTimeout(r, 150));
-		expect(steps).not.toHaveBeenCalled();
+		await until(() => steps.mock.calls.length > 0);
 		steps.mockRestore();
+		host.unload();
+		expect(host.training.running).toBe(0);
+		expect(host.training.activeRuns()).toEqual([]);
+		expect(liveWorkerCount()).toBe(0);
+		// Nothing keeps training after the plugin's unload: no further batch is trained.
+		const after = vi.spyOn(Trainer.prototype, "step");
+		await new Promise((r) => setTimeout(r, 150));
+		expect(after).not.toHaveBeenCalled();
+		after.mockRestore();
 		expect((await untilRun("stopped")).epochs.length).toBeGreaterThanOrEqual(1);
 	});
 

@@ -1,0 +1,128 @@
+import { t } from "../../i18n";
+import "../../i18n/strings-training";
+import type { ColormapName } from "../../render/colormap";
+import type { ConfusionRecord } from "../../runs/run-log";
+import type { Snapshot } from "../../worker/messages";
+import { renderMetrics, type FinalMetrics } from "../../render/training/metrics-view";
+import { renderConfusion } from "../../render/training/confusion-view";
+import { renderSamples } from "../../render/training/samples-view";
+import { renderFilters } from "../../render/training/filters-view";
+import { renderFeatureMaps } from "../../render/training/feature-maps-view";
+import { HeatmapSet } from "../../render/training/image-grid";
+import { Stager } from "../../render/training/stager";
+import type { ViewSet } from "./panel-data";
+import type { RunController, RunLog } from "./run-controller";
+
+/**
+ * What a block shows of a run's outcome: the final numbers, the confusion matrix, validation samples, and the
+ * network's filters and feature maps (untrained before a run, learned after). Everything past the first line is drawn
+ * in pieces, one task each (Stager), so the end of a run never blocks the page for long, even on a busy machine.
+ */
+export class ResultsView {
+	/** Heatmaps of the results (validation samples) and of the filters / feature maps. */
+	private readonly maps = new HeatmapSet();
+	private readonly snapshotMaps = new HeatmapSet();
+	private readonly stager: Stager;
+
+	constructor(
+		private readonly resultsHost: HTMLElement,
+		private readonly viewsHost: HTMLElement,
+		private readonly views: ViewSet,
+		private readonly colormap: () => ColormapName,
+	) {
+		this.stager = new Stager(resultsHost.ownerDocument.defaultView ?? window);
+	}
+
+	clear(): void {
+		this.maps.destroy();
+		this.resultsHost.empty();
+	}
+
+	error(text: string): void {
+		this.clear();
+		this.resultsHost.createDiv({ cls: "cnn-lab-error", text });
+	}
+
+	/** A run from the vault: its numbers and, when its note kept one, its confusion matrix. */
+	showStored(metrics: FinalMetrics, confusion: ConfusionRecord | null, stillShown: () => boolean): void {
+		this.clear();
+		renderMetrics(this.resultsHost, metrics);
+		if (confusion && this.views.confusion) {
+			const host = this.resultsHost;
+			// Drawn a task later: not if Train was pressed in between (the new run owns the results then).
+			this.stager.stage(() => {
+				if (stillShown()) renderConfusion(host, confusion.matrix, confusion.classes);
+			});
+		}
+	}
+
+	/** The end of a run, as soon as it ended or when a view attaches to a run that ended while no block showed it. */
+	showEnd<L extends RunLog>(run: RunController<L>): void {
+		const end = run.end;
+		if (!end) return;
+		if (end.early === "cancelled") {
+			this.clear();
+			return;
+		}
+		if (end.early === "error") {
+			this.error(t("training.failed", { message: end.message ?? "" }));
+			return;
+		}
+		if (end.early === "refused") {
+			this.error(t("training.refused", { reasons: end.message ?? "" }));
+			return;
+		}
+		const message =
+			end.status === "failed" ? t("training.failed", { message: end.message ?? "" }) : end.reason === "time" ? t("training.stoppedTime", { s: run.plan.start.maxSeconds }) : undefined;
+		this.clear();
+		const epochs = run.epochs;
+		renderMetrics(this.resultsHost, {
+			status: end.status,
+			final: end.result?.final ?? epochs[epochs.length - 1] ?? null,
+			epochsDone: epochs.length,
+			epochs: run.plan.start.train.epochs,
+			seconds: end.elapsedSeconds,
+			samplesPerSec: end.samplesPerSec,
+			backend: run.info?.backend,
+			message,
+		});
+		const info = run.info;
+		const result = end.result;
+		if (!result || !info) return;
+		const host = this.resultsHost;
+		if (this.views.confusion && result.confusion.length > 0) this.stager.stage(() => renderConfusion(host, result.confusion, info.classNames));
+		if (this.views.samples && result.samples.length > 0) {
+			this.stager.stage(() => renderSamples(host, result.samples, info.inputShape, info.classNames, this.colormap(), this.maps));
+		}
+		this.showSnapshot(result.after, info.classNames, true);
+	}
+
+	/** Filters and feature maps, drawn in steps (one task each) so that no single task blocks the page long. */
+	showSnapshot(s: Snapshot, classNames: string[], trained: boolean): void {
+		this.snapshotMaps.destroy();
+		this.viewsHost.empty();
+		const host = this.viewsHost;
+		const maps = this.snapshotMaps;
+		const cm = this.colormap();
+		if (this.views.filters && s.filters) {
+			const f = s.filters;
+			this.stager.stage(() => renderFilters(host, f, trained, maps));
+		}
+		if (this.views.featureMaps && s.activations.length > 0) {
+			const caption = t("training.featuremaps.sample", { i: s.sampleIndex, label: classNames[s.sampleLabel] ?? s.sampleLabel });
+			this.stager.stage(() => renderFeatureMaps(host, s.activations, trained, cm, maps, caption, (fn) => this.stager.stage(fn)));
+		}
+	}
+
+	/** The theme changed: heatmaps take its colours. */
+	redraw(): void {
+		this.maps.redraw();
+		this.snapshotMaps.redraw();
+	}
+
+	destroy(): void {
+		this.stager.destroy();
+		this.maps.destroy();
+		this.snapshotMaps.destroy();
+	}
+}
