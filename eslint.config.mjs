@@ -18,6 +18,29 @@ export default defineConfig([
 		},
 	},
 	{
+		// The page/engine boundary, at the import site. main.js carries the engine once: the code that also runs in
+		// the training worker (src/engine, the worker's session and job, the data helpers the job uses) is bundled as
+		// one function (scripts/shared-engine-plugin.mjs) and the page takes it only through
+		// src/worker/shared-engine.ts. A page module importing one of those modules itself would bundle a second copy
+		// of it. The engine keeps no state in its modules (the backend, the language and the digits are values passed
+		// in), so such a copy would still compute right; this rule keeps main.js from carrying it. Types are free.
+		files: ["main.ts", "src/plugin/**/*.ts", "src/render/**/*.ts", "src/notation/**/*.ts", "src/runs/**/*.ts", "src/interop/**/*.ts"],
+		rules: {
+			"@typescript-eslint/no-restricted-imports": [
+				"error",
+				{
+					patterns: [
+						{
+							group: ["**/engine/**", "**/worker/**", "!**/worker/shared-engine", "!**/worker/worker-source", "**/data/dataset", "**/data/shapes", "**/data/fit"],
+							allowTypeImports: true,
+							message: "Page code takes the engine's code through src/worker/shared-engine.ts (it is in main.js once); type imports are fine.",
+						},
+					],
+				},
+			],
+		},
+	},
+	{
 		// The command line (npx cnn-lab) runs in Node only and is bundled apart from main.js (scripts/build-cli.mjs).
 		files: ["src/cli/**/*.ts"],
 		languageOptions: { globals: { process: "readonly", setImmediate: "readonly", console: "readonly" } },
