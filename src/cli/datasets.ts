@@ -1,7 +1,7 @@
 /** The dataset a `train` line names, read in Node: the built-in sets, IDX files and CSV from the vault. */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { parseCsvDataset } from "../data/csv";
+import { MAX_CSV_CHARS, parseCsvDataset } from "../data/csv";
 import type { Dataset } from "../data/dataset";
 import { loadIdx } from "../data/idx";
 import type { ModelSpec } from "../engine/model-spec";
@@ -36,9 +36,12 @@ function cleanRef(s: string): string {
 	return r.replace(/^["']|["']$/g, "").trim();
 }
 
-function readBytes(path: string): Uint8Array {
-	const size = statSync(path).size;
-	if (size > MAX_FILE_BYTES) throw new Error(`${path} is ${Math.round(size / 1048576)} MB; data files over 200 MB are not read`);
+function readBytes(path: string, max = MAX_FILE_BYTES): Uint8Array {
+	const st = statSync(path);
+	// A FIFO blocks a read forever and /dev/zero never ends: only regular files are data.
+	if (!st.isFile()) throw new Error(`${path} is not a regular file (a pipe, a device or a socket); it is not read`);
+	const size = st.size;
+	if (size > max) throw new Error(`${path} is ${Math.round(size / 1048576)} MB; data files over 200 MB are not read`);
 	return new Uint8Array(readFileSync(path));
 }
 
@@ -88,12 +91,12 @@ export async function loadDataset(name: string, model: ModelSpec, seed: number, 
 	if (st.isDirectory()) {
 		const names = readdirSync(found).sort();
 		const pair = idxPair(found, names);
-		if (pair) return loadIdx(toBuffer(readBytes(pair[0])), toBuffer(readBytes(pair[1])), { name: basename(found) });
+		if (pair) return loadIdx(toBuffer(readBytes(pair[0])), toBuffer(readBytes(pair[1])), { name: basename(found), files: [basename(pair[0]), basename(pair[1])] });
 		throw new Error(`${ref}: image folders are decoded by the app; train this one in Obsidian, or give IDX or CSV files`);
 	}
 	const lower = found.toLowerCase();
 	if (lower.endsWith(".csv") || lower.endsWith(".txt")) {
-		const text = readFileSync(found, "utf8");
+		const text = new TextDecoder().decode(readBytes(found, MAX_CSV_CHARS));
 		const [c, h, w] = model.input;
 		const firstRow = text.split(/\r?\n/).find((l) => /^\s*[-+\d.]/.test(l)) ?? "";
 		const cols = firstRow.split(/[,;\t]|\s+/).filter((s) => s !== "").length - 1;
@@ -106,7 +109,7 @@ export async function loadDataset(name: string, model: ModelSpec, seed: number, 
 		const siblings = readdirSync(dir);
 		const pair = isImages(file) ? idxPair(dir, [file, ...siblings.filter(isLabels)]) : idxPair(dir, [...siblings.filter(isImages), file]);
 		if (!pair) throw new Error(`${ref}: the matching IDX images / labels file is missing`);
-		return loadIdx(toBuffer(readBytes(pair[0])), toBuffer(readBytes(pair[1])), { name: basename(dir) });
+		return loadIdx(toBuffer(readBytes(pair[0])), toBuffer(readBytes(pair[1])), { name: basename(dir), files: [basename(pair[0]), basename(pair[1])] });
 	}
 	throw new Error(`${ref}: not a dataset CNN Lab reads (IDX files, a CSV of label + pixels, or digits / shapes)`);
 }

@@ -1,6 +1,6 @@
 import "../i18n/strings-data";
 import { t } from "../i18n";
-import type { Dataset } from "./dataset";
+import { MAX_CLASSES, MAX_DATA_BYTES, type Dataset } from "./dataset";
 
 /** Classes of Fashion-MNIST, in label order. */
 export const FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
@@ -28,6 +28,8 @@ export function parseIdx(buf: ArrayBuffer | Uint8Array): IdxArray {
 		dims.push(d);
 		total *= d;
 	}
+	// A 0 would give an empty set that later reads as "resized from 0×8" and a NaN loss: say it here.
+	if (total === 0) throw new Error(t("data.idx.zero", { dims: dims.join("×") }));
 	const start = 4 + 4 * nd;
 	if (bytes.length - start < total) throw new Error(t("data.idx.short", { want: total, got: bytes.length - start }));
 	return { dims, data: bytes.subarray(start, start + total) };
@@ -37,20 +39,86 @@ export function isGzip(bytes: Uint8Array): boolean {
 	return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Inflates gzip bytes with the platform's DecompressionStream (browsers, workers, Node 18+). */
-export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-	const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip"));
-	return new Uint8Array(await new Response(stream).arrayBuffer());
+/** Bytes an IDX header of these first bytes announces (header included), or null while the header is incomplete. */
+export function idxSizeFromHeader(head: Uint8Array): number | null {
+	if (head.length < 4) return null;
+	if (head[0] !== 0 || head[1] !== 0) return Infinity;
+	const nd = head[3];
+	if (head.length < 4 + 4 * nd) return null;
+	const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+	let values = 1;
+	for (let i = 0; i < nd; i++) values *= view.getUint32(4 + 4 * i, false);
+	return 4 + 4 * nd + values;
 }
 
-/** The bytes, inflated when they are gzip. */
-export async function maybeGunzip(buf: ArrayBuffer | Uint8Array): Promise<Uint8Array> {
+export interface GunzipOptions {
+	/** The file's name, for the messages. */
+	name: string;
+	/** Most bytes inflated; more is refused (a 3 MB bomb inflates to 3 GiB). */
+	maxBytes?: number;
+	/** Stop at the size the first bytes announce (an IDX header): the rest is never inflated. */
+	expectedSize?: (head: Uint8Array) => number | null;
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+	const out = new Uint8Array(total);
+	let at = 0;
+	for (const c of chunks) {
+		const n = Math.min(c.length, total - at);
+		out.set(c.subarray(0, n), at);
+		at += n;
+		if (at >= total) break;
+	}
+	return out;
+}
+
+/**
+ * Inflates gzip bytes with the platform's DecompressionStream (browsers, workers, Node 18+), chunk by chunk: it
+ * stops at `maxBytes` and at the size the header announces, so memory stays bounded whatever the file claims.
+ */
+export async function gunzip(bytes: Uint8Array, opts: GunzipOptions = { name: "the file" }): Promise<Uint8Array> {
+	const max = opts.maxBytes ?? MAX_DATA_BYTES;
+	// Older iOS WebViews have no DecompressionStream: say what to do instead of "DecompressionStream is not defined".
+	if (typeof DecompressionStream === "undefined") throw new Error(t("data.gzip.unsupported", { name: opts.name }));
+	const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip")).getReader();
+	const chunks: Uint8Array[] = [];
+	let total = 0;
+	let want: number | null = null;
+	const tooBig = (mb: string): Error => new Error(t("data.gzip.tooBig", { name: opts.name, mb, max: Math.round(max / 1048576) }));
+	try {
+		for (;;) {
+			let next: ReadableStreamReadResult<Uint8Array>;
+			try {
+				next = await reader.read();
+			} catch (e) {
+				throw new Error(t("data.gzip.broken", { name: opts.name, why: e instanceof Error ? e.message : String(e) }));
+			}
+			if (next.done) break;
+			chunks.push(next.value);
+			total += next.value.length;
+			if (want === null && opts.expectedSize) {
+				want = opts.expectedSize(concat(chunks, Math.min(total, 4 + 4 * 255)));
+				if (want !== null && want > max) throw tooBig(String(Math.round(want / 1048576)));
+			}
+			if (want !== null && total >= want) return concat(chunks, want);
+			if (total > max) throw tooBig(`> ${Math.round(max / 1048576)}`);
+		}
+	} finally {
+		void reader.cancel().catch(() => undefined);
+	}
+	return concat(chunks, total);
+}
+
+/** The bytes, inflated when they are gzip (an IDX file: inflation stops where its header says the data ends). */
+export async function maybeGunzip(buf: ArrayBuffer | Uint8Array, name = "the file"): Promise<Uint8Array> {
 	const bytes = buf instanceof Uint8Array ? buf : new Uint8Array(buf);
-	return isGzip(bytes) ? gunzip(bytes) : bytes;
+	return isGzip(bytes) ? gunzip(bytes, { name, expectedSize: idxSizeFromHeader }) : bytes;
 }
 
 export interface IdxOptions {
 	name: string;
+	/** The two files' names, for the messages (default: "the images file", "the labels file"). */
+	files?: [string, string];
 	classNames?: string[];
 	credit?: string;
 }
@@ -63,6 +131,8 @@ export function idxToDataset(images: IdxArray, labels: IdxArray, opts: IdxOption
 	const c = images.dims.length === 4 ? images.dims[3] : 1;
 	if (labels.dims[0] !== n) throw new Error(t("data.idx.count", { images: n, labels: labels.dims[0] }));
 	const plane = h * w;
+	// Priced before the Float32Array: 4 bytes a value, however many the header announced.
+	if (n * c * plane * 4 > MAX_DATA_BYTES) throw new Error(t("data.tooBig", { name: opts.name, mb: Math.round((n * c * plane * 4) / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));
 	const x = new Float32Array(n * c * plane);
 	const src = images.data;
 	if (c === 1) {
@@ -76,13 +146,23 @@ export function idxToDataset(images: IdxArray, labels: IdxArray, opts: IdxOption
 	const y = labels.data.slice();
 	let maxLabel = 0;
 	for (let i = 0; i < n; i++) if (y[i] > maxLabel) maxLabel = y[i];
-	const classes = Math.max(maxLabel + 1, opts.classNames?.length ?? 0);
+	const classes = Math.max(maxLabel + 1, Math.min(opts.classNames?.length ?? 0, MAX_CLASSES));
 	const classNames = opts.classNames && opts.classNames.length >= classes ? opts.classNames.slice(0, classes) : Array.from({ length: classes }, (_, i) => String(i));
 	return { x, y, n, shape: [c, h, w], classes, classNames, name: opts.name, credit: opts.credit };
 }
 
 /** Images and labels files (plain or .gz) to a dataset. */
 export async function loadIdx(images: ArrayBuffer | Uint8Array, labels: ArrayBuffer | Uint8Array, opts: IdxOptions): Promise<Dataset> {
-	const [im, lb] = await Promise.all([maybeGunzip(images), maybeGunzip(labels)]);
-	return idxToDataset(parseIdx(im), parseIdx(lb), opts);
+	const [imagesName, labelsName] = opts.files ?? [t("data.idx.imagesFile"), t("data.idx.labelsFile")];
+	const [im, lb] = await Promise.all([maybeGunzip(images, imagesName), maybeGunzip(labels, labelsName)]);
+	return idxToDataset(named(imagesName, () => parseIdx(im)), named(labelsName, () => parseIdx(lb)), opts);
+}
+
+/** Runs `read`, putting the file's name in front of what it refuses. */
+function named<T>(name: string, read: () => T): T {
+	try {
+		return read();
+	} catch (e) {
+		throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+	}
 }

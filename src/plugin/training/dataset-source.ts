@@ -1,13 +1,14 @@
 import { normalizePath, TFile, TFolder, type App, type TAbstractFile } from "obsidian";
 import { loadIdx } from "../../data/idx";
 import { parseCsvDataset } from "../../data/csv";
-import type { Dataset } from "../../data/dataset";
+import { MAX_CLASSES, type Dataset } from "../../data/dataset";
 import type { ModelSpec } from "../../engine/model-spec";
 import type { DatasetDescriptor } from "../../worker/messages";
 import { resizeImages } from "../../worker/shared-engine";
 import { readVaultImage } from "../vault-image";
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
+import "../../i18n/strings-data";
 
 /** Files above this size are refused before reading (a vault is not a data lake, and phones have little memory). */
 const MAX_FILE_BYTES = 200 * 1024 * 1024;
@@ -120,6 +121,7 @@ async function readImageFolder(app: App, folder: TFolder, req: DatasetRequest): 
 	const decode = req.decodeImage;
 	const classes = folder.children.filter((c): c is TFolder => c instanceof TFolder).sort((a, b) => a.name.localeCompare(b.name));
 	if (classes.length < 2) throw new Error(t("training.dataset.folderClasses", { path: folder.path }));
+	if (classes.length > MAX_CLASSES) throw new Error(t("data.classes", { name: folder.path, n: classes.length, max: MAX_CLASSES }));
 	if (!decode) throw new Error(t("training.dataset.noDecoder"));
 	const [c, h, w] = req.model.input;
 	const per = c * h * w;
@@ -159,7 +161,7 @@ export async function resolveDataset(app: App, req: DatasetRequest): Promise<Dat
 	if (found instanceof TFolder) {
 		const pair = pickPair(found.children.filter((f): f is TFile => f instanceof TFile));
 		if (pair) {
-			const ds = await loadIdx(await readBytes(app, pair[0]), await readBytes(app, pair[1]), { name: found.name });
+			const ds = await loadIdx(await readBytes(app, pair[0]), await readBytes(app, pair[1]), { name: found.name, files: [pair[0].path, pair[1].path] });
 			return toArrays(ds);
 		}
 		return toArrays(await readImageFolder(app, found, req));
@@ -177,7 +179,7 @@ export async function resolveDataset(app: App, req: DatasetRequest): Promise<Dat
 		const siblings = found.parent ? found.parent.children.filter((f): f is TFile => f instanceof TFile) : [found];
 		const pair = isIdxImages(found) ? pickPair([found, ...siblings.filter(isIdxLabels)]) : pickPair([...siblings.filter(isIdxImages), found]);
 		if (!pair) throw new Error(t("training.dataset.idxPair", { path: found.path }));
-		const ds = await loadIdx(await readBytes(app, pair[0]), await readBytes(app, pair[1]), { name: found.parent?.name || found.basename });
+		const ds = await loadIdx(await readBytes(app, pair[0]), await readBytes(app, pair[1]), { name: found.parent?.name || found.basename, files: [pair[0].path, pair[1].path] });
 		return toArrays(ds);
 	}
 	throw new Error(t("training.dataset.kind", { path: found.path }));

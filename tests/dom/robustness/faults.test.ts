@@ -160,7 +160,7 @@ describe("numerical faults stop the run with the epoch and batch; the block stay
 		await until(() => el.querySelector(".cnn-lab-error") !== null);
 		const text = results(el);
 		// The loader refuses it with the row and column (before a batch could carry it into the weights).
-		expect(text).toMatch(/row 18, column 2/);
+		expect(text).toMatch(/line 18, column 2/);
 		expect(text).toMatch(/NaN/);
 		expect(trainButton(el).disabled).toBe(false);
 		expect(host.training.running).toBe(0);

@@ -64,8 +64,8 @@ describe("CSV", () => {
 	});
 
 	it("names the row of a bad value", () => {
-		expect(() => parseCsvDataset("1,0,0,0,0\n1,0,x,0,0", { name: "c" })).toThrow(/row 2, column 3/);
+		expect(() => parseCsvDataset("1,0,0,0,0\n1,0,x,0,0", { name: "c" })).toThrow(/line 2, column 3/);
 		expect(() => parseCsvDataset("1,0,0,0", { name: "c" })).toThrow(/not a square/);
-		expect(() => parseCsvDataset("1,0,0,0,0\n2,0,0", { name: "c" })).toThrow(/row 2 has 3/);
+		expect(() => parseCsvDataset("1,0,0,0,0\n2,0,0", { name: "c" })).toThrow(/line 2 has 3/);
 	});
 });

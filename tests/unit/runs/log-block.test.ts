@@ -59,7 +59,11 @@ describe("cnn-log block: pasted metrics", () => {
 		expect(s.kind).toBe("data");
 		if (s.kind !== "data") return;
 		expect(s.format).toBe("csv");
-		expect(s.diagnostics).toEqual([]);
+		// Each percentage column is said to be one, on the first data line.
+		expect(s.diagnostics.map((d) => [d.line, d.severity, d.message])).toEqual([
+			[2, "info", "acc is read as percentages (95.3 → 0.953)."],
+			[2, "info", "val_acc is read as percentages (95.3 → 0.953)."],
+		]);
 		expect(s.series.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
 		expect(s.series.epochs[0].loss).toBe(0.6921);
 		expect(s.series.epochs[0].acc).toBeCloseTo(0.784, 10);
