@@ -1,7 +1,7 @@
-import { Plugin, getLanguage } from "obsidian";
-import { DEFAULT_SETTINGS, type CnnLabSettings } from "./src/plugin/settings";
+import { Platform, Plugin, getLanguage } from "obsidian";
+import { DEFAULT_SETTINGS, defaultSettings, type CnnLabSettings } from "./src/plugin/settings";
 import type { CnnLabHost } from "./src/plugin/host";
-import { settingsFromData } from "./src/plugin/settings-load";
+import { settingsFromData, settingsToData } from "./src/plugin/settings-load";
 import { TrainingHub } from "./src/plugin/training/hub";
 import type { RunHandle } from "./src/plugin/runs/run-store";
 import { registerCnnBlock } from "./src/plugin/cnn-block";
@@ -42,13 +42,13 @@ export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 	}
 
 	async loadSettings(): Promise<void> {
-		this.settings = settingsFromData(await this.loadData());
+		this.settings = settingsFromData(await this.loadData(), defaultSettings(Platform.isMobile));
 		this.training.maxConcurrent = this.settings.maxConcurrentRuns;
 	}
 
 	async saveSettings(): Promise<void> {
 		// A raised limit starts waiting runs now, not at the next Train press.
 		this.training.maxConcurrent = this.settings.maxConcurrentRuns;
-		await this.saveData(this.settings);
+		await this.saveData(settingsToData(this.settings, defaultSettings(Platform.isMobile)));
 	}
 }

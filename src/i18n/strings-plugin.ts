@@ -16,6 +16,10 @@ addStrings({
 	"settings.worker.name": { en: "Train in a background worker", zh: "在后台线程中训练" },
 	"settings.worker.desc": { en: "Keeps the editor responsive. Turn off only if your device cannot start workers.", zh: "保持编辑器流畅。只有设备无法启动 worker 时才关闭。" },
 	"settings.limits.heading": { en: "Limits", zh: "限制" },
+	"settings.limits.mobile": {
+		en: "On phones and tablets the defaults are lower: {params} parameters, {mb} MB of activations, {macs} multiply-adds per epoch, {s} s per run. A limit left at its default follows each device.",
+		zh: "在手机和平板上默认限制更低：{params} 个参数、{mb} MB 激活内存、每轮 {macs} 次乘加、每次训练 {s} 秒。保持默认值的限制在每台设备上各自生效。",
+	},
 	"settings.limits.desc": { en: "A model over a limit is refused before anything is allocated, with the numbers.", zh: "超过限制的模型会在分配内存之前被拒绝，并给出具体数字。" },
 	"settings.maxParameters.name": { en: "Largest model (parameters)", zh: "最大模型（参数个数）" },
 	"settings.maxActivation.name": { en: "Activation memory per batch (MB)", zh: "每批激活值内存（MB）" },

@@ -1,4 +1,4 @@
-import type { CnnLabSettings, ColormapName } from "./settings";
+import { MOBILE_LIMITS, type CnnLabSettings, type ColormapName } from "./settings";
 import { t } from "../i18n";
 import "../i18n/strings-plugin";
 
@@ -53,7 +53,7 @@ export function settingSections(): SettingSection[] {
 		},
 		{
 			heading: t("settings.limits.heading"),
-			desc: t("settings.limits.desc"),
+			desc: `${t("settings.limits.desc")} ${t("settings.limits.mobile", { params: MOBILE_LIMITS.maxParameters.toLocaleString("en-US"), mb: MOBILE_LIMITS.maxActivationMB, macs: MOBILE_LIMITS.maxMultiplyAddsPerEpoch.toExponential().replace("+", ""), s: MOBILE_LIMITS.maxRunSeconds })}`,
 			items: [
 				{ key: "maxParameters", kind: "number", name: t("settings.maxParameters.name"), min: 1, validate: positive },
 				{ key: "maxActivationMB", kind: "number", name: t("settings.maxActivation.name"), min: 1, validate: positive },

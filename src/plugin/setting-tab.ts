@@ -17,7 +17,9 @@ export class CnnLabSettingTab extends PluginSettingTab {
 	getSettingDefinitions(): SettingDefinitionItem[] {
 		const out: SettingDefinitionItem[] = [];
 		for (const section of settingSections()) {
-			const items = section.items.map((d) => this.definition(d));
+			const items: SettingDefinition[] = section.items.map((d) => this.definition(d));
+			// The section's text (the Limits' mobile defaults among it) as a row without a control, as display() shows it.
+			if (section.desc) items.unshift({ name: "", desc: section.desc });
 			if (section.heading === null) out.push(...items);
 			else out.push({ type: "group", heading: section.heading, items });
 		}

@@ -32,3 +32,24 @@ export const DEFAULT_SETTINGS: CnnLabSettings = {
 	saveWeights: false,
 	maxConcurrentRuns: 1,
 };
+
+/** The limits that are lower on phones and tablets. */
+export type LimitKey = "maxParameters" | "maxActivationMB" | "maxMultiplyAddsPerEpoch" | "maxRunSeconds";
+
+/**
+ * Default limits on a phone or tablet (Obsidian's Platform.isMobile): a mobile WebView has far less memory than the
+ * desktop app (tabs are killed above a few hundred MB) and slower cores, and iOS suspends an app sent to the
+ * background, so a run should be small and end within minutes. A fifth of the desktop's parameters and 1/10 of its
+ * multiply-adds still train every demo block (the largest, 28×28 digits, needs about 2e10 per epoch).
+ */
+export const MOBILE_LIMITS: Pick<CnnLabSettings, LimitKey> = {
+	maxParameters: 1_000_000,
+	maxActivationMB: 128,
+	maxMultiplyAddsPerEpoch: 2e11,
+	maxRunSeconds: 600,
+};
+
+/** The defaults of this device: the desktop's, with the lower limits on mobile. */
+export function defaultSettings(mobile: boolean): CnnLabSettings {
+	return mobile ? { ...DEFAULT_SETTINGS, ...MOBILE_LIMITS } : { ...DEFAULT_SETTINGS };
+}
