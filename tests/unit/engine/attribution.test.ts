@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { gradCam, saliency } from "../../../src/engine/attribution";
 import { Sequential } from "../../../src/engine/model";
 import type { LayerSpec, ModelSpec, Pair } from "../../../src/engine/model-spec";
+import { ctx } from "../../support/engine";
 import { casesOf, expectClose, ORACLE2_PATH, toTensor, type OracleCase, type OracleTensor } from "../../support/oracle";
 
 // Saliency and Grad-CAM are gradients: the oracle README's gradient tolerance; logits are forward outputs.
@@ -38,7 +39,7 @@ function build(c: OracleCase): Sequential {
 		}
 	});
 	const spec: ModelSpec = { input: c.params.input_shape as [number, number, number], layers };
-	const model = Sequential.build(spec, 1);
+	const model = Sequential.build(spec, 1, ctx);
 	let loaded = 0;
 	model.layers.forEach((layer, i) => {
 		for (const p of layer.params) {
@@ -73,11 +74,11 @@ describe("PyTorch oracle 2: saliency and Grad-CAM", () => {
 });
 
 describe("attribution arguments", () => {
-	const model = Sequential.build({ input: [1, 4, 4], layers: [{ type: "conv", filters: 2, kernel: [3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1], bias: true }, { type: "flatten" }, { type: "dense", units: 3, bias: true }, { type: "softmax" }] }, 2);
+	const model = Sequential.build({ input: [1, 4, 4], layers: [{ type: "conv", filters: 2, kernel: [3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1], bias: true }, { type: "flatten" }, { type: "dense", units: 3, bias: true }, { type: "softmax" }] }, 2, ctx);
 	const x = { shape: [1, 4, 4], data: new Float32Array(16).fill(0.5) };
 
 	it("uses the logit, not the softmax output: a trailing softmax does not change the saliency", () => {
-		const plain = Sequential.build({ ...model.spec, layers: model.spec.layers.slice(0, 3) }, 2);
+		const plain = Sequential.build({ ...model.spec, layers: model.spec.layers.slice(0, 3) }, 2, ctx);
 		expect(Array.from(saliency(model, x, 1).data)).toEqual(Array.from(saliency(plain, x, 1).data));
 	});
 

@@ -8,6 +8,7 @@ import { Rng } from "../../../src/engine/rng";
 import type { Tensor } from "../../../src/engine/tensor";
 import { expectClose } from "../../support/oracle";
 import { ctx } from "../../support/engine";
+import { checkShape, rand, tfOf, tfRun, toNchw, toNhwc } from "../../support/tfjs-ref";
 
 // Independent implementation: TensorFlow.js on its CPU backend, NHWC. Tolerances from the issue.
 const FWD = [1e-5, 1e-4] as const;
@@ -18,33 +19,6 @@ beforeAll(async () => {
 	await tf.setBackend("cpu");
 	await tf.ready();
 });
-
-function rand(shape: number[], rng: Rng): Tensor {
-	let n = 1;
-	for (const d of shape) n *= d;
-	const data = new Float32Array(n);
-	for (let i = 0; i < n; i++) data[i] = rng.next() * 2 - 1;
-	return { shape, data };
-}
-
-const tfOf = (t: Tensor): tf.Tensor => tf.tensor(t.data, t.shape);
-const toNhwc = (t: tf.Tensor): tf.Tensor4D => tf.transpose(t as tf.Tensor4D, [0, 2, 3, 1]);
-const toNchw = (t: tf.Tensor): tf.Tensor4D => tf.transpose(t as tf.Tensor4D, [0, 3, 1, 2]);
-
-/** Forward values and the gradients of Σ f(inputs) ⊙ dy with respect to each input, from TensorFlow.js. */
-function tfRun(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: Tensor[], dy: Tensor | null): { y: Float32Array; shape: number[]; grads: Float32Array[] } {
-	return tf.tidy(() => {
-		const ins = inputs.map(tfOf);
-		const y = f(...ins);
-		const up = dy ? tfOf(dy) : tf.onesLike(y);
-		const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), up)))(ins);
-		return { y: y.dataSync() as Float32Array, shape: y.shape, grads: grads.map((g) => g.dataSync() as Float32Array) };
-	});
-}
-
-function checkShape(actual: number[], expected: number[], what: string): void {
-	if (actual.join(",") !== expected.join(",")) throw new Error(`${what}: shape [${actual.join(", ")}], tfjs [${expected.join(", ")}]`);
-}
 
 const spatial = fc.record({
 	n: fc.integer({ min: 1, max: 3 }),
