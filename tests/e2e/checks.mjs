@@ -328,6 +328,38 @@ check("with the worker switched off, the same run trains on the page's thread in
 	assert(run.fm.backend === "wasm-simd", `the page's engine should use WebAssembly SIMD too, the note says ${run.fm.backend}`);
 });
 
+check("onload compiles no WebAssembly (its time is reported); the first run on the page compiles it once, the next reuses it", 180_000, async (env, say) => {
+	const page = await env.open(STUDY);
+	// The study note has rendered: cnn tables, feature-map previews and cnn-conv steppers, all without the module.
+	const load = await page.evaluate(() => ({ compiles: window.cnnDemo.counters.wasmCompiles, ms: window.cnnDemo.counters.onloadMs.slice() }));
+	say(`onload took ${load.ms.map((m) => m.toFixed(2)).join(", ")} ms (goal: under 5 ms); WebAssembly compiled while loading and rendering the note: ${load.compiles}`);
+	assert(load.ms.length === 1, `the plugin should have loaded once, onload ran ${load.ms.length} times`);
+	assert(load.compiles === 0, `onload and the first render compiled ${load.compiles} WebAssembly modules; the engine compiles on its first run`);
+	await page.evaluate(() => {
+		window.cnnDemo.plugin().settings.useWorker = false;
+	});
+	const source = ["input 8x8x1", "conv 4 3x3 pad 1", "relu", "flatten", "dense 10", "train digits epochs 1 batch 64 sgd lr 0.05 seed 3 limit 200"].join("\n");
+	const compiles = [];
+	for (let round = 0; round < 2; round++) {
+		const i = await page.evaluate((src) => window.cnnDemo.addBlock("cnn", src), source);
+		assert(i >= 0, "could not add the block");
+		await page.waitForTimeout(300);
+		const runs = await page.evaluate(() => window.cnnDemo.notes().filter((n) => n.startsWith("CNN runs/")).length);
+		await clickButton(page, i, /^(Train|Train again)$/);
+		await page.waitForFunction(
+			([k, r]) => window.cnnDemo.notes().filter((n) => n.startsWith("CNN runs/")).length > r && /Completed|Stopped|failed/i.test(window.cnnDemo.blockEl(k)?.textContent ?? ""),
+			[i, runs],
+			{ timeout: 120_000, polling: 250 },
+		);
+		compiles.push(await page.evaluate(() => window.cnnDemo.counters.wasmCompiles));
+	}
+	const run = (await runNotes(page)).pop();
+	say(`WebAssembly modules compiled on the page after run 1: ${compiles[0]}, after run 2: ${compiles[1]}; backend ${run.fm.backend}`);
+	assert(compiles[0] === 1 && compiles[1] === 1, `the page should compile the module once, on the first run: ${compiles.join(", ")}`);
+	assert(run.fm.backend === "wasm-simd", `the run on the page should use the SIMD kernels, the note says ${run.fm.backend}`);
+	assert((await pageErrors(page)).length === 0, "the page logged errors");
+});
+
 check("a model over the size limits is refused with its numbers and the setting to change, and nothing starts", 30_000, async (env, say) => {
 	const page = await env.open("Mistakes.md");
 	const i = await blockIndex(page, /dense 100000/);

@@ -20,7 +20,32 @@ declare class WeakRef<T extends object> {
 
 // ---------------------------------------------------------------- counters (installed before main.js runs)
 
-const counters = { workersCreated: 0, workersTerminated: 0, rafRequested: 0, rafPending: new Set<number>(), longTasks: [] as { start: number; duration: number }[] };
+const counters = {
+	workersCreated: 0, workersTerminated: 0, rafRequested: 0, rafPending: new Set<number>(), longTasks: [] as { start: number; duration: number }[],
+	/** WebAssembly modules compiled on the page (the plugin must compile none while it loads). */
+	wasmCompiles: 0,
+	/** How long each plugin onload took, in ms (Obsidian awaits it before rendering the notes). */
+	onloadMs: [] as number[],
+};
+
+// Every way a page compiles WebAssembly: the async compile / instantiate from bytes and the synchronous Module.
+const nativeCompile = WebAssembly.compile.bind(WebAssembly);
+WebAssembly.compile = (bytes: BufferSource): Promise<WebAssembly.Module> => {
+	counters.wasmCompiles++;
+	return nativeCompile(bytes);
+};
+const nativeInstantiate = WebAssembly.instantiate.bind(WebAssembly) as (b: BufferSource | WebAssembly.Module, i?: WebAssembly.Imports) => Promise<unknown>;
+(WebAssembly as { instantiate: unknown }).instantiate = (b: BufferSource | WebAssembly.Module, i?: WebAssembly.Imports): Promise<unknown> => {
+	if (!(b instanceof WebAssembly.Module)) counters.wasmCompiles++;
+	return nativeInstantiate(b, i);
+};
+const NativeModule = WebAssembly.Module;
+WebAssembly.Module = class extends NativeModule {
+	constructor(bytes: BufferSource) {
+		super(bytes);
+		counters.wasmCompiles++;
+	}
+};
 
 const NativeWorker = window.Worker;
 const liveWorkers = new Set<Worker>();
@@ -196,7 +221,9 @@ async function startPlugin(): Promise<void> {
 	const plugin = new state.PluginClass(app, state.manifest);
 	// Obsidian awaits onload before rendering notes with the plugin's processors.
 	(plugin as unknown as { _loaded: boolean })._loaded = true;
+	const t0 = performance.now();
 	await (plugin as unknown as { onload: () => Promise<void> }).onload();
+	counters.onloadMs.push(performance.now() - t0);
 	state.plugin = plugin;
 }
 
