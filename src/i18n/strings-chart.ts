@@ -11,3 +11,23 @@ addStrings({
 		zh: "{label}：{n} 个点，最新 {last}（{x} {lastX}），最高 {best}（{x} {bestX}）",
 	},
 });
+
+addStrings({
+	"chart.smoothing": { en: "Smoothing", zh: "平滑" },
+	"chart.smoothing.aria": { en: "Smoothing of {title}", zh: "{title}的平滑程度" },
+	"chart.log": { en: "Log scale", zh: "对数坐标" },
+	"chart.fullRange": { en: "0–100 %", zh: "0–100 %" },
+	"chart.xSteps": { en: "Steps", zh: "按步" },
+	"chart.axis.step": { en: "step", zh: "步" },
+	"chart.rawValue": { en: "raw {v}", zh: "原始 {v}" },
+	"chart.csv": { en: "Download CSV", zh: "下载 CSV" },
+	"chart.csv.aria": { en: "Download the data of {title} as CSV", zh: "将{title}的数据下载为 CSV" },
+	"chart.bar.summary": { en: "{label}: {value}", zh: "{label}：{value}" },
+	"chart.bar.extremes": { en: "{title}: highest {high} ({highValue}), lowest {low} ({lowValue})", zh: "{title}：最高 {high}（{highValue}），最低 {low}（{lowValue}）" },
+});
+
+addStrings({
+	"chart.classAcc.title": { en: "Per-class accuracy", zh: "各类别准确率" },
+	"chart.classAcc.x": { en: "class", zh: "类别" },
+	"chart.classAcc.y": { en: "accuracy", zh: "准确率" },
+});

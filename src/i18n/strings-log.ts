@@ -48,7 +48,7 @@ addStrings({
 	"log.chart.epoch": { en: "Epoch", zh: "轮" },
 	"log.series.loss.train": { en: "training loss", zh: "训练损失" },
 	"log.series.loss.val": { en: "validation loss", zh: "验证损失" },
-	"log.series.loss.batch": { en: "loss per batch (smoothed)", zh: "每批损失（平滑）" },
+	"log.series.loss.batch": { en: "loss per batch", zh: "每批损失" },
 	"log.series.acc.train": { en: "training accuracy", zh: "训练准确率" },
 	"log.series.acc.val": { en: "validation accuracy", zh: "验证准确率" },
 	"log.series.train": { en: "training", zh: "训练" },

@@ -31,7 +31,7 @@ addStrings({
 	"training.chart.loss": { en: "Loss", zh: "损失" },
 	"training.chart.acc": { en: "Accuracy", zh: "准确率" },
 	"training.axis.epoch": { en: "epoch", zh: "轮次" },
-	"training.series.batchLoss": { en: "batch loss (smoothed)", zh: "批次损失（平滑）" },
+	"training.series.batchLoss": { en: "batch loss", zh: "批次损失" },
 	"training.series.trainLoss": { en: "training loss", zh: "训练损失" },
 	"training.series.valLoss": { en: "validation loss", zh: "验证损失" },
 	"training.series.trainAcc": { en: "training accuracy", zh: "训练准确率" },

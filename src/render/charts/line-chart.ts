@@ -1,21 +1,35 @@
+/**
+ * A live line chart drawn by chart.js, with what TensorBoard users expect: a legend whose buttons show or hide a
+ * series, a smoothing slider (EMA, the raw series faint behind), a log scale for the loss, an accuracy axis fitted to
+ * the data with a 0–100 % toggle, epoch or step on x, "Download CSV", a text summary per series for screen readers,
+ * and min/max decimation of long series (chart.js's decimation plugin). The owner calls destroy() on unload.
+ */
+import type { ChartDataset, TooltipItem } from "chart.js";
+import { color as parseColor } from "chart.js/helpers";
 import { t } from "../../i18n";
 import "../../i18n/strings-chart";
-import { onThemeChange, readPalette, type Palette } from "../theme";
-import { drawChart, toPx, xPx, type PlotArea } from "./canvas-chart";
-import type { Point } from "./series";
-import { formatValue } from "./ticks";
-import { Throttle } from "./throttle";
-import { windowOf } from "../window-of";
+import { axisLook, ChartFrame, tooltipLook } from "./chart-frame";
+import { formatTick, formatValue } from "./format";
+import { smoothEma } from "./smooth";
+
+export { liveChartCount } from "./chart-frame";
+
+export interface Point {
+	x: number;
+	y: number;
+}
 
 export interface SeriesDef {
 	label: string;
 	/** Index into the palette's series colours. */
 	color: number;
 	dashed?: boolean;
-	/** Draw dots at each point (per-epoch curves); per-batch curves are plain lines. */
+	/** Draw dots at each point (per-epoch curves) while they stay apart; per-batch curves are plain lines. */
 	dots?: boolean;
 	/** A thin line, for a dense background curve such as the per-batch loss. */
 	thin?: boolean;
+	/** A noisy series the smoothing slider applies to (the per-batch loss); its raw points stay faint behind. */
+	smooth?: boolean;
 }
 
 export interface LineChartOptions {
@@ -23,13 +37,21 @@ export interface LineChartOptions {
 	xLabel: string;
 	yLabel: string;
 	series: SeriesDef[];
-	/** Fix the y range (accuracy 0..1); otherwise it follows the data. */
+	/** Fix the y range; otherwise it follows the data. */
 	yMin?: number;
 	yMax?: number;
-	/** Format y ticks (e.g. as a percentage). */
+	/** The y axis is fitted to the data within these bounds, and a toggle shows all of them (accuracy: 0–1). */
+	yFit?: { min: number; max: number };
+	/** Offer a log scale for y (the loss). */
+	logToggle?: boolean;
+	/** Format y as a percentage. */
 	percent?: boolean;
-	/** x counts something whole (epochs): never a tick between two integers. */
+	/** x counts something whole (epochs): no tick between two integers once two whole ones are in range. */
 	integerX?: boolean;
+	/** Steps (batches) per epoch: with it, x can show steps instead of epochs. */
+	stepsPerEpoch?: number | null;
+	/** Starting smoothing weight for `smooth` series (TensorBoard's default is 0.6). */
+	smoothing?: number;
 	/** Shortest time between two redraws. */
 	minIntervalMs?: number;
 }
@@ -43,119 +65,130 @@ export interface SeriesState {
 	hidden: boolean;
 }
 
-const DASH = [6, 4];
-/** A series counts at the hovered x when its nearest point is this close to it (CSS px). */
-const HOVER_PX = 8;
-
-let live = 0;
-const byCanvas = new WeakMap<HTMLCanvasElement, LineChartView>();
-
-/** Line charts made and not destroyed yet: the leak checks count them. */
-export function liveChartCount(): number {
-	return live;
+/** A drawn point: the y shown (smoothed or raw) and the raw one, for the tooltip. */
+interface DrawnPoint {
+	x: number;
+	y: number;
+	raw: number;
 }
+
+type LineDataset = ChartDataset<"line", DrawnPoint[]>;
+
+const DASH = [6, 4];
+/** Dots only while they stay this far apart (CSS px per point). */
+const DOT_SPACING = 6;
+/** How faint the raw series is behind its smoothed line. */
+const RAW_ALPHA = 0.25;
+
+const byCanvas = new WeakMap<HTMLCanvasElement, LineChartView>();
 
 /** The live chart drawing on `canvas`, if any (tests find a block's charts through its DOM). */
 export function chartOfCanvas(canvas: HTMLCanvasElement): LineChartView | undefined {
 	return byCanvas.get(canvas);
 }
 
-/**
- * One live line chart drawn on a canvas: series of {x, y} on linear axes, an HTML legend whose items show or hide
- * a series, a tooltip at the nearest x, a visually hidden text summary, redrawn at most ~10 times a second, sized
- * to its box (crisp at any pixel ratio) and coloured from the theme. The owner must call destroy() on unload.
- */
 export class LineChartView {
 	readonly el: HTMLElement;
 	readonly canvas: HTMLCanvasElement;
+	private readonly frame: ChartFrame<"line">;
 	private readonly legend: HTMLElement;
-	private readonly box: HTMLElement;
-	private readonly guide: HTMLElement;
-	private readonly tip: HTMLElement;
-	private readonly summary: HTMLElement;
-	private readonly throttle: Throttle;
-	private readonly offTheme: () => void;
-	private readonly resize: ResizeObserver | null = null;
 	private readonly data: Point[][];
 	private readonly hidden: boolean[];
-	private readonly unlisten: (() => void)[] = [];
-	private readonly marks: HTMLElement[] = [];
-	private offRatio: (() => void) | null = null;
-	private palette: Palette;
-	private font = "sans-serif";
-	private area: PlotArea | null = null;
-	private pointer: { x: number; y: number } | null = null;
+	/** Per series: its dataset and, for a smoothed series, the faint raw one drawn behind it. */
+	private readonly main: LineDataset[] = [];
+	private readonly raw: (LineDataset | null)[] = [];
+	private readonly dirty: boolean[];
+	private readonly stepButton: HTMLButtonElement | null = null;
+	private readonly slider: HTMLInputElement | null = null;
+	private readonly sliderValue: HTMLElement | null = null;
+	private stepsPerEpoch: number | null;
+	private smoothing: number;
+	private logY = false;
+	private fullY = false;
+	private xSteps = false;
 	private legendKey = "";
-	private summaryKey = "";
-	private destroyed = false;
 
 	constructor(
-		private readonly parent: HTMLElement,
+		parent: HTMLElement,
 		private readonly opts: LineChartOptions,
 	) {
-		this.el = parent.createDiv({ cls: "cnn-lab-chart" });
+		this.frame = new ChartFrame<"line">(parent, { title: opts.title, minIntervalMs: opts.minIntervalMs, csv: () => this.csvRows() }, () => this.sync(), () => this.recolour());
+		this.el = this.frame.el;
+		this.canvas = this.frame.canvas;
 		this.legend = this.el.createDiv({ cls: "cnn-lab-chart-legend" });
-		this.box = this.el.createDiv({ cls: "cnn-lab-chart-box" });
-		this.canvas = this.box.createEl("canvas", { cls: "cnn-lab-chart-canvas" });
-		this.canvas.setAttribute("role", "img");
-		this.canvas.setAttribute("aria-label", opts.title);
-		this.guide = this.box.createDiv({ cls: "cnn-lab-chart-guide" });
-		this.tip = this.box.createDiv({ cls: "cnn-lab-chart-tip", attr: { "aria-hidden": "true" } });
-		this.summary = this.el.createEl("ul", { cls: "cnn-lab-sr-only" });
+		this.el.insertBefore(this.legend, this.frame.box);
 		this.data = opts.series.map(() => []);
 		this.hidden = opts.series.map(() => false);
-		this.palette = this.readTheme();
-		const win = windowOf(parent);
-		this.throttle = new Throttle(() => this.redraw(), opts.minIntervalMs ?? 100, win);
-		this.offTheme = onThemeChange(() => {
-			this.palette = this.readTheme();
-			this.legendKey = "";
-			this.redraw();
-		});
-		if (typeof win.ResizeObserver !== "undefined") {
-			// Draw at once on a new size (before the frame is painted, so the old drawing is never seen stretched).
-			this.resize = new win.ResizeObserver(() => this.drawCanvas());
-			this.resize.observe(this.box);
+		this.dirty = opts.series.map(() => true);
+		this.stepsPerEpoch = opts.stepsPerEpoch && opts.stepsPerEpoch > 0 ? opts.stepsPerEpoch : null;
+		this.smoothing = opts.smoothing ?? 0.6;
+
+		const f = this.frame;
+		if (opts.series.some((s) => s.smooth)) {
+			const wrap = f.controls.createEl("label", { cls: "cnn-lab-chart-smoothing" });
+			wrap.createSpan({ text: t("chart.smoothing") });
+			const slider = wrap.createEl("input", {
+				cls: "cnn-lab-chart-slider",
+				type: "range",
+				attr: { min: "0", max: "0.99", step: "0.01", "aria-label": t("chart.smoothing.aria", { title: opts.title }) },
+			});
+			slider.value = String(this.smoothing);
+			this.sliderValue = wrap.createSpan({ cls: "cnn-lab-chart-slider-value", text: this.smoothing.toFixed(2) });
+			slider.addEventListener("input", () => this.setSmoothing(Number(slider.value)));
+			this.slider = slider;
 		}
-		this.watchPixelRatio();
-		this.listen(this.canvas, "pointermove", (e) => this.hover(e));
-		this.listen(this.canvas, "pointerdown", (e) => this.hover(e));
-		this.listen(this.canvas, "pointerleave", (e) => {
-			// A finger lifted leaves the canvas at once: a tapped tooltip stays until the next tap elsewhere.
-			if (e.pointerType !== "touch") this.unhover();
+		if (opts.logToggle) f.toggle(t("chart.log"), false, (on) => this.setLogScale(on));
+		if (opts.yFit) f.toggle(t("chart.fullRange"), false, (on) => this.setFullRange(on));
+		this.stepButton = f.toggle(t("chart.xSteps"), false, (on) => this.setXSteps(on));
+		this.stepButton.toggleClass("is-unavailable", this.stepsPerEpoch === null);
+		this.stepButton.hidden = this.stepsPerEpoch === null;
+		f.addDownload();
+
+		opts.series.forEach((s) => {
+			this.main.push(this.dataset(s.label, s.dashed ? DASH : [], 0));
+			this.raw.push(s.smooth ? this.dataset(s.label, [], 1) : null);
 		});
-		this.listen(this.el.ownerDocument, "pointerdown", (e) => {
-			if (this.pointer && !this.el.contains(e.target as Node)) this.unhover();
+		const datasets = [...this.main, ...this.raw.filter((d): d is LineDataset => d !== null)];
+		this.recolour();
+		f.start({
+			type: "line",
+			data: { datasets },
+			options: {
+				parsing: false,
+				normalized: true,
+				interaction: { mode: "nearest", axis: "x", intersect: false },
+				plugins: { decimation: { enabled: true, algorithm: "min-max" } },
+			},
 		});
-		live++;
 		byCanvas.set(this.canvas, this);
-		this.throttle.request();
+		f.request();
 	}
 
-	/** The points of series `i` as the chart holds them. */
+	/** The chart.js instance (null once destroyed): tests read its data and options. */
+	get chart(): ChartFrame<"line">["chart"] {
+		return this.frame.chart;
+	}
+
+	/** The points of series `i` as the chart holds them (x in epochs, raw y). */
 	points(i: number): readonly Point[] {
 		return this.data[i];
 	}
 
 	/** Every series with its points, colour and visibility (a hidden one was switched off in the legend). */
 	series(): SeriesState[] {
-		return this.opts.series.map((s, i) => ({
-			label: s.label,
-			points: this.data[i],
-			color: this.color(s),
-			dashed: s.dashed === true,
-			hidden: this.hidden[i],
-		}));
+		return this.opts.series.map((s, i) => ({ label: s.label, points: this.data[i], color: this.color(i), dashed: s.dashed === true, hidden: this.hidden[i] }));
 	}
 
 	/** The y axis range last drawn (null before the first draw). */
 	yRange(): { min: number; max: number } | null {
-		return this.area ? { min: this.area.y.min, max: this.area.y.max } : null;
+		const y = this.frame.chart?.scales.y;
+		return y ? { min: y.min, max: y.max } : null;
 	}
 
 	/** The x axis range last drawn (null before the first draw). */
 	xRange(): { min: number; max: number } | null {
-		return this.area ? { min: this.area.x.min, max: this.area.x.max } : null;
+		const x = this.frame.chart?.scales.x;
+		return x ? { min: x.min, max: x.max } : null;
 	}
 
 	/** Replaces a series' points (the array is copied). */
@@ -163,101 +196,164 @@ export class LineChartView {
 		const d = this.data[i];
 		d.length = 0;
 		for (const p of pts) d.push({ x: p.x, y: p.y });
-		this.throttle.request();
+		this.changed(i);
 	}
 
 	push(i: number, x: number, y: number): void {
 		if (!Number.isFinite(y)) return;
 		this.data[i].push({ x, y });
-		this.throttle.request();
+		this.changed(i);
+	}
+
+	/** Adds points at the end of series `i` (non-finite values are dropped). */
+	append(i: number, pts: readonly Point[]): void {
+		for (const p of pts) if (Number.isFinite(p.y)) this.data[i].push({ x: p.x, y: p.y });
+		if (pts.length > 0) this.changed(i);
 	}
 
 	clear(): void {
-		for (const d of this.data) d.length = 0;
-		this.throttle.request();
+		for (let i = 0; i < this.data.length; i++) {
+			this.data[i].length = 0;
+			this.dirty[i] = true;
+		}
+		this.frame.request();
+	}
+
+	/** Steps per epoch, once known: the "Steps" toggle appears. */
+	setStepsPerEpoch(n: number | null): void {
+		const v = n && n > 0 && Number.isFinite(n) ? n : null;
+		if (v === this.stepsPerEpoch) return;
+		this.stepsPerEpoch = v;
+		if (this.stepButton) this.stepButton.hidden = v === null;
+		if (v === null && this.xSteps) this.xSteps = false;
+		this.markAll();
+	}
+
+	setSmoothing(w: number): void {
+		this.smoothing = Math.min(0.99, Math.max(0, Number.isFinite(w) ? w : 0));
+		if (this.slider && Number(this.slider.value) !== this.smoothing) this.slider.value = String(this.smoothing);
+		this.sliderValue?.setText(this.smoothing.toFixed(2));
+		this.markAll();
+	}
+
+	setLogScale(on: boolean): void {
+		this.logY = on;
+		this.frame.redraw();
+	}
+
+	setFullRange(on: boolean): void {
+		this.fullY = on;
+		this.frame.redraw();
+	}
+
+	setXSteps(on: boolean): void {
+		this.xSteps = on && this.stepsPerEpoch !== null;
+		this.markAll();
 	}
 
 	/** Draws what is pending now (end of a run). */
 	flush(): void {
-		this.throttle.flush();
+		this.frame.flush();
 	}
 
 	destroy(): void {
-		if (this.destroyed) return;
-		this.destroyed = true;
-		live--;
+		if (this.frame.isDestroyed) return;
 		byCanvas.delete(this.canvas);
-		this.throttle.cancel();
-		this.offTheme();
-		this.resize?.disconnect();
-		this.offRatio?.();
-		for (const off of this.unlisten) off();
-		this.unlisten.length = 0;
-		this.el.remove();
+		this.frame.destroy();
 	}
 
-	private listen<K extends keyof DocumentEventMap>(target: HTMLElement | Document, type: K, fn: (e: DocumentEventMap[K]) => void): void {
-		const h = fn as EventListener;
-		target.addEventListener(type, h);
-		this.unlisten.push(() => target.removeEventListener(type, h));
+	private changed(i: number): void {
+		this.dirty[i] = true;
+		this.frame.request();
 	}
 
-	/** A window moved to a screen with another pixel ratio (or zoomed) redraws at the new one. */
-	private watchPixelRatio(): void {
-		const win = this.el.ownerDocument.defaultView;
-		if (!win || typeof win.matchMedia !== "function") return;
-		const mq = win.matchMedia(`(resolution: ${win.devicePixelRatio}dppx)`);
-		const h = (): void => {
-			this.offRatio?.();
-			this.drawCanvas();
-			this.watchPixelRatio();
+	private markAll(): void {
+		this.dirty.fill(true);
+		this.frame.redraw();
+	}
+
+	private dataset(label: string, dash: number[], order: number): LineDataset {
+		return { label, data: [], borderDash: dash, order, pointRadius: 0, pointHoverRadius: 4, borderJoinStyle: "round", borderCapStyle: "round", spanGaps: false };
+	}
+
+	private color(i: number): string {
+		const c = this.frame.look.palette.series;
+		return c[this.opts.series[i].color % c.length];
+	}
+
+	/** Colours, fonts and line widths from the theme, into the datasets and the chart's options. */
+	private recolour(): void {
+		this.opts.series.forEach((s, i) => {
+			const c = this.color(i);
+			const m = this.main[i];
+			m.borderColor = c;
+			m.backgroundColor = c;
+			m.borderWidth = s.thin ? 1.5 : 2;
+			const r = this.raw[i];
+			if (r) {
+				const faint = parseColor(c).alpha(RAW_ALPHA).rgbString();
+				r.borderColor = faint;
+				r.backgroundColor = faint;
+				r.borderWidth = 1;
+			}
+		});
+		this.legendKey = "";
+	}
+
+	private tooltipCallbacks(): Record<string, unknown> {
+		const pct = this.opts.percent === true;
+		return {
+			title: (items: TooltipItem<"line">[]) => (items.length ? `${this.xTitle()} ${formatValue(items[0].parsed.x ?? NaN)}` : ""),
+			label: (item: TooltipItem<"line">) => {
+				const p = item.raw as DrawnPoint;
+				const shown = formatValue(p.y, pct);
+				return p.raw !== p.y ? `${item.dataset.label ?? ""}: ${shown} (${t("chart.rawValue", { v: formatValue(p.raw, pct) })})` : `${item.dataset.label ?? ""}: ${shown}`;
+			},
 		};
-		mq.addEventListener("change", h);
-		this.offRatio = () => {
-			mq.removeEventListener("change", h);
-			this.offRatio = null;
-		};
 	}
 
-	private readTheme(): Palette {
-		const view = this.el.ownerDocument.defaultView;
-		this.font = (view ? view.getComputedStyle(this.el).fontFamily : "") || "sans-serif";
-		// The parent, not this.el: jsdom does not inherit custom properties in getComputedStyle, browsers do.
-		return readPalette(this.parent);
+	private xTitle(): string {
+		return this.xSteps ? t("chart.axis.step") : this.opts.xLabel;
 	}
 
-	private color(s: SeriesDef): string {
-		const c = this.palette.series;
-		return c[s.color % c.length];
-	}
-
-	private redraw(): void {
-		if (this.destroyed) return;
+	/** Brings the datasets, axes and legend up to date with the data and the toggles (before each redraw). */
+	private sync(): void {
+		const chart = this.frame.chart;
+		if (!chart) return;
+		const scale = this.xSteps && this.stepsPerEpoch ? this.stepsPerEpoch : 1;
+		const plotWidth = chart.chartArea ? chart.chartArea.right - chart.chartArea.left : chart.width;
+		this.opts.series.forEach((s, i) => {
+			const d = this.data[i];
+			const m = this.main[i];
+			const r = this.raw[i];
+			if (this.dirty[i]) {
+				this.dirty[i] = false;
+				const smoothed = s.smooth && this.smoothing > 0 ? smoothEma(d.map((p) => p.y), this.smoothing) : null;
+				m.data = d.map((p, k) => ({ x: p.x * scale, y: smoothed ? smoothed[k] : p.y, raw: p.y }));
+				if (r) r.data = smoothed ? d.map((p) => ({ x: p.x * scale, y: p.y, raw: p.y })) : [];
+			}
+			// A lone point has no line to show it: it gets a dot even on a plain series.
+			m.pointRadius = d.length === 1 || (s.dots && d.length * DOT_SPACING <= plotWidth) ? 2.5 : 0;
+			const index = chart.data.datasets.indexOf(m);
+			chart.setDatasetVisibility(index, !this.hidden[i]);
+			if (r) chart.setDatasetVisibility(chart.data.datasets.indexOf(r), !this.hidden[i] && r.data.length > 0);
+		});
+		this.syncAxes(scale);
 		this.drawLegend();
 		this.drawSummary();
-		this.drawCanvas();
 	}
 
-	/** The canvas only (on resize too): axes fitted to the visible series, or to all of them when none is visible. */
-	private drawCanvas(): void {
-		if (this.destroyed) return;
-		const ctx = this.canvas.getContext("2d");
-		// Without a layout (jsdom) a default size; with one, nothing to draw while the box is hidden.
-		const laidOut = this.resize !== null;
-		const w = this.box.clientWidth || (laidOut ? 0 : 300);
-		const h = this.box.clientHeight || (laidOut ? 0 : 150);
-		if (!ctx || w === 0 || h === 0) return;
-		const dpr = this.el.ownerDocument.defaultView?.devicePixelRatio || 1;
-		const bw = Math.round(w * dpr);
-		const bh = Math.round(h * dpr);
-		if (this.canvas.width !== bw) this.canvas.width = bw;
-		if (this.canvas.height !== bh) this.canvas.height = bh;
-		const shown = this.opts.series.map((_, i) => i).filter((i) => !this.hidden[i] && this.data[i].length > 0);
+	private syncAxes(scale: number): void {
+		const chart = this.frame.chart;
+		if (!chart) return;
+		const o = this.opts;
+		const visible = o.series.map((_, i) => i).filter((i) => !this.hidden[i] && this.data[i].length > 0);
+		const pool = visible.length > 0 ? visible : o.series.map((_, i) => i);
 		let xlo = Infinity;
 		let xhi = -Infinity;
 		let ylo = Infinity;
 		let yhi = -Infinity;
-		for (const i of shown.length > 0 ? shown : this.data.map((_, k) => k)) {
+		for (const i of pool) {
 			for (const p of this.data[i]) {
 				if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
 				xlo = Math.min(xlo, p.x);
@@ -266,32 +362,53 @@ export class LineChartView {
 				yhi = Math.max(yhi, p.y);
 			}
 		}
-		const o = this.opts;
-		if (xlo > xhi) [xlo, xhi] = [0, 1];
-		if (ylo > yhi) [ylo, yhi] = [o.yMin ?? 0, o.yMax ?? 1];
-		const p = this.palette;
-		this.area = drawChart(ctx, {
-			width: w,
-			height: h,
-			dpr,
-			font: this.font,
-			xLabel: o.xLabel,
-			yLabel: o.yLabel,
-			x: { min: xlo, max: xhi, integer: o.integerX === true },
-			y: { min: o.yMin ?? ylo, max: o.yMax ?? yhi, fixedMin: o.yMin !== undefined, fixedMax: o.yMax !== undefined },
-			percent: o.percent === true,
-			colors: { text: p.text, muted: p.muted, grid: p.border },
-			series: shown.map((i) => {
-				const s = o.series[i];
-				return { points: this.data[i], color: this.color(s), width: s.thin ? 1 : 2, dash: s.dashed ? DASH : [], dots: s.dots === true };
-			}),
-		});
-		if (this.pointer) this.showTip(this.pointer.x, this.pointer.y);
+		const hasX = xlo <= xhi;
+		// Whole epochs only when at least two fall in the range (a one-epoch run's batches get 0.2, 0.4…).
+		const whole = (o.integerX === true || this.xSteps) && hasX && Math.floor(xhi * scale) - Math.ceil(xlo * scale) >= 1;
+		const log = this.logY && o.logToggle === true;
+		let min: number | undefined = log ? undefined : o.yMin;
+		let max: number | undefined = log ? undefined : o.yMax;
+		if (o.yFit && !log) {
+			if (this.fullY || ylo > yhi) {
+				min = o.yFit.min;
+				max = o.yFit.max;
+			} else {
+				const pad = Math.max((yhi - ylo) * 0.1, (o.yFit.max - o.yFit.min) * 0.02);
+				min = Math.max(o.yFit.min, Math.floor((ylo - pad) * 100) / 100);
+				max = Math.min(o.yFit.max, Math.ceil((yhi + pad) * 100) / 100);
+			}
+		}
+		const pct = o.percent === true;
+		const look = axisLook(this.frame.look);
+		const stepOf = (ticks: { value: number }[], v: number): number => (ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) : Math.abs(v) || 1);
+		chart.options.scales = {
+			x: {
+				type: "linear",
+				bounds: "data",
+				min: hasX ? xlo * scale : undefined,
+				max: hasX ? (xhi > xlo ? xhi : xlo + 1) * scale : undefined,
+				ticks: { ...look.ticks, precision: whole ? 0 : undefined, maxRotation: 0, callback: (v, _k, ticks) => formatTick(Number(v), stepOf(ticks, Number(v))) },
+				grid: look.grid,
+				border: look.border,
+				title: { display: true, text: this.xTitle(), ...look.title },
+			},
+			y: {
+				type: log ? "logarithmic" : "linear",
+				min,
+				max,
+				ticks: { ...look.ticks, callback: (v, _k, ticks) => (log ? formatValue(Number(v), pct) : formatTick(Number(v), stepOf(ticks, Number(v)), pct)) },
+				grid: look.grid,
+				border: look.border,
+				title: { display: true, text: o.yLabel, ...look.title },
+			},
+		};
+		const plugins = chart.options.plugins;
+		if (plugins) plugins.tooltip = { ...tooltipLook(this.frame.look), callbacks: this.tooltipCallbacks() };
 	}
 
 	/** One button per series that has points (a series with none yet, e.g. no previous run, stays out). */
 	private drawLegend(): void {
-		const key = this.data.map((d, i) => (d.length > 0 ? `${i}${this.hidden[i] ? "-" : "+"}` : "")).join(",") + this.palette.series.join();
+		const key = this.data.map((d, i) => (d.length > 0 ? `${i}${this.hidden[i] ? "-" : "+"}` : "")).join(",");
 		if (key === this.legendKey) return;
 		this.legendKey = key;
 		this.legend.empty();
@@ -301,11 +418,11 @@ export class LineChartView {
 			if (this.hidden[i]) b.addClass("is-off");
 			const sw = b.createSpan({ cls: "cnn-lab-chart-swatch" });
 			if (s.dashed) sw.addClass("is-dashed");
-			sw.setCssProps({ "--cnn-chart-color": this.color(s) });
+			sw.setCssProps({ "--cnn-chart-color": this.color(i) });
 			b.createSpan({ text: s.label });
 			b.addEventListener("click", () => {
 				this.hidden[i] = !this.hidden[i];
-				this.redraw();
+				this.frame.redraw();
 			});
 		});
 	}
@@ -332,91 +449,18 @@ export class LineChartView {
 				}),
 			);
 		});
-		const key = lines.join("\n");
-		if (key === this.summaryKey) return;
-		this.summaryKey = key;
-		this.summary.empty();
-		for (const l of lines) this.summary.createEl("li", { text: l });
+		this.frame.setSummary(lines);
 	}
 
-	private hover(e: PointerEvent): void {
-		const r = this.canvas.getBoundingClientRect();
-		this.pointer = { x: e.clientX - r.left, y: e.clientY - r.top };
-		this.showTip(this.pointer.x, this.pointer.y);
-	}
-
-	private unhover(): void {
-		this.pointer = null;
-		this.box.removeClass("is-hovered");
-	}
-
-	/** The guide line at the x nearest the pointer, a mark on each series there and the tooltip with their values. */
-	private showTip(px: number, py: number): void {
-		const a = this.area;
-		if (!a) return;
-		let best: Point | null = null;
-		let bestD = Infinity;
-		const visible = this.opts.series.map((_, i) => i).filter((i) => !this.hidden[i]);
-		// A point of a dotted (per-epoch) series near the pointer wins over a closer per-batch sample, so the
-		// tooltip reads "epoch 5", not "epoch 5.2" with the epoch-5 values.
-		for (const i of visible) {
-			const snap = this.opts.series[i].dots ? HOVER_PX : 0;
-			for (const p of this.data[i]) {
-				const d = Math.abs(xPx(a, p.x) - px) - snap;
-				if (d < bestD && Number.isFinite(p.y)) {
-					best = p;
-					bestD = d;
-				}
-			}
-		}
-		if (!best || px < a.left - HOVER_PX || px > a.left + a.width + HOVER_PX) {
-			this.box.removeClass("is-hovered");
-			return;
-		}
-		const gx = xPx(a, best.x);
-		this.tip.empty();
-		for (const m of this.marks) m.remove();
-		this.marks.length = 0;
-		this.tip.createDiv({ cls: "cnn-lab-chart-tip-title", text: `${this.opts.xLabel} ${formatValue(best.x)}` });
-		for (const i of visible) {
-			let near: Point | null = null;
-			let nd = Infinity;
-			for (const p of this.data[i]) {
-				const d = Math.abs(xPx(a, p.x) - gx);
-				if (d < nd && Number.isFinite(p.y)) {
-					near = p;
-					nd = d;
-				}
-			}
-			if (!near || nd > HOVER_PX) continue;
-			const s = this.opts.series[i];
-			const color = this.color(s);
-			const row = this.tip.createDiv({ cls: "cnn-lab-chart-tip-row" });
-			row.createSpan({ cls: "cnn-lab-chart-swatch" + (s.dashed ? " is-dashed" : "") }).setCssProps({ "--cnn-chart-color": color });
-			row.createSpan({ text: s.label });
-			row.createSpan({ cls: "cnn-lab-chart-tip-value", text: formatValue(near.y, this.opts.percent) });
-			const q = toPx(a, near.x, near.y);
-			if (q.y >= a.top - 4 && q.y <= a.top + a.height + 4) {
-				const m = this.box.createDiv({ cls: "cnn-lab-chart-mark" });
-				this.marks.push(m);
-				m.setCssProps({ "--cnn-chart-color": color, "--cnn-chart-x": `${q.x}px`, "--cnn-chart-y": `${q.y}px` });
-			}
-		}
-		this.box.addClass("is-hovered");
-		// Beside the guide line, on the side with room, inside the box (measured now that it is shown).
-		const bw = this.box.clientWidth;
-		const tw = this.tip.offsetWidth;
-		const th = this.tip.offsetHeight;
-		let tx = gx + 12;
-		if (tx + tw > bw) tx = gx - 12 - tw;
-		if (tx < 0) tx = Math.max(0, bw - tw);
-		const ty = Math.max(0, Math.min(py - th / 2, this.box.clientHeight - th));
-		this.box.setCssProps({
-			"--cnn-chart-guide-x": `${gx}px`,
-			"--cnn-chart-guide-top": `${a.top}px`,
-			"--cnn-chart-guide-h": `${a.height}px`,
-			"--cnn-chart-tip-x": `${tx}px`,
-			"--cnn-chart-tip-y": `${ty}px`,
+	/** "Download CSV": one row per point, with the step when known and the smoothed value for a smoothed series. */
+	private csvRows(): (string | number | null)[][] {
+		const rows: (string | number | null)[][] = [["series", "epoch", "step", "value", "smoothed"]];
+		const spe = this.stepsPerEpoch;
+		this.opts.series.forEach((s, i) => {
+			const d = this.data[i];
+			const smoothed = s.smooth && this.smoothing > 0 ? smoothEma(d.map((p) => p.y), this.smoothing) : null;
+			d.forEach((p, k) => rows.push([s.label, p.x, spe ? Math.round(p.x * spe) : null, p.y, smoothed ? smoothed[k] : null]));
 		});
+		return rows;
 	}
 }

@@ -4,6 +4,7 @@
  * changed most. Runs that kept none are named in one line.
  */
 import type { ConfusionRecord } from "../../runs/run-log";
+import type { ChartSet } from "../charts/chart-set";
 import { renderConfusion } from "../training/confusion-view";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";
@@ -57,9 +58,10 @@ function runTitle(parent: HTMLElement, label: string, colour: number): void {
 
 /**
  * Draws the section into `parent` and returns it, or returns null (nothing drawn) when none of the runs kept a
- * matrix. `runs` are in the view's order: a run's index is its series colour.
+ * matrix. `runs` are in the view's order: a run's index is its series colour. The per-class accuracy charts go into
+ * `charts`, which the caller destroys before emptying `parent`.
  */
-export function renderConfusionSection(parent: HTMLElement, runs: readonly ConfusionRun[]): HTMLElement | null {
+export function renderConfusionSection(parent: HTMLElement, runs: readonly ConfusionRun[], charts?: ChartSet): HTMLElement | null {
 	const kept: { run: ConfusionRun; conf: ConfusionRecord; colour: number }[] = [];
 	const without: string[] = [];
 	runs.forEach((run, colour) => {
@@ -82,7 +84,7 @@ export function renderConfusionSection(parent: HTMLElement, runs: readonly Confu
 	for (const { run, conf, colour } of drawn) {
 		const cell = grid.createDiv({ cls: "cnn-lab-log-confusion-item", attr: { "data-run": run.label } });
 		runTitle(cell, run.label, colour);
-		renderConfusion(cell, conf.matrix, conf.classes, { title: null });
+		renderConfusion(cell, conf.matrix, conf.classes, { title: null, charts });
 	}
 	if (without.length) section.createDiv({ cls: "cnn-lab-log-confusion-none", text: t("log.confusion.none", { runs: without.join(", ") }) });
 	return section;

@@ -7,6 +7,7 @@
 import { LineChartView, type SeriesDef } from "../charts/line-chart";
 import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
 import type { ConfusionRecord, RunSettings, RunStatus } from "../../runs/run-log";
+import { ChartSet } from "../charts/chart-set";
 import { renderConfusionSection } from "./confusion-section";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";
@@ -161,7 +162,7 @@ function seriesFor(runs: readonly ShownRun[], metric: "loss" | "acc"): { defs: S
 		const val = r.epochs.map((e) => ({ x: e.epoch, y: metric === "loss" ? e.valLoss : e.valAcc })).filter((p): p is { x: number; y: number } => finite(p.y));
 		const name = (what: string): string => (one ? t(`log.series.${metric}.${what}`) : `${r.label} · ${t(`log.series.${what}`)}`);
 		if (metric === "loss" && one && r.batches && r.batches.length) {
-			defs.push({ label: t("log.series.loss.batch"), color: i + 2 });
+			defs.push({ label: t("log.series.loss.batch"), color: i + 2, thin: true, smooth: true });
 			data.push(r.batches.filter((p) => finite(p.y)).map((p) => ({ x: p.x, y: p.y })));
 		}
 		if (train.length) {
@@ -191,7 +192,7 @@ export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[])
 			yLabel: t(`log.chart.${metric}`),
 			series: defs,
 			integerX: true,
-			...(metric === "acc" ? { yMin: 0, yMax: 1, percent: true } : {}),
+			...(metric === "acc" ? { yFit: { min: 0, max: 1 }, percent: true } : { yMin: 0, logToggle: true }),
 		});
 		data.forEach((pts, i) => chart.setPoints(i, pts));
 		chart.flush();
@@ -203,7 +204,8 @@ export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[])
 	let table = renderTable(el, runs);
 	// A box of its own so that a redraw in place keeps the matrices under the table.
 	const confusionBox = el.createDiv({ cls: "cnn-lab-log-confusion-box" });
-	renderConfusionSection(confusionBox, runs);
+	const barCharts = new ChartSet();
+	renderConfusionSection(confusionBox, runs, barCharts);
 	let destroyed = false;
 	const shape = (list: readonly ShownRun[]): string =>
 		(["loss", "acc"] as const).map((m) => seriesFor(list, m).defs.map((d) => d.label).join("\n")).join("\n\n");
@@ -224,8 +226,9 @@ export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[])
 			table.replaceWith(fresh);
 			table = fresh;
 			// A run that just finished writes its matrix: the section follows the note.
+			barCharts.destroy();
 			confusionBox.empty();
-			renderConfusionSection(confusionBox, list);
+			renderConfusionSection(confusionBox, list, barCharts);
 			return true;
 		},
 		destroy(): void {
@@ -233,6 +236,7 @@ export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[])
 			destroyed = true;
 			lossChart?.destroy();
 			accChart?.destroy();
+			barCharts.destroy();
 			el.remove();
 		},
 	};

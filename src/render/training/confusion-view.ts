@@ -1,10 +1,23 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
+import "../../i18n/strings-chart";
+import { BarChartView } from "../charts/bar-chart";
+import type { ChartSet } from "../charts/chart-set";
 import { formatPercent } from "./format";
 
 export interface ConfusionOptions {
 	/** The heading above the table; null leaves it out (the caller writes its own, e.g. a run's name). */
 	title?: string | null;
+	/** Where the per-class accuracy bar chart goes to be destroyed with the view; without it, the table only. */
+	charts?: ChartSet;
+}
+
+/** Per-class accuracy (recall) from a confusion matrix: NaN for a class with no samples. */
+export function classAccuracies(confusion: readonly (readonly number[])[]): number[] {
+	return confusion.map((row, i) => {
+		const total = row.reduce((s, v) => s + v, 0);
+		return total > 0 ? (row[i] ?? 0) / total : NaN;
+	});
 }
 
 /**
@@ -38,6 +51,11 @@ export function renderConfusion(parent: HTMLElement, confusion: readonly (readon
 		}
 		// Per-class accuracy (recall): the share of this class's samples that were recognised; "–" without any.
 		tr.createEl("td", { cls: "cnn-lab-confusion-acc", text: formatPercent(total > 0 ? row[i] / total : null) });
+	}
+	if (opts.charts && confusion.length > 0) {
+		const bars = opts.charts.add(new BarChartView(wrap, { title: t("chart.classAcc.title"), xLabel: t("chart.classAcc.x"), yLabel: t("chart.classAcc.y"), percent: true }));
+		bars.setData(confusion.map((_, i) => name(i)), classAccuracies(confusion));
+		bars.flush();
 	}
 	return wrap;
 }

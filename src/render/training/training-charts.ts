@@ -1,7 +1,6 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
 import { LineChartView } from "../charts/line-chart";
-import { ThinnedSeries } from "../charts/series";
 import type { BatchMetrics, EpochMetrics, LossPoint } from "../../engine/run-metrics";
 import { lossPoint } from "../../runs/loss-curve";
 import { formatLoss, formatPercent } from "./format";
@@ -11,16 +10,16 @@ export const LOSS = { batch: 0, train: 1, val: 2, previous: 3 } as const;
 export const ACC = { train: 0, val: 1, previous: 2 } as const;
 
 /**
- * The two live charts of a run: loss (per batch, thinned and smoothed; per epoch for training and validation) and
- * accuracy per epoch, with the previous run's validation curves dashed for comparison. x is in epochs throughout, so
- * batch points fall between the epoch points they lead to.
+ * The two live charts of a run: loss (per batch, with the smoothing slider; per epoch for training and validation;
+ * a log-scale toggle) and accuracy per epoch (axis fitted to the data, a 0–100 % toggle), with the previous run's
+ * validation curves dashed for comparison. x is in epochs (batch points fall between the epoch points they lead to),
+ * or in steps once the number of batches per epoch is known.
  */
 export class TrainingCharts {
 	readonly el: HTMLElement;
 	readonly loss: LineChartView;
 	readonly acc: LineChartView;
 	private readonly summary: HTMLElement;
-	private batchSeries = new ThinnedSeries(400, 0.9);
 
 	constructor(parent: HTMLElement) {
 		this.el = parent.createDiv({ cls: "cnn-lab-charts" });
@@ -29,12 +28,13 @@ export class TrainingCharts {
 			xLabel: t("training.axis.epoch"),
 			yLabel: t("training.chart.loss"),
 			series: [
-				{ label: t("training.series.batchLoss"), color: 5, thin: true },
+				{ label: t("training.series.batchLoss"), color: 5, thin: true, smooth: true },
 				{ label: t("training.series.trainLoss"), color: 0, dots: true },
 				{ label: t("training.series.valLoss"), color: 1, dots: true },
 				{ label: t("training.series.previous"), color: 3, dashed: true },
 			],
 			yMin: 0,
+			logToggle: true,
 			integerX: true,
 		});
 		this.acc = new LineChartView(this.el, {
@@ -46,8 +46,7 @@ export class TrainingCharts {
 				{ label: t("training.series.valAcc"), color: 1, dots: true },
 				{ label: t("training.series.previous"), color: 3, dashed: true },
 			],
-			yMin: 0,
-			yMax: 1,
+			yFit: { min: 0, max: 1 },
 			percent: true,
 			integerX: true,
 		});
@@ -56,7 +55,6 @@ export class TrainingCharts {
 
 	/** Empties the current run's curves (the previous run's stay). */
 	reset(): void {
-		this.batchSeries = new ThinnedSeries(400, 0.9);
 		for (const i of [LOSS.batch, LOSS.train, LOSS.val]) this.loss.setPoints(i, []);
 		for (const i of [ACC.train, ACC.val]) this.acc.setPoints(i, []);
 		this.summary.setText("");
@@ -64,11 +62,15 @@ export class TrainingCharts {
 
 	addBatches(points: readonly BatchMetrics[], batchesPerEpoch: number): void {
 		if (points.length === 0) return;
-		for (const b of points) {
-			const p = lossPoint(b, batchesPerEpoch);
-			this.batchSeries.push(p.x, p.y);
-		}
-		this.loss.setPoints(LOSS.batch, this.batchSeries.points);
+		this.setStepsPerEpoch(batchesPerEpoch);
+		// Every batch is kept: chart.js's min/max decimation draws a long run at a few points per pixel column.
+		this.loss.append(LOSS.batch, points.map((b) => lossPoint(b, batchesPerEpoch)));
+	}
+
+	/** Batches per epoch, once known: x can show steps (a stored run does not record it). */
+	setStepsPerEpoch(n: number | null): void {
+		this.loss.setStepsPerEpoch(n);
+		this.acc.setStepsPerEpoch(n);
 	}
 
 	addEpochs(epochs: readonly EpochMetrics[]): void {

@@ -82,7 +82,17 @@ describe("```cnn-log block", () => {
 		expect(ys(loss?.series()[0].points ?? [])).toEqual([1.2, 0.6, 0.4]);
 		expect(ys(loss?.series()[3].points ?? [])).toEqual([1.9, 1.6, 1.3]);
 		expect(ys(view?.accChart?.series()[1].points ?? [])).toEqual([0.65, 0.78, 0.88]);
-		expect(view?.accChart?.yRange()?.max).toBe(1);
+		// The accuracy axis is fitted to the runs' numbers; its "0–100 %" toggle shows the whole range.
+		const acc = view?.accChart;
+		const fitted = acc?.yRange();
+		const accs = acc?.series().flatMap((s) => ys(s.points)) ?? [];
+		expect(fitted?.max).toBeGreaterThanOrEqual(Math.max(...accs));
+		expect(fitted?.min).toBeLessThanOrEqual(Math.min(...accs));
+		expect(fitted?.min).toBeGreaterThan(0);
+		const full = [...(acc?.el.querySelectorAll<HTMLButtonElement>("button.cnn-lab-chart-control") ?? [])].find((b) => b.textContent === "0–100 %");
+		full?.click();
+		expect(full?.getAttribute("aria-pressed")).toBe("true");
+		expect(acc?.yRange()).toEqual({ min: 0, max: 1 });
 
 		const row = (k: string): HTMLTableRowElement => el.querySelector(`tr[data-key="${k}"]`) as HTMLTableRowElement;
 		expect(row("lr").classList.contains("cnn-lab-log-diff")).toBe(true);
@@ -144,7 +154,7 @@ describe("```cnn-log block", () => {
 		const all = await render("folder CNN runs");
 		expect(all.child.view?.lossChart?.series()[0].label).toBe("b · training");
 		const some = await render("folder CNN runs where lr < 0.05");
-		expect(some.child.view?.lossChart?.series().map((d) => d.label)).toEqual(["loss per batch (smoothed)", "training loss", "validation loss"]);
+		expect(some.child.view?.lossChart?.series().map((d) => d.label)).toEqual(["loss per batch", "training loss", "validation loss"]);
 	});
 
 	it("a pasted PyTorch CSV draws its curves", async () => {

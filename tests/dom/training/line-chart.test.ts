@@ -1,10 +1,12 @@
 // @vitest-environment jsdom
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import "../../support/obsidian-stub";
+import { Chart } from "chart.js";
 import { chartOfCanvas, LineChartView, liveChartCount, type LineChartOptions } from "../../../src/render/charts/line-chart";
-import { ThinnedSeries } from "../../../src/render/charts/series";
+import { BarChartView } from "../../../src/render/charts/bar-chart";
+import { smoothEma } from "../../../src/render/charts/smooth";
 import { notifyThemeChange, themeListenerCount } from "../../../src/render/theme";
-import { canvasLog, installFakeCanvas, strokes } from "./fake-canvas";
+import { installFakeCanvas } from "./fake-canvas";
 
 beforeAll(() => installFakeCanvas());
 afterEach(() => {
@@ -12,6 +14,7 @@ afterEach(() => {
 	document.body.removeClass("theme-dark");
 	vi.useRealTimers();
 	vi.unstubAllGlobals();
+	vi.restoreAllMocks();
 });
 
 const make = (parent: HTMLElement = document.body.createDiv(), extra: Partial<LineChartOptions> = {}): LineChartView =>
@@ -25,204 +28,205 @@ const make = (parent: HTMLElement = document.body.createDiv(), extra: Partial<Li
 		],
 		...extra,
 	});
-const draws = (v: LineChartView): number => canvasLog(v.canvas).filter((c) => c.op === "clearRect").length;
-const legend = (v: LineChartView): HTMLButtonElement[] => [...v.el.querySelectorAll<HTMLButtonElement>(".cnn-lab-chart-legend button")];
-const pointer = (target: EventTarget, type: string, x: number, pointerType = "mouse"): void => {
-	target.dispatchEvent(new PointerEvent(type, { clientX: x, clientY: 50, pointerType, bubbles: true }));
+const chartOf = (v: LineChartView): Chart<"line"> => {
+	if (!v.chart) throw new Error("no chart");
+	return v.chart;
 };
+/** The points chart.js was given for a dataset (before its decimation, which keeps the original as _data). */
+const given = (v: LineChartView, ds: number): { x: number; y: number }[] => {
+	const d = chartOf(v).data.datasets[ds] as unknown as { _data?: { x: number; y: number }[]; data: { x: number; y: number }[] };
+	return d._data ?? d.data;
+};
+const legend = (v: LineChartView): HTMLButtonElement[] => [...v.el.querySelectorAll<HTMLButtonElement>(".cnn-lab-chart-legend button")];
+const control = (v: LineChartView | BarChartView, text: string): HTMLButtonElement => {
+	const b = [...v.el.querySelectorAll<HTMLButtonElement>("button.cnn-lab-chart-control")].find((x) => x.textContent === text);
+	if (!b) throw new Error(`no control ${text}`);
+	return b;
+};
+const summary = (v: { el: HTMLElement }): (string | null)[] => [...v.el.querySelectorAll(".cnn-lab-sr-only li")].map((li) => li.textContent);
 
-describe("live line chart", () => {
-	it("redraws at most about ten times a second however fast points arrive, and shows all of them", () => {
+describe("line chart (chart.js)", () => {
+	it("redraws at most about ten times a second however fast points arrive, and holds all of them", () => {
 		vi.useFakeTimers();
 		const view = make();
+		const update = vi.spyOn(chartOf(view), "update");
 		for (let i = 0; i < 1000; i++) {
 			view.push(0, i, 1 / (i + 1));
 			if (i % 10 === 0) vi.advanceTimersByTime(1); // 1000 points over 100 ms
 		}
-		expect(draws(view)).toBeLessThanOrEqual(2);
+		expect(update.mock.calls.length).toBeLessThanOrEqual(2);
 		vi.advanceTimersByTime(1000);
-		expect(draws(view)).toBeLessThanOrEqual(3);
-		expect(draws(view)).toBeGreaterThanOrEqual(1);
-		expect(view.series()[0].points).toHaveLength(1000);
+		expect(update.mock.calls.length).toBeGreaterThanOrEqual(1);
+		expect(update.mock.calls.length).toBeLessThanOrEqual(3);
+		// Without animation: a live chart would otherwise tween every redraw.
+		expect(update.mock.calls.every((c) => c[0] === "none")).toBe(true);
+		expect(view.points(0)).toHaveLength(1000);
+		expect(given(view, 0)).toHaveLength(1000);
 		view.destroy();
 	});
 
-	it("strokes each series in its theme colour, dashed where asked, and recolours on a theme change", () => {
+	it("colours each series from the theme, dashed where asked, and recolours on a theme change; destroy ends the Chart", () => {
 		const parent = document.body.createDiv();
 		parent.setCssProps({ "--color-blue": "rgb(1, 2, 3)", "--color-orange": "rgb(4, 5, 6)" });
 		const before = themeListenerCount();
+		const charts = liveChartCount();
 		const view = make(parent);
+		expect(liveChartCount()).toBe(charts + 1);
 		view.setPoints(0, [{ x: 1, y: 1 }, { x: 2, y: 0.5 }, { x: 3, y: 0.25 }]);
 		view.setPoints(1, [{ x: 1, y: 1.2 }, { x: 2, y: 0.9 }]);
 		view.flush();
-		const lines = strokes(view.canvas).filter((s) => s.color === "rgb(1, 2, 3)" || s.color === "rgb(4, 5, 6)");
-		expect(lines).toEqual([
-			{ color: "rgb(1, 2, 3)", width: 2, dash: [], segments: 2 },
-			{ color: "rgb(4, 5, 6)", width: 2, dash: [6, 4], segments: 1 },
-		]);
-		expect(view.series().map((s) => s.color)).toEqual(["rgb(1, 2, 3)", "rgb(4, 5, 6)"]);
-		// Three dots on the per-epoch series, none on the other.
-		expect(canvasLog(view.canvas).filter((c) => c.op === "arc")).toHaveLength(3);
+		const [train, val] = chartOf(view).data.datasets;
+		expect([train.borderColor, val.borderColor]).toEqual(["rgb(1, 2, 3)", "rgb(4, 5, 6)"]);
+		expect(train.borderDash).toEqual([]);
+		expect(val.borderDash).toEqual([6, 4]);
+		// Dots on the per-epoch series (few points), none on the plain one.
+		expect([train.pointRadius, val.pointRadius]).toEqual([2.5, 0]);
+		expect(chartOf(view).options.animation).toBe(false);
 
-		const mark = canvasLog(view.canvas).length;
 		parent.setCssProps({ "--color-blue": "rgb(9, 9, 9)" });
 		notifyThemeChange();
-		expect(strokes(view.canvas, mark).some((s) => s.color === "rgb(9, 9, 9)")).toBe(true);
-		expect(strokes(view.canvas, mark).some((s) => s.color === "rgb(1, 2, 3)")).toBe(false);
+		expect(chartOf(view).data.datasets[0].borderColor).toBe("rgb(9, 9, 9)");
 		expect(legend(view)[0].querySelector(".cnn-lab-chart-swatch")?.getAttribute("style")).toContain("rgb(9, 9, 9)");
 
 		expect(themeListenerCount()).toBe(before + 1);
-		const n = liveChartCount();
+		const canvas = view.canvas;
 		view.destroy();
 		expect(themeListenerCount()).toBe(before);
-		expect(liveChartCount()).toBe(n - 1);
+		expect(liveChartCount()).toBe(charts);
+		expect(Chart.getChart(canvas)).toBeUndefined();
 		expect(view.el.isConnected).toBe(false);
-		expect(chartOfCanvas(view.canvas)).toBeUndefined();
+		expect(chartOfCanvas(canvas)).toBeUndefined();
 	});
 
-	it("the legend lists only series with points; its buttons hide and show a series", () => {
+	it("the legend lists only series with points; its buttons hide and show a series and the axes follow", () => {
 		const view = make();
 		view.setPoints(0, [{ x: 1, y: 2 }, { x: 2, y: 1 }]);
 		view.flush();
 		expect(legend(view).map((b) => b.textContent)).toEqual(["train"]);
 		view.setPoints(1, [{ x: 1, y: 3 }, { x: 2, y: 4 }]);
 		view.flush();
-		const [train, val] = legend(view);
-		expect([train.textContent, val.textContent]).toEqual(["train", "val"]);
+		const [, val] = legend(view);
 		expect(val.querySelector(".cnn-lab-chart-swatch")?.classList.contains("is-dashed")).toBe(true);
-		// Axes cover both series.
 		expect(view.yRange()?.max).toBeGreaterThanOrEqual(4);
-
-		const mark = canvasLog(view.canvas).length;
 		val.click();
 		expect(view.series()[1].hidden).toBe(true);
+		expect(chartOf(view).isDatasetVisible(1)).toBe(false);
 		const off = legend(view)[1];
 		expect(off.getAttribute("aria-pressed")).toBe("false");
 		expect(off.classList.contains("is-off")).toBe(true);
-		// Redrawn without the dashed series, and the y axis fits the one left (1..2).
-		expect(strokes(view.canvas, mark).filter((s) => Array.isArray(s.dash) && s.dash.length > 0)).toHaveLength(0);
 		expect(view.yRange()?.max).toBeLessThan(3);
 		off.click();
-		expect(legend(view)[1].getAttribute("aria-pressed")).toBe("true");
+		expect(chartOf(view).isDatasetVisible(1)).toBe(true);
 		expect(view.yRange()?.max).toBeGreaterThanOrEqual(4);
 		view.destroy();
 	});
 
-	it("a fixed range stays fixed and a free one covers the data with a margin", () => {
-		const acc = make(undefined, { yMin: 0, yMax: 1, percent: true });
-		acc.setPoints(0, [{ x: 1, y: 0.5 }, { x: 2, y: 0.93 }]);
+	it("an accuracy axis is fitted to the data, and its 0–100 % toggle shows the whole range", () => {
+		const acc = make(undefined, { yFit: { min: 0, max: 1 }, percent: true });
+		acc.setPoints(0, [{ x: 1, y: 0.91 }, { x: 2, y: 0.97 }]);
 		acc.flush();
+		const fit = acc.yRange();
+		expect(fit?.min).toBeGreaterThan(0.8);
+		expect(fit?.min).toBeLessThanOrEqual(0.91);
+		expect(fit?.max).toBeGreaterThanOrEqual(0.97);
+		expect(fit?.max).toBeLessThanOrEqual(1);
+		const full = control(acc, "0–100 %");
+		expect(full.getAttribute("aria-pressed")).toBe("false");
+		full.click();
+		expect(full.getAttribute("aria-pressed")).toBe("true");
 		expect(acc.yRange()).toEqual({ min: 0, max: 1 });
-		const ticks = canvasLog(acc.canvas).filter((c) => c.op === "fillText").map((c) => c.args[0]);
-		expect(ticks).toContain("100 %");
-		expect(ticks).toContain("0 %");
-
-		const free = make();
-		free.setPoints(0, [{ x: 1, y: 0.23 }, { x: 2, y: 0.71 }, { x: 3, y: NaN }]);
-		free.flush();
-		const r = free.yRange();
-		expect(r?.min).toBeLessThanOrEqual(0.23);
-		expect(r?.max).toBeGreaterThanOrEqual(0.71);
-		expect((r?.max ?? 0) - (r?.min ?? 0)).toBeLessThan(1);
-		// The NaN point is skipped, for the range too.
-		expect(free.xRange()).toEqual({ min: 1, max: 2 });
-
-		const flat = make();
-		flat.setPoints(0, [{ x: 1, y: 5 }, { x: 2, y: 5 }]);
-		flat.flush();
-		expect(flat.yRange()?.min).toBeLessThan(5);
-		expect(flat.yRange()?.max).toBeGreaterThan(5);
+		// Tick labels are percentages.
+		const y = chartOf(acc).scales.y;
+		expect(y.ticks.map((tk) => tk.label)).toContain("100 %");
+		full.click();
+		expect(acc.yRange()?.min).toBeGreaterThan(0.8);
+		acc.destroy();
 	});
 
-	it("sizes its canvas to its box times the pixel ratio and follows resizes; destroy disconnects the observer", () => {
-		let fire: (() => void) | null = null;
-		let connected = 0;
-		vi.stubGlobal(
-			"ResizeObserver",
-			class {
-				constructor(cb: () => void) {
-					fire = cb;
-				}
-				observe(): void {
-					connected++;
-				}
-				unobserve(): void {}
-				disconnect(): void {
-					connected--;
-				}
-			},
-		);
-		vi.stubGlobal("devicePixelRatio", 2);
-		// The pixel-ratio query: its change listener is what a move to another screen calls.
-		const queries: string[] = [];
-		const onChange = new Set<() => void>();
-		vi.stubGlobal("matchMedia", (q: string) => {
-			queries.push(q);
-			return { addEventListener: (_: string, h: () => void) => onChange.add(h), removeEventListener: (_: string, h: () => void) => onChange.delete(h) };
-		});
-		const view = make();
-		const box = view.el.querySelector<HTMLElement>(".cnn-lab-chart-box");
-		if (!box) throw new Error("no box");
-		Object.defineProperty(box, "clientWidth", { configurable: true, value: 400 });
-		Object.defineProperty(box, "clientHeight", { configurable: true, value: 180 });
-		view.setPoints(0, [{ x: 1, y: 1 }, { x: 2, y: 2 }]);
+	it("the loss gets a log-scale toggle; a free axis covers the data and skips NaN", () => {
+		const loss = make(undefined, { logToggle: true });
+		loss.setPoints(0, [{ x: 1, y: 2.3 }, { x: 2, y: 0.05 }, { x: 3, y: NaN }]);
+		loss.flush();
+		expect(chartOf(loss).scales.y.type).toBe("linear");
+		expect(loss.xRange()).toEqual({ min: 1, max: 2 });
+		const log = control(loss, "Log scale");
+		log.click();
+		expect(log.getAttribute("aria-pressed")).toBe("true");
+		expect(chartOf(loss).scales.y.type).toBe("logarithmic");
+		expect(loss.yRange()?.min).toBeLessThanOrEqual(0.05);
+		expect(loss.yRange()?.max).toBeGreaterThanOrEqual(2.3);
+		log.click();
+		expect(chartOf(loss).scales.y.type).toBe("linear");
+		// No log toggle where it was not asked for.
+		const plain = make();
+		expect(() => control(plain, "Log scale")).toThrow();
+	});
+
+	it("the smoothing slider draws the EMA over the raw series, which stays faint behind; at 0 only the raw line is left", () => {
+		const parent = document.body.createDiv();
+		parent.setCssProps({ "--color-cyan": "rgb(0, 100, 200)" });
+		const view = make(parent, { series: [{ label: "batch", color: 5, smooth: true }] });
+		const ys = [2, 1.2, 1.6, 0.9, 1.1, 0.7, 0.8];
+		view.setPoints(0, ys.map((y, i) => ({ x: i / 7, y })));
 		view.flush();
-		expect([view.canvas.width, view.canvas.height]).toEqual([800, 360]);
-		expect(canvasLog(view.canvas).find((c) => c.op === "setTransform")?.args).toEqual([2, 0, 0, 2, 0, 0]);
-		Object.defineProperty(box, "clientWidth", { configurable: true, value: 250 });
-		(fire as (() => void) | null)?.();
-		expect(view.canvas.width).toBe(500);
-		// Moved to a 3× screen: redrawn at the new ratio, and watching for the next change instead.
-		vi.stubGlobal("devicePixelRatio", 3);
-		[...onChange].forEach((h) => h());
-		expect(view.canvas.width).toBe(750);
-		expect(queries).toEqual(["(resolution: 2dppx)", "(resolution: 3dppx)"]);
-		expect(onChange.size).toBe(1);
-		expect(connected).toBe(1);
+		const chart = chartOf(view);
+		const [smooth, raw] = chart.data.datasets;
+		const expected = smoothEma(ys, 0.6);
+		given(view, 0).forEach((p, i) => expect(p.y).toBeCloseTo(expected[i], 12));
+		expect(given(view, 1).map((p) => p.y)).toEqual(ys);
+		expect(smooth.borderColor).toBe("rgb(0, 100, 200)");
+		expect(raw.borderColor).toBe("rgba(0, 100, 200, 0.25)");
+		expect(chart.isDatasetVisible(1)).toBe(true);
+		// The raw line is drawn behind the smoothed one.
+		expect(raw.order ?? 0).toBeGreaterThan(smooth.order ?? 0);
+
+		const slider = view.el.querySelector<HTMLInputElement>("input.cnn-lab-chart-slider");
+		expect(slider?.getAttribute("aria-label")).toBe("Smoothing of Loss");
+		if (!slider) throw new Error("no slider");
+		slider.value = "0.9";
+		slider.dispatchEvent(new Event("input"));
+		const heavier = smoothEma(ys, 0.9);
+		given(view, 0).forEach((p, i) => expect(p.y).toBeCloseTo(heavier[i], 12));
+		slider.value = "0";
+		slider.dispatchEvent(new Event("input"));
+		expect(given(view, 0).map((p) => p.y)).toEqual(ys);
+		expect(chart.isDatasetVisible(1)).toBe(false);
+		// The summary tells the raw numbers whatever the smoothing.
+		expect(summary(view)).toEqual(["batch: 7 points, last 0.8 (epoch 0.8571), lowest 0.7 (epoch 0.7143)"]);
 		view.destroy();
-		expect(connected).toBe(0);
-		expect(onChange.size).toBe(0);
 	});
 
-	it("thins a 20 000-point series to a few points per pixel column and keeps its spike", () => {
+	it("x shows steps instead of epochs once the steps per epoch are known", () => {
+		const view = make();
+		view.setPoints(0, [{ x: 1, y: 1 }, { x: 2, y: 0.5 }]);
+		view.flush();
+		const steps = control(view, "Steps");
+		expect(steps.hidden).toBe(true);
+		view.setStepsPerEpoch(40);
+		expect(steps.hidden).toBe(false);
+		steps.click();
+		expect(given(view, 0).map((p) => p.x)).toEqual([40, 80]);
+		expect(view.xRange()).toEqual({ min: 40, max: 80 });
+		expect((chartOf(view).scales.x.options as unknown as { title: { text: string } }).title.text).toBe("step");
+		steps.click();
+		expect(given(view, 0).map((p) => p.x)).toEqual([1, 2]);
+		expect((chartOf(view).scales.x.options as unknown as { title: { text: string } }).title.text).toBe("epoch");
+		view.destroy();
+	});
+
+	it("a 20 000-point series is decimated min/max by chart.js, and its spike survives", () => {
 		const view = make(undefined, { series: [{ label: "batch", color: 0, thin: true }] });
 		const pts = Array.from({ length: 20000 }, (_, i) => ({ x: i / 1000, y: i === 12345 ? 50 : 1 + Math.sin(i) * 0.1 }));
 		view.setPoints(0, pts);
 		view.flush();
-		const line = strokes(view.canvas).filter((s) => s.width === 1 && s.segments > 10);
-		expect(line).toHaveLength(1);
-		expect(line[0].segments).toBeLessThan(4 * 300);
-		// The spike sets the y axis: it was drawn.
+		const chart = chartOf(view);
+		expect(chart.options.plugins?.decimation).toMatchObject({ enabled: true, algorithm: "min-max" });
+		const drawn = chart.data.datasets[0].data as { x: number; y: number }[];
+		// jsdom's canvas is 300 px wide: at most four points (first, min, max, last) per pixel column.
+		expect(drawn.length).toBeLessThanOrEqual(4 * 300);
+		expect(drawn.length).toBeGreaterThan(300);
+		expect(Math.max(...drawn.map((p) => p.y))).toBe(50);
 		expect(view.yRange()?.max).toBeGreaterThanOrEqual(50);
-	});
-
-	it("shows the values at the nearest x on hover, hides them on leave; a tap keeps them until a tap elsewhere", () => {
-		const view = make();
-		view.setPoints(0, [{ x: 1, y: 0.9 }, { x: 2, y: 0.5 }, { x: 3, y: 0.25 }]);
-		view.setPoints(1, [{ x: 1, y: 1.1 }, { x: 2, y: 0.75 }]);
-		view.flush();
-		const box = view.el.querySelector(".cnn-lab-chart-box") as HTMLElement;
-		const tip = view.el.querySelector(".cnn-lab-chart-tip") as HTMLElement;
-		// Pointer just right of the plot's last x (the canvas is 300 px wide in jsdom, at 0,0): epoch 3.
-		pointer(view.canvas, "pointermove", 290);
-		expect(box.classList.contains("is-hovered")).toBe(true);
-		expect(tip.textContent).toContain("epoch 3");
-		expect(tip.textContent).toContain("0.25");
-		expect(tip.textContent).not.toContain("val"); // val has no point at epoch 3
-		pointer(view.canvas, "pointerleave", 290);
-		expect(box.classList.contains("is-hovered")).toBe(false);
-		// Near the plot's left edge: epoch 1, both series.
-		const a = view.xRange();
-		expect(a).toEqual({ min: 1, max: 3 });
-		pointer(view.canvas, "pointerdown", 60, "touch");
-		pointer(view.canvas, "pointerleave", 60, "touch");
-		expect(box.classList.contains("is-hovered")).toBe(true);
-		expect(tip.textContent).toContain("epoch 1");
-		expect(tip.textContent).toContain("0.9");
-		expect(tip.textContent).toContain("1.1");
-		expect(box.getAttribute("style")).toContain("--cnn-chart-guide-x");
-		pointer(document.body, "pointerdown", 0, "touch");
-		expect(box.classList.contains("is-hovered")).toBe(false);
 		view.destroy();
 	});
 
@@ -232,66 +236,97 @@ describe("live line chart", () => {
 		view.flush();
 		expect(view.canvas.getAttribute("role")).toBe("img");
 		expect(view.canvas.getAttribute("aria-label")).toBe("Loss");
-		const items = () => [...view.el.querySelectorAll(".cnn-lab-sr-only li")].map((li) => li.textContent);
-		expect(items()).toEqual(["train: 3 points, last 0.031 (epoch 3), lowest 0.029 (epoch 2)"]);
+		expect(summary(view)).toEqual(["train: 3 points, last 0.031 (epoch 3), lowest 0.029 (epoch 2)"]);
 		view.push(1, 1, 2);
 		view.flush();
-		expect(items()).toHaveLength(2);
-		expect(items()[1]).toBe("val: 1 point, 2 (epoch 1)");
+		expect(summary(view)[1]).toBe("val: 1 point, 2 (epoch 1)");
+		view.destroy();
 	});
 
-	it("labels whole epochs on x, or fractions when less than two whole epochs are in range", () => {
-		const xTicks = (pts: { x: number; y: number }[]): unknown[] => {
-			const v = make(undefined, { integerX: true });
-			v.setPoints(0, pts);
-			v.flush();
-			// x tick labels are drawn centred; y ones right-aligned.
-			const log = canvasLog(v.canvas);
-			let align: unknown = "";
-			const out: unknown[] = [];
-			for (const c of log) {
-				if (c.op === "=textAlign") align = c.args[0];
-				if (c.op === "=font" && String(c.args[0]).startsWith("12px")) break; // axis titles follow
-				if (c.op === "fillText" && align === "center") out.push(c.args[0]);
-			}
-			return out;
+	it("renders at the pixel ratio of its own window and follows a move to another screen", () => {
+		vi.stubGlobal("devicePixelRatio", 2);
+		const queries: string[] = [];
+		const onChange = new Set<() => void>();
+		vi.stubGlobal("matchMedia", (q: string) => {
+			queries.push(q);
+			return { addEventListener: (_: string, h: () => void) => onChange.add(h), removeEventListener: (_: string, h: () => void) => onChange.delete(h) };
+		});
+		const view = make();
+		view.setPoints(0, [{ x: 1, y: 1 }, { x: 2, y: 2 }]);
+		view.flush();
+		const chart = chartOf(view);
+		expect(chart.currentDevicePixelRatio).toBe(2);
+		expect(view.canvas.width).toBe(chart.width * 2);
+		vi.stubGlobal("devicePixelRatio", 3);
+		[...onChange].forEach((h) => h());
+		expect(chart.currentDevicePixelRatio).toBe(3);
+		expect(view.canvas.width).toBe(chart.width * 3);
+		expect(queries).toEqual(["(resolution: 2dppx)", "(resolution: 3dppx)"]);
+		expect(onChange.size).toBe(1);
+		view.destroy();
+		expect(onChange.size).toBe(0);
+	});
+
+	it("Download CSV saves the chart's points through a Blob and an <a download> of its document", async () => {
+		const saved = { create: URL.createObjectURL, revoke: URL.revokeObjectURL };
+		const blobs: Blob[] = [];
+		const urls = { made: 0, revoked: 0 };
+		URL.createObjectURL = (b: Blob): string => {
+			blobs.push(b);
+			urls.made++;
+			return "blob:chart";
 		};
-		expect(xTicks([{ x: 1, y: 1 }, { x: 2, y: 0.5 }, { x: 3, y: 0.2 }])).toEqual(["1", "2", "3"]);
-		const frac = xTicks([{ x: 0.1, y: 1 }, { x: 1, y: 0.5 }]);
-		expect(frac).toContain("0.5");
-		expect(frac).toContain("1");
-	});
-
-	it("draws empty axes with no points and a dot for a single point", () => {
-		const view = make(undefined, { series: [{ label: "x", color: 0 }] });
-		view.flush();
-		expect(draws(view)).toBe(1);
-		expect(legend(view)).toHaveLength(0);
-		view.push(0, 4, 0.5);
-		view.flush();
-		expect(canvasLog(view.canvas).filter((c) => c.op === "arc")).toHaveLength(1);
-		expect(view.xRange()?.min).toBeLessThan(4);
-		expect(view.xRange()?.max).toBeGreaterThan(4);
+		URL.revokeObjectURL = (): void => {
+			urls.revoked++;
+		};
+		const clicked: { download: string; href: string }[] = [];
+		vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
+			clicked.push({ download: this.download, href: this.getAttribute("href") ?? "" });
+		});
+		vi.useFakeTimers();
+		const view = make(undefined, { series: [{ label: 'batch "a"', color: 0, smooth: true, thin: true }, { label: "val", color: 1 }], stepsPerEpoch: 2 });
+		view.setPoints(0, [{ x: 0.5, y: 2 }, { x: 1, y: 1 }]);
+		view.setPoints(1, [{ x: 1, y: 1.5 }]);
+		control(view, "Download CSV").click();
+		expect(clicked).toEqual([{ download: "loss.csv", href: "blob:chart" }]);
+		vi.advanceTimersByTime(1);
+		expect(urls).toEqual({ made: 1, revoked: 1 });
+		vi.useRealTimers();
+		// jsdom's Blob has no text(): read it as a browser without it would.
+		const text = await new Promise<string>((resolve) => {
+			const r = new FileReader();
+			r.onload = () => resolve(String(r.result));
+			r.readAsText(blobs[0]);
+		});
+		const s = smoothEma([2, 1], 0.6);
+		expect(text.split("\r\n")).toEqual(["series,epoch,step,value,smoothed", `"batch ""a""",0.5,1,2,${s[0]}`, `"batch ""a""",1,2,1,${s[1]}`, "val,1,2,1.5,", ""]);
+		// The link does not stay in the page.
+		expect(document.querySelector("a[download]")).toBeNull();
+		view.destroy();
+		URL.createObjectURL = saved.create;
+		URL.revokeObjectURL = saved.revoke;
 	});
 });
 
-describe("thinned per-batch series", () => {
-	it("keeps at most the maximum number of points, evenly spread over the whole run, smoothed", () => {
-		const s = new ThinnedSeries(100, 0.9);
-		for (let i = 1; i <= 10000; i++) s.push(i, i % 2 === 0 ? 2 : 0);
-		expect(s.points.length).toBeLessThanOrEqual(100);
-		expect(s.points.length).toBeGreaterThanOrEqual(50);
-		// Covers the run to the end, in order.
-		expect(s.points[s.points.length - 1].x).toBeGreaterThan(9000);
-		for (let i = 1; i < s.points.length; i++) expect(s.points[i].x).toBeGreaterThan(s.points[i - 1].x);
-		// An alternating 0 / 2 loss reads as its mean, 1.
-		for (const p of s.points.slice(5)) expect(p.y).toBeCloseTo(1, 0);
-	});
-
-	it("skips non-finite values", () => {
-		const s = new ThinnedSeries(10, 0);
-		s.push(1, NaN);
-		s.push(2, 3);
-		expect(s.points).toEqual([{ x: 2, y: 3 }]);
+describe("bar chart (chart.js)", () => {
+	it("draws one bar per class on a 0–100 % axis, picks one out, summarises them and is destroyed with its owner", () => {
+		const parent = document.body.createDiv();
+		parent.setCssProps({ "--color-blue": "rgb(1, 2, 3)", "--interactive-accent": "rgb(7, 7, 7)" });
+		const n = liveChartCount();
+		const bars = new BarChartView(parent, { title: "Per-class accuracy", xLabel: "class", yLabel: "accuracy", percent: true });
+		bars.setData(["cat", "dog", "owl"], [0.5, 0.875, NaN], 1);
+		bars.flush();
+		const chart = bars.chart;
+		if (!chart) throw new Error("no chart");
+		expect(chart.data.labels).toEqual(["cat", "dog", "owl"]);
+		expect(chart.data.datasets[0].data).toEqual([0.5, 0.875, null]);
+		expect(chart.data.datasets[0].backgroundColor).toEqual(["rgb(1, 2, 3)", "rgb(7, 7, 7)", "rgb(1, 2, 3)"]);
+		expect([chart.scales.y.min, chart.scales.y.max]).toEqual([0, 1]);
+		expect(summary(bars)).toEqual(["Per-class accuracy: highest dog (87.5 %), lowest cat (50 %)", "cat: 50 %", "dog: 87.5 %"]);
+		expect(control(bars, "Download CSV").getAttribute("aria-label")).toBe("Download the data of Per-class accuracy as CSV");
+		expect(liveChartCount()).toBe(n + 1);
+		bars.destroy();
+		expect(liveChartCount()).toBe(n);
+		expect(bars.el.isConnected).toBe(false);
 	});
 });

@@ -1,0 +1,227 @@
+/**
+ * What every CNN Lab chart shares: one chart.js instance on a canvas in a box of its own, a row of controls, a text
+ * summary for screen readers, redraws throttled to ~10 a second (chart.update('none'): no animation), colours re-read
+ * from the theme on Obsidian's css-change, the pixel ratio of the element's own window (a pop-out's screen), and
+ * "Download CSV". Line and bar charts build on it; the owner calls destroy() on unload.
+ */
+import {
+	BarController,
+	BarElement,
+	CategoryScale,
+	Chart,
+	Decimation,
+	LinearScale,
+	LineController,
+	LineElement,
+	LogarithmicScale,
+	PointElement,
+	Tooltip,
+	type ChartConfiguration,
+	type ChartType,
+} from "chart.js";
+import { t } from "../../i18n";
+import "../../i18n/strings-chart";
+import { onThemeChange, readPalette, type Palette } from "../theme";
+import { csvFileName, downloadCsv, toCsv } from "./csv";
+import { Throttle } from "./throttle";
+import { windowOf } from "../window-of";
+
+// Only the parts the charts use are registered, so the bundle leaves out the rest of chart.js. Registering is
+// idempotent; the legend is our own HTML (real buttons), not chart.js's canvas one.
+Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Decimation);
+
+/** Chart instances alive (chart.js keeps them by id until destroy()): the leak checks count them. */
+export function liveChartCount(): number {
+	return Object.keys(Chart.instances).length;
+}
+
+export interface FrameOptions {
+	title: string;
+	/** Shortest time between two redraws. */
+	minIntervalMs?: number;
+	/** The rows of "Download CSV" (the first is the header), read when the button is pressed. */
+	csv: () => (string | number | null)[][];
+}
+
+/** Colours and font of the theme, as chart.js wants them. */
+export interface ChartLook {
+	palette: Palette;
+	font: string;
+}
+
+export class ChartFrame<T extends ChartType> {
+	readonly el: HTMLElement;
+	readonly controls: HTMLElement;
+	readonly box: HTMLElement;
+	readonly canvas: HTMLCanvasElement;
+	readonly summary: HTMLElement;
+	chart: Chart<T> | null = null;
+	look: ChartLook;
+	private readonly throttle: Throttle;
+	private readonly offTheme: () => void;
+	private offRatio: (() => void) | null = null;
+	private summaryKey = "";
+	private destroyed = false;
+
+	constructor(
+		private readonly parent: HTMLElement,
+		private readonly opts: FrameOptions,
+		/** Brings the chart's data and options up to date before a redraw. */
+		private readonly sync: () => void,
+		/** Re-colours the chart's options from `look` (theme change). */
+		private readonly recolour: () => void,
+	) {
+		this.el = parent.createDiv({ cls: "cnn-lab-chart" });
+		this.controls = this.el.createDiv({ cls: "cnn-lab-chart-controls" });
+		this.box = this.el.createDiv({ cls: "cnn-lab-chart-box" });
+		this.canvas = this.box.createEl("canvas", { cls: "cnn-lab-chart-canvas" });
+		this.canvas.setAttribute("role", "img");
+		this.canvas.setAttribute("aria-label", opts.title);
+		this.summary = this.el.createEl("ul", { cls: "cnn-lab-sr-only" });
+		this.look = this.readLook();
+		// Timers of the element's own window (a pop-out's: the main window's are throttled while it is hidden).
+		this.throttle = new Throttle(() => this.redraw(), opts.minIntervalMs ?? 100, windowOf(parent));
+		this.offTheme = onThemeChange(() => {
+			this.look = this.readLook();
+			this.recolour();
+			this.redraw();
+		});
+	}
+
+	/** Makes the chart; `config` gets the options every chart shares. */
+	start(config: ChartConfiguration<T>): Chart<T> {
+		const win = this.el.ownerDocument.defaultView;
+		config.options = {
+			...config.options,
+			// chart.js sizes the canvas to its box through a ResizeObserver; without one (jsdom) it keeps the canvas's size.
+			responsive: typeof win?.ResizeObserver === "function",
+			maintainAspectRatio: false,
+			animation: false,
+			// The element's own window: a pop-out on another screen has its own ratio.
+			devicePixelRatio: win?.devicePixelRatio || 1,
+		} as ChartConfiguration<T>["options"];
+		this.chart = new Chart(this.canvas, config);
+		this.watchPixelRatio();
+		return this.chart;
+	}
+
+	/** A redraw within the next ~100 ms (however many are asked for). */
+	request(): void {
+		if (!this.destroyed) this.throttle.request();
+	}
+
+	/** Draws what is pending now (end of a run). */
+	flush(): void {
+		if (this.throttle.pending) this.throttle.flush();
+	}
+
+	/** Draws now. */
+	redraw(): void {
+		if (this.destroyed || !this.chart) return;
+		this.throttle.cancel();
+		this.sync();
+		this.chart.update("none");
+	}
+
+	/** Replaces the summary's lines when they changed. */
+	setSummary(lines: readonly string[]): void {
+		const key = lines.join("\n");
+		if (key === this.summaryKey) return;
+		this.summaryKey = key;
+		this.summary.empty();
+		for (const l of lines) this.summary.createEl("li", { text: l });
+	}
+
+	/** A toggle button in the controls row: aria-pressed follows its state. */
+	toggle(label: string, pressed: boolean, onChange: (on: boolean) => void): HTMLButtonElement {
+		const b = this.controls.createEl("button", { cls: "cnn-lab-chart-control", text: label, attr: { type: "button", "aria-pressed": String(pressed) } });
+		b.addEventListener("click", () => {
+			const on = b.getAttribute("aria-pressed") !== "true";
+			b.setAttribute("aria-pressed", String(on));
+			b.toggleClass("is-active", on);
+			onChange(on);
+		});
+		b.toggleClass("is-active", pressed);
+		return b;
+	}
+
+	/** The "Download CSV" button, last in the controls row. */
+	addDownload(): HTMLButtonElement {
+		const b = this.controls.createEl("button", {
+			cls: "cnn-lab-chart-control cnn-lab-chart-download",
+			text: t("chart.csv"),
+			attr: { type: "button", "aria-label": t("chart.csv.aria", { title: this.opts.title }) },
+		});
+		b.addEventListener("click", () => downloadCsv(this.el, csvFileName(this.opts.title), toCsv(this.opts.csv())));
+		return b;
+	}
+
+	destroy(): void {
+		if (this.destroyed) return;
+		this.destroyed = true;
+		this.throttle.cancel();
+		this.offTheme();
+		this.offRatio?.();
+		this.chart?.destroy();
+		this.chart = null;
+		this.el.remove();
+	}
+
+	get isDestroyed(): boolean {
+		return this.destroyed;
+	}
+
+	private readLook(): ChartLook {
+		const view = this.el.ownerDocument.defaultView;
+		const font = (view ? view.getComputedStyle(this.el).fontFamily : "") || "sans-serif";
+		// The parent, not this.el: jsdom does not inherit custom properties in getComputedStyle, browsers do.
+		return { palette: readPalette(this.parent), font };
+	}
+
+	/** A window moved to a screen with another pixel ratio (or zoomed) redraws crisp at the new one. */
+	private watchPixelRatio(): void {
+		const win = this.el.ownerDocument.defaultView;
+		if (!win || typeof win.matchMedia !== "function") return;
+		const mq = win.matchMedia(`(resolution: ${win.devicePixelRatio}dppx)`);
+		const h = (): void => {
+			this.offRatio?.();
+			if (this.chart?.options) {
+				this.chart.options.devicePixelRatio = win.devicePixelRatio || 1;
+				this.chart.resize();
+			}
+			this.watchPixelRatio();
+		};
+		mq.addEventListener("change", h);
+		this.offRatio = () => {
+			mq.removeEventListener("change", h);
+			this.offRatio = null;
+		};
+	}
+}
+
+/** Axis and tooltip colours shared by line and bar charts. */
+export function axisLook(look: ChartLook): { ticks: { color: string; font: { family: string; size: number } }; grid: { color: string }; border: { color: string }; title: { color: string; font: { family: string; size: number } } } {
+	const p = look.palette;
+	return {
+		ticks: { color: p.muted, font: { family: look.font, size: 11 } },
+		grid: { color: p.border },
+		border: { color: p.border },
+		title: { color: p.text, font: { family: look.font, size: 12 } },
+	};
+}
+
+export function tooltipLook(look: ChartLook): Record<string, unknown> {
+	const p = look.palette;
+	return {
+		backgroundColor: p.backgroundAlt,
+		borderColor: p.border,
+		borderWidth: 1,
+		titleColor: p.muted,
+		bodyColor: p.text,
+		titleFont: { family: look.font, size: 11, weight: "normal" },
+		bodyFont: { family: look.font, size: 12 },
+		displayColors: true,
+		boxWidth: 10,
+		boxHeight: 2,
+	};
+}
