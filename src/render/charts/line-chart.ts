@@ -368,16 +368,20 @@ export class LineChartView {
 		const log = this.logY && o.logToggle === true;
 		let min: number | undefined = log ? undefined : o.yMin;
 		let max: number | undefined = log ? undefined : o.yMax;
-		if (o.yFit && !log) {
-			if (this.fullY || ylo > yhi) {
-				min = o.yFit.min;
-				max = o.yFit.max;
-			} else {
-				const pad = Math.max((yhi - ylo) * 0.1, (o.yFit.max - o.yFit.min) * 0.02);
-				min = Math.max(o.yFit.min, Math.floor((ylo - pad) * 100) / 100);
-				max = Math.min(o.yFit.max, Math.ceil((yhi + pad) * 100) / 100);
-			}
+		const fit = o.yFit && !log ? o.yFit : null;
+		// Fitted: the data with a margin, kept inside the bounds; chart.js then rounds the ends out to whole ticks
+		// (its steps, 1, 2 or 5 × 10^k, divide 1, so an accuracy axis never passes 100 %).
+		const fitted = fit !== null && !this.fullY && ylo <= yhi;
+		if (fit && !fitted) {
+			min = fit.min;
+			max = fit.max;
 		}
+		const afterDataLimits = (sc: { min: number; max: number }): void => {
+			if (!fit || !fitted) return;
+			const pad = Math.max((yhi - ylo) * 0.1, (fit.max - fit.min) * 0.02);
+			sc.min = Math.max(fit.min, ylo - pad);
+			sc.max = Math.min(fit.max, yhi + pad);
+		};
 		const pct = o.percent === true;
 		const look = axisLook(this.frame.look);
 		const stepOf = (ticks: { value: number }[], v: number): number => (ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) : Math.abs(v) || 1);
@@ -396,6 +400,7 @@ export class LineChartView {
 				type: log ? "logarithmic" : "linear",
 				min,
 				max,
+				afterDataLimits,
 				ticks: { ...look.ticks, callback: (v, _k, ticks) => (log ? formatValue(Number(v), pct) : formatTick(Number(v), stepOf(ticks, Number(v)), pct)) },
 				grid: look.grid,
 				border: look.border,
