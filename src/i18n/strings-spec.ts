@@ -90,6 +90,8 @@ addStrings({
 		en: "Receptive field: how many input pixels one output value sees. Jump: how many input pixels apart two neighbouring outputs are (the product of the strides so far).",
 		zh: "感受野：一个输出值看到的输入像素范围。跳距：相邻两个输出在输入上相隔的像素数（到这一层为止所有步幅的乘积）。",
 	},
+	"spec.allColumns": { en: "All columns", zh: "显示全部列" },
+	"spec.fewerColumns": { en: "Fewer columns", zh: "收起部分列" },
 	"spec.total": { en: "Total", zh: "合计" },
 	"spec.totals.params": { en: "{n} parameters ({bytes} as float32)", zh: "{n} 个参数（float32 占 {bytes}）" },
 	"spec.totals.macs": { en: "{n} multiply-adds per sample", zh: "每个样本 {n} 次乘加" },

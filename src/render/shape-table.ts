@@ -20,6 +20,10 @@ export interface ShapeTableView {
 const COLS = ["spec.col.line", "spec.col.layer", "spec.col.output", "spec.col.formula", "spec.col.filter", "spec.col.params", "spec.col.macs", "spec.col.rf"];
 // headers align with their column's numbers
 const COL_CLASS: Record<string, string | undefined> = { "spec.col.line": "cnn-spec-num", "spec.col.params": "cnn-spec-num", "spec.col.macs": "cnn-spec-num", "spec.col.rf": "cnn-spec-rf" };
+// on a phone the table keeps layer, output and formula (each problem under its row still names its line);
+// the rest waits behind the "all columns" toggle
+const EXTRA = new Set(["spec.col.line", "spec.col.filter", "spec.col.params", "spec.col.macs", "spec.col.rf"]);
+const extraCls = (k: string): string[] => [COL_CLASS[k] ?? "", EXTRA.has(k) ? "cnn-spec-extra" : ""].filter(Boolean);
 const ICON: Record<Diagnostic["severity"], string> = { error: "✗", warning: "⚠", info: "ℹ" };
 
 function diagEl(parent: HTMLElement, d: Diagnostic, withLine: boolean, fixes?: { label: string; line: string; shape: string }[]): HTMLElement {
@@ -86,23 +90,23 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 		const table = scroll.createEl("table", { cls: "cnn-spec-table" });
 		const hr = table.createEl("thead").createEl("tr");
 		for (const k of COLS) {
-			const th = hr.createEl("th", { cls: COL_CLASS[k], text: t(k) });
+			const th = hr.createEl("th", { cls: extraCls(k), text: t(k) });
 			// "jump" is the distance in input pixels between neighbouring outputs: say so where it is shown
 			if (k === "spec.col.rf") th.title = t("spec.jumpExplained");
 		}
 		const body = table.createEl("tbody");
 		if (summary.input) {
 			const tr = body.createEl("tr", { cls: "cnn-spec-input" });
-			tr.createEl("td", { cls: "cnn-spec-num", text: String(summary.input.line) });
+			tr.createEl("td", { cls: ["cnn-spec-num", "cnn-spec-extra"], text: String(summary.input.line) });
 			tr.createEl("td", { cls: "cnn-spec-layer" }).createEl("code", { text: summary.input.text || t("spec.inputRow") });
 			tr.createEl("td", { cls: "cnn-spec-shape", text: summary.input.shape });
-			for (let i = 3; i < COLS.length; i++) tr.createEl("td");
+			for (let i = 3; i < COLS.length; i++) tr.createEl("td", { cls: extraCls(COLS[i]) });
 		}
 		summary.rows.forEach((r, i) => {
 			const shapeRow = rows[i];
 			const tr = body.createEl("tr", { cls: "cnn-spec-row" });
 			if (r.severity) tr.addClass(`is-${r.severity}`);
-			tr.createEl("td", { cls: "cnn-spec-num", text: String(r.line) });
+			tr.createEl("td", { cls: ["cnn-spec-num", "cnn-spec-extra"], text: String(r.line) });
 			const layerTd = tr.createEl("td", { cls: "cnn-spec-layer" });
 			layerCode(layerTd, r.layer);
 			if (r.readAs) layerTd.createDiv({ cls: "cnn-spec-read-as", text: t("spec.readAs", { word: r.readAs }) });
@@ -110,10 +114,10 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 			if (r.severity === "error" || r.severity === "warning") out.createSpan({ cls: `cnn-spec-mark cnn-lab-${r.severity}`, text: ` ${ICON[r.severity]}` });
 			const ftd = tr.createEl("td", { cls: "cnn-spec-formula" });
 			for (const f of r.formulas) formulaEl(ftd, f);
-			tr.createEl("td", { cls: "cnn-spec-filter", text: r.filter });
-			tr.createEl("td", { cls: "cnn-spec-num", text: r.params === null ? "" : fmtCount(r.params) });
-			tr.createEl("td", { cls: "cnn-spec-num", text: r.macs === null ? "" : fmtCount(r.macs) });
-			const rf = tr.createEl("td", { cls: "cnn-spec-rf", text: r.rf });
+			tr.createEl("td", { cls: ["cnn-spec-filter", "cnn-spec-extra"], text: r.filter });
+			tr.createEl("td", { cls: ["cnn-spec-num", "cnn-spec-extra"], text: r.params === null ? "" : fmtCount(r.params) });
+			tr.createEl("td", { cls: ["cnn-spec-num", "cnn-spec-extra"], text: r.macs === null ? "" : fmtCount(r.macs) });
+			const rf = tr.createEl("td", { cls: ["cnn-spec-rf", "cnn-spec-extra"], text: r.rf });
 			if (r.rf) rf.title = t("spec.jumpExplained");
 			for (const d of shapeRow?.diagnostics ?? a.parsed.diagnostics.filter((x) => x.line === r.line)) {
 				const dtr = body.createEl("tr", { cls: "cnn-spec-diag-row" });
@@ -146,6 +150,16 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 	}
 
 	const actions = root.createDiv({ cls: "cnn-spec-actions" });
+	if (summary.rows.length > 0) {
+		// shown only where the compact layout hides columns (a phone, a narrow pane): see spec.css
+		const all = actions.createEl("button", { cls: "cnn-spec-columns", text: t("spec.allColumns"), attr: { "aria-pressed": "false" } });
+		all.addEventListener("click", () => {
+			const on = !root.hasClass("is-all-columns");
+			root.toggleClass("is-all-columns", on);
+			all.setAttr("aria-pressed", String(on));
+			all.setText(t(on ? "spec.fewerColumns" : "spec.allColumns"));
+		});
+	}
 	const pytorch = actions.createEl("button", { cls: "cnn-spec-copy", text: t("spec.copyPyTorch") });
 	const keras = actions.createEl("button", { cls: "cnn-spec-copy", text: t("spec.copyKeras") });
 	const table = actions.createEl("button", { cls: "cnn-spec-copy", text: t("spec.copyTable") });

@@ -269,3 +269,18 @@ describe("```cnn block: typos keep their rows", () => {
 		expect(flat(rowProblems(el).join(" "))).toContain("did you mean `maxpool`?");
 	});
 });
+
+describe("```cnn block on a phone", () => {
+	it("the columns a phone hides (line, filter, counts, receptive field) are marked, and the toggle shows them", async () => {
+		const el = await render("input 32x32x1\nconv 6 5x5");
+		const head = Array.from(el.querySelectorAll("thead th")).map((th) => [th.textContent, th.classList.contains("cnn-spec-extra")]);
+		expect(head.filter(([, extra]) => !extra).map(([k]) => k)).toEqual(["Layer", "Output", "Formula"]);
+		const row = el.querySelector("tr.cnn-spec-row")!;
+		expect(Array.from(row.children).filter((td) => !td.classList.contains("cnn-spec-extra")).map((td) => td.textContent)).toEqual(["conv 6 5x5", "28×28×6", "32 − 5 + 1 = 28"]);
+		const toggle = el.querySelector("button.cnn-spec-columns") as HTMLButtonElement;
+		toggle.click();
+		expect(el.querySelector(".cnn-spec")!.classList.contains("is-all-columns")).toBe(true);
+		expect(toggle.getAttribute("aria-pressed")).toBe("true");
+		expect(toggle.textContent).toBe("Fewer columns");
+	});
+});
