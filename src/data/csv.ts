@@ -1,6 +1,7 @@
 import "../i18n/strings-data";
 import { t } from "../i18n";
-import { MAX_CLASSES, MAX_DATA_BYTES, type Dataset } from "./dataset";
+import { MAX_CLASSES, MAX_DATA_BYTES } from "./data-limits";
+import type { Dataset } from "./dataset";
 
 export interface CsvOptions {
 	name: string;

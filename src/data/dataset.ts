@@ -16,15 +16,6 @@ export interface Dataset {
 	credit?: string;
 }
 
-/** Labels are bytes: at most 256 classes (0..255); a set with more is refused, never wrapped around. */
-export const MAX_CLASSES = 256;
-
-/**
- * Most bytes a data file may inflate to, and most bytes its values may take as 32-bit floats (the form the engine
- * trains on): the files and arrays are priced against this before anything of that size is allocated.
- */
-export const MAX_DATA_BYTES = 1024 * 1024 * 1024;
-
 export function imageSize(ds: Pick<Dataset, "shape">): number {
 	return ds.shape[0] * ds.shape[1] * ds.shape[2];
 }
@@ -52,7 +43,6 @@ export function classCounts(ds: Pick<Dataset, "y" | "n" | "classes">): number[] 
 /** Throws when the arrays and the declared sizes disagree: a broken dataset must not reach the trainer. */
 export function checkDataset(ds: Dataset): void {
 	const sz = imageSize(ds);
-	if (ds.classes > MAX_CLASSES) throw new Error(`dataset ${ds.name}: ${ds.classes} classes, labels are bytes (at most ${MAX_CLASSES})`);
 	if (ds.x.length !== ds.n * sz) throw new Error(`dataset ${ds.name}: ${ds.x.length} values for ${ds.n} images of ${sz}`);
 	if (ds.y.length !== ds.n) throw new Error(`dataset ${ds.name}: ${ds.y.length} labels for ${ds.n} images`);
 	for (let i = 0; i < ds.n; i++) {

@@ -1,6 +1,7 @@
 import "../i18n/strings-data";
 import { t } from "../i18n";
-import { MAX_CLASSES, MAX_DATA_BYTES, type Dataset } from "./dataset";
+import { MAX_CLASSES, MAX_DATA_BYTES } from "./data-limits";
+import type { Dataset } from "./dataset";
 
 /** Classes of Fashion-MNIST, in label order. */
 export const FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];

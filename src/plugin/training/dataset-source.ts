@@ -1,7 +1,8 @@
 import { normalizePath, TFile, TFolder, type App, type TAbstractFile } from "obsidian";
 import { loadIdx } from "../../data/idx";
 import { parseCsvDataset } from "../../data/csv";
-import { MAX_CLASSES, type Dataset } from "../../data/dataset";
+import { MAX_CLASSES } from "../../data/data-limits";
+import type { Dataset } from "../../data/dataset";
 import type { ModelSpec } from "../../engine/model-spec";
 import type { DatasetDescriptor } from "../../worker/messages";
 import { resizeImages } from "../../worker/shared-engine";

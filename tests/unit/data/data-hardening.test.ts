@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseCsvDataset } from "../../../src/data/csv";
-import { checkDataset, MAX_CLASSES, MAX_DATA_BYTES } from "../../../src/data/dataset";
+import { MAX_DATA_BYTES } from "../../../src/data/data-limits";
 import { gunzip, loadIdx, parseIdx } from "../../../src/data/idx";
 
 /** An IDX header (type 0x08) with these dimensions, followed by `data` bytes. */
@@ -92,12 +92,5 @@ describe("gzip bounded before it is inflated", () => {
 		const gz = gzipSync(idx([1, 1, 1], new Uint8Array([1])));
 		gz[gz.length - 5] ^= 0xff;
 		await expect(gunzip(gz.subarray(0, 15), { name: "cut.gz" })).rejects.toThrow(/^cut\.gz could not be unzipped: /);
-	});
-});
-
-describe("classes", () => {
-	it("refuses a set with more classes than a byte label can tell apart", () => {
-		const ds = { x: new Float32Array(1), y: new Uint8Array(1), n: 1, shape: [1, 1, 1] as [number, number, number], classes: MAX_CLASSES + 1, classNames: [], name: "many" };
-		expect(() => checkDataset(ds)).toThrow(/257 classes, labels are bytes \(at most 256\)/);
 	});
 });
