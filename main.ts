@@ -9,6 +9,7 @@ import { registerConvBlock } from "./src/plugin/conv-block";
 import { registerLogBlock } from "./src/plugin/log-block";
 import { registerInlineCheck } from "./src/plugin/inline-check";
 import { registerCommands } from "./src/plugin/commands";
+import { registerTrainingStatus } from "./src/plugin/training/status-bar";
 import { CnnLabSettingTab } from "./src/plugin/setting-tab";
 import { registerPrintSnapshotsInWindows } from "./src/plugin/print";
 import { registerVaultLinks } from "./src/plugin/vault-link";
@@ -31,6 +32,7 @@ export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 		registerLogBlock(this);
 		registerInlineCheck(this);
 		registerCommands(this);
+		registerTrainingStatus(this);
 		this.addSettingTab(new CnnLabSettingTab(this.app, this));
 		registerPrintSnapshotsInWindows(this);
 		registerVaultLinks(this);

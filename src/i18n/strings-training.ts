@@ -1,6 +1,15 @@
 import { addStrings } from "./index";
 
 addStrings({
+	"status.training": { en: "CNN Lab: epoch {epoch}/{epochs} · {pct} %", zh: "CNN Lab：第 {epoch}/{epochs} 轮 · {pct} %" },
+	"status.preparing": { en: "CNN Lab: preparing the data…", zh: "CNN Lab：正在准备数据…" },
+	"status.queued": { en: "CNN Lab: waiting for a free slot", zh: "CNN Lab：排队等待中" },
+	"status.more": { en: "(+{n} more)", zh: "（另有 {n} 个）" },
+	"status.open": { en: "Open {note}", zh: "打开 {note}" },
+	"status.ended": { en: "CNN Lab · {note}: {status}", zh: "CNN Lab · {note}：{status}" },
+	"command.trainUnderCursor": { en: "Train the block under the cursor", zh: "训练光标处的代码块" },
+	"command.training": { en: "Training the block in {note}.", zh: "正在训练 {note} 中的代码块。" },
+	"command.noTrainLine": { en: "This block has no train line (e.g. train digits epochs 5).", zh: "这个代码块没有 train 行（例如 train digits epochs 5）。" },
 	"training.train": { en: "Train", zh: "训练" },
 	"training.trainAgain": { en: "Train again", zh: "重新训练" },
 	"training.showBefore": { en: "Show the untrained network", zh: "显示未训练的网络" },

@@ -5,6 +5,8 @@ import { fenceAt } from "./code-fence";
 import { parseCnn } from "../notation/cnn/parse";
 import { toKeras, toPyTorch } from "../interop/export";
 import { t } from "../i18n";
+import { startBlockRun, trainableBlock } from "./training/start-run";
+import "../i18n/strings-training";
 import "../i18n/strings-plugin";
 
 /** Command palette entries (no default hotkeys: the user picks them). */
@@ -21,12 +23,26 @@ export function registerCommands(host: CnnLabHost): void {
 	insert("insert-log-block", "command.insertLog", () => logTemplate(host.settings.runsFolder));
 
 	host.addCommand({
+		id: "train-block-under-cursor",
+		name: t("command.trainUnderCursor"),
+		editorCallback: (editor: Editor, ctx: MarkdownView | MarkdownFileInfo) => {
+			const said = trainUnderCursor(host, editor, ctx.file?.path ?? "");
+			if (said) new Notice(said);
+		},
+	});
+
+	// In the palette only while something trains or waits to.
+	host.addCommand({
 		id: "stop-all-training",
 		name: t("command.stopAll"),
-		callback: () => {
-			const n = host.training.running;
-			host.training.stopAll();
-			new Notice(n > 0 ? t("command.stopped", { n }) : t("command.nothingRunning"));
+		checkCallback: (checking: boolean) => {
+			const n = host.training.activeRuns().length + host.training.extraRunning;
+			if (n === 0) return false;
+			if (!checking) {
+				host.training.stopAll();
+				new Notice(t("command.stopped", { n }));
+			}
+			return true;
 		},
 	});
 
@@ -39,6 +55,30 @@ export function registerCommands(host: CnnLabHost): void {
 	};
 	copy("copy-as-pytorch", "command.copyPyTorch", "pytorch");
 	copy("copy-as-keras", "command.copyKeras", "keras");
+}
+
+/**
+ * Starts the run of the ```cnn block under the cursor, as its Train button would (a block on show attaches to it).
+ * Returns what to tell the user.
+ */
+export function trainUnderCursor(host: CnnLabHost, editor: Editor, sourcePath: string): string {
+	const lines = editor.getValue().split("\n");
+	const fence = fenceAt(lines, editor.getCursor().line);
+	if (!fence || fence.lang.toLowerCase() !== "cnn") return t("command.noBlock");
+	const parsed = parseCnn(fence.source);
+	const firstError = parsed.diagnostics.find((d) => d.severity === "error");
+	if (!parsed.model || firstError) {
+		const d = firstError ?? parsed.diagnostics[0];
+		return t("command.notExportable", { line: d?.line ?? 1, message: d?.message ?? "" });
+	}
+	const block = trainableBlock(parsed, fence.source, sourcePath);
+	if (!block) return t("command.noTrainLine");
+	// The run shown last for this block (this session's), else none: the command cannot see what the block shows.
+	const previous = host.training.find({ sourcePath, source: fence.source });
+	const started = startBlockRun(host, block, activeDocument, previous ? [...previous.epochs] : null);
+	if ("refused" in started) return t("training.refused", { reasons: started.refused });
+	const name = (sourcePath.split("/").pop() ?? sourcePath).replace(/\.md$/i, "");
+	return t("command.training", { note: name });
 }
 
 export function insertBlock(editor: Editor, block: string): void {

@@ -540,8 +540,13 @@ export class Plugin extends Component {
 	addRibbonIcon(): HTMLElement {
 		return document.createElement("div");
 	}
+	/** Every status-bar item the plugin added, so tests can read and click them. */
+	statusBarItems: HTMLElement[] = [];
 	addStatusBarItem(): HTMLElement {
-		return document.createElement("div");
+		const el = document.createElement("div");
+		el.className = "status-bar-item";
+		this.statusBarItems.push(el);
+		return el;
 	}
 	loadData(): Promise<unknown> {
 		return Promise.resolve(this.data);

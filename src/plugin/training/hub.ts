@@ -57,6 +57,11 @@ export class TrainingHub<L extends RunLog = RunLog> {
 		return this.stoppers.size + this.active.size;
 	}
 
+	/** Runs registered with add() (not RunControllers) that are going now. */
+	get extraRunning(): number {
+		return this.stoppers.size;
+	}
+
 	get queuedCount(): number {
 		return this.waiting.length;
 	}
@@ -94,7 +99,7 @@ export class TrainingHub<L extends RunLog = RunLog> {
 		const existing = this.find(plan.key);
 		if (existing?.active) return existing;
 		if (existing) this.byId.delete(existing.id);
-		const run = new RunController<L>(this.nextRunId++, plan, services, (c, e) => this.onRunEvent(c, e));
+		const run: RunController<L> = new RunController<L>(this.nextRunId++, plan, services, (e) => this.onRunEvent(run, e));
 		this.byId.set(run.id, run);
 		this.byKey.set(keyText(plan.key), run);
 		this.tell(run, { type: "started" });

@@ -138,7 +138,7 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 		readonly plan: RunPlan,
 		private readonly services: RunServices<L>,
 		/** Told of every event after the views (the hub: registry and status bar). */
-		private readonly onEvent: (c: RunController<L>, e: RunEvent) => void = () => {},
+		private readonly onEvent: (e: RunEvent) => void = () => {},
 	) {}
 
 	get key(): RunKey {
@@ -205,9 +205,9 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 	/** A view attaches: it reads the history from the getters and then hears every event. Returns detach. */
 	attach(listener: RunListener): () => void {
 		this.listeners.add(listener);
-		this.onEvent(this, { type: "attached" });
+		this.onEvent({ type: "attached" });
 		return () => {
-			if (this.listeners.delete(listener)) this.onEvent(this, { type: "detached" });
+			if (this.listeners.delete(listener)) this.onEvent({ type: "detached" });
 		};
 	}
 
@@ -375,6 +375,6 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 
 	private emit(e: RunEvent): void {
 		for (const l of [...this.listeners]) l(e);
-		this.onEvent(this, e);
+		this.onEvent(e);
 	}
 }

@@ -7,7 +7,14 @@ import type { CnnLabHost } from "../../../src/plugin/host";
 import { TrainingHub } from "../../../src/plugin/training/hub";
 import { setLanguage } from "../../../src/i18n";
 
-type Cmd = { id: string; name: string; hotkeys?: unknown[]; callback?: () => unknown; editorCallback?: (e: Editor, ctx: unknown) => unknown };
+type Cmd = {
+	id: string;
+	name: string;
+	hotkeys?: unknown[];
+	callback?: () => unknown;
+	checkCallback?: (checking: boolean) => boolean | void;
+	editorCallback?: (e: Editor, ctx: unknown) => unknown;
+};
 
 function setup(): { host: CnnLabHost; cmds: Map<string, Cmd> } {
 	const plugin = new Plugin(new App(), { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "0", description: "", author: "" });
@@ -33,7 +40,7 @@ afterEach(() => setLanguage("en"));
 describe("commands", () => {
 	it("registers the commands without default hotkeys and with ids free of the plugin id", () => {
 		const { cmds } = setup();
-		expect([...cmds.keys()].sort()).toEqual(["copy-as-keras", "copy-as-pytorch", "insert-conv-block", "insert-log-block", "insert-network-block", "stop-all-training"]);
+		expect([...cmds.keys()].sort()).toEqual(["copy-as-keras", "copy-as-pytorch", "insert-conv-block", "insert-log-block", "insert-network-block", "stop-all-training", "train-block-under-cursor"]);
 		for (const c of cmds.values()) {
 			expect(c.hotkeys).toBeUndefined();
 			expect(c.id).not.toMatch(/cnn-lab/);
@@ -60,17 +67,21 @@ describe("commands", () => {
 		expect(ed3.getValue()).toBe("```cnn-log\nfolder Study runs\n```\n");
 	});
 
-	it("stops every running training and says how many", () => {
+	it("stops every running training and says how many; it is in the palette only while something runs", () => {
 		const { host, cmds } = setup();
+		const stop = cmds.get("stop-all-training");
+		expect(stop?.callback).toBeUndefined();
+		expect(stop?.checkCallback?.(true)).toBe(false);
 		const stopped: string[] = [];
 		host.training.add(() => stopped.push("a"));
 		host.training.add(() => stopped.push("b"));
-		cmds.get("stop-all-training")?.callback?.();
+		expect(stop?.checkCallback?.(true)).toBe(true);
+		expect(stopped).toEqual([]);
+		stop?.checkCallback?.(false);
 		expect(stopped.sort()).toEqual(["a", "b"]);
 		expect(host.training.running).toBe(0);
 		expect(shownNotices.at(-1)).toBe("Stopped 2 training runs.");
-		cmds.get("stop-all-training")?.callback?.();
-		expect(shownNotices.at(-1)).toBe("No training is running.");
+		expect(stop?.checkCallback?.(true)).toBe(false);
 	});
 
 	const lenetNote = ["# LeNet", "", "```cnn", "input 32x32x1", "conv 6 5x5", "relu", "maxpool 2", "flatten", "dense 10", "```", "after"].join("\n");
@@ -125,5 +136,6 @@ describe("commands", () => {
 		const { cmds } = setup();
 		expect(cmds.get("stop-all-training")?.name).toBe("停止所有训练");
 		expect(cmds.get("insert-network-block")?.name).toBe("插入网络代码块");
+		expect(cmds.get("train-block-under-cursor")?.name).toBe("训练光标处的代码块");
 	});
 });
