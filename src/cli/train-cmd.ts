@@ -1,6 +1,6 @@
 /** `cnn-lab train`: a block's `train` line run with the CNN Lab engine in Node, its run note written into the vault. */
 import { readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { Sequential } from "../engine/model";
 import { Trainer, type EpochEvent } from "../engine/trainer";
 import { createJsBackend } from "../engine/backend";
@@ -9,12 +9,14 @@ import { simdBackendSync } from "../engine/wasm";
 import { checkLimits, priceModel, readable, type Limits } from "../notation/cnn/limits";
 import type { LossPoint } from "../engine/run-metrics";
 import { lossPoint, MAX_BATCH_POINTS, thinPoints } from "../runs/loss-curve";
-import { formatRunNote, safeFileName, validConfusion, type RunRecord, type RunStatus } from "../runs/run-log";
+import { RunRecorder } from "../runs/recorder";
+import type { ConfusionRecord, RunStatus } from "../runs/run-record";
 import { fitDataset } from "../worker/datasets";
 import { knownSamples, loadDataset } from "./datasets";
 import { pickBlock } from "./pick-block";
 import type { CliIO } from "./run";
-import { runsFolder, RunNoteFile, vaultPath, vaultRoot, vaultSettings } from "./vault";
+import { FsNoteStore } from "./fs-note-store";
+import { runsFolder, vaultPath, vaultRoot, vaultSettings } from "./vault";
 
 function pct(v: number | null): string {
 	return v === null ? "–" : `${(v * 100).toFixed(1)}%`;
@@ -100,10 +102,9 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	const net = Sequential.build(model, seed, ctx);
 	const trainer = new Trainer(net, ds, { epochs: train.epochs, batchSize: train.batch, optimizer: train.optimizer, seed, val: train.val, limit: train.limit });
 	const startedAt = new Date();
-	const record: RunRecord = {
+	// The plugin's recorder writes the note, so both write the same run note for the same block and seed.
+	const recorder = new RunRecorder(new FsNoteStore(root), {
 		runId: `${startedAt.getTime().toString(36)}-cli${process.pid.toString(36)}`,
-		status: "running",
-		date: startedAt.toISOString(),
 		sourcePath: vaultPath(root, full),
 		settings: {
 			model: block.source,
@@ -117,21 +118,17 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 			val: train.val,
 			limit: train.limit,
 		},
-		durationS: null,
-		samplesPerS: null,
-		epochs: [],
-		batches: [],
-		message: null,
-		weights: null,
+		folder,
+		title: basename(full).replace(/\.md$/i, ""),
 		backend,
-	};
-	const title = safeFileName(basename(full).replace(/\.md$/i, ""));
-	const note = new RunNoteFile(join(root, ...folder.split("/").filter((p) => p !== "")), title, record.runId, startedAt);
+		startedAt,
+	});
+	const record = recorder.record;
 	// Set inside save(), read after the loop (an object, so the compiler does not narrow them to their first value).
-	const written: { path: string | null; error: string | null } = { path: null, error: null };
-	const save = (): void => {
+	const written: { error: string | null } = { error: null };
+	const save = async (): Promise<void> => {
 		try {
-			written.path = note.write((stem) => formatRunNote(record, stem));
+			await recorder.write();
 			written.error = null;
 		} catch (e) {
 			written.error = e instanceof Error ? e.message : String(e);
@@ -148,7 +145,8 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	const t0 = performance.now();
 	let seen = 0;
 	const points: LossPoint[] = [];
-	let status: RunStatus = "completed";
+	let status: Exclude<RunStatus, "running" | "interrupted"> = "completed";
+	let message: string | undefined;
 	let lastYield = performance.now();
 	try {
 		while (!trainer.finished) {
@@ -159,22 +157,20 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 					if (points.length > 4 * MAX_BATCH_POINTS) points.splice(0, points.length, ...thinPoints(points, 2 * MAX_BATCH_POINTS));
 				} else if (e.kind === "epoch") {
 					const ep: EpochEvent = e;
-					record.epochs.push({ epoch: ep.epoch, loss: ep.loss, acc: ep.acc, valLoss: ep.valLoss, valAcc: ep.valAcc });
 					const secs = (performance.now() - t0) / 1000;
-					record.durationS = Math.round(secs * 10) / 10;
-					record.samplesPerS = Math.round(seen / Math.max(secs, 1e-6));
-					record.batches = thinPoints(points);
-					save();
+					recorder.epoch(ep, { durationS: Math.round(secs * 10) / 10, samplesPerS: Math.round(seen / Math.max(secs, 1e-6)) });
+					recorder.batches(thinPoints(points));
+					await save();
 					progress(`epoch ${ep.epoch}/${train.epochs}  loss ${num(ep.loss)}  acc ${pct(ep.acc)}  val_loss ${num(ep.valLoss)}  val_acc ${pct(ep.valAcc)}  ${ep.seconds.toFixed(1)} s\n`);
 					if (secs > settings.maxRunSeconds) {
-						record.message = `stopped after ${settings.maxRunSeconds} s (setting: Longest run (seconds))`;
+						message = `stopped after ${settings.maxRunSeconds} s (setting: Longest run (seconds))`;
 						trainer.stop();
 					}
 				} else if (e.kind === "stopped") {
 					status = "stopped";
 				} else if (e.kind === "failed") {
 					status = "failed";
-					record.message = e.message;
+					message = e.message;
 				}
 			}
 			if (performance.now() - lastYield > 100) {
@@ -187,18 +183,17 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	}
 	if (stopRequested && status === "completed") status = "stopped";
 	// The final confusion matrix, as the plugin keeps it: on the held-out part, or the training set without one.
+	let confusion: ConfusionRecord | null = null;
 	if (status !== "failed" && record.epochs.length > 0) {
 		const ev = trainer.valIndices.length > 0 ? trainer.evaluateValidation() : trainer.evaluate();
-		record.confusion = validConfusion({ classes: ds.classNames, matrix: ev.confusion });
+		confusion = { classes: ds.classNames, matrix: ev.confusion };
 	}
 	const secs = (performance.now() - t0) / 1000;
-	record.status = status;
-	record.durationS = Math.round(secs * 10) / 10;
-	record.samplesPerS = Math.round(seen / Math.max(secs, 1e-6));
-	record.batches = thinPoints(points);
-	save();
+	recorder.batches(thinPoints(points));
+	recorder.finish(status, { durationS: Math.round(secs * 10) / 10, samplesPerS: Math.round(seen / Math.max(secs, 1e-6)), message, confusion });
+	await save();
 	const last = record.epochs[record.epochs.length - 1] ?? null;
-	const shown = written.path ? vaultPath(root, written.path) : null;
+	const shown = recorder.path;
 	if (json) {
 		io.out(
 			JSON.stringify(
@@ -206,7 +201,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 					file: path,
 					block: block.index,
 					status,
-					message: record.message,
+					message: record.message ?? null,
 					runNote: shown,
 					vault: root,
 					dataset: ds.name,

@@ -1,8 +1,8 @@
-/** The vault a note lives in, the plugin's settings there, and run notes written into it without overwriting anyone's file. */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, sep } from "node:path";
+/** The vault a note lives in and the plugin's settings there (run notes: fs-note-store.ts and the shared recorder). */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 import { DEFAULT_SETTINGS, type CnnLabSettings } from "../plugin/settings";
-import { isOwnRunNote, vaultFolderPath } from "../runs/run-log";
+import { vaultFolderPath } from "../runs/vault-paths";
 
 /** The nearest ancestor folder holding `.obsidian`, else the note's own folder. */
 export function vaultRoot(notePath: string): string {
@@ -40,52 +40,4 @@ export function vaultSettings(root: string): CnnLabSettings {
 export function runsFolder(setting: string): string | null {
 	const r = vaultFolderPath(setting);
 	return r.ok ? r.path : null;
-}
-
-const pad = (n: number): string => String(n).padStart(2, "0");
-
-/**
- * Writes one run's note again and again (after every epoch) under a name chosen once: `<title> YYYY-MM-DD HHmm`,
- * then with seconds, then numbered; a file that exists and was not written for this run is never touched. Each
- * write goes to a temporary file first and is renamed over the note, so a crash leaves the previous epoch's note.
- */
-export class RunNoteFile {
-	path: string | null = null;
-
-	constructor(
-		private readonly folderAbs: string,
-		private readonly title: string,
-		private readonly runId: string,
-		private readonly startedAt: Date,
-	) {}
-
-	private choose(): string {
-		if (existsSync(this.folderAbs) && !statSync(this.folderAbs).isDirectory()) {
-			throw new Error(`the runs folder ${this.folderAbs} is a file`);
-		}
-		mkdirSync(this.folderAbs, { recursive: true });
-		const d = this.startedAt;
-		const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-		const hm = `${pad(d.getHours())}${pad(d.getMinutes())}`;
-		const stems = [`${this.title} ${day} ${hm}`, `${this.title} ${day} ${hm}${pad(d.getSeconds())}`];
-		for (let i = 2; i < 1000; i++) stems.push(`${this.title} ${day} ${hm}${pad(d.getSeconds())} ${i}`);
-		for (const s of stems) {
-			const p = join(this.folderAbs, `${s}.md`);
-			if (!existsSync(p)) return p;
-		}
-		throw new Error(`no free note name in ${this.folderAbs}`);
-	}
-
-	/** Writes `render(stem)` (the note's name without .md, its title) and returns the note's path. */
-	write(render: (stem: string) => string): string {
-		if (this.path && existsSync(this.path) && !isOwnRunNote(readFileSync(this.path, "utf8"), this.runId)) {
-			// Someone replaced our note while the run went on: leave theirs and continue under a new name.
-			this.path = null;
-		}
-		this.path ??= this.choose();
-		const tmp = `${this.path}.${process.pid}.tmp`;
-		writeFileSync(tmp, render(basename(this.path).replace(/\.md$/i, "")), { flag: "wx" });
-		renameSync(tmp, this.path);
-		return this.path;
-	}
 }

@@ -19,6 +19,7 @@ addStrings({
 		en: "CNN Lab could not save the run log: {error}. The run is kept in memory; use Save log to try again.",
 		zh: "CNN Lab 无法保存运行记录：{error}。数据仍保留在内存中；可点击“保存记录”重试。",
 	},
+	"log.save.deleted": { en: "The run note was deleted, so the run goes on without writing it.", zh: "运行笔记已被删除，训练继续但不再写入。" },
 	"log.notice.replaced": { en: 'The run note "{path}" was replaced by other text; the run is saved under a new name instead.', zh: "运行笔记“{path}”已被其他内容替换；本次运行改存为新笔记。" },
 	"log.table.run": { en: "Run", zh: "运行" },
 	"log.table.model": { en: "Model", zh: "模型" },
@@ -43,6 +44,7 @@ addStrings({
 	"log.status.completed": { en: "completed", zh: "已完成" },
 	"log.status.stopped": { en: "stopped", zh: "已停止" },
 	"log.status.failed": { en: "failed", zh: "失败" },
+	"log.status.interrupted": { en: "interrupted", zh: "已中断" },
 	"log.chart.loss": { en: "Loss", zh: "损失" },
 	"log.chart.acc": { en: "Accuracy", zh: "准确率" },
 	"log.chart.epoch": { en: "Epoch", zh: "轮" },
@@ -80,7 +82,7 @@ addStrings({
 	"log.save.button": { en: "Save log", zh: "保存记录" },
 	"log.note.confusion": { en: "Confusion matrix (validation)", zh: "混淆矩阵（验证集）" },
 	"log.note.confusionCorner": { en: "true ↓ · predicted →", zh: "真实 ↓ · 预测 →" },
-	"log.note.summary": { en: "Trained from {source} on {dataset}: {done} of {epochs} epochs, {status}.", zh: "由 {source} 在 {dataset} 上训练：完成 {done}/{epochs} 轮，{status}。" },
+	"log.note.summary": { en: "Trained from {source} on {dataset}, {epochs} epochs (status and results: the properties above).", zh: "由 {source} 在 {dataset} 上训练，共 {epochs} 轮（状态与结果见上方属性）。" },
 	// The ```cnn-log block's own diagnostics (src/notation/log/log-block.ts).
 	"log.csv.batchRow": { en: 'Batch row "{row}" is not "epoch,loss".', zh: "批次行“{row}”不是“epoch,loss”格式。" },
 	"log.csv.noHeader": {

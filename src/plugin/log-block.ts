@@ -1,7 +1,9 @@
 import { MarkdownRenderChild, TFile, type HoverParent, type HoverPopover, type MarkdownPostProcessorContext, type TAbstractFile } from "obsidian";
 import type { CnnLabHost } from "./host";
 import { parseLogBlock, type LogBlockSpec } from "../notation/log/log-block";
-import { runFromFrontMatter, vaultFolderPath, type FrontMatter } from "../runs/run-log";
+import { runFromFrontMatter } from "../runs/run-properties";
+import { vaultFolderPath } from "../runs/vault-paths";
+import type { FrontMatter } from "../runs/yaml";
 import type { Diagnostic } from "../notation/diagnostic";
 import { readRun, listRuns, type FoundRun } from "./runs/find-runs";
 import { renderRunsView, type RunsView, type ShownRun } from "../render/log/runs-view";

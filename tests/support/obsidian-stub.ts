@@ -4,6 +4,7 @@
  */
 
 import { StateEffect, StateField } from "@codemirror/state";
+import { processFrontMatterText } from "../../src/runs/yaml";
 
 type Attrs = Record<string, string | number | boolean | null>;
 interface DomElementInfo {
@@ -398,6 +399,12 @@ export class Vault extends Events {
 	getResourcePath(file: TFile): string {
 		return `app://local/${encodeURI(file.path)}`;
 	}
+	async delete(file: TAbstractFile): Promise<void> {
+		this.entries.delete(file.path);
+		this.files.delete(file.path);
+		if (file.parent) file.parent.children = file.parent.children.filter((c) => c !== file);
+		this.trigger("delete", file);
+	}
 	async rename(file: TAbstractFile, newPath: string): Promise<void> {
 		const p = normalizePath(newPath);
 		const data = this.files.get(file.path);
@@ -463,9 +470,9 @@ export class App {
 	workspace = new Workspace();
 	fileManager = {
 		generateMarkdownLink: (file: TFile) => `[[${file.path.replace(/\.md$/, "")}]]`,
+		// Rewrites the properties fn changes, as Obsidian does (its YAML layout may differ; the values are the same).
 		processFrontMatter: async (file: TFile, fn: (fm: Record<string, unknown>) => void) => {
-			void file;
-			fn({});
+			await this.vault.process(file, (text) => processFrontMatterText(text, fn));
 		},
 	};
 	constructor(vault?: Vault) {

@@ -105,4 +105,3 @@ export function parseLogBlock(source: string): LogBlockSpec {
 	const csv = parseLogCsv(rest, first + 1);
 	return { kind: "data", format: "csv", series: { label: "CSV", epochs: csv.epochs, batches: csv.batches }, diagnostics: csv.diagnostics };
 }
-

@@ -56,6 +56,11 @@ function compare(a: string | number | boolean | null | undefined, op: FilterOp, 
 }
 
 /** Whether a run's front matter passes every filter (keys are the front matter's: dataset, lr, status, val_acc…). */
-export function matchesFilters(fm: Record<string, string | number | boolean | null>, filters: readonly RunFilter[]): boolean {
-	return filters.every((f) => compare(fm[f.key], f.op, f.value));
+export function matchesFilters(fm: Record<string, string | number | boolean | null | readonly string[]>, filters: readonly RunFilter[]): boolean {
+	// A list property (tags) passes when one of its items does (for "!=", when none equals the value).
+	return filters.every((f) => {
+		const v = fm[f.key];
+		if (!Array.isArray(v)) return compare(v as string | number | boolean | null | undefined, f.op, f.value);
+		return f.op === "!=" ? v.every((x: string) => compare(x, "!=", f.value)) : v.some((x: string) => compare(x, f.op, f.value));
+	});
 }

@@ -1,5 +1,8 @@
 import { TFile, TFolder, type App } from "obsidian";
-import { CREATED_BY, parseRunNote, runFromFrontMatter, sameModel, splitFrontMatter, type FrontMatter, type RunRecord } from "../../runs/run-log";
+import { CREATED_BY, type RunRecord } from "../../runs/run-record";
+import { modelFromBody, parseRunNote, sameModel } from "../../runs/run-note";
+import { runFromFrontMatter } from "../../runs/run-properties";
+import { splitFrontMatter, type FrontMatter } from "../../runs/yaml";
 import { matchesFilters, type RunFilter } from "../../notation/log/log-block";
 import { DEFAULT_SETTINGS } from "../settings";
 import { t } from "../../i18n";
@@ -40,11 +43,14 @@ function cachedFrontMatter(app: App, file: TFile): FrontMatter | "not-a-run" | n
  */
 export async function readRun(app: App, file: TFile): Promise<FoundRun | null> {
 	const text = await app.vault.cachedRead(file);
-	const fm = splitFrontMatter(text).fm;
-	if (!fm || !runFromFrontMatter(fm)) return null;
+	const { fm, body } = splitFrontMatter(text);
+	const head = fm ? runFromFrontMatter(fm) : null;
+	if (!fm || !head) return null;
+	// The model's text is the note's ```cnn block (the `model` property is its one-line summary).
+	const model = modelFromBody(body);
+	if (model !== null) head.settings.model = model;
 	let full: RunRecord | null = null;
-	const parsed = (): RunRecord => (full ??= parseRunNote(text) ?? { ...(runFromFrontMatter(fm) as Omit<RunRecord, "epochs" | "batches">), epochs: [], batches: [] });
-	const head = runFromFrontMatter(fm) as Omit<RunRecord, "epochs" | "batches">;
+	const parsed = (): RunRecord => (full ??= parseRunNote(text) ?? { ...head, epochs: [], batches: [] });
 	const run = { ...head } as RunRecord;
 	for (const key of ["epochs", "batches", "confusion"] as const) {
 		Object.defineProperty(run, key, { enumerable: true, configurable: true, get: () => parsed()[key] });

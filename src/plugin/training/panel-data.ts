@@ -3,7 +3,7 @@ import type { ModelSpec } from "../../engine/model-spec";
 import type { ParsedCnn, TrainSpec } from "../../notation/cnn/types";
 import type { Snapshot } from "../../worker/messages";
 import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
-import type { ConfusionRecord } from "../../runs/run-log";
+import type { ConfusionRecord } from "../../runs/run-record";
 import { previewSnapshot } from "../../worker/shared-engine";
 import { loadDigits } from "../../data/digits";
 import type { FinalMetrics } from "../../render/training/metrics-view";
@@ -113,7 +113,7 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 			snapshot = null;
 		}
 	}
-	const status = r.status === "running" ? "stopped" : r.status;
+	const status = r.status === "running" || r.status === "interrupted" ? "stopped" : r.status;
 	return {
 		name: (found.path.split("/").pop() ?? found.path).replace(/\.md$/i, ""),
 		date: localTime(r.date),

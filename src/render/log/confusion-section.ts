@@ -3,7 +3,7 @@
  * side by side, titled with the run's name in its series colour; for two runs, the cells off the diagonal that
  * changed most. Runs that kept none are named in one line.
  */
-import type { ConfusionRecord } from "../../runs/run-log";
+import type { ConfusionRecord } from "../../runs/run-record";
 import type { ChartSet } from "../charts/chart-set";
 import { renderConfusion } from "../training/confusion-view";
 import { t } from "../../i18n";

@@ -6,7 +6,7 @@
  */
 import { LineChartView, type SeriesDef } from "../charts/line-chart";
 import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
-import type { ConfusionRecord, RunSettings, RunStatus } from "../../runs/run-log";
+import type { ConfusionRecord, RunSettings, RunStatus } from "../../runs/run-record";
 import { ChartSet } from "../charts/chart-set";
 import { renderConfusionSection } from "./confusion-section";
 import { t } from "../../i18n";

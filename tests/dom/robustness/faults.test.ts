@@ -12,7 +12,7 @@ import { TrainingHub } from "../../../src/plugin/training/hub";
 import { TrainingSession } from "../../../src/worker/session";
 import type { FromWorker, StartMessage, ToWorker } from "../../../src/worker/messages";
 import type { JobFactory } from "../../../src/worker/job";
-import { parseRunNote } from "../../../src/runs/run-log";
+import { parseRunNote } from "../../../src/runs/run-note";
 import { FakeJob } from "../../unit/training/fake-job";
 import { installFakeCanvas } from "../training/fake-canvas";
 import { PageEngine } from "../../../src/worker/page-engine";

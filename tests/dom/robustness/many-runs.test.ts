@@ -10,8 +10,8 @@ import { Vault } from "../../support/obsidian-stub";
 import { installFakeCanvas } from "../training/fake-canvas";
 
 const counted = vi.hoisted(() => ({ parses: 0 }));
-vi.mock("../../../src/runs/run-log", async (importOriginal) => {
-	const m = await importOriginal<typeof import("../../../src/runs/run-log")>();
+vi.mock("../../../src/runs/run-note", async (importOriginal) => {
+	const m = await importOriginal<typeof import("../../../src/runs/run-note")>();
 	return {
 		...m,
 		parseRunNote: (text: string) => {

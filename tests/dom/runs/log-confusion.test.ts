@@ -6,7 +6,8 @@ import { registerLogBlock, LogBlockChild } from "../../../src/plugin/log-block";
 import type { CnnLabHost } from "../../../src/plugin/host";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
-import { formatRunNote, type ConfusionRecord, type RunRecord } from "../../../src/runs/run-log";
+import { formatRunNote } from "../../../src/runs/run-note";
+import type { ConfusionRecord, RunRecord } from "../../../src/runs/run-record";
 import { setLanguage } from "../../../src/i18n";
 import { installFakeCanvas } from "../training/fake-canvas";
 import { PageEngine } from "../../../src/worker/page-engine";
@@ -14,8 +15,8 @@ import { loadDigits } from "../../../src/data/digits";
 
 // Counts how many run notes have their tables parsed (the costly part a big folder must not pay for every note).
 const parses = vi.hoisted(() => ({ n: 0 }));
-vi.mock("../../../src/runs/run-log", async (importOriginal) => {
-	const m = await importOriginal<typeof import("../../../src/runs/run-log")>();
+vi.mock("../../../src/runs/run-note", async (importOriginal) => {
+	const m = await importOriginal<typeof import("../../../src/runs/run-note")>();
 	return {
 		...m,
 		parseRunNote: (text: string) => {

@@ -7,7 +7,8 @@ import { findLatestRun, findRuns, listRuns } from "../../../src/plugin/runs/find
 import { checkVaultFolder } from "../../../src/plugin/runs/paths";
 import { mountSaveStatus } from "../../../src/plugin/runs/save-status";
 import { decodeWeights, loadWeights } from "../../../src/plugin/runs/weights-file";
-import { parseRunNote, splitFrontMatter } from "../../../src/runs/run-log";
+import { parseRunNote } from "../../../src/runs/run-note";
+import { splitFrontMatter } from "../../../src/runs/yaml";
 
 const model = "input 8x8x1\nconv 8 3x3 pad 1\nrelu\nflatten\ndense 10\ntrain digits epochs 3 batch 32 adam lr 0.01 seed 7";
 const settings = { runsFolder: "CNN runs" };
@@ -49,6 +50,54 @@ describe("RunStore", () => {
 		expect(back?.durationS).toBe(4.5);
 		expect(back?.settings.model).toBe(model);
 		expect(app.vault.getFiles().filter((f) => f.path.startsWith("CNN runs/"))).toHaveLength(1);
+	});
+
+	it("writes the start as Obsidian's local date-time property and tags the note", async () => {
+		const run = RunStore.begin(o(app), settings, opts());
+		await run.epoch(ep(1));
+		const text = await read(app, run.path ?? "");
+		expect(text).toContain("\ndate: 2026-11-25T14:12:05\n");
+		expect(splitFrontMatter(text).fm?.tags).toEqual(["cnn-run"]);
+	});
+
+	it("text the user writes in the note between two epochs survives every update", async () => {
+		const run = RunStore.begin(o(app), settings, opts());
+		await run.epoch(ep(1));
+		const path = run.path ?? "";
+		const file = app.vault.getFileByPath(path);
+		if (!file) throw new Error("no note");
+		const mine = (await read(app, path))
+			.replace("\n---\n", "\nreviewed: yes\n---\n")
+			.replace("```cnn-log", "My notes: lr looks high.\n\n```cnn-log")
+			.concat("\n## Next\nTry lr 0.001.\n");
+		await app.vault.modify(file, mine);
+		await run.epoch(ep(2));
+		await run.finish("completed", { durationS: 3 });
+		const text = await read(app, path);
+		expect(text).toContain("My notes: lr looks high.\n\n```cnn-log");
+		expect(text).toContain("\n## Next\nTry lr 0.001.\n");
+		const { fm } = splitFrontMatter(text);
+		expect(fm?.reviewed).toBe("yes");
+		expect(fm?.status).toBe("completed");
+		expect(fm?.epochs_done).toBe(2);
+		expect(parseRunNote(text)?.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+	});
+
+	it("a note deleted during the run is not written again: the run goes on and Save log brings it back", async () => {
+		const run = RunStore.begin(o(app), settings, opts());
+		await run.epoch(ep(1));
+		const path = run.path ?? "";
+		const file = app.vault.getFileByPath(path);
+		if (!file) throw new Error("no note");
+		await app.vault.delete(file);
+		expect(await run.epoch(ep(2))).toBe(false);
+		expect(await run.finish("completed")).toBe(false);
+		expect(app.vault.getFiles().filter((f) => f.path.startsWith("CNN runs/"))).toHaveLength(0);
+		expect(run.detached).toBe(true);
+		expect(run.lastError).toMatch(/deleted/);
+		expect(run.record.epochs).toHaveLength(2);
+		expect(await run.retry()).toBe(true);
+		expect(parseRunNote(await read(app, run.path ?? ""))?.epochs).toHaveLength(2);
 	});
 
 	it("an interrupted run keeps the epochs it finished", async () => {
@@ -257,7 +306,8 @@ describe("weights beside the run", () => {
 		const b = new Float32Array([7]);
 		expect(await run.saveWeights([{ name: "conv1.w", shape: [5, 1, 1, 1], data: w }, { name: "conv1.b", shape: [1], data: b }])).toBe(true);
 		expect(run.weightsPath).toBe("CNN runs/CNN 2026-11-25 1412.weights.bin");
-		expect(splitFrontMatter(await read(app, run.path ?? "")).fm?.weights).toBe("CNN 2026-11-25 1412.weights.bin");
+		// A link, so that Obsidian shows it as one and keeps it when the file moves.
+		expect(splitFrontMatter(await read(app, run.path ?? "")).fm?.weights).toBe("[[CNN runs/CNN 2026-11-25 1412.weights.bin]]");
 		const back = await loadWeights(o(app), run.path ?? "");
 		if ("error" in back) throw new Error(back.error);
 		expect(back.runId).toBe(run.record.runId);

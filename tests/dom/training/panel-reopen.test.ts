@@ -5,7 +5,7 @@ import { registerCnnBlock } from "../../../src/plugin/cnn-block";
 import type { CnnLabHost } from "../../../src/plugin/host";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
-import { parseRunNote } from "../../../src/runs/run-log";
+import { parseRunNote } from "../../../src/runs/run-note";
 import { installFakeCanvas } from "./fake-canvas";
 import { PageEngine } from "../../../src/worker/page-engine";
 import { loadDigits } from "../../../src/data/digits";

@@ -8,7 +8,7 @@ import { TrainingHub } from "../../../src/plugin/training/hub";
 import { liveWorkerCount } from "../../../src/plugin/training/worker-client";
 import { themeListenerCount } from "../../../src/render/theme";
 import { chartOfCanvas, liveChartCount, type LineChartView } from "../../../src/render/charts/line-chart";
-import { parseRunNote } from "../../../src/runs/run-log";
+import { parseRunNote } from "../../../src/runs/run-note";
 import { Trainer } from "../../../src/engine/trainer";
 import { installFakeCanvas } from "./fake-canvas";
 import { PageEngine } from "../../../src/worker/page-engine";

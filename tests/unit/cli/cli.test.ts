@@ -5,11 +5,17 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/run";
 import { scanNote } from "../../../src/cli/note-blocks";
-import { RunNoteFile } from "../../../src/cli/vault";
+import { FsNoteStore } from "../../../src/cli/fs-note-store";
+import { RunRecorder } from "../../../src/runs/recorder";
 import { INLINE_PREFIX } from "../../../src/notation/inline/inline";
-import { parseRunNote } from "../../../src/runs/run-log";
+import { parseRunNote } from "../../../src/runs/run-note";
 
 const repo = join(__dirname, "../../..");
+
+function recorder(root: string, when: Date): RunRecorder {
+	const settings = { model: "input 8x8x1\ndense 10", dataset: "digits", epochs: 1, batch: 8, optimizer: "sgd", lr: 0.1, weightDecay: 0, seed: 1 };
+	return new RunRecorder(new FsNoteStore(root), { runId: "run-1", sourcePath: "lenet.md", settings, folder: "CNN runs", startedAt: when });
+}
 
 async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
 	let out = "";
@@ -225,27 +231,28 @@ describe("cnn-lab train", () => {
 });
 
 describe("run note file", () => {
-	it("never overwrites a file it did not write: takes the next free name", () => {
+	it("never overwrites a file it did not write: takes the next free name", async () => {
 		const dir = mkdtempSync(join(tmpdir(), "cnn-lab-runs-"));
 		const when = new Date(2026, 10, 25, 14, 12, 9);
-		writeFileSync(join(dir, "lenet 2026-11-25 1412.md"), "my own note");
-		const f = new RunNoteFile(dir, "lenet", "run-1", when);
-		const path = f.write((stem) => `---\ncreated_by: "cnn-lab"\nrun_id: "run-1"\n---\n# ${stem}\n`);
-		expect(path.endsWith("lenet 2026-11-25 141209.md")).toBe(true);
-		expect(readFileSync(join(dir, "lenet 2026-11-25 1412.md"), "utf8")).toBe("my own note");
+		mkdirSync(join(dir, "CNN runs"));
+		writeFileSync(join(dir, "CNN runs", "lenet 2026-11-25 1412.md"), "my own note");
+		const r = recorder(dir, when);
+		await r.write();
+		expect(r.path).toBe("CNN runs/lenet 2026-11-25 141209.md");
+		expect(readFileSync(join(dir, "CNN runs", "lenet 2026-11-25 1412.md"), "utf8")).toBe("my own note");
 		// Replaced by the user while the run goes on: the next write goes elsewhere and leaves theirs.
-		writeFileSync(path, "replaced by the user");
-		const next = f.write(() => `---\ncreated_by: "cnn-lab"\nrun_id: "run-1"\n---\n`);
-		expect(next).not.toBe(path);
-		expect(readFileSync(path, "utf8")).toBe("replaced by the user");
-		expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+		const first = join(dir, "CNN runs", "lenet 2026-11-25 141209.md");
+		writeFileSync(first, "replaced by the user");
+		await r.write();
+		expect(r.path).toBe("CNN runs/lenet 2026-11-25 141209 2.md");
+		expect(readFileSync(first, "utf8")).toBe("replaced by the user");
+		expect(readdirSync(join(dir, "CNN runs")).filter((n) => n.endsWith(".tmp"))).toEqual([]);
 	});
 
-	it("reports a runs folder that is a file", () => {
+	it("reports a runs folder that is a file", async () => {
 		const dir = mkdtempSync(join(tmpdir(), "cnn-lab-runs-"));
 		writeFileSync(join(dir, "CNN runs"), "a file");
-		const f = new RunNoteFile(join(dir, "CNN runs"), "x", "r", new Date());
-		expect(() => f.write(() => "")).toThrow(/is a file/);
+		await expect(recorder(dir, new Date()).write()).rejects.toThrow(/is a file/);
 	});
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseLogBlock, pythonToJson } from "../../../src/notation/log/log-block";
-import { formatRunNote, parseRunNote, type RunRecord } from "../../../src/runs/run-log";
+import { formatRunNote, parseRunNote } from "../../../src/runs/run-note";
+import type { RunRecord } from "../../../src/runs/run-record";
 
 /** CNN_LAB_FUZZ_RUNS=20000 for a long run; the default keeps the suite to about a second. */
 const RUNS = Number(process.env.CNN_LAB_FUZZ_RUNS ?? 300);

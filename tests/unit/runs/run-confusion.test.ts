@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { extractLogFence, formatRunNote, parseRunNote, splitFrontMatter, type ConfusionRecord, type RunRecord } from "../../../src/runs/run-log";
+import { extractLogFence, formatRunNote, parseRunNote } from "../../../src/runs/run-note";
+import { splitFrontMatter } from "../../../src/runs/yaml";
+import type { ConfusionRecord, RunRecord } from "../../../src/runs/run-record";
 import { parseLogBlock, parseLogCsv } from "../../../src/notation/log/log-block";
 
 function record(confusion?: ConfusionRecord | null): RunRecord {

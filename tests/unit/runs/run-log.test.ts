@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { formatRunNote, isOwnRunNote, parseRunNote, pathFromLink, sameModel, splitFrontMatter, type RunRecord } from "../../../src/runs/run-log";
+import { formatRunNote, isOwnRunNote, parseRunNote, sameModel } from "../../../src/runs/run-note";
+import { pathFromLink } from "../../../src/runs/links";
+import { splitFrontMatter } from "../../../src/runs/yaml";
+import type { RunRecord } from "../../../src/runs/run-record";
 import { thinPoints } from "../../../src/runs/loss-curve";
 
 const model = "input 8x8x1\nconv 8 3x3 pad 1\nrelu\nmaxpool 2\nflatten\ndense 10\nsoftmax\ntrain digits epochs 3 batch 32 adam lr 0.01 seed 7";
@@ -51,7 +54,11 @@ describe("run note", () => {
 		expect(fm?.samples_per_s).toBe(1234.6);
 		expect(fm?.status).toBe("completed");
 		expect(fm?.source).toBe("[[Notes/CNN basics]]");
-		expect(fm?.model).toBe(model);
+		// Properties are single-line: the model is summarised there and kept whole, as written, in the body.
+		expect(fm?.model).toBe("conv 8 3x3 pad 1 → relu → maxpool 2 → flatten → dense 10 → softmax");
+		expect(text).toContain("\n```cnn\n" + model + "\n```\n");
+		expect(fm?.tags).toEqual(["cnn-run"]);
+		expect(text).toContain("\ntags: [cnn-run]\n");
 		expect(text).toContain("```cnn-log\nepoch,loss,acc,val_loss,val_acc\n1,1.25,0.61,0.8,0.75\n");
 	});
 

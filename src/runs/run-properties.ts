@@ -1,0 +1,90 @@
+/**
+ * A run's front matter (its Properties): what Dataview queries and the ```cnn-log block filters on. One line each,
+ * as Obsidian's Properties view wants them; the model's text is in the note's body, `model` is its summary.
+ */
+import { finalMetrics, CREATED_BY, RUN_STATUSES, RUN_TAG, type RunRecord, type RunStatus } from "./run-record";
+import { linkTo, pathFromLink } from "./links";
+import type { FrontMatter, PropValue } from "./yaml";
+
+/** Lines of a ```cnn block that are not layers. */
+const NOT_A_LAYER = /^(?:input|train|sample|show|#|\/\/)/i;
+
+/** The model in one line: its layer lines joined by arrows ("conv 8 5x5 → relu → … → dense 10"). */
+export function modelSummary(modelText: string): string {
+	return modelText
+		.replace(/\r\n?/g, "\n")
+		.split("\n")
+		.map((l) => l.replace(/\s+/g, " ").trim())
+		.filter((l) => l !== "" && !NOT_A_LAYER.test(l))
+		.join(" → ");
+}
+
+/** The properties of a run note, in the order they are written. Absent optional ones are left out. */
+export function runProperties(r: RunRecord): [string, PropValue][] {
+	const s = r.settings;
+	const f = finalMetrics(r);
+	const fm: [string, PropValue][] = [
+		["created_by", CREATED_BY],
+		["run_id", r.runId],
+		["status", r.status],
+		["date", r.date],
+		["tags", [RUN_TAG]],
+		["source", linkTo(r.sourcePath)],
+		["dataset", s.dataset],
+		["model", modelSummary(s.model)],
+		["epochs", s.epochs],
+		["epochs_done", r.epochs.length],
+		["batch", s.batch],
+		["optimizer", s.optimizer],
+		["lr", s.lr],
+		["weight_decay", s.weightDecay],
+		["seed", s.seed],
+	];
+	if (s.val !== undefined && s.val !== null) fm.push(["val_split", s.val]);
+	if (s.limit !== undefined && s.limit !== null) fm.push(["limit", s.limit]);
+	fm.push(["train_loss", f.loss], ["train_acc", f.acc], ["val_loss", f.valLoss], ["val_acc", f.valAcc], ["duration_s", r.durationS], ["samples_per_s", r.samplesPerS]);
+	if (r.backend) fm.push(["backend", r.backend]);
+	if (r.message) fm.push(["message", r.message]);
+	if (r.weights) fm.push(["weights", linkTo(r.weights)]);
+	return fm;
+}
+
+const num = (v: unknown): number | null => (typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : null);
+const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "");
+
+/**
+ * Settings and summary of a run from its front matter alone (cheap: no CSV). `settings.model` is the front
+ * matter's `model`: the whole text in notes written before the text moved into the body, the summary since.
+ */
+export function runFromFrontMatter(fm: Record<string, unknown>): Omit<RunRecord, "epochs" | "batches"> | null {
+	if (fm.created_by !== CREATED_BY) return null;
+	const status = str(fm.status);
+	const weights = fm.weights === null || fm.weights === undefined ? null : str(fm.weights);
+	return {
+		runId: str(fm.run_id),
+		status: (RUN_STATUSES as readonly string[]).includes(status) ? (status as RunStatus) : "stopped",
+		date: str(fm.date),
+		sourcePath: pathFromLink(str(fm.source)),
+		settings: {
+			model: str(fm.model),
+			dataset: str(fm.dataset),
+			epochs: num(fm.epochs) ?? 0,
+			batch: num(fm.batch) ?? 0,
+			optimizer: str(fm.optimizer),
+			lr: num(fm.lr) ?? 0,
+			weightDecay: num(fm.weight_decay) ?? 0,
+			seed: num(fm.seed),
+			val: num(fm.val_split),
+			limit: num(fm.limit),
+		},
+		durationS: num(fm.duration_s),
+		samplesPerS: num(fm.samples_per_s),
+		message: fm.message === null || fm.message === undefined ? null : str(fm.message),
+		// A link since weights became one; a bare file name beside the note before.
+		weights: weights === null ? null : pathFromLink(weights) || weights,
+		// Absent from notes written before it was recorded: left out rather than null, so older records compare equal.
+		...(fm.backend === null || fm.backend === undefined ? {} : { backend: str(fm.backend) }),
+	};
+}
+
+export type { FrontMatter };

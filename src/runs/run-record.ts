@@ -1,0 +1,72 @@
+/** What a run note records: one training run's settings, progress and results. */
+import type { EpochMetrics, LossPoint } from "../engine/run-metrics";
+
+/**
+ * "interrupted": the note said "running" but no run of this app is writing it any more (the app was closed
+ * mid-run); the reader marks it so in the note itself.
+ */
+export type RunStatus = "running" | "completed" | "stopped" | "failed" | "interrupted";
+
+export const RUN_STATUSES: readonly RunStatus[] = ["running", "completed", "stopped", "failed", "interrupted"];
+
+/** What the run was asked to do: the settings table of the ```cnn-log block compares these. */
+export interface RunSettings {
+	/** The ```cnn block's text. */
+	model: string;
+	dataset: string;
+	epochs: number;
+	batch: number;
+	optimizer: string;
+	lr: number;
+	weightDecay: number;
+	seed: number | null;
+	/** Fraction held out for validation. */
+	val?: number | null;
+	limit?: number | null;
+}
+
+export interface RunRecord {
+	runId: string;
+	status: RunStatus;
+	/** Local start time, `YYYY-MM-DDTHH:mm:ss` (older notes: ISO 8601 in UTC). */
+	date: string;
+	/** Vault path of the note holding the ```cnn block, e.g. "Notes/CNN.md". */
+	sourcePath: string;
+	settings: RunSettings;
+	durationS: number | null;
+	samplesPerS: number | null;
+	epochs: EpochMetrics[];
+	batches: LossPoint[];
+	/** Why a failed run failed (NaN at epoch 3 batch 12, …). */
+	message?: string | null;
+	/** Vault path of the weights file beside the note, when weights were kept (older notes: its name only). */
+	weights?: string | null;
+	/** What computed the run: "wasm-simd" or "js" (they round differently, so a rerun may differ slightly). */
+	backend?: string | null;
+	/** The final validation confusion matrix; absent in notes written before it was kept. */
+	confusion?: ConfusionRecord | null;
+}
+
+/** Counts of validation samples: matrix[true][predicted], one row and column per class, in `classes` order. */
+export interface ConfusionRecord {
+	classes: string[];
+	matrix: number[][];
+}
+
+export const CREATED_BY = "cnn-lab";
+
+/** The tag every run note carries, so a tag search finds the runs. */
+export const RUN_TAG = "cnn-run";
+
+/** Final metrics of a run: the last epoch's numbers. */
+export function finalMetrics(r: Pick<RunRecord, "epochs">): { loss: number | null; acc: number | null; valLoss: number | null; valAcc: number | null } {
+	const last = r.epochs[r.epochs.length - 1];
+	return last ? { loss: last.loss, acc: last.acc, valLoss: last.valLoss, valAcc: last.valAcc } : { loss: null, acc: null, valLoss: null, valAcc: null };
+}
+
+const pad = (n: number): string => String(n).padStart(2, "0");
+
+/** A time as Obsidian's date-time property writes it: local, `YYYY-MM-DDTHH:mm:ss`, no zone. */
+export function localDateTime(d: Date): string {
+	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
