@@ -14,7 +14,7 @@ import { RunStore } from "../../../src/plugin/runs/run-store";
 import type { CnnLabHost } from "../../../src/plugin/host";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
-import { formatRunNote } from "../../../src/runs/run-log";
+import { formatRunNote } from "../../../src/runs/run-note";
 
 beforeAll(() => installFakeCanvas());
 
