@@ -1,7 +1,7 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
 import type { ColormapName } from "../../render/colormap";
-import type { ConfusionRecord } from "../../runs/run-log";
+import type { ConfusionRecord } from "../../runs/run-record";
 import type { Snapshot } from "../../worker/messages";
 import { renderMetrics, type FinalMetrics } from "../../render/training/metrics-view";
 import { renderConfusion } from "../../render/training/confusion-view";

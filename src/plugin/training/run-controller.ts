@@ -1,7 +1,7 @@
 import type { BatchMetrics, EpochMetrics, LossPoint } from "../../engine/run-metrics";
 import { lossPoint } from "../../runs/loss-curve";
 import type { DatasetDescriptor, EndMessage, FromWorker, ProgressMessage, ReadyMessage, RunInfo, RunResult, Snapshot, StartMessage } from "../../worker/messages";
-import type { ConfusionRecord } from "../../runs/run-log";
+import type { ConfusionRecord } from "../../runs/run-record";
 import type { RunChannel } from "./channel";
 import type { HubRun, HubTicket } from "./hub";
 import { t } from "../../i18n";

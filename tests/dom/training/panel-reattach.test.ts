@@ -6,7 +6,7 @@ import type { CnnLabHost } from "../../../src/plugin/host";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
 import { chartOfCanvas } from "../../../src/render/charts/line-chart";
-import { parseRunNote } from "../../../src/runs/run-log";
+import { parseRunNote } from "../../../src/runs/run-note";
 import { PageEngine } from "../../../src/worker/page-engine";
 import { loadDigits } from "../../../src/data/digits";
 import { installFakeCanvas } from "./fake-canvas";
