@@ -5,7 +5,7 @@ import "../../i18n/strings-log";
 import { err, type FilterOp, type RunFilter } from "./types";
 
 /**
- * The front-matter keys a run note carries (src/runs/run-log.ts writes them; a test keeps the two lists equal):
+ * The front-matter keys a run note carries (src/runs/run-properties.ts writes them; a test keeps the two lists equal):
  * a condition on any other key would silently match nothing, so it is refused.
  */
 export const FILTER_KEYS: readonly string[] = [

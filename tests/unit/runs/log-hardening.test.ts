@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { matchesFilters, parseLogBlock, type LogBlockSpec } from "../../../src/notation/log/log-block";
 import { FILTER_KEYS } from "../../../src/notation/log/where";
-import { formatRunNote, splitFrontMatter, type RunRecord } from "../../../src/runs/run-log";
+import { formatRunNote } from "../../../src/runs/run-note";
+import type { RunRecord } from "../../../src/runs/run-record";
+import { splitFrontMatter } from "../../../src/runs/yaml";
 
 function data(src: string): Extract<LogBlockSpec, { kind: "data" }> {
 	const s = parseLogBlock(src);
