@@ -269,6 +269,39 @@ async function acceptanceRun(env, say) {
 	return long;
 }
 
+check("a run goes on while its note is left and reopened (twice): the block shows every epoch and the note says completed", 120_000, async (env, say) => {
+	const page = await env.open(STUDY);
+	const other = (await page.evaluate(() => window.cnnDemo.notes())).find((n) => !n.startsWith("CNN runs/") && n !== "Clippings/CNN study notes.md");
+	assert(other, "the demo vault needs a second note");
+	let i = await blockIndex(page, TRAIN);
+	const runsBefore = (await runNotes(page)).length;
+	await clickButton(page, i, /^(Train|Train again)$/);
+	await page.waitForFunction(() => window.cnnDemo.liveWorkers() > 0, null, { timeout: 10_000 });
+	// Away and back twice, the first time as soon as the run trains.
+	for (let k = 0; k < 2; k++) {
+		await page.evaluate((n) => window.cnnDemo.show(n), other);
+		await page.waitForTimeout(200);
+		await page.evaluate((n) => window.cnnDemo.show(n), STUDY);
+		i = await blockIndex(page, TRAIN);
+		const text = await blockText(page, i);
+		say(`back on the note (${k + 1}): ${/Completed/.test(text) ? "completed" : /Epoch \d+\/15/.exec(text)?.[0] ?? text.slice(0, 80)}`);
+		assert(!/Stopped/.test(text), `leaving the note stopped the run: ${text.slice(0, 200)}`);
+	}
+	await page.waitForFunction((k) => /Completed/.test(window.cnnDemo.blockEl(k)?.textContent ?? ""), i, { timeout: 60_000, polling: 100 });
+	await page.waitForTimeout(300);
+	const runs = await runNotes(page);
+	assert(runs.length === runsBefore + 1, `one run note expected, ${runs.length - runsBefore} written`);
+	const run = runs[runs.length - 1];
+	// Epochs 1..15, each once (the note's other CSV sections have rows of their own).
+	const epochs = new Set(run.text.split("\n").map((l) => /^(\d+),[\d.]+,[\d.]+,/.exec(l)?.[1]).filter(Boolean));
+	say(`run note ${run.path}: status ${run.fm.status}, epochs ${[...epochs].join(" ")}`);
+	assert(run.fm.status === "completed", `the run note says ${run.fm.status}`);
+	assert(epochs.size >= 15 && [...Array(15)].every((_, e) => epochs.has(String(e + 1))), `the run note lacks epochs of 1..15: ${[...epochs].join(" ")}`);
+	const series = await page.evaluate((k) => window.cnnDemo.charts().filter((c) => window.cnnDemo.blockEl(k)?.contains(c.canvas)).flatMap((c) => c.series), i);
+	const val = series.filter((s) => /val/i.test(s.label) && !/previous/i.test(s.label));
+	assert(val.length === 2 && val.every((s) => s.points === 15), `the block's charts should hold all 15 epochs: ${JSON.stringify(val)}`);
+});
+
 check("Stop stops the run within a second and the run note says stopped", 90_000, async (env, say) => {
 	const page = await env.open(STUDY);
 	// The acceptance run ends in about a second; a 200-epoch run of the same network leaves time to press Stop.
