@@ -1,5 +1,5 @@
 /** The command line as a function: words in, text out, an exit code back (0 fine, 1 a block has an error, 2 misuse). */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { toKeras, toPyTorch } from "../interop/export";
 import { parseArgs, USAGE } from "./args";
@@ -16,7 +16,20 @@ export interface CliIO {
 export const VERSION = "0.1.0";
 
 /** Markdown files under a folder, skipping dot folders (.obsidian, .git, .trash) and node_modules; sorted. */
-function markdownFiles(dir: string, out: string[], depth = 0): void {
+/** Whether `p`'s real path (links resolved) is seen for the first time; records it. */
+function firstVisit(p: string, seen: Set<string>): boolean {
+	let real: string;
+	try {
+		real = realpathSync(p);
+	} catch {
+		return false;
+	}
+	if (seen.has(real)) return false;
+	seen.add(real);
+	return true;
+}
+
+function markdownFiles(dir: string, out: string[], depth = 0, seen = new Set<string>()): void {
 	if (depth > 32) return;
 	let names: string[];
 	try {
@@ -33,7 +46,9 @@ function markdownFiles(dir: string, out: string[], depth = 0): void {
 		} catch {
 			continue;
 		}
-		if (st.isDirectory()) markdownFiles(p, out, depth + 1);
+		// Each real path once: two links to "." would otherwise walk exponentially, a self-link repeat a note 32 times.
+		if (!firstVisit(p, seen)) continue;
+		if (st.isDirectory()) markdownFiles(p, out, depth + 1, seen);
 		else if (st.isFile() && n.toLowerCase().endsWith(".md")) out.push(p);
 	}
 }
@@ -49,6 +64,7 @@ function readNote(path: string, io: CliIO): string | null {
 
 function check(paths: string[], json: boolean, io: CliIO): number {
 	const files: string[] = [];
+	const seen = new Set<string>();
 	for (const p of paths) {
 		const full = resolve(io.cwd, p);
 		let st;
@@ -58,15 +74,19 @@ function check(paths: string[], json: boolean, io: CliIO): number {
 			io.err(`cnn-lab: no such file or folder: ${p}\n`);
 			return 2;
 		}
-		if (st.isDirectory()) markdownFiles(full, files);
-		else files.push(full);
+		if (!firstVisit(full, seen)) continue;
+		if (st.isDirectory()) markdownFiles(full, files, 0, seen);
+		// A FIFO would block the read forever and /dev/zero never ends: only regular files are notes.
+		else if (st.isFile()) files.push(full);
+		else io.err(`cnn-lab: ${p} is not a regular file; skipped\n`);
 	}
 	const reports: Report[] = [];
 	for (const f of files) {
 		const text = readNote(f, io);
 		if (text === null) return 2;
 		const shown = relative(io.cwd, f) || basename(f);
-		reports.push(...checkNote(shown.startsWith("..") ? f : shown, text));
+		// One push each: a spread of 125 000 inline spans overflows the call stack.
+		for (const r of checkNote(shown.startsWith("..") ? f : shown, text)) reports.push(r);
 	}
 	if (json) io.out(JSON.stringify(reports, null, 2) + "\n");
 	else if (reports.length === 0) io.out(`No \`\`\`cnn block or inline \`cnn:\` span in ${files.length} note${files.length === 1 ? "" : "s"}.\n`);
