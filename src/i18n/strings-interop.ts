@@ -16,6 +16,10 @@ addStrings({
 		en: "No input shape: give the first layer input_shape=(H, W, C), add keras.Input(shape=(H, W, C)), or add a line with the height × width × channels.",
 		zh: "没有输入形状：给第一层加 input_shape=(H, W, C)，或加 keras.Input(shape=(H, W, C))，或加一行写明 高 × 宽 × 通道数。",
 	},
+	"import.badSlope": {
+		en: "{name}: the slope must be a finite number of at most 1000 in size (1e400 overflows); the layer is not read",
+		zh: "{name}：斜率必须是绝对值不超过 1000 的有限数（1e400 会溢出）；这一层未被读取",
+	},
 	"import.forward": {
 		en: "The layers are read in the order they are defined, not from forward(); check that the order is the same.",
 		zh: "层按定义的顺序读取，而不是按 forward() 的顺序；请确认两者一致。",

@@ -72,3 +72,13 @@ export function numbers(v: PyValue | undefined): number[] | null {
 export function isPositiveInt(n: number): boolean {
 	return Number.isInteger(n) && n > 0 && n <= 1e9;
 }
+
+/**
+ * A leaky ReLU's slope as written: the default when it is not given, null when it is given but is no usable
+ * number (`1e400` overflows to Infinity, a name, a string), so the caller says so instead of using the default.
+ */
+export function slopeArg(v: PyValue | undefined, fallback: number): number | null {
+	if (v === undefined) return fallback;
+	const n = num(v);
+	return n !== null && Math.abs(n) <= 1e3 ? n : null;
+}

@@ -1,6 +1,6 @@
 import type { Pair } from "../../engine/model-spec";
 import { kerasSamePad } from "../export/keras";
-import { arg, bool, isNone, isPositiveInt, num, numbers, pair, str } from "./args";
+import { arg, bool, isNone, isPositiveInt, num, numbers, pair, str, slopeArg } from "./args";
 import type { NetworkBuilder } from "./builder";
 import type { PyCall, PyValue } from "./python-calls";
 
@@ -158,7 +158,11 @@ export function addKerasLayer(b: NetworkBuilder, call: PyCall, word: string): bo
 			return true;
 		case "leakyrelu":
 			// Keras 3's default slope is 0.2 (tf.keras 2 used 0.3).
-			b.add({ type: "leakyrelu", slope: num(arg(call, 0, "negative_slope", "alpha")) ?? 0.2 }, call);
+			{
+				const slope = slopeArg(arg(call, 0, "negative_slope", "alpha"), 0.2);
+				if (slope === null) b.diag(call, "error", "import.badSlope", { name: call.name }, "layers.LeakyReLU(0.2)");
+				else b.add({ type: "leakyrelu", slope }, call);
+			}
 			return true;
 		case "softmax":
 			b.add({ type: "softmax" }, call);

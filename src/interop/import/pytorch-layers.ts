@@ -1,5 +1,5 @@
 import type { Pair } from "../../engine/model-spec";
-import { arg, bool, isNone, isPositiveInt, num, numbers, pair, str } from "./args";
+import { arg, bool, isNone, isPositiveInt, num, numbers, pair, str, slopeArg } from "./args";
 import type { NetworkBuilder } from "./builder";
 import type { PyCall } from "./python-calls";
 
@@ -110,8 +110,9 @@ export function addTorchLayer(b: NetworkBuilder, call: PyCall, word: string): bo
 			b.add({ type: "relu" }, call);
 			return true;
 		case "leakyrelu": {
-			const slope = num(arg(call, 0, "negative_slope")) ?? 0.01;
-			b.add({ type: "leakyrelu", slope }, call);
+			const slope = slopeArg(arg(call, 0, "negative_slope"), 0.01);
+			if (slope === null) b.diag(call, "error", "import.badSlope", { name: call.name }, "nn.LeakyReLU(0.01)");
+			else b.add({ type: "leakyrelu", slope }, call);
 			return true;
 		}
 		case "sigmoid":

@@ -163,3 +163,16 @@ describe("typos people make", () => {
 		expect(inside.diagnostics.find((d) => d.line === 4)?.message).toContain("inside the pasted PyTorch code");
 	});
 });
+
+describe("pasted code read right or said clearly", () => {
+	it("nn.LeakyReLU(1e400) is an error naming the slope, not a silent 0.01", () => {
+		const a = parseCnn("input 8x8x1\nmodel = nn.Sequential(\n  nn.Flatten(),\n  nn.LeakyReLU(1e400),\n  nn.Linear(64, 10),\n)");
+		const d = a.diagnostics.find((x) => x.line === 4)!;
+		expect(d.severity).toBe("error");
+		expect(d.message).toContain("slope");
+		expect(a.model).toBeNull();
+		// a slope that is written and usable is kept
+		const ok = parseCnn("input 8x8x1\nmodel = nn.Sequential(\n  nn.Flatten(),\n  nn.LeakyReLU(0.1),\n  nn.Linear(64, 10),\n)");
+		expect(ok.model!.layers).toContainEqual({ type: "leakyrelu", slope: 0.1 });
+	});
+});
