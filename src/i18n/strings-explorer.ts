@@ -91,3 +91,11 @@ addStrings({
 	"explorer.why.noMaps": { en: "Grad-CAM needs a layer with feature maps; this network has none", zh: "Grad-CAM 需要有特征图的层；这个网络没有" },
 	"explorer.why.note": { en: "The score is the logit before softmax, as PyTorch's attribution tools use it", zh: "得分为 softmax 之前的 logit，与 PyTorch 的归因工具一致" },
 });
+
+addStrings({
+	"explorer.open": { en: "Explore the network", zh: "探索网络" },
+	"explorer.hide": { en: "Hide the explorer", zh: "收起探索" },
+	"explorer.from.run": { en: "{name}", zh: "{name}" },
+	"explorer.from.thisRun": { en: "this run, {n} epochs", zh: "本次训练，{n} 轮" },
+	"explorer.from.epoch": { en: "this run, after epoch {n}", zh: "本次训练，第 {n} 轮之后" },
+});

@@ -12,6 +12,8 @@
 export { TrainingSession } from "./session";
 export { createEngineJob, previewSnapshot } from "./engine-job";
 export { PageEngine } from "./page-engine";
+export { Probe } from "../engine/probe";
+export { explorerData } from "./explorer-data";
 export { avgPool2d, conv2d, maxPool2d, relu } from "../engine/functional";
 export { startWorker } from "./worker";
 export { portableDataset } from "./datasets";

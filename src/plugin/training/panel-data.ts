@@ -18,6 +18,7 @@ export interface ViewSet {
 	samples: boolean;
 	filters: boolean;
 	featureMaps: boolean;
+	explorer: boolean;
 }
 
 const ALIASES: Record<string, keyof ViewSet> = {
@@ -36,13 +37,15 @@ const ALIASES: Record<string, keyof ViewSet> = {
 	features: "featureMaps",
 	maps: "featureMaps",
 	activations: "featureMaps",
+	explorer: "explorer",
+	explore: "explorer",
 };
 
 /** `show filters, featuremaps` → only those views; no `show` line (or nothing recognised) → all of them. */
 export function viewsToShow(words: readonly string[] | null): ViewSet {
-	const all: ViewSet = { charts: true, confusion: true, samples: true, filters: true, featureMaps: true };
+	const all: ViewSet = { charts: true, confusion: true, samples: true, filters: true, featureMaps: true, explorer: true };
 	if (!words) return all;
-	const picked: ViewSet = { charts: false, confusion: false, samples: false, filters: false, featureMaps: false };
+	const picked: ViewSet = { charts: false, confusion: false, samples: false, filters: false, featureMaps: false, explorer: false };
 	let any = false;
 	for (const raw of words.flatMap((w) => w.split(/[,\s]+/))) {
 		const w = raw.trim().toLowerCase();
@@ -85,6 +88,8 @@ export interface LatestRun {
 	metrics: FinalMetrics;
 	/** The trained network's filters and feature maps, when its weights were kept. */
 	snapshot: { snapshot: Snapshot; classNames: string[] } | null;
+	/** Those weights (Sequential's order), for the explorer. */
+	weights: Float32Array | null;
 	/** The run's final validation confusion matrix, when its note kept one. */
 	confusion: ConfusionRecord | null;
 }
@@ -102,12 +107,14 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 	const r = found.run;
 	const epochs = r.epochs;
 	let snapshot: LatestRun["snapshot"] = null;
+	let weights: Float32Array | null = null;
 	if (r.weights) {
 		try {
 			const w = await loadWeights(host.app, found.path);
 			if ("tensors" in w && w.tensors.length > 0) {
 				const flat = w.tensors.length === 1 ? w.tensors[0].data : concat(w.tensors.map((x) => x.data));
 				snapshot = previewFor(model, train, sample, host.settings.defaultSeed, host.settings, flat);
+				if (snapshot) weights = flat;
 			}
 		} catch {
 			snapshot = null;
@@ -131,6 +138,7 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 			message: r.message ?? undefined,
 		},
 		snapshot,
+		weights,
 		confusion: r.confusion ?? null,
 	};
 }

@@ -3,6 +3,7 @@ import type { CnnLabHost } from "../host";
 import type { ParsedCnn } from "../../notation/cnn/types";
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
+import "../../i18n/strings-explorer";
 import type { EpochMetrics } from "../../engine/run-metrics";
 import type { RunHandle } from "../runs/run-store";
 import { mountSaveStatus } from "../runs/save-status";
@@ -15,6 +16,7 @@ import { startBlockRun, trainableBlock, type TrainableBlock } from "./start-run"
 import { ChartFeed } from "./panel-charts";
 import { RunStatus } from "./panel-status";
 import { ResultsView } from "./panel-results";
+import { ExplorerMount } from "./panel-explorer";
 
 /**
  * Mounts the training part of a ```cnn block under its table: Train button, progress, charts, results and the
@@ -53,6 +55,7 @@ export class TrainingPanel {
 	private readonly status: RunStatus;
 	private readonly charts: ChartFeed;
 	private readonly results: ResultsView;
+	private readonly explorer: ExplorerMount | null;
 	private readonly offTheme: () => void;
 	private readonly offHub: () => void;
 	private readonly timers = new Set<number>();
@@ -82,10 +85,14 @@ export class TrainingPanel {
 		const resultsHost = root.createDiv({ cls: "cnn-lab-results" });
 		this.saveHost = root.createDiv({ cls: "cnn-lab-save-host" });
 		this.results = new ResultsView(resultsHost, root.createDiv({ cls: "cnn-lab-training-views" }), this.views, () => host.settings.colormap);
+		this.explorer = this.views.explorer ? new ExplorerMount(host, root, block) : null;
 		// Priced as soon as the block renders: a model over the limits says so before anyone presses Train.
 		const refused = refusal(block.model, block.train, host.settings);
 		if (refused) this.results.error(t("training.refused", { reasons: refused }));
-		this.offTheme = onThemeChange(() => this.results.redraw());
+		this.offTheme = onThemeChange(() => {
+			this.results.redraw();
+			this.explorer?.redraw();
+		});
 		// A run of this block started elsewhere (the command, the same note in another pane) shows here too.
 		this.offHub = host.training.watch((run, e) => {
 			if (e.type === "started" && run.key.source === block.source && run.key.sourcePath === block.sourcePath) this.attach(run);
@@ -113,6 +120,7 @@ export class TrainingPanel {
 				this.shownPrevious = latest.previous;
 				this.charts.showStored(latest.epochs, latest.batches, latest.previous);
 				this.results.showStored(latest.metrics, latest.confusion, () => !this.run);
+				if (latest.weights) this.explorer?.setWeights(latest.weights, latest.name);
 				if (latest.snapshot) {
 					this.previewShown = false;
 					this.results.showSnapshot(latest.snapshot.snapshot, latest.snapshot.classNames, true);
@@ -214,6 +222,8 @@ export class TrainingPanel {
 			this.unmountSave = null;
 		}
 		this.results.showEnd(run);
+		const result = end.result;
+		if (result) this.explorer?.setWeights(result.weights, t("explorer.from.thisRun", { n: run.epochs.length }), run.dataset);
 		if (end.early === "cancelled") return;
 		if (!end.early) {
 			this.shownEpochs = [...run.epochs];
@@ -244,6 +254,7 @@ export class TrainingPanel {
 		this.unmountSave?.();
 		this.unmountSave = null;
 		this.results.destroy();
+		this.explorer?.destroy();
 		this.charts.destroy();
 	}
 }

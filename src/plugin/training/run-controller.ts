@@ -191,6 +191,13 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 		return this.ending;
 	}
 
+	private resolved: DatasetDescriptor | null = null;
+
+	/** The dataset the run trains on, once read (the explorer picks its samples from it). */
+	get dataset(): DatasetDescriptor | null {
+		return this.resolved;
+	}
+
 	/** The run's note while it is being written (null before ready, and for a run that keeps no note). */
 	get log(): L | null {
 		return this.runLog;
@@ -272,6 +279,7 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 		}
 		// Stopped (or the plugin unloaded) while the data were read.
 		if (this.current !== "preparing") return;
+		this.resolved = dataset;
 		this.channel = this.services.openChannel((m) => this.onMessage(m));
 		this.lastMode = this.channel.mode;
 		this.channel.send({ type: "start", runId: this.id, ...this.plan.start, dataset });

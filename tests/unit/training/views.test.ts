@@ -5,15 +5,16 @@ import type { TrainSpec } from "../../../src/notation/cnn/types";
 
 describe("show line", () => {
 	it("no show line, or nothing recognised, shows every view", () => {
-		const all = { charts: true, confusion: true, samples: true, filters: true, featureMaps: true };
+		const all = { charts: true, confusion: true, samples: true, filters: true, featureMaps: true, explorer: true };
 		expect(viewsToShow(null)).toEqual(all);
 		expect(viewsToShow(["everything?"])).toEqual(all);
 		expect(viewsToShow(["all"])).toEqual(all);
 	});
 
 	it("picks the named views, with commas and aliases", () => {
-		expect(viewsToShow(["filters,", "feature-maps"])).toEqual({ charts: false, confusion: false, samples: false, filters: true, featureMaps: true });
-		expect(viewsToShow(["loss", "predictions"])).toEqual({ charts: true, confusion: false, samples: true, filters: false, featureMaps: false });
+		expect(viewsToShow(["filters,", "feature-maps"])).toEqual({ charts: false, confusion: false, samples: false, filters: true, featureMaps: true, explorer: false });
+		expect(viewsToShow(["loss", "predictions"])).toEqual({ charts: true, confusion: false, samples: true, filters: false, featureMaps: false, explorer: false });
+		expect(viewsToShow(["explorer"]).explorer).toBe(true);
 	});
 });
 

@@ -1,0 +1,108 @@
+import { setIcon } from "obsidian";
+import { t } from "../../i18n";
+import "../../i18n/strings-explorer";
+import type { CnnLabHost } from "../host";
+import type { StepIcon } from "../../render/conv/conv-view";
+import { ExplorerView } from "../../render/explorer/explorer-view";
+import { explorerData, Probe } from "../../worker/shared-engine";
+import type { DatasetDescriptor } from "../../worker/messages";
+import { loadDigits } from "../../data/digits";
+import { explorerImage } from "../explorer-image";
+import { builtinDataset } from "./dataset-source";
+import type { TrainableBlock } from "./start-run";
+
+const ICONS: Record<StepIcon, string> = { first: "skip-back", back: "chevron-left", play: "play", pause: "pause", next: "chevron-right", last: "skip-forward" };
+
+/**
+ * The network explorer under a block's results, opened on demand: building it draws every layer, which a block must
+ * not do on every Live Preview re-render. It follows the block's weights: the seed's random ones, a stored run's,
+ * or the run that just ended here.
+ */
+export class ExplorerMount {
+	private readonly button: HTMLButtonElement;
+	private readonly body: HTMLElement;
+	private view: ExplorerView | null = null;
+	private weights: Float32Array | null = null;
+	private from: string | null = null;
+	private dataset: DatasetDescriptor | null = null;
+
+	constructor(
+		private readonly host: CnnLabHost,
+		parent: HTMLElement,
+		private readonly block: TrainableBlock,
+	) {
+		const wrap = parent.createDiv({ cls: "cnn-lab-explorer-mount" });
+		this.button = wrap.createEl("button", { cls: "cnn-lab-explorer-open", text: t("explorer.open"), attr: { "aria-expanded": "false" } });
+		this.button.addEventListener("click", () => (this.view ? this.close() : this.open()));
+		this.body = wrap.createDiv();
+	}
+
+	get isOpen(): boolean {
+		return this.view !== null;
+	}
+
+	get explorer(): ExplorerView | null {
+		return this.view;
+	}
+
+	/** New weights for the network (a run ended, a stored run was read); an open explorer asks again with them. */
+	setWeights(weights: Float32Array | null, from: string | null, dataset?: DatasetDescriptor | null): void {
+		this.weights = weights;
+		this.from = weights ? from : null;
+		if (dataset !== undefined) this.dataset = dataset;
+		if (!this.view) return;
+		if (weights && from) this.view.setWeights(weights, from);
+		else {
+			this.close();
+			this.open();
+		}
+	}
+
+	open(): void {
+		if (this.view) return;
+		const { model, train, parsed, sourcePath } = this.block;
+		const seed = train.seed ?? this.host.settings.defaultSeed;
+		const desc = this.dataset ?? builtinDataset(train.dataset, model, seed, train.limit);
+		const data = desc ? explorerData(desc, model, seed, loadDigits) : null;
+		const doc = this.body.ownerDocument;
+		this.view = new ExplorerView(this.body, {
+			probe: new Probe(model, seed, this.weights),
+			classNames: data?.classNames ?? Array.from({ length: outputs(model) }, (_, i) => String(i)),
+			samples: data,
+			weightsFrom: this.from,
+			lineText: (i) => parsed.layers[i]?.text.trim() ?? null,
+			colormap: this.host.settings.colormap,
+			decimals: this.host.settings.decimals,
+			setIcon: (el, icon) => setIcon(el, ICONS[icon]),
+			startIndex: parsed.sample?.index ?? 0,
+			loadImage: (link) => explorerImage(this.host.app, doc, link, sourcePath, model.input),
+		});
+		this.button.setText(t("explorer.hide"));
+		this.button.setAttr("aria-expanded", "true");
+	}
+
+	close(): void {
+		this.view?.destroy();
+		this.view = null;
+		this.body.empty();
+		this.button.setText(t("explorer.open"));
+		this.button.setAttr("aria-expanded", "false");
+	}
+
+	redraw(): void {
+		this.view?.redraw();
+	}
+
+	destroy(): void {
+		this.close();
+	}
+}
+
+/** The network's number of class scores (the last dense layer's units), for naming classes without a dataset. */
+function outputs(model: TrainableBlock["model"]): number {
+	for (let i = model.layers.length - 1; i >= 0; i--) {
+		const l = model.layers[i];
+		if (l.type === "dense") return l.units;
+	}
+	return 10;
+}
