@@ -68,7 +68,10 @@ export class BarChartView {
 
 	private sync(): void {
 		const chart = this.frame.chart;
-		if (!chart) return;
+		if (!chart) {
+			this.drawSummary();
+			return;
+		}
 		const o = this.opts;
 		const look = this.frame.look;
 		const p = look.palette;

@@ -89,7 +89,10 @@ export class ChartFrame<T extends ChartType> {
 	}
 
 	/** Makes the chart; `config` gets the options every chart shares. */
-	start(config: ChartConfiguration<T>): Chart<T> {
+	start(config: ChartConfiguration<T>): Chart<T> | null {
+		// No 2D context (a canvas the browser could not back, or a DOM without canvas): the legend and the text summary
+		// still tell the numbers; chart.js would throw on its first layout.
+		if (!this.canvas.getContext("2d")) return null;
 		const win = this.el.ownerDocument.defaultView;
 		config.options = {
 			...config.options,
@@ -117,10 +120,10 @@ export class ChartFrame<T extends ChartType> {
 
 	/** Draws now. */
 	redraw(): void {
-		if (this.destroyed || !this.chart) return;
+		if (this.destroyed) return;
 		this.throttle.cancel();
 		this.sync();
-		this.chart.update("none");
+		this.chart?.update("none");
 	}
 
 	/** Replaces the summary's lines when they changed. */

@@ -319,7 +319,11 @@ export class LineChartView {
 	/** Brings the datasets, axes and legend up to date with the data and the toggles (before each redraw). */
 	private sync(): void {
 		const chart = this.frame.chart;
-		if (!chart) return;
+		if (!chart) {
+			this.drawLegend();
+			this.drawSummary();
+			return;
+		}
 		const scale = this.xSteps && this.stepsPerEpoch ? this.stepsPerEpoch : 1;
 		const plotWidth = chart.chartArea ? chart.chartArea.right - chart.chartArea.left : chart.width;
 		this.opts.series.forEach((s, i) => {

@@ -330,3 +330,20 @@ describe("bar chart (chart.js)", () => {
 		expect(bars.el.isConnected).toBe(false);
 	});
 });
+
+describe("a canvas without a 2D context", () => {
+	it("makes no Chart, but the legend and the text summary still tell the numbers", () => {
+		const n = liveChartCount();
+		const spy = vi.spyOn(HTMLCanvasElement.prototype, "getContext").mockReturnValue(null);
+		const view = make();
+		view.setPoints(0, [{ x: 1, y: 0.5 }, { x: 2, y: 0.25 }]);
+		view.flush();
+		spy.mockRestore();
+		expect(view.chart).toBeNull();
+		expect(liveChartCount()).toBe(n);
+		expect(legend(view).map((b) => b.textContent)).toEqual(["train"]);
+		expect(summary(view)).toEqual(["train: 2 points, last 0.25 (epoch 2), lowest 0.25 (epoch 2)"]);
+		view.destroy();
+		expect(view.el.isConnected).toBe(false);
+	});
+});
