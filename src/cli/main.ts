@@ -10,7 +10,8 @@ runCli(process.argv.slice(2), {
 		process.exitCode = code;
 	},
 	(e: unknown) => {
-		process.stderr.write(`cnn-lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-		process.exitCode = 2;
+		// Whatever escaped a command is reported as its message: the user gets no stack trace, and exit 1 (2 is misuse).
+		process.stderr.write(`cnn-lab: ${e instanceof Error ? e.message : String(e)}\n`);
+		process.exitCode = 1;
 	},
 );

@@ -78,7 +78,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	let data;
 	try {
 		const raw = await loadDataset(train.dataset, model, seed, train.limit, root, full);
-		data = fitDataset(raw, model);
+		data = fitDataset(raw, model, { count: train.limit, seed });
 	} catch (e) {
 		io.err(`cnn-lab train: ${where}: ${e instanceof Error ? e.message : String(e)}\n`);
 		return 1;

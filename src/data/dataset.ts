@@ -1,3 +1,7 @@
+import "../i18n/strings-data";
+import { t } from "../i18n";
+import { MAX_DATA_BYTES } from "./data-limits";
+
 /**
  * A labelled image set as the engine trains on it: N images, channels first, values in 0..1, one class per image.
  */
@@ -48,4 +52,14 @@ export function checkDataset(ds: Dataset): void {
 	for (let i = 0; i < ds.n; i++) {
 		if (ds.y[i] >= ds.classes) throw new Error(`dataset ${ds.name}: label ${ds.y[i]} at image ${i} but only ${ds.classes} classes`);
 	}
+}
+
+/**
+ * Refuses, before the array exists, a set of `n` images of `shape` whose values would take more than
+ * MAX_DATA_BYTES as 32-bit floats: every place that allocates a dataset (readers, the synthetic sets, resizing)
+ * asks here first, so a huge input line or count is a message, never an allocation failure or a swapping machine.
+ */
+export function assertDataFits(name: string, n: number, shape: readonly number[]): void {
+	const bytes = 4 * n * shape.reduce((a, b) => a * b, 1);
+	if (!(bytes <= MAX_DATA_BYTES)) throw new Error(t("data.tooBig", { name, mb: Math.round(bytes / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));
 }

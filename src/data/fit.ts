@@ -1,6 +1,8 @@
 import "../i18n/strings-data";
 import { t } from "../i18n";
-import type { Dataset } from "./dataset";
+import { Rng } from "../engine/rng";
+import { splitIndices } from "../engine/trainer";
+import { assertDataFits, subset, type Dataset } from "./dataset";
 
 /** Per-sample [C, H, W], as the engine's InputShape. */
 export type ImageShape = readonly [number, number, number];
@@ -21,6 +23,7 @@ function dims(s: ImageShape): string {
 export function resizeImages(ds: Dataset, h: number, w: number): Dataset {
 	const [c, ih, iw] = ds.shape;
 	if (ih === h && iw === w) return ds;
+	assertDataFits(ds.name, ds.n, [c, h, w]);
 	const inPlane = ih * iw;
 	const outPlane = h * w;
 	const x = new Float32Array(ds.n * c * outPlane);
@@ -66,6 +69,7 @@ export function resizeImages(ds: Dataset, h: number, w: number): Dataset {
 export function convertChannels(ds: Dataset, channels: number): Dataset {
 	const [c, h, w] = ds.shape;
 	if (c === channels) return ds;
+	assertDataFits(ds.name, ds.n, [channels, h, w]);
 	const plane = h * w;
 	const x = new Float32Array(ds.n * channels * plane);
 	if (c === 1) {
@@ -84,10 +88,24 @@ export function convertChannels(ds: Dataset, channels: number): Dataset {
 	return { ...ds, x, shape: [channels, h, w] };
 }
 
-/** The dataset brought to the network's input shape (channels, then size), with what was done in plain words. */
-export function fitToInput(ds: Dataset, input: ImageShape): { dataset: Dataset; changes: string[] } {
+/**
+ * The `limit` images the trainer would keep (the same stratified draw as its split, from the same seed), in the
+ * data's order; the set itself when the limit keeps everything. Taken before a resize or a channel copy, so
+ * `input 400x400x1 … limit 20` enlarges 20 images, not all 1 797.
+ */
+export function limitImages(ds: Dataset, limit: number | null | undefined, seed: number): Dataset {
+	if (limit == null || !(limit > 0) || limit >= ds.n) return ds;
+	const kept = splitIndices(ds.y, ds.n, ds.classes, 0, limit, new Rng(seed).fork()).train.sort();
+	return subset(ds, kept);
+}
+
+/**
+ * The dataset brought to the network's input shape (channels, then size), with what was done in plain words;
+ * with a `limit`, only the images the run keeps are converted (see limitImages).
+ */
+export function fitToInput(ds: Dataset, input: ImageShape, limit?: { count: number | null; seed: number }): { dataset: Dataset; changes: string[] } {
 	const changes: string[] = [];
-	let out = ds;
+	let out = limit ? limitImages(ds, limit.count, limit.seed) : ds;
 	if (out.shape[0] !== input[0]) {
 		out = convertChannels(out, input[0]);
 		changes.push(t(ds.shape[0] === 1 ? "data.fit.replicated" : "data.fit.grayed", { from: ds.shape[0], to: input[0] }));

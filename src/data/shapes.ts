@@ -1,5 +1,5 @@
 import { Rng } from "../engine/rng";
-import type { Dataset } from "./dataset";
+import { assertDataFits, type Dataset } from "./dataset";
 
 /** Every shape the synthetic set can draw, in class order. */
 export const SHAPE_CLASSES = ["horizontal line", "vertical line", "diagonal \\", "diagonal /", "cross", "square", "circle", "triangle"] as const;
@@ -34,6 +34,7 @@ export function makeShapes(opts: ShapesOptions): Dataset {
 				? opts.classes.slice()
 				: SHAPE_CLASSES.slice();
 	const channels = opts.channels ?? 1;
+	assertDataFits(`shapes ${size}×${size}`, count, [channels, size, size]);
 	const noise = opts.noise ?? 0.05;
 	const rng = new Rng(opts.seed);
 	const k = names.length;

@@ -10,6 +10,10 @@ addStrings({
 		en: "Training needs {n} of activations per batch (forward and backward); the limit is {max}.",
 		zh: "训练每批需要 {n} 激活值内存（前向和反向）；上限是 {max}。",
 	},
+	"limits.workspace": {
+		en: "Training needs {n} per batch, {ws} of it for the convolutions' padded inputs and column matrices; the limit is {max}.",
+		zh: "训练每批需要 {n} 内存，其中 {ws} 用于卷积的填充输入和列矩阵；上限是 {max}。",
+	},
 	"limits.macs": {
 		en: "One epoch takes {n} multiply-adds (forward and backward); the limit is {max}.",
 		zh: "一轮训练需要 {n} 次乘加（前向和反向）；上限是 {max}。",

@@ -57,19 +57,19 @@ export function outputUnits(layers: readonly LayerSpec[]): number | undefined {
 /**
  * Brings the data to the network's input (copying gray into colour channels, resizing), saying what was done; a
  * network with fewer outputs than the data has classes cannot be trained on it, and the error says why and how.
+ * With the run's `limit` and seed, only the images the run keeps are converted (src/data/fit.ts's limitImages).
  */
-export function fitDataset(ds: Dataset, model: ModelSpec): { dataset: Dataset; note: string | undefined } {
+export function fitDataset(ds: Dataset, model: ModelSpec, limit?: { count: number | null; seed: number }): { dataset: Dataset; note: string | undefined } {
 	const outputs = outputUnits(model.layers);
 	if (outputs !== undefined && outputs < ds.classes) {
 		throw new Error(explainMismatch(ds, model.input, outputs) ?? `${ds.name}: ${ds.classes} classes, ${outputs} outputs`);
 	}
 	const same = ds.shape[0] === model.input[0] && ds.shape[1] === model.input[1] && ds.shape[2] === model.input[2];
 	if (same) return { dataset: ds, note: undefined };
-	let fitted;
-	try {
-		fitted = fitToInput(ds, model.input);
-	} catch {
-		throw new Error(explainMismatch(ds, model.input, outputs) ?? "the data do not fit the input line");
-	}
+	const [from, to] = [ds.shape[0], model.input[0]];
+	// Channels that cannot be converted are explained with their fix; anything else the fit throws (a set too big
+	// to hold once resized) says so itself.
+	if (from !== to && from !== 1 && !(from === 3 && to === 1)) throw new Error(explainMismatch(ds, model.input, outputs) ?? "the data do not fit the input line");
+	const fitted = fitToInput(ds, model.input, limit);
 	return { dataset: fitted.dataset, note: `${ds.name}: ${fitted.changes.join("; ")}` };
 }

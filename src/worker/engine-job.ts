@@ -191,7 +191,7 @@ export function createEngineJob(msg: StartMessage, ctx: EngineContext, digits: D
 		// run's language here, the one place it is set on the engine side (see README, "engine context").
 		setLanguage(ctx.lang);
 		const raw = materialize(msg.dataset, msg.model.input, msg.train.seed, digits);
-		const { dataset, note } = fitDataset(raw, msg.model);
+		const { dataset, note } = fitDataset(raw, msg.model, { count: msg.train.limit, seed: msg.train.seed });
 		const model = Sequential.build(msg.model, msg.train.seed, ctx);
 		const trainer = new Trainer(model, dataset, {
 			epochs: msg.train.epochs,

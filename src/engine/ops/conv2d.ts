@@ -16,7 +16,7 @@ import { col2im, im2col, type ConvGeom } from "../im2col";
 import { conv2dWinograd, winogradApplies, WinogradWorkspace } from "./winograd";
 
 /** Largest column matrix, in floats (16 MB), before a batch is processed in chunks of images. */
-const COL_CAP = 1 << 22;
+export const COL_CAP = 1 << 22;
 
 /** Column-matrix buffers for one convolution, grown on demand and then reused. */
 export class ConvWorkspace {

@@ -22,10 +22,23 @@ export const TRAIN_PASSES = 3;
 
 const BYTES_PER_FLOAT = 4;
 
+/**
+ * Floats one column matrix may hold before a convolution cuts its batch into chunks: src/engine/ops/conv2d.ts's
+ * COL_CAP (notation code may not import the engine's values; tests/unit/limits checks the two agree).
+ */
+export const CONV_COL_CAP = 1 << 22;
+
 export interface ModelPrice {
 	parameters: number;
 	/** Bytes of every layer's output for a batch, and as much again for their gradients. */
 	activationBytesPerBatch: number;
+	/**
+	 * Bytes the convolutions' working buffers take for a batch: each layer's column matrices (the im2col path, in
+	 * chunks of CONV_COL_CAP floats) and, for the widest stride-1 layer, the padded input and output laid out whole
+	 * (the WebAssembly direct path). `conv 1 3x3 dilation 1000 pad 1000` on 8×8 images has tiny outputs but pads
+	 * each image to 2008×2008.
+	 */
+	workspaceBytesPerBatch: number;
 	/** Convolution and dense multiply-adds of one forward pass of one sample. */
 	multiplyAddsPerSample: number;
 	/** Training multiply-adds of one epoch: TRAIN_PASSES × forward × samples. */
@@ -80,7 +93,17 @@ function nonNegative(n: number): number {
 	return Number.isFinite(n) && n > 0 ? n : 0;
 }
 
+/** Floats of one convolution's column matrices (col, its gradient, the product) for a batch of b, in chunks. */
+function columnFloats(k: number, p: number, filters: number, b: number): number {
+	const perImage = k * p;
+	const chunk = Math.max(1, Math.min(b, Math.floor(CONV_COL_CAP / Math.max(1, perImage))));
+	return (2 * perImage + filters * p) * chunk;
+}
+
 export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: number, epochs: number): ModelPrice {
+	const b = nonNegative(batch);
+	let columns = 0;
+	let padded = 0;
 	let c = nonNegative(model.input[0]);
 	let h = nonNegative(model.input[1]);
 	let w = nonNegative(model.input[2]);
@@ -98,7 +121,14 @@ export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: num
 				const ow = convLen(w, l.kernel[1], l.stride[1], l.pad[1], end[1], l.dilation[1]);
 				const perOut = l.kernel[0] * l.kernel[1] * c;
 				parameters += l.filters * perOut + (l.bias ? l.filters : 0);
-				c = nonNegative(l.filters);
+				const hp = h + l.pad[0] + end[0];
+				const wp = w + l.pad[1] + end[1];
+				const filters = nonNegative(l.filters);
+				const p = nonNegative(oh) * nonNegative(ow);
+				columns += columnFloats(perOut, p, filters, b);
+				// the direct path lays out the whole batch padded, for the input and (in the backward) the output's gradient
+				if (l.stride[0] === 1 && l.stride[1] === 1) padded = Math.max(padded, b * (c + filters) * nonNegative(hp) * nonNegative(wp));
+				c = filters;
 				h = nonNegative(oh);
 				w = nonNegative(ow);
 				if (h === 0 || w === 0) shapesValid = false;
@@ -131,11 +161,11 @@ export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: num
 		}
 		activations += c * h * w;
 	}
-	const b = nonNegative(batch);
 	const perEpoch = TRAIN_PASSES * macs * nonNegative(samplesPerEpoch);
 	return {
 		parameters,
 		activationBytesPerBatch: 2 * BYTES_PER_FLOAT * activations * b,
+		workspaceBytesPerBatch: BYTES_PER_FLOAT * (columns + padded),
 		multiplyAddsPerSample: macs,
 		multiplyAddsPerEpoch: perEpoch,
 		estimatedSeconds: (perEpoch * nonNegative(epochs)) / ENGINE_MACS_PER_SECOND,
@@ -190,10 +220,14 @@ export function checkLimits(price: ModelPrice, limits: Limits): LimitProblem[] {
 			t("limits.parameters", { n: readable(price.parameters), max, bytes: fmtBytes(price.parameters * BYTES_PER_FLOAT) }),
 		);
 	}
-	const mb = price.activationBytesPerBatch / 1e6;
+	// The activations and the convolutions' workspace live together; both are priced against the one memory limit.
+	const act = price.activationBytesPerBatch / 1e6;
+	const ws = price.workspaceBytesPerBatch / 1e6;
+	const mb = act + ws;
 	if (!(mb <= limits.maxActivationMB)) {
+		// in the limit's own unit: 512.4 MB must read as over 512 MB
 		add("maxActivationMB", "settings.maxActivation.name", mb, limits.maxActivationMB, `${readable(limits.maxActivationMB)} MB`, (max) =>
-			t("limits.activations", { n: `${readable(mb)} MB`, max }), // in the limit's own unit: 512.4 MB must read as over 512 MB
+			ws > act ? t("limits.workspace", { n: `${readable(mb)} MB`, ws: `${readable(ws)} MB`, max }) : t("limits.activations", { n: `${readable(mb)} MB`, max }),
 		);
 	}
 	if (!(price.multiplyAddsPerEpoch <= limits.maxMultiplyAddsPerEpoch)) {
