@@ -19,6 +19,11 @@ export class DiagnosticList {
 		this.add(d);
 	}
 
+	/** Drops the diagnostics a more specific one replaces. */
+	remove(replaced: (d: Diagnostic) => boolean): void {
+		for (let i = this.items.length - 1; i >= 0; i--) if (replaced(this.items[i])) this.items.splice(i, 1);
+	}
+
 	get droppedCount(): number {
 		return this.dropped;
 	}

@@ -7,6 +7,7 @@ import { t } from "../../i18n";
 import "../../i18n/strings-spec";
 import { importFramework } from "../../interop/import/index";
 import { DiagnosticList } from "./diagnostics";
+import { explainPastedErrors, readPastedErrors } from "./framework-errors";
 import { closestWord, layerWord, normalizeWord, settingWord, type LayerWord } from "./layer-words";
 import { parseLayerLine } from "./parse-layer";
 import { parseInputLine, parseSampleLine, parseShowLine, parseTrainLine } from "./parse-settings";
@@ -125,10 +126,16 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 	const raw: RawLayer[] = [];
 	let framework: CnnAnalysis["framework"] = null;
 
+	// a pasted framework error (and its traceback) is no part of the network: its lines are blanked, so line
+	// numbers stay, and it is explained once the network's shapes are known
+	const pasted = readPastedErrors(lines);
+	for (const n of pasted.errorLines) lines[n - 1] = "";
+	const networkText = pasted.errorLines.size > 0 ? lines.join("\n") : source.slice(0, LIMITS.chars);
+
 	let imported: ImportedNetwork | null = null;
 	let inputFromImport = false;
-	if (FRAMEWORK_HINT.test(source.slice(0, LIMITS.chars))) {
-		imported = importFramework(source.slice(0, LIMITS.chars));
+	if (FRAMEWORK_HINT.test(networkText)) {
+		imported = importFramework(networkText);
 		if (imported) {
 			framework = imported.framework;
 			for (const d of imported.diagnostics) diags.add(d);
@@ -239,7 +246,9 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 	if (imported && imported.layers.length === 0 && !imported.diagnostics.length) {
 		diags.add({ line: 1, column: 1, severity: "error", message: t("spec.importUnavailable") });
 	}
-	if (!parsed.input) {
+	if (!parsed.input && pasted.errors.length > 0 && raw.length === 0) {
+		// only the error was pasted: it is explained from its own numbers below
+	} else if (!parsed.input) {
 		const blank = lines.every((l) => stripComment(l).trim() === "");
 		if (blank && raw.length === 0) diags.add({ line: 1, column: 1, severity: "info", message: t("spec.emptyBlock"), suggestion: "input 32x32x3" });
 		else if (imported) diags.add({ line: 1, column: 1, severity: "error", message: t("spec.importNeedsInput"), suggestion: "input 32x32x3" });
@@ -251,6 +260,19 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 	}
 	const report = inferShapes(parsed.input?.shape ?? null, raw, diags);
 	parsed.layers = report.layers;
+	for (const x of explainPastedErrors(pasted.errors, raw.length > 0 ? report : null)) {
+		if (x.row) {
+			// the explanation names the fix, so the row's own errors (the same mismatch, in general words) give way
+			const line = x.row.layer.line;
+			const same = (d: { line: number; severity: string }): boolean => d.line === line && d.severity === "error";
+			x.diagnostic.suggestion ??= x.row.diagnostics.find(same)?.suggestion;
+			if (x.diagnostic.suggestion === undefined) delete x.diagnostic.suggestion;
+			diags.remove(same);
+			x.row.diagnostics = x.row.diagnostics.filter((d) => !same(d));
+			x.row.diagnostics.unshift(x.diagnostic);
+		}
+		diags.add(x.diagnostic);
+	}
 	// what the line itself got wrong ("pading 1", "conv 3x3 16") is said at the line's first row too
 	const fromRows = new Set(report.rows.flatMap((r) => r.diagnostics));
 	for (const d of diags.items) {
