@@ -109,7 +109,7 @@ function diag(line: number, column: number, message: string, suggestion?: string
 /** Where the features a row receives come from: "the flatten gives 32·7·7 = 1568" (PyTorch's C·H·W order). */
 function featuresFrom(report: ShapeReport, i: number): string {
 	const prev = i > 0 ? report.rows[i - 1] : null;
-	const got = report.rows[i].input ? shapeSize(report.rows[i].input!) : 0;
+	const got = report.rows[i].input ? shapeSize(report.rows[i].input) : 0;
 	if (prev && prev.layer.word === "flatten" && prev.input && !prev.input.flat) {
 		const s = prev.input;
 		return t("fe.fromFlatten", { c: s.c, h: s.h, w: s.w, n: got });
