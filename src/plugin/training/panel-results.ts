@@ -10,6 +10,7 @@ import { renderFilters } from "../../render/training/filters-view";
 import { renderFeatureMaps } from "../../render/training/feature-maps-view";
 import { HeatmapSet } from "../../render/training/image-grid";
 import { Stager } from "../../render/training/stager";
+import { ChartSet } from "../../render/charts/chart-set";
 import type { ViewSet } from "./panel-data";
 import type { RunController, RunLog } from "./run-controller";
 
@@ -22,6 +23,8 @@ export class ResultsView {
 	/** Heatmaps of the results (validation samples) and of the filters / feature maps. */
 	private readonly maps = new HeatmapSet();
 	private readonly snapshotMaps = new HeatmapSet();
+	/** The per-class accuracy bars under the confusion matrix. */
+	private readonly charts = new ChartSet();
 	private readonly stager: Stager;
 
 	constructor(
@@ -35,6 +38,7 @@ export class ResultsView {
 
 	clear(): void {
 		this.maps.destroy();
+		this.charts.destroy();
 		this.resultsHost.empty();
 	}
 
@@ -51,7 +55,7 @@ export class ResultsView {
 			const host = this.resultsHost;
 			// Drawn a task later: not if Train was pressed in between (the new run owns the results then).
 			this.stager.stage(() => {
-				if (stillShown()) renderConfusion(host, confusion.matrix, confusion.classes);
+				if (stillShown()) renderConfusion(host, confusion.matrix, confusion.classes, { charts: this.charts });
 			});
 		}
 	}
@@ -90,7 +94,7 @@ export class ResultsView {
 		const result = end.result;
 		if (!result || !info) return;
 		const host = this.resultsHost;
-		if (this.views.confusion && result.confusion.length > 0) this.stager.stage(() => renderConfusion(host, result.confusion, info.classNames));
+		if (this.views.confusion && result.confusion.length > 0) this.stager.stage(() => renderConfusion(host, result.confusion, info.classNames, { charts: this.charts }));
 		if (this.views.samples && result.samples.length > 0) {
 			this.stager.stage(() => renderSamples(host, result.samples, info.inputShape, info.classNames, this.colormap(), this.maps));
 		}
@@ -123,6 +127,7 @@ export class ResultsView {
 	destroy(): void {
 		this.stager.destroy();
 		this.maps.destroy();
+		this.charts.destroy();
 		this.snapshotMaps.destroy();
 	}
 }

@@ -60,6 +60,7 @@ export class ChartFrame<T extends ChartType> {
 	private readonly throttle: Throttle;
 	private readonly offTheme: () => void;
 	private offRatio: (() => void) | null = null;
+	private readonly sizeObserver: ResizeObserver | null;
 	private summaryKey = "";
 	private destroyed = false;
 
@@ -86,6 +87,11 @@ export class ChartFrame<T extends ChartType> {
 			this.recolour();
 			this.redraw();
 		});
+		// The box's size is watched here, with the element's own window's ResizeObserver (chart.js's responsive mode
+		// would take the main window's, which does not see a pop-out's layout); a change resizes the chart.
+		const win = windowOf(parent) as Window & { ResizeObserver?: typeof ResizeObserver };
+		this.sizeObserver = typeof win.ResizeObserver === "function" ? new win.ResizeObserver(() => this.chart?.resize()) : null;
+		this.sizeObserver?.observe(this.box);
 	}
 
 	/** Makes the chart; `config` gets the options every chart shares. */
@@ -96,14 +102,15 @@ export class ChartFrame<T extends ChartType> {
 		const win = this.el.ownerDocument.defaultView;
 		config.options = {
 			...config.options,
-			// chart.js sizes the canvas to its box through a ResizeObserver; without one (jsdom) it keeps the canvas's size.
-			responsive: typeof win?.ResizeObserver === "function",
+			// Sized by this frame's own observer (see the constructor), not chart.js's.
+			responsive: false,
 			maintainAspectRatio: false,
 			animation: false,
 			// The element's own window: a pop-out on another screen has its own ratio.
 			devicePixelRatio: win?.devicePixelRatio || 1,
 		} as ChartConfiguration<T>["options"];
 		this.chart = new Chart(this.canvas, config);
+		// (A ResizeObserver reports every box it starts watching, so the first size comes from the observer too.)
 		this.watchPixelRatio();
 		return this.chart;
 	}
@@ -165,6 +172,7 @@ export class ChartFrame<T extends ChartType> {
 		this.throttle.cancel();
 		this.offTheme();
 		this.offRatio?.();
+		this.sizeObserver?.disconnect();
 		this.chart?.destroy();
 		this.chart = null;
 		this.el.remove();
