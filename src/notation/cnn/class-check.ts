@@ -1,0 +1,38 @@
+/**
+ * A network with fewer class scores than its training data has classes cannot learn them: said at the last dense
+ * row when the block renders (and by `cnn-lab check`), not only after Train is pressed. Only the built-in sets'
+ * classes are known from the name; vault data is checked when it is read (src/worker/datasets.ts's fitDataset).
+ */
+import { t } from "../../i18n";
+import "../../i18n/strings-data";
+import type { DiagnosticList } from "./diagnostics";
+import { normalizeWord } from "./layer-words";
+import type { ShapeReport } from "./shapes";
+
+/** Classes of a built-in dataset named in a train line, or null when only reading it would tell. */
+export function builtinClasses(dataset: string): number | null {
+	switch (normalizeWord(dataset.trim().split(/\s+/)[0] ?? "")) {
+		case "digits":
+			return 10;
+		case "shapes":
+			return 8; // src/data/shapes.ts's SHAPE_CLASSES, as the plugin and the CLI generate it
+		default:
+			return null;
+	}
+}
+
+export function checkOutputsCoverClasses(dataset: string, report: ShapeReport, diags: DiagnosticList): void {
+	const classes = builtinClasses(dataset);
+	if (classes === null) return;
+	for (let i = report.rows.length - 1; i >= 0; i--) {
+		const row = report.rows[i];
+		const spec = row.spec;
+		if (!spec || spec.type === "conv") return; // the scores come from no dense layer: nothing to count
+		if (spec.type !== "dense") continue;
+		if (spec.units >= classes) return;
+		const d = { line: row.layer.line, column: row.layer.column, severity: "error" as const, message: t("data.fit.classes", { outputs: spec.units, name: normalizeWord(dataset.trim().split(/\s+/)[0]), classes }), suggestion: `dense ${classes}` };
+		row.diagnostics.push(d);
+		diags.add(d);
+		return;
+	}
+}
