@@ -1,6 +1,6 @@
 /** `cnn-lab train`: a block's `train` line run with the CNN Lab engine in Node, its run note written into the vault. */
-import { readFileSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { Sequential } from "../engine/model";
 import { Trainer, type EpochEvent } from "../engine/trainer";
 import { createJsBackend } from "../engine/backend";
@@ -10,6 +10,8 @@ import { checkLimits, priceModel, readable, type Limits } from "../notation/cnn/
 import type { LossPoint } from "../engine/run-metrics";
 import { lossPoint, MAX_BATCH_POINTS, thinPoints } from "../runs/loss-curve";
 import { RunRecorder } from "../runs/recorder";
+import { isOwnSafetensors, weightsPathFor } from "../interop/run-weights";
+import { runWeightsFile } from "../worker/run-weights";
 import type { ConfusionRecord, RunStatus } from "../runs/run-record";
 import { fitDataset } from "../worker/datasets";
 import { knownSamples, loadDataset } from "./datasets";
@@ -192,6 +194,12 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	recorder.batches(thinPoints(points));
 	recorder.finish(status, { durationS: Math.round(secs * 10) / 10, samplesPerS: Math.round(seen / Math.max(secs, 1e-6)), message, confusion });
 	await save();
+	// The trained weights beside the note, as the plugin keeps them (PyTorch state_dict names; setting: Save weights).
+	let weightsError: string | null = null;
+	if ((settings.saveWeights || train.saveWeights) && recorder.path && !written.error && status !== "failed" && record.epochs.length > 0) {
+		weightsError = keepWeights(root, recorder, runWeightsFile(model, net.exportWeights(), record.runId));
+		if (!weightsError) await save();
+	}
 	const last = record.epochs[record.epochs.length - 1] ?? null;
 	const shown = recorder.path;
 	if (json) {
@@ -212,7 +220,9 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 					durationS: record.durationS,
 					samplesPerS: record.samplesPerS,
 					backend,
+					weights: record.weights ?? null,
 					writeError: written.error,
+					weightsError,
 				},
 				null,
 				2,
@@ -221,7 +231,24 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	} else {
 		io.out(`${status}: ${record.epochs.length} of ${train.epochs} epochs in ${record.durationS} s (${record.samplesPerS} samples/s, ${backend})${record.message ? ` — ${record.message}` : ""}\n`);
 		if (shown) io.out(`run note: ${shown} (vault ${root})\n`);
+		if (record.weights) io.out(`weights: ${record.weights}\n`);
 	}
 	if (written.error) io.err(`cnn-lab train: the run note could not be written: ${written.error}\n`);
+	if (weightsError) io.err(`cnn-lab train: the weights were not kept: ${weightsError}\n`);
 	return status === "failed" || written.error ? 1 : 0;
+}
+
+/** Writes `<run note>.safetensors` (never over a file another run or the user wrote); an error message or null. */
+function keepWeights(root: string, recorder: RunRecorder, file: ReturnType<typeof runWeightsFile>): string | null {
+	if (!file.ok) return file.error;
+	const path = weightsPathFor(recorder.path ?? "");
+	const abs = join(root, path);
+	try {
+		if (existsSync(abs) && !isOwnSafetensors(new Uint8Array(readFileSync(abs)), recorder.record.runId)) return `${path} exists and was not written by this run`;
+		writeFileSync(abs, file.bytes);
+	} catch (e) {
+		return e instanceof Error ? e.message : String(e);
+	}
+	recorder.setWeights(path);
+	return null;
 }

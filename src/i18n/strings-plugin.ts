@@ -9,7 +9,10 @@ addStrings({
 	"settings.seed.desc": { en: "Used when a train line has no seed; the same seed gives the same run.", zh: "train 行没有写 seed 时使用；相同的种子得到相同的训练过程。" },
 	"settings.seed.bad": { en: "Enter a whole number from 0 to 4294967295.", zh: "请输入 0 到 4294967295 之间的整数。" },
 	"settings.saveWeights.name": { en: "Save weights", zh: "保存权重" },
-	"settings.saveWeights.desc": { en: "Also write the trained weights next to each run note.", zh: "同时在每条训练记录旁保存训练好的权重。" },
+	"settings.saveWeights.desc": {
+		en: "Write the trained weights next to each run note as <note>.safetensors (PyTorch state_dict names, batch-norm statistics included), so a reopened note explores the trained network and PyTorch loads it.",
+		zh: "在每条训练记录旁以 <记录>.safetensors 保存训练好的权重（PyTorch state_dict 名称，含批归一化统计量），重新打开笔记时可探索训练后的网络，PyTorch 也能直接加载。",
+	},
 	"settings.concurrent.name": { en: "Concurrent training runs", zh: "同时训练的数量" },
 	"settings.concurrent.desc": { en: "How many blocks may train at the same time; the others wait their turn. Runs share the processor, so each one is slower.", zh: "最多同时训练的代码块数量，其余的排队等待。多个训练共用处理器，每个都会变慢。" },
 	"settings.concurrent.bad": { en: "Enter a whole number from 1 to {max}.", zh: "请输入 1 到 {max} 的整数。" },

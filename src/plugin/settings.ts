@@ -29,7 +29,7 @@ export const DEFAULT_SETTINGS: CnnLabSettings = {
 	useWorker: true,
 	animationSpeed: 2,
 	decimals: 2,
-	saveWeights: false,
+	saveWeights: true,
 	maxConcurrentRuns: 1,
 };
 

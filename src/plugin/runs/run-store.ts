@@ -7,7 +7,7 @@ import { t } from "../../i18n";
 import "../../i18n/strings-log";
 import { checkVaultFolder } from "./paths";
 import { VaultNoteStore } from "./vault-note-store";
-import { encodeWeights, isOwnWeightsFile, type NamedTensor } from "./weights-file";
+import { isOwnSafetensors, weightsPathFor } from "../../interop/run-weights";
 
 export interface RunBeginOptions {
 	/** Vault path of the note holding the ```cnn block. */
@@ -150,17 +150,22 @@ export class RunHandle {
 		return this.schedule();
 	}
 
-	/** Keeps trained weights beside the note as `<note>.weights.bin`; the note then links to the file. */
-	async saveWeights(tensors: readonly NamedTensor[]): Promise<boolean> {
+	/**
+	 * Keeps trained weights beside the note as `<note>.safetensors` (`file` makes the bytes for the run's id, which
+	 * the file's metadata carries: src/interop/run-weights.ts);
+	 * the note then links to the file. A file of that name that another run or the user wrote is never replaced.
+	 */
+	async saveWeights(file: (runId: string) => Uint8Array | null): Promise<boolean> {
 		await this.flush();
 		const notePath = this.path;
-		if (!notePath) return false;
-		const path = notePath.replace(/\.md$/i, ".weights.bin");
-		const data = encodeWeights(this.record.runId, tensors);
+		const bytes = file(this.record.runId);
+		if (!notePath || !bytes) return false;
+		const path = weightsPathFor(notePath);
+		const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 		try {
 			const existing = this.app.vault.getAbstractFileByPath(path);
 			if (existing instanceof TFile) {
-				if (!isOwnWeightsFile(await this.app.vault.readBinary(existing), this.record.runId)) throw new Error(t("log.error.notOurs", { path }));
+				if (!isOwnSafetensors(new Uint8Array(await this.app.vault.readBinary(existing)), this.record.runId)) throw new Error(t("log.error.notOurs", { path }));
 				await this.app.vault.modifyBinary(existing, data);
 			} else if (existing) throw new Error(t("log.error.notOurs", { path }));
 			else await this.app.vault.createBinary(path, data);

@@ -1,10 +1,14 @@
 /**
- * Trained weights kept beside a run note (`<note>.weights.bin`) so the feature maps after training come back
- * without training again. Layout (little-endian): "CNNW", u32 version, u32 header length, a UTF-8 JSON header
+ * Reading the trained weights kept beside a run note: `<note>.safetensors` since runs save PyTorch state_dict names
+ * (src/interop/run-weights.ts), and the older CNN Lab format `<note>.weights.bin`, still read so older runs keep
+ * their trained feature maps. Layout (little-endian): "CNNW", u32 version, u32 header length, a UTF-8 JSON header
  * {run_id, tensors: [{name, shape}]}, zero padding to a multiple of 4, then every tensor's float32 values in order.
  */
 import type { App } from "obsidian";
 import { TFile } from "obsidian";
+import type { ModelSpec } from "../../engine/model-spec";
+import { WEIGHTS_EXT } from "../../interop/run-weights";
+import { flatFromSafetensors } from "../../worker/shared-engine";
 
 export interface NamedTensor {
 	name: string;
@@ -86,4 +90,39 @@ export async function loadWeights(app: App, runNotePath: string): Promise<{ runI
 	const file = app.vault.getAbstractFileByPath(path);
 	if (!(file instanceof TFile)) return { error: `no weights file ${path}` };
 	return decodeWeights(await app.vault.readBinary(file));
+}
+
+function concat(parts: readonly Float32Array[]): Float32Array {
+	const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+	let o = 0;
+	for (const p of parts) {
+		out.set(p, o);
+		o += p.length;
+	}
+	return out;
+}
+
+/**
+ * A run's weights for the network `model`, flat as Sequential.exportWeights writes them: from the file its note
+ * names (`weights`: a vault path, or in older notes a name beside the note), else `<note>.safetensors`, else the old
+ * `<note>.weights.bin`. An error says which file and why (missing, malformed, or not this network's names/shapes).
+ */
+export async function loadRunWeights(app: App, notePath: string, weights: string | null, model: ModelSpec): Promise<{ weights: Float32Array; path: string } | { error: string }> {
+	const stem = notePath.replace(/\.md$/i, "");
+	const folder = notePath.includes("/") ? notePath.slice(0, notePath.lastIndexOf("/") + 1) : "";
+	const candidates = [weights, weights && !weights.includes("/") ? folder + weights : null, stem + WEIGHTS_EXT, stem + ".weights.bin"];
+	for (const path of candidates) {
+		if (!path) continue;
+		const file = app.vault.getAbstractFileByPath(path);
+		if (!(file instanceof TFile)) continue;
+		const buf = await app.vault.readBinary(file);
+		if (file.extension === "safetensors") {
+			const r = flatFromSafetensors(model, new Uint8Array(buf));
+			return r.ok ? { weights: r.weights, path } : { error: `${path}: ${r.errors.join("; ")}` };
+		}
+		const old = decodeWeights(buf);
+		if ("error" in old) return { error: `${path}: ${old.error}` };
+		return { weights: old.tensors.length === 1 ? old.tensors[0].data : concat(old.tensors.map((x) => x.data)), path };
+	}
+	return { error: `no weights file beside ${notePath}` };
 }

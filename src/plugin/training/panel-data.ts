@@ -8,7 +8,7 @@ import { previewSnapshot } from "../../worker/shared-engine";
 import { loadDigits } from "../../data/digits";
 import type { FinalMetrics } from "../../render/training/metrics-view";
 import { findRuns } from "../runs/find-runs";
-import { loadWeights } from "../runs/weights-file";
+import { loadRunWeights } from "../runs/weights-file";
 import { builtinDataset } from "./dataset-source";
 import { refusal } from "./limit-check";
 
@@ -110,11 +110,10 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 	let weights: Float32Array | null = null;
 	if (r.weights) {
 		try {
-			const w = await loadWeights(host.app, found.path);
-			if ("tensors" in w && w.tensors.length > 0) {
-				const flat = w.tensors.length === 1 ? w.tensors[0].data : concat(w.tensors.map((x) => x.data));
-				snapshot = previewFor(model, train, sample, host.settings.defaultSeed, host.settings, flat);
-				if (snapshot) weights = flat;
+			const w = await loadRunWeights(host.app, found.path, r.weights, model);
+			if ("weights" in w) {
+				snapshot = previewFor(model, train, sample, host.settings.defaultSeed, host.settings, w.weights);
+				if (snapshot) weights = w.weights;
 			}
 		} catch {
 			snapshot = null;
@@ -149,14 +148,4 @@ function localTime(iso: string): string {
 	if (Number.isNaN(d.getTime())) return iso;
 	const p = (n: number): string => String(n).padStart(2, "0");
 	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-	const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
-	return out;
 }

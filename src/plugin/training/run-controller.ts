@@ -1,5 +1,6 @@
 import type { BatchMetrics, EpochMetrics, LossPoint } from "../../engine/run-metrics";
 import { lossPoint } from "../../runs/loss-curve";
+import { runWeightsFile } from "../../worker/shared-engine";
 import type { DatasetDescriptor, EndMessage, FromWorker, ProgressMessage, ReadyMessage, RunInfo, RunResult, Snapshot, StartMessage } from "../../worker/messages";
 import type { ConfusionRecord } from "../../runs/run-record";
 import type { RunChannel } from "./channel";
@@ -51,7 +52,8 @@ export interface RunLog {
 	batches(points: readonly LossPoint[]): void;
 	epoch(row: EpochMetrics, pace?: LogPace): Promise<boolean>;
 	finish(status: "completed" | "stopped" | "failed", info?: LogFinish): Promise<boolean>;
-	saveWeights(tensors: readonly { name: string; shape: number[]; data: Float32Array }[]): Promise<boolean>;
+	/** Keeps the weights file beside the run note: `file` gives its bytes for the note's run id (null: none). */
+	saveWeights(file: (runId: string) => Uint8Array | null): Promise<boolean>;
 	/** Drops the log without writing (a run stopped before its first epoch keeps no note). */
 	dispose(): void;
 }
@@ -372,7 +374,13 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 		const confusion = result && classes && result.confusion.length > 0 ? { classes, matrix: result.confusion } : undefined;
 		const message = end.message ?? (end.reason === "time" ? t("training.stoppedTime", { s: this.plan.start.maxSeconds }) : undefined);
 		void log.finish(end.status, { durationS: end.elapsedSeconds, samplesPerS: end.samplesPerSec, message: end.status === "completed" ? undefined : message, confusion }).then(() => {
-			if (result && this.plan.saveWeights) void log.saveWeights([{ name: "parameters", shape: [result.weights.length], data: result.weights }]);
+			if (!result || !this.plan.saveWeights) return;
+			// PyTorch's state_dict names, so the file loads into the exported model; a net PyTorch cannot take keeps none.
+			const model = this.plan.start.model;
+			void log.saveWeights((runId) => {
+				const file = runWeightsFile(model, result.weights, runId);
+				return file.ok ? file.bytes : null;
+			});
 		});
 	}
 

@@ -6,7 +6,10 @@ import { RunStore, type RunBeginOptions } from "../../../src/plugin/runs/run-sto
 import { findLatestRun, findRuns, listRuns } from "../../../src/plugin/runs/find-runs";
 import { checkVaultFolder } from "../../../src/plugin/runs/paths";
 import { mountSaveStatus } from "../../../src/plugin/runs/save-status";
-import { decodeWeights, loadWeights } from "../../../src/plugin/runs/weights-file";
+import { encodeWeights, loadRunWeights } from "../../../src/plugin/runs/weights-file";
+import { runWeightsFile } from "../../../src/worker/run-weights";
+import { readSafetensors } from "../../../src/interop/safetensors";
+import type { ModelSpec } from "../../../src/engine/model-spec";
 import { parseRunNote } from "../../../src/runs/run-note";
 import { splitFrontMatter } from "../../../src/runs/yaml";
 
@@ -299,28 +302,67 @@ describe("finding runs", () => {
 });
 
 describe("weights beside the run", () => {
-	it("saves and loads weights bit for bit, and never overwrites a foreign file", async () => {
+	// conv → batch norm → relu → flatten → dense: parameters and running statistics both go into the file.
+	const net: ModelSpec = {
+		input: [1, 4, 4],
+		layers: [
+			{ type: "conv", filters: 2, kernel: [3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1], bias: true },
+			{ type: "batchnorm" },
+			{ type: "relu" },
+			{ type: "flatten" },
+			{ type: "dense", units: 3, bias: true },
+		],
+	};
+	// 2·1·3·3 + 2 conv, 2 + 2 batch-norm affine, 3·32 + 3 dense; then running mean 2, var 2, the batch counter 1.
+	const count = 18 + 2 + 4 + 96 + 3 + 5;
+	const flat = Float32Array.from({ length: count }, (_, i) => (i === count - 1 ? 12 : Math.sin(i) * 3));
+	const bytesFor = (runId: string): Uint8Array => {
+		const f = runWeightsFile(net, flat, runId);
+		if (!f.ok) throw new Error(f.error);
+		return f.bytes;
+	};
+
+	it("saves <note>.safetensors with state_dict names and running statistics, linked from the note, and loads it back bit for bit", async () => {
 		const run = RunStore.begin(o(app), settings, opts());
 		await run.epoch(ep(1));
-		const w = new Float32Array([0.1, -2.5, 3e-8, 1e30, -0]);
-		const b = new Float32Array([7]);
-		expect(await run.saveWeights([{ name: "conv1.w", shape: [5, 1, 1, 1], data: w }, { name: "conv1.b", shape: [1], data: b }])).toBe(true);
-		expect(run.weightsPath).toBe("CNN runs/CNN 2026-11-25 1412.weights.bin");
+		expect(await run.saveWeights(bytesFor)).toBe(true);
+		expect(run.weightsPath).toBe("CNN runs/CNN 2026-11-25 1412.safetensors");
 		// A link, so that Obsidian shows it as one and keeps it when the file moves.
-		expect(splitFrontMatter(await read(app, run.path ?? "")).fm?.weights).toBe("[[CNN runs/CNN 2026-11-25 1412.weights.bin]]");
-		const back = await loadWeights(o(app), run.path ?? "");
+		expect(splitFrontMatter(await read(app, run.path ?? "")).fm?.weights).toBe("[[CNN runs/CNN 2026-11-25 1412.safetensors]]");
+		const file = app.vault.getFileByPath(run.weightsPath ?? "");
+		if (!file) throw new Error("no weights file");
+		const parsed = readSafetensors(new Uint8Array(await app.vault.readBinary(file)));
+		if (!parsed.ok) throw new Error(parsed.error);
+		expect([...parsed.file.tensors.keys()]).toEqual(["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked", "4.weight", "4.bias"]);
+		expect(parsed.file.tensors.get("4.weight")?.shape).toEqual([3, 32]);
+		expect(parsed.file.tensors.get("1.num_batches_tracked")).toMatchObject({ dtype: "I64", shape: [] });
+		expect(parsed.file.metadata.run_id).toBe(run.record.runId);
+		const back = await loadRunWeights(o(app), run.path ?? "", run.record.weights ?? null, net);
 		if ("error" in back) throw new Error(back.error);
-		expect(back.runId).toBe(run.record.runId);
-		expect(back.tensors.map((x) => x.name)).toEqual(["conv1.w", "conv1.b"]);
-		expect(Array.from(back.tensors[0].data)).toEqual(Array.from(w));
-		expect(back.tensors[1].shape).toEqual([1]);
+		expect(Array.from(back.weights)).toEqual(Array.from(flat));
+	});
 
+	it("never overwrites a file it did not write, and says why a file does not fit the network", async () => {
 		const other = RunStore.begin(o(app), settings, opts({ now: new Date(2026, 10, 25, 16, 0, 0) }));
 		await other.epoch(ep(1));
-		const foreign = new Uint8Array([1, 2, 3]).buffer;
-		await app.vault.createBinary((other.path ?? "").replace(/\.md$/, ".weights.bin"), foreign);
-		expect(await other.saveWeights([{ name: "x", shape: [1], data: new Float32Array([1]) }])).toBe(false);
+		const path = (other.path ?? "").replace(/\.md$/, ".safetensors");
+		await app.vault.createBinary(path, new Uint8Array([1, 2, 3]).buffer);
+		expect(await other.saveWeights(bytesFor)).toBe(false);
 		expect(other.lastError).toMatch(/not written by CNN Lab/);
-		expect(decodeWeights(foreign)).toEqual({ error: "not a CNN Lab weights file" });
+		const bad = await loadRunWeights(o(app), other.path ?? "", null, net);
+		expect(bad).toEqual({ error: expect.stringMatching(/1600\.safetensors: not a valid safetensors file/) });
+		const smaller: ModelSpec = { input: [1, 4, 4], layers: [{ type: "flatten" }, { type: "dense", units: 3, bias: true }] };
+		const f = runWeightsFile(smaller, new Float32Array(51), "x");
+		if (!f.ok) throw new Error(f.error);
+		await app.vault.modifyBinary(app.vault.getFileByPath(path) as TFile, f.bytes.slice().buffer);
+		const misfit = await loadRunWeights(o(app), other.path ?? "", null, net);
+		expect("error" in misfit && misfit.error).toMatch(/0\.weight \(layer 1, shape \[2, 1, 3, 3\]\) is missing/);
+	});
+
+	it("still reads the older CNNW weights file of a run", async () => {
+		await app.vault.createBinary("CNN runs/Old.weights.bin", encodeWeights("r1", [{ name: "parameters", shape: [count], data: flat }]));
+		const back = await loadRunWeights(o(app), "CNN runs/Old.md", "Old.weights.bin", net);
+		if ("error" in back) throw new Error(back.error);
+		expect(Array.from(back.weights)).toEqual(Array.from(flat));
 	});
 });

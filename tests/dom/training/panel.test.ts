@@ -211,7 +211,7 @@ describe("training panel in a ```cnn block", () => {
 		const first = await render(source);
 		button(first.el, "cnn-lab-train").click();
 		await until(() => /Learned/.test(first.el.querySelector(".cnn-lab-filters")?.textContent ?? ""));
-		await until(() => vault.getFiles().some((f) => f.path.endsWith(".weights.bin")), 5000);
+		await until(() => vault.getFiles().some((f) => f.path.endsWith(".safetensors")), 5000);
 		const learned = first.el.querySelector(".cnn-lab-filters table")?.textContent;
 		first.child.unload();
 

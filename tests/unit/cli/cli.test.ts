@@ -9,6 +9,11 @@ import { FsNoteStore } from "../../../src/cli/fs-note-store";
 import { RunRecorder } from "../../../src/runs/recorder";
 import { INLINE_PREFIX } from "../../../src/notation/inline/inline";
 import { parseRunNote } from "../../../src/runs/run-note";
+import { flatFromSafetensors } from "../../../src/worker/run-weights";
+import { parseCnn } from "../../../src/notation/cnn/parse";
+import { Sequential } from "../../../src/engine/model";
+import { Trainer } from "../../../src/engine/trainer";
+import { loadDigits } from "../../../src/data/digits";
 
 const repo = join(__dirname, "../../..");
 
@@ -197,6 +202,19 @@ describe("cnn-lab train", () => {
 		const right = conf?.matrix.reduce((a, row, i) => a + row[i], 0) ?? 0;
 		expect(total).toBe(res.valCount);
 		expect(right / total).toBeCloseTo(res.final.valAcc, 6);
+		// The weights are kept beside the note as safetensors, linked from it; loaded into a fresh network they give
+		// the run's validation accuracy again (the same seed holds out the same images).
+		const weightsPath = res.runNote.replace(/\.md$/, ".safetensors");
+		expect(rec?.weights).toBe(weightsPath);
+		const { model, train } = parseCnn(digitsNote.split("\n").slice(2, 10).join("\n"));
+		if (!model || !train) throw new Error("the digits note does not parse");
+		const loaded = flatFromSafetensors(model, new Uint8Array(readFileSync(join(root, weightsPath))));
+		if (!loaded.ok) throw new Error(loaded.errors.join("; "));
+		const net = Sequential.build(model, 99);
+		net.importWeights(loaded.weights);
+		const again = new Trainer(net, loadDigits(), { epochs: 1, batchSize: 32, optimizer: train.optimizer, seed: 7, val: train.val, limit: null });
+		const ev = again.evaluateValidation();
+		expect(ev.acc).toBeCloseTo(res.final.valAcc, 6);
 	});
 
 	it("uses the vault's runs folder setting, the note's folder when there is no vault, and the same seed gives the same curve", async () => {
