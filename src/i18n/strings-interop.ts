@@ -25,6 +25,23 @@ addStrings({
 		zh: "层按定义的顺序读取，而不是按 forward() 的顺序；请确认两者一致。",
 	},
 	"import.unsupported": { en: "{name} is not a layer CNN Lab has; it was left out.", zh: "CNN Lab 没有 {name} 这种层，已略去。" },
+	"import.bracket.stray": { en: "This {close} closes no bracket: the code above it is already closed.", zh: "这个 {close} 没有要闭合的括号：它上面的代码已经闭合。" },
+	"import.bracket.mismatch": {
+		en: "This {close} closes the {open} opened on line {line}: a bracket between them is missing or extra.",
+		zh: "这个 {close} 闭合的是第 {line} 行的 {open}：两者之间少了或多了一个括号。",
+	},
+	"import.bracket.unclosedBefore": {
+		en: "This {open} is never closed: line {line} starts a new line at its indentation while it is still open.",
+		zh: "这个 {open} 没有闭合：它还未闭合时，第 {line} 行就以同样的缩进开始了新的一行。",
+	},
+	"import.bracket.extra": {
+		en: "This {close} is one too many: it closes the {open} of line {line} while the lines after it are still indented inside.",
+		zh: "这个 {close} 多了一个：它闭合了第 {line} 行的 {open}，而后面的行仍缩进在里面。",
+	},
+	"import.bracket.unclosed": {
+		en: "This {open} is never closed: a bracket is missing, and Python would refuse the code.",
+		zh: "这个 {open} 没有闭合：缺少一个括号，Python 会拒绝这段代码。",
+	},
 	"import.empty": { en: "No layer was found in the pasted code.", zh: "粘贴的代码中没有找到任何层。" },
 	"import.badValue": { en: "{name}: {what} is missing or not a valid number.", zh: "{name}：{what} 缺失或不是有效的数。" },
 	"import.torchSameStride": {

@@ -4,6 +4,7 @@ import type { ImportedNetwork } from "../../notation/cnn/types";
 import { t } from "../../i18n";
 import "../../i18n/strings-interop";
 import { arg, isPositiveInt, num, numbers } from "./args";
+import { bracketProblem } from "./brackets";
 import { NetworkBuilder } from "./builder";
 import { addKerasLayer } from "./keras-layers";
 import { readCalls, type PyCall } from "./python-calls";
@@ -152,7 +153,8 @@ function importUnsafe(source: string): ImportedNetwork | null {
 		const d: Diagnostic = { line: 1, column: 1, severity: "error", message: t("import.tooLarge", { n: source.length }) };
 		return { framework: "pytorch", input: null, layers: [], diagnostics: [d] };
 	}
-	const all = readCalls(tokenizePython(source));
+	const tokens = tokenizePython(source);
+	const all = readCalls(tokens);
 	const calls = all.map(classify).filter(isFrameworkCall);
 	const framework = detect(calls);
 	if (!framework) return null;
@@ -163,6 +165,8 @@ function importUnsafe(source: string): ImportedNetwork | null {
 	const firstC = firstChannels(layerCalls, framework);
 	let input: InputShape | null = framework === "keras" ? kerasInput(calls) : torchTensorInput(all);
 	const diagnostics: Diagnostic[] = [];
+	const brackets = bracketProblem(tokens, source);
+	if (brackets) diagnostics.push(brackets);
 	if (!input) {
 		const written = writtenInputs(source);
 		const pick = written.find((w) => w.cnnLine) ?? written[0];

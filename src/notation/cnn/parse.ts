@@ -27,7 +27,8 @@ export interface CnnAnalysis {
 	framework: ImportedNetwork["framework"] | null;
 }
 
-const FRAMEWORK_HINT = /nn\.Sequential\s*\(|Sequential\s*\(\s*\[|\bnn\.(Conv2d|Linear|MaxPool2d)\s*\(|layers\.(Conv2D|Dense|MaxPooling2D)\s*\(/;
+// (Keras's `model.add(Conv2D(…))` with bare class names too)
+const FRAMEWORK_HINT = /nn\.Sequential\s*\(|Sequential\s*\(\s*\[|\.add\s*\(\s*(?:[\w.]+\.)?(?:Conv2D|Dense|MaxPooling2D|MaxPool2D|AveragePooling2D|Flatten|Dropout|InputLayer|Activation)\s*\(|\bnn\.(Conv2d|Linear|MaxPool2d)\s*\(|layers\.(Conv2D|Dense|MaxPooling2D)\s*\(/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this pattern detects
 const BINARY = /[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/;
 // a Markdown list marker before a layer ("- conv 8 3x3", "2) conv 8 3x3", "3. relu"), blanked so columns stay
