@@ -2,6 +2,16 @@ import { defineConfig } from "vitest/config";
 
 const obsidianStub = new URL("./tests/support/obsidian-stub.ts", import.meta.url).pathname;
 
+// The tests that run esbuild (main.js, the worker's bundle, the command line's bundle) have a project of their own,
+// so `npm run test:fast` (the "js" project only) needs no build step. `vitest run` runs every project.
+const buildTests = [
+	"tests/unit/bundle.test.ts",
+	"tests/unit/bundle-graph.test.ts",
+	"tests/unit/training/worker-bundle.test.ts",
+	"tests/unit/robustness/no-network.test.ts",
+	"tests/unit/cli/bin.test.ts",
+];
+
 export default defineConfig({
 	resolve: {
 		alias: {
@@ -16,7 +26,11 @@ export default defineConfig({
 		projects: [
 			{
 				extends: true,
-				test: { name: "js", include: ["tests/unit/**/*.test.ts", "tests/dom/**/*.test.ts"], provide: { engineBackend: "js" } },
+				test: { name: "js", include: ["tests/unit/**/*.test.ts", "tests/dom/**/*.test.ts"], exclude: buildTests, provide: { engineBackend: "js" } },
+			},
+			{
+				extends: true,
+				test: { name: "build", include: buildTests, provide: { engineBackend: "js" } },
 			},
 			{
 				// The engine's correctness suite again with every product on the WebAssembly SIMD kernel (its context's backend).

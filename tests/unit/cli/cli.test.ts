@@ -1,4 +1,3 @@
-import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,8 +13,6 @@ import { parseCnn } from "../../../src/notation/cnn/parse";
 import { Sequential } from "../../../src/engine/model";
 import { Trainer } from "../../../src/engine/trainer";
 import { loadDigits } from "../../../src/data/digits";
-
-const repo = join(__dirname, "../../..");
 
 function recorder(root: string, when: Date): RunRecorder {
 	const settings = { model: "input 8x8x1\ndense 10", dataset: "digits", epochs: 1, batch: 8, optimizer: "sgd", lr: 0.1, weightDecay: 0, seed: 1 };
@@ -271,17 +268,5 @@ describe("run note file", () => {
 		const dir = mkdtempSync(join(tmpdir(), "cnn-lab-runs-"));
 		writeFileSync(join(dir, "CNN runs"), "a file");
 		await expect(recorder(dir, new Date()).write()).rejects.toThrow(/is a file/);
-	});
-});
-
-describe("the built command", () => {
-	it("npx cnn-lab check --json runs from the bin (building the bundle when needed) with the right exit code", () => {
-		const root = vault({ "Study.md": studyNote });
-		const r = spawnSync(process.execPath, [join(repo, "bin/cnn-lab.mjs"), "check", "Study.md", "--json"], { cwd: root, encoding: "utf8", timeout: 120_000 });
-		expect(r.status).toBe(1);
-		const reports = JSON.parse(r.stdout) as Array<{ kind: string; line: number }>;
-		expect(reports.filter((x) => x.kind === "cnn").map((x) => x.line)).toEqual([6, 12]);
-		const version = execFileSync(process.execPath, [join(repo, "bin/cnn-lab.mjs"), "--version"], { encoding: "utf8" });
-		expect(version.trim()).toBe("cnn-lab 0.1.0");
 	});
 });
