@@ -4,12 +4,46 @@
  */
 import { common } from "./strings-common";
 import { langOf, type Lang } from "./lang";
+import type { chartStrings } from "./strings-chart";
+import type { convStrings } from "./strings-conv";
+import type { dataStrings } from "./strings-data";
+import type { engineStrings } from "./strings-engine";
+import type { explorerStrings } from "./strings-explorer";
+import type { frameworkErrorsStrings } from "./strings-framework-errors";
+import type { interopStrings } from "./strings-interop";
+import type { limitsStrings } from "./strings-limits";
+import type { logStrings } from "./strings-log";
+import type { pluginStrings } from "./strings-plugin";
+import type { robustnessStrings } from "./strings-robustness";
+import type { specStrings } from "./strings-spec";
+import type { trainingStrings } from "./strings-training";
 
 export { langOf, type Lang } from "./lang";
 export interface Entry {
 	en: string;
 	zh?: string;
 }
+
+/**
+ * Every key of every table, so that t("no.such.key") fails the type check. A part is still registered at run time by
+ * importing its module (addStrings), as before; these imports are types only. A new part is an exported const
+ * `satisfies Record<string, Entry>` passed to addStrings, and its keys are added here.
+ */
+export type Key =
+	| keyof typeof common
+	| keyof typeof chartStrings
+	| keyof typeof convStrings
+	| keyof typeof dataStrings
+	| keyof typeof engineStrings
+	| keyof typeof explorerStrings
+	| keyof typeof frameworkErrorsStrings
+	| keyof typeof interopStrings
+	| keyof typeof limitsStrings
+	| keyof typeof logStrings
+	| keyof typeof pluginStrings
+	| keyof typeof robustnessStrings
+	| keyof typeof specStrings
+	| keyof typeof trainingStrings;
 
 const table: Record<string, Entry> = { ...common };
 let lang: Lang = "en";
@@ -27,12 +61,12 @@ export function getLanguage(): Lang {
 }
 
 /** Looks a key up and fills {name} placeholders; an unknown key returns itself so a gap shows rather than breaks. */
-export function t(key: string, vars?: Record<string, string | number>): string {
+export function t(key: Key, vars?: Record<string, string | number>): string {
 	return translate(lang, key, vars);
 }
 
 /** t() in a language given explicitly (the engine's messages: the language travels in its context). */
-export function translate(language: Lang, key: string, vars?: Record<string, string | number>): string {
+export function translate(language: Lang, key: Key, vars?: Record<string, string | number>): string {
 	const e = table[key];
 	let s = e ? (language === "zh" && e.zh ? e.zh : e.en) : key;
 	if (vars) s = s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));

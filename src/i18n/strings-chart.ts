@@ -1,6 +1,6 @@
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
-addStrings({
+export const chartStrings = {
 	"chart.summary.low": {
 		en: "{label}: {n} points, last {last} ({x} {lastX}), lowest {best} ({x} {bestX})",
 		zh: "{label}：{n} 个点，最新 {last}（{x} {lastX}），最低 {best}（{x} {bestX}）",
@@ -10,9 +10,7 @@ addStrings({
 		en: "{label}: {n} points, last {last} ({x} {lastX}), highest {best} ({x} {bestX})",
 		zh: "{label}：{n} 个点，最新 {last}（{x} {lastX}），最高 {best}（{x} {bestX}）",
 	},
-});
 
-addStrings({
 	"chart.smoothing": { en: "Smoothing", zh: "平滑" },
 	"chart.smoothing.aria": { en: "Smoothing of {title}", zh: "{title}的平滑程度" },
 	"chart.log": { en: "Log scale", zh: "对数坐标" },
@@ -24,10 +22,10 @@ addStrings({
 	"chart.csv.aria": { en: "Download the data of {title} as CSV", zh: "将{title}的数据下载为 CSV" },
 	"chart.bar.summary": { en: "{label}: {value}", zh: "{label}：{value}" },
 	"chart.bar.extremes": { en: "{title}: highest {high} ({highValue}), lowest {low} ({lowValue})", zh: "{title}：最高 {high}（{highValue}），最低 {low}（{lowValue}）" },
-});
 
-addStrings({
 	"chart.classAcc.title": { en: "Per-class accuracy", zh: "各类别准确率" },
 	"chart.classAcc.x": { en: "class", zh: "类别" },
 	"chart.classAcc.y": { en: "accuracy", zh: "准确率" },
-});
+} satisfies Record<string, Entry>;
+
+addStrings(chartStrings);

@@ -1,6 +1,6 @@
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
-addStrings({
+export const convStrings = {
 	"heatmap.label": { en: "{label}, {h}×{w} heatmap", zh: "{label}，{h}×{w} 热力图" },
 	"heatmap.readout": { en: "row {row}, column {col}: {value}", zh: "第 {row} 行，第 {col} 列：{value}" },
 	"heatmap.summary": { en: "{label}: {h}×{w} values from {min} to {max}", zh: "{label}：{h}×{w} 个值，从 {min} 到 {max}" },
@@ -96,4 +96,6 @@ addStrings({
 	"conv-parse.kernel-sizes": { en: "All kernels must have the same size to be stepped together: {label} is {size}, the first is {first}.", zh: "一起逐步演示的卷积核大小必须相同：{label} 为 {size}，第一个为 {first}。" },
 	"conv-parse.kernel-larger": { en: "The kernel ({kernel}) is larger than the padded input ({input}): add padding (`pad {pad}` or `pad same`) or use a smaller kernel.", zh: "卷积核（{kernel}）大于填充后的输入（{input}）：请增加填充（`pad {pad}` 或 `pad same`）或使用更小的卷积核。" },
 	"conv-parse.pool-larger": { en: "The pooling window ({size}) is larger than its input ({input}).", zh: "池化窗口（{size}）大于其输入（{input}）。" },
-});
+} satisfies Record<string, Entry>;
+
+addStrings(convStrings);

@@ -1,6 +1,6 @@
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
-addStrings({
+export const dataStrings = {
 	"data.idx.notIdx": { en: "This is not an IDX file (MNIST-style): it should start with two zero bytes, a type byte and the number of dimensions.", zh: "这不是 IDX（MNIST 格式）文件：它应以两个零字节、一个类型字节和维数开头。" },
 	"data.idx.type": { en: "IDX type {type} is not supported; only unsigned bytes (0x08), as MNIST and Fashion-MNIST use, can be read.", zh: "不支持 IDX 类型 {type}；只能读取 MNIST 和 Fashion-MNIST 使用的无符号字节（0x08）。" },
 	"data.idx.short": { en: "The IDX file is cut short: its header announces {want} values but only {got} follow.", zh: "IDX 文件不完整：文件头声明 {want} 个值，但只有 {got} 个。" },
@@ -35,4 +35,6 @@ addStrings({
 	"data.fit.howUpscale": { en: "Otherwise the images are enlarged from {from} to {to} (smoother, no new detail).", zh: "否则图像会从 {from} 放大到 {to}（更平滑，但没有新细节）。" },
 	"data.fit.howDownscale": { en: "Otherwise the images are shrunk from {from} to {to} (some detail is lost).", zh: "否则图像会从 {from} 缩小到 {to}（会丢失部分细节）。" },
 	"data.fit.classes": { en: "The network ends with {outputs} outputs but {name} has {classes} classes: make the last dense layer “dense {classes}”.", zh: "网络最后输出 {outputs} 个值，但 {name} 有 {classes} 个类别：请把最后的全连接层改为“dense {classes}”。" },
-});
+} satisfies Record<string, Entry>;
+
+addStrings(dataStrings);

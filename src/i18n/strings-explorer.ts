@@ -1,7 +1,7 @@
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
 // The network explorer (src/render/explorer).
-addStrings({
+export const explorerStrings = {
 	"explorer.title": { en: "Explore the network", zh: "探索网络" },
 	"explorer.weights.trained": { en: "Trained weights: {what}", zh: "训练后的权重：{what}" },
 	"explorer.weights.random": { en: "Untrained (random) weights: train the network to see what it learns", zh: "未训练（随机）权重：训练网络后可看到它学到了什么" },
@@ -59,9 +59,7 @@ addStrings({
 	"explorer.calc.softmax": { en: "softmax: e^({x} − {max}) / Σ e^(logit − {max}) = {e} / {d} = {v}", zh: "softmax：e^({x} − {max}) / Σ e^(logit − {max}) = {e} / {d} = {v}" },
 	"explorer.calc.filter": { en: "Filter {f} of {label} on this sample (learned kernel, real numbers)", zh: "{label} 的第 {f} 个滤波器作用于该样本（学到的卷积核，真实数值）" },
 	"explorer.calc.after": { en: "Then: {steps}", zh: "之后：{steps}" },
-});
 
-addStrings({
 	"explorer.source.image": { en: "Vault image", zh: "库中的图片" },
 	"explorer.image.link": { en: "Image in the vault", zh: "库中的图片" },
 	"explorer.image.placeholder": { en: "![[digit.png]]", zh: "![[digit.png]]" },
@@ -69,18 +67,14 @@ addStrings({
 	"explorer.image.invert": { en: "Invert (dark ink on light paper)", zh: "反色（浅色纸上的深色笔迹）" },
 	"explorer.image.loading": { en: "Reading {name}…", zh: "正在读取 {name}…" },
 	"explorer.image.loaded": { en: "{name}, scaled to {shape} as the network sees it", zh: "{name}，已缩放为网络看到的 {shape}" },
-});
 
-addStrings({
 	"explorer.calc.group": { en: "A grouped filter: it sees input channels {channels} of {of} only", zh: "分组卷积的滤波器：只看到 {of} 个输入通道中的第 {channels} 个" },
 	"explorer.calc.batchnorm": {
 		en: "batch norm (channel {c}, running statistics): ({x} − {mean}) / √({v} + {eps}) · {g} + {b} = {y}",
 		zh: "批归一化（通道 {c}，滑动统计量）：({x} − {mean}) / √({v} + {eps}) · {g} + {b} = {y}",
 	},
 	"explorer.calc.convtranspose": { en: "Σ inputᵢ · weightᵢ over the inputs that land on this cell, + bias, largest first", zh: "Σ 输入ᵢ · 权重ᵢ（落在此格的输入），+ 偏置，贡献最大的在前" },
-});
 
-addStrings({
 	"explorer.why.title": { en: "Why this prediction", zh: "为什么这样预测" },
 	"explorer.why.class": { en: "Class", zh: "类别" },
 	"explorer.why.layer": { en: "Grad-CAM layer", zh: "Grad-CAM 所用的层" },
@@ -90,12 +84,12 @@ addStrings({
 	"explorer.why.camFlat": { en: "Grad-CAM is 0 everywhere: no map of {layer} raises the score of {name}", zh: "Grad-CAM 处处为 0：{layer} 的特征图都没有提高 {name} 的得分" },
 	"explorer.why.noMaps": { en: "Grad-CAM needs a layer with feature maps; this network has none", zh: "Grad-CAM 需要有特征图的层；这个网络没有" },
 	"explorer.why.note": { en: "The score is the logit before softmax, as PyTorch's attribution tools use it", zh: "得分为 softmax 之前的 logit，与 PyTorch 的归因工具一致" },
-});
 
-addStrings({
 	"explorer.open": { en: "Explore the network", zh: "探索网络" },
 	"explorer.hide": { en: "Hide the explorer", zh: "收起探索" },
 	"explorer.from.run": { en: "{name}", zh: "{name}" },
 	"explorer.from.thisRun": { en: "this run, {n} epochs", zh: "本次训练，{n} 轮" },
 	"explorer.from.epoch": { en: "this run, after epoch {n}", zh: "本次训练，第 {n} 轮之后" },
-});
+} satisfies Record<string, Entry>;
+
+addStrings(explorerStrings);

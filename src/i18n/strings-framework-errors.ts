@@ -1,7 +1,7 @@
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
 // A framework's shape error pasted into a cnn block, explained on the pasted network (src/notation/cnn/framework-errors.ts).
-addStrings({
+export const frameworkErrorsStrings = {
 	"fe.fromFlatten": { en: "the flatten gives {c}·{h}·{w} = {n}", zh: "Flatten 给出 {c}·{h}·{w} = {n}" },
 	"fe.hint.paste": {
 		en: "Paste the network (with its input line) above the error to see which layer broke and why.",
@@ -54,4 +54,6 @@ addStrings({
 		en: "{framework}'s error: a convolution wants batches of images with {expected} dimensions, the data has {found}, {received}: images without their channel axis or flattened ones. Reshape the data: {fix}.",
 		zh: "{framework} 的报错：卷积要 {expected} 维的图像批次，数据只有 {found} 维 {received}，即缺少通道轴或已被展平的图像。请改变数据的形状：{fix}。",
 	},
-});
+} satisfies Record<string, Entry>;
+
+addStrings(frameworkErrorsStrings);

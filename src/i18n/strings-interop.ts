@@ -1,7 +1,7 @@
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
 // Words of the PyTorch / Keras importer and exporter.
-addStrings({
+export const interopStrings = {
 	"import.internal": { en: "The pasted code could not be read ({message}).", zh: "无法读取粘贴的代码（{message}）。" },
 	"import.tooLarge": {
 		en: "The pasted code is {n} characters long; framework code over 1 000 000 characters is not read.",
@@ -87,4 +87,6 @@ addStrings({
 		zh: "data_format='channels_first'：CNN Lab 仍按 (H, W, C) 读取 input_shape；请核对输入行。",
 	},
 	"import.badShape": { en: "The shape stops working here: {why}.", zh: "形状在这里不成立：{why}。" },
-});
+} satisfies Record<string, Entry>;
+
+addStrings(interopStrings);

@@ -1,7 +1,7 @@
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
 // Messages of the model limits (src/notation/cnn/limits.ts); the settings' names come from strings-plugin.
-addStrings({
+export const limitsStrings = {
 	"limits.parameters": {
 		en: "The model has {n} parameters ({bytes}); the limit is {max}.",
 		zh: "模型有 {n} 个参数（{bytes}）；上限是 {max}。",
@@ -30,4 +30,6 @@ addStrings({
 	"limits.unit.days": { en: "{n} days", zh: "{n} 天" },
 	"limits.unit.years": { en: "{n} years", zh: "{n} 年" },
 	"limits.setting": { en: "Change “{setting}” in the settings to allow it.", zh: "如需允许，请在设置中修改“{setting}”。" },
-});
+} satisfies Record<string, Entry>;
+
+addStrings(limitsStrings);

@@ -1,6 +1,6 @@
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
-addStrings({
+export const logStrings = {
 	"log.path.bad": { en: 'The folder "{path}" cannot be used: {why}', zh: "无法使用文件夹“{path}”：{why}" },
 	"log.path.url": { en: "it is a web address, not a vault folder.", zh: "这是网址，不是库内文件夹。" },
 	"log.path.absolute": { en: "it is an absolute path; give a folder inside the vault, such as CNN runs.", zh: "这是绝对路径；请填写库内文件夹，例如 CNN runs。" },
@@ -131,4 +131,6 @@ addStrings({
 	"log.block.whichFolder": { en: "Which folder?", zh: "哪个文件夹？" },
 	"log.block.folderLineLong": { en: "This line is {n} characters long; a folder line is at most {max}.", zh: "该行有 {n} 个字符；folder 行最多 {max} 个。" },
 	"log.block.firstLineOnly": { en: "Only the first line of a folder block is read.", zh: "folder 代码块只读取第一行。" },
-});
+} satisfies Record<string, Entry>;
+
+addStrings(logStrings);

@@ -1,7 +1,7 @@
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
 // Settings tab, commands and print: the parts of the plugin the user meets outside the blocks.
-addStrings({
+export const pluginStrings = {
 	"settings.runsFolder.name": { en: "Runs folder", zh: "训练记录文件夹" },
 	"settings.runsFolder.desc": { en: "Where training runs are saved as notes, relative to the vault root.", zh: "训练记录保存为笔记的位置（相对于仓库根目录）。" },
 	"settings.runsFolder.bad": { en: "Use a folder inside the vault: no “..”, no leading “/”, not empty.", zh: "请使用仓库内的文件夹：不能含“..”、不能以“/”开头、不能为空。" },
@@ -58,4 +58,6 @@ addStrings({
 	"command.copiedKeras": { en: "Copied the network as Keras code.", zh: "已将网络复制为 Keras 代码。" },
 	"command.copyFailed": { en: "Could not copy to the clipboard: {message}", zh: "无法复制到剪贴板：{message}" },
 	"print.snapshot": { en: "Snapshot of a chart for printing", zh: "用于打印的图表快照" },
-});
+} satisfies Record<string, Entry>;
+
+addStrings(pluginStrings);

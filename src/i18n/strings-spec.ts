@@ -1,7 +1,7 @@
 /** Words of the ```cnn block, its shape table and the inline `cnn:` check. */
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
-addStrings({
+export const specStrings = {
 	"spec.notWhole": { en: "{what} must be a whole number, not {value}", zh: "{what} 必须是整数，而不是 {value}" },
 	"spec.tooSmall": { en: "{what} {value} is too small: at least {min}", zh: "{what} {value} 太小：至少为 {min}" },
 	"spec.tooLarge": { en: "{what} {value} is too large: at most {max}", zh: "{what} {value} 太大：最多为 {max}" },
@@ -111,4 +111,6 @@ addStrings({
 	"inline.try": { en: "try {fixes}", zh: "试试 {fixes}" },
 	"inline.bad": { en: "cannot read `{text}`: write e.g. `cnn: 32 k4 s3 p1`", zh: "无法读取 `{text}`：请写成例如 `cnn: 32 k4 s3 p1`" },
 	"inline.tooLarge": { en: "the kernel is larger than the padded input", zh: "卷积核大于填充后的输入" },
-});
+} satisfies Record<string, Entry>;
+
+addStrings(specStrings);

@@ -1,6 +1,6 @@
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
-addStrings({
+export const trainingStrings = {
 	"status.training": { en: "CNN Lab: epoch {epoch}/{epochs} · {pct} %", zh: "CNN Lab：第 {epoch}/{epochs} 轮 · {pct} %" },
 	"status.preparing": { en: "CNN Lab: preparing the data…", zh: "CNN Lab：正在准备数据…" },
 	"status.queued": { en: "CNN Lab: waiting for a free slot", zh: "CNN Lab：排队等待中" },
@@ -110,4 +110,6 @@ addStrings({
 	"training.workerFailed": { en: "The training worker stopped: {message}", zh: "训练线程出错：{message}" },
 	"training.logSaved": { en: "Run saved to {path}", zh: "训练记录已保存到 {path}" },
 	"training.logFailed": { en: "The run log could not be written: {message}", zh: "无法写入训练记录：{message}" },
-});
+} satisfies Record<string, Entry>;
+
+addStrings(trainingStrings);

@@ -4,14 +4,14 @@ import { CONV_TEMPLATE, NETWORK_TEMPLATE, logTemplate, placeBlock } from "./temp
 import { fenceAt } from "./code-fence";
 import { parseCnn } from "../notation/cnn/parse";
 import { toKeras, toPyTorch } from "../interop/export";
-import { t } from "../i18n";
+import { t, type Key } from "../i18n";
 import { startBlockRun, trainableBlock } from "./training/start-run";
 import "../i18n/strings-training";
 import "../i18n/strings-plugin";
 
 /** Command palette entries (no default hotkeys: the user picks them). */
 export function registerCommands(host: CnnLabHost): void {
-	const insert = (id: string, nameKey: string, block: () => string): void => {
+	const insert = (id: string, nameKey: Key, block: () => string): void => {
 		host.addCommand({
 			id,
 			name: t(nameKey),
@@ -46,7 +46,7 @@ export function registerCommands(host: CnnLabHost): void {
 		},
 	});
 
-	const copy = (id: string, nameKey: string, framework: "pytorch" | "keras"): void => {
+	const copy = (id: string, nameKey: Key, framework: "pytorch" | "keras"): void => {
 		host.addCommand({
 			id,
 			name: t(nameKey),

@@ -17,7 +17,7 @@ export interface ShapeTableView {
 }
 
 // the formula stands next to the output it explains, so a narrow note shows both without scrolling
-const COLS = ["spec.col.line", "spec.col.layer", "spec.col.output", "spec.col.formula", "spec.col.filter", "spec.col.params", "spec.col.macs", "spec.col.rf"];
+const COLS = ["spec.col.line", "spec.col.layer", "spec.col.output", "spec.col.formula", "spec.col.filter", "spec.col.params", "spec.col.macs", "spec.col.rf"] as const;
 // headers align with their column's numbers
 const COL_CLASS: Record<string, string | undefined> = { "spec.col.line": "cnn-spec-num", "spec.col.params": "cnn-spec-num", "spec.col.macs": "cnn-spec-num", "spec.col.rf": "cnn-spec-rf" };
 // on a phone the table keeps layer, output and formula (each problem under its row still names its line);

@@ -1,4 +1,4 @@
-import { setLanguage, translate, type Lang } from "../i18n";
+import { setLanguage, translate, type Key, type Lang } from "../i18n";
 import "../i18n/strings-engine";
 import type { Dataset } from "../data/dataset";
 import { TS_CONTEXT, type EngineContext } from "../engine/context";
@@ -15,7 +15,7 @@ import type { DatasetDescriptor, FilterSet, RunInfo, RunResult, Snapshot, StartM
  * tests unchanged), so it reports structured fields and its English message; the worker words them here.
  */
 export function failureText(e: FailedEvent, lang: Lang): string {
-	const t = (key: string, vars?: Record<string, string | number>): string => translate(lang, key, vars);
+	const t = (key: Key, vars?: Record<string, string | number>): string => translate(lang, key, vars);
 	const where = { epoch: e.epoch, batch: e.batch };
 	if (e.what === "data") return t("engine.fail.data", { ...where, value: e.value, sample: e.sample ?? 0 });
 	const fix = t("engine.fail.fixLr", { lr: e.lr });

@@ -3,7 +3,7 @@ import type { Diagnostic, Severity } from "../../notation/diagnostic";
 import type { LayerLine } from "../../notation/cnn/types";
 import { poolOut, stepShape, type WalkShape } from "../export/shape-walk";
 import type { PyCall } from "./python-calls";
-import { t } from "../../i18n";
+import { t, type Key } from "../../i18n";
 import "../../i18n/strings-interop";
 
 /** Zero padding read from ZeroPad2d / ZeroPadding2D, waiting for the layer after it. */
@@ -34,7 +34,7 @@ export class NetworkBuilder {
 		return s.length > 160 ? `${s.slice(0, 157)}…` : s;
 	}
 
-	diag(call: PyCall, severity: Severity, key: string, vars?: Record<string, string | number>, suggestion?: string): void {
+	diag(call: PyCall, severity: Severity, key: Key, vars?: Record<string, string | number>, suggestion?: string): void {
 		this.diagnostics.push({
 			line: call.line,
 			column: call.column,

@@ -4,7 +4,7 @@
  * priced in microseconds and refused with its numbers before a single buffer exists.
  */
 import type { ModelSpec } from "../../engine/model-spec";
-import { t } from "../../i18n";
+import { t, type Key } from "../../i18n";
 import "../../i18n/strings-limits";
 import "../../i18n/strings-plugin";
 import { fmtBytes } from "./shape";
@@ -209,7 +209,7 @@ function verdict(key: keyof Limits, value: number, limitText: string, setting: s
 /** Every limit the price goes over, each with both numbers and the setting that governs it; empty when it fits. */
 export function checkLimits(price: ModelPrice, limits: Limits): LimitProblem[] {
 	const out: LimitProblem[] = [];
-	const add = (key: keyof Limits, settingKey: string, value: number, limit: number, limitText: string, message: (max: string) => string): void => {
+	const add = (key: keyof Limits, settingKey: Key, value: number, limit: number, limitText: string, message: (max: string) => string): void => {
 		const setting = t(settingKey);
 		const v = verdict(key, value, limitText, setting);
 		out.push({ key, setting, value, limit, message: message(v.max), advice: v.advice, far: v.far });

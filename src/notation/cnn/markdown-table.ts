@@ -9,7 +9,7 @@ function cell(s: string): string {
 }
 
 export function markdownTable(s: Summary): string {
-	const head = ["spec.col.line", "spec.col.layer", "spec.col.output", "spec.col.formula", "spec.col.filter", "spec.col.params", "spec.col.macs", "spec.col.rf"].map((k) => t(k));
+	const head = (["spec.col.line", "spec.col.layer", "spec.col.output", "spec.col.formula", "spec.col.filter", "spec.col.params", "spec.col.macs", "spec.col.rf"] as const).map((k) => t(k));
 	const out: string[] = [];
 	out.push(`| ${head.join(" | ")} |`);
 	out.push(`| ${head.map((_, i) => (i === 0 || i === 5 || i === 6 ? "---:" : "---")).join(" | ")} |`);

@@ -3,7 +3,7 @@
  * (the same wording as the ```cnn check), and which input rows / columns no window reaches.
  */
 import type { PadSpec } from "../../notation/conv/types";
-import { t } from "../../i18n";
+import { t, type Key } from "../../i18n";
 import "../../i18n/strings-spec";
 
 export interface Pad4 {
@@ -75,7 +75,7 @@ export function axisGeometry(input: number, padBegin: number, padEnd: number, ke
 			const exact = Math.round((span / stride + 1) * 100) / 100;
 			// Padding cells at the end are unused too; count only the real input lines no window reaches.
 			const realUnused = unused.filter((p) => p >= padBegin && p < padBegin + input).length;
-			const key = realUnused === 0 ? "spec.unused.padOnly" : `spec.unused.${what === "row" ? "row" : "col"}${realUnused === 1 ? "" : "s"}`;
+			const key: Key = realUnused === 0 ? "spec.unused.padOnly" : `spec.unused.${what === "row" ? "row" : "col"}${realUnused === 1 ? "" : "s"}`;
 			unusedNote = t("spec.notInteger", { formula: `(${inside})/${stride} + 1 = ${exact}`, out: output, unused: t(key, { n: realUnused }) });
 		}
 	}

@@ -160,7 +160,7 @@ function seriesFor(runs: readonly ShownRun[], metric: "loss" | "acc"): { defs: S
 	runs.forEach((r, i) => {
 		const train = r.epochs.map((e) => ({ x: e.epoch, y: metric === "loss" ? e.loss : e.acc })).filter((p): p is { x: number; y: number } => finite(p.y));
 		const val = r.epochs.map((e) => ({ x: e.epoch, y: metric === "loss" ? e.valLoss : e.valAcc })).filter((p): p is { x: number; y: number } => finite(p.y));
-		const name = (what: string): string => (one ? t(`log.series.${metric}.${what}`) : `${r.label} · ${t(`log.series.${what}`)}`);
+		const name = (what: "train" | "val"): string => (one ? t(`log.series.${metric}.${what}`) : `${r.label} · ${t(`log.series.${what}`)}`);
 		if (metric === "loss" && one && r.batches && r.batches.length) {
 			defs.push({ label: t("log.series.loss.batch"), color: i + 2, thin: true, smooth: true });
 			data.push(r.batches.filter((p) => finite(p.y)).map((p) => ({ x: p.x, y: p.y })));

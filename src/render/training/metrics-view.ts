@@ -1,4 +1,4 @@
-import { t } from "../../i18n";
+import { t, type Key } from "../../i18n";
 import "../../i18n/strings-training";
 import type { EpochMetrics } from "../../engine/run-metrics";
 import { formatDuration, formatLoss, formatPercent, formatRate } from "./format";
@@ -24,7 +24,7 @@ export function renderMetrics(parent: HTMLElement, m: FinalMetrics): HTMLElement
 	});
 	if (m.message) el.createDiv({ cls: "cnn-lab-error", text: m.message });
 	const dl = el.createEl("dl", { cls: "cnn-lab-metrics-list" });
-	const item = (key: string, value: string): void => {
+	const item = (key: Key, value: string): void => {
 		const d = dl.createDiv({ cls: "cnn-lab-metric" });
 		d.createEl("dt", { text: t(key) });
 		d.createEl("dd", { text: value });
