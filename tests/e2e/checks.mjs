@@ -483,7 +483,20 @@ check("the training block's saved-run charts follow the theme too", 30_000, asyn
 check("print and PDF export get an image of every block canvas", 60_000, async (env, say) => {
 	const page = await env.open(STUDY);
 	await page.evaluate(() => document.body.classList.add("cnn-demo-full"));
-	const canvases = await page.evaluate(() => [...document.querySelectorAll("[class^='block-language-'] canvas")].filter((c) => c.width > 0 && c.height > 0).length);
+	// Blocks draw in pieces (a stored run's confusion matrix and its per-class bars come a few tasks later): count
+	// once the number of canvases has stayed the same for a second, then print.
+	const canvases = await page.evaluate(async () => {
+		const count = () => [...document.querySelectorAll("[class^='block-language-'] canvas")].filter((c) => c.width > 0 && c.height > 0).length;
+		let last = -1;
+		let same = 0;
+		for (let i = 0; i < 80 && same < 4; i++) {
+			await new Promise((r) => setTimeout(r, 250));
+			const n = count();
+			same = n === last ? same + 1 : 0;
+			last = n;
+		}
+		return last;
+	});
 	await page.evaluate(() => window.dispatchEvent(new Event("beforeprint")));
 	await page.emulateMedia({ media: "print" });
 	const seen = await page.evaluate(() => {
