@@ -6,6 +6,7 @@ import { vaultFolderPath } from "../runs/vault-paths";
 import type { FrontMatter } from "../runs/yaml";
 import type { Diagnostic } from "../notation/diagnostic";
 import { readRun, listRuns, type FoundRun } from "./runs/find-runs";
+import { liveIn } from "./runs/live-runs";
 import { renderRunsView, type RunsView, type ShownRun } from "../render/log/runs-view";
 import { createVaultLink } from "./vault-link";
 import { windowOf } from "../render/window-of";
@@ -178,7 +179,7 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 						diagnostics.push({ line: link.line, column: 1, severity: "error", message: t("log.error.missingRun", { link: link.target }) });
 						continue;
 					}
-					const found = await readRun(app, file);
+					const found = await readRun(app, file, liveIn(this.host.training));
 					if (!found) {
 						diagnostics.push({ line: link.line, column: 1, severity: "error", message: t("log.error.notARun", { link: link.target }) });
 						continue;
@@ -190,7 +191,7 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 			}
 			case "folder": {
 				if (spec.folder === "") return [];
-				const { runs, error, missing } = await listRuns(app, spec.folder, spec.filters);
+				const { runs, error, missing } = await listRuns(app, spec.folder, spec.filters, undefined, liveIn(this.host.training));
 				// Watched even when missing: the first run creates the folder and the block then fills in.
 				this.watchFolder = spec.folder.replace(/^\/+|\/+$/g, "");
 				if (error && !missing) {

@@ -8,6 +8,7 @@ import { DEFAULT_SETTINGS } from "../settings";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";
 import { checkVaultFolder } from "./paths";
+import type { LiveRuns } from "./live-runs";
 
 export interface FoundRun {
 	/** Vault path of the run note. */
@@ -37,15 +38,37 @@ function cachedFrontMatter(app: App, file: TFile): FrontMatter | "not-a-run" | n
 }
 
 /**
+ * A note left `running` by a closed app (or a crash) says `interrupted` from now on, in the note itself. Checked
+ * again inside the write: a run that ended between the read and the write keeps the status it wrote.
+ */
+async function markInterrupted(app: App, file: TFile): Promise<void> {
+	await app.fileManager.processFrontMatter(file, (fm: Record<string, unknown>) => {
+		if (fm.status === "running") fm.status = "interrupted";
+	});
+}
+
+/**
  * Reads one run note; null when it is not a CNN Lab run. The front matter is read at once; the epoch table (most of
  * the cost) only when `epochs`, `batches` or `confusion` is first used, so a folder of 2 000 runs is sorted and
- * filtered without parsing every table when a block shows one or eight of them.
+ * filtered without parsing every table when a block shows one or eight of them. With `live`, a note that says
+ * `running` for a run this session does not train is marked `interrupted`.
  */
-export async function readRun(app: App, file: TFile): Promise<FoundRun | null> {
+export async function readRun(app: App, file: TFile, live?: LiveRuns): Promise<FoundRun | null> {
 	const text = await app.vault.cachedRead(file);
-	const { fm, body } = splitFrontMatter(text);
+	const split = splitFrontMatter(text);
+	const body = split.body;
+	let fm = split.fm;
 	const head = fm ? runFromFrontMatter(fm) : null;
 	if (!fm || !head) return null;
+	if (live && head.status === "running" && !live(head.runId)) {
+		try {
+			await markInterrupted(app, file);
+		} catch {
+			// Read-only or gone: it is still shown as interrupted.
+		}
+		head.status = "interrupted";
+		fm = { ...fm, status: "interrupted" };
+	}
 	// The model's text is the note's ```cnn block (the `model` property is its one-line summary).
 	const model = modelFromBody(body);
 	if (model !== null) head.settings.model = model;
@@ -68,7 +91,7 @@ function newestFirst(a: FoundRun, b: FoundRun): number {
  * Every CNN Lab run under a folder that passes the filters, newest first. `error` explains a bad or missing
  * folder; a folder without runs gives an empty list.
  */
-export async function listRuns(app: App, folder: string, filters: readonly RunFilter[] = [], keep?: (fm: FrontMatter) => boolean): Promise<{ runs: FoundRun[]; error?: string; missing?: boolean }> {
+export async function listRuns(app: App, folder: string, filters: readonly RunFilter[] = [], keep?: (fm: FrontMatter) => boolean, live?: LiveRuns): Promise<{ runs: FoundRun[]; error?: string; missing?: boolean }> {
 	const check = checkVaultFolder(folder);
 	if (!check.ok) return { runs: [], error: check.error };
 	const root = check.path === "" ? app.vault.getRoot() : app.vault.getAbstractFileByPath(check.path);
@@ -79,7 +102,7 @@ export async function listRuns(app: App, folder: string, filters: readonly RunFi
 		const fm = cachedFrontMatter(app, file);
 		if (fm === "not-a-run" || (fm && (!matchesFilters(fm, filters) || (keep && !keep(fm))))) continue;
 		try {
-			const r = await readRun(app, file);
+			const r = await readRun(app, file, live);
 			if (r && matchesFilters(r.frontMatter, filters) && (!keep || keep(r.frontMatter))) runs.push(r);
 		} catch {
 			// A note that cannot be read is not a run we can show; the others still are.
@@ -100,12 +123,12 @@ function sourceOf(app: App, r: FoundRun): string {
  * The runs of one ```cnn block, newest first: runs whose source is the note and whose model text is the block's
  * (whitespace aside). With `modelText` null, every run from that note.
  */
-export async function findRuns(app: App, sourcePath: string, modelText: string | null, folder = DEFAULT_SETTINGS.runsFolder): Promise<FoundRun[]> {
-	const { runs } = await listRuns(app, folder);
+export async function findRuns(app: App, sourcePath: string, modelText: string | null, folder = DEFAULT_SETTINGS.runsFolder, live?: LiveRuns): Promise<FoundRun[]> {
+	const { runs } = await listRuns(app, folder, [], undefined, live);
 	return runs.filter((r) => sourceOf(app, r) === sourcePath && (modelText === null || sameModel(r.run.settings.model, modelText)));
 }
 
 /** The latest run of a ```cnn block (see findRuns), or null when it has none. */
-export async function findLatestRun(app: App, sourcePath: string, modelText: string | null, folder = DEFAULT_SETTINGS.runsFolder): Promise<FoundRun | null> {
-	return (await findRuns(app, sourcePath, modelText, folder))[0] ?? null;
+export async function findLatestRun(app: App, sourcePath: string, modelText: string | null, folder = DEFAULT_SETTINGS.runsFolder, live?: LiveRuns): Promise<FoundRun | null> {
+	return (await findRuns(app, sourcePath, modelText, folder, live))[0] ?? null;
 }

@@ -9,6 +9,7 @@ import { loadDigits } from "../../data/digits";
 import type { FinalMetrics } from "../../render/training/metrics-view";
 import { findRuns } from "../runs/find-runs";
 import { loadRunWeights } from "../runs/weights-file";
+import { liveIn } from "../runs/live-runs";
 import { builtinDataset } from "./dataset-source";
 import { refusal } from "./limit-check";
 
@@ -98,7 +99,7 @@ export interface LatestRun {
 export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source: string, model: ModelSpec, train: TrainSpec, sample: ParsedCnn["sample"]): Promise<LatestRun | null> {
 	let runs;
 	try {
-		runs = await findRuns(host.app, sourcePath, source, host.settings.runsFolder);
+		runs = await findRuns(host.app, sourcePath, source, host.settings.runsFolder, liveIn(host.training));
 	} catch {
 		return null;
 	}
