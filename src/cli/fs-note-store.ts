@@ -1,5 +1,5 @@
 /** The recorder's notes in a vault folder on disk, for `cnn-lab train`: what the plugin does through app.vault. */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NoteStore } from "../runs/note-store";
 import { processFrontMatterText } from "../runs/yaml";
@@ -22,8 +22,16 @@ export class FsNoteStore implements NoteStore {
 		return existsSync(this.abs(path));
 	}
 
+	/** A note that could not be written whole (a full disk) is removed: no half note is left in the vault. */
 	create(path: string, text: string): Promise<void> {
-		writeFileSync(this.abs(path), text, { flag: "wx" });
+		const abs = this.abs(path);
+		try {
+			writeFileSync(abs, text, { flag: "wx" });
+		} catch (e) {
+			// EEXIST: the name is someone else's note, left alone; any other failure came after creating the file
+			if ((e as { code?: unknown }).code !== "EEXIST") rmSync(abs, { force: true });
+			throw e;
+		}
 		return Promise.resolve();
 	}
 
@@ -33,8 +41,15 @@ export class FsNoteStore implements NoteStore {
 		if (!existsSync(abs)) return Promise.resolve(false);
 		const next = fn(readFileSync(abs, "utf8"));
 		const tmp = `${abs}.${process.pid}.tmp`;
-		writeFileSync(tmp, next, { flag: "wx" });
-		renameSync(tmp, abs);
+		try {
+			writeFileSync(tmp, next, { flag: "wx" });
+			renameSync(tmp, abs);
+		} catch (e) {
+			// A full disk (ENOSPC) leaves a partial temporary file: remove it, or every later write fails on its name
+			// with EEXIST and the vault keeps the fragment. The note itself still holds the previous write.
+			rmSync(tmp, { force: true });
+			throw e;
+		}
 		return Promise.resolve(true);
 	}
 

@@ -1,10 +1,11 @@
 /** The command line as a function: words in, text out, an exit code back (0 fine, 1 a block has an error, 2 misuse). */
-import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { toKeras, toPyTorch } from "../interop/export";
 import { parseArgs, USAGE } from "./args";
 import { checkNote, formatReports, hasError, type Report } from "./check";
 import { pickBlock } from "./pick-block";
+import { readNoteFile } from "./read-note";
 import { trainCommand } from "./train-cmd";
 
 export interface CliIO {
@@ -55,7 +56,7 @@ function markdownFiles(dir: string, out: string[], depth = 0, seen = new Set<str
 
 function readNote(path: string, io: CliIO): string | null {
 	try {
-		return readFileSync(path, "utf8");
+		return readNoteFile(path);
 	} catch (e) {
 		io.err(`cnn-lab: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}\n`);
 		return null;

@@ -16,6 +16,7 @@ import type { ConfusionRecord, RunStatus } from "../runs/run-record";
 import { fitDataset } from "../worker/datasets";
 import { knownSamples, loadDataset } from "./datasets";
 import { pickBlock } from "./pick-block";
+import { readNoteFile } from "./read-note";
 import type { CliIO } from "./run";
 import { FsNoteStore } from "./fs-note-store";
 import { runsFolder, vaultPath, vaultRoot, vaultSettings } from "./vault";
@@ -37,7 +38,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	const full = resolve(io.cwd, path);
 	let text: string;
 	try {
-		text = readFileSync(full, "utf8");
+		text = readNoteFile(full);
 	} catch (e) {
 		io.err(`cnn-lab train: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}\n`);
 		return 2;
@@ -127,11 +128,14 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	});
 	const record = recorder.record;
 	// Set inside save(), read after the loop (an object, so the compiler does not narrow them to their first value).
-	const written: { error: string | null } = { error: null };
-	const save = async (): Promise<void> => {
+	// `epochs`: how many epochs the note held at its last whole write, so a failed one (a full disk) is told truthfully.
+	const written: { error: string | null; epochs: number; final: boolean } = { error: null, epochs: 0, final: false };
+	const save = async (final = false): Promise<void> => {
 		try {
 			await recorder.write();
 			written.error = null;
+			written.epochs = record.epochs.length;
+			written.final = final;
 		} catch (e) {
 			written.error = e instanceof Error ? e.message : String(e);
 		}
@@ -193,12 +197,12 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	const secs = (performance.now() - t0) / 1000;
 	recorder.batches(thinPoints(points));
 	recorder.finish(status, { durationS: Math.round(secs * 10) / 10, samplesPerS: Math.round(seen / Math.max(secs, 1e-6)), message, confusion });
-	await save();
+	await save(true);
 	// The trained weights beside the note, as the plugin keeps them (PyTorch state_dict names; setting: Save weights).
 	let weightsError: string | null = null;
 	if ((settings.saveWeights || train.saveWeights) && recorder.path && !written.error && status !== "failed" && record.epochs.length > 0) {
 		weightsError = keepWeights(root, recorder, runWeightsFile(model, net.exportWeights(), record.runId));
-		if (!weightsError) await save();
+		if (!weightsError) await save(true);
 	}
 	const last = record.epochs[record.epochs.length - 1] ?? null;
 	const shown = recorder.path;
@@ -223,6 +227,8 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 					weights: record.weights ?? null,
 					writeError: written.error,
 					weightsError,
+					savedEpochs: written.epochs,
+					noteFinal: written.final,
 				},
 				null,
 				2,
@@ -230,7 +236,9 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 		);
 	} else {
 		io.out(`${status}: ${record.epochs.length} of ${train.epochs} epochs in ${record.durationS} s (${record.samplesPerS} samples/s, ${backend})${record.message ? ` — ${record.message}` : ""}\n`);
-		if (shown) io.out(`run note: ${shown} (vault ${root})\n`);
+		if (shown && written.final) io.out(`run note: ${shown} (vault ${root})\n`);
+		else if (shown) io.out(`run note: ${shown} (vault ${root}) was last saved ${written.epochs ? `after epoch ${written.epochs}` : "before the first epoch"}; it still says running, not ${status}\n`);
+		else io.out(`no run note was saved\n`);
 		if (record.weights) io.out(`weights: ${record.weights}\n`);
 	}
 	if (written.error) io.err(`cnn-lab train: the run note could not be written: ${written.error}\n`);
