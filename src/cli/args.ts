@@ -5,6 +5,10 @@ export interface CliArgs {
 	json: boolean;
 	to: string | null;
 	block: number | null;
+	/** export: the safetensors file the PyTorch script loads. */
+	weights: string | null;
+	/** export --weights: embed inputs and CNN Lab's logits, and assert PyTorch's match. */
+	check: boolean;
 	help: boolean;
 	version: boolean;
 	/** Problems with the words themselves (unknown flag, missing value). */
@@ -12,7 +16,7 @@ export interface CliArgs {
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-	const a: CliArgs = { command: null, paths: [], json: false, to: null, block: null, help: false, version: false, errors: [] };
+	const a: CliArgs = { command: null, paths: [], json: false, to: null, block: null, weights: null, check: false, help: false, version: false, errors: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const w = argv[i];
 		const eq = w.indexOf("=");
@@ -32,6 +36,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 		else if (flag === "--help" || flag === "-h") a.help = true;
 		else if (flag === "--version" || flag === "-v") a.version = true;
 		else if (flag === "--to") a.to = value();
+		else if (flag === "--weights") a.weights = value();
+		else if (flag === "--check") a.check = true;
 		else if (flag === "--block") {
 			const v = value();
 			if (v !== null) {
@@ -54,6 +60,9 @@ Usage:
       receptive field and problems, with the note's line numbers. Exit code 1 when a block has an error.
   cnn-lab export --to pytorch|keras <note.md> [--block N]
       Prints the block's network as a runnable PyTorch or Keras script with a shape check.
+  cnn-lab export --to pytorch <note.md> --weights <run.safetensors> [--check] [--block N]
+      The PyTorch script also loads the weights (load_state_dict, strict); with --check it carries 8 inputs
+      of the block's dataset and CNN Lab's logits for them, and exits 1 unless PyTorch's match to 1e-4.
   cnn-lab train <note.md> [--block N] [--json]
       Trains the block (its \`train …\` line) with the CNN Lab engine and writes the run note into the
       vault's runs folder ("CNN runs" unless the plugin's settings say otherwise).

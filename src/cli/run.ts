@@ -7,6 +7,7 @@ import { checkNote, formatReports, hasError, type Report } from "./check";
 import { pickBlock } from "./pick-block";
 import { readNoteFile } from "./read-note";
 import { trainCommand } from "./train-cmd";
+import { exportWithWeights } from "./export-weights";
 
 export interface CliIO {
 	out(s: string): void;
@@ -95,7 +96,7 @@ function check(paths: string[], json: boolean, io: CliIO): number {
 	return reports.some(hasError) ? 1 : 0;
 }
 
-function exportCode(path: string, to: string | null, block: number | null, io: CliIO): number {
+async function exportCode(path: string, to: string | null, block: number | null, weights: { file: string | null; check: boolean }, io: CliIO): Promise<number> {
 	if (to !== "pytorch" && to !== "keras") {
 		io.err("cnn-lab export: --to pytorch or --to keras\n");
 		return 2;
@@ -118,6 +119,13 @@ function exportCode(path: string, to: string | null, block: number | null, io: C
 	}
 	if (picked.count > 1 && block === null) io.err(`cnn-lab export: the note has ${picked.count} blocks; exporting block 1 (choose with --block N)\n`);
 	const opts = { source: picked.block.source, title: `${basename(path)}, block ${picked.block.index}` };
+	if (weights.file !== null || weights.check) {
+		if (to !== "pytorch" || weights.file === null) {
+			io.err("cnn-lab export: --weights FILE.safetensors (and --check) go with --to pytorch\n");
+			return 2;
+		}
+		return exportWithWeights(model, picked.analysis.parsed.train, full, weights.file, weights.check, opts, io);
+	}
 	io.out(to === "pytorch" ? toPyTorch(model, opts) : toKeras(model, opts));
 	return 0;
 }
@@ -148,7 +156,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 				io.err("cnn-lab export: name one note\n");
 				return 2;
 			}
-			return exportCode(a.paths[0], a.to, a.block, io);
+			return exportCode(a.paths[0], a.to, a.block, { file: a.weights, check: a.check }, io);
 		case "train":
 			if (a.paths.length !== 1) {
 				io.err("cnn-lab train: name one note\n");

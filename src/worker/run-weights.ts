@@ -42,3 +42,9 @@ export function flatFromSafetensors(model: ModelSpec, bytes: Uint8Array): FlatRe
 	if (!loaded.ok) return loaded;
 	return { ok: true, weights: net.exportWeights() };
 }
+
+/** The logits (a trailing softmax not applied) of the network `model` with `weights` for `n` inputs, in evaluation mode. */
+export function logitsFor(model: ModelSpec, weights: Float32Array, inputs: Float32Array, n: number): Float32Array {
+	const net = networkWith(model, weights);
+	return net.forward({ shape: [n, ...model.input], data: inputs }, false).data.slice();
+}

@@ -18,4 +18,4 @@ export { avgPool2d, conv2d, maxPool2d, relu } from "../engine/functional";
 export { startWorker } from "./worker";
 export { portableDataset } from "./datasets";
 export { resizeImages } from "../data/fit";
-export { flatFromSafetensors, runWeightsFile } from "./run-weights";
+export { flatFromSafetensors, logitsFor, runWeightsFile } from "./run-weights";

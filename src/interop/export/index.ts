@@ -2,3 +2,4 @@ export { toPyTorch, torchModuleIndices } from "./pytorch";
 export { toKeras, kerasSamePad } from "./keras";
 export type { ExportOptions } from "./python";
 export { walkShapes, convOut, poolOut, type Walk, type WalkShape, type WalkStep } from "./shape-walk";
+export { toPyTorchWithWeights, LOGITS_TOLERANCE, type LogitsCheck } from "./pytorch-weights";

@@ -38,6 +38,8 @@ function convLines(l: ConvLayerSpec, inC: number, out: WalkShape, padded: WalkSh
 	if (l.stride[0] !== 1 || l.stride[1] !== 1) args.push(`stride=${pair(l.stride)}`);
 	if (pad[0] !== 0 || pad[1] !== 0) args.push(`padding=${pair(pad)}`);
 	if (l.dilation[0] !== 1 || l.dilation[1] !== 1) args.push(`dilation=${pair(l.dilation)}`);
+	// Grouped conv: without it the weight PyTorch makes is [F, C, k, k] and a grouped net's weights do not load.
+	if ((l.groups ?? 1) !== 1) args.push(`groups=${l.groups}`);
 	if (!l.bias) args.push("bias=False");
 	lines.push({ code: `nn.Conv2d(${args.join(", ")})`, shape: torchShape(out), comment: hwc(out) });
 	return lines;
