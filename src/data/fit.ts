@@ -3,6 +3,7 @@ import { t } from "../i18n";
 import { Rng } from "../engine/rng";
 import { splitIndices } from "../engine/trainer";
 import { assertDataFits, subset, type Dataset } from "./dataset";
+import { fitChanges } from "./fit-words";
 
 /** Per-sample [C, H, W], as the engine's InputShape. */
 export type ImageShape = readonly [number, number, number];
@@ -104,19 +105,12 @@ export function limitImages(ds: Dataset, limit: number | null | undefined, seed:
  * with a `limit`, only the images the run keeps are converted (see limitImages).
  */
 export function fitToInput(ds: Dataset, input: ImageShape, limit?: { count: number | null; seed: number }): { dataset: Dataset; changes: string[] } {
-	const changes: string[] = [];
 	let out = limit ? limitImages(ds, limit.count, limit.seed) : ds;
-	if (out.shape[0] !== input[0]) {
-		out = convertChannels(out, input[0]);
-		changes.push(t(ds.shape[0] === 1 ? "data.fit.replicated" : "data.fit.grayed", { from: ds.shape[0], to: input[0] }));
-	}
-	if (out.shape[1] !== input[1] || out.shape[2] !== input[2]) {
-		const from = `${out.shape[1]}×${out.shape[2]}`;
-		out = resizeImages(out, input[1], input[2]);
-		changes.push(t("data.fit.resized", { from, to: `${input[1]}×${input[2]}` }));
-	}
-	return { dataset: out, changes };
+	if (out.shape[0] !== input[0]) out = convertChannels(out, input[0]);
+	if (out.shape[1] !== input[1] || out.shape[2] !== input[2]) out = resizeImages(out, input[1], input[2]);
+	return { dataset: out, changes: fitChanges(ds.shape, input) };
 }
+
 
 /**
  * Why a dataset does not fit a network and how to fix it, in plain words; null when it fits. `outputs` is the

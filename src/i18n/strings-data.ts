@@ -27,6 +27,7 @@ export const dataStrings = {
 	"data.fit.channelsImpossible": { en: "Images with {from} channels cannot be turned into {to} channels.", zh: "无法把 {from} 通道的图像转换为 {to} 通道。" },
 	"data.fit.replicated": { en: "the gray channel was copied into {to} channels", zh: "灰度通道被复制为 {to} 个通道" },
 	"data.fit.grayed": { en: "the {from} colour channels were averaged to gray", zh: "{from} 个颜色通道被平均为灰度" },
+	"data.fit.atRender": { en: "When training on {name}: {changes}.", zh: "用 {name} 训练时：{changes}。" },
 	"data.fit.resized": { en: "images were resized from {from} to {to}", zh: "图像从 {from} 缩放到 {to}" },
 	"data.fit.shape": { en: "The {name} images are {data} but the network's input is {input}.", zh: "{name} 的图像是 {data}，但网络输入是 {input}。" },
 	"data.fit.fix": { en: "Write “input {words}” to match them. {how}", zh: "把输入改为“input {words}”以匹配。{how}" },

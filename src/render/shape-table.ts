@@ -137,7 +137,13 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 	// the Problems list is what must or should change: errors and warnings. A note (info) is said once, at its
 	// row; a problem shown with its list of fixes at its row is listed by line without repeating them.
 	const shown = new Set(rows.flatMap((r) => (r.fixes.length ? r.diagnostics.filter((d) => d.severity !== "error") : [])));
-	const diags = a.parsed.diagnostics.filter((d) => d.severity !== "info" || !rowLines.has(d.line));
+	const diags = a.parsed.diagnostics.filter((d) => d.severity !== "info");
+	// a note at no row (the training data fitted to the input) is said under the table, not as a problem
+	const notes = a.parsed.diagnostics.filter((d) => d.severity === "info" && !rowLines.has(d.line));
+	if (notes.length > 0) {
+		const box = root.createDiv({ cls: "cnn-spec-notes" });
+		for (const d of notes) diagEl(box, d, true);
+	}
 	if (diags.length > 0) {
 		const box = root.createDiv({ cls: "cnn-spec-problems" });
 		box.createDiv({ cls: "cnn-spec-problems-title", text: t("spec.problems") });

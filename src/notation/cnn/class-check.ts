@@ -6,7 +6,9 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-data";
 import type { DiagnosticList } from "./diagnostics";
-import { normalizeWord } from "./layer-words";
+import { fitChanges } from "../../data/fit-words";
+import type { InputShape } from "../../engine/model-spec";
+import { datasetShape, normalizeWord } from "./layer-words";
 import type { ShapeReport } from "./shapes";
 
 /** Classes of a built-in dataset named in a train line, or null when only reading it would tell. */
@@ -35,4 +37,19 @@ export function checkOutputsCoverClasses(dataset: string, report: ShapeReport, d
 		diags.add(d);
 		return;
 	}
+}
+
+/**
+ * The fitting a training run will do to a built-in dataset of fixed size (8×8 digits for an `input 32x32x1`), said
+ * at the train line when the block renders, in fitToInput's own words. Shapes are drawn at the input's size, so
+ * only the digits are ever resized.
+ */
+export function noteDataFitting(train: { dataset: string; line: number }, input: InputShape, diags: DiagnosticList): void {
+	const word = normalizeWord(train.dataset.trim().split(/\s+/)[0] ?? "");
+	if (word !== "digits") return;
+	const from = datasetShape(word, null);
+	if (!from) return;
+	const changes = fitChanges(from, input);
+	if (changes.length === 0) return;
+	diags.add({ line: train.line, column: 1, severity: "info", message: t("data.fit.atRender", { name: word, changes: changes.join("; ") }) });
 }

@@ -6,7 +6,7 @@ import type { LayerSpec, ModelSpec } from "../../engine/model-spec";
 import { t } from "../../i18n";
 import "../../i18n/strings-spec";
 import { importFramework } from "../../interop/import/index";
-import { checkOutputsCoverClasses } from "./class-check";
+import { checkOutputsCoverClasses, noteDataFitting } from "./class-check";
 import { DiagnosticList } from "./diagnostics";
 import { explainPastedErrors, readPastedErrors } from "./framework-errors";
 import { closestWord, layerWord, normalizeWord, settingWord, type LayerWord } from "./layer-words";
@@ -276,6 +276,7 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 		diags.add(x.diagnostic);
 	}
 	if (parsed.train) checkOutputsCoverClasses(parsed.train.dataset, report, diags);
+	if (parsed.train && parsed.input) noteDataFitting(parsed.train, parsed.input.shape, diags);
 	// what the line itself got wrong ("pading 1", "conv 3x3 16") is said at the line's first row too
 	const fromRows = new Set(report.rows.flatMap((r) => r.diagnostics));
 	for (const d of diags.items) {

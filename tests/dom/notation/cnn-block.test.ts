@@ -284,3 +284,18 @@ describe("```cnn block on a phone", () => {
 		expect(toggle.textContent).toBe("Fewer columns");
 	});
 });
+
+describe("```cnn block: the training data's fitting said when it renders", () => {
+	it("8×8 digits for an input 32x32x1: under the table, in the words the run uses, not as a problem", async () => {
+		const el = await render("input 32x32x1\nconv 8 3x3\nflatten\ndense 10\ntrain digits epochs 1");
+		const notes = Array.from(el.querySelectorAll(".cnn-spec-notes .cnn-spec-diag")).map((d) => flat(d.textContent ?? ""));
+		expect(notes).toEqual(["ℹ line 5 When training on digits: images were resized from 8×8 to 32×32."]);
+		expect(listed(el).join(" ")).not.toContain("resized");
+	});
+	it("a 3-channel input: the gray channel copied, said too; an 8×8×1 input: nothing to say", async () => {
+		const el = await render("input 8x8x3\nconv 8 3x3\nflatten\ndense 10\ntrain digits epochs 1");
+		expect(flat(el.querySelector(".cnn-spec-notes")?.textContent ?? "")).toContain("the gray channel was copied into 3 channels");
+		const same = await render("input 8x8x1\nconv 8 3x3\nflatten\ndense 10\ntrain digits epochs 1");
+		expect(same.querySelector(".cnn-spec-notes")).toBeNull();
+	});
+});
