@@ -4,7 +4,7 @@ export const logStrings = {
 	"log.path.bad": { en: 'The folder "{path}" cannot be used: {why}', zh: "无法使用文件夹“{path}”：{why}" },
 	"log.path.url": { en: "it is a web address, not a vault folder.", zh: "这是网址，不是库内文件夹。" },
 	"log.path.absolute": { en: "it is an absolute path; give a folder inside the vault, such as CNN runs.", zh: "这是绝对路径；请填写库内文件夹，例如 CNN runs。" },
-	"log.path.parent": { en: '".." would leave the vault.', zh: "“..”会离开库。" },
+	"log.path.parent": { en: '".." would leave the vault; use a folder inside the vault, such as CNN runs.', zh: "“..”会离开库；请使用库内文件夹，例如 CNN runs。" },
 	"log.path.hidden": { en: "folders whose names start with a dot are hidden from the vault.", zh: "以点开头的文件夹在库中是隐藏的。" },
 	"log.path.chars": { en: 'names cannot contain * " < > : | ?', zh: '名称不能包含 * " < > : | ?' },
 	"log.error.folderIsFile": {

@@ -1,5 +1,6 @@
 import { MOBILE_LIMITS, type CnnLabSettings, type ColormapName } from "./settings";
 import { t } from "../i18n";
+import { checkVaultFolder } from "./runs/paths";
 import "../i18n/strings-plugin";
 
 /**
@@ -26,11 +27,13 @@ export interface SettingSection {
 	items: SettingDef[];
 }
 
-/** A runs folder must stay inside the vault: no "..", no absolute path, no drive letter, not empty. */
+/**
+ * Why the runs folder cannot be used, or null: the writer's own check (checkVaultFolder), so the field refuses at
+ * once, with the reason, every folder the writer would later refuse (`.obsidian/runs`, `runs?`, `runs|x`, `../x`).
+ */
 export function runsFolderProblem(v: string): string | null {
-	const s = v.trim().replace(/\\/g, "/");
-	if (s === "" || s.startsWith("/") || /^[a-zA-Z]:/.test(s) || s.split("/").some((p) => p === "..")) return t("settings.runsFolder.bad");
-	return null;
+	const r = checkVaultFolder(v);
+	return r.ok ? null : r.error;
 }
 
 /** Most training runs at once: each takes a core, and the machine's cores are shared with the app. */
