@@ -1,7 +1,7 @@
 import "../i18n/strings-data";
 import { t } from "../i18n";
-import { MAX_CLASSES } from "./data-limits";
-import { assertDataFits, type Dataset } from "./dataset";
+import { MAX_CLASSES, MAX_DATA_BYTES } from "./data-limits";
+import type { Dataset } from "./dataset";
 
 export interface CsvOptions {
 	name: string;
@@ -49,7 +49,7 @@ export function parseCsvDataset(text: string, opts: CsvOptions): Dataset {
 	}
 	if (shape[0] * shape[1] * shape[2] !== npx) throw new Error(t("data.csv.shape", { n: npx, shape: `${shape[1]}×${shape[2]}×${shape[0]}` }));
 	const n = rows.length;
-	assertDataFits(opts.name, n, [npx]);
+	if (n * npx * 4 > MAX_DATA_BYTES) throw new Error(t("data.tooBig", { name: opts.name, mb: Math.round((n * npx * 4) / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));
 	const x = new Float32Array(n * npx);
 	const y = new Uint8Array(n);
 	let max = 0;

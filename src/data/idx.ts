@@ -1,7 +1,7 @@
 import "../i18n/strings-data";
 import { t } from "../i18n";
 import { MAX_CLASSES, MAX_DATA_BYTES } from "./data-limits";
-import { assertDataFits, type Dataset } from "./dataset";
+import type { Dataset } from "./dataset";
 
 /** Classes of Fashion-MNIST, in label order. */
 export const FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
@@ -133,7 +133,7 @@ export function idxToDataset(images: IdxArray, labels: IdxArray, opts: IdxOption
 	if (labels.dims[0] !== n) throw new Error(t("data.idx.count", { images: n, labels: labels.dims[0] }));
 	const plane = h * w;
 	// Priced before the Float32Array: 4 bytes a value, however many the header announced.
-	assertDataFits(opts.name, n, [c, h, w]);
+	if (n * c * plane * 4 > MAX_DATA_BYTES) throw new Error(t("data.tooBig", { name: opts.name, mb: Math.round((n * c * plane * 4) / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));
 	const x = new Float32Array(n * c * plane);
 	const src = images.data;
 	if (c === 1) {
