@@ -2,7 +2,7 @@ import { MarkdownRenderChild, Notice, type MarkdownPostProcessorContext } from "
 import { t } from "../i18n";
 import "../i18n/strings-spec";
 import { renderShapeTable } from "../render/shape-table";
-import { toKeras, toPyTorch } from "../interop/export/index";
+import { toKeras, toPyTorch } from "../worker/shared-engine";
 import { markdownTable } from "../notation/cnn/markdown-table";
 import { analyzeCnn } from "../notation/cnn/parse";
 import type { CnnLabHost } from "./host";

@@ -3,7 +3,7 @@ import type { CnnLabHost } from "./host";
 import { CONV_TEMPLATE, NETWORK_TEMPLATE, logTemplate, placeBlock } from "./templates";
 import { fenceAt } from "./code-fence";
 import { parseCnn } from "../notation/cnn/parse";
-import { toKeras, toPyTorch } from "../interop/export";
+import { toKeras, toPyTorch } from "../worker/shared-engine";
 import { t, type Key } from "../i18n";
 import { startBlockRun, trainableBlock } from "./training/start-run";
 import "../i18n/strings-training";

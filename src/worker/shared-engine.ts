@@ -19,3 +19,9 @@ export { startWorker } from "./worker";
 export { portableDataset } from "./datasets";
 export { resizeImages } from "../data/fit";
 export { flatFromSafetensors, logitsFor, runWeightsFile } from "./run-weights";
+// Page code reads these too; through here they are in main.js once (with the engine function).
+export { builtinDataset as builtinDatasetRef, resolveDataset as resolveDatasetFrom } from "../data/dataset-resolver";
+export { isOwnSafetensors, weightsPathFor, WEIGHTS_EXT } from "../interop/run-weights";
+export { toKeras, toPyTorch } from "../interop/export/index";
+export { fitChanges } from "../data/fit-words";
+export { importFramework } from "../interop/import/index";

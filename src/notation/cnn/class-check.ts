@@ -6,7 +6,7 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-data";
 import type { DiagnosticList } from "./diagnostics";
-import { fitChanges } from "../../data/fit-words";
+import { fitChanges } from "../../worker/shared-engine";
 import type { InputShape } from "../../engine/model-spec";
 import { datasetShape, normalizeWord } from "./layer-words";
 import type { ShapeReport } from "./shapes";

@@ -5,7 +5,7 @@
 import type { LayerSpec, ModelSpec } from "../../engine/model-spec";
 import { t } from "../../i18n";
 import "../../i18n/strings-spec";
-import { importFramework } from "../../interop/import/index";
+import { importFramework } from "../../worker/shared-engine";
 import { checkOutputsCoverClasses, noteDataFitting } from "./class-check";
 import { DiagnosticList } from "./diagnostics";
 import { explainPastedErrors, readPastedErrors } from "./framework-errors";

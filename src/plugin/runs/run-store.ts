@@ -7,7 +7,7 @@ import { t } from "../../i18n";
 import "../../i18n/strings-log";
 import { checkVaultFolder } from "./paths";
 import { VaultNoteStore } from "./vault-note-store";
-import { isOwnSafetensors, weightsPathFor } from "../../interop/run-weights";
+import { isOwnSafetensors, weightsPathFor } from "../../worker/shared-engine";
 
 export interface RunBeginOptions {
 	/** Vault path of the note holding the ```cnn block. */

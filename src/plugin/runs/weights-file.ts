@@ -7,7 +7,7 @@
 import type { App } from "obsidian";
 import { TFile } from "obsidian";
 import type { ModelSpec } from "../../engine/model-spec";
-import { WEIGHTS_EXT } from "../../interop/run-weights";
+import { WEIGHTS_EXT } from "../../worker/shared-engine";
 import { flatFromSafetensors } from "../../worker/shared-engine";
 
 export interface NamedTensor {

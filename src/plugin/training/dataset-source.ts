@@ -1,10 +1,10 @@
 /** The vault side of the one dataset resolver (src/data/dataset-resolver.ts): files through app.vault, images decoded. */
 import { normalizePath, TFile, TFolder, type App, type TAbstractFile } from "obsidian";
 import type { Dataset } from "../../data/dataset";
-import { builtinDataset as builtinIn, resolveDataset as resolveFrom, type DataEntry, type DataFiles } from "../../data/dataset-resolver";
+import type { DataEntry, DataFiles } from "../../data/dataset-resolver";
 import type { ModelSpec } from "../../engine/model-spec";
 import type { DatasetDescriptor } from "../../worker/messages";
-import { resizeImages } from "../../worker/shared-engine";
+import { builtinDatasetRef as builtinIn, resizeImages, resolveDatasetFrom as resolveFrom } from "../../worker/shared-engine";
 import { readVaultImage } from "../vault-image";
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
