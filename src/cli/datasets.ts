@@ -5,6 +5,7 @@ import type { Dataset } from "../data/dataset";
 import { builtinDataset, resolveDataset, type DataEntry, type DataFiles } from "../data/dataset-resolver";
 import { loadDigits } from "../data/digits";
 import type { ModelSpec } from "../engine/model-spec";
+import type { Lang } from "../i18n";
 import { materialize } from "../worker/datasets";
 
 /** Samples per epoch known from the name alone (before reading anything), as the plugin counts them. */
@@ -70,10 +71,13 @@ export class FsDataFiles implements DataFiles {
 	}
 }
 
-/** The dataset a train line names, as the plugin would train on it (the built-in sets made as the worker makes them). */
-export async function loadDataset(name: string, model: ModelSpec, seed: number, limit: number | null, root: string, notePath: string): Promise<Dataset> {
+/**
+ * The dataset a train line names, as the plugin would train on it (the built-in sets made as the worker makes them);
+ * refusals in `lang`.
+ */
+export async function loadDataset(name: string, model: ModelSpec, seed: number, limit: number | null, root: string, notePath: string, lang: Lang): Promise<Dataset> {
 	const files = new FsDataFiles(root);
 	const sourcePath = relative(resolve(root), resolve(notePath)).split(sep).join("/");
-	const r = await resolveDataset(files, { dataset: name, input: model.input, sourcePath, seed, limit });
-	return r.kind === "data" ? r.dataset : materialize(r, model.input, seed, loadDigits);
+	const r = await resolveDataset(files, { dataset: name, input: model.input, sourcePath, seed, limit, lang });
+	return r.kind === "data" ? r.dataset : materialize(r, model.input, seed, loadDigits, lang);
 }

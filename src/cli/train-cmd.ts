@@ -78,10 +78,13 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 		io.err(`cnn-lab train: ${where}: refused:\n  ${early}\n`);
 		return 1;
 	}
+	// SIMD kernels where Node has them, as in the plugin; the run note records which computed the run. Its language
+	// (English, the CLI's) also words the data's refusals.
+	const ctx = createEngineContext({ backend: simdBackendSync() ?? createJsBackend() });
 	let data;
 	try {
-		const raw = await loadDataset(train.dataset, model, seed, train.limit, root, full);
-		data = fitDataset(raw, model, { count: train.limit, seed });
+		const raw = await loadDataset(train.dataset, model, seed, train.limit, root, full, ctx.lang);
+		data = fitDataset(raw, model, ctx.lang, { count: train.limit, seed });
 	} catch (e) {
 		io.err(`cnn-lab train: ${where}: ${e instanceof Error ? e.message : String(e)}\n`);
 		return 1;
@@ -99,8 +102,6 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 		io.err(`cnn-lab train: the runs folder setting "${settings.runsFolder}" would leave the vault\n`);
 		return 2;
 	}
-	// SIMD kernels where Node has them, as in the plugin; the run note records which computed the run.
-	const ctx = createEngineContext({ backend: simdBackendSync() ?? createJsBackend() });
 	const backend = ctx.backend.name;
 	const net = Sequential.build(model, seed, ctx);
 	const trainer = new Trainer(net, ds, { epochs: train.epochs, batchSize: train.batch, optimizer: train.optimizer, seed, val: train.val, limit: train.limit });

@@ -1,5 +1,5 @@
 import "../i18n/strings-data";
-import { t } from "../i18n";
+import { translate, type Lang } from "../i18n";
 import { MAX_CLASSES, MAX_DATA_BYTES } from "./data-limits";
 import type { Dataset } from "./dataset";
 
@@ -9,6 +9,8 @@ export interface CsvOptions {
 	shape?: [number, number, number];
 	classNames?: string[];
 	credit?: string;
+	/** The language of the refusals. */
+	lang: Lang;
 }
 
 /** Longest CSV text read (characters); a bigger file is refused before it is split, as an IDX file is capped. */
@@ -32,46 +34,46 @@ function dataRows(text: string): { line: number; text: string }[] {
  * An empty cell is refused (it is not 0), with the file's line number.
  */
 export function parseCsvDataset(text: string, opts: CsvOptions): Dataset {
-	if (text.length > MAX_CSV_CHARS) throw new Error(t("data.csv.tooBig", { name: opts.name, mb: Math.round(text.length / 1048576), max: Math.round(MAX_CSV_CHARS / 1048576) }));
+	if (text.length > MAX_CSV_CHARS) throw new Error(translate(opts.lang, "data.csv.tooBig", { name: opts.name, mb: Math.round(text.length / 1048576), max: Math.round(MAX_CSV_CHARS / 1048576) }));
 	const rows = dataRows(text);
 	if (rows.length > 0 && !/^[-+\d.]/.test(rows[0].text.split(/[,;\t]/)[0].trim())) rows.shift();
-	if (rows.length === 0) throw new Error(t("data.csv.empty"));
+	if (rows.length === 0) throw new Error(translate(opts.lang, "data.csv.empty"));
 	const first = rows[0].text;
 	const sep = first.includes(",") ? "," : first.includes(";") ? ";" : first.includes("\t") ? "\t" : /\s+/;
 	const width = first.split(sep).length;
 	const npx = width - 1;
-	if (npx < 1) throw new Error(t("data.csv.noPixels"));
+	if (npx < 1) throw new Error(translate(opts.lang, "data.csv.noPixels"));
 	let shape = opts.shape;
 	if (!shape) {
 		const side = Math.round(Math.sqrt(npx));
-		if (side * side !== npx) throw new Error(t("data.csv.notSquare", { n: npx }));
+		if (side * side !== npx) throw new Error(translate(opts.lang, "data.csv.notSquare", { n: npx }));
 		shape = [1, side, side];
 	}
-	if (shape[0] * shape[1] * shape[2] !== npx) throw new Error(t("data.csv.shape", { n: npx, shape: `${shape[1]}×${shape[2]}×${shape[0]}` }));
+	if (shape[0] * shape[1] * shape[2] !== npx) throw new Error(translate(opts.lang, "data.csv.shape", { n: npx, shape: `${shape[1]}×${shape[2]}×${shape[0]}` }));
 	const n = rows.length;
-	if (n * npx * 4 > MAX_DATA_BYTES) throw new Error(t("data.tooBig", { name: opts.name, mb: Math.round((n * npx * 4) / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));
+	if (n * npx * 4 > MAX_DATA_BYTES) throw new Error(translate(opts.lang, "data.tooBig", { name: opts.name, mb: Math.round((n * npx * 4) / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));
 	const x = new Float32Array(n * npx);
 	const y = new Uint8Array(n);
 	let max = 0;
 	for (let i = 0; i < n; i++) {
 		const row = rows[i].line;
 		const cells = rows[i].text.split(sep);
-		if (cells.length !== width) throw new Error(t("data.csv.width", { row, got: cells.length, want: width }));
+		if (cells.length !== width) throw new Error(translate(opts.lang, "data.csv.width", { row, got: cells.length, want: width }));
 		const labelText = cells[0].trim();
 		const label = labelText === "" ? NaN : Number(labelText);
-		if (!Number.isInteger(label) || label < 0 || label >= MAX_CLASSES) throw new Error(t("data.csv.label", { row, label: cells[0] }));
+		if (!Number.isInteger(label) || label < 0 || label >= MAX_CLASSES) throw new Error(translate(opts.lang, "data.csv.label", { row, label: cells[0] }));
 		y[i] = label;
 		for (let j = 0; j < npx; j++) {
 			const cellText = cells[j + 1].trim();
 			// Number("") is 0: an empty cell would silently be a black pixel.
 			const v = cellText === "" ? NaN : Number(cellText);
-			if (!Number.isFinite(v) || v < 0) throw new Error(t("data.csv.value", { row, col: j + 2, value: cells[j + 1] }));
+			if (!Number.isFinite(v) || v < 0) throw new Error(translate(opts.lang, "data.csv.value", { row, col: j + 2, value: cells[j + 1] }));
 			if (v > max) max = v;
 			x[i * npx + j] = v;
 		}
 	}
 	const scale = max <= 1 ? 1 : max <= 16 ? 16 : 255;
-	if (max > 255) throw new Error(t("data.csv.range", { max }));
+	if (max > 255) throw new Error(translate(opts.lang, "data.csv.range", { max }));
 	if (scale !== 1) for (let i = 0; i < x.length; i++) x[i] /= scale;
 	let maxLabel = 0;
 	for (let i = 0; i < n; i++) if (y[i] > maxLabel) maxLabel = y[i];

@@ -5,7 +5,7 @@
  * vault's root, then beside the note, then as a link. Files are reached only through DataFiles, so this module
  * imports neither obsidian nor Node.
  */
-import { t } from "../i18n";
+import { translate, type Lang } from "../i18n";
 import "../i18n/strings-training";
 import "../i18n/strings-data";
 import { parseCsvDataset } from "./csv";
@@ -45,6 +45,8 @@ export interface DatasetQuery {
 	sourcePath: string;
 	seed: number;
 	limit: number | null;
+	/** The language of the refusals (the caller's: the plugin's app language, the CLI's). */
+	lang: Lang;
 }
 
 /** The built-in sets are made where the run is (from a name and sizes), not read. */
@@ -98,8 +100,8 @@ function locate(files: DataFiles, ref: string, sourcePath: string): DataEntry | 
 	return beside ?? files.linkTarget?.(ref, sourcePath) ?? null;
 }
 
-async function readBytes(files: DataFiles, f: DataEntry): Promise<ArrayBuffer> {
-	if (f.size !== undefined && f.size > MAX_FILE_BYTES) throw new Error(t("training.dataset.tooBig", { path: f.path, mb: Math.round(f.size / 1048576) }));
+async function readBytes(files: DataFiles, f: DataEntry, lang: Lang): Promise<ArrayBuffer> {
+	if (f.size !== undefined && f.size > MAX_FILE_BYTES) throw new Error(translate(lang, "training.dataset.tooBig", { path: f.path, mb: Math.round(f.size / 1048576) }));
 	return files.readBytes(f);
 }
 
@@ -116,16 +118,16 @@ function pickPair(entries: DataEntry[]): [DataEntry, DataEntry] | null {
 	return [img, lab];
 }
 
-async function readIdx(files: DataFiles, pair: [DataEntry, DataEntry], name: string): Promise<Dataset> {
-	return loadIdx(await readBytes(files, pair[0]), await readBytes(files, pair[1]), { name, files: [pair[0].path, pair[1].path] });
+async function readIdx(files: DataFiles, pair: [DataEntry, DataEntry], name: string, lang: Lang): Promise<Dataset> {
+	return loadIdx(await readBytes(files, pair[0], lang), await readBytes(files, pair[1], lang), { name, files: [pair[0].path, pair[1].path], lang });
 }
 
 async function readImageFolder(files: DataFiles, folder: DataEntry, q: DatasetQuery): Promise<Dataset> {
 	const classes = files.children(folder).filter((c) => c.kind === "folder").sort((a, b) => a.name.localeCompare(b.name));
-	if (classes.length < 2) throw new Error(t("training.dataset.folderClasses", { path: folder.path }));
-	if (classes.length > MAX_CLASSES) throw new Error(t("data.classes", { name: folder.path, n: classes.length, max: MAX_CLASSES }));
+	if (classes.length < 2) throw new Error(translate(q.lang, "training.dataset.folderClasses", { path: folder.path }));
+	if (classes.length > MAX_CLASSES) throw new Error(translate(q.lang, "data.classes", { name: folder.path, n: classes.length, max: MAX_CLASSES }));
 	const decode = files.decodeImage?.bind(files);
-	if (!decode) throw new Error(t("training.dataset.noDecoder"));
+	if (!decode) throw new Error(translate(q.lang, "training.dataset.noDecoder"));
 	const [c, h, w] = q.input;
 	const per = c * h * w;
 	const max = q.limit ?? 10000;
@@ -134,7 +136,7 @@ async function readImageFolder(files: DataFiles, folder: DataEntry, q: DatasetQu
 	classes.forEach((cls, k) => {
 		for (const f of files.children(cls).filter((e) => e.kind === "file" && IMAGE_EXT.has(extOf(e))).sort(byName)) all.push([f, k]);
 	});
-	if (all.length === 0) throw new Error(t("training.dataset.noImages", { path: folder.path }));
+	if (all.length === 0) throw new Error(translate(q.lang, "training.dataset.noImages", { path: folder.path }));
 	// Spread a limit over the classes rather than taking the first class only.
 	const chosen = all.length > max ? all.filter((_, i) => Math.floor((i * max) / all.length) !== Math.floor(((i - 1) * max) / all.length)) : all;
 	const x = new Float32Array(chosen.length * per);
@@ -147,14 +149,14 @@ async function readImageFolder(files: DataFiles, folder: DataEntry, q: DatasetQu
 	return { x, y, n: chosen.length, shape: [c, h, w], classes: classes.length, classNames: classes.map((f) => f.name), name: folder.name };
 }
 
-async function readCsv(files: DataFiles, f: DataEntry, input: [number, number, number]): Promise<Dataset> {
-	if (f.size !== undefined && f.size > MAX_FILE_BYTES) throw new Error(t("training.dataset.tooBig", { path: f.path, mb: Math.round(f.size / 1048576) }));
+async function readCsv(files: DataFiles, f: DataEntry, input: [number, number, number], lang: Lang): Promise<Dataset> {
+	if (f.size !== undefined && f.size > MAX_FILE_BYTES) throw new Error(translate(lang, "training.dataset.tooBig", { path: f.path, mb: Math.round(f.size / 1048576) }));
 	const text = await files.readText(f);
 	const [c, h, w] = input;
 	// The image's shape from the input line when the columns match it; a square gray image otherwise.
 	const firstRow = text.split(/\r?\n/).find((l) => /^\s*[-+\d.]/.test(l)) ?? "";
 	const cols = firstRow.split(/[,;\t]|\s+/).filter((s) => s !== "").length - 1;
-	return parseCsvDataset(text, { name: stemOf(f), shape: cols === c * h * w ? [c, h, w] : undefined });
+	return parseCsvDataset(text, { name: stemOf(f), shape: cols === c * h * w ? [c, h, w] : undefined, lang });
 }
 
 /** The dataset a train line names: a built-in set by name, or the data read from the files. Throws a readable message. */
@@ -162,22 +164,22 @@ export async function resolveDataset(files: DataFiles, q: DatasetQuery): Promise
 	const builtin = builtinDataset(q.dataset, q.input, q.seed, q.limit);
 	if (builtin) return builtin;
 	const ref = cleanDatasetRef(q.dataset);
-	if (ref === "" || outsideVault(ref)) throw new Error(t("training.dataset.outside", { name: q.dataset }));
+	if (ref === "" || outsideVault(ref)) throw new Error(translate(q.lang, "training.dataset.outside", { name: q.dataset }));
 	const found = locate(files, ref, q.sourcePath);
-	if (!found) throw new Error(t("training.dataset.unknown", { name: ref }));
+	if (!found) throw new Error(translate(q.lang, "training.dataset.unknown", { name: ref }));
 	if (found.kind === "folder") {
 		const pair = pickPair(files.children(found).filter((e) => e.kind === "file"));
-		return { kind: "data", dataset: pair ? await readIdx(files, pair, found.name) : await readImageFolder(files, found, q) };
+		return { kind: "data", dataset: pair ? await readIdx(files, pair, found.name, q.lang) : await readImageFolder(files, found, q) };
 	}
 	const ext = extOf(found);
-	if (ext === "csv" || ext === "txt") return { kind: "data", dataset: await readCsv(files, found, q.input) };
+	if (ext === "csv" || ext === "txt") return { kind: "data", dataset: await readCsv(files, found, q.input, q.lang) };
 	if (isIdxImages(found) || isIdxLabels(found)) {
 		const dir = parentPath(found.path);
 		const parent = files.entry(dir);
 		const siblings = parent ? files.children(parent).filter((e) => e.kind === "file" && e.path !== found.path) : [];
 		const pair = isIdxImages(found) ? pickPair([found, ...siblings.filter(isIdxLabels)]) : pickPair([...siblings.filter(isIdxImages), found]);
-		if (!pair) throw new Error(t("training.dataset.idxPair", { path: found.path }));
-		return { kind: "data", dataset: await readIdx(files, pair, parent && dir !== "" ? parent.name : stemOf(found)) };
+		if (!pair) throw new Error(translate(q.lang, "training.dataset.idxPair", { path: found.path }));
+		return { kind: "data", dataset: await readIdx(files, pair, parent && dir !== "" ? parent.name : stemOf(found), q.lang) };
 	}
-	throw new Error(t("training.dataset.kind", { path: found.path }));
+	throw new Error(translate(q.lang, "training.dataset.kind", { path: found.path }));
 }

@@ -1,5 +1,5 @@
 import "../i18n/strings-data";
-import { t } from "../i18n";
+import { translate, type Lang } from "../i18n";
 import { MAX_DATA_BYTES } from "./data-limits";
 
 /**
@@ -57,9 +57,10 @@ export function checkDataset(ds: Dataset): void {
 /**
  * Refuses, before the array exists, a set of `n` images of `shape` whose values would take more than
  * MAX_DATA_BYTES as 32-bit floats: every place that allocates a dataset (readers, the synthetic sets, resizing)
- * asks here first, so a huge input line or count is a message, never an allocation failure or a swapping machine.
+ * asks here first, so a huge input line or count is a message (in `lang`), never an allocation failure or a swapping
+ * machine.
  */
-export function assertDataFits(name: string, n: number, shape: readonly number[]): void {
+export function assertDataFits(name: string, n: number, shape: readonly number[], lang: Lang): void {
 	const bytes = 4 * n * shape.reduce((a, b) => a * b, 1);
-	if (!(bytes <= MAX_DATA_BYTES)) throw new Error(t("data.tooBig", { name, mb: Math.round(bytes / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));
+	if (!(bytes <= MAX_DATA_BYTES)) throw new Error(translate(lang, "data.tooBig", { name, mb: Math.round(bytes / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));
 }

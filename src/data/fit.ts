@@ -1,5 +1,5 @@
 import "../i18n/strings-data";
-import { t } from "../i18n";
+import { translate, type Lang } from "../i18n";
 import { Rng } from "../engine/rng";
 import { splitIndices } from "../engine/trainer";
 import { assertDataFits, subset, type Dataset } from "./dataset";
@@ -19,12 +19,13 @@ function dims(s: ImageShape): string {
 
 /**
  * Every image resized to h×w with bilinear interpolation on pixel centres (PyTorch's align_corners = false), so
- * an 8×8 digit becomes a smooth 16×16 one and a 28×28 image can shrink to 14×14.
+ * an 8×8 digit becomes a smooth 16×16 one and a 28×28 image can shrink to 14×14. A set too big once resized is
+ * refused in `lang`.
  */
-export function resizeImages(ds: Dataset, h: number, w: number): Dataset {
+export function resizeImages(ds: Dataset, h: number, w: number, lang: Lang): Dataset {
 	const [c, ih, iw] = ds.shape;
 	if (ih === h && iw === w) return ds;
-	assertDataFits(ds.name, ds.n, [c, h, w]);
+	assertDataFits(ds.name, ds.n, [c, h, w], lang);
 	const inPlane = ih * iw;
 	const outPlane = h * w;
 	const x = new Float32Array(ds.n * c * outPlane);
@@ -66,11 +67,11 @@ export function resizeImages(ds: Dataset, h: number, w: number): Dataset {
 	return { ...ds, x, shape: [c, h, w] };
 }
 
-/** One channel copied into each of `channels`, or three (RGB) averaged to gray with the usual luma weights. */
-export function convertChannels(ds: Dataset, channels: number): Dataset {
+/** One channel copied into each of `channels`, or three (RGB) averaged to gray with the usual luma weights; refusals in `lang`. */
+export function convertChannels(ds: Dataset, channels: number, lang: Lang): Dataset {
 	const [c, h, w] = ds.shape;
 	if (c === channels) return ds;
-	assertDataFits(ds.name, ds.n, [channels, h, w]);
+	assertDataFits(ds.name, ds.n, [channels, h, w], lang);
 	const plane = h * w;
 	const x = new Float32Array(ds.n * channels * plane);
 	if (c === 1) {
@@ -84,7 +85,7 @@ export function convertChannels(ds: Dataset, channels: number): Dataset {
 			for (let p = 0; p < plane; p++) x[i * plane + p] = 0.299 * ds.x[b + p] + 0.587 * ds.x[b + plane + p] + 0.114 * ds.x[b + 2 * plane + p];
 		}
 	} else {
-		throw new Error(t("data.fit.channelsImpossible", { from: c, to: channels }));
+		throw new Error(translate(lang, "data.fit.channelsImpossible", { from: c, to: channels }));
 	}
 	return { ...ds, x, shape: [channels, h, w] };
 }
@@ -101,36 +102,35 @@ export function limitImages(ds: Dataset, limit: number | null | undefined, seed:
 }
 
 /**
- * The dataset brought to the network's input shape (channels, then size), with what was done in plain words;
- * with a `limit`, only the images the run keeps are converted (see limitImages).
+ * The dataset brought to the network's input shape (channels, then size), with what was done in plain words (in
+ * `lang`); with a `limit`, only the images the run keeps are converted (see limitImages).
  */
-export function fitToInput(ds: Dataset, input: ImageShape, limit?: { count: number | null; seed: number }): { dataset: Dataset; changes: string[] } {
+export function fitToInput(ds: Dataset, input: ImageShape, lang: Lang, limit?: { count: number | null; seed: number }): { dataset: Dataset; changes: string[] } {
 	let out = limit ? limitImages(ds, limit.count, limit.seed) : ds;
-	if (out.shape[0] !== input[0]) out = convertChannels(out, input[0]);
-	if (out.shape[1] !== input[1] || out.shape[2] !== input[2]) out = resizeImages(out, input[1], input[2]);
-	return { dataset: out, changes: fitChanges(ds.shape, input) };
+	if (out.shape[0] !== input[0]) out = convertChannels(out, input[0], lang);
+	if (out.shape[1] !== input[1] || out.shape[2] !== input[2]) out = resizeImages(out, input[1], input[2], lang);
+	return { dataset: out, changes: fitChanges(ds.shape, input, lang) };
 }
 
-
 /**
- * Why a dataset does not fit a network and how to fix it, in plain words; null when it fits. `outputs` is the
- * number of units of the last layer (the class scores), when known.
+ * Why a dataset does not fit a network and how to fix it, in plain words (in `lang`); null when it fits. `outputs`
+ * is the number of units of the last layer (the class scores), when known.
  */
-export function explainMismatch(ds: Pick<Dataset, "shape" | "classes" | "name">, input: ImageShape, outputs?: number): string | null {
+export function explainMismatch(ds: Pick<Dataset, "shape" | "classes" | "name">, input: ImageShape, lang: Lang, outputs?: number): string | null {
 	const problems: string[] = [];
 	const sameSize = ds.shape[1] === input[1] && ds.shape[2] === input[2];
 	const sameChannels = ds.shape[0] === input[0];
 	if (!sameSize || !sameChannels) {
 		const convertible = sameChannels || ds.shape[0] === 1 || (ds.shape[0] === 3 && input[0] === 1);
 		const vars = { name: ds.name, data: dims(ds.shape), input: dims(input), words: inputWords(ds.shape) };
-		problems.push(t("data.fit.shape", vars));
+		problems.push(translate(lang, "data.fit.shape", vars));
 		const how: string[] = [];
-		if (!sameChannels) how.push(convertible ? t(ds.shape[0] === 1 ? "data.fit.howReplicate" : "data.fit.howGray", { from: ds.shape[0], to: input[0] }) : t("data.fit.channelsImpossible", { from: ds.shape[0], to: input[0] }));
-		if (!sameSize) how.push(t(input[1] * input[2] > ds.shape[1] * ds.shape[2] ? "data.fit.howUpscale" : "data.fit.howDownscale", { from: `${ds.shape[1]}×${ds.shape[2]}`, to: `${input[1]}×${input[2]}` }));
-		problems.push(t("data.fit.fix", { words: inputWords(ds.shape), how: how.join(" ") }));
+		if (!sameChannels) how.push(convertible ? translate(lang, ds.shape[0] === 1 ? "data.fit.howReplicate" : "data.fit.howGray", { from: ds.shape[0], to: input[0] }) : translate(lang, "data.fit.channelsImpossible", { from: ds.shape[0], to: input[0] }));
+		if (!sameSize) how.push(translate(lang, input[1] * input[2] > ds.shape[1] * ds.shape[2] ? "data.fit.howUpscale" : "data.fit.howDownscale", { from: `${ds.shape[1]}×${ds.shape[2]}`, to: `${input[1]}×${input[2]}` }));
+		problems.push(translate(lang, "data.fit.fix", { words: inputWords(ds.shape), how: how.join(" ") }));
 	}
 	if (outputs !== undefined && outputs !== ds.classes) {
-		problems.push(t("data.fit.classes", { outputs, name: ds.name, classes: ds.classes }));
+		problems.push(translate(lang, "data.fit.classes", { outputs, name: ds.name, classes: ds.classes }));
 	}
 	return problems.length ? problems.join(" ") : null;
 }

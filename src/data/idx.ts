@@ -1,5 +1,5 @@
 import "../i18n/strings-data";
-import { t } from "../i18n";
+import { translate, type Lang } from "../i18n";
 import { MAX_CLASSES, MAX_DATA_BYTES } from "./data-limits";
 import type { Dataset } from "./dataset";
 
@@ -14,14 +14,15 @@ export interface IdxArray {
 /**
  * Reads an IDX file (MNIST, Fashion-MNIST): two zero bytes, a type byte (only 0x08, unsigned bytes, is used by
  * those sets), the number of dimensions, then each dimension as a big-endian 32-bit integer, then the data.
+ * Refusals are worded in `lang`.
  */
-export function parseIdx(buf: ArrayBuffer | Uint8Array): IdxArray {
+export function parseIdx(buf: ArrayBuffer | Uint8Array, lang: Lang): IdxArray {
 	const bytes = buf instanceof Uint8Array ? buf : new Uint8Array(buf);
-	if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new Error(t("data.idx.notIdx"));
-	if (bytes[2] !== 0x08) throw new Error(t("data.idx.type", { type: "0x" + bytes[2].toString(16).padStart(2, "0") }));
+	if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new Error(translate(lang, "data.idx.notIdx"));
+	if (bytes[2] !== 0x08) throw new Error(translate(lang, "data.idx.type", { type: "0x" + bytes[2].toString(16).padStart(2, "0") }));
 	const nd = bytes[3];
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-	if (nd < 1 || bytes.length < 4 + 4 * nd) throw new Error(t("data.idx.notIdx"));
+	if (nd < 1 || bytes.length < 4 + 4 * nd) throw new Error(translate(lang, "data.idx.notIdx"));
 	const dims: number[] = [];
 	let total = 1;
 	for (let i = 0; i < nd; i++) {
@@ -30,9 +31,9 @@ export function parseIdx(buf: ArrayBuffer | Uint8Array): IdxArray {
 		total *= d;
 	}
 	// A 0 would give an empty set that later reads as "resized from 0×8" and a NaN loss: say it here.
-	if (total === 0) throw new Error(t("data.idx.zero", { dims: dims.join("×") }));
+	if (total === 0) throw new Error(translate(lang, "data.idx.zero", { dims: dims.join("×") }));
 	const start = 4 + 4 * nd;
-	if (bytes.length - start < total) throw new Error(t("data.idx.short", { want: total, got: bytes.length - start }));
+	if (bytes.length - start < total) throw new Error(translate(lang, "data.idx.short", { want: total, got: bytes.length - start }));
 	return { dims, data: bytes.subarray(start, start + total) };
 }
 
@@ -55,6 +56,8 @@ export function idxSizeFromHeader(head: Uint8Array): number | null {
 export interface GunzipOptions {
 	/** The file's name, for the messages. */
 	name: string;
+	/** The language of the messages. */
+	lang: Lang;
 	/** Most bytes inflated; more is refused (a 3 MB bomb inflates to 3 GiB). */
 	maxBytes?: number;
 	/** Stop at the size the first bytes announce (an IDX header): the rest is never inflated. */
@@ -77,22 +80,22 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
  * Inflates gzip bytes with the platform's DecompressionStream (browsers, workers, Node 18+), chunk by chunk: it
  * stops at `maxBytes` and at the size the header announces, so memory stays bounded whatever the file claims.
  */
-export async function gunzip(bytes: Uint8Array, opts: GunzipOptions = { name: "the file" }): Promise<Uint8Array> {
+export async function gunzip(bytes: Uint8Array, opts: GunzipOptions): Promise<Uint8Array> {
 	const max = opts.maxBytes ?? MAX_DATA_BYTES;
 	// Older iOS WebViews have no DecompressionStream: say what to do instead of "DecompressionStream is not defined".
-	if (typeof DecompressionStream === "undefined") throw new Error(t("data.gzip.unsupported", { name: opts.name }));
+	if (typeof DecompressionStream === "undefined") throw new Error(translate(opts.lang, "data.gzip.unsupported", { name: opts.name }));
 	const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip")).getReader();
 	const chunks: Uint8Array[] = [];
 	let total = 0;
 	let want: number | null = null;
-	const tooBig = (mb: string): Error => new Error(t("data.gzip.tooBig", { name: opts.name, mb, max: Math.round(max / 1048576) }));
+	const tooBig = (mb: string): Error => new Error(translate(opts.lang, "data.gzip.tooBig", { name: opts.name, mb, max: Math.round(max / 1048576) }));
 	try {
 		for (;;) {
 			let next: ReadableStreamReadResult<Uint8Array>;
 			try {
 				next = await reader.read();
 			} catch (e) {
-				throw new Error(t("data.gzip.broken", { name: opts.name, why: e instanceof Error ? e.message : String(e) }));
+				throw new Error(translate(opts.lang, "data.gzip.broken", { name: opts.name, why: e instanceof Error ? e.message : String(e) }));
 			}
 			if (next.done) break;
 			chunks.push(next.value);
@@ -111,9 +114,9 @@ export async function gunzip(bytes: Uint8Array, opts: GunzipOptions = { name: "t
 }
 
 /** The bytes, inflated when they are gzip (an IDX file: inflation stops where its header says the data ends). */
-export async function maybeGunzip(buf: ArrayBuffer | Uint8Array, name = "the file"): Promise<Uint8Array> {
+export async function maybeGunzip(buf: ArrayBuffer | Uint8Array, name: string, lang: Lang): Promise<Uint8Array> {
 	const bytes = buf instanceof Uint8Array ? buf : new Uint8Array(buf);
-	return isGzip(bytes) ? gunzip(bytes, { name, expectedSize: idxSizeFromHeader }) : bytes;
+	return isGzip(bytes) ? gunzip(bytes, { name, lang, expectedSize: idxSizeFromHeader }) : bytes;
 }
 
 export interface IdxOptions {
@@ -122,18 +125,20 @@ export interface IdxOptions {
 	files?: [string, string];
 	classNames?: string[];
 	credit?: string;
+	/** The language of the refusals. */
+	lang: Lang;
 }
 
 /** An image IDX ([N, H, W] or [N, H, W, C]) and a label IDX ([N]) as a dataset, pixels /255. */
 export function idxToDataset(images: IdxArray, labels: IdxArray, opts: IdxOptions): Dataset {
-	if (images.dims.length !== 3 && images.dims.length !== 4) throw new Error(t("data.idx.imageDims", { dims: images.dims.join("×") }));
-	if (labels.dims.length !== 1) throw new Error(t("data.idx.labelDims", { dims: labels.dims.join("×") }));
+	if (images.dims.length !== 3 && images.dims.length !== 4) throw new Error(translate(opts.lang, "data.idx.imageDims", { dims: images.dims.join("×") }));
+	if (labels.dims.length !== 1) throw new Error(translate(opts.lang, "data.idx.labelDims", { dims: labels.dims.join("×") }));
 	const [n, h, w] = images.dims;
 	const c = images.dims.length === 4 ? images.dims[3] : 1;
-	if (labels.dims[0] !== n) throw new Error(t("data.idx.count", { images: n, labels: labels.dims[0] }));
+	if (labels.dims[0] !== n) throw new Error(translate(opts.lang, "data.idx.count", { images: n, labels: labels.dims[0] }));
 	const plane = h * w;
 	// Priced before the Float32Array: 4 bytes a value, however many the header announced.
-	if (n * c * plane * 4 > MAX_DATA_BYTES) throw new Error(t("data.tooBig", { name: opts.name, mb: Math.round((n * c * plane * 4) / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));
+	if (n * c * plane * 4 > MAX_DATA_BYTES) throw new Error(translate(opts.lang, "data.tooBig", { name: opts.name, mb: Math.round((n * c * plane * 4) / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));
 	const x = new Float32Array(n * c * plane);
 	const src = images.data;
 	if (c === 1) {
@@ -154,9 +159,9 @@ export function idxToDataset(images: IdxArray, labels: IdxArray, opts: IdxOption
 
 /** Images and labels files (plain or .gz) to a dataset. */
 export async function loadIdx(images: ArrayBuffer | Uint8Array, labels: ArrayBuffer | Uint8Array, opts: IdxOptions): Promise<Dataset> {
-	const [imagesName, labelsName] = opts.files ?? [t("data.idx.imagesFile"), t("data.idx.labelsFile")];
-	const [im, lb] = await Promise.all([maybeGunzip(images, imagesName), maybeGunzip(labels, labelsName)]);
-	return idxToDataset(named(imagesName, () => parseIdx(im)), named(labelsName, () => parseIdx(lb)), opts);
+	const [imagesName, labelsName] = opts.files ?? [translate(opts.lang, "data.idx.imagesFile"), translate(opts.lang, "data.idx.labelsFile")];
+	const [im, lb] = await Promise.all([maybeGunzip(images, imagesName, opts.lang), maybeGunzip(labels, labelsName, opts.lang)]);
+	return idxToDataset(named(imagesName, () => parseIdx(im, opts.lang)), named(labelsName, () => parseIdx(lb, opts.lang)), opts);
 }
 
 /** Runs `read`, putting the file's name in front of what it refuses. */

@@ -1,3 +1,4 @@
+import type { Lang } from "../i18n";
 import { Rng } from "../engine/rng";
 import { assertDataFits, type Dataset } from "./dataset";
 
@@ -16,6 +17,8 @@ export interface ShapesOptions {
 	noise?: number;
 	/** Three channels (the shape in one random-ish colour) instead of one. */
 	channels?: 1 | 3;
+	/** The language of the refusal of a set too big to hold. */
+	lang: Lang;
 }
 
 /**
@@ -34,7 +37,7 @@ export function makeShapes(opts: ShapesOptions): Dataset {
 				? opts.classes.slice()
 				: SHAPE_CLASSES.slice();
 	const channels = opts.channels ?? 1;
-	assertDataFits(`shapes ${size}×${size}`, count, [channels, size, size]);
+	assertDataFits(`shapes ${size}×${size}`, count, [channels, size, size], opts.lang);
 	const noise = opts.noise ?? 0.05;
 	const rng = new Rng(opts.seed);
 	const k = names.length;

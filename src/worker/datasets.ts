@@ -1,6 +1,7 @@
 import { checkDataset, type Dataset } from "../data/dataset";
 import { makeShapes } from "../data/shapes";
 import { explainMismatch, fitToInput } from "../data/fit";
+import type { Lang } from "../i18n";
 import type { LayerSpec, ModelSpec } from "../engine/model-spec";
 import type { DatasetDescriptor } from "./messages";
 
@@ -18,15 +19,18 @@ export function portableDataset(desc: DatasetDescriptor, digits: DigitsSource): 
 	return { kind: "arrays", name: ds.name, x: ds.x, y: ds.y, n: ds.n, shape: ds.shape, classes: ds.classes, classNames: ds.classNames, credit: ds.credit };
 }
 
-/** The dataset a start message names, as arrays; `digits` where this thread holds the built-in digits. */
-export function materialize(desc: DatasetDescriptor, input: ModelSpec["input"], seed: number, digits: DigitsSource | null): Dataset {
+/**
+ * The dataset a start message names, as arrays; `digits` where this thread holds the built-in digits. A set too big
+ * to hold is refused in `lang`.
+ */
+export function materialize(desc: DatasetDescriptor, input: ModelSpec["input"], seed: number, digits: DigitsSource | null, lang: Lang): Dataset {
 	switch (desc.kind) {
 		case "digits":
 			// A programming error, not a user's: the sender should have sent portableDataset(desc).
 			if (!digits) throw new Error("digits: not loaded in this thread (send them as arrays)");
 			return digits();
 		case "shapes":
-			return makeShapes({ size: desc.size, count: desc.count, seed: desc.seed ?? seed, classes: desc.classes, channels: input[0] === 3 ? 3 : 1 });
+			return makeShapes({ size: desc.size, count: desc.count, seed: desc.seed ?? seed, classes: desc.classes, channels: input[0] === 3 ? 3 : 1, lang });
 		case "arrays": {
 			const ds: Dataset = {
 				x: desc.x,
@@ -58,18 +62,19 @@ export function outputUnits(layers: readonly LayerSpec[]): number | undefined {
  * Brings the data to the network's input (copying gray into colour channels, resizing), saying what was done; a
  * network with fewer outputs than the data has classes cannot be trained on it, and the error says why and how.
  * With the run's `limit` and seed, only the images the run keeps are converted (src/data/fit.ts's limitImages).
+ * The error and the note are worded in `lang`.
  */
-export function fitDataset(ds: Dataset, model: ModelSpec, limit?: { count: number | null; seed: number }): { dataset: Dataset; note: string | undefined } {
+export function fitDataset(ds: Dataset, model: ModelSpec, lang: Lang, limit?: { count: number | null; seed: number }): { dataset: Dataset; note: string | undefined } {
 	const outputs = outputUnits(model.layers);
 	if (outputs !== undefined && outputs < ds.classes) {
-		throw new Error(explainMismatch(ds, model.input, outputs) ?? `${ds.name}: ${ds.classes} classes, ${outputs} outputs`);
+		throw new Error(explainMismatch(ds, model.input, lang, outputs) ?? `${ds.name}: ${ds.classes} classes, ${outputs} outputs`);
 	}
 	const same = ds.shape[0] === model.input[0] && ds.shape[1] === model.input[1] && ds.shape[2] === model.input[2];
 	if (same) return { dataset: ds, note: undefined };
 	const [from, to] = [ds.shape[0], model.input[0]];
 	// Channels that cannot be converted are explained with their fix; anything else the fit throws (a set too big
 	// to hold once resized) says so itself.
-	if (from !== to && from !== 1 && !(from === 3 && to === 1)) throw new Error(explainMismatch(ds, model.input, outputs) ?? "the data do not fit the input line");
-	const fitted = fitToInput(ds, model.input, limit);
+	if (from !== to && from !== 1 && !(from === 3 && to === 1)) throw new Error(explainMismatch(ds, model.input, lang, outputs) ?? "the data do not fit the input line");
+	const fitted = fitToInput(ds, model.input, lang, limit);
 	return { dataset: fitted.dataset, note: `${ds.name}: ${fitted.changes.join("; ")}` };
 }

@@ -1,4 +1,4 @@
-import { setLanguage, translate, type Key, type Lang } from "../i18n";
+import { translate, type Key, type Lang } from "../i18n";
 import "../i18n/strings-engine";
 import type { Dataset } from "../data/dataset";
 import { TS_CONTEXT, type EngineContext } from "../engine/context";
@@ -70,11 +70,11 @@ export function snapshotOf(model: Sequential, ds: Dataset, index: number): Snaps
 
 /**
  * The images the drawn sample is taken from. Synthetic shapes come from a small set made with the same seed, so
- * that the preview (which does not make the whole set) and the run draw the same image.
+ * that the preview (which does not make the whole set) and the run draw the same image. Refusals in `lang`.
  */
-function sampleSet(desc: DatasetDescriptor, model: ModelSpec, seed: number, full: Dataset | null, digits: DigitsSource | null): Dataset {
-	if (desc.kind === "shapes") return fitDataset(materialize({ ...desc, count: Math.min(desc.count, 64) }, model.input, seed, null), model).dataset;
-	return full ?? fitDataset(materialize(desc, model.input, seed, digits), model).dataset;
+function sampleSet(desc: DatasetDescriptor, model: ModelSpec, seed: number, full: Dataset | null, digits: DigitsSource | null, lang: Lang): Dataset {
+	if (desc.kind === "shapes") return fitDataset(materialize({ ...desc, count: Math.min(desc.count, 64) }, model.input, seed, null, lang), model, lang).dataset;
+	return full ?? fitDataset(materialize(desc, model.input, seed, digits, lang), model, lang).dataset;
 }
 
 /**
@@ -90,7 +90,7 @@ export function previewSnapshot(
 	weights?: Float32Array,
 	ctx: EngineContext = TS_CONTEXT,
 ): { snapshot: Snapshot; classNames: string[] } {
-	const dataset = sampleSet(desc, model, seed, null, digits);
+	const dataset = sampleSet(desc, model, seed, null, digits, ctx.lang);
 	const net = Sequential.build(model, seed, ctx);
 	if (weights) net.importWeights(weights);
 	const idx = chooseSample(dataset, sample);
@@ -187,11 +187,8 @@ class EngineJob implements TrainingJob {
  */
 export function createEngineJob(msg: StartMessage, ctx: EngineContext, digits: DigitsSource | null): Promise<TrainingJob> {
 	try {
-		// The data modules (src/data) still word their errors with t(): this thread's copy of the table is told the
-		// run's language here, the one place it is set on the engine side (see README, "engine context").
-		setLanguage(ctx.lang);
-		const raw = materialize(msg.dataset, msg.model.input, msg.train.seed, digits);
-		const { dataset, note } = fitDataset(raw, msg.model, { count: msg.train.limit, seed: msg.train.seed });
+		const raw = materialize(msg.dataset, msg.model.input, msg.train.seed, digits, ctx.lang);
+		const { dataset, note } = fitDataset(raw, msg.model, ctx.lang, { count: msg.train.limit, seed: msg.train.seed });
 		const model = Sequential.build(msg.model, msg.train.seed, ctx);
 		const trainer = new Trainer(model, dataset, {
 			epochs: msg.train.epochs,
@@ -214,7 +211,7 @@ export function createEngineJob(msg: StartMessage, ctx: EngineContext, digits: D
 			backend: ctx.backend.name,
 		};
 		if (note) info.fitNote = note;
-		const samples = sampleSet(msg.dataset, msg.model, msg.train.seed, dataset, digits);
+		const samples = sampleSet(msg.dataset, msg.model, msg.train.seed, dataset, digits, ctx.lang);
 		const idx = chooseSample(samples, msg.sample);
 		return Promise.resolve(new EngineJob(info, model, trainer, dataset, samples, idx));
 	} catch (e) {

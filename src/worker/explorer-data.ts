@@ -14,7 +14,8 @@ export interface ExplorerData {
 /** The samples a block's dataset gives the explorer (the same fitting as training), or null when it cannot be made. */
 export function explorerData(desc: DatasetDescriptor, model: ModelSpec, seed: number, digits: DigitsSource | null): ExplorerData | null {
 	try {
-		const ds: Dataset = fitDataset(materialize(desc, model.input, seed, digits), model).dataset;
+		// Any refusal is dropped (the explorer then has no samples), so its wording does not matter here.
+		const ds: Dataset = fitDataset(materialize(desc, model.input, seed, digits, "en"), model, "en").dataset;
 		return { x: ds.x, y: ds.y, n: ds.n, classNames: ds.classNames };
 	} catch {
 		return null;

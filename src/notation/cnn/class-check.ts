@@ -3,7 +3,7 @@
  * row when the block renders (and by `cnn-lab check`), not only after Train is pressed. Only the built-in sets'
  * classes are known from the name; vault data is checked when it is read (src/worker/datasets.ts's fitDataset).
  */
-import { t } from "../../i18n";
+import { getLanguage, t } from "../../i18n";
 import "../../i18n/strings-data";
 import type { DiagnosticList } from "./diagnostics";
 import { fitChanges } from "../../worker/shared-engine";
@@ -49,7 +49,7 @@ export function noteDataFitting(train: { dataset: string; line: number }, input:
 	if (word !== "digits") return;
 	const from = datasetShape(word, null);
 	if (!from) return;
-	const changes = fitChanges(from, input);
+	const changes = fitChanges(from, input, getLanguage());
 	if (changes.length === 0) return;
 	diags.add({ line: train.line, column: 1, severity: "info", message: t("data.fit.atRender", { name: word, changes: changes.join("; ") }) });
 }

@@ -6,7 +6,7 @@ import type { ModelSpec } from "../../engine/model-spec";
 import type { DatasetDescriptor } from "../../worker/messages";
 import { builtinDatasetRef as builtinIn, resizeImages, resolveDatasetFrom as resolveFrom } from "../../worker/shared-engine";
 import { readVaultImage } from "../vault-image";
-import { t } from "../../i18n";
+import { getLanguage, t, type Lang } from "../../i18n";
 import "../../i18n/strings-training";
 import "../../i18n/strings-data";
 
@@ -25,7 +25,7 @@ export function platformDecoder(doc: Document): ImageDecoder {
 		for (let k = 0; k < c; k++) for (let y = 0; y < ih; y++) for (let i = 0; i < iw; i++) x[(k * ih + y) * iw + i] = img.planes[k][y][i];
 		if (ih === h && iw === w) return x;
 		const one: Dataset = { x, y: new Uint8Array(1), n: 1, shape: [c, ih, iw], classes: 1, classNames: ["x"], name: file.name };
-		return resizeImages(one, h, w).x;
+		return resizeImages(one, h, w, getLanguage()).x;
 	};
 }
 
@@ -35,6 +35,8 @@ export interface DatasetRequest {
 	sourcePath: string;
 	seed: number;
 	limit: number | null;
+	/** The language of the refusals (the app's, read where the run starts). */
+	lang: Lang;
 	decodeImage?: ImageDecoder;
 }
 
@@ -93,7 +95,7 @@ export class VaultDataFiles implements DataFiles {
  * the user's IDX files, CSV or image folder read from the vault here (the worker cannot see the vault).
  */
 export async function resolveDataset(app: App, req: DatasetRequest): Promise<DatasetDescriptor> {
-	const r = await resolveFrom(new VaultDataFiles(app, req.decodeImage), { dataset: req.dataset, input: req.model.input, sourcePath: req.sourcePath, seed: req.seed, limit: req.limit });
+	const r = await resolveFrom(new VaultDataFiles(app, req.decodeImage), { dataset: req.dataset, input: req.model.input, sourcePath: req.sourcePath, seed: req.seed, limit: req.limit, lang: req.lang });
 	if (r.kind !== "data") return r;
 	const ds = r.dataset;
 	return { kind: "arrays", name: ds.name, x: ds.x, y: ds.y, n: ds.n, shape: ds.shape, classes: ds.classes, classNames: ds.classNames, credit: ds.credit };

@@ -32,7 +32,7 @@ export function startBlockRun(host: CnnLabHost, block: TrainableBlock, doc: Docu
 	const seed = train.seed ?? host.settings.defaultSeed;
 	const services: RunServices<RunHandle> = {
 		resolveDataset: () =>
-			resolveDataset(host.app, { dataset: train.dataset, model, sourcePath: block.sourcePath, seed, limit: train.limit, decodeImage: platformDecoder(doc) }),
+			resolveDataset(host.app, { dataset: train.dataset, model, sourcePath: block.sourcePath, seed, limit: train.limit, lang: getLanguage(), decodeImage: platformDecoder(doc) }),
 		openChannel: (onMessage) => openChannel({ useWorker: host.settings.useWorker, onMessage, createJob: host.engine.createJob }),
 		// The main window's timers: the run may outlive the pop-out window whose block started it.
 		setTimer: (fn, ms) => window.setTimeout(fn, ms),

@@ -10,15 +10,15 @@ import { Rng } from "../../../src/engine/rng";
 
 describe("datasets are priced before they are allocated", () => {
 	it("refuses shapes 512×512 × 2400 (2.4 GB) with a message, before generating", () => {
-		expect(() => makeShapes({ size: 512, count: 2400, seed: 1 })).toThrow(/shapes 512×512 would take 2400 MB/);
+		expect(() => makeShapes({ size: 512, count: 2400, seed: 1, lang: "en" })).toThrow(/shapes 512×512 would take 2400 MB/);
 	});
 
 	it("refuses to resize or recolour the digits into more than the data cap", () => {
 		const d = loadDigits();
 		const side = Math.ceil(Math.sqrt(MAX_DATA_BYTES / 4 / d.n)) + 1;
-		expect(() => resizeImages(d, side, side)).toThrow(/MB as training data/);
+		expect(() => resizeImages(d, side, side, "en")).toThrow(/MB as training data/);
 		const tall = { ...d, shape: [1, side * side, 1] as [number, number, number], x: new Float32Array(0) };
-		expect(() => convertChannels(tall, 3)).toThrow(/MB as training data/);
+		expect(() => convertChannels(tall, 3, "en")).toThrow(/MB as training data/);
 	});
 
 	it("keeps the trainer's stratified `limit` draw and converts only those images", () => {
@@ -32,14 +32,14 @@ describe("datasets are priced before they are allocated", () => {
 			expect(Array.from(kept.x.subarray(k * 64, k * 64 + 64))).toEqual(Array.from(d.x.subarray(want[k] * 64, want[k] * 64 + 64)));
 		}
 		expect(new Set(Array.from(kept.y)).size).toBe(10);
-		const big = fitToInput(d, [1, 400, 400], { count: 20, seed: 7 }).dataset;
+		const big = fitToInput(d, [1, 400, 400], "en", { count: 20, seed: 7 }).dataset;
 		expect(big.n).toBe(20);
 		expect(big.x.length).toBe(20 * 400 * 400);
 	});
 
 	it("`input 400x400x1 … train digits limit 20` fits 20 images, not 1 797", () => {
 		const model: ModelSpec = { input: [1, 400, 400], layers: [{ type: "flatten" }, { type: "dense", units: 10, bias: true }] };
-		const { dataset } = fitDataset(loadDigits(), model, { count: 20, seed: 3 });
+		const { dataset } = fitDataset(loadDigits(), model, "en", { count: 20, seed: 3 });
 		expect(dataset.n).toBe(20);
 		expect(dataset.shape).toEqual([1, 400, 400]);
 	});

@@ -53,7 +53,7 @@ function onDisk(files: Record<string, string | Uint8Array>): FsDataFiles {
 
 const inVault = (files: Record<string, string | Uint8Array>): VaultDataFiles => new VaultDataFiles(new App(new Vault(files)) as unknown as ObsidianApp);
 
-const query = (dataset: string): DatasetQuery => ({ dataset, input: [1, 2, 2], sourcePath: "Notes/CNN.md", seed: 1, limit: null });
+const query = (dataset: string): DatasetQuery => ({ dataset, input: [1, 2, 2], sourcePath: "Notes/CNN.md", seed: 1, limit: null, lang: "en" });
 
 async function data(files: DataFiles, dataset: string) {
 	const r = await resolveDataset(files, query(dataset));

@@ -120,7 +120,7 @@ describe("stopping and failures", () => {
 	});
 
 	it("refuses data that does not fit the model, saying both shapes", () => {
-		expect(() => new Trainer(Sequential.build(acceptance, 1, ctx), makeShapes({ size: 16, count: 10, seed: 1 }), cfg())).toThrow(/1×16×16.*1×8×8/);
+		expect(() => new Trainer(Sequential.build(acceptance, 1, ctx), makeShapes({ size: 16, count: 10, seed: 1, lang: "en" }), cfg())).toThrow(/1×16×16.*1×8×8/);
 	});
 });
 
@@ -141,7 +141,7 @@ describe("splitting", () => {
 describe("other settings", () => {
 	it("learns the synthetic shapes with SGD momentum, with limit and no validation", () => {
 		const spec: ModelSpec = { input: [1, 12, 12], layers: [conv(6, 3, 1), { type: "relu" }, maxpool2, { type: "flatten" }, { type: "dense", units: 4, bias: true }] };
-		const data = makeShapes({ size: 12, count: 600, seed: 3, classes: 4 });
+		const data = makeShapes({ size: 12, count: 600, seed: 3, classes: 4, lang: "en" });
 		const { trainer } = run(spec, { epochs: 8, batchSize: 16, optimizer: optimizerSpec("momentum", { lr: 0.02 }), seed: 2, val: 0, limit: 400 }, data);
 		expect(trainer.trainIndices.length).toBe(400);
 		expect(trainer.valIndices.length).toBe(0);

@@ -25,7 +25,7 @@ const model = (c: number, h: number, w: number, classes = 10): ModelSpec => ({
 });
 
 function request(dataset: string, m: ModelSpec, extra: Partial<DatasetRequest> = {}): DatasetRequest {
-	return { dataset, model: m, sourcePath: "Notes/CNN.md", seed: 1, limit: null, ...extra };
+	return { dataset, model: m, sourcePath: "Notes/CNN.md", seed: 1, limit: null, lang: "en", ...extra };
 }
 
 const arrays = (d: DatasetDescriptor) => {
@@ -119,7 +119,7 @@ describe("datasets named by a train line", () => {
 
 describe("fitting the data to the network", () => {
 	it("digits into a 16×16×3 input: resized and channels copied, with a note saying so", () => {
-		const { dataset, note } = fitDataset(materialize({ kind: "digits" }, [3, 16, 16], 1, loadDigits), model(3, 16, 16));
+		const { dataset, note } = fitDataset(materialize({ kind: "digits" }, [3, 16, 16], 1, loadDigits, "en"), model(3, 16, 16), "en");
 		expect(dataset.shape).toEqual([3, 16, 16]);
 		expect(dataset.n).toBe(1797);
 		expect(note).toMatch(/8×8/);
@@ -127,6 +127,6 @@ describe("fitting the data to the network", () => {
 	});
 
 	it("a network with fewer outputs than the data has classes is refused with both numbers", () => {
-		expect(() => fitDataset(materialize({ kind: "digits" }, [1, 8, 8], 1, loadDigits), model(1, 8, 8, 4))).toThrow(/4[\s\S]*10|10[\s\S]*4/);
+		expect(() => fitDataset(materialize({ kind: "digits" }, [1, 8, 8], 1, loadDigits, "en"), model(1, 8, 8, 4), "en")).toThrow(/4[\s\S]*10|10[\s\S]*4/);
 	});
 });
