@@ -30,7 +30,8 @@ async function checkInputs(model: ModelSpec, train: TrainSpec | null, notePath: 
 	}
 	const root = vaultRoot(notePath);
 	const seed = train.seed ?? vaultSettings(root).defaultSeed;
-	const ds = fitDataset(await loadDataset(train.dataset, model, seed, train.limit, root, notePath), model).dataset;
+	// The CLI speaks English (as its engine context does in train-cmd.ts).
+	const ds = fitDataset(await loadDataset(train.dataset, model, seed, train.limit, root, notePath, "en"), model, "en").dataset;
 	if (ds.n < CHECK_INPUTS) throw new Error(`the dataset has ${ds.n} images, fewer than the ${CHECK_INPUTS} the check needs`);
 	const step = Math.floor(ds.n / CHECK_INPUTS);
 	for (let k = 0; k < CHECK_INPUTS; k++) inputs.set(ds.x.subarray(k * step * size, (k * step + 1) * size), k * size);
