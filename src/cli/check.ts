@@ -174,6 +174,7 @@ function totalsText(r: BlockReport): string {
 		rows: [],
 		totals: {
 			params: x.parameters,
+			nonTrainable: 0,
 			macs: x.multiplyAdds,
 			activationsPerSample: x.activationBytesPerSample / 4,
 			activationBytesPerSample: x.activationBytesPerSample,

@@ -7,7 +7,7 @@ import { t } from "../i18n";
 import "../i18n/strings-spec";
 import type { CnnAnalysis } from "../notation/cnn/parse";
 import { fmtCount } from "../notation/cnn/shape";
-import { summarize, totalsLines, type Summary } from "../notation/cnn/summary";
+import { paramsText, summarize, totalsLines, type Summary } from "../notation/cnn/summary";
 import type { Diagnostic } from "../notation/diagnostic";
 
 export interface ShapeTableView {
@@ -115,7 +115,7 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 			const ftd = tr.createEl("td", { cls: "cnn-spec-formula" });
 			for (const f of r.formulas) formulaEl(ftd, f);
 			tr.createEl("td", { cls: ["cnn-spec-filter", "cnn-spec-extra"], text: r.filter });
-			tr.createEl("td", { cls: ["cnn-spec-num", "cnn-spec-extra"], text: r.params === null ? "" : fmtCount(r.params) });
+			tr.createEl("td", { cls: ["cnn-spec-num", "cnn-spec-extra"], text: paramsText(r) });
 			tr.createEl("td", { cls: ["cnn-spec-num", "cnn-spec-extra"], text: r.macs === null ? "" : fmtCount(r.macs) });
 			const rf = tr.createEl("td", { cls: ["cnn-spec-rf", "cnn-spec-extra"], text: r.rf });
 			if (r.rf) rf.title = t("spec.jumpExplained");

@@ -1,4 +1,4 @@
-import type { ConvLayerSpec, ModelSpec, Pair, PoolSpec } from "../../engine/model-spec";
+import type { ConvLayerSpec, ConvTransposeSpec, ModelSpec, Pair, PoolSpec } from "../../engine/model-spec";
 import { padEndOf, poolOut, walkShapes, type WalkShape } from "./shape-walk";
 import { cannotExport, commentBlock, pyNumber, sequentialLine, type ExportOptions } from "./python";
 
@@ -33,7 +33,8 @@ function zeroPadding(top: number, bottom: number, left: number, right: number, s
 	return { code: `layers.ZeroPadding2D(((${top}, ${bottom}), (${left}, ${right})))`, shape: kShape(shape), comment: why };
 }
 
-function convLines(l: ConvLayerSpec, inShape: WalkShape, out: WalkShape): KerasLine[] {
+/** Conv2D, or DepthwiseConv2D when a depth multiplier is given (the same padding, no filter count). */
+function convLines(l: ConvLayerSpec, inShape: WalkShape, out: WalkShape, depthMultiplier?: number): KerasLine[] {
 	const end = padEndOf(l.pad, l.padEnd);
 	const sameH = kerasSamePad(inShape.h, l.kernel[0], l.stride[0], l.dilation[0]);
 	const sameW = kerasSamePad(inShape.w, l.kernel[1], l.stride[1], l.dilation[1]);
@@ -46,16 +47,34 @@ function convLines(l: ConvLayerSpec, inShape: WalkShape, out: WalkShape): KerasL
 		const padded: WalkShape = { c: inShape.c, h: inShape.h + l.pad[0] + end[0], w: inShape.w + l.pad[1] + end[1], flat: false };
 		lines.push(zeroPadding(l.pad[0], end[0], l.pad[1], end[1], padded, "explicit padding"));
 	}
-	const args = [String(l.filters), pair(l.kernel)];
+	const args = depthMultiplier === undefined ? [String(l.filters), pair(l.kernel)] : [pair(l.kernel)];
 	if (l.stride[0] !== 1 || l.stride[1] !== 1) args.push(`strides=${pair(l.stride)}`);
 	args.push(`padding="${padding}"`);
 	if (l.dilation[0] !== 1 || l.dilation[1] !== 1) args.push(`dilation_rate=${pair(l.dilation)}`);
+	if ((l.groups ?? 1) !== 1) args.push(`groups=${l.groups}`);
+	if (depthMultiplier !== undefined && depthMultiplier !== 1) args.push(`depth_multiplier=${depthMultiplier}`);
 	if (!l.bias) args.push("use_bias=False");
 	let comment = hwc(out);
 	if ((l.dilation[0] !== 1 || l.dilation[1] !== 1) && (l.stride[0] !== 1 || l.stride[1] !== 1)) {
 		comment += " (Keras refuses a stride > 1 together with a dilation > 1; PyTorch allows it)";
 	}
-	lines.push({ code: `layers.Conv2D(${args.join(", ")})`, shape: kShape(out), comment });
+	lines.push({ code: `layers.${depthMultiplier === undefined ? "Conv2D" : "DepthwiseConv2D"}(${args.join(", ")})`, shape: kShape(out), comment });
+	return lines;
+}
+
+/**
+ * Keras's Conv2DTranspose with 'valid' padding and an explicit output_padding gives (i − 1)·s + d·(k − 1) + op + 1,
+ * PyTorch's size without its padding; PyTorch's padding p then crops p rows and columns on each side.
+ */
+function transposedLines(l: ConvTransposeSpec, inShape: WalkShape, out: WalkShape): KerasLine[] {
+	const args = [String(l.filters), pair(l.kernel), `strides=${pair(l.stride)}`, `padding="valid"`, `output_padding=${pair(l.outputPad)}`];
+	if (l.dilation[0] !== 1 || l.dilation[1] !== 1) args.push(`dilation_rate=${pair(l.dilation)}`);
+	if (!l.bias) args.push("use_bias=False");
+	const uncropped: WalkShape = { c: out.c, h: out.h + 2 * l.pad[0], w: out.w + 2 * l.pad[1], flat: false };
+	const lines: KerasLine[] = [{ code: `layers.Conv2DTranspose(${args.join(", ")})`, shape: kShape(uncropped), comment: hwc(uncropped) }];
+	if (l.pad[0] + l.pad[1] > 0) {
+		lines.push({ code: `layers.Cropping2D(((${l.pad[0]}, ${l.pad[0]}), (${l.pad[1]}, ${l.pad[1]})))`, shape: kShape(out), comment: `${hwc(out)} (PyTorch's padding ${pair(l.pad)})` });
+	}
 	return lines;
 }
 
@@ -125,6 +144,30 @@ export function toKeras(model: ModelSpec, opts: ExportOptions = {}): string {
 			case "softmax":
 				body.push({ code: "layers.Softmax()", shape, comment });
 				break;
+			case "depthwise": {
+				const conv: ConvLayerSpec = { type: "conv", filters: step.out.c, kernel: l.kernel, stride: l.stride, pad: l.pad, dilation: l.dilation, bias: l.bias };
+				body.push(...convLines(conv, step.in, step.out, l.multiplier));
+				break;
+			}
+			case "convtranspose":
+				if ((l.groups ?? 1) !== 1) return cannotExport(header, step.index, "Keras's Conv2DTranspose has no groups");
+				body.push(...transposedLines(l, step.in, step.out));
+				break;
+			case "batchnorm":
+				// Keras's momentum is what PyTorch calls 1 − momentum; its epsilon defaults to 1e-3, PyTorch's to 1e-5
+				body.push({ code: `layers.BatchNormalization(momentum=${pyNumber(1 - (l.momentum ?? 0.1))}, epsilon=${pyNumber(l.eps ?? 1e-5)})`, shape, comment });
+				break;
+			case "gap":
+				body.push({ code: "layers.GlobalAveragePooling2D()", shape, comment });
+				break;
+			case "adaptiveavgpool": {
+				// Keras has no adaptive pooling; when the size divides, PyTorch's bins are plain windows
+				const kh = step.in.h / l.size[0];
+				const kw = step.in.w / l.size[1];
+				if (!Number.isInteger(kh) || !Number.isInteger(kw)) return cannotExport(header, step.index, `Keras has no adaptive pooling, and ${step.in.h}×${step.in.w} does not divide into ${l.size[0]}×${l.size[1]} windows`);
+				body.push({ code: `layers.AveragePooling2D((${kh}, ${kw}), strides=(${kh}, ${kw}))`, shape, comment });
+				break;
+			}
 			case "dense": {
 				if (step.implicitFlatten) {
 					const fin = step.in.c * step.in.h * step.in.w;
@@ -151,7 +194,8 @@ export function toKeras(model: ModelSpec, opts: ExportOptions = {}): string {
 	out.push("for layer, want in zip(model.layers, expected):");
 	out.push("    got = tuple(layer.output.shape)[1:]");
 	out.push('    assert got == want, f"{layer.name}: {got} != {want}"');
-	out.push(`assert model.count_params() == ${walk.parameters}, model.count_params()`);
+	// count_params() counts batch norm's moving mean and variance too (Keras's non-trainable parameters)
+	out.push(`assert model.count_params() == ${walk.parameters + walk.nonTrainable}, model.count_params()`);
 	out.push('print("parameters:", model.count_params())');
 	return out.join("\n") + "\n";
 }

@@ -1,4 +1,4 @@
-import type { ConvLayerSpec, LayerSpec, ModelSpec, Pair, PoolSpec } from "../../engine/model-spec";
+import type { ConvLayerSpec, ConvTransposeSpec, LayerSpec, ModelSpec, Pair, PoolSpec } from "../../engine/model-spec";
 import { padEndOf, walkShapes, type WalkShape, type WalkStep } from "./shape-walk";
 import { cannotExport, commentBlock, pyNumber, sequentialLine, type ExportOptions } from "./python";
 
@@ -45,6 +45,17 @@ function convLines(l: ConvLayerSpec, inC: number, out: WalkShape, padded: WalkSh
 	return lines;
 }
 
+function transposedLine(l: ConvTransposeSpec, inC: number, out: WalkShape): TorchLine {
+	const args = [String(inC), String(l.filters), `kernel_size=${pair(l.kernel)}`];
+	if (l.stride[0] !== 1 || l.stride[1] !== 1) args.push(`stride=${pair(l.stride)}`);
+	if (l.pad[0] !== 0 || l.pad[1] !== 0) args.push(`padding=${pair(l.pad)}`);
+	if (l.outputPad[0] !== 0 || l.outputPad[1] !== 0) args.push(`output_padding=${pair(l.outputPad)}`);
+	if ((l.groups ?? 1) !== 1) args.push(`groups=${l.groups}`);
+	if (!l.bias) args.push("bias=False");
+	if (l.dilation[0] !== 1 || l.dilation[1] !== 1) args.push(`dilation=${pair(l.dilation)}`);
+	return { code: `nn.ConvTranspose2d(${args.join(", ")})`, shape: torchShape(out), comment: hwc(out) };
+}
+
 function poolLine(l: PoolSpec, out: WalkShape): TorchLine {
 	const name = l.type === "maxpool" ? "nn.MaxPool2d" : "nn.AvgPool2d";
 	const args = [`kernel_size=${pair(l.kernel)}`];
@@ -77,6 +88,14 @@ function simpleLine(l: LayerSpec, inShape: WalkShape, out: WalkShape): TorchLine
 			if (l.momentum !== undefined && l.momentum !== 0.1) args.push(`momentum=${pyNumber(l.momentum)}`);
 			return [{ code: `nn.BatchNorm${inShape.flat ? "1" : "2"}d(${args.join(", ")})`, shape, comment }];
 		}
+		case "adaptiveavgpool":
+			return [{ code: `nn.AdaptiveAvgPool2d(${pair(l.size)})`, shape, comment }];
+		case "gap":
+			// the mean of each map, then the flat vector CNN Lab's gap gives (the Flatten is the layer's module)
+			return [
+				{ code: "nn.AdaptiveAvgPool2d(1)", shape: [1, inShape.c, 1, 1], comment: `1×1×${inShape.c}` },
+				{ code: "nn.Flatten()", shape, comment: `${comment} (global average pooling)` },
+			];
 		case "softmax":
 			// The softmax of the class scores; for training, nn.CrossEntropyLoss wants the scores without it.
 			return [{ code: "nn.Softmax(dim=1)", shape, comment }];
@@ -100,6 +119,12 @@ function layerLines(step: WalkStep): TorchLine[] {
 		const padded: WalkShape = { c: step.in.c, h: step.in.h + l.pad[0] + end[0], w: step.in.w + l.pad[1] + end[1], flat: false };
 		return convLines(l, step.in.c, step.out, padded);
 	}
+	if (l.type === "depthwise") {
+		// a depthwise conv is PyTorch's Conv2d with one group per input channel
+		const conv: ConvLayerSpec = { type: "conv", filters: step.out.c, kernel: l.kernel, stride: l.stride, pad: l.pad, dilation: l.dilation, bias: l.bias, groups: step.in.c };
+		return convLines(conv, step.in.c, step.out, step.in);
+	}
+	if (l.type === "convtranspose") return [transposedLine(l, step.in.c, step.out)];
 	if (l.type === "maxpool" || l.type === "avgpool") return [poolLine(l, step.out)];
 	return simpleLine(l, step.in, step.out);
 }

@@ -1,4 +1,5 @@
 import type { LayerSpec, ModelSpec, Pair } from "../../engine/model-spec";
+import { convParams, transposedOut } from "../../notation/cnn/formula";
 
 /**
  * Per-sample shapes as PyTorch computes them, for the exporters and importers. A flat shape (after flatten or
@@ -26,6 +27,8 @@ export interface Walk {
 	/** The first layer whose output cannot be computed (size 0 or less, conv after flatten), if any. */
 	error: { index: number; message: string } | null;
 	parameters: number;
+	/** Batch norm's running mean and variance: Keras's count_params() counts them, PyTorch's parameters() does not. */
+	nonTrainable: number;
 }
 
 /** Output length of a convolution along one axis: floor((n + p0 + p1 − d·(k − 1) − 1) / s) + 1. */
@@ -69,9 +72,35 @@ export function stepShape(cur: WalkShape, layer: LayerSpec): StepResult {
 			const h = convOut(cur.h, layer.kernel[0], layer.stride[0], layer.pad[0], end[0], layer.dilation[0]);
 			const w = convOut(cur.w, layer.kernel[1], layer.stride[1], layer.pad[1], end[1], layer.dilation[1]);
 			out = { c: layer.filters, h, w, flat: false };
-			params = layer.filters * layer.kernel[0] * layer.kernel[1] * cur.c + (layer.bias ? layer.filters : 0);
+			params = convParams(cur.c, layer.filters, layer.kernel, layer.groups ?? 1, layer.bias);
 			break;
 		}
+		case "depthwise": {
+			if (cur.flat) return { out, params, implicitFlatten, error: "a convolution after flatten" };
+			const h = convOut(cur.h, layer.kernel[0], layer.stride[0], layer.pad[0], layer.pad[0], layer.dilation[0]);
+			const w = convOut(cur.w, layer.kernel[1], layer.stride[1], layer.pad[1], layer.pad[1], layer.dilation[1]);
+			const f = cur.c * layer.multiplier;
+			out = { c: f, h, w, flat: false };
+			params = convParams(cur.c, f, layer.kernel, cur.c, layer.bias);
+			break;
+		}
+		case "convtranspose": {
+			if (cur.flat) return { out, params, implicitFlatten, error: "a convolution after flatten" };
+			const h = transposedOut(cur.h, layer.kernel[0], layer.stride[0], layer.pad[0], layer.outputPad[0], layer.dilation[0]);
+			const w = transposedOut(cur.w, layer.kernel[1], layer.stride[1], layer.pad[1], layer.outputPad[1], layer.dilation[1]);
+			out = { c: layer.filters, h, w, flat: false };
+			// the weight is [C, F/groups, kh, kw]: as many numbers as a conv from C to F with those groups
+			params = convParams(cur.c, layer.filters, layer.kernel, layer.groups ?? 1, layer.bias);
+			break;
+		}
+		case "adaptiveavgpool":
+			if (cur.flat) return { out, params, implicitFlatten, error: "a pooling layer after flatten" };
+			out = { c: cur.c, h: layer.size[0], w: layer.size[1], flat: false };
+			break;
+		case "gap":
+			if (cur.flat) return { out, params, implicitFlatten, error: "a pooling layer after flatten" };
+			out = { c: cur.c, h: 1, w: 1, flat: true };
+			break;
 		case "maxpool":
 		case "avgpool": {
 			if (cur.flat) return { out, params, implicitFlatten, error: "a pooling layer after flatten" };
@@ -104,16 +133,18 @@ export function walkShapes(model: ModelSpec): Walk {
 	const steps: WalkStep[] = [];
 	let cur: WalkShape = { c: model.input[0], h: model.input[1], w: model.input[2], flat: false };
 	let parameters = 0;
+	let nonTrainable = 0;
 	for (let i = 0; i < model.layers.length; i++) {
 		const layer = model.layers[i];
 		const r = stepShape(cur, layer);
-		if (r.error && (layer.type === "conv" || layer.type === "maxpool" || layer.type === "avgpool") && cur.flat) {
-			return { steps, error: { index: i, message: r.error }, parameters };
+		if (r.error && cur.flat && ["conv", "depthwise", "convtranspose", "maxpool", "avgpool", "adaptiveavgpool", "gap"].includes(layer.type)) {
+			return { steps, error: { index: i, message: r.error }, parameters, nonTrainable };
 		}
 		steps.push({ layer, index: i, in: cur, out: r.out, params: r.params, implicitFlatten: r.implicitFlatten });
 		parameters += r.params;
-		if (r.error) return { steps, error: { index: i, message: r.error }, parameters };
+		if (layer.type === "batchnorm") nonTrainable += 2 * cur.c;
+		if (r.error) return { steps, error: { index: i, message: r.error }, parameters, nonTrainable };
 		cur = r.out;
 	}
-	return { steps, error: null, parameters };
+	return { steps, error: null, parameters, nonTrainable };
 }

@@ -35,10 +35,16 @@ function perAxis(g: SpatialGeometry, find: (axis: 0 | 1) => number | null, curre
 
 export function formatLayer(L: RawLayer): string {
 	const parts: string[] = [L.word];
-	if (L.word === "conv") {
+	if (L.word === "conv" || L.word === "convtranspose") {
 		parts.push(String(L.filters ?? 1));
 		const k = L.kernel ?? [3, 3];
 		parts.push(L.depth !== undefined ? `${k[0]}x${k[1]}x${L.depth}` : `${k[0]}x${k[1]}`);
+	} else if (L.word === "depthwise") {
+		const k = L.kernel ?? [3, 3];
+		parts.push(`${k[0]}x${k[1]}`);
+	} else if (L.word === "adaptiveavgpool") {
+		const o = L.outSize ?? [1, 1];
+		parts.push(`${o[0]}x${o[1]}`);
 	} else if (isPool(L)) {
 		const k = L.kernel ?? [2, 2];
 		parts.push(pairText(k));
@@ -46,6 +52,11 @@ export function formatLayer(L: RawLayer): string {
 	if (L.stride) parts.push(`stride ${pairText(L.stride)}`);
 	if (L.pad !== undefined) parts.push(`pad ${Array.isArray(L.pad) ? pairText(L.pad) : L.pad}`);
 	if (L.dilation && (L.dilation[0] !== 1 || L.dilation[1] !== 1)) parts.push(`dilation ${pairText(L.dilation)}`);
+	if (L.outputPad && (L.outputPad[0] !== 0 || L.outputPad[1] !== 0)) parts.push(`outpad ${pairText(L.outputPad)}`);
+	if (L.groups !== undefined && L.groups !== 1) parts.push(`groups ${L.groups}`);
+	if (L.multiplier !== undefined && L.multiplier !== 1) parts.push(`multiplier ${L.multiplier}`);
+	if (L.momentum !== undefined) parts.push(`momentum ${L.momentum}`);
+	if (L.eps !== undefined) parts.push(`eps ${L.eps}`);
 	if (L.ceil) parts.push("ceil");
 	if (L.countIncludePad === false) parts.push("exclude-pad");
 	if (L.bias === false) parts.push("bias false");

@@ -108,3 +108,23 @@ export function samePadding(size: number, kernel: number, stride: number, dilati
 	const begin = Math.floor(total / 2);
 	return { out, begin, end: total - begin };
 }
+
+/*
+ * The second lesson's arithmetic, as src/engine/shapes.ts computes it (page code may not import the engine's code;
+ * tests/unit/notation/new-layers.test.ts checks the two agree).
+ */
+
+/** Transposed-convolution output along one axis: (i − 1)·s − 2p + d·(k − 1) + outputPad + 1. */
+export function transposedOut(inSize: number, k: number, s: number, p: number, outputPad: number, d: number): number {
+	return (inSize - 1) * s - 2 * p + d * (k - 1) + outputPad + 1;
+}
+
+/** Adaptive pooling's bin i along one axis, PyTorch's: [⌊i·in/out⌋, ⌈(i + 1)·in/out⌉). */
+export function adaptiveBin(i: number, inSize: number, outSize: number): [number, number] {
+	return [Math.floor((i * inSize) / outSize), Math.ceil(((i + 1) * inSize) / outSize)];
+}
+
+/** Weights and biases of a (grouped) convolution from C to F channels: F·(C/groups)·kh·kw + F. */
+export function convParams(channels: number, filters: number, kernel: [number, number], groups: number, bias: boolean): number {
+	return filters * (channels / groups) * kernel[0] * kernel[1] + (bias ? filters : 0);
+}

@@ -15,7 +15,12 @@ export type LayerWord =
 	| "flatten"
 	| "dense"
 	| "dropout"
-	| "softmax";
+	| "softmax"
+	| "batchnorm"
+	| "gap"
+	| "adaptiveavgpool"
+	| "depthwise"
+	| "convtranspose";
 
 export type SettingWord = "train" | "sample" | "show";
 
@@ -56,6 +61,31 @@ const layerAliases: Record<string, LayerWord> = {
 	fullyconnected: "dense",
 	dropout: "dropout",
 	softmax: "softmax",
+	batchnorm: "batchnorm",
+	bn: "batchnorm",
+	batchnorm1d: "batchnorm",
+	batchnorm2d: "batchnorm",
+	batchnormalization: "batchnorm",
+	gap: "gap",
+	globalavgpool: "gap",
+	globalavgpool2d: "gap",
+	globalaveragepool: "gap",
+	globalaveragepooling: "gap",
+	globalaveragepooling2d: "gap",
+	adaptiveavgpool: "adaptiveavgpool",
+	adaptiveavgpool2d: "adaptiveavgpool",
+	adaptiveaveragepool: "adaptiveavgpool",
+	adaptiveaveragepool2d: "adaptiveavgpool",
+	depthwise: "depthwise",
+	depthwiseconv: "depthwise",
+	depthwiseconv2d: "depthwise",
+	dwconv: "depthwise",
+	convtranspose: "convtranspose",
+	convtranspose2d: "convtranspose",
+	conv2dtranspose: "convtranspose",
+	transposedconv: "convtranspose",
+	deconv: "convtranspose",
+	deconvolution: "convtranspose",
 };
 
 const settingAliases: Record<string, SettingWord> = {
@@ -135,6 +165,11 @@ const canonicalWords = [
 	"dense",
 	"dropout",
 	"softmax",
+	"batchnorm",
+	"gap",
+	"adaptiveavgpool",
+	"depthwise",
+	"convtranspose",
 	"train",
 	"sample",
 	"show",

@@ -2,7 +2,7 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-spec";
 import { fmtCount } from "./shape";
-import { totalsLines, type Summary } from "./summary";
+import { paramsText, totalsLines, type Summary } from "./summary";
 
 function cell(s: string): string {
 	return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
@@ -23,7 +23,7 @@ export function markdownTable(s: Summary): string {
 				r.output + mark,
 				r.formulas.join("; "),
 				r.filter,
-				r.params === null ? "" : fmtCount(r.params),
+				paramsText(r),
 				r.macs === null ? "" : fmtCount(r.macs),
 				r.rf,
 			]

@@ -8,7 +8,7 @@ import { editDistance, normalizeWord } from "./layer-words";
 import type { RawLayer } from "./raw-layer";
 import type { Token } from "../tokenize";
 
-type Key = "stride" | "pad" | "dilation" | "kernel" | "filters" | "units" | "p" | "slope" | "bias";
+type Key = "stride" | "pad" | "dilation" | "kernel" | "filters" | "units" | "p" | "slope" | "bias" | "groups" | "multiplier" | "outpad" | "momentum" | "eps";
 
 const keys: Record<string, Key> = {
 	stride: "stride",
@@ -44,6 +44,18 @@ const keys: Record<string, Key> = {
 	negativeslope: "slope",
 	bias: "bias",
 	usebias: "bias",
+	groups: "groups",
+	group: "groups",
+	multiplier: "multiplier",
+	depthmultiplier: "multiplier",
+	mult: "multiplier",
+	outpad: "outpad",
+	outputpad: "outpad",
+	outputpadding: "outpad",
+	op: "outpad",
+	momentum: "momentum",
+	eps: "eps",
+	epsilon: "eps",
 };
 
 const MAX_COUNT = 1_000_000;
@@ -89,7 +101,7 @@ function truthy(tok: Token | undefined): boolean | null {
 }
 
 /** The setting words a typo is checked against, as people write them. */
-const KEY_WORDS = ["stride", "padding", "pad", "dilation", "kernel", "filters", "units", "slope", "bias"];
+const KEY_WORDS = ["stride", "padding", "pad", "dilation", "kernel", "filters", "units", "slope", "bias", "groups", "multiplier", "outpad", "momentum"];
 
 /** `pading` → padding, `strid` → stride, `dilatation` → dilation: a close setting word, or null. */
 function closestKey(word: string): string | null {
@@ -109,9 +121,9 @@ function closestKey(word: string): string | null {
 
 /** `s3`, `k4x4`, `p1`, `d2`: the compact form of the inline check, accepted in blocks as well. */
 function compact(tok: Token): { key: Key; value: Token } | null {
-	const m = /^([kspd])(\d+(?:x\d+)?)$/i.exec(tok.text);
+	const m = /^(op|[kspd])(\d+(?:x\d+)?)$/i.exec(tok.text);
 	if (!m) return null;
-	const key = ({ k: "kernel", s: "stride", p: "pad", d: "dilation" } as const)[m[1].toLowerCase() as "k" | "s" | "p" | "d"];
+	const key = ({ k: "kernel", s: "stride", p: "pad", d: "dilation", op: "outpad" } as const)[m[1].toLowerCase() as "k" | "s" | "p" | "d" | "op"];
 	const parts = m[2].toLowerCase().split("x").map(Number);
 	const value: Token = { ...tok, text: m[2], lower: m[2].toLowerCase() };
 	if (parts.length === 1) value.num = parts[0];
@@ -129,6 +141,11 @@ export function parseLayerLine(
 ): RawLayer | null {
 	const ctx: Ctx = { line, diags };
 	const L: RawLayer = { word, line, column: first.column, text };
+	if (word === "batchnorm") {
+		const w = normalizeWord(first.text);
+		if (w === "batchnorm1d") L.bnDims = 1;
+		else if (w === "batchnorm2d") L.bnDims = 2;
+	}
 	let ok = true;
 	const positional: Token[] = [];
 
@@ -163,7 +180,7 @@ export function parseLayerLine(
 			L.countIncludePad = v ?? true;
 			continue;
 		}
-		if ((word === "conv" || word === "dense") && (n === "activation" || ACTIVATIONS.has(n))) {
+		if ((word === "conv" || word === "dense" || word === "depthwise" || word === "convtranspose") && (n === "activation" || ACTIVATIONS.has(n))) {
 			const a = n === "activation" ? rest[i + 1] : tok;
 			if (n === "activation") i++;
 			const an = a ? normalizeWord(a.text) : "";
@@ -222,9 +239,9 @@ export function parseLayerLine(
 
 	// positional arguments, in the order the design gives them
 	const order: Key[] =
-		word === "conv"
+		word === "conv" || word === "convtranspose"
 			? ["filters", "kernel"]
-			: word === "maxpool" || word === "avgpool"
+			: word === "maxpool" || word === "avgpool" || word === "depthwise" || word === "adaptiveavgpool"
 				? ["kernel"]
 				: word === "dense"
 					? ["units"]
@@ -256,22 +273,48 @@ export function parseLayerLine(
 		ok = assign(ctx, L, key, tok) && ok;
 	}
 
-	if (word === "conv") {
+	if (word === "conv" || word === "convtranspose") {
+		const w = word === "conv" ? "conv" : "convtranspose";
 		if (L.filters === undefined && ok) {
-			diags.at(line, first, "error", t("spec.convNeedsFilters"), "conv 8 3x3");
+			diags.at(line, first, "error", t("spec.convNeedsFilters"), `${w} 8 3x3`);
 			ok = false;
 		}
 		if (L.kernel === undefined && ok) {
-			diags.at(line, first, "error", t("spec.convNeedsKernel"), `conv ${L.filters ?? 8} 3x3`);
+			diags.at(line, first, "error", t("spec.convNeedsKernel"), `${w} ${L.filters ?? 8} 3x3`);
 			ok = false;
 		}
+	} else if (word === "depthwise" && L.kernel === undefined && ok) {
+		diags.at(line, first, "error", t("layers.depthwiseNeedsKernel"), "depthwise 3x3");
+		ok = false;
+	} else if (word === "adaptiveavgpool") {
+		// the one size this layer takes is its output grid, not a window
+		if (L.kernel === undefined && ok) {
+			diags.at(line, first, "error", t("layers.adaptiveNeedsSize"), "adaptiveavgpool 4x4");
+			ok = false;
+		}
+		L.outSize = L.kernel;
+		L.kernel = undefined;
 	} else if (word === "dense" && L.units === undefined && ok) {
 		diags.at(line, first, "error", t("spec.denseNeedsUnits"), "dense 10");
 		ok = false;
 	}
-	if (word !== "conv" && word !== "maxpool" && word !== "avgpool") {
+	const spatial = word === "conv" || word === "maxpool" || word === "avgpool" || word === "depthwise" || word === "convtranspose";
+	if (!spatial) {
 		for (const k of ["stride", "pad", "dilation", "kernel"] as const) {
 			if (L[k] !== undefined) diags.at(line, first, "warning", t("spec.keyNotForLayer", { key: k, layer: first.text }));
+		}
+	}
+	const only: [keyof RawLayer, string, boolean][] = [
+		["groups", "groups", word === "conv" || word === "convtranspose"],
+		["multiplier", "multiplier", word === "depthwise"],
+		["outputPad", "outpad", word === "convtranspose"],
+		["momentum", "momentum", word === "batchnorm"],
+		["eps", "eps", word === "batchnorm"],
+	];
+	for (const [field, key, allowed] of only) {
+		if (!allowed && L[field] !== undefined) {
+			diags.at(line, first, "warning", t("spec.keyNotForLayer", { key, layer: first.text }));
+			L[field] = undefined as never;
 		}
 	}
 	return ok ? L : null;
@@ -337,6 +380,38 @@ function assign(ctx: Ctx, L: RawLayer, key: Key, tok: Token): boolean {
 				return false;
 			}
 			L.slope = v;
+			return true;
+		}
+		case "groups":
+		case "multiplier": {
+			const v = tok.num;
+			if (v === undefined) {
+				ctx.diags.at(ctx.line, tok, "error", t("spec.expectedNumber", { what: key, value: tok.text }));
+				return false;
+			}
+			if (!checkInt(ctx, tok, key, v, 1, MAX_COUNT)) return false;
+			L[key] = v;
+			return true;
+		}
+		case "outpad": {
+			const p = pairOf(tok);
+			if (!p) {
+				ctx.diags.at(ctx.line, tok, "error", t("spec.badSize", { what: "outpad", value: tok.text }));
+				return false;
+			}
+			if (!checkPair(ctx, tok, "outpad", p, 0, MAX_SPATIAL)) return false;
+			L.outputPad = p;
+			return true;
+		}
+		case "momentum":
+		case "eps": {
+			const v = tok.num;
+			const bad = v === undefined || !Number.isFinite(v) || (key === "momentum" ? v < 0 || v > 1 : v <= 0 || v >= 1);
+			if (bad) {
+				ctx.diags.at(ctx.line, tok, "error", t(key === "momentum" ? "layers.badMomentum" : "layers.badEps", { value: tok.text }), key === "momentum" ? "batchnorm momentum 0.1" : "batchnorm eps 1e-5");
+				return false;
+			}
+			L[key] = v;
 			return true;
 		}
 		case "bias":

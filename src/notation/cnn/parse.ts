@@ -99,7 +99,15 @@ function fromLayerSpec(l: LayerLine): RawLayer {
 	const base = { line: l.line, column: 1, text: l.text };
 	switch (s.type) {
 		case "conv":
-			return { ...base, word: "conv", filters: s.filters, kernel: s.kernel, stride: s.stride, pad: s.pad, padEnd: s.padEnd, dilation: s.dilation, bias: s.bias };
+			return { ...base, word: "conv", filters: s.filters, kernel: s.kernel, stride: s.stride, pad: s.pad, padEnd: s.padEnd, dilation: s.dilation, bias: s.bias, groups: s.groups };
+		case "depthwise":
+			return { ...base, word: "depthwise", multiplier: s.multiplier, kernel: s.kernel, stride: s.stride, pad: s.pad, dilation: s.dilation, bias: s.bias };
+		case "convtranspose":
+			return { ...base, word: "convtranspose", filters: s.filters, kernel: s.kernel, stride: s.stride, pad: s.pad, outputPad: s.outputPad, dilation: s.dilation, bias: s.bias, groups: s.groups };
+		case "batchnorm":
+			return { ...base, word: "batchnorm", momentum: s.momentum, eps: s.eps };
+		case "adaptiveavgpool":
+			return { ...base, word: "adaptiveavgpool", outSize: s.size };
 		case "maxpool":
 		case "avgpool":
 			return { ...base, word: s.type, kernel: s.kernel, stride: s.stride, pad: s.pad, ceil: s.ceil, countIncludePad: s.countIncludePad };
@@ -109,13 +117,6 @@ function fromLayerSpec(l: LayerLine): RawLayer {
 			return { ...base, word: "dropout", p: s.p };
 		case "leakyrelu":
 			return { ...base, word: "leakyrelu", slope: s.slope };
-		case "depthwise":
-		case "convtranspose":
-		case "batchnorm":
-		case "adaptiveavgpool":
-		case "gap":
-			// No importer produces these yet, and the notation has no words for them until it learns them.
-			throw new Error(`the cnn notation cannot write a ${s.type} layer yet`);
 		default:
 			return { ...base, word: s.type };
 	}

@@ -24,6 +24,18 @@ export interface RawLayer {
 	ceil?: boolean;
 	countIncludePad?: boolean;
 	bias?: boolean;
+	/** Channel groups of a convolution (`groups 4`). */
+	groups?: number;
+	/** Filters per input channel of a depthwise convolution (`multiplier 2`). */
+	multiplier?: number;
+	/** A transposed convolution's extra bottom / right rows (`outpad 1`). */
+	outputPad?: Pair;
+	/** adaptiveavgpool's output grid (`adaptiveavgpool 4x4`). */
+	outSize?: Pair;
+	/** Batch norm written as BatchNorm1d (1) or BatchNorm2d (2); absent for `batchnorm` / `bn`. */
+	bnDims?: 1 | 2;
+	momentum?: number;
+	eps?: number;
 	units?: number;
 	p?: number;
 	slope?: number;

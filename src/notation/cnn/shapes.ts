@@ -6,8 +6,9 @@ import type { InputShape, LayerSpec, Pair } from "../../engine/model-spec";
 import { t } from "../../i18n";
 import "../../i18n/strings-spec";
 import type { DiagnosticList } from "./diagnostics";
+import { adaptiveRow, batchNormRow, gapRow, groupedNotes, groupsFit, stridedNote, transposedRow, type RowDiag, type RowResult } from "./layer-rows";
 import { fixesFor, fixesText, formatLayer, MAX_FIXES, type Fix } from "./fixes";
-import type { AxisResult } from "./formula";
+import { fmtReal, type AxisResult } from "./formula";
 import type { RawLayer } from "./raw-layer";
 import { fmtCount, pairText, shapeSize, shapeText, type Shape } from "./shape";
 import { isPool, spatialGeometry, type SpatialGeometry } from "./spatial";
@@ -24,7 +25,10 @@ export interface ShapeRow {
 	formulas: string[];
 	/** "4×4×3 × 8" for a convolution, "2×2" for pooling, "400 × 120" for dense; "" otherwise. */
 	filter: string;
+	/** Trainable parameters. */
 	params: number;
+	/** Values saved with the weights but not trained: batch norm's running mean and variance (Keras's "non-trainable params"). */
+	nonTrainable: number;
 	macs: number;
 	/** Receptive field size and jump per axis, while the activations are still images. */
 	rf: { size: Pair; jump: Pair } | null;
@@ -86,10 +90,14 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 			t("spec.dilationNote", { k: `${g.kernel[0]}×${g.kernel[1]}`, d: pairText(g.dilation), eff: `${eff[0]}×${eff[1]}`, calc: `${g.dilation[0]}·(${g.kernel[0]} − 1) + 1 = ${eff[0]}` }),
 		);
 	}
+	// a grouped conv's filter sees C/groups channels; a depthwise one is a conv with one group per channel
+	const groups = L.word === "depthwise" ? cur.c : (L.groups ?? 1);
+	const filters = g.out?.c ?? (L.word === "depthwise" ? cur.c * (L.multiplier ?? 1) : (L.filters ?? 1));
 	if (pool) row.filter = `${g.kernel[0]}×${g.kernel[1]}`;
-	else row.filter = `${g.kernel[0]}×${g.kernel[1]}×${cur.c} × ${L.filters ?? 1}`;
+	else row.filter = `${g.kernel[0]}×${g.kernel[1]}×${groups > 1 ? fmtReal(cur.c / groups) : cur.c} × ${filters}`;
 
 	let ok = true;
+	if (!pool && groups > 1 && !groupsFit(L, cur, filters, groups, (sev, msg, fix) => rowDiag(row, diags, L.column, sev, msg, fix))) return null;
 	if (L.dilation && pool && (L.dilation[0] > 1 || L.dilation[1] > 1)) {
 		rowDiag(row, diags, L.column, "warning", t("spec.poolDilationIgnored"));
 	}
@@ -188,10 +196,13 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 		row.params = 0;
 		row.macs = 0;
 	} else {
-		const per = g.kernel[0] * g.kernel[1] * cur.c;
-		const f = L.filters ?? 1;
+		const per = g.kernel[0] * g.kernel[1] * (cur.c / groups);
+		const f = out.c;
 		row.params = per * f + (L.bias === false ? 0 : f);
 		row.macs = out.h * out.w * f * per;
+		if (groups > 1) row.formulas.push(...groupedNotes(L, cur, out, g.kernel, groups, row.params, row.macs));
+		const strided = stridedNote([cur.h, cur.w], [out.h, out.w], g.kernel, g.stride, g.pad, g.padEnd, g.dilation);
+		if (strided && !g.same) row.formulas.push(strided);
 	}
 	for (const a of [0, 1] as const) {
 		rf.size[a] += (g.axes[a].effKernel - 1) * rf.jump[a];
@@ -216,12 +227,34 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 				rowDiag(row, diags, L.column, "error", t("spec.poolAsymPad"), fix);
 				row.spec = null;
 			}
+		} else if (L.word === "depthwise") {
+			if (g.pad[0] !== g.padEnd[0] || g.pad[1] !== g.padEnd[1]) {
+				rowDiag(row, diags, L.column, "error", t("spec.poolAsymPad"), formatLayer({ ...L, pad: g.pad, padEnd: undefined }));
+			} else {
+				row.spec = { type: "depthwise", multiplier: L.multiplier ?? 1, kernel: g.kernel, stride: g.stride, pad: g.pad, dilation: g.dilation, bias: L.bias !== false };
+			}
 		} else {
 			row.spec = { type: "conv", filters: L.filters ?? 1, kernel: g.kernel, stride: g.stride, pad: g.pad, dilation: g.dilation, bias: L.bias !== false };
 			if (g.pad[0] !== g.padEnd[0] || g.pad[1] !== g.padEnd[1]) row.spec.padEnd = g.padEnd;
+			if (groups > 1) row.spec.groups = groups;
 		}
 	}
 	return out;
+}
+
+function diagOf(row: ShapeRow, diags: DiagnosticList): RowDiag {
+	return (severity, message, suggestion) => rowDiag(row, diags, row.layer.column, severity, message, suggestion);
+}
+
+/** Copies a layer-rows result into the row; returns its output. */
+function applyRow(row: ShapeRow, r: RowResult): Shape | null {
+	row.spec = r.spec;
+	row.formulas = r.formulas;
+	row.filter = r.filter;
+	row.params = r.params;
+	row.nonTrainable = r.nonTrainable;
+	row.macs = r.macs;
+	return r.out;
 }
 
 export function inferShapes(input: InputShape | null, layers: RawLayer[], diags: DiagnosticList): ShapeReport {
@@ -233,8 +266,9 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 	let complete = cur !== null;
 	// until the first convolution or pool, a row still reads the block's own input size
 	let spatialSeen = false;
+	let rfKnown = true;
 	for (const L of layers) {
-		const row: ShapeRow = { layer: L, spec: null, input: cur, output: null, formulas: [], filter: "", params: 0, macs: 0, rf: null, fixes: [], diagnostics: [] };
+		const row: ShapeRow = { layer: L, spec: null, input: cur, output: null, formulas: [], filter: "", params: 0, nonTrainable: 0, macs: 0, rf: null, fixes: [], diagnostics: [] };
 		rows.push(row);
 		if (softmaxLine !== null) {
 			rowDiag(row, diags, L.column, "error", t("spec.afterSoftmax", { line: softmaxLine }), t("spec.afterSoftmaxFix"));
@@ -253,6 +287,7 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 		let out: Shape | null = inShape;
 		switch (L.word) {
 			case "conv":
+			case "depthwise":
 			case "maxpool":
 			case "avgpool":
 				if (inShape.flat) {
@@ -262,6 +297,22 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 					out = spatialRow(row, L, inShape, diags, rf, !spatialSeen);
 					spatialSeen = true;
 				}
+				break;
+			case "convtranspose":
+			case "gap":
+			case "adaptiveavgpool":
+				if (inShape.flat) {
+					rowDiag(row, diags, L.column, "error", t("spec.spatialAfterFlat", { layer: L.word, n: inShape.c }), t("spec.spatialAfterFlatFix"));
+					out = null;
+					break;
+				}
+				out = applyRow(row, L.word === "gap" ? gapRow(inShape) : L.word === "adaptiveavgpool" ? adaptiveRow(L, inShape) : transposedRow(L, inShape, diagOf(row, diags)));
+				// the windows of these no longer map to one input-pixel grid: the receptive field column stops
+				if (L.word !== "gap") rfKnown = false;
+				spatialSeen = true;
+				break;
+			case "batchnorm":
+				out = applyRow(row, batchNormRow(L, inShape, diagOf(row, diags)));
 				break;
 			case "flatten":
 				out = { h: 1, w: 1, c: shapeSize(inShape), flat: true };
@@ -299,7 +350,8 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 		}
 		if (softmaxLine !== null && softmaxLine !== L.line) row.spec = null;
 		row.output = out;
-		if (out && !out.flat && row.rf === null) row.rf = { size: [rf.size[0], rf.size[1]], jump: [rf.jump[0], rf.jump[1]] };
+		if (!rfKnown) row.rf = null;
+		else if (out && !out.flat && row.rf === null) row.rf = { size: [rf.size[0], rf.size[1]], jump: [rf.jump[0], rf.jump[1]] };
 		if (!row.spec) complete = false;
 		if (row.diagnostics.some((d) => d.severity === "error")) {
 			row.spec = null;

@@ -51,7 +51,7 @@ export function spatialGeometry(L: RawLayer, input: Shape): SpatialGeometry {
 			ceil,
 		}),
 	) as [AxisResult, AxisResult];
-	const c = pool ? input.c : (L.filters ?? 1);
+	const c = pool ? input.c : L.word === "depthwise" ? input.c * (L.multiplier ?? 1) : (L.filters ?? 1);
 	const out = axes[0].out >= 1 && axes[1].out >= 1 ? { h: axes[0].out, w: axes[1].out, c, flat: false } : null;
 	return { kernel, stride, dilation, pad, padEnd, same, ceil, axes, out };
 }

@@ -1,6 +1,7 @@
 /** The shape table as data: one row a layer in the order written, then the totals. */
 import { t } from "../../i18n";
 import "../../i18n/strings-spec";
+import "../../i18n/strings-layers";
 import type { CnnAnalysis } from "./parse";
 import { fmtBytes, fmtCount, pairText, shapeSize, shapeText } from "./shape";
 import type { Severity } from "../diagnostic";
@@ -11,7 +12,10 @@ export interface SummaryRow {
 	layer: string;
 	output: string;
 	filter: string;
+	/** Trainable parameters. */
 	params: number | null;
+	/** Batch norm's running mean and variance: saved with the weights, not trained. */
+	nonTrainable: number;
 	macs: number | null;
 	/** "5 (jump 1)", or "" once the activations are flat. */
 	rf: string;
@@ -23,7 +27,9 @@ export interface SummaryRow {
 }
 
 export interface SummaryTotals {
+	/** Trainable parameters. */
 	params: number;
+	nonTrainable: number;
 	macs: number;
 	/** Values held per sample: the input and every layer's output. */
 	activationsPerSample: number;
@@ -52,6 +58,7 @@ function worst(sev: Severity[]): Severity | null {
 export function summarize(a: CnnAnalysis): Summary {
 	const rows: SummaryRow[] = [];
 	let params = 0;
+	let nonTrainable = 0;
 	let macs = 0;
 	let acts = 0;
 	const report = a.report;
@@ -61,6 +68,7 @@ export function summarize(a: CnnAnalysis): Summary {
 		const known = r.output !== null;
 		if (known) {
 			params += r.params;
+			nonTrainable += r.nonTrainable;
 			macs += r.macs;
 			acts += shapeSize(r.output!);
 		}
@@ -71,6 +79,7 @@ export function summarize(a: CnnAnalysis): Summary {
 			output: r.output ? (r.output.flat ? fmtCount(r.output.c) : shapeText(r.output)) : "?",
 			filter: r.filter,
 			params: known ? r.params : null,
+			nonTrainable: known ? r.nonTrainable : 0,
 			macs: known ? r.macs : null,
 			rf: r.rf ? t("spec.rfText", { size: pairText(r.rf.size), jump: pairText(r.rf.jump) }) : "",
 			rfSize: r.rf ? [r.rf.size[0], r.rf.size[1]] : null,
@@ -85,23 +94,34 @@ export function summarize(a: CnnAnalysis): Summary {
 		rows,
 		totals: {
 			params,
+			nonTrainable,
 			macs,
 			activationsPerSample: acts,
 			activationBytesPerSample: acts * BYTES,
 			batch,
 			batchBytes: acts * BYTES * 2 * batch,
-			paramBytes: params * BYTES,
+			paramBytes: (params + nonTrainable) * BYTES,
 		},
 	};
 }
 
 export function totalsLines(s: Summary): string[] {
 	const x = s.totals;
+	const paramsLine =
+		x.nonTrainable > 0
+			? t("layers.totals.params", { total: fmtCount(x.params + x.nonTrainable), trainable: fmtCount(x.params), non: fmtCount(x.nonTrainable), bytes: fmtBytes(x.paramBytes) })
+			: t("spec.totals.params", { n: fmtCount(x.params), bytes: fmtBytes(x.paramBytes) });
 	return [
-		t("spec.totals.params", { n: fmtCount(x.params), bytes: fmtBytes(x.paramBytes) }),
+		paramsLine,
 		t("spec.totals.macs", { n: fmtCount(x.macs) }),
 		t("spec.totals.act", { sample: fmtBytes(x.activationBytesPerSample), batch: fmtBytes(x.batchBytes), b: x.batch }),
 	];
+}
+
+/** A row's parameter cell: "64", or "64 + 64 non-trainable" for batch norm. */
+export function paramsText(r: SummaryRow): string {
+	if (r.params === null) return "";
+	return r.nonTrainable > 0 ? `${fmtCount(r.params)} ${t("layers.nonTrainableCell", { n: fmtCount(r.nonTrainable) })}` : fmtCount(r.params);
 }
 
 export { fmtCount };

@@ -56,7 +56,7 @@ describe("markdown table", () => {
 		expect(lines[0]).toBe("| Line | Layer | Output | Formula | Filter | Parameters | Multiply-adds | Receptive field |");
 		expect(lines[1]).toBe("| ---: | --- | --- | --- | --- | ---: | ---: | --- |");
 		expect(lines[2]).toBe("| 1 | input 32x32x3 | 32×32×3 |  |  |  |  |  |");
-		expect(lines[3]).toBe("| 2 | conv 8 4x4 stride 3 | 10×10×8 ⚠ | (32 − 4)/3 + 1: 28/3 = 9.33 → ⌊10.33⌋ = 10 | 4×4×3 × 8 | 392 | 38 400 | 4 (jump 3) |");
+		expect(lines[3]).toBe("| 2 | conv 8 4x4 stride 3 | 10×10×8 ⚠ | (32 − 4)/3 + 1: 28/3 = 9.33 → ⌊10.33⌋ = 10; inputs 31, 32, 33 all give 10 here (stride 3 floors them): a transposed conv's outpad chooses between them | 4×4×3 × 8 | 392 | 38 400 | 4 (jump 3) |");
 		expect(lines[4]).toBe("| 3 | relu | 10×10×8 |  |  | 0 | 0 | 4 (jump 3) |");
 		expect(lines[6]).toMatch(/^\*\*Total\*\*: 392 parameters \(1\.53 KB as float32\) · 38 400 multiply-adds per sample/);
 	});
