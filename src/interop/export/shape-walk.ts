@@ -1,5 +1,4 @@
 import type { LayerSpec, ModelSpec, Pair } from "../../engine/model-spec";
-import { convParams, transposedOut } from "../../notation/cnn/formula";
 
 /**
  * Per-sample shapes as PyTorch computes them, for the exporters and importers. A flat shape (after flatten or
@@ -43,6 +42,16 @@ export function poolOut(n: number, k: number, s: number, p: number, ceil: boolea
 	// PyTorch drops a last window that would start inside the right padding only.
 	if ((o - 1) * s >= n + p) o -= 1;
 	return o;
+}
+
+/** Transposed-convolution output along one axis: (n − 1)·s − 2p + d·(k − 1) + outputPad + 1. */
+export function transposedOut(n: number, k: number, s: number, p: number, outputPad: number, d: number): number {
+	return (n - 1) * s - 2 * p + d * (k - 1) + outputPad + 1;
+}
+
+/** Weights and biases of a (grouped) conv from C to F channels: F·(C/groups)·kh·kw + F (a transposed one has as many). */
+function convParams(channels: number, filters: number, kernel: Pair, groups: number, bias: boolean): number {
+	return filters * (channels / groups) * kernel[0] * kernel[1] + (bias ? filters : 0);
 }
 
 export function padEndOf(pad: Pair, padEnd: Pair | undefined): Pair {
