@@ -11,6 +11,7 @@ import type { engineStrings } from "./strings-engine";
 import type { explorerStrings } from "./strings-explorer";
 import type { frameworkErrorsStrings } from "./strings-framework-errors";
 import type { interopStrings } from "./strings-interop";
+import type { layersStrings } from "./strings-layers";
 import type { limitsStrings } from "./strings-limits";
 import type { logStrings } from "./strings-log";
 import type { pluginStrings } from "./strings-plugin";
@@ -38,6 +39,7 @@ export type Key =
 	| keyof typeof explorerStrings
 	| keyof typeof frameworkErrorsStrings
 	| keyof typeof interopStrings
+	| keyof typeof layersStrings
 	| keyof typeof limitsStrings
 	| keyof typeof logStrings
 	| keyof typeof pluginStrings

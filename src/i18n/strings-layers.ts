@@ -1,7 +1,7 @@
 /** The ```cnn notation's words for the second lesson's layers: batch norm, global / adaptive pooling, grouped, depthwise and transposed convolutions. */
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
-addStrings({
+export const layersStrings = {
 	"layers.depthwiseNeedsKernel": { en: "depthwise needs a kernel size", zh: "depthwise 需要卷积核大小" },
 	"layers.adaptiveNeedsSize": { en: "adaptiveavgpool needs the output size it pools to", zh: "adaptiveavgpool 需要池化后的输出大小" },
 	"layers.badMomentum": { en: "batch norm's momentum must be between 0 and 1, not {value}", zh: "批归一化的 momentum 必须在 0 到 1 之间，而不是 {value}" },
@@ -54,4 +54,6 @@ addStrings({
 		en: "{total} parameters: {trainable} trainable, {non} non-trainable (batch norm's running mean / var) ({bytes} as float32)",
 		zh: "{total} 个参数：{trainable} 个可训练，{non} 个不可训练（批归一化的 running mean / var）（float32 占 {bytes}）",
 	},
-});
+} satisfies Record<string, Entry>;
+
+addStrings(layersStrings);
