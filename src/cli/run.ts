@@ -118,7 +118,7 @@ async function exportCode(path: string, to: string | null, block: number | null,
 		return 1;
 	}
 	if (picked.count > 1 && block === null) io.err(`cnn-lab export: the note has ${picked.count} blocks; exporting block 1 (choose with --block N)\n`);
-	const opts = { source: picked.block.source, title: `${basename(path)}, block ${picked.block.index}` };
+	const opts = { source: picked.block.source, title: `${basename(path)}, block ${picked.block.index}`, train: picked.analysis.parsed.train };
 	if (weights.file !== null || weights.check) {
 		if (to !== "pytorch" || weights.file === null) {
 			io.err("cnn-lab export: --weights FILE.safetensors (and --check) go with --to pytorch\n");

@@ -104,7 +104,16 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	}
 	const backend = ctx.backend.name;
 	const net = Sequential.build(model, seed, ctx);
-	const trainer = new Trainer(net, ds, { epochs: train.epochs, batchSize: train.batch, optimizer: train.optimizer, seed, val: train.val, limit: train.limit });
+	const trainer = new Trainer(net, ds, {
+		epochs: train.epochs,
+		batchSize: train.batch,
+		optimizer: train.optimizer,
+		seed,
+		val: train.val,
+		limit: train.limit,
+		schedule: train.schedule,
+		patience: train.patience,
+	});
 	const startedAt = new Date();
 	// The plugin's recorder writes the note, so both write the same run note for the same block and seed.
 	const recorder = new RunRecorder(new FsNoteStore(root), {

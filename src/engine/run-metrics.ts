@@ -15,6 +15,8 @@ export interface EpochMetrics {
 	/** null when nothing is held out for validation. */
 	valLoss: number | null;
 	valAcc: number | null;
+	/** The learning rate at the epoch's first batch (a schedule moves it); absent in logs that did not record it. */
+	lr?: number | null;
 	/** Wall time of the epoch in seconds, validation included; absent when read back from a note (not stored). */
 	seconds?: number;
 }

@@ -1,6 +1,7 @@
 import { allFinite, confusionMatrix } from "./metrics";
 import type { Sequential } from "./model";
 import { createOptimizer, type Optimizer } from "./optim";
+import { scheduledLr, type LrSchedule } from "./optim/schedule";
 import { Rng } from "./rng";
 import type { OptimizerSpec } from "./model-spec";
 import type { BatchMetrics, EpochMetrics } from "./run-metrics";
@@ -27,6 +28,13 @@ export interface TrainConfig {
 	val: number;
 	/** Use at most this many samples (a random, class-stratified choice). */
 	limit?: number | null;
+	/** How the learning rate moves over the run (none: the optimizer's rate throughout). */
+	schedule?: LrSchedule | null;
+	/**
+	 * Early stopping: end the run once the validation loss has not improved for this many epochs, and end every
+	 * such run on the weights of its best epoch (Keras's EarlyStopping with restore_best_weights). Needs validation.
+	 */
+	patience?: number | null;
 }
 
 export interface BatchEvent extends BatchMetrics {
@@ -48,6 +56,10 @@ export interface EpochEvent extends EpochMetrics {
 export interface DoneEvent {
 	kind: "done";
 	epochs: number;
+	/** With patience: the epoch whose weights the model ends on (lowest validation loss). */
+	bestEpoch?: number;
+	/** With patience: the run ended before its last epoch because validation loss stopped improving. */
+	earlyStop?: boolean;
 }
 
 export interface StoppedEvent {
@@ -152,6 +164,11 @@ export class Trainer {
 	private startedAt = -1;
 	private epochStartedAt = 0;
 	private stopRequested = false;
+	/** The rate of the current epoch's first batch (what the run note's lr column shows). */
+	private epochLr = 0;
+	private bestLoss = Infinity;
+	private bestEpoch = 0;
+	private bestWeights: Float32Array | null = null;
 	private ended: TrainEvent | null = null;
 
 	constructor(model: Sequential, data: TrainData, cfg: TrainConfig) {
@@ -236,6 +253,13 @@ export class Trainer {
 			this.batch++;
 			return [this.failData(x.data, b, start)];
 		}
+		this.optimizer.lr = scheduledLr(this.config.schedule, this.config.optimizer.lr, {
+			epoch: this.epoch - 1,
+			batch: this.batch,
+			epochs: this.config.epochs,
+			batches: this.batches,
+		});
+		if (this.batch === 0) this.epochLr = this.optimizer.lr;
 		const { loss, correct } = this.model.lossAndGrad(x, this.yb);
 		this.batch++;
 		if (!Number.isFinite(loss) || loss > EXPLODED_LOSS) return [this.fail("loss", loss)];
@@ -275,13 +299,15 @@ export class Trainer {
 				acc: this.epochCorrect / this.epochSeen,
 				valLoss,
 				valAcc,
+				lr: this.epochLr,
 				seconds: (now() - this.epochStartedAt) / 1000,
 			};
 			this.history.push(ep);
 			events.push(ep);
 			this.batch = 0;
 			this.epoch++;
-			if (this.epoch > this.config.epochs) events.push(this.end({ kind: "done", epochs: this.history.length }));
+			const early = this.watchPatience(valLoss);
+			if (early || this.epoch > this.config.epochs) events.push(this.finish(early));
 		}
 		return events;
 	}
@@ -328,9 +354,34 @@ export class Trainer {
 		};
 	}
 
+	/** Keeps the best epoch's weights; true when the validation loss has not improved for `patience` epochs. */
+	private watchPatience(valLoss: number | null): boolean {
+		const patience = this.config.patience;
+		if (patience == null || valLoss === null || !Number.isFinite(valLoss)) return false;
+		const epoch = this.history.length;
+		if (valLoss < this.bestLoss) {
+			this.bestLoss = valLoss;
+			this.bestEpoch = epoch;
+			this.bestWeights = this.model.exportWeights();
+			return false;
+		}
+		return epoch - this.bestEpoch >= patience && epoch < this.config.epochs;
+	}
+
+	/** The "done" event; with patience the model goes back to its best epoch's weights first. */
+	private finish(early: boolean): TrainEvent {
+		const done: DoneEvent = { kind: "done", epochs: this.history.length };
+		if (this.bestWeights) {
+			this.model.importWeights(this.bestWeights);
+			done.bestEpoch = this.bestEpoch;
+			done.earlyStop = early;
+		}
+		return this.end(done);
+	}
+
 	private fail(what: "loss" | "gradients", v: number): FailedEvent {
 		const value = Number.isNaN(v) ? "NaN" : Number.isFinite(v) ? "exploded" : "Infinity";
-		const lr = this.config.optimizer.lr;
+		const lr = this.optimizer.lr;
 		const where = `at epoch ${this.epoch}, batch ${this.batch}`;
 		const message =
 			(value === "exploded" ? `loss exploded to ${v.toExponential(1)} ${where}` : `${what === "loss" ? "loss" : "the gradients"} became ${value} ${where}`) +
@@ -353,7 +404,7 @@ export class Trainer {
 		const sample = this.order[start + k];
 		const value = Number.isNaN(bad) ? "NaN" : "Infinity";
 		const message = `the data holds ${value} (image ${sample}) at epoch ${this.epoch}, batch ${this.batch} — check the data for missing or broken values`;
-		return this.end({ kind: "failed", message, epoch: this.epoch, batch: this.batch, what: "data", value, sample, lr: this.config.optimizer.lr }) as FailedEvent;
+		return this.end({ kind: "failed", message, epoch: this.epoch, batch: this.batch, what: "data", value, sample, lr: this.optimizer.lr }) as FailedEvent;
 	}
 
 	private end(e: TrainEvent): TrainEvent {

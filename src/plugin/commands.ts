@@ -98,7 +98,7 @@ export function exportUnderCursor(editor: Editor, framework: "pytorch" | "keras"
 		const d = firstError ?? parsed.diagnostics[0];
 		return { problem: t("command.notExportable", { line: d?.line ?? 1, message: d?.message ?? "" }) };
 	}
-	const opts = { source: fence.source, title };
+	const opts = { source: fence.source, title, train: parsed.train };
 	return { code: framework === "pytorch" ? toPyTorch(parsed.model, opts) : toKeras(parsed.model, opts) };
 }
 

@@ -9,9 +9,11 @@ export function fmtNum(v: number | null | undefined): string {
 	return String(Number(v.toPrecision(6)));
 }
 
+/** The epoch table; an `lr` column when the epochs carry their learning rate (every run since schedules). */
 export function epochCsv(rows: readonly EpochMetrics[]): string {
-	const out = ["epoch,loss,acc,val_loss,val_acc"];
-	for (const r of rows) out.push([r.epoch, r.loss, r.acc, r.valLoss, r.valAcc].map(fmtNum).join(","));
+	const lr = rows.some((r) => r.lr != null);
+	const out = [lr ? "epoch,loss,acc,val_loss,val_acc,lr" : "epoch,loss,acc,val_loss,val_acc"];
+	for (const r of rows) out.push((lr ? [r.epoch, r.loss, r.acc, r.valLoss, r.valAcc, r.lr] : [r.epoch, r.loss, r.acc, r.valLoss, r.valAcc]).map(fmtNum).join(","));
 	return out.join("\n");
 }
 

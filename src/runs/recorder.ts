@@ -87,7 +87,8 @@ export class RunRecorder {
 	epoch(row: EpochMetrics, pace: RunPace = {}): void {
 		const rows = this.record.epochs;
 		const at = rows.findIndex((r) => r.epoch === row.epoch);
-		const kept = { epoch: row.epoch, loss: row.loss, acc: row.acc, valLoss: row.valLoss, valAcc: row.valAcc };
+		const kept: EpochMetrics = { epoch: row.epoch, loss: row.loss, acc: row.acc, valLoss: row.valLoss, valAcc: row.valAcc };
+		if (row.lr != null) kept.lr = row.lr;
 		if (at >= 0) rows[at] = kept;
 		else rows.push(kept);
 		this.pace(pace);

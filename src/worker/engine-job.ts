@@ -117,7 +117,7 @@ class EngineJob implements TrainingJob {
 				out.samples = e.seen - this.seenBefore;
 				this.seenBefore = e.seen;
 			} else if (e.kind === "epoch") {
-				out.epoch = { epoch: e.epoch, loss: e.loss, acc: e.acc, valLoss: e.valLoss, valAcc: e.valAcc, seconds: e.seconds };
+				out.epoch = { epoch: e.epoch, loss: e.loss, acc: e.acc, valLoss: e.valLoss, valAcc: e.valAcc, lr: e.lr, seconds: e.seconds };
 			} else if (e.kind === "done" || e.kind === "stopped") {
 				out.done = true;
 			} else if (e.kind === "failed") {
@@ -197,6 +197,8 @@ export function createEngineJob(msg: StartMessage, ctx: EngineContext, digits: D
 			seed: msg.train.seed,
 			val: msg.train.val,
 			limit: msg.train.limit,
+			schedule: msg.train.schedule,
+			patience: msg.train.patience,
 		});
 		const info: RunInfo = {
 			datasetName: dataset.name,

@@ -6,6 +6,7 @@
  */
 import type { InputShape, ModelSpec, OptimizerSpec } from "../engine/model-spec";
 import type { BatchMetrics, EpochMetrics } from "../engine/run-metrics";
+import type { LrSchedule } from "../engine/optim/schedule";
 
 /** Built-in datasets are made inside the worker; the user's own data is read from the vault and sent as arrays. */
 export type DatasetDescriptor =
@@ -32,6 +33,9 @@ export interface TrainSettings {
 	/** Fraction held out for validation. */
 	val: number;
 	limit: number | null;
+	schedule?: LrSchedule | null;
+	/** Early stopping on the validation loss (see TrainConfig.patience). */
+	patience?: number | null;
 }
 
 export interface StartMessage {

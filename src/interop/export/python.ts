@@ -1,3 +1,5 @@
+import type { TrainExport } from "./torch-training";
+
 /** Options shared by the PyTorch and Keras exporters. */
 export interface ExportOptions {
 	/** The ```cnn text the model came from, quoted as a comment at the top. */
@@ -6,6 +8,8 @@ export interface ExportOptions {
 	title?: string;
 	/** Append the shape and parameter-count check (default true). */
 	shapeCheck?: boolean;
+	/** The block's train line: the PyTorch export adds its optimizer and learning-rate schedule. */
+	train?: TrainExport | null;
 }
 
 /** A Python literal for a finite number; JavaScript's "1e-7" and "0.25" are both valid Python. */

@@ -1,6 +1,7 @@
 import type { ConvLayerSpec, ConvTransposeSpec, LayerSpec, ModelSpec, Pair, PoolSpec } from "../../engine/model-spec";
 import { padEndOf, walkShapes, type WalkShape, type WalkStep } from "./shape-walk";
 import { cannotExport, commentBlock, pyNumber, sequentialLine, type ExportOptions } from "./python";
+import { torchTrainingLines } from "./torch-training";
 
 /** One PyTorch expression of the Sequential, the shape it must give and where it came from. */
 interface TorchLine {
@@ -187,5 +188,6 @@ export function toPyTorch(model: ModelSpec, opts: ExportOptions = {}): string {
 	out.push("parameters = sum(p.numel() for p in model.parameters())");
 	out.push('print("parameters:", parameters)');
 	out.push(`assert parameters == ${walk.parameters}, parameters`);
+	if (opts.train) out.push("", ...torchTrainingLines(opts.train));
 	return out.join("\n") + "\n";
 }

@@ -6,6 +6,7 @@ import type { DiagnosticList } from "./diagnostics";
 import { datasetShape, isDatasetName, normalizeWord } from "./layer-words";
 import type { Token } from "../tokenize";
 import type { ParsedCnn, TrainSpec } from "./types";
+import { checkPractice, readPracticeWord } from "./train-practice";
 
 const MAX_SIDE = 100_000;
 
@@ -175,6 +176,11 @@ export function parseTrainLine(first: Token, rest: Token[], line: number, diags:
 			case "with":
 				continue;
 		}
+		const used = readPracticeWord(rest, i, line, diags, spec, num);
+		if (used >= 0) {
+			i = used;
+			continue;
+		}
 		if (i === 0 && tok.num === undefined && !tok.size) {
 			spec.dataset = tok.text;
 			continue;
@@ -183,6 +189,7 @@ export function parseTrainLine(first: Token, rest: Token[], line: number, diags:
 	}
 	if (!lrGiven) opt.lr = defaultLr(opt.name);
 	if (opt.name === "momentum" && !momentumGiven) opt.momentum = 0.9;
+	checkPractice(spec, rest, line, diags, lrGiven);
 	// a missing dataset is checked once the whole block is read: `input digits` may come after this line
 	return spec;
 }

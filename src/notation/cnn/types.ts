@@ -1,5 +1,6 @@
 import type { InputShape, LayerSpec, ModelSpec, OptimizerSpec } from "../../engine/model-spec";
 import type { Diagnostic } from "../diagnostic";
+import type { LrSchedule } from "../../engine/optim/schedule";
 
 /** One layer as written: its description, where it stands and the text the user typed. */
 export interface LayerLine {
@@ -21,6 +22,10 @@ export interface TrainSpec {
 	/** Use at most this many samples. */
 	limit: number | null;
 	saveWeights: boolean;
+	/** `schedule step 5 0.5`, `cosine`, `onecycle max 0.01`, `warmup 2`; absent or null: a constant rate. */
+	schedule?: LrSchedule | null;
+	/** `patience 3`: early stopping on the validation loss, ending on the best epoch's weights. */
+	patience?: number | null;
 }
 
 export interface ParsedCnn {

@@ -8,7 +8,7 @@ import "../../i18n/strings-log";
 import type { EpochMetrics } from "../../engine/run-metrics";
 import { err, info, warn } from "./types";
 
-export type Col = "epoch" | "loss" | "acc" | "valLoss" | "valAcc";
+export type Col = "epoch" | "loss" | "acc" | "valLoss" | "valAcc" | "lr";
 export const ALIASES: Record<string, Col> = {
 	epoch: "epoch",
 	epochs: "epoch",
@@ -39,6 +39,9 @@ export const ALIASES: Record<string, Col> = {
 	test_accuracy: "valAcc",
 	eval_accuracy: "valAcc",
 	valacc: "valAcc",
+	// the run note's learning rate per epoch; Keras's history calls it lr or learning_rate
+	lr: "lr",
+	learning_rate: "lr",
 };
 
 export const colName = (h: string): string =>

@@ -61,7 +61,16 @@ export function startBlockRun(host: CnnLabHost, block: TrainableBlock, doc: Docu
 			key: { sourcePath: block.sourcePath, source: block.source },
 			start: {
 				model,
-				train: { epochs: train.epochs, batch: train.batch, optimizer: train.optimizer, seed, val: train.val, limit: train.limit },
+				train: {
+					epochs: train.epochs,
+					batch: train.batch,
+					optimizer: train.optimizer,
+					seed,
+					val: train.val,
+					limit: train.limit,
+					schedule: train.schedule ?? null,
+					patience: train.patience ?? null,
+				},
 				maxSeconds: host.settings.maxRunSeconds,
 				sample: sample ? { index: sample.index, label: sample.label } : null,
 				lang: getLanguage(),

@@ -1,0 +1,103 @@
+/**
+ * The training-practice words of a `train` line (schedules, `warmup`, `patience`), read where parse-settings meets
+ * a word it does not know, and the checks that need the whole line (`val 0` with patience, warmup past the end).
+ */
+import type { LrSchedule } from "../../engine/optim/schedule";
+import { t } from "../../i18n";
+import "../../i18n/strings-train-practice";
+import type { DiagnosticList } from "./diagnostics";
+import { normalizeWord } from "./layer-words";
+import type { Token } from "../tokenize";
+import type { TrainSpec } from "./types";
+
+/** Reads one number after rest[i]: null (with an error at the line) when it is missing or out of range. */
+export type NumberReader = (i: number, what: string, min: number, max: number, int: boolean) => number | null;
+
+function setSchedule(spec: TrainSpec, s: Omit<LrSchedule, "warmup">, tok: Token, line: number, diags: DiagnosticList): void {
+	if (spec.schedule && spec.schedule.kind !== "constant") diags.at(line, tok, "warning", t("practice.scheduleTwice", { word: tok.text }));
+	spec.schedule = { ...s, warmup: spec.schedule?.warmup ?? 0 };
+}
+
+/**
+ * Reads the practice word at rest[i] into `spec`; returns the index of the last token it used, or −1 when the
+ * word is not one of these.
+ */
+export function readPracticeWord(rest: Token[], i: number, line: number, diags: DiagnosticList, spec: TrainSpec, num: NumberReader): number {
+	let n = normalizeWord(rest[i].text);
+	let at = i;
+	if (n === "schedule" || n === "scheduler" || n === "lrschedule") {
+		const next = rest[i + 1];
+		const kind = next ? normalizeWord(next.text) : "";
+		if (kind !== "step" && kind !== "steplr" && kind !== "cosine" && kind !== "cos" && kind !== "onecycle") {
+			diags.at(line, rest[i], "error", t("practice.scheduleNeedsKind"), "schedule step 5 0.5");
+			return i;
+		}
+		at = i + 1;
+		n = kind;
+	}
+	const tok = rest[at];
+	switch (n) {
+		case "step":
+		case "steplr": {
+			if (rest[at + 1]?.num === undefined) {
+				if (at === i) return -1;
+				diags.at(line, tok, "error", t("spec.missingValue", { key: tok.text }), "schedule step 5 0.5");
+				return at;
+			}
+			const size = num(at, "step", 1, 10_000, true);
+			let end = at + 1;
+			let gamma = 0.1;
+			if (rest[at + 2]?.num !== undefined) {
+				const g = num(at + 1, "gamma", 1e-6, 1, false);
+				end = at + 2;
+				if (g !== null) gamma = g;
+			}
+			if (size !== null) setSchedule(spec, { kind: "step", stepSize: size, gamma }, tok, line, diags);
+			return end;
+		}
+		case "cosine":
+		case "cos":
+			setSchedule(spec, { kind: "cosine" }, tok, line, diags);
+			return at;
+		case "onecycle": {
+			let end = at;
+			if (rest[end + 1] && normalizeWord(rest[end + 1].text) === "max") end++;
+			if (rest[end + 1]?.num === undefined) {
+				diags.at(line, tok, "error", t("practice.onecycleNeedsMax"), "onecycle max 0.01");
+				return end;
+			}
+			const max = num(end, "max", 1e-9, 100, false);
+			if (max !== null) setSchedule(spec, { kind: "onecycle", maxLr: max }, tok, line, diags);
+			return end + 1;
+		}
+		case "warmup": {
+			const w = num(at, "warmup", 0, 10_000, true);
+			if (w !== null) spec.schedule = { ...(spec.schedule ?? { kind: "constant" }), warmup: w };
+			return at + 1;
+		}
+		case "patience":
+		case "earlystop":
+		case "earlystopping": {
+			const p = num(at, "patience", 1, 10_000, true);
+			if (p !== null) spec.patience = p;
+			return at + 1;
+		}
+	}
+	return -1;
+}
+
+/** Checks that need the whole train line; `lrGiven` says whether the line set `lr`. */
+export function checkPractice(spec: TrainSpec, tokens: Token[], line: number, diags: DiagnosticList, lrGiven: boolean): void {
+	const find = (...words: string[]): Token => tokens.find((x) => words.includes(normalizeWord(x.text))) ?? tokens[0];
+	const s = spec.schedule;
+	if (s && s.kind === "onecycle") {
+		if (s.warmup > 0) diags.at(line, find("warmup"), "warning", t("practice.onecycleWarmup", { n: s.warmup }));
+		if (lrGiven) diags.at(line, find("lr", "learningrate"), "info", t("practice.onecycleLr", { start: (s.maxLr ?? 0) / 25, lr: spec.optimizer.lr }));
+	} else if (s && s.warmup >= spec.epochs && s.kind !== "constant") {
+		diags.at(line, find("warmup"), "warning", t("practice.warmupTooLong", { n: s.warmup, epochs: spec.epochs }));
+	}
+	if (spec.patience != null) {
+		if (spec.val === 0) diags.at(line, find("patience", "earlystop", "earlystopping"), "warning", t("practice.patienceNeedsVal"), "val 0.2");
+		else if (spec.patience >= spec.epochs) diags.at(line, find("patience", "earlystop", "earlystopping"), "info", t("practice.patienceTooLong", { n: spec.patience, epochs: spec.epochs }));
+	}
+}
