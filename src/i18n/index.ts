@@ -18,6 +18,7 @@ import type { pluginStrings } from "./strings-plugin";
 import type { robustnessStrings } from "./strings-robustness";
 import type { specStrings } from "./strings-spec";
 import type { trainingStrings } from "./strings-training";
+import type { trainPracticeStrings } from "./strings-train-practice";
 
 export { langOf, type Lang } from "./lang";
 export interface Entry {
@@ -45,7 +46,8 @@ export type Key =
 	| keyof typeof pluginStrings
 	| keyof typeof robustnessStrings
 	| keyof typeof specStrings
-	| keyof typeof trainingStrings;
+	| keyof typeof trainingStrings
+	| keyof typeof trainPracticeStrings;
 
 const table: Record<string, Entry> = { ...common };
 let lang: Lang = "en";

@@ -1,7 +1,7 @@
 /** Words of the train line's training practice: schedules, early stopping, the test set, augmentation. */
-import { addStrings } from "./index";
+import { addStrings, type Entry } from "./index";
 
-addStrings({
+export const trainPracticeStrings = {
 	"practice.scheduleNeedsKind": {
 		en: "`schedule` needs a kind: step N GAMMA, cosine or onecycle max LR",
 		zh: "`schedule` 需要指明类型：step N GAMMA、cosine 或 onecycle max LR",
@@ -34,4 +34,6 @@ addStrings({
 		en: "patience {n} is not shorter than the {epochs} epochs: the run never stops early (it still ends on its best epoch's weights)",
 		zh: "patience {n} 不短于 {epochs} 个 epoch：训练不会提前停止（但仍以最佳 epoch 的权重结束）",
 	},
-});
+} satisfies Record<string, Entry>;
+
+addStrings(trainPracticeStrings);
