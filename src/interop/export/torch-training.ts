@@ -4,10 +4,9 @@
  * run note's lr column. A training script (the bridge's) calls make_optimizer and make_scheduler.
  */
 import type { OptimizerSpec } from "../../engine/model-spec";
-// The exporters reach the page only through src/worker/shared-engine.ts (they are in the engine's bundle), so the
-// schedule's formulas are not bundled twice; tests/unit/bundle-graph.test.ts checks that.
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports
-import { scheduledLr, type LrSchedule } from "../../engine/optim/schedule";
+import type { LrSchedule } from "../../engine/optim/schedule";
+// The exporters are in the engine's bundle (the page takes them through shared-engine too): a cycle esbuild resolves.
+import { scheduledLr } from "../../worker/shared-engine";
 import { pyNumber } from "./python";
 
 /** What the export needs of a `train` line. */
