@@ -65,9 +65,11 @@ const TARGET_BY_SIZE: Record<NonNullable<HeatmapOptions["size"]>, number> = { s:
 const MAX_TABLE_CELLS = 1024;
 /**
  * The same for thumbnails (size s), which come by the dozen (24 validation samples, 8 channels a layer): 24 tables
- * of 28×28 were 19 000 cells made in one task at the end of a run. A 16×16 grid still gets its numbers.
+ * of 28×28 were 19 000 cells made in one task at the end of a run, and at 256 cells the feature maps of the
+ * acceptance run (8 channels of 14×14 a layer) still made ~5 000 hidden cells, whose style, layout and garbage
+ * collection were most of the end of a run on the page's thread. An 8×8 grid (a filter, a small map) keeps its numbers.
  */
-const MAX_THUMB_TABLE_CELLS = 256;
+const MAX_THUMB_TABLE_CELLS = 64;
 
 /** Numbers as shown to people: at most `decimals` decimals, no trailing zeros, a true minus sign. */
 export function formatValue(v: number, decimals = 2): string {

@@ -31,6 +31,11 @@ export interface RunBeginOptions {
 	owner?: Component;
 	/** Called after every write attempt, so the block can show "saved" or the error with a Save log button. */
 	onState?: (run: RunHandle) => void;
+	/**
+	 * Shortest time between two epoch writes (the end of a run, a retry and the weights link are written at once). A
+	 * fast run ends epochs many times a second, and each write formats the whole note on the page's thread.
+	 */
+	writeEveryMs?: number;
 	/** For tests: the start time. */
 	now?: Date;
 }
@@ -65,6 +70,12 @@ export class RunHandle {
 	/** Why the runs folder setting cannot be used (the run is then kept in memory and every save says why). */
 	private readonly folderError: string | null;
 	private dirty = false;
+	/** The next write should not wait for writeEveryMs (the run ended, a retry, the weights' link). */
+	private urgent = false;
+	private lastWrite = -Infinity;
+	/** Ends the wait before a spaced write early (finish() during it). */
+	private wake: (() => void) | null = null;
+	private readonly writeEveryMs: number;
 	private inflight: Promise<boolean> | null = null;
 	private noticeShown = false;
 	private renameRef: EventRef | null;
@@ -79,6 +90,7 @@ export class RunHandle {
 		const startedAt = opts.now ?? new Date();
 		if (opts.onState) this.listeners.add(opts.onState);
 		this.hasOwner = opts.owner !== undefined;
+		this.writeEveryMs = Math.max(0, opts.writeEveryMs ?? 0);
 		const folder = checkVaultFolder(folderSetting);
 		const recorder = new RunRecorder(
 			new VaultNoteStore(app),
@@ -127,7 +139,7 @@ export class RunHandle {
 	/** Records a finished epoch and writes the note (in the background; the promise says whether it was saved). */
 	epoch(row: EpochMetrics, pace: RunPace = {}): Promise<boolean> {
 		this.recorder.epoch(row, pace);
-		return this.schedule();
+		return this.schedule(false);
 	}
 
 	/** Replaces the per-batch loss curve (x in epochs); written with the next epoch or at the end. */
@@ -137,7 +149,7 @@ export class RunHandle {
 
 	async finish(status: Exclude<RunStatus, "running" | "interrupted">, info: FinishInfo = {}): Promise<boolean> {
 		this.recorder.finish(status, info);
-		const ok = await this.schedule();
+		const ok = await this.schedule(true);
 		// Without an owner nothing else would ever end the rename listener; a failed save keeps it until then.
 		if (ok || !this.hasOwner) this.dispose();
 		return ok;
@@ -147,7 +159,7 @@ export class RunHandle {
 	retry(): Promise<boolean> {
 		this.noticeShown = false;
 		if (this.recorder.detached) this.recorder.saveAgain();
-		return this.schedule();
+		return this.schedule(true);
 	}
 
 	/**
@@ -175,7 +187,7 @@ export class RunHandle {
 			this.fail(errText(e));
 			return false;
 		}
-		return this.schedule();
+		return this.schedule(true);
 	}
 
 	/** Waits for pending writes. */
@@ -196,8 +208,12 @@ export class RunHandle {
 		return () => this.listeners.delete(cb);
 	}
 
-	private schedule(): Promise<boolean> {
+	private schedule(urgent: boolean): Promise<boolean> {
 		this.dirty = true;
+		if (urgent) {
+			this.urgent = true;
+			this.wake?.();
+		}
 		if (!this.inflight) this.inflight = this.drain();
 		return this.inflight;
 	}
@@ -205,13 +221,30 @@ export class RunHandle {
 	private async drain(): Promise<boolean> {
 		try {
 			while (this.dirty) {
+				const wait = this.lastWrite + this.writeEveryMs - Date.now();
+				if (!this.urgent && wait > 0) await this.pause(wait);
 				this.dirty = false;
+				this.urgent = false;
+				this.lastWrite = Date.now();
 				await this.writeOnce();
 			}
 		} finally {
 			this.inflight = null;
 		}
 		return this.saved;
+	}
+
+	/** Waits `ms` (the spacing of epoch writes), or less when an urgent write comes in. */
+	private pause(ms: number): Promise<void> {
+		return new Promise((resolve) => {
+			const done = (): void => {
+				activeWindow.clearTimeout(id);
+				this.wake = null;
+				resolve();
+			};
+			const id = activeWindow.setTimeout(done, ms);
+			this.wake = done;
+		});
 	}
 
 	private async writeOnce(): Promise<void> {
@@ -258,7 +291,7 @@ export class RunHandle {
 		const src = moved(this.record.sourcePath);
 		if (src) {
 			this.recorder.setSource(src);
-			if (this.recorder.path) void this.schedule();
+			if (this.recorder.path) void this.schedule(true);
 		}
 	}
 }

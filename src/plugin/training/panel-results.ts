@@ -17,7 +17,8 @@ import type { RunController, RunLog } from "./run-controller";
 /**
  * What a block shows of a run's outcome: the final numbers, the confusion matrix, validation samples, and the
  * network's filters and feature maps (untrained before a run, learned after). Everything past the first line is drawn
- * in pieces, one task each (Stager), so the end of a run never blocks the page for long, even on a busy machine.
+ * in pieces (Stager), so the end of a run never blocks the page for long, even on a busy machine. (Built off the
+ * page and put in place at once, the same views were one frame of 80–120 ms of layout and compositing.)
  */
 export class ResultsView {
 	/** Heatmaps of the results (validation samples) and of the filters / feature maps. */
@@ -37,6 +38,7 @@ export class ResultsView {
 	}
 
 	clear(): void {
+		this.stager.clear();
 		this.maps.destroy();
 		this.charts.destroy();
 		this.resultsHost.empty();
@@ -55,7 +57,7 @@ export class ResultsView {
 			const host = this.resultsHost;
 			// Drawn a task later: not if Train was pressed in between (the new run owns the results then).
 			this.stager.stage(() => {
-				if (stillShown()) renderConfusion(host, confusion.matrix, confusion.classes, { charts: this.charts });
+				if (stillShown()) renderConfusion(host, confusion.matrix, confusion.classes, { charts: this.charts, later: (fn) => this.stager.stage(fn) });
 			});
 		}
 	}
@@ -94,9 +96,10 @@ export class ResultsView {
 		const result = end.result;
 		if (!result || !info) return;
 		const host = this.resultsHost;
-		if (this.views.confusion && result.confusion.length > 0) this.stager.stage(() => renderConfusion(host, result.confusion, info.classNames, { charts: this.charts }));
+		const later = (fn: () => void): void => this.stager.stage(fn);
+		if (this.views.confusion && result.confusion.length > 0) this.stager.stage(() => renderConfusion(host, result.confusion, info.classNames, { charts: this.charts, later }));
 		if (this.views.samples && result.samples.length > 0) {
-			this.stager.stage(() => renderSamples(host, result.samples, info.inputShape, info.classNames, this.colormap(), this.maps));
+			this.stager.stage(() => renderSamples(host, result.samples, info.inputShape, info.classNames, this.colormap(), this.maps, later));
 		}
 		this.showSnapshot(result.after, info.classNames, true);
 	}
@@ -108,13 +111,14 @@ export class ResultsView {
 		const host = this.viewsHost;
 		const maps = this.snapshotMaps;
 		const cm = this.colormap();
+		const later = (fn: () => void): void => this.stager.stage(fn);
 		if (this.views.filters && s.filters) {
 			const f = s.filters;
-			this.stager.stage(() => renderFilters(host, f, trained, maps));
+			this.stager.stage(() => renderFilters(host, f, trained, maps, later));
 		}
 		if (this.views.featureMaps && s.activations.length > 0) {
 			const caption = t("training.featuremaps.sample", { i: s.sampleIndex, label: classNames[s.sampleLabel] ?? s.sampleLabel });
-			this.stager.stage(() => renderFeatureMaps(host, s.activations, trained, cm, maps, caption, (fn) => this.stager.stage(fn)));
+			this.stager.stage(() => renderFeatureMaps(host, s.activations, trained, cm, maps, caption, later));
 		}
 	}
 

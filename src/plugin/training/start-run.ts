@@ -9,6 +9,13 @@ import { platformDecoder, resolveDataset } from "./dataset-source";
 import { refusal } from "./limit-check";
 import type { RunController, RunServices } from "./run-controller";
 
+/**
+ * A running run's note is rewritten at most once a second (and at its end): the note is the run's record should
+ * Obsidian close, and a second of epochs is all a crash can lose. Every epoch of a fast run was a write, and a
+ * write formats the whole note on the page's thread (~20 ms for the acceptance run, so a busy machine saw long tasks).
+ */
+const RUN_NOTE_WRITE_MS = 1000;
+
 /** A ```cnn block that can train: what the panel and the "Train the block under the cursor" command both start. */
 export interface TrainableBlock {
 	sourcePath: string;
@@ -53,6 +60,7 @@ export function startBlockRun(host: CnnLabHost, block: TrainableBlock, doc: Docu
 				val: train.val,
 				limit: train.limit,
 				backend: info.backend ?? null,
+				writeEveryMs: RUN_NOTE_WRITE_MS,
 			}),
 	};
 	const sample = block.parsed.sample;

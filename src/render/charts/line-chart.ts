@@ -226,7 +226,10 @@ export class LineChartView {
 		this.stepsPerEpoch = v;
 		if (this.stepButton) this.stepButton.hidden = v === null;
 		if (v === null && this.xSteps) this.xSteps = false;
-		this.markAll();
+		// Known from a run's first progress message, for both charts: redrawn in tasks of their own (two synchronous
+		// chart.js updates in that message handler made a 50 ms task on a busy machine).
+		this.dirty.fill(true);
+		this.frame.request();
 	}
 
 	setSmoothing(w: number): void {

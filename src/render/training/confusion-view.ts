@@ -10,6 +10,11 @@ export interface ConfusionOptions {
 	title?: string | null;
 	/** Where the per-class accuracy bar chart goes to be destroyed with the view; without it, the table only. */
 	charts?: ChartSet;
+	/**
+	 * Where the bar chart is made: the panel's staging puts it in a task after the table's (a chart.js chart is made
+	 * and laid out in one go, ~15 ms of the page's thread); by default at once.
+	 */
+	later?: (fn: () => void) => void;
 }
 
 /** Per-class accuracy (recall) from a confusion matrix: NaN for a class with no samples. */
@@ -52,10 +57,16 @@ export function renderConfusion(parent: HTMLElement, confusion: readonly (readon
 		// Per-class accuracy (recall): the share of this class's samples that were recognised; "–" without any.
 		tr.createEl("td", { cls: "cnn-lab-confusion-acc", text: formatPercent(total > 0 ? row[i] / total : null) });
 	}
-	if (opts.charts && confusion.length > 0) {
-		const bars = opts.charts.add(new BarChartView(wrap, { title: t("chart.classAcc.title"), xLabel: t("chart.classAcc.x"), yLabel: t("chart.classAcc.y"), percent: true }));
-		bars.setData(confusion.map((_, i) => name(i)), classAccuracies(confusion));
-		bars.flush();
+	const charts = opts.charts;
+	if (charts && confusion.length > 0) {
+		// Its place is kept under the table, whenever it is made.
+		const slot = wrap.createDiv({ cls: "cnn-lab-confusion-bars" });
+		(opts.later ?? ((fn: () => void) => fn()))(() => {
+			const bars = charts.add(new BarChartView(slot, { title: t("chart.classAcc.title"), xLabel: t("chart.classAcc.x"), yLabel: t("chart.classAcc.y"), percent: true }));
+			bars.setData(confusion.map((_, i) => name(i)), classAccuracies(confusion));
+			// Made at once, it draws at once; staged, its first redraw is a task of its own.
+			if (!opts.later) bars.flush();
+		});
 	}
 	return wrap;
 }

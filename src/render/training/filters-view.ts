@@ -3,11 +3,14 @@ import "../../i18n/strings-training";
 import type { FilterSet } from "../../worker/messages";
 import { HeatmapSet } from "./image-grid";
 
+/** Filters drawn per piece of staged work. */
+const FILTERS_PER_PIECE = 16;
+
 /**
  * The first convolution's filters, all on one symmetric colour scale centred on 0 (coolwarm) so their strengths
  * compare; a filter over several input channels is shown as its mean over the channels.
  */
-export function renderFilters(parent: HTMLElement, f: FilterSet, trained: boolean, maps: HeatmapSet): HTMLElement {
+export function renderFilters(parent: HTMLElement, f: FilterSet, trained: boolean, maps: HeatmapSet, later: (fn: () => void) => void = (fn) => fn()): HTMLElement {
 	const wrap = parent.createDiv({ cls: "cnn-lab-filters" });
 	const title = trained ? "training.filters.trained" : "training.filters.random";
 	wrap.createDiv({ cls: "cnn-lab-section-title", text: t(title, { n: f.count, k: `${f.kh}×${f.kw}×${f.channels}` }) });
@@ -17,15 +20,24 @@ export function renderFilters(parent: HTMLElement, f: FilterSet, trained: boolea
 	const range = { min: -m || -1, max: m || 1 };
 	const grid = wrap.createDiv({ cls: "cnn-lab-filter-grid" });
 	const size = f.kh * f.kw;
-	for (let k = 0; k < f.count; k++) {
-		const plane = new Float32Array(size);
-		for (let c = 0; c < f.channels; c++) {
-			const o = (k * f.channels + c) * size;
-			for (let i = 0; i < size; i++) plane[i] += f.data[o + i] / f.channels;
+	// Laid out at once, in order; the images are drawn a piece at a time (a wide first layer has 64 filters).
+	for (let first = 0; first < f.count; first += FILTERS_PER_PIECE) {
+		const cells: { k: number; slot: HTMLElement }[] = [];
+		for (let k = first; k < Math.min(f.count, first + FILTERS_PER_PIECE); k++) {
+			const cell = grid.createDiv({ cls: "cnn-lab-filter" });
+			cells.push({ k, slot: cell.createDiv({ cls: "cnn-lab-filter-image" }) });
+			cell.createDiv({ cls: "cnn-lab-filter-caption", text: String(k + 1) });
 		}
-		const cell = grid.createDiv({ cls: "cnn-lab-filter" });
-		maps.add(cell, { width: f.kw, height: f.kh, data: plane }, t("training.filter", { n: k + 1 }), "coolwarm", range);
-		cell.createDiv({ cls: "cnn-lab-filter-caption", text: String(k + 1) });
+		later(() => {
+			for (const { k, slot } of cells) {
+				const plane = new Float32Array(size);
+				for (let c = 0; c < f.channels; c++) {
+					const o = (k * f.channels + c) * size;
+					for (let i = 0; i < size; i++) plane[i] += f.data[o + i] / f.channels;
+				}
+				maps.add(slot, { width: f.kw, height: f.kh, data: plane }, t("training.filter", { n: k + 1 }), "coolwarm", range);
+			}
+		});
 	}
 	return wrap;
 }

@@ -10,6 +10,13 @@ export const LOSS = { batch: 0, train: 1, val: 2, previous: 3 } as const;
 export const ACC = { train: 0, val: 1, previous: 2 } as const;
 
 /**
+ * Shortest time between two redraws of a live chart. A chart.js update of the loss chart (every batch of a run) costs
+ * 5–12 ms of the page's thread, and while a run trains that thread shares the machine with the worker: four
+ * redraws a second keep the curve live and leave the page most of its time (tests/bench/browser/chart-redraw.mjs).
+ */
+const LIVE_REDRAW_MS = 250;
+
+/**
  * The two live charts of a run: loss (per batch, with the smoothing slider; per epoch for training and validation;
  * a log-scale toggle) and accuracy per epoch (axis fitted to the data, a 0–100 % toggle), with the previous run's
  * validation curves dashed for comparison. x is in epochs (batch points fall between the epoch points they lead to),
@@ -36,6 +43,7 @@ export class TrainingCharts {
 			yMin: 0,
 			logToggle: true,
 			integerX: true,
+			minIntervalMs: LIVE_REDRAW_MS,
 		});
 		this.acc = new LineChartView(this.el, {
 			title: t("training.chart.acc"),
@@ -49,6 +57,7 @@ export class TrainingCharts {
 			yFit: { min: 0, max: 1 },
 			percent: true,
 			integerX: true,
+			minIntervalMs: LIVE_REDRAW_MS,
 		});
 		this.summary = this.el.createDiv({ cls: "cnn-lab-sr-only", attr: { "aria-live": "polite" } });
 	}

@@ -69,10 +69,13 @@ describe("heatmap", () => {
 });
 
 describe("heatmap thumbnails", () => {
-	it("give a 16×16 grid its numbers but a 28×28 one a one-line summary (they come by the dozen)", () => {
+	it("give an 8×8 grid its numbers but a 14×14 or 28×28 one a one-line summary (they come by the dozen)", () => {
 		const grid = (n: number) => ({ width: n, height: n, data: Array.from({ length: n * n }, (_, i) => i / 4) });
-		const small = createHeatmap(document.body, grid(16), { label: "s16", colormap: "gray", size: "s" });
-		expect(small.el.querySelectorAll(".cnn-lab-sr-only table td")).toHaveLength(256);
+		const small = createHeatmap(document.body, grid(8), { label: "s8", colormap: "gray", size: "s" });
+		expect(small.el.querySelectorAll(".cnn-lab-sr-only table td")).toHaveLength(64);
+		const map = createHeatmap(document.body, grid(14), { label: "s14", colormap: "gray", size: "s" });
+		expect(map.el.querySelectorAll("td")).toHaveLength(0);
+		expect(map.el.querySelector(".cnn-lab-sr-only")?.textContent).toBe("s14: 14×14 values from 0 to 48.75");
 		const big = createHeatmap(document.body, grid(28), { label: "s28", colormap: "gray", size: "s" });
 		expect(big.el.querySelectorAll("td")).toHaveLength(0);
 		expect(big.el.querySelector(".cnn-lab-sr-only")?.textContent).toBe("s28: 28×28 values from 0 to 195.75");

@@ -251,6 +251,35 @@ describe("RunStore", () => {
 		expect(checkVaultFolder("/")).toEqual({ ok: true, path: "" });
 		expect(checkVaultFolder("//etc")).toMatchObject({ ok: false });
 	});
+
+	it("spaces epoch writes by writeEveryMs, and writes the end of the run at once", async () => {
+		// Each rewrite of a run note ends with one processFrontMatter call (its properties).
+		let writes = 0;
+		const fm = app.fileManager.processFrontMatter.bind(app.fileManager);
+		app.fileManager.processFrontMatter = (f, fn) => {
+			writes++;
+			return fm(f, fn);
+		};
+		const run = RunStore.begin(o(app), settings, opts({ writeEveryMs: 300 }));
+		const t0 = Date.now();
+		await run.epoch(ep(1));
+		const first = writes;
+		// Five epochs at once: they fold into one write, made when the spacing has passed.
+		const pending = [2, 3, 4, 5, 6].map((e) => run.epoch(ep(e)));
+		expect(writes).toBe(first);
+		await Promise.all(pending);
+		expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+		expect(writes).toBe(first + 1);
+		expect(parseRunNote(await read(app, run.path ?? ""))?.epochs).toHaveLength(6);
+		// An epoch, then the end straight after: the end does not wait out the spacing and carries the epoch.
+		const t1 = Date.now();
+		void run.epoch(ep(7));
+		expect(await run.finish("completed")).toBe(true);
+		expect(Date.now() - t1).toBeLessThan(250);
+		const back = parseRunNote(await read(app, run.path ?? ""));
+		expect(back?.status).toBe("completed");
+		expect(back?.epochs).toHaveLength(7);
+	});
 });
 
 describe("finding runs", () => {
