@@ -84,7 +84,7 @@ export function adaptiveRow(L: RawLayer, cur: Shape): RowResult {
 }
 
 /** (i − 1)·s − 2p + d·(k − 1) + output_padding + 1, in the user's numbers. */
-function transposedFormula(i: number, k: number, s: number, p: number, op: number, d: number): string {
+export function transposedFormula(i: number, k: number, s: number, p: number, op: number, d: number): string {
 	const out = transposedOut(i, k, s, p, op, d);
 	return `(${i} ${MINUS} 1)·${s} ${MINUS} 2·${p} + ${d}·(${k} ${MINUS} 1) + ${op} + 1 = ${fmtReal(out)}`;
 }
@@ -140,7 +140,7 @@ function convWords(k: Pair, s: Pair, p: Pair, d: Pair): string {
  * "it undoes a conv: 6×6 k3 s2 p1 → 3×3; transposed with outpad 1 → 6×6", then, with a stride, which input sizes
  * that conv maps to the same output (what outpad chooses between).
  */
-function undoesNotes(inSizes: Pair, out: Pair, k: Pair, s: Pair, p: Pair, op: Pair, d: Pair): string[] {
+export function undoesNotes(inSizes: Pair, out: Pair, k: Pair, s: Pair, p: Pair, op: Pair, d: Pair): string[] {
 	const back: Pair = [0, 1].map((a) => axisOut({ size: out[a], kernel: k[a], stride: s[a], padBegin: p[a], padEnd: p[a], dilation: d[a], ceil: false }).out) as Pair;
 	if (back[0] !== inSizes[0] || back[1] !== inSizes[1]) return [];
 	const hw = (x: Pair): string => `${x[0]}×${x[1]}`;

@@ -21,8 +21,27 @@ describe("inline cnn: check", () => {
 		expect(r.text).toContain("horizontal ((28 + 2·1 − 5)/2) + 1 = 13.5");
 		expect(r.out).toBe("15×13");
 		expect(r.fits).toBe(false);
-		expect(checkInline("cnn: 28 k3 d2")).toMatchObject({ fits: true, out: "24", text: "28 − 5 + 1 = 24 ✓" });
+		expect(checkInline("cnn: 28 k3 d2")).toMatchObject({ fits: true, out: "24", text: "28 − 5 + 1 = 24 (dilated kernel 2·(3 − 1) + 1 = 5) ✓" });
 		expect(checkInline("cnn: 32x28 k4 s2 p1")).toMatchObject({ fits: true, out: "16×14" });
+	});
+
+	it("cnn: 3 k3 s2 p1 t op1 → the transposed conv's (3 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 6, and the conv it undoes", () => {
+		const r = checkInline("cnn: 3 k3 s2 p1 t op1");
+		expect(r).toMatchObject({ ok: true, fits: true, out: "6", text: "(3 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 6 ✓" });
+		expect(r.detail).toContain("it undoes a conv: 6×6 k3 s2 p1 → 3×3; transposed with outpad 1 → 6×6");
+		expect(r.detail).toContain("that conv maps 5, 6 to 3");
+		// without op the same conv gives 5, as PyTorch's ConvTranspose2d(1, 1, 3, 2, 1) does on 3×3
+		expect(checkInline("cnn: 3 kernel 3 stride 2 pad 1 transposed").out).toBe("5");
+		expect(checkInline("cnn: 4x3 k3 s2 t outpad 1")).toMatchObject({ fits: true, out: "10×8" });
+	});
+
+	it("the transposed conv's refusals: outpad not under stride or dilation, no output left, op without t", () => {
+		expect(checkInline("cnn: 3 k3 s2 p1 t op2")).toMatchObject({ ok: true, fits: false, out: "" });
+		expect(checkInline("cnn: 3 k3 s2 p1 t op2").text).toContain("outpad 2 must be smaller than the stride (2) or the dilation (1)");
+		expect(checkInline("cnn: 1 k3 p3 t")).toMatchObject({ fits: false, text: "(1 − 1)·1 − 2·3 + 1·(3 − 1) + 0 + 1 = −3 ✗ no output is left" });
+		const r = checkInline("cnn: 3 k3 op1");
+		expect(r.ok).toBe(false);
+		expect(r.detail).toContain("add `t`");
 	});
 
 	it("long keys, odd spacing and junk", () => {
