@@ -51,6 +51,20 @@ export const oursW5: ModelSpec = {
 	layers: [conv(8, 3, 1), { type: "relu" }, maxpool2, { type: "flatten" }, { type: "dense", units: 10, bias: true }, { type: "softmax" }],
 };
 
+/** W6: W4 with batch norm after each conv (BatchNorm2d, training mode). */
+export const oursW6: ModelSpec = {
+	input: [1, 28, 28],
+	layers: [conv(8, 5, 2), { type: "batchnorm" }, { type: "relu" }, maxpool2, conv(16, 5, 0), { type: "batchnorm" }, { type: "relu" }, maxpool2, { type: "flatten" }, { type: "dense", units: 64, bias: true }, { type: "relu" }, { type: "dense", units: 10, bias: true }, { type: "softmax" }],
+};
+
+const depthwise3: LayerSpec = { type: "depthwise", multiplier: 1, kernel: [3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1], bias: true };
+
+/** W7: depthwise-separable blocks (depthwise 3×3, then a 1×1 conv), as MobileNet builds them. */
+export const oursW7: ModelSpec = {
+	input: [1, 28, 28],
+	layers: [conv(8, 3, 1), { type: "relu" }, depthwise3, conv(16, 1, 0), { type: "relu" }, maxpool2, depthwise3, conv(32, 1, 0), { type: "relu" }, maxpool2, { type: "flatten" }, { type: "dense", units: 10, bias: true }, { type: "softmax" }],
+};
+
 /** One training batch through our Trainer (batch gather, forward, backward, NaN check, SGD momentum 0.9). */
 export function oursTrain(kind: GemmKind, spec: ModelSpec, batch: number, samples: number): Runner {
 	const size = spec.input[0] * spec.input[1] * spec.input[2];

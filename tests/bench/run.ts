@@ -8,7 +8,8 @@ import { cpus } from "node:os";
 import { convnetConvForward, convnetTrain, convnetW4, convnetW5 } from "./peers-convnetjs";
 import { tfConvForward, tfTrain, tfUse } from "./peers-tfjs";
 import { checkTrainableConv2d, trainableConv2d } from "./peers-tfjs-wasm-train";
-import { oursConvForward, oursTrain, oursW4, oursW5, simdAvailable, type GemmKind } from "./ours";
+import { oursConvForward, oursTrain, oursW4, oursW5, oursW6, oursW7, simdAvailable, type GemmKind } from "./ours";
+import { tfTrainBn, tfTrainDepthwise } from "./peers-tfjs-layers";
 import { measure, type Contender, type Result, type Runner } from "./timing";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -73,6 +74,26 @@ const workloads: Workload[] = [
 			{ name: "ConvNetJS", setup: sync(() => convnetTrain(convnetW5, 1, 8, 8, BATCH, 640)) },
 			{ name: "tfjs CPU", setup: () => tfTrain("cpu", "w5", BATCH) },
 			{ name: "tfjs WASM (custom conv grad)", setup: () => tfTrain("wasm", "w5", BATCH, trainableConv2d) },
+		],
+	},
+	{
+		id: "W6",
+		what: "training, W4 with batch norm after each conv (training mode); batch 32, SGD momentum 0.9",
+		samples: BATCH,
+		contenders: [
+			...ours((kind) => oursTrain(kind, oursW6, BATCH, 640)),
+			{ name: "tfjs CPU", setup: () => tfTrainBn("cpu", BATCH) },
+			{ name: "tfjs WASM (custom conv grad)", setup: () => tfTrainBn("wasm", BATCH, trainableConv2d) },
+		],
+	},
+	{
+		id: "W7",
+		what: "training, 28×28×1: conv 8@3×3 p1, relu, 2 × (depthwise 3×3 p1, conv 1×1 to 16 / 32, relu, pool 2), dense 10; batch 32, SGD momentum 0.9",
+		samples: BATCH,
+		contenders: [
+			...ours((kind) => oursTrain(kind, oursW7, BATCH, 640)),
+			// ConvNetJS has neither batch norm nor depthwise convs; tfjs-backend-wasm has no depthwise gradient kernels.
+			{ name: "tfjs CPU", setup: () => tfTrainDepthwise("cpu", BATCH) },
 		],
 	},
 ];
