@@ -7,6 +7,7 @@ import { createJsBackend } from "../engine/backend";
 import { createEngineContext } from "../engine/context";
 import { simdBackendSync } from "../engine/wasm";
 import { checkLimits, priceModel, readable, type Limits } from "../notation/cnn/limits";
+import { scheduleWords } from "../notation/cnn/train-practice";
 import type { LossPoint } from "../engine/run-metrics";
 import { lossPoint, MAX_BATCH_POINTS, thinPoints } from "../runs/loss-curve";
 import { RunRecorder } from "../runs/recorder";
@@ -130,6 +131,8 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 			seed,
 			val: train.val,
 			limit: train.limit,
+			...(train.schedule ? { schedule: scheduleWords(train.schedule) } : {}),
+			...(train.patience != null ? { patience: train.patience } : {}),
 		},
 		folder,
 		title: basename(full).replace(/\.md$/i, ""),
@@ -164,6 +167,8 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	let status: Exclude<RunStatus, "running" | "interrupted"> = "completed";
 	let message: string | undefined;
 	let lastYield = performance.now();
+	// With patience, what the "done" event says (an object, so the loop's assignments are not narrowed away).
+	const ending: { bestEpoch: number | null; earlyStop: boolean } = { bestEpoch: null, earlyStop: false };
 	try {
 		while (!trainer.finished) {
 			for (const e of trainer.step()) {
@@ -182,6 +187,9 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 						message = `stopped after ${settings.maxRunSeconds} s (setting: Longest run (seconds))`;
 						trainer.stop();
 					}
+				} else if (e.kind === "done") {
+					ending.bestEpoch = e.bestEpoch ?? null;
+					ending.earlyStop = e.earlyStop === true;
 				} else if (e.kind === "stopped") {
 					status = "stopped";
 				} else if (e.kind === "failed") {
@@ -206,7 +214,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	}
 	const secs = (performance.now() - t0) / 1000;
 	recorder.batches(thinPoints(points));
-	recorder.finish(status, { durationS: Math.round(secs * 10) / 10, samplesPerS: Math.round(seen / Math.max(secs, 1e-6)), message, confusion });
+	recorder.finish(status, { durationS: Math.round(secs * 10) / 10, samplesPerS: Math.round(seen / Math.max(secs, 1e-6)), message, confusion, bestEpoch: ending.bestEpoch, earlyStop: ending.earlyStop });
 	await save(true);
 	// The trained weights beside the note, as the plugin keeps them (PyTorch state_dict names; setting: Save weights).
 	let weightsError: string | null = null;

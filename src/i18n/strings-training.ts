@@ -46,6 +46,10 @@ export const trainingStrings = {
 	"training.series.trainAcc": { en: "training accuracy", zh: "训练准确率" },
 	"training.series.valAcc": { en: "validation accuracy", zh: "验证准确率" },
 	"training.series.previous": { en: "previous run: validation", zh: "上一次：验证" },
+	"training.series.lr": { en: "learning rate", zh: "学习率" },
+	"training.axis.lr": { en: "learning rate", zh: "学习率" },
+	"training.marker.best": { en: "best: epoch {epoch}", zh: "最佳：第 {epoch} 轮" },
+	"training.marker.earlyStop": { en: "stopped early", zh: "提前停止" },
 	"training.chart.summary": {
 		en: "Epoch {epoch}: training loss {loss}, accuracy {acc}; validation loss {valLoss}, accuracy {valAcc}",
 		zh: "第 {epoch} 轮：训练损失 {loss}，准确率 {acc}；验证损失 {valLoss}，准确率 {valAcc}",

@@ -25,6 +25,9 @@ export interface FinishInfo extends RunPace {
 	message?: string;
 	/** The final validation confusion matrix, kept in the note so that reopening it shows it again. */
 	confusion?: ConfusionRecord | null;
+	/** With patience: the epoch the weights come from, and whether the run stopped early. */
+	bestEpoch?: number | null;
+	earlyStop?: boolean;
 }
 
 export interface RecorderOptions {
@@ -104,6 +107,8 @@ export class RunRecorder {
 		this.pace(info);
 		if (info.message !== undefined) this.record.message = info.message;
 		if (info.confusion !== undefined) this.record.confusion = validConfusion(info.confusion);
+		if (info.bestEpoch != null) this.record.bestEpoch = info.bestEpoch;
+		if (info.earlyStop) this.record.earlyStop = true;
 	}
 
 	/** Names the weights file (vault path) in the note. */

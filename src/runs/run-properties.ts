@@ -42,8 +42,12 @@ export function runProperties(r: RunRecord): [string, PropValue][] {
 	];
 	if (s.val !== undefined && s.val !== null) fm.push(["val_split", s.val]);
 	if (s.limit !== undefined && s.limit !== null) fm.push(["limit", s.limit]);
+	if (s.schedule) fm.push(["schedule", s.schedule]);
+	if (s.patience != null) fm.push(["patience", s.patience]);
 	fm.push(["train_loss", f.loss], ["train_acc", f.acc], ["val_loss", f.valLoss], ["val_acc", f.valAcc], ["duration_s", r.durationS], ["samples_per_s", r.samplesPerS]);
 	if (r.backend) fm.push(["backend", r.backend]);
+	if (r.bestEpoch != null) fm.push(["best_epoch", r.bestEpoch]);
+	if (r.earlyStop) fm.push(["early_stop", true]);
 	if (r.message) fm.push(["message", r.message]);
 	if (r.weights) fm.push(["weights", linkTo(r.weights)]);
 	return fm;
@@ -76,7 +80,12 @@ export function runFromFrontMatter(fm: Record<string, unknown>): Omit<RunRecord,
 			seed: num(fm.seed),
 			val: num(fm.val_split),
 			limit: num(fm.limit),
+			// Written only when set, and read back only then, so a run without them compares equal to its record.
+			...(str(fm.schedule) ? { schedule: str(fm.schedule) } : {}),
+			...(num(fm.patience) !== null ? { patience: num(fm.patience) } : {}),
 		},
+		...(num(fm.best_epoch) !== null ? { bestEpoch: num(fm.best_epoch) } : {}),
+		...(fm.early_stop === true || fm.early_stop === "true" ? { earlyStop: true } : {}),
 		durationS: num(fm.duration_s),
 		samplesPerS: num(fm.samples_per_s),
 		message: fm.message === null || fm.message === undefined ? null : str(fm.message),

@@ -23,6 +23,10 @@ export interface RunSettings {
 	/** Fraction held out for validation. */
 	val?: number | null;
 	limit?: number | null;
+	/** The learning-rate schedule as the train line says it ("step 5 0.5", "cosine warmup 2"); absent: constant. */
+	schedule?: string | null;
+	/** Early stopping's patience in epochs; absent: none. */
+	patience?: number | null;
 }
 
 export interface RunRecord {
@@ -39,6 +43,10 @@ export interface RunRecord {
 	batches: LossPoint[];
 	/** Why a failed run failed (NaN at epoch 3 batch 12, …). */
 	message?: string | null;
+	/** With patience: the epoch whose weights the run ended on (the lowest validation loss). */
+	bestEpoch?: number | null;
+	/** With patience: the run ended before its last epoch because the validation loss stopped improving. */
+	earlyStop?: boolean;
 	/** Vault path of the weights file beside the note, when weights were kept (older notes: its name only). */
 	weights?: string | null;
 	/** What computed the run: "wasm-simd" or "js" (they round differently, so a rerun may differ slightly). */

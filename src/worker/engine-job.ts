@@ -99,6 +99,8 @@ export function previewSnapshot(
 
 class EngineJob implements TrainingJob {
 	private seenBefore = 0;
+	/** What the trainer's "done" event said (patience: the best epoch, an early stop); empty until then. */
+	private ending: Pick<RunResult, "bestEpoch" | "earlyStop"> = {};
 
 	constructor(
 		readonly info: RunInfo,
@@ -119,6 +121,7 @@ class EngineJob implements TrainingJob {
 			} else if (e.kind === "epoch") {
 				out.epoch = { epoch: e.epoch, loss: e.loss, acc: e.acc, valLoss: e.valLoss, valAcc: e.valAcc, lr: e.lr, seconds: e.seconds };
 			} else if (e.kind === "done" || e.kind === "stopped") {
+				if (e.kind === "done" && e.bestEpoch !== undefined) this.ending = { bestEpoch: e.bestEpoch, earlyStop: e.earlyStop === true };
 				out.done = true;
 			} else if (e.kind === "failed") {
 				out.failed = failureText(e, this.model.ctx.lang);
@@ -143,6 +146,7 @@ class EngineJob implements TrainingJob {
 			samples: this.pickSamples(indices, preds),
 			after: this.snapshot(),
 			weights: this.model.exportWeights(),
+			...this.ending,
 		};
 	}
 

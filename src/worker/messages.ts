@@ -114,6 +114,9 @@ export interface RunResult {
 	samples: ValSample[];
 	after: Snapshot;
 	weights: Float32Array;
+	/** With patience: the epoch whose weights the model ended on, and whether the run stopped before its last epoch. */
+	bestEpoch?: number;
+	earlyStop?: boolean;
 }
 
 export interface ReadyMessage {

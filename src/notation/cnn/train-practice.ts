@@ -101,3 +101,14 @@ export function checkPractice(spec: TrainSpec, tokens: Token[], line: number, di
 		else if (spec.patience >= spec.epochs) diags.at(line, find("patience", "earlystop", "earlystopping"), "info", t("practice.patienceTooLong", { n: spec.patience, epochs: spec.epochs }));
 	}
 }
+
+/**
+ * A schedule in the train line's own words ("step 5 0.5", "cosine warmup 2", "onecycle max 0.01"): what a run note
+ * records, so the note reads as the line that made it. Null for a constant rate without warmup.
+ */
+export function scheduleWords(s: LrSchedule | null | undefined): string | null {
+	if (!s) return null;
+	const head = s.kind === "step" ? `step ${s.stepSize ?? 1} ${s.gamma ?? 0.1}` : s.kind === "cosine" ? "cosine" : s.kind === "onecycle" ? `onecycle max ${s.maxLr ?? 0}` : "";
+	const warm = s.warmup > 0 && s.kind !== "onecycle" ? `warmup ${s.warmup}` : "";
+	return [head, warm].filter((w) => w !== "").join(" ") || null;
+}

@@ -25,6 +25,10 @@ export interface RunBeginOptions {
 	seed: number | null;
 	val?: number | null;
 	limit?: number | null;
+	/** The schedule in the train line's words ("step 5 0.5"); absent: a constant rate. */
+	schedule?: string | null;
+	/** Early stopping's patience; absent: none. */
+	patience?: number | null;
 	/** "wasm-simd" or "js": what computes the run. */
 	backend?: string | null;
 	/** Stops the rename listener with the block (registerEvent); finish() or dispose() stop it too. */
@@ -109,6 +113,8 @@ export class RunHandle {
 					seed: opts.seed,
 					val: opts.val ?? null,
 					limit: opts.limit ?? null,
+					...(opts.schedule ? { schedule: opts.schedule } : {}),
+					...(opts.patience != null ? { patience: opts.patience } : {}),
 				},
 				title: opts.modelName,
 				backend: opts.backend ?? null,

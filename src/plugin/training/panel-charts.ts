@@ -1,4 +1,4 @@
-import { TrainingCharts } from "../../render/training/training-charts";
+import { TrainingCharts, type RunEnding } from "../../render/training/training-charts";
 import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
 import type { ProgressMessage } from "../../worker/messages";
 import type { RunController, RunLog } from "./run-controller";
@@ -23,10 +23,11 @@ export class ChartFeed {
 	}
 
 	/** A run from the vault: its curves, and the one before it dashed. */
-	showStored(epochs: EpochMetrics[], batches: LossPoint[], previous: EpochMetrics[] | null): void {
+	showStored(epochs: EpochMetrics[], batches: LossPoint[], previous: EpochMetrics[] | null, ending: RunEnding | null = null): void {
 		const charts = this.ensure();
 		if (!charts) return;
 		charts.showRun(epochs, batches);
+		if (ending) charts.markEnding(ending, epochs[epochs.length - 1]?.epoch ?? null);
 		if (previous) charts.showPrevious(previous);
 		charts.flush();
 	}
@@ -48,6 +49,11 @@ export class ChartFeed {
 		if (!this.charts) return;
 		this.charts.addBatches(m.batches, m.batchesPerEpoch);
 		this.charts.addEpochs(m.epochsDone);
+	}
+
+	/** The run ended: its best epoch (and an early stop) marked on the charts. */
+	ended(ending: RunEnding, lastEpoch: number | null): void {
+		this.charts?.markEnding(ending, lastEpoch);
 	}
 
 	destroy(): void {

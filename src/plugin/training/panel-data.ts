@@ -1,4 +1,5 @@
 import type { CnnLabHost } from "../host";
+import type { RunEnding } from "../../render/training/training-charts";
 import type { ModelSpec } from "../../engine/model-spec";
 import type { ParsedCnn, TrainSpec } from "../../notation/cnn/types";
 import type { Snapshot } from "../../worker/messages";
@@ -93,6 +94,8 @@ export interface LatestRun {
 	weights: Float32Array | null;
 	/** The run's final validation confusion matrix, when its note kept one. */
 	confusion: ConfusionRecord | null;
+	/** With patience: the best epoch and whether the run stopped early, marked on its charts. */
+	ending: RunEnding;
 }
 
 /** The block's latest run from the vault (and the one before, to overlay), without training again. */
@@ -127,6 +130,7 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 		epochs,
 		batches: r.batches,
 		previous: runs[1] ? runs[1].run.epochs : null,
+		ending: { bestEpoch: r.bestEpoch ?? null, earlyStop: r.earlyStop === true },
 		metrics: {
 			status,
 			final: epochs[epochs.length - 1] ?? null,

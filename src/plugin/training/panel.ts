@@ -118,7 +118,7 @@ export class TrainingPanel {
 				this.status.say(t("training.latestRun", { name: latest.name, date: latest.date }));
 				this.shownEpochs = latest.epochs;
 				this.shownPrevious = latest.previous;
-				this.charts.showStored(latest.epochs, latest.batches, latest.previous);
+				this.charts.showStored(latest.epochs, latest.batches, latest.previous, latest.ending);
 				this.results.showStored(latest.metrics, latest.confusion, () => !this.run);
 				if (latest.weights) this.explorer?.setWeights(latest.weights, latest.name);
 				if (latest.snapshot) {
@@ -223,6 +223,7 @@ export class TrainingPanel {
 		}
 		this.results.showEnd(run);
 		const result = end.result;
+		if (result) this.charts.ended({ bestEpoch: result.bestEpoch ?? null, earlyStop: result.earlyStop === true }, run.epochs[run.epochs.length - 1]?.epoch ?? null);
 		if (result) this.explorer?.setWeights(result.weights, t("explorer.from.thisRun", { n: run.epochs.length }), run.dataset);
 		if (end.early === "cancelled") return;
 		if (!end.early) {

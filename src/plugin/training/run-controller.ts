@@ -42,6 +42,9 @@ export interface LogPace {
 export interface LogFinish extends LogPace {
 	message?: string;
 	confusion?: ConfusionRecord | null;
+	/** With patience: the epoch the kept weights come from, and whether the run stopped before its last epoch. */
+	bestEpoch?: number | null;
+	earlyStop?: boolean;
 }
 
 /**
@@ -373,7 +376,7 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 		const classes = this.runInfo?.classNames;
 		const confusion = result && classes && result.confusion.length > 0 ? { classes, matrix: result.confusion } : undefined;
 		const message = end.message ?? (end.reason === "time" ? t("training.stoppedTime", { s: this.plan.start.maxSeconds }) : undefined);
-		void log.finish(end.status, { durationS: end.elapsedSeconds, samplesPerS: end.samplesPerSec, message: end.status === "completed" ? undefined : message, confusion }).then(() => {
+		void log.finish(end.status, { durationS: end.elapsedSeconds, samplesPerS: end.samplesPerSec, message: end.status === "completed" ? undefined : message, confusion, bestEpoch: result?.bestEpoch ?? null, earlyStop: result?.earlyStop === true }).then(() => {
 			if (!result || !this.plan.saveWeights) return;
 			// PyTorch's state_dict names, so the file loads into the exported model; a net PyTorch cannot take keeps none.
 			const model = this.plan.start.model;

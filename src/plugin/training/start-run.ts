@@ -3,6 +3,7 @@ import type { ParsedCnn, TrainSpec } from "../../notation/cnn/types";
 import type { ModelSpec } from "../../engine/model-spec";
 import type { EpochMetrics } from "../../engine/run-metrics";
 import { getLanguage } from "../../i18n";
+import { scheduleWords } from "../../notation/cnn/train-practice";
 import { RunStore, type RunHandle } from "../runs/run-store";
 import { openChannel } from "./worker-client";
 import { platformDecoder, resolveDataset } from "./dataset-source";
@@ -56,6 +57,8 @@ export function startBlockRun(host: CnnLabHost, block: TrainableBlock, doc: Docu
 				optimizer: train.optimizer.name,
 				lr: train.optimizer.lr,
 				weightDecay: train.optimizer.weightDecay,
+				schedule: scheduleWords(train.schedule),
+				patience: train.patience ?? null,
 				seed,
 				val: train.val,
 				limit: train.limit,

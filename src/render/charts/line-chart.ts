@@ -4,7 +4,7 @@
  * the data with a 0–100 % toggle, epoch or step on x, "Download CSV", a text summary per series for screen readers,
  * and min/max decimation of long series (chart.js's decimation plugin). The owner calls destroy() on unload.
  */
-import type { ChartDataset, TooltipItem } from "chart.js";
+import type { ChartDataset, Plugin, TooltipItem } from "chart.js";
 import { color as parseColor } from "chart.js/helpers";
 import { t } from "../../i18n";
 import "../../i18n/strings-chart";
@@ -30,6 +30,14 @@ export interface SeriesDef {
 	thin?: boolean;
 	/** A noisy series the smoothing slider applies to (the per-batch loss); its raw points stay faint behind. */
 	smooth?: boolean;
+	/** Drawn against a second y axis on the right (the learning rate beside the loss), titled `rightLabel`. */
+	right?: boolean;
+}
+
+/** A vertical line at x with a short label at its top: the best epoch, where early stopping ended the run. */
+export interface ChartMarker {
+	x: number;
+	label: string;
 }
 
 export interface LineChartOptions {
@@ -54,6 +62,8 @@ export interface LineChartOptions {
 	smoothing?: number;
 	/** Shortest time between two redraws. */
 	minIntervalMs?: number;
+	/** The title of the right-hand axis, for `right` series. */
+	rightLabel?: string;
 }
 
 /** What a series looks like now, for tests and tools. */
@@ -107,6 +117,7 @@ export class LineChartView {
 	private fullY = false;
 	private xSteps = false;
 	private legendKey = "";
+	private markerList: ChartMarker[] = [];
 
 	constructor(
 		parent: HTMLElement,
@@ -159,6 +170,7 @@ export class LineChartView {
 				interaction: { mode: "nearest", axis: "x", intersect: false },
 				plugins: { decimation: { enabled: true, algorithm: "min-max" } },
 			},
+			plugins: [this.markerPlugin()],
 		});
 		byCanvas.set(this.canvas, this);
 		f.request();
@@ -189,6 +201,55 @@ export class LineChartView {
 	xRange(): { min: number; max: number } | null {
 		const x = this.frame.chart?.scales.x;
 		return x ? { min: x.min, max: x.max } : null;
+	}
+
+	/** The vertical markers drawn now. */
+	markers(): readonly ChartMarker[] {
+		return this.markerList;
+	}
+
+	/** Replaces the vertical markers (best epoch, early stop); x in epochs, like the points. */
+	setMarkers(list: readonly ChartMarker[]): void {
+		this.markerList = list.filter((m) => Number.isFinite(m.x)).map((m) => ({ x: m.x, label: m.label }));
+		this.frame.request();
+	}
+
+	/**
+	 * Draws the markers after the lines: a dashed vertical rule in the muted text colour and its label at the top,
+	 * right of the rule (left of it near the right edge). A plugin of this chart only, not registered globally.
+	 */
+	private markerPlugin(): Plugin<"line"> {
+		return {
+			id: "cnnLabMarkers",
+			afterDatasetsDraw: (chart) => {
+				const area = chart.chartArea;
+				const x = chart.scales.x;
+				if (!area || !x || this.markerList.length === 0) return;
+				const scale = this.xSteps && this.stepsPerEpoch ? this.stepsPerEpoch : 1;
+				const ctx = chart.ctx;
+				const look = this.frame.look;
+				ctx.save();
+				ctx.strokeStyle = look.palette.muted;
+				ctx.fillStyle = look.palette.text;
+				ctx.lineWidth = 1;
+				ctx.setLineDash([3, 3]);
+				ctx.font = `11px ${look.font}`;
+				ctx.textBaseline = "top";
+				this.markerList.forEach((m, k) => {
+					const px = x.getPixelForValue(m.x * scale);
+					if (!Number.isFinite(px) || px < area.left - 0.5 || px > area.right + 0.5) return;
+					ctx.beginPath();
+					ctx.moveTo(px, area.top);
+					ctx.lineTo(px, area.bottom);
+					ctx.stroke();
+					const w = ctx.measureText(m.label).width;
+					const left = px + 4 + w > area.right;
+					ctx.textAlign = left ? "right" : "left";
+					ctx.fillText(m.label, left ? px - 4 : px + 4, area.top + 2 + k * 13);
+				});
+				ctx.restore();
+			},
+		};
 	}
 
 	/** Replaces a series' points (the array is copied). */
@@ -354,8 +415,9 @@ export class LineChartView {
 		const chart = this.frame.chart;
 		if (!chart) return;
 		const o = this.opts;
-		const visible = o.series.map((_, i) => i).filter((i) => !this.hidden[i] && this.data[i].length > 0);
-		const pool = visible.length > 0 ? visible : o.series.map((_, i) => i);
+		const left = o.series.map((_, i) => i).filter((i) => o.series[i].right !== true);
+		const visible = left.filter((i) => !this.hidden[i] && this.data[i].length > 0);
+		const pool = visible.length > 0 ? visible : left;
 		let xlo = Infinity;
 		let xhi = -Infinity;
 		let ylo = Infinity;
@@ -414,6 +476,21 @@ export class LineChartView {
 				title: { display: true, text: o.yLabel, ...look.title },
 			},
 		};
+		const rightShown = o.series.some((s, i) => s.right === true && !this.hidden[i] && this.data[i].length > 0);
+		// The right axis exists only while a right-hand series is drawn (chart.js would make one for any axis id).
+		o.series.forEach((s, i) => {
+			if (s.right) this.main[i].yAxisID = rightShown ? "y2" : "y";
+		});
+		if (rightShown)
+			chart.options.scales.y2 = {
+				type: "linear",
+				position: "right",
+				min: 0,
+				ticks: { ...look.ticks, callback: (v) => formatValue(Number(v)) },
+				grid: { drawOnChartArea: false },
+				border: look.border,
+				title: { display: true, text: o.rightLabel ?? "", ...look.title },
+			};
 		const plugins = chart.options.plugins;
 		if (plugins) plugins.tooltip = { ...tooltipLook(this.frame.look), callbacks: this.tooltipCallbacks() };
 	}

@@ -5,8 +5,14 @@ import type { BatchMetrics, EpochMetrics, LossPoint } from "../../engine/run-met
 import { lossPoint } from "../../runs/loss-curve";
 import { formatLoss, formatPercent } from "./format";
 
+/** How a run with patience ended: the epoch its weights come from, and whether it stopped before its last epoch. */
+export interface RunEnding {
+	bestEpoch: number | null;
+	earlyStop: boolean;
+}
+
 /** Series indices of the two charts. */
-export const LOSS = { batch: 0, train: 1, val: 2, previous: 3 } as const;
+export const LOSS = { batch: 0, train: 1, val: 2, previous: 3, lr: 4 } as const;
 export const ACC = { train: 0, val: 1, previous: 2 } as const;
 
 /**
@@ -27,6 +33,8 @@ export class TrainingCharts {
 	readonly loss: LineChartView;
 	readonly acc: LineChartView;
 	private readonly summary: HTMLElement;
+	/** Every epoch's learning rate so far; drawn once it has changed (a schedule), a flat line says nothing. */
+	private readonly lrs: { x: number; y: number }[] = [];
 
 	constructor(parent: HTMLElement) {
 		this.el = parent.createDiv({ cls: "cnn-lab-charts" });
@@ -39,7 +47,9 @@ export class TrainingCharts {
 				{ label: t("training.series.trainLoss"), color: 0, dots: true },
 				{ label: t("training.series.valLoss"), color: 1, dots: true },
 				{ label: t("training.series.previous"), color: 3, dashed: true },
+				{ label: t("training.series.lr"), color: 2, right: true, dots: true },
 			],
+			rightLabel: t("training.axis.lr"),
 			yMin: 0,
 			logToggle: true,
 			integerX: true,
@@ -66,6 +76,10 @@ export class TrainingCharts {
 	reset(): void {
 		for (const i of [LOSS.batch, LOSS.train, LOSS.val]) this.loss.setPoints(i, []);
 		for (const i of [ACC.train, ACC.val]) this.acc.setPoints(i, []);
+		this.lrs.length = 0;
+		this.loss.setPoints(LOSS.lr, []);
+		this.loss.setMarkers([]);
+		this.acc.setMarkers([]);
 		this.summary.setText("");
 	}
 
@@ -88,7 +102,9 @@ export class TrainingCharts {
 			if (e.valLoss !== null) this.loss.push(LOSS.val, e.epoch, e.valLoss);
 			if (e.acc !== null) this.acc.push(ACC.train, e.epoch, e.acc);
 			if (e.valAcc !== null) this.acc.push(ACC.val, e.epoch, e.valAcc);
+			if (e.lr != null && Number.isFinite(e.lr)) this.lrs.push({ x: e.epoch, y: e.lr });
 		}
+		if (this.lrs.some((p) => p.y !== this.lrs[0].y)) this.loss.setPoints(LOSS.lr, this.lrs);
 		const last = epochs[epochs.length - 1];
 		if (last) {
 			this.summary.setText(
@@ -109,6 +125,18 @@ export class TrainingCharts {
 		this.loss.setPoints(LOSS.batch, batches);
 		this.addEpochs(epochs);
 		this.flush();
+	}
+
+	/**
+	 * With patience: a rule at the best epoch (the weights the run kept) on both charts, and one at the last epoch
+	 * when early stopping ended the run there; nothing for a run without patience.
+	 */
+	markEnding(ending: RunEnding, lastEpoch: number | null): void {
+		const marks = [];
+		if (ending.bestEpoch !== null) marks.push({ x: ending.bestEpoch, label: t("training.marker.best", { epoch: ending.bestEpoch }) });
+		if (ending.earlyStop && lastEpoch !== null && lastEpoch !== ending.bestEpoch) marks.push({ x: lastEpoch, label: t("training.marker.earlyStop") });
+		this.loss.setMarkers(marks);
+		this.acc.setMarkers(marks);
 	}
 
 	/** The previous run's validation curves (or training curves when it had no validation), dashed. */

@@ -126,6 +126,53 @@ describe("training panel in a ```cnn block", () => {
 		expect(button(el, "cnn-lab-train").disabled).toBe(false);
 	});
 
+	it("a schedule's rate is drawn on a right-hand axis; patience's best epoch and early stop are marked and kept in the note", async () => {
+		const source = net("train digits epochs 60 batch 32 adam lr 0.05 seed 5 limit 200 schedule step 2 0.9 patience 2");
+		const { el } = await render(source);
+		button(el, "cnn-lab-train").click();
+		const run = await untilRun("completed");
+		await until(() => button(el, "cnn-lab-train").disabled === false);
+		const loss = chartOf(el, 0);
+		const acc = chartOf(el, 1);
+		// The learning rate of every epoch, as the note's lr column holds it: halved every two epochs.
+		const lrs = run.epochs.map((e) => e.lr ?? NaN);
+		expect(lrs[0]).toBeCloseTo(0.05, 6);
+		expect(lrs[2]).toBeCloseTo(0.045, 6);
+		const lrSeries = loss.series().find((s) => s.label === "learning rate")?.points ?? [];
+		expect(lrSeries.map((p) => p.x)).toEqual(run.epochs.map((e) => e.epoch));
+		// the note keeps 6 significant digits
+		lrSeries.forEach((p, i) => expect(Math.abs(p.y - lrs[i]) / lrs[i]).toBeLessThan(1e-5));
+		loss.flush();
+		expect(loss.chart?.options.scales?.y2?.position).toBe("right");
+		// Early stopping: the run ended before epoch 40, on the weights of its lowest validation loss.
+		const vals = run.epochs.map((e) => e.valLoss ?? Infinity);
+		const best = run.epochs[vals.indexOf(Math.min(...vals))].epoch;
+		const last = run.epochs[run.epochs.length - 1].epoch;
+		expect(last).toBeLessThan(60);
+		expect(run.bestEpoch).toBe(best);
+		expect(run.earlyStop).toBe(true);
+		expect(run.settings.schedule).toBe("step 2 0.9");
+		expect(run.settings.patience).toBe(2);
+		for (const c of [loss, acc]) expect(c.markers()).toEqual([{ x: best, label: `best: epoch ${best}` }, { x: last, label: "stopped early" }]);
+		// Opened again: the stored run's charts carry the same marks.
+		const again = await render(source);
+		await until(() => el.ownerDocument.contains(again.el) && again.el.querySelectorAll(".cnn-lab-chart-canvas").length >= 2 && chartOf(again.el, 0).markers().length === 2);
+		expect(chartOf(again.el, 0).markers()[0].x).toBe(best);
+	});
+
+	it("a run without a schedule or patience draws no rate and no marks", async () => {
+		const { el } = await render(net("train digits epochs 2 batch 32 adam lr 0.01 seed 7 limit 300"));
+		button(el, "cnn-lab-train").click();
+		const run = await untilRun("completed");
+		await until(() => button(el, "cnn-lab-train").disabled === false);
+		const loss = chartOf(el, 0);
+		expect(run.epochs.every((e) => e.lr === 0.01)).toBe(true);
+		expect(loss.series().find((s) => s.label === "learning rate")?.points).toEqual([]);
+		expect(loss.markers()).toEqual([]);
+		expect(run.bestEpoch).toBeUndefined();
+		expect(run.settings.schedule).toBeUndefined();
+	});
+
 	it("Stop ends the run within a batch, keeps the finished epochs and the note says stopped", async () => {
 		const { el } = await render(net("train digits epochs 200 batch 16 sgd lr 0.05 seed 3"));
 		button(el, "cnn-lab-train").click();

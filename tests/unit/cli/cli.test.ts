@@ -225,6 +225,20 @@ describe("cnn-lab train", () => {
 		expect(b.epochs.map((e) => e.loss)).toEqual(a.epochs.map((e) => e.loss));
 	});
 
+	it("records a schedule, patience, the best epoch and an early stop in the run note, as the plugin does", async () => {
+		const note = digitsNote.replace(/train digits [^\n]*/, "train digits epochs 60 batch 32 adam lr 0.05 seed 5 limit 200 schedule step 2 0.9 patience 2");
+		const root = vault({ "N.md": note });
+		const r = JSON.parse((await cli(["train", "N.md", "--json"], root)).out) as { runNote: string };
+		const rec = parseRunNote(readFileSync(join(root, r.runNote), "utf8"));
+		if (!rec) throw new Error("no run note");
+		const vals = rec.epochs.map((e) => e.valLoss ?? Infinity);
+		expect(rec.epochs.length).toBeLessThan(60);
+		expect(rec.earlyStop).toBe(true);
+		expect(rec.bestEpoch).toBe(rec.epochs[vals.indexOf(Math.min(...vals))].epoch);
+		expect(rec.settings.schedule).toBe("step 2 0.9");
+		expect(rec.settings.patience).toBe(2);
+	});
+
 	it("refuses a run over the vault's limits before training, naming the setting", async () => {
 		// 100 epochs of 3 · 5888 multiply-adds · 1438 samples at 5e8 a second ≈ 5 s, over a 1 s limit.
 		const root = vault({ "N.md": digitsNote.replace("epochs 15", "epochs 100"), ".obsidian/plugins/cnn-lab/data.json": JSON.stringify({ maxRunSeconds: 1 }) });
