@@ -230,7 +230,6 @@ export class LineChartView {
 				const look = this.frame.look;
 				ctx.save();
 				ctx.strokeStyle = look.palette.muted;
-				ctx.fillStyle = look.palette.text;
 				ctx.lineWidth = 1;
 				ctx.setLineDash([3, 3]);
 				ctx.font = `11px ${look.font}`;
@@ -244,8 +243,16 @@ export class LineChartView {
 					ctx.stroke();
 					const w = ctx.measureText(m.label).width;
 					const left = px + 4 + w > area.right;
-					ctx.textAlign = left ? "right" : "left";
-					ctx.fillText(m.label, left ? px - 4 : px + 4, area.top + 2 + k * 13);
+					const tx = left ? px - 4 - w : px + 4;
+					const ty = area.top + 2 + k * 14;
+					// On the chart's background, so a label over the curves (accuracy near 100 %) stays readable.
+					ctx.fillStyle = look.palette.background;
+					ctx.globalAlpha = 0.85;
+					ctx.fillRect(tx - 2, ty - 1, w + 4, 14);
+					ctx.globalAlpha = 1;
+					ctx.fillStyle = look.palette.text;
+					ctx.textAlign = "left";
+					ctx.fillText(m.label, tx, ty);
 				});
 				ctx.restore();
 			},
