@@ -48,7 +48,27 @@ export const interopStrings = {
 		en: "PyTorch accepts padding='same' only with stride 1.",
 		zh: "PyTorch 只在步幅为 1 时接受 padding='same'。",
 	},
-	"import.groups": { en: "Grouped convolutions (groups ≠ 1) are not supported.", zh: "不支持分组卷积（groups ≠ 1）。" },
+	"import.groupsDivide": {
+		en: "groups={g}: the input channels ({c}) and the output channels ({f}) must both divide by it, as PyTorch requires.",
+		zh: "groups={g}：输入通道数（{c}）和输出通道数（{f}）都必须能被它整除，这是 PyTorch 的要求。",
+	},
+	"import.bnOptions": {
+		en: "{name}: affine=False / track_running_stats=False are read as the defaults (learned γ and β, running statistics).",
+		zh: "{name}：affine=False / track_running_stats=False 按默认处理（学习 γ 和 β，保留滑动统计量）。",
+	},
+	"import.bnFeatures": {
+		en: "This batch norm expects {want} channels (features), but the layer before gives {got}.",
+		zh: "这个批归一化需要 {want} 个通道（特征），但前一层给出 {got} 个。",
+	},
+	"import.bnDims": { en: "{name} does not fit here: the layer before gives {want}'s input.", zh: "{name} 不适合这里：前一层的输出应接 {want}。" },
+	"import.kerasTransposedSame": {
+		en: "Conv2DTranspose 'same' with kernel {k} and stride {s}: Keras crops the odd row at the end, PyTorch at the start, so the maps sit one pixel apart (the shape is the same).",
+		zh: "Conv2DTranspose 'same'，卷积核 {k}、步长 {s}：Keras 在末尾裁掉多出的一行，PyTorch 在开头裁，所以特征图错开一个像素（形状相同）。",
+	},
+	"import.kerasTransposedDilation": {
+		en: "Conv2DTranspose with dilation_rate is not read (Keras's output length rule with dilation differs from PyTorch's).",
+		zh: "不读取带 dilation_rate 的 Conv2DTranspose（带膨胀时 Keras 的输出长度规则与 PyTorch 不同）。",
+	},
 	"import.padMode": { en: "padding_mode='{mode}' is read as zero padding.", zh: "padding_mode='{mode}' 按零填充处理。" },
 	"import.inChannels": {
 		en: "This convolution expects {want} input channels, but the layer before gives {got}.",

@@ -4,6 +4,8 @@ import { arg, bool, isNone, isPositiveInt, num, numbers, pair, str, slopeArg } f
 import type { NetworkBuilder } from "./builder";
 import type { PyCall, PyValue } from "./python-calls";
 
+const pairText = (p: Pair): string => (p[0] === p[1] ? String(p[0]) : `${p[0]}×${p[1]}`);
+
 function readPair(b: NetworkBuilder, call: PyCall, v: PyValue | undefined, what: string, fallback: Pair, min: number): Pair {
 	if (isNone(v)) return fallback;
 	const p = pair(v);
@@ -76,6 +78,84 @@ function conv(b: NetworkBuilder, call: PyCall): void {
 	activation(b, call, arg(call, -1, "activation"));
 }
 
+/** layers.DepthwiseConv2D(kernel_size, strides, padding, depth_multiplier, …, dilation_rate, use_bias). */
+function depthwise(b: NetworkBuilder, call: PyCall): void {
+	const kArg = arg(call, 0, "kernel_size");
+	if (isNone(kArg)) b.diag(call, "error", "import.badValue", { what: "kernel_size", name: call.name });
+	const kernel = readPair(b, call, kArg, "kernel_size", [1, 1], 1);
+	const stride = readPair(b, call, arg(call, 1, "strides"), "strides", [1, 1], 1);
+	const multiplier = num(arg(call, 3, "depth_multiplier")) ?? 1;
+	if (!isPositiveInt(multiplier)) b.diag(call, "error", "import.badValue", { what: "depth_multiplier", name: call.name });
+	const dilation = readPair(b, call, arg(call, -1, "dilation_rate"), "dilation_rate", [1, 1], 1);
+	const padding = (str(arg(call, 2, "padding")) ?? "valid").toLowerCase();
+	if (padding !== "same" && padding !== "valid") b.diag(call, "error", "import.badValue", { what: "padding", name: call.name });
+	const pads = padding === "same" ? samePads(b, call, kernel, stride, dilation) : { pad: [0, 0] as Pair };
+	// A depthwise conv pads evenly; Keras's 'same' with a stride can put one more row at the end.
+	if (pads.padEnd) b.diag(call, "error", "import.padUnsupported");
+	b.add({ type: "depthwise", multiplier: isPositiveInt(multiplier) ? multiplier : 1, kernel, stride, pad: pads.pad, dilation, bias: bool(arg(call, -1, "use_bias")) ?? true }, call);
+	activation(b, call, arg(call, -1, "activation"));
+}
+
+/**
+ * layers.Conv2DTranspose(filters, kernel_size, strides, padding, output_padding, …). Keras's output length
+ * (deconv_output_length) as PyTorch's padding and output_padding: 'valid' is (i − 1)·s + k when k ≥ s; 'same' is
+ * i·s, which is padding ⌈(k − s)/2⌉ with output_padding making up the odd row. Keras crops that odd row at the end
+ * where PyTorch crops it at the start, so for odd k − s the values sit one pixel apart: said as a warning.
+ */
+function convTranspose(b: NetworkBuilder, call: PyCall): void {
+	const filters = num(arg(call, 0, "filters"));
+	if (filters === null || !isPositiveInt(filters)) {
+		b.diag(call, "error", "import.badValue", { what: "filters", name: call.name });
+		return;
+	}
+	const kArg = arg(call, 1, "kernel_size");
+	if (isNone(kArg)) b.diag(call, "error", "import.badValue", { what: "kernel_size", name: call.name });
+	const kernel = readPair(b, call, kArg, "kernel_size", [1, 1], 1);
+	const stride = readPair(b, call, arg(call, 2, "strides"), "strides", [1, 1], 1);
+	const padding = (str(arg(call, 3, "padding")) ?? "valid").toLowerCase();
+	const given = arg(call, 4, "output_padding");
+	const dilation = readPair(b, call, arg(call, -1, "dilation_rate"), "dilation_rate", [1, 1], 1);
+	if (dilation[0] !== 1 || dilation[1] !== 1) b.diag(call, "error", "import.kerasTransposedDilation");
+	if (padding !== "same" && padding !== "valid") b.diag(call, "error", "import.badValue", { what: "padding", name: call.name });
+	const pad: Pair = [0, 0];
+	const outputPad: Pair = [0, 0];
+	if (!isNone(given)) {
+		// With output_padding Keras's length is (i − 1)·s + k − 2·⌊k/2⌋ ('same') or − 0 ('valid') + output_padding.
+		const op = readPair(b, call, given, "output_padding", [0, 0], 0);
+		for (const a of [0, 1] as const) {
+			pad[a] = padding === "same" ? Math.floor(kernel[a] / 2) : 0;
+			outputPad[a] = op[a];
+		}
+	} else {
+		let shifted = false;
+		for (const a of [0, 1] as const) {
+			const k = kernel[a];
+			const s = stride[a];
+			if (padding === "same") {
+				pad[a] = Math.max(0, Math.ceil((k - s) / 2));
+				outputPad[a] = 2 * pad[a] - (k - s);
+				shifted ||= k > s && (k - s) % 2 !== 0;
+			} else outputPad[a] = Math.max(s - k, 0);
+		}
+		if (shifted) b.diag(call, "warning", "import.kerasTransposedSame", { k: pairText(kernel), s: pairText(stride) });
+	}
+	b.add({ type: "convtranspose", filters, kernel, stride, pad, outputPad, dilation, bias: bool(arg(call, -1, "use_bias")) ?? true }, call);
+	activation(b, call, arg(call, -1, "activation"));
+}
+
+/**
+ * layers.BatchNormalization(axis, momentum=0.99, epsilon=0.001): Keras's momentum keeps that much of the running
+ * value, PyTorch's takes that much of the batch, so PyTorch's momentum is 1 − Keras's.
+ */
+function batchNorm(b: NetworkBuilder, call: PyCall): void {
+	const m = num(arg(call, 1, "momentum")) ?? 0.99;
+	const eps = num(arg(call, 2, "epsilon")) ?? 1e-3;
+	if (!(m >= 0 && m <= 1) || !(eps > 0)) b.diag(call, "error", "import.badValue", { what: m >= 0 && m <= 1 ? "epsilon" : "momentum", name: call.name });
+	const axis = num(arg(call, 0, "axis"));
+	if (axis !== null && axis !== -1 && axis !== 3) b.diag(call, "warning", "import.channelsFirst");
+	b.add({ type: "batchnorm", momentum: Math.round((1 - m) * 1e9) / 1e9, eps }, call);
+}
+
 function pool(b: NetworkBuilder, call: PyCall, type: "maxpool" | "avgpool"): void {
 	const kernel = readPair(b, call, arg(call, 0, "pool_size"), "pool_size", [2, 2], 1);
 	const stride = readPair(b, call, arg(call, 1, "strides"), "strides", kernel, 1);
@@ -121,6 +201,16 @@ export function addKerasLayer(b: NetworkBuilder, call: PyCall, word: string): bo
 		case "conv2d":
 		case "convolution2d":
 			conv(b, call);
+			return true;
+		case "depthwiseconv2d":
+			depthwise(b, call);
+			return true;
+		case "conv2dtranspose":
+		case "convolution2dtranspose":
+			convTranspose(b, call);
+			return true;
+		case "batchnormalization":
+			batchNorm(b, call);
 			return true;
 		case "maxpooling2d":
 		case "maxpool2d":
@@ -172,10 +262,13 @@ export function addKerasLayer(b: NetworkBuilder, call: PyCall, word: string): bo
 			return true;
 		case "globalaveragepooling2d":
 		case "globalavgpool2d":
+			// Keras's global pools return a flat vector (CNN Lab's gap), unless keepdims=True (a 1×1 map).
+			if (bool(arg(call, -1, "keepdims")) ?? false) b.add({ type: "adaptiveavgpool", size: [1, 1] }, call);
+			else b.add({ type: "gap" }, call);
+			return true;
 		case "globalmaxpooling2d":
 		case "globalmaxpool2d":
-			// Keras's global pools return a flat vector (unless keepdims=True).
-			b.adaptivePool(call, word.includes("max") ? "maxpool" : "avgpool", [1, 1], !(bool(arg(call, -1, "keepdims")) ?? false));
+			b.adaptivePool(call, "maxpool", [1, 1], !(bool(arg(call, -1, "keepdims")) ?? false));
 			return true;
 		case "input":
 		case "inputlayer":

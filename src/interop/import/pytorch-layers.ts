@@ -42,15 +42,64 @@ function conv(b: NetworkBuilder, call: PyCall): void {
 	} else {
 		pad = readPair(b, call, padArg, "padding", [0, 0], 0);
 	}
-	const groups = num(arg(call, 6, "groups"));
-	if (groups !== null && groups !== 1) b.diag(call, "error", "import.groups");
+	const groups = readGroups(b, call, num(arg(call, 6, "groups")), inC, outC);
 	const mode = str(arg(call, -1, "padding_mode"));
 	if (mode !== null && mode !== "zeros") b.diag(call, "warning", "import.padMode", { mode });
 	const bias = bool(arg(call, 7, "bias")) ?? true;
 	if (inC !== null && b.shape && !b.shape.flat && inC !== b.shape.c) {
 		b.diag(call, "error", "import.inChannels", { want: inC, got: b.shape.c }, `nn.Conv2d(${b.shape.c}, ${outC}, …)`);
 	}
-	b.add(padEnd ? { type: "conv", filters: outC, kernel, stride, pad, padEnd, dilation, bias } : { type: "conv", filters: outC, kernel, stride, pad, dilation, bias }, call);
+	const grouped = groups > 1 ? { groups } : {};
+	b.add(padEnd ? { type: "conv", filters: outC, kernel, stride, pad, padEnd, dilation, bias, ...grouped } : { type: "conv", filters: outC, kernel, stride, pad, dilation, bias, ...grouped }, call);
+}
+
+/** `groups=`: both channel counts must divide by it, as PyTorch checks when it builds the layer. */
+function readGroups(b: NetworkBuilder, call: PyCall, g: number | null, inC: number | null, outC: number): number {
+	if (g === null || g === 1) return 1;
+	const c = inC ?? (b.shape && !b.shape.flat ? b.shape.c : null);
+	if (!isPositiveInt(g) || outC % g !== 0 || (c !== null && c % g !== 0)) {
+		b.diag(call, "error", "import.groupsDivide", { g, c: c ?? "?", f: outC });
+		return 1;
+	}
+	return g;
+}
+
+/** nn.ConvTranspose2d(in, out, kernel, stride, padding, output_padding, groups, bias, dilation). */
+function convTranspose(b: NetworkBuilder, call: PyCall): void {
+	const inC = num(arg(call, 0, "in_channels"));
+	const outC = num(arg(call, 1, "out_channels"));
+	if (outC === null || !isPositiveInt(outC)) {
+		b.diag(call, "error", "import.badValue", { what: "out_channels", name: call.name });
+		return;
+	}
+	if (isNone(arg(call, 2, "kernel_size"))) b.diag(call, "error", "import.badValue", { what: "kernel_size", name: call.name });
+	const kernel = readPair(b, call, arg(call, 2, "kernel_size"), "kernel_size", [1, 1], 1);
+	const stride = readPair(b, call, arg(call, 3, "stride"), "stride", [1, 1], 1);
+	const pad = readPair(b, call, arg(call, 4, "padding"), "padding", [0, 0], 0);
+	const outputPad = readPair(b, call, arg(call, 5, "output_padding"), "output_padding", [0, 0], 0);
+	const groups = readGroups(b, call, num(arg(call, 6, "groups")), inC, outC);
+	const bias = bool(arg(call, 7, "bias")) ?? true;
+	const dilation = readPair(b, call, arg(call, 8, "dilation"), "dilation", [1, 1], 1);
+	if (inC !== null && b.shape && !b.shape.flat && inC !== b.shape.c) {
+		b.diag(call, "error", "import.inChannels", { want: inC, got: b.shape.c }, `nn.ConvTranspose2d(${b.shape.c}, ${outC}, …)`);
+	}
+	b.add({ type: "convtranspose", filters: outC, kernel, stride, pad, outputPad, dilation, bias, ...(groups > 1 ? { groups } : {}) }, call);
+}
+
+/** nn.BatchNorm2d / BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True). */
+function batchNorm(b: NetworkBuilder, call: PyCall, dims: 1 | 2): void {
+	const features = num(arg(call, 0, "num_features"));
+	const eps = num(arg(call, 1, "eps")) ?? 1e-5;
+	const momentum = num(arg(call, 2, "momentum")) ?? 0.1;
+	if (!(eps > 0) || !(momentum >= 0 && momentum <= 1)) b.diag(call, "error", "import.badValue", { what: eps > 0 ? "momentum" : "eps", name: call.name });
+	if (bool(arg(call, 3, "affine")) === false || bool(arg(call, 4, "track_running_stats")) === false) b.diag(call, "warning", "import.bnOptions", { name: call.name });
+	const s = b.shape;
+	if (s && features !== null) {
+		const got = s.flat ? s.c : s.c;
+		if (features !== got) b.diag(call, "error", "import.bnFeatures", { want: features, got }, `nn.BatchNorm${dims}d(${got})`);
+		if ((dims === 2) === s.flat) b.diag(call, "error", "import.bnDims", { name: call.name, want: s.flat ? "nn.BatchNorm1d" : "nn.BatchNorm2d" });
+	}
+	b.add({ type: "batchnorm", ...(momentum !== 0.1 ? { momentum } : {}), ...(eps !== 1e-5 ? { eps } : {}) }, call);
 }
 
 function pool(b: NetworkBuilder, call: PyCall, type: "maxpool" | "avgpool"): void {
@@ -98,6 +147,13 @@ export function addTorchLayer(b: NetworkBuilder, call: PyCall, word: string): bo
 		case "conv2d":
 			conv(b, call);
 			return true;
+		case "convtranspose2d":
+			convTranspose(b, call);
+			return true;
+		case "batchnorm2d":
+		case "batchnorm1d":
+			batchNorm(b, call, word === "batchnorm2d" ? 2 : 1);
+			return true;
 		case "maxpool2d":
 			pool(b, call, "maxpool");
 			return true;
@@ -144,11 +200,18 @@ export function addTorchLayer(b: NetworkBuilder, call: PyCall, word: string): bo
 			return true;
 		case "identity":
 			return true;
-		case "adaptiveavgpool2d":
+		case "adaptiveavgpool2d": {
+			// PyTorch's own bins (any sizes), as the engine computes them.
+			const out = pair(arg(call, 0, "output_size"));
+			if (!out || !isPositiveInt(out[0]) || !isPositiveInt(out[1])) b.diag(call, "error", "import.badValue", { what: "output_size", name: call.name });
+			else b.add({ type: "adaptiveavgpool", size: out }, call);
+			return true;
+		}
 		case "adaptivemaxpool2d": {
+			// No adaptive max pool in the engine: a plain pool where the sizes divide.
 			const out = pair(arg(call, 0, "output_size"));
 			if (!out) b.diag(call, "error", "import.badValue", { what: "output_size", name: call.name });
-			else b.adaptivePool(call, word === "adaptivemaxpool2d" ? "maxpool" : "avgpool", out, false);
+			else b.adaptivePool(call, "maxpool", out, false);
 			return true;
 		}
 		default:

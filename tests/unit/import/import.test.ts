@@ -105,21 +105,21 @@ nn.Sequential(
 	});
 
 	it("warns about layers CNN Lab does not have and keeps the rest", () => {
-		const net = importFramework("# input 3x8x8\nnn.Sequential(nn.Conv2d(3, 4, 3),\n nn.BatchNorm2d(4),\n nn.ReLU())");
+		const net = importFramework("# input 3x8x8\nnn.Sequential(nn.Conv2d(3, 4, 3),\n nn.LayerNorm(4),\n nn.ReLU())");
 		expect(net?.layers.map((l) => l.spec.type)).toEqual(["conv", "relu"]);
 		expect(net?.diagnostics.find((d) => d.severity === "warning")?.line).toBe(3);
 	});
 });
 
 describe("global and adaptive pooling", () => {
-	it("reads nn.AdaptiveAvgPool2d((1, 1)) and Keras GlobalAveragePooling2D as a pool over the whole map", () => {
-		// 16 → conv 3x3 → 14: a 14×14 window.
+	it("reads nn.AdaptiveAvgPool2d((1, 1)) as adaptive pooling and Keras GlobalAveragePooling2D as gap", () => {
 		const torch = importFramework("# input 3x16x16\nnn.Sequential(nn.Conv2d(3, 8, 3), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Linear(8, 2))");
 		expect(errors(torch)).toEqual([]);
-		expect(model(torch).layers[1]).toEqual({ type: "avgpool", kernel: [14, 14], stride: [14, 14], pad: [0, 0], ceil: false, countIncludePad: true });
+		expect(model(torch).layers[1]).toEqual({ type: "adaptiveavgpool", size: [1, 1] });
+		expect(walkShapes(model(torch)).parameters).toBe(8 * 27 + 8 + 8 * 2 + 2);
 		const keras = importFramework("keras.Sequential([layers.Conv2D(8, 3, input_shape=(16, 16, 3)), layers.GlobalAveragePooling2D(), layers.Dense(2)])");
 		expect(errors(keras)).toEqual([]);
-		expect(model(keras).layers.map((l) => l.type)).toEqual(["conv", "avgpool", "flatten", "dense"]);
+		expect(model(keras).layers.map((l) => l.type)).toEqual(["conv", "gap", "dense"]);
 		expect(walkShapes(model(keras)).parameters).toBe(8 * 27 + 8 + 8 * 2 + 2);
 	});
 
