@@ -115,15 +115,19 @@ export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: num
 	for (let i = 0; i < layers.length; i++) {
 		const l = layers[i];
 		switch (l.type) {
-			case "conv": {
-				const end = l.padEnd ?? l.pad;
+			case "conv":
+			case "depthwise": {
+				// a depthwise conv is a conv with one group per input channel, `multiplier` filters each
+				const groups = l.type === "depthwise" ? Math.max(1, c) : nonNegative(l.groups ?? 1) || 1;
+				const end = l.type === "conv" ? (l.padEnd ?? l.pad) : l.pad;
 				const oh = convLen(h, l.kernel[0], l.stride[0], l.pad[0], end[0], l.dilation[0]);
 				const ow = convLen(w, l.kernel[1], l.stride[1], l.pad[1], end[1], l.dilation[1]);
-				const perOut = l.kernel[0] * l.kernel[1] * c;
-				parameters += l.filters * perOut + (l.bias ? l.filters : 0);
+				const outC = l.type === "depthwise" ? c * nonNegative(l.multiplier) : l.filters;
+				const perOut = (l.kernel[0] * l.kernel[1] * c) / groups;
+				parameters += outC * perOut + (l.bias ? outC : 0);
 				const hp = h + l.pad[0] + end[0];
 				const wp = w + l.pad[1] + end[1];
-				const filters = nonNegative(l.filters);
+				const filters = nonNegative(outC);
 				const p = nonNegative(oh) * nonNegative(ow);
 				columns += columnFloats(perOut, p, filters, b);
 				// the direct path lays out the whole batch padded, for the input and (in the backward) the output's gradient
@@ -135,6 +139,37 @@ export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: num
 				macs += h * w * c * perOut;
 				break;
 			}
+			case "convtranspose": {
+				// (i − 1)·s − 2p + d·(k − 1) + output_padding + 1; every input value spreads over a k×k window of each
+				// of its group's filters, through a column matrix of (F/g)·k·k rows by the input's pixels
+				const groups = nonNegative(l.groups ?? 1) || 1;
+				const oh = (h - 1) * l.stride[0] - 2 * l.pad[0] + l.dilation[0] * (l.kernel[0] - 1) + l.outputPad[0] + 1;
+				const ow = (w - 1) * l.stride[1] - 2 * l.pad[1] + l.dilation[1] * (l.kernel[1] - 1) + l.outputPad[1] + 1;
+				const filters = nonNegative(l.filters);
+				const perIn = (filters / groups) * l.kernel[0] * l.kernel[1];
+				parameters += c * perIn + (l.bias ? filters : 0);
+				columns += columnFloats(perIn, h * w, c, b);
+				macs += h * w * c * perIn;
+				c = filters;
+				h = nonNegative(oh);
+				w = nonNegative(ow);
+				if (h === 0 || w === 0) shapesValid = false;
+				break;
+			}
+			case "batchnorm":
+				// γ and β per channel; the running mean and variance are buffers, not parameters. One multiply-add a
+				// value (x̂·γ + β), as the shape table counts it.
+				parameters += 2 * c;
+				macs += c * h * w;
+				break;
+			case "adaptiveavgpool":
+				h = nonNegative(l.size[0]);
+				w = nonNegative(l.size[1]);
+				break;
+			case "gap":
+				h = 1;
+				w = 1;
+				break;
 			case "maxpool":
 			case "avgpool":
 				h = nonNegative(poolLen(h, l.kernel[0], l.stride[0], l.pad[0], l.ceil));

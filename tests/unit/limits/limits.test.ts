@@ -3,6 +3,7 @@ import type { ModelSpec } from "../../../src/engine/model-spec";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { ENGINE_MACS_PER_SECOND, checkLimits, priceModel, type Limits } from "../../../src/notation/cnn/limits";
 import { conv, dense, digitsNet, flatten, lenet5 } from "../export/models";
+import { analyzeCnn } from "../../../src/notation/cnn/parse";
 
 const limits: Limits = {
 	maxParameters: DEFAULT_SETTINGS.maxParameters,
@@ -101,5 +102,46 @@ describe("absurd models are refused from their numbers alone, at once", () => {
 			expect(Array.isArray(problems)).toBe(true);
 			if (!(p.parameters <= limits.maxParameters)) expect(problems.some((x) => x.key === "maxParameters")).toBe(true);
 		}
+	});
+});
+
+describe("priceModel on the second lesson's layers", () => {
+	// Batch norm, grouped and depthwise convs, a transposed conv, adaptive and global pooling: the price's parameters
+	// and multiply-adds must be the shape table's (each row computes them from its own formula), so that a model the
+	// table shows within the limits is priced within them too, and a huge transposed conv is refused before training.
+	const block = [
+		"input 32x32x3",
+		"conv 16 3x3 pad 1",
+		"batchnorm",
+		"relu",
+		"conv 32 3x3 pad 1 groups 4",
+		"depthwise 3x3 stride 2 pad 1 multiplier 2",
+		"convtranspose 8 3x3 stride 2 pad 1 outpad 1",
+		"adaptiveavgpool 5x5",
+		"conv 16 1x1",
+		"gap",
+		"dense 10",
+	].join("\n");
+
+	it("gives the shape table's parameters, trainable ones only, and its multiply-adds", () => {
+		const a = analyzeCnn(block);
+		expect(a.parsed.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+		const model = a.parsed.model;
+		if (!model || !a.report) throw new Error("the block does not build");
+		const rows = a.report.rows;
+		const p = priceModel(model, 32, 1000, 1);
+		expect(p.parameters).toBe(rows.reduce((s, r) => s + r.params, 0));
+		expect(p.multiplyAddsPerSample).toBe(rows.reduce((s, r) => s + r.macs, 0));
+		expect(p.shapesValid).toBe(true);
+	});
+
+	it("prices a transposed conv by its output: 8 of them upsampling 4× each is refused for its activations", () => {
+		const up = ["input 64x64x3", ...Array.from({ length: 4 }, () => "convtranspose 64 4x4 stride 2 pad 1")].join("\n");
+		const model = analyzeCnn(up).parsed.model;
+		if (!model) throw new Error("no model");
+		const p = priceModel(model, 32, 1000, 1);
+		// 64 → 128 → 256 → 512 → 1024: the last output alone is 1024·1024·64 floats a sample
+		expect(p.activationBytesPerBatch).toBeGreaterThan(2 * 4 * 1024 * 1024 * 64 * 32);
+		expect(checkLimits(p, limits).map((x) => x.key)).toContain("maxActivationMB");
 	});
 });
