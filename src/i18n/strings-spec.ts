@@ -86,6 +86,8 @@ export const specStrings = {
 	"spec.col.formula": { en: "Formula", zh: "公式" },
 	// 跳距, not 步长: students read 步长 as the layer's stride, and the jump is the product of all strides so far
 	"spec.rfText": { en: "{size} (jump {jump})", zh: "{size}（跳距 {jump}）" },
+	// after a transposed conv or an adaptive pool: the most an output sees, and the average jump
+	"spec.rfTextUpTo": { en: "≤ {size} (jump {jump})", zh: "≤ {size}（跳距 {jump}）" },
 	"spec.jumpExplained": {
 		en: "Receptive field: how many input pixels one output value sees. Jump: how many input pixels apart two neighbouring outputs are (the product of the strides so far).",
 		zh: "感受野：一个输出值看到的输入像素范围。跳距：相邻两个输出在输入上相隔的像素数（到这一层为止所有步幅的乘积）。",

@@ -6,6 +6,7 @@ import type { InputShape, LayerSpec, Pair } from "../../engine/model-spec";
 import { t } from "../../i18n";
 import "../../i18n/strings-spec";
 import type { DiagnosticList } from "./diagnostics";
+import { adaptiveBin } from "./formula";
 import { adaptiveRow, batchNormRow, gapRow, groupedNotes, groupsFit, stridedNote, transposedRow, type RowDiag, type RowResult } from "./layer-rows";
 import { fixesFor, fixesText, formatLayer, MAX_FIXES, type Fix } from "./fixes";
 import { fmtReal, type AxisResult } from "./formula";
@@ -30,8 +31,12 @@ export interface ShapeRow {
 	/** Values saved with the weights but not trained: batch norm's running mean and variance (Keras's "non-trainable params"). */
 	nonTrainable: number;
 	macs: number;
-	/** Receptive field size and jump per axis, while the activations are still images. */
-	rf: { size: Pair; jump: Pair } | null;
+	/**
+	 * Receptive field size and jump per axis, while the activations are still images. `upTo`: after a transposed conv
+	 * or an adaptive pool the size is the most any output value sees (its neighbours may see fewer) and the jump is
+	 * an average (a fraction after upsampling).
+	 */
+	rf: { size: Pair; jump: Pair; upTo?: boolean } | null;
 	fixes: Fix[];
 	diagnostics: Diagnostic[];
 }
@@ -208,7 +213,7 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 		rf.size[a] += (g.axes[a].effKernel - 1) * rf.jump[a];
 		rf.jump[a] *= g.stride[a];
 	}
-	row.rf = { size: [rf.size[0], rf.size[1]], jump: [rf.jump[0], rf.jump[1]] };
+	row.rf = rfCopy(rf);
 	if (ok) {
 		if (pool) {
 			row.spec = {
@@ -257,16 +262,47 @@ function applyRow(row: ShapeRow, r: RowResult): Shape | null {
 	return r.out;
 }
 
+function rfCopy(rf: { size: Pair; jump: Pair; upTo?: boolean }): { size: Pair; jump: Pair; upTo?: boolean } {
+	return rf.upTo ? { size: [rf.size[0], rf.size[1]], jump: [rf.jump[0], rf.jump[1]], upTo: true } : { size: [rf.size[0], rf.size[1]], jump: [rf.jump[0], rf.jump[1]] };
+}
+
+/**
+ * The receptive field through a layer whose windows are not one grid on its input. A transposed conv's output value
+ * gets contributions from at most ⌊d·(k − 1)/s⌋ + 1 neighbouring inputs, and neighbouring outputs are 1/s input apart;
+ * an adaptive pool's widest bin (PyTorch's ⌊i·in/out⌋ … ⌈(i + 1)·in/out⌉) sets the most, its bins sit in/out apart.
+ */
+function growUnevenRf(rf: { size: Pair; jump: Pair; upTo?: boolean }, L: RawLayer, cur: Shape, out: Shape): void {
+	const sizes: Pair = [cur.h, cur.w];
+	const outs: Pair = [out.h, out.w];
+	for (const a of [0, 1] as const) {
+		if (L.word === "convtranspose") {
+			const k = (L.kernel ?? [3, 3])[a];
+			const s = (L.stride ?? [1, 1])[a];
+			const d = (L.dilation ?? [1, 1])[a];
+			rf.size[a] += Math.floor((d * (k - 1)) / s) * rf.jump[a];
+			rf.jump[a] /= s;
+		} else {
+			let widest = 0;
+			for (let i = 0; i < outs[a]; i++) {
+				const [b, e] = adaptiveBin(i, sizes[a], outs[a]);
+				widest = Math.max(widest, e - b);
+			}
+			rf.size[a] += (widest - 1) * rf.jump[a];
+			rf.jump[a] *= sizes[a] / outs[a];
+		}
+	}
+	rf.upTo = true;
+}
+
 export function inferShapes(input: InputShape | null, layers: RawLayer[], diags: DiagnosticList): ShapeReport {
 	const start: Shape | null = input ? { c: input[0], h: input[1], w: input[2], flat: false } : null;
 	let cur = start;
 	const rows: ShapeRow[] = [];
-	const rf = { size: [1, 1] as Pair, jump: [1, 1] as Pair };
+	const rf: { size: Pair; jump: Pair; upTo?: boolean } = { size: [1, 1], jump: [1, 1] };
 	let softmaxLine: number | null = null;
 	let complete = cur !== null;
 	// until the first convolution or pool, a row still reads the block's own input size
 	let spatialSeen = false;
-	let rfKnown = true;
 	for (const L of layers) {
 		const row: ShapeRow = { layer: L, spec: null, input: cur, output: null, formulas: [], filter: "", params: 0, nonTrainable: 0, macs: 0, rf: null, fixes: [], diagnostics: [] };
 		rows.push(row);
@@ -307,8 +343,10 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 					break;
 				}
 				out = applyRow(row, L.word === "gap" ? gapRow(inShape) : L.word === "adaptiveavgpool" ? adaptiveRow(L, inShape) : transposedRow(L, inShape, diagOf(row, diags)));
-				// the windows of these no longer map to one input-pixel grid: the receptive field column stops
-				if (L.word !== "gap") rfKnown = false;
+				if (out && L.word !== "gap") {
+					growUnevenRf(rf, L, inShape, out);
+					row.rf = rfCopy(rf);
+				}
 				spatialSeen = true;
 				break;
 			case "batchnorm":
@@ -350,8 +388,7 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 		}
 		if (softmaxLine !== null && softmaxLine !== L.line) row.spec = null;
 		row.output = out;
-		if (!rfKnown) row.rf = null;
-		else if (out && !out.flat && row.rf === null) row.rf = { size: [rf.size[0], rf.size[1]], jump: [rf.jump[0], rf.jump[1]] };
+		if (out && !out.flat && row.rf === null) row.rf = rfCopy(rf);
 		if (!row.spec) complete = false;
 		if (row.diagnostics.some((d) => d.severity === "error")) {
 			row.spec = null;

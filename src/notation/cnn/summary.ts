@@ -81,7 +81,7 @@ export function summarize(a: CnnAnalysis): Summary {
 			params: known ? r.params : null,
 			nonTrainable: known ? r.nonTrainable : 0,
 			macs: known ? r.macs : null,
-			rf: r.rf ? t("spec.rfText", { size: pairText(r.rf.size), jump: pairText(r.rf.jump) }) : "",
+			rf: r.rf ? t(r.rf.upTo ? "spec.rfTextUpTo" : "spec.rfText", { size: pairText(roundPair(r.rf.size)), jump: pairText(roundPair(r.rf.jump)) }) : "",
 			rfSize: r.rf ? [r.rf.size[0], r.rf.size[1]] : null,
 			formulas: r.formulas,
 			severity: worst(r.diagnostics.map((d) => d.severity)),
@@ -125,3 +125,8 @@ export function paramsText(r: SummaryRow): string {
 }
 
 export { fmtCount };
+
+/** A receptive field after upsampling holds fractions (a jump of 0.5): two decimals are enough to read it. */
+function roundPair(p: [number, number]): [number, number] {
+	return [Math.round(p[0] * 100) / 100, Math.round(p[1] * 100) / 100];
+}
