@@ -11,7 +11,7 @@ import { validConfusion } from "./confusion";
 import { joinVaultPath, type NoteStore } from "./note-store";
 import { runProperties } from "./run-properties";
 import { formatRunNote, isOwnRunNote, replaceLogFence } from "./run-note";
-import { localDateTime, type ConfusionRecord, type RunRecord, type RunSettings, type RunStatus } from "./run-record";
+import { localDateTime, type ConfusionRecord, type RunRecord, type RunSettings, type RunStatus, type TestMetrics } from "./run-record";
 import { runNoteStems, safeFileName } from "./vault-paths";
 
 /** The run's time and speed so far, recorded with every epoch so that an interrupted run still has them. */
@@ -25,6 +25,8 @@ export interface FinishInfo extends RunPace {
 	message?: string;
 	/** The final validation confusion matrix, kept in the note so that reopening it shows it again. */
 	confusion?: ConfusionRecord | null;
+	/** The test set's loss and accuracy, when the run had one. */
+	test?: TestMetrics | null;
 }
 
 export interface RecorderOptions {
@@ -104,6 +106,7 @@ export class RunRecorder {
 		this.pace(info);
 		if (info.message !== undefined) this.record.message = info.message;
 		if (info.confusion !== undefined) this.record.confusion = validConfusion(info.confusion);
+		if (info.test) this.record.test = { ...info.test };
 	}
 
 	/** Names the weights file (vault path) in the note. */
