@@ -179,32 +179,33 @@ export async function resolveDataset(files: DataFiles, q: DatasetQuery): Promise
  */
 export async function resolveTestDataset(files: DataFiles, q: DatasetQuery, trainRef: string): Promise<Dataset> {
 	if (builtinDataset(q.dataset, q.input, q.seed, q.limit)) throw new Error(translate(q.lang, "practice.testBuiltin", { name: q.dataset }));
-	const test = await readData(files, { ...q, limit: null }, "test", (paths) => {
-		const same = cleanDatasetRef(q.dataset) === cleanDatasetRef(trainRef) && !paths.some((p) => TEST_NAME.test(p.slice(p.lastIndexOf("/") + 1)));
+	const test = await readData(files, { ...q, limit: null }, "test", (paths, idxPair) => {
+		// The same reference is the training data again, unless it is an IDX folder whose t10k pair was found.
+		const same = cleanDatasetRef(q.dataset) === cleanDatasetRef(trainRef) && !(idxPair && paths.some((p) => TEST_NAME.test(p.slice(p.lastIndexOf("/") + 1))));
 		if (same) throw new Error(translate(q.lang, "practice.testSamePair", { path: q.dataset, file: paths.join(", ") }));
 	});
 	return test;
 }
 
 /** The user's data a reference names; `check` sees the files an IDX set is read from before they are read. */
-async function readData(files: DataFiles, q: DatasetQuery, side: Side, check?: (paths: string[]) => void): Promise<Dataset> {
+async function readData(files: DataFiles, q: DatasetQuery, side: Side, check?: (paths: string[], idxPair: boolean) => void): Promise<Dataset> {
 	const ref = cleanDatasetRef(q.dataset);
 	if (ref === "" || outsideVault(ref)) throw new Error(translate(q.lang, "training.dataset.outside", { name: q.dataset }));
 	const found = locate(files, ref, q.sourcePath);
 	if (!found) throw new Error(translate(q.lang, "training.dataset.unknown", { name: ref }));
 	const idx = (pair: [DataEntry, DataEntry], name: string): Promise<Dataset> => {
-		check?.([pair[0].path, pair[1].path]);
+		check?.([pair[0].path, pair[1].path], true);
 		return readIdx(files, pair, name, q.lang);
 	};
 	if (found.kind === "folder") {
 		const pair = pickPair(files.children(found).filter((e) => e.kind === "file"), side);
 		if (pair) return idx(pair, found.name);
-		check?.([found.path]);
+		check?.([found.path], false);
 		return readImageFolder(files, found, q);
 	}
 	const ext = extOf(found);
 	if (ext === "csv" || ext === "txt") {
-		check?.([found.path]);
+		check?.([found.path], false);
 		return readCsv(files, found, q.input, q.lang);
 	}
 	if (isIdxImages(found) || isIdxLabels(found)) {
