@@ -61,8 +61,8 @@ export const trainPracticeStrings = {
 		zh: "测试集图像：显示 {n} 张，{wrong} 张错误",
 	},
 	"practice.testConfusion": {
-		en: "on the test set ({n} images)",
-		zh: "在测试集上（{n} 张图像）",
+		en: "Confusion matrix (test set, {n} images)",
+		zh: "混淆矩阵（测试集，{n} 张图像）",
 	},
 	"practice.augmentPreview": {
 		en: "Augmented training images (what a batch sees): {what}",

@@ -11,7 +11,7 @@ import type { ModelSpec } from "../engine/model-spec";
 import { fitDataset, materialize, type DigitsSource } from "./datasets";
 import type { JobStep, TrainingJob } from "./job";
 import type { EpochMetrics } from "../engine/run-metrics";
-import type { DatasetDescriptor, FilterSet, RunInfo, RunResult, Snapshot, StartMessage, ValSample } from "./messages";
+import type { AugmentedPreview, DatasetDescriptor, FilterSet, RunInfo, RunResult, Snapshot, StartMessage, ValSample } from "./messages";
 
 /**
  * The trainer's failure in the app's language. The engine cannot import the string table (it runs in Node and
@@ -78,7 +78,7 @@ const AUGMENT_PREVIEW = 8;
  * A few images of `ds`, spread over the set, augmented as a training batch would be: the preview row shown before
  * training. Its own generator from the seed, so showing it changes nothing about the run.
  */
-export function augmentedPreview(ds: Dataset, augment: AugmentSpec | null | undefined, seed: number, count = AUGMENT_PREVIEW): { data: Float32Array; label: number }[] | undefined {
+export function augmentedPreview(ds: Dataset, augment: AugmentSpec | null | undefined, seed: number, count = AUGMENT_PREVIEW): AugmentedPreview | undefined {
 	if (!augmentsAnything(augment) || ds.n === 0) return undefined;
 	const sz = ds.shape[0] * ds.shape[1] * ds.shape[2];
 	const k = Math.min(count, ds.n);
@@ -90,7 +90,7 @@ export function augmentedPreview(ds: Dataset, augment: AugmentSpec | null | unde
 		labels.push(ds.y[i]);
 	}
 	new Augmenter(augment, ds.shape, new Rng(seed ^ 0x5a17).fork()).apply(x, k);
-	return labels.map((label, j) => ({ data: x.slice(j * sz, (j + 1) * sz), label }));
+	return { spec: { ...augment }, images: labels.map((label, j) => ({ data: x.slice(j * sz, (j + 1) * sz), label })) };
 }
 
 /**

@@ -105,7 +105,13 @@ export interface Snapshot {
 	sampleIndex: number;
 	sampleLabel: number;
 	/** Before training with `augment`: a few training images as a batch sees them (C×H×W each). */
-	augmented?: { data: Float32Array; label: number }[];
+	augmented?: AugmentedPreview;
+}
+
+/** A few training images augmented as a batch will see them, and the augmentation that made them. */
+export interface AugmentedPreview {
+	spec: AugmentSpec;
+	images: { data: Float32Array; label: number }[];
 }
 
 export interface ValSample {

@@ -13,7 +13,7 @@ const net: ModelSpec = { input: [1, 8, 8], layers: [{ type: "flatten" }, { type:
 
 // A 3×3 image with every pixel different (values v = (row·3 + col + 1)/10), one channel.
 const img = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9], (v) => v / 10);
-const warp = (dx: number, dy: number, flip: boolean, deg: number, c = 1, src = img, h = 3, w = 3): number[] => {
+const warp = (dx: number, dy: number, flip: boolean, deg: number, c = 1, src: Float32Array = img, h = 3, w = 3): number[] => {
 	const out = new Float32Array(c * h * w);
 	warpImage(src, 0, out, 0, c, h, w, dx, dy, flip, deg);
 	return Array.from(out, (v) => Math.round(v * 10));
