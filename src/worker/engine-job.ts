@@ -8,7 +8,7 @@ import { Augmenter, augmentsAnything, type AugmentSpec } from "../engine/augment
 import { Rng } from "../engine/rng";
 import "../i18n/strings-train-practice";
 import type { ModelSpec } from "../engine/model-spec";
-import { fitDataset, materialize, type DigitsSource } from "./datasets";
+import { fitDataset, fitTestSet, materialize, type DigitsSource } from "./datasets";
 import type { JobStep, TrainingJob } from "./job";
 import type { EpochMetrics } from "../engine/run-metrics";
 import type { AugmentedPreview, DatasetDescriptor, FilterSet, RunInfo, RunResult, Snapshot, StartMessage, ValSample } from "./messages";
@@ -231,14 +231,6 @@ class EngineJob implements TrainingJob {
 	}
 }
 
-/** The test set brought to the network's input as the training data are; its classes must be the training data's. */
-function testSet(desc: DatasetDescriptor, model: ModelSpec, train: Dataset, lang: Lang): Dataset {
-	const raw = materialize(desc, model.input, 0, null, lang);
-	if (raw.classes > train.classes) throw new Error(translate(lang, "practice.testClasses", { name: raw.name, n: raw.classes, train: train.classes }));
-	const ds = fitDataset(raw, model, lang).dataset;
-	return ds.classes === train.classes ? ds : { ...ds, classes: train.classes, classNames: train.classNames };
-}
-
 /**
  * Builds the data, the model (on `ctx`'s kernels, wording its messages in `ctx.lang`) and the trainer a start
  * message describes; `digits` where this thread holds the built-in digits. Errors explain themselves to the user.
@@ -247,7 +239,7 @@ export function createEngineJob(msg: StartMessage, ctx: EngineContext, digits: D
 	try {
 		const raw = materialize(msg.dataset, msg.model.input, msg.train.seed, digits, ctx.lang);
 		const { dataset, note } = fitDataset(raw, msg.model, ctx.lang, { count: msg.train.limit, seed: msg.train.seed });
-		const test = msg.test ? testSet(msg.test, msg.model, dataset, ctx.lang) : null;
+		const test = msg.test ? fitTestSet(materialize(msg.test, msg.model.input, msg.train.seed, null, ctx.lang), msg.model, dataset, ctx.lang) : null;
 		const model = Sequential.build(msg.model, msg.train.seed, ctx);
 		const trainer = new Trainer(model, dataset, {
 			epochs: msg.train.epochs,
