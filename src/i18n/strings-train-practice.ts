@@ -54,8 +54,8 @@ export const trainPracticeStrings = {
 		en: "the test set {name} has {n} classes but the training data {train}: they must name the same classes",
 		zh: "测试集 {name} 有 {n} 个类别，而训练数据有 {train} 个：两者的类别必须相同",
 	},
-	"practice.metric.testAcc": { en: "test accuracy", zh: "测试集准确率" },
-	"practice.metric.testLoss": { en: "test loss", zh: "测试集损失" },
+	"practice.metric.testAcc": { en: "Test accuracy", zh: "测试集准确率" },
+	"practice.metric.testLoss": { en: "Test loss", zh: "测试集损失" },
 	"practice.testSamples": {
 		en: "Test images: {n} shown, {wrong} wrong",
 		zh: "测试集图像：显示 {n} 张，{wrong} 张错误",
