@@ -18,6 +18,9 @@ function setSchedule(spec: TrainSpec, s: Omit<LrSchedule, "warmup">, tok: Token,
 	spec.schedule = { ...s, warmup: spec.schedule?.warmup ?? 0 };
 }
 
+/** Words of the train line that cannot be a test set's name (`test epochs 5` lacks the data). */
+const TRAIN_WORDS = new Set(["epochs", "epoch", "batch", "batchsize", "bs", "lr", "learningrate", "sgd", "momentum", "adam", "optimizer", "opt", "seed", "val", "validation", "valsplit", "limit", "save", "weightdecay", "wd", "decay", "beta1", "beta2", "augment", "augmentation", "aug", "schedule", "scheduler", "cosine", "onecycle", "step", "warmup", "patience", "earlystop"]);
+
 /** The words that may follow `augment`, by their normal form. */
 const AUGMENT_WORDS: Record<string, "shift" | "flip" | "rotate" | "noise"> = {
 	shift: "shift",
@@ -121,7 +124,11 @@ export function readPracticeWord(rest: Token[], i: number, line: number, diags: 
 		case "testset":
 		case "testdata": {
 			const ref = rest[at + 1];
-			if (!ref || ref.num !== undefined || ref.size) {
+			const word = ref ? normalizeWord(ref.text) : "";
+			const setting = TRAIN_WORDS.has(word) || word in AUGMENT_WORDS;
+			// `train test epochs 5`: a dataset named "test", as before the word existed.
+			if (i === 0 && (!ref || setting)) return -1;
+			if (!ref || ref.num !== undefined || ref.size || setting) {
 				diags.at(line, tok, "error", t("practice.testNeedsData"), "test mnist");
 				return at;
 			}

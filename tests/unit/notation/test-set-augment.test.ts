@@ -23,6 +23,9 @@ describe("train line: test and augment", () => {
 		expect(block("train augment shift 2 flip rotate 10 noise 0.05 epochs 4").train).toMatchObject({ augment: { shift: 2, flip: true, rotate: 10, noise: 0.05 }, epochs: 4 });
 		expect(block("train augment flip").train?.augment).toEqual({ shift: 0, flip: true, rotate: 0, noise: 0 });
 		expect(block("train augment rotate 15 epochs 2").train).toMatchObject({ augment: { shift: 0, flip: false, rotate: 15, noise: 0 }, epochs: 2 });
+		// a dataset named "test" stays one; `test` with a setting after it lacks its data
+		expect(block("train test epochs 3", "input 28x28").train).toMatchObject({ dataset: "test", epochs: 3 });
+		expect(block("train mnist test epochs 3", "input 28x28").diagnostics.some((d) => d.severity === "error" && d.suggestion === "test mnist")).toBe(true);
 		const plain = block("train epochs 5");
 		expect(plain.train?.augment ?? null).toBeNull();
 		expect(plain.train?.test ?? null).toBeNull();
@@ -31,8 +34,8 @@ describe("train line: test and augment", () => {
 	it("says at the line and word what is wrong, in English and Chinese", () => {
 		for (const lang of ["en", "zh"] as const) {
 			setLanguage(lang);
-			const [noData] = block("train test").diagnostics.filter((d) => d.severity === "error");
-			expect(noData).toMatchObject({ line: 6, column: 7, suggestion: "test mnist", message: translate(lang, "practice.testNeedsData") });
+			const [noData] = block("train mnist test", "input 28x28").diagnostics.filter((d) => d.severity === "error");
+			expect(noData).toMatchObject({ line: 6, column: 13, suggestion: "test mnist", message: translate(lang, "practice.testNeedsData") });
 			const [badShift] = block("train augment shift 1.5").diagnostics.filter((d) => d.severity === "error");
 			expect(badShift).toMatchObject({ line: 6 });
 			expect(badShift.message).toContain("shift");
