@@ -90,7 +90,9 @@ export class Augmenter {
 	/** The first `count` images of x (each shape[0]×shape[1]×shape[2]) augmented in place. */
 	apply(x: Float32Array, count: number): void {
 		const { shift, flip, rotate, noise } = this.spec;
-		const [c, h, w] = this.shape;
+		const c = this.shape[0];
+		const h = this.shape[1];
+		const w = this.shape[2];
 		const sz = this.size;
 		const rng = this.rng;
 		const scratch = this.scratch;
