@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import type { Dataset } from "../data/dataset";
-import { builtinDataset, resolveDataset, type DataEntry, type DataFiles } from "../data/dataset-resolver";
+import { builtinDataset, resolveDataset, resolveTestDataset, type DataEntry, type DataFiles } from "../data/dataset-resolver";
 import { loadDigits } from "../data/digits";
 import type { ModelSpec } from "../engine/model-spec";
 import type { Lang } from "../i18n";
@@ -80,4 +80,10 @@ export async function loadDataset(name: string, model: ModelSpec, seed: number, 
 	const sourcePath = relative(resolve(root), resolve(notePath)).split(sep).join("/");
 	const r = await resolveDataset(files, { dataset: name, input: model.input, sourcePath, seed, limit, lang });
 	return r.kind === "data" ? r.dataset : materialize(r, model.input, seed, loadDigits, lang);
+}
+
+/** The train line's `test …` set from the vault folder (an IDX folder's t10k pair); refusals in `lang`. */
+export function loadTestDataset(test: string, train: string, model: ModelSpec, root: string, notePath: string, lang: Lang): Promise<Dataset> {
+	const sourcePath = relative(resolve(root), resolve(notePath)).split(sep).join("/");
+	return resolveTestDataset(new FsDataFiles(root), { dataset: test, input: model.input, sourcePath, seed: 0, limit: null, lang }, train);
 }

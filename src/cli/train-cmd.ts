@@ -14,8 +14,9 @@ import { RunRecorder } from "../runs/recorder";
 import { isOwnSafetensors, weightsPathFor } from "../interop/run-weights";
 import { runWeightsFile } from "../worker/run-weights";
 import type { ConfusionRecord, RunStatus } from "../runs/run-record";
-import { fitDataset } from "../worker/datasets";
-import { knownSamples, loadDataset } from "./datasets";
+import { fitDataset, fitTestSet } from "../worker/datasets";
+import type { Dataset } from "../data/dataset";
+import { knownSamples, loadDataset, loadTestDataset } from "./datasets";
 import { pickBlock } from "./pick-block";
 import { readNoteFile } from "./read-note";
 import type { CliIO } from "./run";
@@ -83,9 +84,11 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	// (English, the CLI's) also words the data's refusals.
 	const ctx = createEngineContext({ backend: simdBackendSync() ?? createJsBackend() });
 	let data;
+	let test: Dataset | null = null;
 	try {
 		const raw = await loadDataset(train.dataset, model, seed, train.limit, root, full, ctx.lang);
 		data = fitDataset(raw, model, ctx.lang, { count: train.limit, seed });
+		if (train.test) test = fitTestSet(await loadTestDataset(train.test, train.dataset, model, root, full, ctx.lang), model, data.dataset, ctx.lang);
 	} catch (e) {
 		io.err(`cnn-lab train: ${where}: ${e instanceof Error ? e.message : String(e)}\n`);
 		return 1;
@@ -114,6 +117,8 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 		limit: train.limit,
 		schedule: train.schedule,
 		patience: train.patience,
+		augment: train.augment,
+		test,
 	});
 	const startedAt = new Date();
 	// The plugin's recorder writes the note, so both write the same run note for the same block and seed.
@@ -154,7 +159,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 		}
 	};
 
-	progress(`Training ${where} on ${ds.name}: ${trainer.trainIndices.length} training and ${trainer.valIndices.length} validation images, ${trainer.batches} batches an epoch, ${readable(net.paramCount())} parameters${data.note ? ` (${data.note})` : ""}\n`);
+	progress(`Training ${where} on ${ds.name}: ${trainer.trainIndices.length} training and ${trainer.valIndices.length} validation${test ? `, ${test.n} test` : ""} images, ${trainer.batches} batches an epoch, ${readable(net.paramCount())} parameters${data.note ? ` (${data.note})` : ""}\n`);
 	let stopRequested = false;
 	const onSigint = (): void => {
 		stopRequested = true;
@@ -207,14 +212,18 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	}
 	if (stopRequested && status === "completed") status = "stopped";
 	// The final confusion matrix, as the plugin keeps it: on the held-out part, or the training set without one.
+	// With a test set, both are the test set's (evaluated once, on the weights the run ends on).
 	let confusion: ConfusionRecord | null = null;
+	let testMetrics: { loss: number; acc: number; n: number } | null = null;
 	if (status !== "failed" && record.epochs.length > 0) {
-		const ev = trainer.valIndices.length > 0 ? trainer.evaluateValidation() : trainer.evaluate();
+		const tev = trainer.testEvaluation();
+		const ev = tev ?? (trainer.valIndices.length > 0 ? trainer.evaluateValidation() : trainer.evaluate());
 		confusion = { classes: ds.classNames, matrix: ev.confusion };
+		if (tev) testMetrics = { loss: tev.loss, acc: tev.acc, n: tev.predictions.length };
 	}
 	const secs = (performance.now() - t0) / 1000;
 	recorder.batches(thinPoints(points));
-	recorder.finish(status, { durationS: Math.round(secs * 10) / 10, samplesPerS: Math.round(seen / Math.max(secs, 1e-6)), message, confusion, bestEpoch: ending.bestEpoch, earlyStop: ending.earlyStop });
+	recorder.finish(status, { durationS: Math.round(secs * 10) / 10, samplesPerS: Math.round(seen / Math.max(secs, 1e-6)), message, confusion, bestEpoch: ending.bestEpoch, earlyStop: ending.earlyStop, test: testMetrics });
 	await save(true);
 	// The trained weights beside the note, as the plugin keeps them (PyTorch state_dict names; setting: Save weights).
 	let weightsError: string | null = null;
@@ -239,6 +248,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 					valCount: trainer.valIndices.length,
 					epochs: record.epochs,
 					final: last,
+					test: testMetrics,
 					durationS: record.durationS,
 					samplesPerS: record.samplesPerS,
 					backend,
@@ -254,6 +264,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 		);
 	} else {
 		io.out(`${status}: ${record.epochs.length} of ${train.epochs} epochs in ${record.durationS} s (${record.samplesPerS} samples/s, ${backend})${record.message ? ` — ${record.message}` : ""}\n`);
+		if (testMetrics) io.out(`test set (${testMetrics.n} images): test_loss ${num(testMetrics.loss)}  test_acc ${pct(testMetrics.acc)}\n`);
 		if (shown && written.final) io.out(`run note: ${shown} (vault ${root})\n`);
 		else if (shown) io.out(`run note: ${shown} (vault ${root}) was last saved ${written.epochs ? `after epoch ${written.epochs}` : "before the first epoch"}; it still says running, not ${status}\n`);
 		else io.out(`no run note was saved\n`);

@@ -8,6 +8,7 @@
 import { translate, type Lang } from "../i18n";
 import "../i18n/strings-training";
 import "../i18n/strings-data";
+import "../i18n/strings-train-practice";
 import { parseCsvDataset } from "./csv";
 import { MAX_CLASSES } from "./data-limits";
 import type { Dataset } from "./dataset";
@@ -105,13 +106,18 @@ async function readBytes(files: DataFiles, f: DataEntry, lang: Lang): Promise<Ar
 	return files.readBytes(f);
 }
 
-function pickPair(entries: DataEntry[]): [DataEntry, DataEntry] | null {
+/** Which pair a folder's IDX files give: the training files, or the test (t10k) ones for a `test` set. */
+type Side = "train" | "test";
+const TEST_NAME = /t10k|test/i;
+
+function pickPair(entries: DataEntry[], side: Side = "train"): [DataEntry, DataEntry] | null {
 	const sorted = [...entries].sort(byName);
 	const images = sorted.filter(isIdxImages);
 	const labels = sorted.filter(isIdxLabels);
 	if (images.length === 0 || labels.length === 0) return null;
-	// Prefer the training files when a folder holds train and test (t10k) sets.
-	const prefer = (es: DataEntry[]): DataEntry => es.find((e) => /train/i.test(e.name)) ?? es[0];
+	// Prefer the training files when a folder holds train and test (t10k) sets; the test files for a test set.
+	const prefer = (es: DataEntry[]): DataEntry =>
+		side === "test" ? (es.find((e) => TEST_NAME.test(e.name)) ?? es[0]) : (es.find((e) => /train/i.test(e.name)) ?? es.find((e) => !TEST_NAME.test(e.name)) ?? es[0]);
 	const img = prefer(images);
 	const stem = unzipped(img).replace(/images/i, "labels").replace(/idx3/i, "idx1");
 	const lab = labels.find((e) => unzipped(e) === stem) ?? prefer(labels);
@@ -163,23 +169,52 @@ async function readCsv(files: DataFiles, f: DataEntry, input: [number, number, n
 export async function resolveDataset(files: DataFiles, q: DatasetQuery): Promise<ResolvedDataset> {
 	const builtin = builtinDataset(q.dataset, q.input, q.seed, q.limit);
 	if (builtin) return builtin;
+	return { kind: "data", dataset: await readData(files, q, "train") };
+}
+
+/**
+ * The test set of `test REF`, read as a dataset is, except that an IDX folder (or an IDX file whose folder holds
+ * both sets) gives its t10k / test pair. The same files as the training set's are refused: a test set needs data
+ * of its own. `trainRef` is the train line's dataset.
+ */
+export async function resolveTestDataset(files: DataFiles, q: DatasetQuery, trainRef: string): Promise<Dataset> {
+	if (builtinDataset(q.dataset, q.input, q.seed, q.limit)) throw new Error(translate(q.lang, "practice.testBuiltin", { name: q.dataset }));
+	const test = await readData(files, { ...q, limit: null }, "test", (paths, idxPair) => {
+		// The same reference is the training data again, unless it is an IDX folder whose t10k pair was found.
+		const same = cleanDatasetRef(q.dataset) === cleanDatasetRef(trainRef) && !(idxPair && paths.some((p) => TEST_NAME.test(p.slice(p.lastIndexOf("/") + 1))));
+		if (same) throw new Error(translate(q.lang, "practice.testSamePair", { path: q.dataset, file: paths.join(", ") }));
+	});
+	return test;
+}
+
+/** The user's data a reference names; `check` sees the files an IDX set is read from before they are read. */
+async function readData(files: DataFiles, q: DatasetQuery, side: Side, check?: (paths: string[], idxPair: boolean) => void): Promise<Dataset> {
 	const ref = cleanDatasetRef(q.dataset);
 	if (ref === "" || outsideVault(ref)) throw new Error(translate(q.lang, "training.dataset.outside", { name: q.dataset }));
 	const found = locate(files, ref, q.sourcePath);
 	if (!found) throw new Error(translate(q.lang, "training.dataset.unknown", { name: ref }));
+	const idx = (pair: [DataEntry, DataEntry], name: string): Promise<Dataset> => {
+		check?.([pair[0].path, pair[1].path], true);
+		return readIdx(files, pair, name, q.lang);
+	};
 	if (found.kind === "folder") {
-		const pair = pickPair(files.children(found).filter((e) => e.kind === "file"));
-		return { kind: "data", dataset: pair ? await readIdx(files, pair, found.name, q.lang) : await readImageFolder(files, found, q) };
+		const pair = pickPair(files.children(found).filter((e) => e.kind === "file"), side);
+		if (pair) return idx(pair, found.name);
+		check?.([found.path], false);
+		return readImageFolder(files, found, q);
 	}
 	const ext = extOf(found);
-	if (ext === "csv" || ext === "txt") return { kind: "data", dataset: await readCsv(files, found, q.input, q.lang) };
+	if (ext === "csv" || ext === "txt") {
+		check?.([found.path], false);
+		return readCsv(files, found, q.input, q.lang);
+	}
 	if (isIdxImages(found) || isIdxLabels(found)) {
 		const dir = parentPath(found.path);
 		const parent = files.entry(dir);
 		const siblings = parent ? files.children(parent).filter((e) => e.kind === "file" && e.path !== found.path) : [];
-		const pair = isIdxImages(found) ? pickPair([found, ...siblings.filter(isIdxLabels)]) : pickPair([...siblings.filter(isIdxImages), found]);
+		const pair = isIdxImages(found) ? pickPair([found, ...siblings.filter(isIdxLabels)], side) : pickPair([...siblings.filter(isIdxImages), found], side);
 		if (!pair) throw new Error(translate(q.lang, "training.dataset.idxPair", { path: found.path }));
-		return { kind: "data", dataset: await readIdx(files, pair, parent && dir !== "" ? parent.name : stemOf(found), q.lang) };
+		return idx(pair, parent && dir !== "" ? parent.name : stemOf(found));
 	}
 	throw new Error(translate(q.lang, "training.dataset.kind", { path: found.path }));
 }

@@ -1,3 +1,4 @@
+import { Augmenter, augmentsAnything, type AugmentSpec } from "./augment";
 import { allFinite, confusionMatrix } from "./metrics";
 import type { Sequential } from "./model";
 import { createOptimizer, type Optimizer } from "./optim";
@@ -35,6 +36,13 @@ export interface TrainConfig {
 	 * such run on the weights of its best epoch (Keras's EarlyStopping with restore_best_weights). Needs validation.
 	 */
 	patience?: number | null;
+	/** `augment …`: training batches (only) are augmented, seeded by `seed`. */
+	augment?: AugmentSpec | null;
+	/**
+	 * A test set of its own (not split from `data`): evaluated once, when the run ends, on the weights it ends on;
+	 * never during training, so nothing about the run is chosen by it.
+	 */
+	test?: TrainData | null;
 }
 
 export interface BatchEvent extends BatchMetrics {
@@ -60,6 +68,8 @@ export interface DoneEvent {
 	bestEpoch?: number;
 	/** With patience: the run ended before its last epoch because validation loss stopped improving. */
 	earlyStop?: boolean;
+	/** With a test set: its loss and accuracy on the final weights. */
+	test?: { loss: number; acc: number; n: number };
 }
 
 export interface StoppedEvent {
@@ -169,6 +179,8 @@ export class Trainer {
 	private bestLoss = Infinity;
 	private bestEpoch = 0;
 	private bestWeights: Float32Array | null = null;
+	private readonly augmenter: Augmenter | null;
+	private testResult: Evaluation | null = null;
 	private ended: TrainEvent | null = null;
 
 	constructor(model: Sequential, data: TrainData, cfg: TrainConfig) {
@@ -191,6 +203,13 @@ export class Trainer {
 		this.valIndices = split.val;
 		if (this.trainIndices.length === 0) throw new Error("no samples left to train on");
 		this.shuffleRng = rng.fork();
+		// Forked after the split and the shuffles, so adding augmentation leaves both as they were.
+		const augmentRng = rng.fork();
+		this.augmenter = augmentsAnything(cfg.augment) ? new Augmenter(cfg.augment, inShape, augmentRng) : null;
+		const test = cfg.test;
+		if (test && (test.shape.length !== inShape.length || test.shape.some((d, i) => d !== inShape[i]))) {
+			throw new Error(`the test images are ${test.shape.join("×")} (C×H×W) but the model's input is ${inShape.join("×")}`);
+		}
 		this.order = this.trainIndices.slice();
 		this.batches = Math.ceil(this.order.length / cfg.batchSize);
 		const bs = Math.min(cfg.batchSize, this.order.length);
@@ -253,6 +272,7 @@ export class Trainer {
 			this.batch++;
 			return [this.failData(x.data, b, start)];
 		}
+		this.augmenter?.apply(xb, b);
 		this.optimizer.lr = scheduledLr(this.config.schedule, this.config.optimizer.lr, {
 			epoch: this.epoch - 1,
 			batch: this.batch,
@@ -319,6 +339,17 @@ export class Trainer {
 		return this.evaluateIndices(idx, true, data);
 	}
 
+	/**
+	 * The test set on the weights the run ends on, evaluated the first time it is asked for (the end of the run)
+	 * and kept: a test set is looked at once. Null without one.
+	 */
+	testEvaluation(): Evaluation | null {
+		const test = this.config.test;
+		if (!test || test.n === 0) return null;
+		this.testResult ??= this.evaluate(test);
+		return this.testResult;
+	}
+
 	/** The held-out part, evaluated. */
 	evaluateValidation(): Evaluation {
 		return this.evaluateIndices(this.valIndices, true);
@@ -376,6 +407,8 @@ export class Trainer {
 			done.bestEpoch = this.bestEpoch;
 			done.earlyStop = early;
 		}
+		const test = this.testEvaluation();
+		if (test) done.test = { loss: test.loss, acc: test.acc, n: test.predictions.length };
 		return this.end(done);
 	}
 

@@ -11,7 +11,7 @@ import { validConfusion } from "./confusion";
 import { joinVaultPath, type NoteStore } from "./note-store";
 import { runProperties } from "./run-properties";
 import { formatRunNote, isOwnRunNote, replaceLogFence } from "./run-note";
-import { localDateTime, type ConfusionRecord, type RunRecord, type RunSettings, type RunStatus } from "./run-record";
+import { localDateTime, type ConfusionRecord, type RunRecord, type RunSettings, type RunStatus, type TestMetrics } from "./run-record";
 import { runNoteStems, safeFileName } from "./vault-paths";
 
 /** The run's time and speed so far, recorded with every epoch so that an interrupted run still has them. */
@@ -28,6 +28,8 @@ export interface FinishInfo extends RunPace {
 	/** With patience: the epoch the weights come from, and whether the run stopped early. */
 	bestEpoch?: number | null;
 	earlyStop?: boolean;
+	/** The test set's loss and accuracy, when the run had one. */
+	test?: TestMetrics | null;
 }
 
 export interface RecorderOptions {
@@ -109,6 +111,7 @@ export class RunRecorder {
 		if (info.confusion !== undefined) this.record.confusion = validConfusion(info.confusion);
 		if (info.bestEpoch != null) this.record.bestEpoch = info.bestEpoch;
 		if (info.earlyStop) this.record.earlyStop = true;
+		if (info.test) this.record.test = { ...info.test };
 	}
 
 	/** Names the weights file (vault path) in the note. */

@@ -45,6 +45,7 @@ export function runProperties(r: RunRecord): [string, PropValue][] {
 	if (s.schedule) fm.push(["schedule", s.schedule]);
 	if (s.patience != null) fm.push(["patience", s.patience]);
 	fm.push(["train_loss", f.loss], ["train_acc", f.acc], ["val_loss", f.valLoss], ["val_acc", f.valAcc], ["duration_s", r.durationS], ["samples_per_s", r.samplesPerS]);
+	if (r.test) fm.push(["test_loss", r.test.loss], ["test_acc", r.test.acc], ["test_n", r.test.n]);
 	if (r.backend) fm.push(["backend", r.backend]);
 	if (r.bestEpoch != null) fm.push(["best_epoch", r.bestEpoch]);
 	if (r.earlyStop) fm.push(["early_stop", true]);
@@ -55,6 +56,13 @@ export function runProperties(r: RunRecord): [string, PropValue][] {
 
 const num = (v: unknown): number | null => (typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : null);
 const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "");
+
+/** test_loss / test_acc / test_n, present only in the notes of runs with a test set. */
+function testFrom(fm: Record<string, unknown>): { test?: RunRecord["test"] } {
+	const loss = num(fm.test_loss);
+	const acc = num(fm.test_acc);
+	return loss === null && acc === null ? {} : { test: { loss: loss ?? NaN, acc: acc ?? NaN, n: num(fm.test_n) ?? 0 } };
+}
 
 /**
  * Settings and summary of a run from its front matter alone (cheap: no CSV). `settings.model` is the front
@@ -93,6 +101,7 @@ export function runFromFrontMatter(fm: Record<string, unknown>): Omit<RunRecord,
 		weights: weights === null ? null : pathFromLink(weights) || weights,
 		// Absent from notes written before it was recorded: left out rather than null, so older records compare equal.
 		...(fm.backend === null || fm.backend === undefined ? {} : { backend: str(fm.backend) }),
+		...testFrom(fm),
 	};
 }
 

@@ -51,8 +51,21 @@ export interface RunRecord {
 	weights?: string | null;
 	/** What computed the run: "wasm-simd" or "js" (they round differently, so a rerun may differ slightly). */
 	backend?: string | null;
+	/**
+	 * With a test set (`test …` on the train line): its loss and accuracy on the final weights, apart from
+	 * validation; the confusion matrix is then the test set's. Absent without one.
+	 */
+	test?: TestMetrics | null;
 	/** The final validation confusion matrix; absent in notes written before it was kept. */
 	confusion?: ConfusionRecord | null;
+}
+
+/** A test set's numbers at the end of a run. */
+export interface TestMetrics {
+	loss: number;
+	acc: number;
+	/** Images in the test set. */
+	n: number;
 }
 
 /** Counts of validation samples: matrix[true][predicted], one row and column per class, in `classes` order. */

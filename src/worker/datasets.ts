@@ -1,7 +1,8 @@
 import { checkDataset, type Dataset } from "../data/dataset";
 import { makeShapes } from "../data/shapes";
 import { explainMismatch, fitToInput } from "../data/fit";
-import type { Lang } from "../i18n";
+import { translate, type Lang } from "../i18n";
+import "../i18n/strings-train-practice";
 import type { LayerSpec, ModelSpec } from "../engine/model-spec";
 import type { DatasetDescriptor } from "./messages";
 
@@ -77,4 +78,14 @@ export function fitDataset(ds: Dataset, model: ModelSpec, lang: Lang, limit?: { 
 	if (from !== to && from !== 1 && !(from === 3 && to === 1)) throw new Error(explainMismatch(ds, model.input, lang, outputs) ?? "the data do not fit the input line");
 	const fitted = fitToInput(ds, model.input, lang, limit);
 	return { dataset: fitted.dataset, note: `${ds.name}: ${fitted.changes.join("; ")}` };
+}
+
+/**
+ * A `test …` set brought to the network's input as the training data are (fitDataset); it must not name more
+ * classes than the training data, and it takes their class names (label k is the same class in both).
+ */
+export function fitTestSet(raw: Dataset, model: ModelSpec, train: Dataset, lang: Lang): Dataset {
+	if (raw.classes > train.classes) throw new Error(translate(lang, "practice.testClasses", { name: raw.name, n: raw.classes, train: train.classes }));
+	const ds = fitDataset(raw, model, lang).dataset;
+	return { ...ds, classes: train.classes, classNames: train.classNames };
 }

@@ -4,11 +4,14 @@ import type { Dataset } from "../data/dataset";
 import { TS_CONTEXT, type EngineContext } from "../engine/context";
 import { Sequential } from "../engine/model";
 import { Trainer, type FailedEvent } from "../engine/trainer";
+import { Augmenter, augmentsAnything, type AugmentSpec } from "../engine/augment";
+import { Rng } from "../engine/rng";
+import "../i18n/strings-train-practice";
 import type { ModelSpec } from "../engine/model-spec";
-import { fitDataset, materialize, type DigitsSource } from "./datasets";
+import { fitDataset, fitTestSet, materialize, type DigitsSource } from "./datasets";
 import type { JobStep, TrainingJob } from "./job";
 import type { EpochMetrics } from "../engine/run-metrics";
-import type { DatasetDescriptor, FilterSet, RunInfo, RunResult, Snapshot, StartMessage, ValSample } from "./messages";
+import type { AugmentedPreview, DatasetDescriptor, FilterSet, RunInfo, RunResult, Snapshot, StartMessage, ValSample } from "./messages";
 
 /**
  * The trainer's failure in the app's language. The engine cannot import the string table (it runs in Node and
@@ -68,6 +71,28 @@ export function snapshotOf(model: Sequential, ds: Dataset, index: number): Snaps
 	};
 }
 
+/** Images in the augmentation preview row. */
+const AUGMENT_PREVIEW = 8;
+
+/**
+ * A few images of `ds`, spread over the set, augmented as a training batch would be: the preview row shown before
+ * training. Its own generator from the seed, so showing it changes nothing about the run.
+ */
+export function augmentedPreview(ds: Dataset, augment: AugmentSpec | null | undefined, seed: number, count = AUGMENT_PREVIEW): AugmentedPreview | undefined {
+	if (!augmentsAnything(augment) || ds.n === 0) return undefined;
+	const sz = ds.shape[0] * ds.shape[1] * ds.shape[2];
+	const k = Math.min(count, ds.n);
+	const x = new Float32Array(k * sz);
+	const labels: number[] = [];
+	for (let j = 0; j < k; j++) {
+		const i = Math.floor((j * ds.n) / k);
+		x.set(ds.x.subarray(i * sz, (i + 1) * sz), j * sz);
+		labels.push(ds.y[i]);
+	}
+	new Augmenter(augment, ds.shape, new Rng(seed ^ 0x5a17).fork()).apply(x, k);
+	return { spec: { ...augment }, images: labels.map((label, j) => ({ data: x.slice(j * sz, (j + 1) * sz), label })) };
+}
+
 /**
  * The images the drawn sample is taken from. Synthetic shapes come from a small set made with the same seed, so
  * that the preview (which does not make the whole set) and the run draw the same image. Refusals in `lang`.
@@ -89,18 +114,23 @@ export function previewSnapshot(
 	digits: DigitsSource | null,
 	weights?: Float32Array,
 	ctx: EngineContext = TS_CONTEXT,
+	augment?: AugmentSpec | null,
 ): { snapshot: Snapshot; classNames: string[] } {
 	const dataset = sampleSet(desc, model, seed, null, digits, ctx.lang);
 	const net = Sequential.build(model, seed, ctx);
 	if (weights) net.importWeights(weights);
 	const idx = chooseSample(dataset, sample);
-	return { snapshot: snapshotOf(net, dataset, idx), classNames: dataset.classNames };
+	const snapshot = snapshotOf(net, dataset, idx);
+	const augmented = weights ? undefined : augmentedPreview(dataset, augment, seed);
+	if (augmented) snapshot.augmented = augmented;
+	return { snapshot, classNames: dataset.classNames };
 }
 
 class EngineJob implements TrainingJob {
 	private seenBefore = 0;
 	/** What the trainer's "done" event said (patience: the best epoch, an early stop); empty until then. */
 	private ending: Pick<RunResult, "bestEpoch" | "earlyStop"> = {};
+	private started = false;
 
 	constructor(
 		readonly info: RunInfo,
@@ -109,9 +139,13 @@ class EngineJob implements TrainingJob {
 		private readonly data: Dataset,
 		private readonly sampleData: Dataset,
 		private readonly sampleIndex: number,
+		private readonly test: Dataset | null = null,
+		private readonly augment: AugmentSpec | null = null,
+		private readonly seed = 0,
 	) {}
 
 	step(): JobStep {
+		this.started = true;
 		const out: JobStep = { batch: null, epoch: null, samples: 0, done: false, failed: null };
 		for (const e of this.trainer.step()) {
 			if (e.kind === "batch") {
@@ -132,10 +166,26 @@ class EngineJob implements TrainingJob {
 	}
 
 	snapshot(): Snapshot {
-		return snapshotOf(this.model, this.sampleData, this.sampleIndex);
+		const s = snapshotOf(this.model, this.sampleData, this.sampleIndex);
+		// Before the first batch (the ready message): the augmentation preview row.
+		const augmented = this.started ? undefined : augmentedPreview(this.data, this.augment, this.seed);
+		if (augmented) s.augmented = augmented;
+		return s;
 	}
 
 	finish(lastEpoch: EpochMetrics | null): RunResult {
+		const test = this.test ? this.trainer.testEvaluation() : null;
+		if (this.test && test) {
+			const all = Int32Array.from({ length: this.test.n }, (_, i) => i);
+			return {
+				final: lastEpoch,
+				confusion: test.confusion,
+				test: { loss: test.loss, acc: test.acc, n: this.test.n },
+				samples: this.pickSamples(all, test.predictions, this.test),
+				after: snapshotOf(this.model, this.sampleData, this.sampleIndex),
+				weights: this.model.exportWeights(),
+			};
+		}
 		const held = this.trainer.valIndices.length > 0;
 		const indices = held ? this.trainer.valIndices : this.trainer.trainIndices;
 		const ev = held ? this.trainer.evaluateValidation() : this.trainer.evaluate();
@@ -151,11 +201,11 @@ class EngineJob implements TrainingJob {
 	}
 
 	/** Up to a third mistakes, the rest taken in turn from each class, each with the model's confidence in its answer. */
-	private pickSamples(indices: Int32Array, preds: Uint8Array): ValSample[] {
+	private pickSamples(indices: Int32Array, preds: Uint8Array, data: Dataset = this.data): ValSample[] {
 		const wrong: number[] = [];
 		const byClass: number[][] = [];
 		for (let k = 0; k < indices.length; k++) {
-			const label = this.data.y[indices[k]];
+			const label = data.y[indices[k]];
 			if (preds[k] !== label) {
 				if (wrong.length < SAMPLE_GRID / 3) wrong.push(k);
 			} else (byClass[label] ??= []).push(k);
@@ -172,15 +222,15 @@ class EngineJob implements TrainingJob {
 			if (!added) break;
 		}
 		if (ks.length === 0) return [];
-		const sz = this.data.shape[0] * this.data.shape[1] * this.data.shape[2];
+		const sz = data.shape[0] * data.shape[1] * data.shape[2];
 		const x = new Float32Array(ks.length * sz);
-		ks.forEach((k, j) => x.set(this.data.x.subarray(indices[k] * sz, (indices[k] + 1) * sz), j * sz));
+		ks.forEach((k, j) => x.set(data.x.subarray(indices[k] * sz, (indices[k] + 1) * sz), j * sz));
 		const probs = this.model.predict({ shape: [ks.length, ...this.model.spec.input], data: x });
 		const classes = probs.shape[1];
 		return ks.map((k, j) => {
 			let best = 0;
 			for (let c = 1; c < classes; c++) if (probs.data[j * classes + c] > probs.data[j * classes + best]) best = c;
-			return { data: x.slice(j * sz, (j + 1) * sz), label: this.data.y[indices[k]], pred: best, confidence: probs.data[j * classes + best] };
+			return { data: x.slice(j * sz, (j + 1) * sz), label: data.y[indices[k]], pred: best, confidence: probs.data[j * classes + best] };
 		});
 	}
 }
@@ -193,6 +243,7 @@ export function createEngineJob(msg: StartMessage, ctx: EngineContext, digits: D
 	try {
 		const raw = materialize(msg.dataset, msg.model.input, msg.train.seed, digits, ctx.lang);
 		const { dataset, note } = fitDataset(raw, msg.model, ctx.lang, { count: msg.train.limit, seed: msg.train.seed });
+		const test = msg.test ? fitTestSet(materialize(msg.test, msg.model.input, msg.train.seed, null, ctx.lang), msg.model, dataset, ctx.lang) : null;
 		const model = Sequential.build(msg.model, msg.train.seed, ctx);
 		const trainer = new Trainer(model, dataset, {
 			epochs: msg.train.epochs,
@@ -203,6 +254,8 @@ export function createEngineJob(msg: StartMessage, ctx: EngineContext, digits: D
 			limit: msg.train.limit,
 			schedule: msg.train.schedule,
 			patience: msg.train.patience,
+			augment: msg.train.augment,
+			test,
 		});
 		const info: RunInfo = {
 			datasetName: dataset.name,
@@ -217,9 +270,10 @@ export function createEngineJob(msg: StartMessage, ctx: EngineContext, digits: D
 			backend: ctx.backend.name,
 		};
 		if (note) info.fitNote = note;
+		if (test) info.testCount = test.n;
 		const samples = sampleSet(msg.dataset, msg.model, msg.train.seed, dataset, digits, ctx.lang);
 		const idx = chooseSample(samples, msg.sample);
-		return Promise.resolve(new EngineJob(info, model, trainer, dataset, samples, idx));
+		return Promise.resolve(new EngineJob(info, model, trainer, dataset, samples, idx, test, msg.train.augment ?? null, msg.train.seed));
 	} catch (e) {
 		return Promise.reject(e instanceof Error ? e : new Error(String(e)));
 	}

@@ -7,6 +7,7 @@
 import type { InputShape, ModelSpec, OptimizerSpec } from "../engine/model-spec";
 import type { BatchMetrics, EpochMetrics } from "../engine/run-metrics";
 import type { LrSchedule } from "../engine/optim/schedule";
+import type { AugmentSpec } from "../engine/augment";
 
 /** Built-in datasets are made inside the worker; the user's own data is read from the vault and sent as arrays. */
 export type DatasetDescriptor =
@@ -36,6 +37,8 @@ export interface TrainSettings {
 	schedule?: LrSchedule | null;
 	/** Early stopping on the validation loss (see TrainConfig.patience). */
 	patience?: number | null;
+	/** `augment …`: training batches only, seeded by `seed`. */
+	augment?: AugmentSpec | null;
 }
 
 export interface StartMessage {
@@ -44,6 +47,8 @@ export interface StartMessage {
 	model: ModelSpec;
 	train: TrainSettings;
 	dataset: DatasetDescriptor;
+	/** A test set of its own (`test …`), evaluated once at the end; the results are then the test set's. */
+	test?: DatasetDescriptor | null;
 	/** The run stops by itself after this long (settings.maxRunSeconds). */
 	maxSeconds: number;
 	/** Which input to draw feature maps for: an index, or a class name / label. */
@@ -65,6 +70,8 @@ export interface RunInfo {
 	classNames: string[];
 	trainCount: number;
 	valCount: number;
+	/** Images in the test set; absent without one. */
+	testCount?: number;
 	batchesPerEpoch: number;
 	epochs: number;
 	inputShape: InputShape;
@@ -97,6 +104,14 @@ export interface Snapshot {
 	activations: ActivationMap[];
 	sampleIndex: number;
 	sampleLabel: number;
+	/** Before training with `augment`: a few training images as a batch sees them (C×H×W each). */
+	augmented?: AugmentedPreview;
+}
+
+/** A few training images augmented as a batch will see them, and the augmentation that made them. */
+export interface AugmentedPreview {
+	spec: AugmentSpec;
+	images: { data: Float32Array; label: number }[];
 }
 
 export interface ValSample {
@@ -109,8 +124,10 @@ export interface ValSample {
 
 export interface RunResult {
 	final: EpochMetrics | null;
-	/** confusion[true][predicted] counts on the validation set (the training set when there is none). */
+	/** confusion[true][predicted] counts on the test set when there is one, else validation (else training). */
 	confusion: number[][];
+	/** The test set's loss and accuracy on the final weights; absent without one. Samples are then test images. */
+	test?: { loss: number; acc: number; n: number };
 	samples: ValSample[];
 	after: Snapshot;
 	weights: Float32Array;

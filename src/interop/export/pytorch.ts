@@ -2,6 +2,7 @@ import type { ConvLayerSpec, ConvTransposeSpec, LayerSpec, ModelSpec, Pair, Pool
 import { padEndOf, walkShapes, type WalkShape, type WalkStep } from "./shape-walk";
 import { cannotExport, commentBlock, pyNumber, sequentialLine, type ExportOptions } from "./python";
 import { torchTrainingLines } from "./torch-training";
+import { augmentLines, writesAugment } from "./augment-py";
 
 /** One PyTorch expression of the Sequential, the shape it must give and where it came from. */
 interface TorchLine {
@@ -189,5 +190,6 @@ export function toPyTorch(model: ModelSpec, opts: ExportOptions = {}): string {
 	out.push('print("parameters:", parameters)');
 	out.push(`assert parameters == ${walk.parameters}, parameters`);
 	if (opts.train) out.push("", ...torchTrainingLines(opts.train));
+	if (writesAugment(opts.train?.augment)) out.push("", ...augmentLines(opts.train.augment, model.input, false));
 	return out.join("\n") + "\n";
 }

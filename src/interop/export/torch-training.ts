@@ -5,6 +5,7 @@
  */
 import type { OptimizerSpec } from "../../engine/model-spec";
 import type { LrSchedule } from "../../engine/optim/schedule";
+import type { AugmentSpec } from "../../engine/augment";
 // The exporters are in the engine's bundle (the page takes them through shared-engine too): a cycle esbuild resolves.
 import { scheduledLr } from "../../worker/shared-engine";
 import { pyNumber } from "./python";
@@ -16,6 +17,8 @@ export interface TrainExport {
 	optimizer: OptimizerSpec;
 	schedule?: LrSchedule | null;
 	patience?: number | null;
+	/** `augment …`: written out as NumPy functions (augment-py.ts). */
+	augment?: AugmentSpec | null;
 }
 
 /** A Python float literal that keeps every digit a JavaScript number has. */

@@ -11,6 +11,7 @@ import { DiagnosticList } from "./diagnostics";
 import { explainPastedErrors, readPastedErrors } from "./framework-errors";
 import { closestWord, layerWord, normalizeWord, settingWord, type LayerWord } from "./layer-words";
 import { parseLayerLine } from "./parse-layer";
+import { checkTestSet } from "./train-practice";
 import { parseInputLine, parseSampleLine, parseShowLine, parseTrainLine } from "./parse-settings";
 import type { RawLayer } from "./raw-layer";
 import { inferShapes, type ShapeReport } from "./shapes";
@@ -276,6 +277,7 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 		}
 		diags.add(x.diagnostic);
 	}
+	if (parsed.train) checkTestSet(parsed.train, diags);
 	if (parsed.train) checkOutputsCoverClasses(parsed.train.dataset, report, diags);
 	if (parsed.train && parsed.input) noteDataFitting(parsed.train, parsed.input.shape, diags);
 	// what the line itself got wrong ("pading 1", "conv 3x3 16") is said at the line's first row too

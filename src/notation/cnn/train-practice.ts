@@ -18,6 +18,51 @@ function setSchedule(spec: TrainSpec, s: Omit<LrSchedule, "warmup">, tok: Token,
 	spec.schedule = { ...s, warmup: spec.schedule?.warmup ?? 0 };
 }
 
+/** Words of the train line that cannot be a test set's name (`test epochs 5` lacks the data). */
+const TRAIN_WORDS = new Set(["epochs", "epoch", "batch", "batchsize", "bs", "lr", "learningrate", "sgd", "momentum", "adam", "optimizer", "opt", "seed", "val", "validation", "valsplit", "limit", "save", "weightdecay", "wd", "decay", "beta1", "beta2", "augment", "augmentation", "aug", "schedule", "scheduler", "cosine", "onecycle", "step", "warmup", "patience", "earlystop"]);
+
+/** The words that may follow `augment`, by their normal form. */
+const AUGMENT_WORDS: Record<string, "shift" | "flip" | "rotate" | "noise"> = {
+	shift: "shift",
+	translate: "shift",
+	flip: "flip",
+	hflip: "flip",
+	mirror: "flip",
+	rotate: "rotate",
+	rotation: "rotate",
+	rot: "rotate",
+	noise: "noise",
+	gaussiannoise: "noise",
+};
+
+/** `augment shift 2 flip rotate 10 noise 0.05` from rest[i] (the word augment); the index of the last token used. */
+function readAugment(rest: Token[], i: number, line: number, diags: DiagnosticList, spec: TrainSpec, num: NumberReader): number {
+	const a = { shift: 0, flip: false, rotate: 0, noise: 0 };
+	let at = i;
+	let any = false;
+	for (;;) {
+		const next = rest[at + 1];
+		const word = next ? AUGMENT_WORDS[normalizeWord(next.text)] : undefined;
+		if (!word) break;
+		at++;
+		any = true;
+		if (word === "flip") {
+			a.flip = true;
+			continue;
+		}
+		if (rest[at + 1]?.num === undefined) {
+			diags.at(line, rest[at], "error", t("spec.missingValue", { key: rest[at].text }), "augment shift 2 flip rotate 10 noise 0.05");
+			continue;
+		}
+		const v = word === "shift" ? num(at, "shift", 0, 64, true) : word === "rotate" ? num(at, "rotate", 0, 180, false) : num(at, "noise", 0, 1, false);
+		at++;
+		if (v !== null) a[word] = v;
+	}
+	if (!any) diags.at(line, rest[i], "warning", t("practice.augmentNeedsWhat"), "augment shift 2 flip rotate 10 noise 0.05");
+	else spec.augment = a;
+	return at;
+}
+
 /**
  * Reads the practice word at rest[i] into `spec`; returns the index of the last token it used, or −1 when the
  * word is not one of these.
@@ -75,6 +120,26 @@ export function readPracticeWord(rest: Token[], i: number, line: number, diags: 
 			if (w !== null) spec.schedule = { ...(spec.schedule ?? { kind: "constant" }), warmup: w };
 			return at + 1;
 		}
+		case "test":
+		case "testset":
+		case "testdata": {
+			const ref = rest[at + 1];
+			const word = ref ? normalizeWord(ref.text) : "";
+			const setting = TRAIN_WORDS.has(word) || word in AUGMENT_WORDS;
+			// `train test epochs 5`: a dataset named "test", as before the word existed.
+			if (i === 0 && (!ref || setting)) return -1;
+			if (!ref || ref.num !== undefined || ref.size || setting) {
+				diags.at(line, tok, "error", t("practice.testNeedsData"), "test mnist");
+				return at;
+			}
+			spec.test = ref.text;
+			spec.testColumn = tok.column;
+			return at + 1;
+		}
+		case "augment":
+		case "augmentation":
+		case "aug":
+			return readAugment(rest, at, line, diags, spec, num);
 		case "patience":
 		case "earlystop":
 		case "earlystopping": {
@@ -111,4 +176,17 @@ export function scheduleWords(s: LrSchedule | null | undefined): string | null {
 	const head = s.kind === "step" ? `step ${s.stepSize ?? 1} ${s.gamma ?? 0.1}` : s.kind === "cosine" ? "cosine" : s.kind === "onecycle" ? `onecycle max ${s.maxLr ?? 0}` : "";
 	const warm = s.warmup > 0 && s.kind !== "onecycle" ? `warmup ${s.warmup}` : "";
 	return [head, warm].filter((w) => w !== "").join(" ") || null;
+}
+
+/**
+ * Once the whole block is read (the dataset may come from the input line): a built-in set has no test data of its
+ * own, and a part held out of the training data is validation, not a test set, so `test` is refused there.
+ */
+export function checkTestSet(spec: TrainSpec, diags: DiagnosticList): void {
+	if (!spec.test) return;
+	const own = normalizeWord(spec.test);
+	if (own === "digits" || own === "shapes") {
+		diags.add({ line: spec.line, column: spec.testColumn ?? 1, severity: "warning", message: t("practice.testBuiltin", { name: spec.test }) });
+		spec.test = null;
+	}
 }

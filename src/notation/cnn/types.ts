@@ -1,6 +1,7 @@
 import type { InputShape, LayerSpec, ModelSpec, OptimizerSpec } from "../../engine/model-spec";
 import type { Diagnostic } from "../diagnostic";
 import type { LrSchedule } from "../../engine/optim/schedule";
+import type { AugmentSpec } from "../../engine/augment";
 
 /** One layer as written: its description, where it stands and the text the user typed. */
 export interface LayerLine {
@@ -26,6 +27,15 @@ export interface TrainSpec {
 	schedule?: LrSchedule | null;
 	/** `patience 3`: early stopping on the validation loss, ending on the best epoch's weights. */
 	patience?: number | null;
+	/**
+	 * `test mnist` / `test data/test.csv`: a test set of its own, read as the dataset is (an IDX folder gives its
+	 * t10k pair), evaluated once at the end. Absent or null: none.
+	 */
+	test?: string | null;
+	/** Where `test` stands on the train line (1-based column), for the message about built-in data. */
+	testColumn?: number;
+	/** `augment shift 2 flip rotate 10 noise 0.05`: training batches only. Absent or null: none. */
+	augment?: AugmentSpec | null;
 }
 
 export interface ParsedCnn {

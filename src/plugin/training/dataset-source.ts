@@ -4,7 +4,7 @@ import type { Dataset } from "../../data/dataset";
 import type { DataEntry, DataFiles } from "../../data/dataset-resolver";
 import type { ModelSpec } from "../../engine/model-spec";
 import type { DatasetDescriptor } from "../../worker/messages";
-import { builtinDatasetRef as builtinIn, resizeImages, resolveDatasetFrom as resolveFrom } from "../../worker/shared-engine";
+import { builtinDatasetRef as builtinIn, resizeImages, resolveDatasetFrom as resolveFrom, resolveTestDatasetFrom as resolveTestFrom } from "../../worker/shared-engine";
 import { readVaultImage } from "../vault-image";
 import { getLanguage, t, type Lang } from "../../i18n";
 import "../../i18n/strings-training";
@@ -94,6 +94,12 @@ export class VaultDataFiles implements DataFiles {
  * What a `train` line's dataset names, ready for a start message: the built-in sets by name (made in the worker),
  * the user's IDX files, CSV or image folder read from the vault here (the worker cannot see the vault).
  */
+/** The train line's `test …` set, read from the vault like the dataset (an IDX folder gives its t10k pair). */
+export async function resolveTestDataset(app: App, req: DatasetRequest, test: string): Promise<DatasetDescriptor> {
+	const ds = await resolveTestFrom(new VaultDataFiles(app, req.decodeImage), { dataset: test, input: req.model.input, sourcePath: req.sourcePath, seed: req.seed, limit: null, lang: req.lang }, req.dataset);
+	return { kind: "arrays", name: ds.name, x: ds.x, y: ds.y, n: ds.n, shape: ds.shape, classes: ds.classes, classNames: ds.classNames, credit: ds.credit };
+}
+
 export async function resolveDataset(app: App, req: DatasetRequest): Promise<DatasetDescriptor> {
 	const r = await resolveFrom(new VaultDataFiles(app, req.decodeImage), { dataset: req.dataset, input: req.model.input, sourcePath: req.sourcePath, seed: req.seed, limit: req.limit, lang: req.lang });
 	if (r.kind !== "data") return r;

@@ -75,7 +75,7 @@ export function previewFor(
 	if (!desc) return null;
 	if (settings && refusal(model, train, settings)) return null;
 	try {
-		return previewSnapshot(model, desc, seed, sample ? { index: sample.index, label: sample.label } : null, loadDigits, weights);
+		return previewSnapshot(model, desc, seed, sample ? { index: sample.index, label: sample.label } : null, loadDigits, weights, undefined, train.augment);
 	} catch {
 		return null;
 	}
@@ -140,6 +140,7 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 			samplesPerSec: r.samplesPerS ?? 0,
 			backend: r.backend ?? null,
 			message: r.message ?? undefined,
+			test: r.test ?? null,
 		},
 		snapshot,
 		weights,

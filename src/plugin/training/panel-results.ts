@@ -1,11 +1,13 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
+import "../../i18n/strings-train-practice";
 import type { ColormapName } from "../../render/colormap";
 import type { ConfusionRecord } from "../../runs/run-record";
 import type { Snapshot } from "../../worker/messages";
 import { renderMetrics, type FinalMetrics } from "../../render/training/metrics-view";
 import { renderConfusion } from "../../render/training/confusion-view";
-import { renderSamples } from "../../render/training/samples-view";
+import { renderAugmented, renderSamples } from "../../render/training/samples-view";
+import type { AugmentSpec } from "../../engine/augment";
 import { renderFilters } from "../../render/training/filters-view";
 import { renderFeatureMaps } from "../../render/training/feature-maps-view";
 import { HeatmapSet } from "../../render/training/image-grid";
@@ -13,6 +15,16 @@ import { Stager } from "../../render/training/stager";
 import { ChartSet } from "../../render/charts/chart-set";
 import type { ViewSet } from "./panel-data";
 import type { RunController, RunLog } from "./run-controller";
+
+/** The augmentation in the train line's own words: "shift 2 flip rotate 10 noise 0.05". */
+export function augmentWords(a: AugmentSpec): string {
+	const w: string[] = [];
+	if (a.shift > 0) w.push(`shift ${a.shift}`);
+	if (a.flip) w.push("flip");
+	if (a.rotate > 0) w.push(`rotate ${a.rotate}`);
+	if (a.noise > 0) w.push(`noise ${a.noise}`);
+	return w.join(" ");
+}
 
 /**
  * What a block shows of a run's outcome: the final numbers, the confusion matrix, validation samples, and the
@@ -53,11 +65,13 @@ export class ResultsView {
 	showStored(metrics: FinalMetrics, confusion: ConfusionRecord | null, stillShown: () => boolean): void {
 		this.clear();
 		renderMetrics(this.resultsHost, metrics);
+		// A run with a test set kept the test set's matrix.
+		const storedTitle = metrics.test ? t("practice.testConfusion", { n: metrics.test.n ?? 0 }) : undefined;
 		if (confusion && this.views.confusion) {
 			const host = this.resultsHost;
 			// Drawn a task later: not if Train was pressed in between (the new run owns the results then).
 			this.stager.stage(() => {
-				if (stillShown()) renderConfusion(host, confusion.matrix, confusion.classes, { charts: this.charts, later: (fn) => this.stager.stage(fn) });
+				if (stillShown()) renderConfusion(host, confusion.matrix, confusion.classes, { charts: this.charts, later: (fn) => this.stager.stage(fn), title: storedTitle });
 			});
 		}
 	}
@@ -89,6 +103,7 @@ export class ResultsView {
 			epochs: run.plan.start.train.epochs,
 			seconds: end.elapsedSeconds,
 			samplesPerSec: end.samplesPerSec,
+			test: end.result?.test ?? null,
 			backend: run.info?.backend,
 			message,
 		});
@@ -97,9 +112,11 @@ export class ResultsView {
 		if (!result || !info) return;
 		const host = this.resultsHost;
 		const later = (fn: () => void): void => this.stager.stage(fn);
-		if (this.views.confusion && result.confusion.length > 0) this.stager.stage(() => renderConfusion(host, result.confusion, info.classNames, { charts: this.charts, later }));
+		const test = result.test;
+		const title = test ? t("practice.testConfusion", { n: test.n }) : undefined;
+		if (this.views.confusion && result.confusion.length > 0) this.stager.stage(() => renderConfusion(host, result.confusion, info.classNames, { charts: this.charts, later, title }));
 		if (this.views.samples && result.samples.length > 0) {
-			this.stager.stage(() => renderSamples(host, result.samples, info.inputShape, info.classNames, this.colormap(), this.maps, later));
+			this.stager.stage(() => renderSamples(host, result.samples, info.inputShape, info.classNames, this.colormap(), this.maps, later, !!test));
 		}
 		this.showSnapshot(result.after, info.classNames, true);
 	}
@@ -112,6 +129,11 @@ export class ResultsView {
 		const maps = this.snapshotMaps;
 		const cm = this.colormap();
 		const later = (fn: () => void): void => this.stager.stage(fn);
+		const aug = s.augmented;
+		if (!trained && aug && aug.images.length > 0 && s.activations.length > 0) {
+			const shape = s.activations[0].shape;
+			this.stager.stage(() => renderAugmented(host, aug.images, shape, classNames, augmentWords(aug.spec), cm, maps, later));
+		}
 		if (this.views.filters && s.filters) {
 			const f = s.filters;
 			this.stager.stage(() => renderFilters(host, f, trained, maps, later));

@@ -133,7 +133,8 @@ export class TrainingPanel {
 
 	/** The untrained network's filters and feature maps (built-in data only; vault data are read on Train). */
 	private showPreview(): void {
-		if (this.disposed || this.run || !(this.views.filters || this.views.featureMaps)) return;
+		// With `augment` the preview row of augmented images is shown even when filters and feature maps are not.
+		if (this.disposed || this.run || !(this.views.filters || this.views.featureMaps || this.block.train.augment)) return;
 		const { model, train, parsed } = this.block;
 		const p = previewFor(model, train, parsed.sample, this.host.settings.defaultSeed, this.host.settings);
 		if (p) {

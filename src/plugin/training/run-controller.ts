@@ -2,7 +2,7 @@ import type { BatchMetrics, EpochMetrics, LossPoint } from "../../engine/run-met
 import { lossPoint } from "../../runs/loss-curve";
 import { runWeightsFile } from "../../worker/shared-engine";
 import type { DatasetDescriptor, EndMessage, FromWorker, ProgressMessage, ReadyMessage, RunInfo, RunResult, Snapshot, StartMessage } from "../../worker/messages";
-import type { ConfusionRecord } from "../../runs/run-record";
+import type { ConfusionRecord, TestMetrics } from "../../runs/run-record";
 import type { RunChannel } from "./channel";
 import type { HubRun, HubTicket } from "./hub";
 import { t } from "../../i18n";
@@ -45,6 +45,8 @@ export interface LogFinish extends LogPace {
 	/** With patience: the epoch the kept weights come from, and whether the run stopped before its last epoch. */
 	bestEpoch?: number | null;
 	earlyStop?: boolean;
+	/** The test set's numbers (`test …` on the train line). */
+	test?: TestMetrics | null;
 }
 
 /**
@@ -65,6 +67,8 @@ export interface RunLog {
 export interface RunServices<L extends RunLog> {
 	/** Reads (vault data) or describes (built-in data) the dataset; rejects with a message for the block. */
 	resolveDataset(): Promise<DatasetDescriptor>;
+	/** The `test …` set, read after the dataset; absent when the train line names none. */
+	resolveTest?(): Promise<DatasetDescriptor>;
 	openChannel(onMessage: (m: FromWorker) => void): RunChannel;
 	/** Why the run must not train now that the number of samples is known (vault data), or null. */
 	refusal(trainCount: number): string | null;
@@ -276,8 +280,10 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 
 	private async prepare(): Promise<void> {
 		let dataset: DatasetDescriptor;
+		let test: DatasetDescriptor | null = null;
 		try {
 			dataset = await this.services.resolveDataset();
+			if (this.services.resolveTest) test = await this.services.resolveTest();
 		} catch (e) {
 			if (this.current === "preparing") this.finish({ ...this.endOf("failed", null, e instanceof Error ? e.message : String(e)), early: "error" });
 			return;
@@ -287,7 +293,7 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 		this.resolved = dataset;
 		this.channel = this.services.openChannel((m) => this.onMessage(m));
 		this.lastMode = this.channel.mode;
-		this.channel.send({ type: "start", runId: this.id, ...this.plan.start, dataset });
+		this.channel.send({ type: "start", runId: this.id, ...this.plan.start, dataset, ...(test ? { test } : {}) });
 		this.emit({ type: "state" });
 	}
 
@@ -376,7 +382,7 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 		const classes = this.runInfo?.classNames;
 		const confusion = result && classes && result.confusion.length > 0 ? { classes, matrix: result.confusion } : undefined;
 		const message = end.message ?? (end.reason === "time" ? t("training.stoppedTime", { s: this.plan.start.maxSeconds }) : undefined);
-		void log.finish(end.status, { durationS: end.elapsedSeconds, samplesPerS: end.samplesPerSec, message: end.status === "completed" ? undefined : message, confusion, bestEpoch: result?.bestEpoch ?? null, earlyStop: result?.earlyStop === true }).then(() => {
+		void log.finish(end.status, { durationS: end.elapsedSeconds, samplesPerS: end.samplesPerSec, message: end.status === "completed" ? undefined : message, confusion, bestEpoch: result?.bestEpoch ?? null, earlyStop: result?.earlyStop === true, test: result?.test ?? null }).then(() => {
 			if (!result || !this.plan.saveWeights) return;
 			// PyTorch's state_dict names, so the file loads into the exported model; a net PyTorch cannot take keeps none.
 			const model = this.plan.start.model;

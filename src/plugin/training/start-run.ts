@@ -6,7 +6,7 @@ import { getLanguage } from "../../i18n";
 import { scheduleWords } from "../../notation/cnn/train-practice";
 import { RunStore, type RunHandle } from "../runs/run-store";
 import { openChannel } from "./worker-client";
-import { platformDecoder, resolveDataset } from "./dataset-source";
+import { platformDecoder, resolveDataset, resolveTestDataset } from "./dataset-source";
 import { refusal } from "./limit-check";
 import type { RunController, RunServices } from "./run-controller";
 
@@ -38,9 +38,11 @@ export function startBlockRun(host: CnnLabHost, block: TrainableBlock, doc: Docu
 	// Read at every start, so a changed setting counts from the next Train press without a reload.
 	host.training.maxConcurrent = host.settings.maxConcurrentRuns;
 	const seed = train.seed ?? host.settings.defaultSeed;
+	const request = (): Parameters<typeof resolveDataset>[1] => ({ dataset: train.dataset, model, sourcePath: block.sourcePath, seed, limit: train.limit, lang: getLanguage(), decodeImage: platformDecoder(doc) });
+	const test = train.test;
 	const services: RunServices<RunHandle> = {
-		resolveDataset: () =>
-			resolveDataset(host.app, { dataset: train.dataset, model, sourcePath: block.sourcePath, seed, limit: train.limit, lang: getLanguage(), decodeImage: platformDecoder(doc) }),
+		resolveDataset: () => resolveDataset(host.app, request()),
+		...(test ? { resolveTest: () => resolveTestDataset(host.app, request(), test) } : {}),
 		openChannel: (onMessage) => openChannel({ useWorker: host.settings.useWorker, onMessage, createJob: host.engine.createJob }),
 		// The main window's timers: the run may outlive the pop-out window whose block started it.
 		setTimer: (fn, ms) => window.setTimeout(fn, ms),
@@ -81,6 +83,7 @@ export function startBlockRun(host: CnnLabHost, block: TrainableBlock, doc: Docu
 					limit: train.limit,
 					schedule: train.schedule ?? null,
 					patience: train.patience ?? null,
+					augment: train.augment ?? null,
 				},
 				maxSeconds: host.settings.maxRunSeconds,
 				sample: sample ? { index: sample.index, label: sample.label } : null,

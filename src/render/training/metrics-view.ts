@@ -1,5 +1,6 @@
 import { t, type Key } from "../../i18n";
 import "../../i18n/strings-training";
+import "../../i18n/strings-train-practice";
 import type { EpochMetrics } from "../../engine/run-metrics";
 import { formatDuration, formatLoss, formatPercent, formatRate } from "./format";
 
@@ -13,6 +14,8 @@ export interface FinalMetrics {
 	/** "wasm-simd" or "js"; unknown for runs logged before it was recorded. */
 	backend?: string | null;
 	message?: string;
+	/** The test set's numbers, when the run had one: shown first, named as such. */
+	test?: { loss: number; acc: number; n?: number } | null;
 }
 
 /** The line of final numbers under the charts after a run (or from the latest run in the vault). */
@@ -30,6 +33,10 @@ export function renderMetrics(parent: HTMLElement, m: FinalMetrics): HTMLElement
 		d.createEl("dd", { text: value });
 	};
 	const f = m.final;
+	if (m.test) {
+		item("practice.metric.testAcc", formatPercent(m.test.acc));
+		item("practice.metric.testLoss", formatLoss(m.test.loss));
+	}
 	item("training.metric.valAcc", formatPercent(f?.valAcc));
 	item("training.metric.valLoss", formatLoss(f?.valLoss));
 	item("training.metric.acc", formatPercent(f?.acc));

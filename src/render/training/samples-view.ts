@@ -1,5 +1,6 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
+import "../../i18n/strings-train-practice";
 import type { ColormapName } from "../colormap";
 import type { ValSample } from "../../worker/messages";
 import { HeatmapSet, toPlane } from "./image-grid";
@@ -19,10 +20,12 @@ export function renderSamples(
 	colormap: ColormapName,
 	maps: HeatmapSet,
 	later: (fn: () => void) => void = (fn) => fn(),
+	/** The images are the test set's (a `test …` set), not validation's. */
+	fromTest = false,
 ): HTMLElement {
 	const wrap = parent.createDiv({ cls: "cnn-lab-samples" });
 	const wrong = samples.filter((s) => s.pred !== s.label).length;
-	wrap.createDiv({ cls: "cnn-lab-section-title", text: t("training.samples", { n: samples.length, wrong }) });
+	wrap.createDiv({ cls: "cnn-lab-section-title", text: t(fromTest ? "practice.testSamples" : "training.samples", { n: samples.length, wrong }) });
 	const grid = wrap.createDiv({ cls: "cnn-lab-sample-grid" });
 	const name = (i: number): string => classNames[i] ?? String(i);
 	for (let first = 0; first < samples.length; first += PER_PIECE) {
@@ -39,6 +42,39 @@ export function renderSamples(
 		});
 		later(() => {
 			for (const c of cells) maps.add(c.slot, toPlane(c.s.data, shape), c.label, colormap);
+		});
+	}
+	return wrap;
+}
+
+/**
+ * The row shown before training with `augment …`: a few training images as a batch will see them, drawn like the
+ * sample images, captioned with their class; `what` names the augmentation ("shift 2, flip, …").
+ */
+export function renderAugmented(
+	parent: HTMLElement,
+	images: readonly { data: Float32Array; label: number }[],
+	shape: number[],
+	classNames: string[],
+	what: string,
+	colormap: ColormapName,
+	maps: HeatmapSet,
+	later: (fn: () => void) => void = (fn) => fn(),
+): HTMLElement {
+	const wrap = parent.createDiv({ cls: ["cnn-lab-samples", "cnn-lab-augmented"] });
+	wrap.createDiv({ cls: "cnn-lab-section-title", text: t("practice.augmentPreview", { what }) });
+	const grid = wrap.createDiv({ cls: "cnn-lab-sample-grid" });
+	const cells = images.map((im) => {
+		const cell = grid.createDiv({ cls: "cnn-lab-sample" });
+		const slot = cell.createDiv({ cls: "cnn-lab-sample-image" });
+		const label = classNames[im.label] ?? String(im.label);
+		cell.createDiv({ cls: "cnn-lab-sample-caption", text: label });
+		return { im, slot, label };
+	});
+	for (let first = 0; first < cells.length; first += PER_PIECE) {
+		const piece = cells.slice(first, first + PER_PIECE);
+		later(() => {
+			for (const c of piece) maps.add(c.slot, toPlane(c.im.data, shape), c.label, colormap);
 		});
 	}
 	return wrap;
