@@ -43,16 +43,15 @@ export default defineConfig([
 	},
 	{
 		// The Node scripts (.mjs: the build, the CLI's launcher, the browser tests and benchmarks) get the recommended
-		// JavaScript rules; tsc checks their types (tsconfig.scripts.json, checkJs, run by npm run lint). The types of
-		// scripts/range-encoder.mjs (a .d.mts) are linted against that project.
+		// JavaScript rules; tsc checks their types (tsconfig.scripts.json, checkJs, run by npm run lint).
 		files: ["*.mjs", "scripts/**/*.mjs", "bin/**/*.mjs", "tests/**/*.mjs", "scripts/**/*.d.mts"],
 		languageOptions: {
 			globals: { process: "readonly", console: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", URL: "readonly", Buffer: "readonly" },
-			parserOptions: { project: "./tsconfig.scripts.json", tsconfigRootDir: import.meta.dirname },
 		},
 		// What guards a plugin in Obsidian does not apply to them: they print to the terminal (console.log is their
-		// output; the Function constructor stays banned), import files of this repository by computed path, and their
-		// page.evaluate callbacks run in the demo page, which has no popout windows.
+		// output; the Function constructor stays banned), import modules of this repository that they locate or build
+		// at run time (bin/: the CLI's bundle; pack-digits: an esbuild output), and their page.evaluate callbacks run
+		// in the demo page, which has no popout windows.
 		rules: {
 			"obsidianmd/no-nodejs-modules": "off",
 			"obsidianmd/hardcoded-config-path": "off",
@@ -61,6 +60,11 @@ export default defineConfig([
 			"no-unsanitized/method": "off",
 			"obsidianmd/prefer-window-timers": "off",
 		},
+	},
+	{
+		// The types of scripts/range-encoder.mjs (a .d.mts) get the typed TypeScript rules, in the scripts' project.
+		files: ["scripts/**/*.d.mts"],
+		languageOptions: { parserOptions: { project: "./tsconfig.scripts.json", tsconfigRootDir: import.meta.dirname } },
 	},
 	{
 		// The command line (npx cnn-lab) runs in Node only and is bundled apart from main.js (scripts/build-cli.mjs).
