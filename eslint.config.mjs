@@ -1,11 +1,12 @@
 import { defineConfig } from "eslint/config";
 import obsidianmd from "eslint-plugin-obsidianmd";
 
-// The plugin's own code (main.ts and src/) is held to Obsidian's recommended rules; tests, scripts and
-// benchmarks run in Node and are type-checked by tsc instead.
+// The plugin's own code (main.ts and src/) is held to Obsidian's recommended rules. The Node scripts (.mjs) get the
+// JavaScript rules below, and tsc checks their types (tsconfig.scripts.json). The TypeScript tests and benchmarks are
+// type-checked by tsc (tsconfig.json) and not linted.
 export default defineConfig([
 	{
-		ignores: ["node_modules/**", "main.js", "cli/**", "out/**", "tests/**", "scripts/**", "bin/**", "examples/**", "*.config.*", "esbuild.config.mjs", "version-bump.mjs"],
+		ignores: ["node_modules/**", "main.js", "cli/**", "out/**", "tests/**/*.ts", "scripts/**/*.ts", "examples/**", "*.config.ts"],
 	},
 	...obsidianmd.configs.recommended,
 	{
@@ -39,6 +40,31 @@ export default defineConfig([
 				},
 			],
 		},
+	},
+	{
+		// The Node scripts (.mjs: the build, the CLI's launcher, the browser tests and benchmarks) get the recommended
+		// JavaScript rules; tsc checks their types (tsconfig.scripts.json, checkJs, run by npm run lint).
+		files: ["*.mjs", "scripts/**/*.mjs", "bin/**/*.mjs", "tests/**/*.mjs", "scripts/**/*.d.mts"],
+		languageOptions: {
+			globals: { process: "readonly", console: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly", URL: "readonly", Buffer: "readonly" },
+		},
+		// What guards a plugin in Obsidian does not apply to them: they print to the terminal (console.log is their
+		// output; the Function constructor stays banned), import modules of this repository that they locate or build
+		// at run time (bin/: the CLI's bundle; pack-digits: an esbuild output), and their page.evaluate callbacks run
+		// in the demo page, which has no popout windows.
+		rules: {
+			"obsidianmd/no-nodejs-modules": "off",
+			"obsidianmd/hardcoded-config-path": "off",
+			"obsidianmd/rule-custom-message": "off",
+			"no-new-func": "error",
+			"no-unsanitized/method": "off",
+			"obsidianmd/prefer-window-timers": "off",
+		},
+	},
+	{
+		// The types of scripts/range-encoder.mjs (a .d.mts) get the typed TypeScript rules, in the scripts' project.
+		files: ["scripts/**/*.d.mts"],
+		languageOptions: { parserOptions: { project: "./tsconfig.scripts.json", tsconfigRootDir: import.meta.dirname } },
 	},
 	{
 		// The command line (npx cnn-lab) runs in Node only and is bundled apart from main.js (scripts/build-cli.mjs).

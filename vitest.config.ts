@@ -12,6 +12,21 @@ const buildTests = [
 	"tests/unit/cli/bin.test.ts",
 ];
 
+// The suites that are slow by design have a project of their own too ("slow"), which `npm test` (`vitest run`)
+// still runs: fuzzing and repetition (thousands of generated blocks, 1 000 render/unload cycles, every demo block
+// over junk settings) and the checks that run the exported code under Python. They took more than half of the fast
+// loop's test time (figures in the README, "Set-up"). `npx vitest run --project slow` runs them alone.
+const slowTests = [
+	"tests/dom/robustness/fuzz-blocks.test.ts",
+	"tests/dom/robustness/lifecycle.test.ts",
+	"tests/dom/robustness/inline-live-fuzz.test.ts",
+	"tests/dom/robustness/settings-junk.test.ts",
+	"tests/unit/runs/log-fuzz.test.ts",
+	"tests/unit/export/torch-training.test.ts",
+	"tests/unit/export/injection.test.ts",
+	"tests/unit/export/weights-check.test.ts",
+];
+
 export default defineConfig({
 	resolve: {
 		alias: {
@@ -26,7 +41,11 @@ export default defineConfig({
 		projects: [
 			{
 				extends: true,
-				test: { name: "js", include: ["tests/unit/**/*.test.ts", "tests/dom/**/*.test.ts"], exclude: buildTests, provide: { engineBackend: "js" } },
+				test: { name: "js", include: ["tests/unit/**/*.test.ts", "tests/dom/**/*.test.ts"], exclude: [...buildTests, ...slowTests], provide: { engineBackend: "js" } },
+			},
+			{
+				extends: true,
+				test: { name: "slow", include: slowTests, provide: { engineBackend: "js" } },
 			},
 			{
 				extends: true,

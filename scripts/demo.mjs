@@ -24,6 +24,7 @@ if (once) {
 		const notes = await probe.evaluate(() => window.cnnDemo.notes());
 		await probe.close();
 		for (const note of notes.sort()) {
+			/** @type {string[]} */
 			const errors = [];
 			const page = await openNote(browser.context, server.url, note, { errors });
 			const info = await page.evaluate(() => ({

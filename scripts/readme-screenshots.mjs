@@ -22,6 +22,7 @@ let bad = 0;
 try {
 	for (const theme of ["light", "dark"]) {
 		for (const shot of SHOTS) {
+			/** @type {string[]} */
 			const errors = [];
 			const page = await openNote(browser.context, server.url, shot.note, { theme, errors });
 			await page.setViewportSize({ width: 1280, height: 1000 });
@@ -45,6 +46,7 @@ try {
 			const path = `${out}/${shot.name}-${theme}.png`;
 			// At most the first 900 px of a tall block (the run comparison's charts and table, not every matrix).
 			const box = await page.locator("[data-readme-shot]").boundingBox();
+			if (!box) throw new Error(`${shot.note}: no [data-readme-shot] block on screen`);
 			await page.screenshot({ path, fullPage: true, clip: { x: box.x, y: box.y + (await page.evaluate(() => window.scrollY)), width: box.width, height: Math.min(box.height, 900) } });
 			await page.close();
 			if (errors.length) bad++;

@@ -28,6 +28,7 @@ export function sharedEnginePlugin({ minify }) {
 				resolveDir: resolve("src/worker"),
 			}));
 			build.onLoad({ filter: FILTER_ENGINE }, async (args) => {
+				/** @type {import("esbuild").BuildOptions & { write: false, metafile: true }} */
 				const common = { entryPoints: [args.path], bundle: true, target: "es2020", charset: "utf8", write: false, metafile: true, logLevel: "silent" };
 				// The export names, from an ESM build's metafile (an IIFE's metafile does not list them).
 				const esm = await esbuild.build({ ...common, format: "esm" });

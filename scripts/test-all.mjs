@@ -15,6 +15,8 @@ const lintOk = step("lint", "npx", ["eslint", "."]);
 lintOk ? passed++ : failed++;
 const typesOk = step("types", "npx", ["tsc", "-noEmit", "-skipLibCheck"]);
 typesOk ? passed++ : failed++;
+const scriptTypesOk = step("types of the .mjs scripts", "npx", ["tsc", "-p", "tsconfig.scripts.json"]);
+scriptTypesOk ? passed++ : failed++;
 
 mkdirSync("out", { recursive: true });
 step("unit and DOM tests", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=out/vitest.json"]);

@@ -115,7 +115,7 @@ check("canvases that should show something are not blank", 60_000, async (env, s
 	// Scroll each into view (views may draw lazily) and read its pixels.
 	const report = await page.evaluate(async () => {
 		const out = [];
-		for (const c of document.querySelectorAll(".markdown-preview-view canvas")) {
+		for (const c of /** @type {NodeListOf<HTMLCanvasElement>} */ (document.querySelectorAll(".markdown-preview-view canvas"))) {
 			if (c.offsetWidth === 0 || c.width === 0 || c.height === 0) continue;
 			c.scrollIntoView({ block: "center" });
 			await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
@@ -184,7 +184,7 @@ check("the 5×5 convolution with stride 2x1 and pad 1 gives the acceptance outpu
 	const want = "-3 -4 0 3 3 -4 2 -2 0 6 -3 1 1 -1 2";
 	// Step to the end so that every output cell is filled, then read them again.
 	await page.evaluate((k) => {
-		const el = window.cnnDemo.blockEl(k)?.querySelector("[tabindex]");
+		const el = /** @type {HTMLElement | null | undefined} */ (window.cnnDemo.blockEl(k)?.querySelector("[tabindex]"));
 		el?.focus();
 		el?.dispatchEvent(new KeyboardEvent("keydown", { key: "End", bubbles: true }));
 	}, i);
@@ -495,7 +495,7 @@ check("print and PDF export get an image of every block canvas", 60_000, async (
 	// Blocks draw in pieces (a stored run's confusion matrix and its per-class bars come a few tasks later): count
 	// once the number of canvases has stayed the same for a second, then print.
 	const canvases = await page.evaluate(async () => {
-		const count = () => [...document.querySelectorAll("[class^='block-language-'] canvas")].filter((c) => c.width > 0 && c.height > 0).length;
+		const count = () => [.../** @type {NodeListOf<HTMLCanvasElement>} */ (document.querySelectorAll("[class^='block-language-'] canvas"))].filter((c) => c.width > 0 && c.height > 0).length;
 		let last = -1;
 		let same = 0;
 		for (let i = 0; i < 80 && same < 4; i++) {
@@ -618,7 +618,7 @@ check("without createImageBitmap (old iOS WebViews) images decode through <img> 
 			const read = await page.evaluate((k) => {
 				const el = window.cnnDemo.blockEl(k);
 				const grid = el?.querySelector("table.cnn-conv-grid[aria-label^='Input channel 1']");
-				const sr = [...(el?.querySelectorAll("table.cnn-lab-number-table") ?? [])].find((t) => /^Input channel 1/.test(t.caption?.textContent ?? ""));
+				const sr = [.../** @type {NodeListOf<HTMLTableElement> | HTMLTableElement[]} */ (el?.querySelectorAll("table.cnn-lab-number-table") ?? [])].find((t) => /^Input channel 1/.test(t.caption?.textContent ?? ""));
 				const cells = grid ? [...grid.querySelectorAll("td .cnn-conv-value")] : sr ? [...sr.querySelectorAll("td")] : [];
 				return { text: el?.textContent ?? "", cells: cells.map((c) => c.textContent ?? "") };
 			}, i);
@@ -636,6 +636,7 @@ check("without createImageBitmap (old iOS WebViews) images decode through <img> 
 			const c = document.createElement("canvas");
 			c.width = c.height = N;
 			const ctx = c.getContext("2d");
+			if (!ctx) throw new Error("no 2D context on the page");
 			const im = ctx.createImageData(N, N);
 			const truth = new Array((N / T) ** 2).fill(0);
 			for (let y = 0; y < N; y++)
@@ -645,14 +646,17 @@ check("without createImageBitmap (old iOS WebViews) images decode through <img> 
 					truth[Math.floor(y / T) * (N / T) + Math.floor(x / T)] += g / 255 / (T * T);
 				}
 			ctx.putImageData(im, 0, 0);
+			/** @type {Blob | null} */
 			const blob = await new Promise((r) => c.toBlob(r, "image/png"));
-			await window.cnnDemo.app().vault.createBinary("big.png", await blob.arrayBuffer());
+			const app = window.cnnDemo.app();
+			if (!blob || !app) throw new Error("could not encode the PNG, or the page has no app");
+			await app.vault.createBinary("big.png", await blob.arrayBuffer());
 			const t0 = performance.now();
 			const k = await window.cnnDemo.addBlock("cnn-conv", "input ![[big.png]] gray 32\nkernel sobel-x");
 			const el = window.cnnDemo.blockEl(k);
 			while (!el.querySelector(".cnn-conv, .cnn-conv-diagnostics") && performance.now() - t0 < 15000) await new Promise((r) => setTimeout(r, 20));
 			const ms = performance.now() - t0;
-			const sr = [...el.querySelectorAll("table.cnn-lab-number-table")].find((t) => /^Input channel 1/.test(t.caption?.textContent ?? ""));
+			const sr = [.../** @type {NodeListOf<HTMLTableElement>} */ (el.querySelectorAll("table.cnn-lab-number-table"))].find((t) => /^Input channel 1/.test(t.caption?.textContent ?? ""));
 			return { ms, truth, text: el.textContent ?? "", cells: sr ? [...sr.querySelectorAll("td")].map((td) => td.textContent ?? "") : [] };
 		});
 		assert(big.cells.length === 1024, `${mode}, 2400×2400: read ${big.cells.length} input values; the block says: ${plain(big.text).slice(0, 200)}`);

@@ -41,8 +41,8 @@ for (const c of checks) {
 		results.push({ name: c.name, ok: true, ms: Date.now() - t0, notes });
 		console.log(`✓ ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${notes.length ? `\n    ${notes.join("\n    ")}` : ""}`);
 	} catch (e) {
-		results.push({ name: c.name, ok: false, ms: Date.now() - t0, notes, error: String(e?.message ?? e) });
-		console.log(`✗ ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n    ${String(e?.message ?? e).split("\n").join("\n    ")}${notes.length ? `\n    ${notes.join("\n    ")}` : ""}`);
+		results.push({ name: c.name, ok: false, ms: Date.now() - t0, notes, error: String(e instanceof Error ? e.message : e) });
+		console.log(`✗ ${c.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n    ${String(e instanceof Error ? e.message : e).split("\n").join("\n    ")}${notes.length ? `\n    ${notes.join("\n    ")}` : ""}`);
 	} finally {
 		clearTimeout(timer);
 		for (const p of browser.context.pages()) await p.close().catch(() => {});

@@ -2,6 +2,7 @@
 // run, accuracy per epoch) in a plain page; times full redraws (sync + chart.update) as the throttle makes them.
 import { installDomHelpers } from "../../support/obsidian-stub";
 import { TrainingCharts } from "../../../src/render/training/training-charts";
+import type { BatchMetrics, EpochMetrics } from "../../../src/engine/run-metrics";
 
 installDomHelpers(globalThis);
 
@@ -16,11 +17,11 @@ window.chartBench = (rounds) => {
 	const charts = new TrainingCharts(host);
 	const perEpoch = 45;
 	const epochs = 15;
-	const batches = [];
-	for (let b = 0; b < perEpoch * epochs; b++) batches.push({ step: b + 1, epoch: Math.floor(b / perEpoch) + 1, loss: 2.3 * Math.exp(-b / 120) + 0.05 * Math.sin(b), acc: null });
-	charts.addBatches(batches as never, perEpoch);
+	const batches: BatchMetrics[] = [];
+	for (let b = 0; b < perEpoch * epochs; b++) batches.push({ epoch: Math.floor(b / perEpoch) + 1, batch: (b % perEpoch) + 1, loss: 2.3 * Math.exp(-b / 120) + 0.05 * Math.sin(b), acc: 1 - 0.9 * Math.exp(-b / 90) });
+	charts.addBatches(batches, perEpoch);
 	charts.addEpochs(
-		Array.from({ length: epochs }, (_, e) => ({ epoch: e + 1, loss: 2 * Math.exp(-e / 3), acc: 1 - 0.9 * Math.exp(-e / 2), valLoss: 2.1 * Math.exp(-e / 3), valAcc: 1 - 0.92 * Math.exp(-e / 2) })) as never,
+		Array.from({ length: epochs }, (_, e): EpochMetrics => ({ epoch: e + 1, loss: 2 * Math.exp(-e / 3), acc: 1 - 0.9 * Math.exp(-e / 2), valLoss: 2.1 * Math.exp(-e / 3), valAcc: 1 - 0.92 * Math.exp(-e / 2) })),
 	);
 	const time = (redraw: () => void): number[] => {
 		const out: number[] = [];

@@ -26,13 +26,19 @@ export async function launchChromium() {
  * Opens the demo page on a note and waits until it has rendered; collects console errors into `errors`.
  * `noImageBitmap` removes createImageBitmap (and OffscreenCanvas, which the same old iOS WebViews lack) before any
  * script runs, so main.js decodes images through its <img> fallback.
+ * @param {import("playwright-core").BrowserContext} context
+ * @param {string} baseUrl
+ * @param {string} note
+ * @param {{ theme?: string, lang?: string, errors?: string[], noImageBitmap?: boolean }} [options]
  */
 export async function openNote(context, baseUrl, note, { theme = "light", lang = "en", errors = [], noImageBitmap = false } = {}) {
 	const page = await context.newPage();
 	if (noImageBitmap)
 		await page.addInitScript(() => {
-			delete window.createImageBitmap;
-			delete window.OffscreenCanvas;
+			// Both are optional in a browser; the page must do without them.
+			const w = /** @type {{ createImageBitmap?: unknown, OffscreenCanvas?: unknown }} */ (/** @type {unknown} */ (window));
+			delete w.createImageBitmap;
+			delete w.OffscreenCanvas;
 		});
 	page.on("console", (m) => {
 		if (m.type() === "error") errors.push(`console: ${m.text()}`);

@@ -473,7 +473,9 @@ const api = {
 	app: () => state.app,
 	ready: () => state.rendering,
 };
-(window as unknown as { cnnDemo: typeof api }).cnnDemo = api;
+/** The demo page's API as the e2e scripts see it on window.cnnDemo (tests/support/browser/demo-window.d.ts). */
+export type DemoApi = typeof api;
+(window as unknown as { cnnDemo: DemoApi }).cnnDemo = api;
 
 void main().catch((e: Error) => {
 	errors.push(`demo page failed: ${e.stack ?? String(e)}`);

@@ -45,7 +45,7 @@ export async function startServer({ vault, root = process.cwd(), port = 0 }) {
 		if (path === "/favicon.ico") return send(204, "text/plain", "");
 		send(404, "text/plain", "not found");
 	});
-	await new Promise((r) => server.listen(port, "127.0.0.1", r));
-	const addr = server.address();
+	await new Promise((r) => server.listen(port, "127.0.0.1", () => r(undefined)));
+	const addr = /** @type {import("node:net").AddressInfo} */ (server.address());
 	return { url: `http://127.0.0.1:${addr.port}/`, close: () => new Promise((r) => server.close(r)) };
 }
