@@ -1,6 +1,6 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
-import { LineChartView } from "../charts/line-chart";
+import { LineChartView, type ChartMarker } from "../charts/line-chart";
 import type { BatchMetrics, EpochMetrics, LossPoint } from "../../engine/run-metrics";
 import { lossPoint } from "../../runs/loss-curve";
 import { formatLoss, formatPercent } from "./format";
@@ -132,7 +132,7 @@ export class TrainingCharts {
 	 * when early stopping ended the run there; nothing for a run without patience.
 	 */
 	markEnding(ending: RunEnding, lastEpoch: number | null): void {
-		const marks = [];
+		const marks: ChartMarker[] = [];
 		if (ending.bestEpoch !== null) marks.push({ x: ending.bestEpoch, label: t("training.marker.best", { epoch: ending.bestEpoch }) });
 		if (ending.earlyStop && lastEpoch !== null && lastEpoch !== ending.bestEpoch) marks.push({ x: lastEpoch, label: t("training.marker.earlyStop") });
 		this.loss.setMarkers(marks);
