@@ -23,6 +23,6 @@ export { flatFromSafetensors, logitsFor, runWeightsFile } from "./run-weights";
 export { builtinDataset as builtinDatasetRef, resolveDataset as resolveDatasetFrom, resolveTestDataset as resolveTestDatasetFrom } from "../data/dataset-resolver";
 export { isOwnSafetensors, weightsPathFor, WEIGHTS_EXT } from "../interop/run-weights";
 export { toKeras, toPyTorch } from "../interop/export/index";
-export { scheduledLr } from "../engine/optim/schedule";
+export { scheduledLr, ONECYCLE } from "../engine/optim/schedule";
 export { fitChanges } from "../data/fit-words";
 export { importFramework } from "../interop/import/index";

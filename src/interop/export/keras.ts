@@ -1,4 +1,5 @@
 import type { ConvLayerSpec, ConvTransposeSpec, ModelSpec, Pair, PoolSpec } from "../../engine/model-spec";
+import { kerasTrainingLines } from "./keras-training";
 import { padEndOf, poolOut, walkShapes, type WalkShape } from "./shape-walk";
 import { augmentLines, writesAugment } from "./augment-py";
 import { cannotExport, commentBlock, pyNumber, sequentialLine, type ExportOptions } from "./python";
@@ -198,6 +199,7 @@ export function toKeras(model: ModelSpec, opts: ExportOptions = {}): string {
 	// count_params() counts batch norm's moving mean and variance too (Keras's non-trainable parameters)
 	out.push(`assert model.count_params() == ${walk.parameters + walk.nonTrainable}, model.count_params()`);
 	out.push('print("parameters:", model.count_params())');
+	if (opts.train) out.push("", ...kerasTrainingLines(opts.train));
 	if (writesAugment(opts.train?.augment)) out.push("", ...augmentLines(opts.train.augment, model.input, true));
 	return out.join("\n") + "\n";
 }

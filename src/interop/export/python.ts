@@ -8,7 +8,7 @@ export interface ExportOptions {
 	title?: string;
 	/** Append the shape and parameter-count check (default true). */
 	shapeCheck?: boolean;
-	/** The block's train line: the PyTorch export adds its optimizer and learning-rate schedule. */
+	/** The block's train line: both exports add its optimizer, learning-rate schedule and early stopping. */
 	train?: TrainExport | null;
 }
 
