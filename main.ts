@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, defaultSettings, type CnnLabSettings } from "./src/pl
 import type { CnnLabHost } from "./src/plugin/host";
 import { settingsFromData, settingsToData } from "./src/plugin/settings-load";
 import { TrainingHub } from "./src/plugin/training/hub";
+import { RunNoteCache } from "./src/plugin/runs/run-notes";
 import type { RunHandle } from "./src/plugin/runs/run-store";
 import { registerCnnBlock } from "./src/plugin/cnn-block";
 import { registerConvBlock } from "./src/plugin/conv-block";
@@ -23,6 +24,8 @@ export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 	training = new TrainingHub<RunHandle>();
 	/** The engine for runs on this thread; its WebAssembly is compiled on the first such run, not here. */
 	engine = new PageEngine(loadDigits);
+	/** Run notes read by the blocks, by path and mtime: a re-rendered block reads only the notes that changed. */
+	runNotes = new RunNoteCache(this.app);
 
 	async onload(): Promise<void> {
 		await this.loadSettings();
@@ -39,6 +42,8 @@ export default class CnnLabPlugin extends Plugin implements CnnLabHost {
 		this.registerEvent(this.app.workspace.on("css-change", () => notifyThemeChange()));
 		// A run follows its note's rename, so the renamed note's block still finds it.
 		this.registerEvent(this.app.vault.on("rename", (file, oldPath) => this.training.renamed(oldPath, file.path)));
+		this.registerEvent(this.app.vault.on("rename", (_file, oldPath) => this.runNotes.forget(oldPath)));
+		this.registerEvent(this.app.vault.on("delete", (file) => this.runNotes.forget(file.path)));
 		// Runs outlive their blocks, not the plugin: unload ends every run now, its note kept as stopped.
 		this.register(() => this.training.dispose());
 	}

@@ -70,6 +70,16 @@ export const logStrings = {
 	"log.error.noRows": { en: "No metric rows to draw.", zh: "没有可绘制的指标行。" },
 	"log.error.missingRun": { en: "No note [[{link}]] in the vault.", zh: "库中没有笔记 [[{link}]]。" },
 	"log.error.notARun": { en: "[[{link}]] is not a CNN Lab run note (its front matter lacks created_by: cnn-lab).", zh: "[[{link}]] 不是 CNN Lab 运行笔记（属性中没有 created_by: cnn-lab）。" },
+	"log.error.badNumber": { en: '"{note}": the property {key} is {value}, not a number; the run is not shown.', zh: "“{note}”：属性 {key} 的值是 {value}，不是数字；不显示此运行。" },
+	"log.error.badDate": {
+		en: '"{note}": the property date is {value}, not a date and time such as 2026-11-25T14:12:00; the run is not shown.',
+		zh: "“{note}”：属性 date 的值是 {value}，不是 2026-11-25T14:12:00 这样的日期时间；不显示此运行。",
+	},
+	"log.error.noteTooLarge": {
+		en: '"{note}" is {mb} MB; run notes over {max} MB are not read (as pasted logs over {max} MB are not).',
+		zh: "“{note}”有 {mb} MB；超过 {max} MB 的运行笔记不读取（粘贴的记录同样最多 {max} MB）。",
+	},
+	"log.error.moreRefused": { en: "… and {n} more run notes that cannot be read.", zh: "……另有 {n} 个运行笔记无法读取。" },
 	"log.error.noEpochs": { en: "[[{link}]] has no finished epoch yet.", zh: "[[{link}]] 还没有完成的轮次。" },
 	"log.error.emptyFolder": { en: 'No runs in "{folder}" yet: train a ```cnn block with a train line and its runs appear here.', zh: "“{folder}”中还没有运行记录：训练一个带 train 行的 ```cnn 代码块后，记录会出现在这里。" },
 	"log.error.noMatch": { en: 'No run in "{folder}" matches the condition.', zh: "“{folder}”中没有符合条件的运行。" },

@@ -1,13 +1,13 @@
 import { MarkdownRenderChild, TFile, type HoverParent, type HoverPopover, type MarkdownPostProcessorContext, type TAbstractFile } from "obsidian";
-import type { CnnLabHost } from "./host";
+import { runNotesOf, type CnnLabHost } from "./host";
 import { parseLogBlock, type LogBlockSpec } from "../notation/log/log-block";
 import { runFromFrontMatter } from "../runs/run-properties";
 import { vaultFolderPath } from "../runs/vault-paths";
 import type { FrontMatter } from "../runs/yaml";
 import type { Diagnostic } from "../notation/diagnostic";
-import { readRun, listRuns, type FoundRun } from "./runs/find-runs";
+import { loadRun, readRun, listRuns, RunNoteRefused, type FoundRun } from "./runs/find-runs";
 import { liveIn } from "./runs/live-runs";
-import { renderRunsView, type RunsView, type ShownRun } from "../render/log/runs-view";
+import { MAX_SHOWN_RUNS, renderRunsView, type RunsView, type ShownRun } from "../render/log/runs-view";
 import { createVaultLink } from "./vault-link";
 import { windowOf } from "../render/window-of";
 import { t } from "../i18n";
@@ -16,6 +16,8 @@ import "../i18n/strings-robustness";
 
 /** Run notes are rewritten after every epoch; a block showing them redraws at most this often. */
 const REFRESH_MS = 1000;
+/** Run notes of a folder that cannot be read, named one per line; past this many, one line counts the rest. */
+const MAX_REFUSALS_SAID = 5;
 
 export function registerLogBlock(host: CnnLabHost): void {
 	host.registerMarkdownCodeBlockProcessor("cnn-log", (source, el, ctx) => {
@@ -43,6 +45,8 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 	private generation = 0;
 	private alive = false;
 	private readonly spec: LogBlockSpec;
+	/** How many runs a folder view lists (it reads and passes only the newest few). */
+	private folderTotal = 0;
 
 	constructor(
 		containerEl: HTMLElement,
@@ -97,41 +101,42 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 	private async draw(): Promise<void> {
 		const gen = ++this.generation;
 		let runs: ShownRun[] = [];
+		let total = 0;
 		const diagnostics: Diagnostic[] = [...this.spec.diagnostics];
 		try {
-			runs = await this.collect(diagnostics);
+			({ runs, total } = await this.collect(diagnostics));
 		} catch (e) {
 			diagnostics.push({ line: 1, column: 1, severity: "error", message: e instanceof Error ? e.message : String(e) });
 		}
 		if (gen !== this.generation || !this.alive) return;
 		const el = this.containerEl;
 		// Same runs with new numbers (a run still training): update the charts in place rather than redraw.
-		if (this.view && runs.length && !diagnostics.length && this.view.update(runs)) return;
+		if (this.view && runs.length && !diagnostics.length && this.view.update(runs, total)) return;
 		this.view?.destroy();
 		this.view = null;
 		el.empty();
 		if (diagnostics.length) renderDiagnostics(el, diagnostics);
-		if (runs.length) this.view = renderRunsView(el, runs);
+		if (runs.length) this.view = renderRunsView(el, runs, total);
 	}
 
-	private async collect(diagnostics: Diagnostic[]): Promise<ShownRun[]> {
+	/** The runs to draw, and how many there are in all (a folder's notes are read only for the newest few). */
+	private async collect(diagnostics: Diagnostic[]): Promise<{ runs: ShownRun[]; total: number }> {
+		const runs = await this.collectRuns(diagnostics);
+		return { runs, total: Math.max(runs.length, this.folderTotal) };
+	}
+
+	private async collectRuns(diagnostics: Diagnostic[]): Promise<ShownRun[]> {
+		this.folderTotal = 0;
 		const app = this.host.app;
 		const spec = this.spec;
 		this.watched.clear();
 		this.watchFolder = null;
-		// epochs, batches and confusion stay getters over readRun's lazy ones: only the runs the view draws (the newest
-		// few of a folder that may hold thousands) have their note's tables parsed.
+		const notes = runNotesOf(this.host);
 		const fromFound = (f: FoundRun): ShownRun => ({
 			label: noteName(f.path),
-			get epochs() {
-				return f.run.epochs;
-			},
-			get batches() {
-				return f.run.batches;
-			},
-			get confusion() {
-				return f.run.confusion ?? null;
-			},
+			epochs: f.run.epochs,
+			batches: f.run.batches,
+			confusion: f.run.confusion ?? null,
 			settings: f.run.settings,
 			status: f.run.status,
 			date: f.run.date,
@@ -179,7 +184,15 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 						diagnostics.push({ line: link.line, column: 1, severity: "error", message: t("log.error.missingRun", { link: link.target }) });
 						continue;
 					}
-					const found = await readRun(app, file, liveIn(this.host.training));
+					let found: FoundRun | null;
+					try {
+						found = await readRun(notes, file, liveIn(this.host.training));
+					} catch (e) {
+						// Too large to read, or a property that is not what it names: said, with the note's name.
+						if (!(e instanceof RunNoteRefused)) throw e;
+						diagnostics.push({ line: link.line, column: 1, severity: "error", message: e.message });
+						continue;
+					}
 					if (!found) {
 						diagnostics.push({ line: link.line, column: 1, severity: "error", message: t("log.error.notARun", { link: link.target }) });
 						continue;
@@ -191,13 +204,27 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 			}
 			case "folder": {
 				if (spec.folder === "") return [];
-				const { runs, error, missing } = await listRuns(app, spec.folder, spec.filters, undefined, liveIn(this.host.training));
+				const { runs, refused, error, missing } = await listRuns(notes, spec.folder, spec.filters, undefined, liveIn(this.host.training));
 				// Watched even when missing: the first run creates the folder and the block then fills in.
 				this.watchFolder = spec.folder.replace(/^\/+|\/+$/g, "");
 				if (error && !missing) {
 					diagnostics.push({ line: spec.line, column: 1, severity: "error", message: error });
 					return [];
 				}
+				const listRefused = refused.length;
+				// Only the runs the view draws have their notes read (the newest few of a folder that may hold thousands).
+				const shown: FoundRun[] = [];
+				for (const head of runs) {
+					if (shown.length >= MAX_SHOWN_RUNS) break;
+					try {
+						shown.push(await loadRun(notes, head));
+					} catch (e) {
+						if (!(e instanceof RunNoteRefused)) throw e;
+						refused.push({ path: head.path, message: e.message });
+					}
+				}
+				for (const r of refused.slice(0, MAX_REFUSALS_SAID)) diagnostics.push({ line: spec.line, column: 1, severity: "warning", message: r.message });
+				if (refused.length > MAX_REFUSALS_SAID) diagnostics.push({ line: spec.line, column: 1, severity: "warning", message: t("log.error.moreRefused", { n: refused.length - MAX_REFUSALS_SAID }) });
 				if (runs.length === 0) {
 					// No runs yet (or no folder yet: the first run creates it) is a state to explain, not a mistake.
 					diagnostics.push({
@@ -208,7 +235,8 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 					});
 					return [];
 				}
-				return runs.map(fromFound);
+				this.folderTotal = runs.length - (refused.length - listRefused);
+				return shown.map(fromFound);
 			}
 		}
 	}

@@ -16,6 +16,8 @@ interface Base {
 }
 export type SettingDef =
 	| (Base & { kind: "text"; validate: (v: string) => string | null; parse: (v: string) => string })
+	/** A vault folder: a text field with the vault's folders suggested, checked like text. */
+	| (Base & { kind: "folder"; validate: (v: string) => string | null; parse: (v: string) => string })
 	| (Base & { kind: "number"; validate: (v: number) => string | null; min?: number; max?: number; step?: number })
 	| (Base & { kind: "toggle" })
 	| (Base & { kind: "dropdown"; options: Record<string, string> })
@@ -47,7 +49,7 @@ export function settingSections(): SettingSection[] {
 		{
 			heading: null,
 			items: [
-				{ key: "runsFolder", kind: "text", name: t("settings.runsFolder.name"), desc: t("settings.runsFolder.desc"), validate: runsFolderProblem, parse: (v) => v.trim().replace(/\\/g, "/").replace(/\/+$/, "") },
+				{ key: "runsFolder", kind: "folder", name: t("settings.runsFolder.name"), desc: t("settings.runsFolder.desc"), validate: runsFolderProblem, parse: (v) => v.trim().replace(/\\/g, "/").replace(/\/+$/, "") },
 				{ key: "defaultSeed", kind: "number", name: t("settings.seed.name"), desc: t("settings.seed.desc"), min: 0, step: 1, validate: (v) => (Number.isInteger(v) && v >= 0 && v <= 0xffffffff ? null : t("settings.seed.bad")) },
 				{ key: "useWorker", kind: "toggle", name: t("settings.worker.name"), desc: t("settings.worker.desc") },
 				{ key: "saveWeights", kind: "toggle", name: t("settings.saveWeights.name"), desc: t("settings.saveWeights.desc") },

@@ -1,4 +1,5 @@
-import { App, PluginSettingTab, Setting, type SettingDefinition, type SettingDefinitionItem } from "obsidian";
+import { App, PluginSettingTab, Setting, type SettingDefinition, type SettingDefinitionItem, type TFolder } from "obsidian";
+import { FolderSuggest } from "./folder-suggest";
 import type { CnnLabHost } from "./host";
 import { parseNumberInput, settingSections, type SettingDef, type SettingKey } from "./setting-definitions";
 
@@ -56,6 +57,9 @@ export class CnnLabSettingTab extends PluginSettingTab {
 		switch (d.kind) {
 			case "text":
 				return { ...base, control: { type: "text", key: d.key, validate: (v: string) => d.validate(v) ?? undefined } };
+			case "folder":
+				// Obsidian's own folder control (its suggester), offering only folders the writer accepts.
+				return { ...base, control: { type: "folder", key: d.key, includeRoot: true, filter: (f: TFolder) => d.validate(f.path) === null, validate: (v: string) => d.validate(v) ?? undefined } };
 			case "number":
 				return { ...base, control: { type: "number", key: d.key, min: d.min, max: d.max, step: d.step ?? "any", validate: (v: number) => d.validate(v) ?? undefined } };
 			case "toggle":
@@ -71,7 +75,8 @@ export class CnnLabSettingTab extends PluginSettingTab {
 	private async apply(def: SettingDef, value: unknown): Promise<string | null> {
 		const s = this.host.settings as unknown as Record<SettingKey, unknown>;
 		switch (def.kind) {
-			case "text": {
+			case "text":
+			case "folder": {
 				const v = String(value);
 				const problem = def.validate(v);
 				if (problem) return problem;
@@ -110,6 +115,14 @@ export class CnnLabSettingTab extends PluginSettingTab {
 			setting.settingEl.toggleClass("cnn-lab-setting-invalid", problem !== null);
 		};
 		switch (def.kind) {
+			case "folder":
+				setting.addText((c) => {
+					c.setValue(String(current));
+					c.onChange(async (v) => report(await this.apply(def, v)));
+					// Picking a folder is the same as typing its path: the same check, the same save.
+					new FolderSuggest(this.app, c.inputEl, async (path) => report(await this.apply(def, path)));
+				});
+				break;
 			case "text":
 			case "number":
 				setting.addText((c) => {

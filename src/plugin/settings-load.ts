@@ -34,6 +34,7 @@ export function settingsToData(settings: CnnLabSettings, defaults: CnnLabSetting
 function accept(def: SettingDef, v: unknown): unknown {
 	switch (def.kind) {
 		case "text":
+		case "folder":
 			return typeof v === "string" && def.validate(v) === null ? def.parse(v) : undefined;
 		case "number":
 			return typeof v === "number" && def.validate(v) === null && (def.min === undefined || v >= def.min) && (def.max === undefined || v <= def.max) ? v : undefined;

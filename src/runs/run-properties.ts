@@ -105,4 +105,28 @@ export function runFromFrontMatter(fm: Record<string, unknown>): Omit<RunRecord,
 	};
 }
 
+/** The properties that hold numbers (absent or null is fine: not every run has every one). */
+const NUMBER_KEYS = ["epochs", "epochs_done", "batch", "lr", "weight_decay", "seed", "val_split", "limit", "train_loss", "train_acc", "val_loss", "val_acc", "duration_s", "samples_per_s"] as const;
+
+/** A date and time as run notes write it (local, no zone) or as older notes and other tools do (UTC, a zone). */
+const DATE_TIME = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?$/;
+
+export type PropertyProblem = { key: "date"; value: string } | { key: (typeof NUMBER_KEYS)[number]; value: string };
+
+/**
+ * The first property of a run note that cannot be read as what it means, or null. A number is not a date
+ * (`date: 42` would be shown as the year 2042) and a word is not a rate (`lr: "fast"` would be shown as 0).
+ */
+export function runPropertyProblem(fm: Record<string, unknown>): PropertyProblem | null {
+	const shown = (v: unknown): string => (typeof v === "number" || typeof v === "boolean" ? String(v) : (JSON.stringify(v) ?? typeof v));
+	const d = fm.date;
+	if (d !== undefined && d !== null && !(typeof d === "string" && DATE_TIME.test(d.trim()) && !Number.isNaN(new Date(d.trim()).getTime()))) return { key: "date", value: shown(d) };
+	for (const key of NUMBER_KEYS) {
+		const v = fm[key];
+		if (v === undefined || v === null || typeof v === "number" || (typeof v === "string" && v.trim() === "")) continue;
+		if (num(v) === null) return { key, value: shown(v) };
+	}
+	return null;
+}
+
 export type { FrontMatter };

@@ -72,18 +72,30 @@ interface FrontMatterBlock {
 	body: string;
 }
 
-function frontMatterBlock(text: string): FrontMatterBlock | null {
-	const src = text.replace(/\r\n?/g, "\n");
-	if (!src.startsWith("---\n")) return null;
-	const end = src.indexOf("\n---", 3);
-	if (end < 0) return null;
-	const after = src.indexOf("\n", end + 4);
-	return { lines: end === 3 ? [] : src.slice(4, end).split("\n"), body: after < 0 ? "" : src.slice(after + 1) };
-}
-
 const KEY = /^([A-Za-z_][\w-]*):(?:\s+(.*)|\s*)$/;
 /** A line that continues the value of the key above it (indented, or a `- item` of a block list). */
 const continues = (line: string): boolean => /^\s/.test(line) || /^-(\s|$)/.test(line) || line.trim() === "";
+/**
+ * A line that may be in YAML front matter: a key (any property name Obsidian allows, spaces included), a
+ * continuation, a blank line or a comment. A Markdown line (a fence, a sentence without a colon) is not.
+ */
+const yamlish = (line: string): boolean => KEY.test(line) || /^(?:"[^"]*"|'[^']*'|[^\s#`>][^:]*):(?:\s|$)/.test(line) || continues(line) || line.startsWith("#");
+
+function frontMatterBlock(text: string): FrontMatterBlock | null {
+	// A byte-order mark (Notepad, PowerShell) is not part of the note: the front matter starts after it.
+	const src = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+	if (!/^---[ \t]*\n/.test(src)) return null;
+	const lines = src.split("\n");
+	const close = lines.findIndex((l, i) => i > 0 && /^(?:---|\.\.\.)[ \t]*$/.test(l));
+	if (close > 0 && lines.slice(1, close).every(yamlish)) return { lines: lines.slice(1, close), body: lines.slice(close + 1).join("\n") };
+	// No closing `---` (or Markdown before it): the properties are the key lines up to the first line that is not
+	// one (the blank line before the title, as the writer leaves it); the rest is the body.
+	let end = 1;
+	while (end < lines.length && lines[end].trim() !== "" && (KEY.test(lines[end]) || /^\s/.test(lines[end]) || /^-(\s|$)/.test(lines[end]))) end++;
+	if (end === 1 || !KEY.test(lines[1])) return null;
+	return { lines: lines.slice(1, end), body: lines.slice(end).join("\n").replace(/^\n/, "") };
+}
+
 
 function readFrontMatter(lines: readonly string[]): FrontMatter {
 	const fm: FrontMatter = {};

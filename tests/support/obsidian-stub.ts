@@ -4,7 +4,7 @@
  */
 
 import { StateEffect, StateField } from "@codemirror/state";
-import { processFrontMatterText } from "../../src/runs/yaml";
+import { processFrontMatterText, splitFrontMatter } from "../../src/runs/yaml";
 
 type Attrs = Record<string, string | number | boolean | null>;
 interface DomElementInfo {
@@ -308,7 +308,8 @@ export class Vault extends Events {
 			parent.children.push(f);
 			this.entries.set(path, f);
 		}
-		f.stat = { ctime: f.stat.ctime, mtime: Date.now(), size: typeof data === "string" ? data.length : data.byteLength };
+		// Each write moves mtime on, even within one millisecond (as a caller keyed on mtime relies on).
+		f.stat = { ctime: f.stat.ctime, mtime: Math.max(Date.now(), f.stat.mtime + 1), size: typeof data === "string" ? new TextEncoder().encode(data).length : data.byteLength };
 		return f;
 	}
 
@@ -344,6 +345,14 @@ export class Vault extends Events {
 	getFolderByPath(path: string): TFolder | null {
 		const f = this.getAbstractFileByPath(path);
 		return f instanceof TFolder ? f : null;
+	}
+	getAllFolders(includeRoot = false): TFolder[] {
+		return [...this.entries.values()].filter((e): e is TFolder => e instanceof TFolder && (includeRoot || !e.isRoot()));
+	}
+	/** For the stand-in's metadata cache: a note's text now, without an (asynchronous) read. */
+	textNow(path: string): string | null {
+		const d = this.files.get(path);
+		return typeof d === "string" ? d : null;
 	}
 	getFiles(): TFile[] {
 		return [...this.entries.values()].filter((e): e is TFile => e instanceof TFile);
@@ -430,9 +439,23 @@ export class MetadataCache extends Events {
 		const byName = this.vault.getFiles().find((f) => f.name === clean || f.basename === clean || f.path.endsWith(`/${clean}`) || f.path.endsWith(`/${clean}.md`));
 		return byName ?? null;
 	}
-	getFileCache(file: TFile): null {
-		void file;
-		return null;
+	/**
+	 * Off: every note is "not indexed yet" (null), so callers read the notes. On: the front matter as Obsidian's
+	 * index gives it (only between a first line `---` and a closing `---` line), and for a note whose front matter
+	 * Obsidian cannot see, what its Markdown parser makes of the first line: a thematic break (no closing `---`) or a
+	 * setext heading (a BOM before `---`).
+	 */
+	indexed = false;
+	getFileCache(file: TFile): { frontmatter?: Record<string, unknown>; sections?: { type: string; position: { start: { line: number } } }[]; headings?: { heading: string; level: number; position: { start: { line: number } } }[] } | null {
+		if (!this.indexed) return null;
+		const text = this.vault.textNow(file.path);
+		if (text === null) return null;
+		const lines = text.split(/\r?\n/);
+		const close = lines.indexOf("---", 1);
+		if (lines[0] === "---" && close > 0) return { frontmatter: splitFrontMatter(text).fm ?? {} };
+		if (lines[0] === "---") return { sections: [{ type: "thematicBreak", position: { start: { line: 0 } } }] };
+		if (lines[0] === "\uFEFF---" && close > 0) return { headings: [{ heading: lines.slice(0, close).join(" "), level: 2, position: { start: { line: 0 } } }], sections: [{ type: "heading", position: { start: { line: 0 } } }] };
+		return { sections: [{ type: "paragraph", position: { start: { line: 0 } } }] };
 	}
 	fileToLinktext(file: TFile, sourcePath: string): string {
 		void sourcePath;
@@ -659,6 +682,56 @@ export class ButtonComponent {
 	}
 	onClick(cb: () => unknown): this {
 		this.cb = cb;
+		return this;
+	}
+}
+
+/**
+ * Obsidian's suggester on a text field: typing lists getSuggestions' items under the field (`.suggestion-item`),
+ * clicking one calls selectSuggestion. Items are in `.suggestion-container` beside the input.
+ */
+export abstract class AbstractInputSuggest<T> {
+	limit = 100;
+	suggestEl: HTMLElement;
+	private selectCb: ((value: T, evt: MouseEvent | KeyboardEvent) => unknown) | null = null;
+	constructor(
+		public app: App,
+		protected textInputEl: HTMLInputElement | HTMLDivElement,
+	) {
+		this.suggestEl = textInputEl.ownerDocument.createElement("div");
+		this.suggestEl.className = "suggestion-container";
+		textInputEl.addEventListener("input", () => void this.open());
+		textInputEl.addEventListener("focus", () => void this.open());
+	}
+	protected abstract getSuggestions(query: string): T[] | Promise<T[]>;
+	abstract renderSuggestion(value: T, el: HTMLElement): void;
+	async open(): Promise<void> {
+		const items = await this.getSuggestions(this.getValue());
+		this.suggestEl.replaceChildren();
+		for (const item of this.limit > 0 ? items.slice(0, this.limit) : items) {
+			const el = this.suggestEl.appendChild(this.suggestEl.ownerDocument.createElement("div"));
+			el.className = "suggestion-item";
+			this.renderSuggestion(item, el);
+			el.addEventListener("click", (evt) => this.selectSuggestion(item, evt));
+		}
+		this.textInputEl.after(this.suggestEl);
+	}
+	close(): void {
+		this.suggestEl.remove();
+	}
+	setValue(value: string): void {
+		if (this.textInputEl instanceof HTMLInputElement) this.textInputEl.value = value;
+		else this.textInputEl.textContent = value;
+	}
+	getValue(): string {
+		return this.textInputEl instanceof HTMLInputElement ? this.textInputEl.value : (this.textInputEl.textContent ?? "");
+	}
+	selectSuggestion(value: T, evt: MouseEvent | KeyboardEvent): void {
+		this.selectCb?.(value, evt);
+		this.close();
+	}
+	onSelect(cb: (value: T, evt: MouseEvent | KeyboardEvent) => unknown): this {
+		this.selectCb = cb;
 		return this;
 	}
 }

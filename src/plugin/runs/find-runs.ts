@@ -1,22 +1,46 @@
 import { TFile, TFolder, type App } from "obsidian";
-import { CREATED_BY, type RunRecord } from "../../runs/run-record";
-import { modelFromBody, parseRunNote, sameModel } from "../../runs/run-note";
-import { runFromFrontMatter } from "../../runs/run-properties";
-import { splitFrontMatter, type FrontMatter } from "../../runs/yaml";
+import type { RunRecord } from "../../runs/run-record";
+import { sameModel } from "../../runs/run-note";
+import { modelSummary, runFromFrontMatter, runPropertyProblem } from "../../runs/run-properties";
+import type { FrontMatter } from "../../runs/yaml";
 import { matchesFilters, type RunFilter } from "../../notation/log/log-block";
 import { DEFAULT_SETTINGS } from "../settings";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";
 import { checkVaultFolder } from "./paths";
 import type { LiveRuns } from "./live-runs";
+import { RunNoteCache, RunNoteRefused } from "./run-notes";
 
+/** A run as its properties give it: enough to list, sort and filter runs without reading their notes. */
+export type RunSummary = Omit<RunRecord, "epochs" | "batches" | "confusion">;
+
+export interface RunHead {
+	/** Vault path of the run note. */
+	path: string;
+	file: TFile;
+	run: RunSummary;
+	/** The note's front matter as written (for filters and the settings table). */
+	frontMatter: FrontMatter;
+}
+
+/** A run with its tables: what a block draws. */
 export interface FoundRun {
 	/** Vault path of the run note. */
 	path: string;
 	run: RunRecord;
-	/** The note's front matter as written (for filters and the settings table). */
 	frontMatter: FrontMatter;
 }
+
+/** A run note that was found but not read, and why (its name is in the message). */
+export interface Refusal {
+	path: string;
+	message: string;
+}
+
+export { RunNoteCache, RunNoteRefused };
+
+/** The plugin's cache when it has one; a fresh one (nothing kept after the call) for callers that pass the app. */
+const notesFrom = (source: App | RunNoteCache): RunNoteCache => (source instanceof RunNoteCache ? source : new RunNoteCache(source));
 
 function markdownFilesUnder(folder: TFolder, out: TFile[] = []): TFile[] {
 	for (const c of folder.children) {
@@ -24,17 +48,6 @@ function markdownFilesUnder(folder: TFolder, out: TFile[] = []): TFile[] {
 		else if (c instanceof TFolder) markdownFilesUnder(c, out);
 	}
 	return out;
-}
-
-/**
- * What Obsidian's metadata cache already knows: "not a run" (skip without reading), the front matter, or null when
- * the file is not indexed yet (read it to find out). A large folder is thus filtered without reading every note.
- */
-function cachedFrontMatter(app: App, file: TFile): FrontMatter | "not-a-run" | null {
-	const cache = app.metadataCache.getFileCache(file);
-	if (!cache) return null;
-	const fm: FrontMatter | undefined = cache.frontmatter;
-	return fm && fm.created_by === CREATED_BY ? fm : "not-a-run";
 }
 
 /**
@@ -47,73 +60,94 @@ async function markInterrupted(app: App, file: TFile): Promise<void> {
 	});
 }
 
+function refusedProperty(file: TFile, fm: FrontMatter): string | null {
+	const p = runPropertyProblem(fm);
+	if (!p) return null;
+	return p.key === "date" ? t("log.error.badDate", { note: file.basename, value: p.value }) : t("log.error.badNumber", { note: file.basename, key: p.key, value: p.value });
+}
+
 /**
- * Reads one run note; null when it is not a CNN Lab run. The front matter is read at once; the epoch table (most of
- * the cost) only when `epochs`, `batches` or `confusion` is first used, so a folder of 2 000 runs is sorted and
- * filtered without parsing every table when a block shows one or eight of them. With `live`, a note that says
- * `running` for a run this session does not train is marked `interrupted`.
+ * A run note's properties (null when it is not a CNN Lab run), from the metadata cache: the note is not read.
+ * Throws RunNoteRefused when a property cannot be what it names. With `live`, a note that says `running` for a run
+ * this session does not train is marked `interrupted`.
  */
-export async function readRun(app: App, file: TFile, live?: LiveRuns): Promise<FoundRun | null> {
-	const text = await app.vault.cachedRead(file);
-	const split = splitFrontMatter(text);
-	const body = split.body;
-	let fm = split.fm;
+export async function readRunHead(source: App | RunNoteCache, file: TFile, live?: LiveRuns): Promise<RunHead | null> {
+	const notes = notesFrom(source);
+	let fm = await notes.frontMatter(file);
 	const head = fm ? runFromFrontMatter(fm) : null;
 	if (!fm || !head) return null;
+	const problem = refusedProperty(file, fm);
+	if (problem) throw new RunNoteRefused(problem);
 	if (live && head.status === "running" && !live(head.runId)) {
 		try {
-			await markInterrupted(app, file);
+			await markInterrupted(notes.app, file);
 		} catch {
 			// Read-only or gone: it is still shown as interrupted.
 		}
 		head.status = "interrupted";
 		fm = { ...fm, status: "interrupted" };
 	}
+	return { path: file.path, file, run: head, frontMatter: fm };
+}
+
+/** The run with its tables and model text: the note's text, read once per version of the note (RunNoteCache). */
+export async function loadRun(source: App | RunNoteCache, head: RunHead): Promise<FoundRun> {
+	const body = await notesFrom(source).body(head.file);
 	// The model's text is the note's ```cnn block (the `model` property is its one-line summary).
-	const model = modelFromBody(body);
-	if (model !== null) head.settings.model = model;
-	let full: RunRecord | null = null;
-	const parsed = (): RunRecord => (full ??= parseRunNote(text) ?? { ...head, epochs: [], batches: [] });
-	const run = { ...head } as RunRecord;
-	for (const key of ["epochs", "batches", "confusion"] as const) {
-		Object.defineProperty(run, key, { enumerable: true, configurable: true, get: () => parsed()[key] });
-	}
-	return { path: file.path, run, frontMatter: fm };
+	const settings = body.model === null ? head.run.settings : { ...head.run.settings, model: body.model };
+	const run: RunRecord = { ...head.run, settings, epochs: body.epochs, batches: body.batches, ...(body.confusion ? { confusion: body.confusion } : {}) };
+	return { path: head.path, run, frontMatter: head.frontMatter };
+}
+
+/** One run note, read whole; null when it is not a CNN Lab run. Throws RunNoteRefused (too large, a bad property). */
+export async function readRun(source: App | RunNoteCache, file: TFile, live?: LiveRuns): Promise<FoundRun | null> {
+	const notes = notesFrom(source);
+	const head = await readRunHead(notes, file, live);
+	return head ? loadRun(notes, head) : null;
 }
 
 /** Newest first: by start date, then by name (same-second runs are numbered). */
-function newestFirst(a: FoundRun, b: FoundRun): number {
+function newestFirst(a: RunHead, b: RunHead): number {
 	if (a.run.date !== b.run.date) return a.run.date < b.run.date ? 1 : -1;
 	return b.path.localeCompare(a.path, undefined, { numeric: true });
 }
 
 /**
- * Every CNN Lab run under a folder that passes the filters, newest first. `error` explains a bad or missing
- * folder; a folder without runs gives an empty list.
+ * Every CNN Lab run under a folder that passes the filters, newest first, from the notes' properties (the notes
+ * themselves are not read: loadRun reads the ones drawn). `error` explains a bad or missing folder; a folder
+ * without runs gives an empty list; `refused` names the run notes that cannot be read, and why.
  */
-export async function listRuns(app: App, folder: string, filters: readonly RunFilter[] = [], keep?: (fm: FrontMatter) => boolean, live?: LiveRuns): Promise<{ runs: FoundRun[]; error?: string; missing?: boolean }> {
+export async function listRuns(
+	source: App | RunNoteCache,
+	folder: string,
+	filters: readonly RunFilter[] = [],
+	keep?: (fm: FrontMatter) => boolean,
+	live?: LiveRuns,
+): Promise<{ runs: RunHead[]; refused: Refusal[]; error?: string; missing?: boolean }> {
+	const notes = notesFrom(source);
+	const app = notes.app;
 	const check = checkVaultFolder(folder);
-	if (!check.ok) return { runs: [], error: check.error };
+	if (!check.ok) return { runs: [], refused: [], error: check.error };
 	const root = check.path === "" ? app.vault.getRoot() : app.vault.getAbstractFileByPath(check.path);
-	if (!root) return { runs: [], error: t("log.error.noFolder", { path: check.path }), missing: true };
-	if (!(root instanceof TFolder)) return { runs: [], error: t("log.error.notFolder", { path: check.path }) };
-	const runs: FoundRun[] = [];
+	if (!root) return { runs: [], refused: [], error: t("log.error.noFolder", { path: check.path }), missing: true };
+	if (!(root instanceof TFolder)) return { runs: [], refused: [], error: t("log.error.notFolder", { path: check.path }) };
+	const runs: RunHead[] = [];
+	const refused: Refusal[] = [];
 	for (const file of markdownFilesUnder(root)) {
-		const fm = cachedFrontMatter(app, file);
-		if (fm === "not-a-run" || (fm && (!matchesFilters(fm, filters) || (keep && !keep(fm))))) continue;
 		try {
-			const r = await readRun(app, file, live);
+			const r = await readRunHead(notes, file, live);
 			if (r && matchesFilters(r.frontMatter, filters) && (!keep || keep(r.frontMatter))) runs.push(r);
-		} catch {
+		} catch (e) {
 			// A note that cannot be read is not a run we can show; the others still are.
+			if (e instanceof RunNoteRefused) refused.push({ path: file.path, message: e.message });
 		}
 	}
 	runs.sort(newestFirst);
-	return { runs };
+	return { runs, refused };
 }
 
 /** The source note's path: the link resolved as Obsidian would (it may have been shortened on a rename). */
-function sourceOf(app: App, r: FoundRun): string {
+function sourceOf(app: App, r: RunHead): string {
 	const link = /^\s*\[\[([^\]|#]+)/.exec(String(r.frontMatter.source ?? ""));
 	const dest = link ? app.metadataCache.getFirstLinkpathDest(link[1].trim(), r.path) : null;
 	return dest?.path ?? r.run.sourcePath;
@@ -121,14 +155,31 @@ function sourceOf(app: App, r: FoundRun): string {
 
 /**
  * The runs of one ```cnn block, newest first: runs whose source is the note and whose model text is the block's
- * (whitespace aside). With `modelText` null, every run from that note.
+ * (whitespace aside). With `modelText` null, every run from that note. At most `max` runs: the notes are read newest
+ * first only until that many match (a block shows its latest run and the one before).
  */
-export async function findRuns(app: App, sourcePath: string, modelText: string | null, folder = DEFAULT_SETTINGS.runsFolder, live?: LiveRuns): Promise<FoundRun[]> {
-	const { runs } = await listRuns(app, folder, [], undefined, live);
-	return runs.filter((r) => sourceOf(app, r) === sourcePath && (modelText === null || sameModel(r.run.settings.model, modelText)));
+export async function findRuns(source: App | RunNoteCache, sourcePath: string, modelText: string | null, folder = DEFAULT_SETTINGS.runsFolder, live?: LiveRuns, max = Infinity): Promise<FoundRun[]> {
+	const notes = notesFrom(source);
+	// The `model` property is the layers in one line: a different one is a different model, with no need to read the note.
+	const summary = modelText === null ? null : modelSummary(modelText);
+	const { runs } = await listRuns(notes, folder, [], undefined, live);
+	const out: FoundRun[] = [];
+	for (const head of runs) {
+		if (out.length >= max) break;
+		if (sourceOf(notes.app, head) !== sourcePath) continue;
+		if (summary !== null && head.run.settings.model !== "" && modelSummary(head.run.settings.model) !== summary) continue;
+		let found: FoundRun;
+		try {
+			found = await loadRun(notes, head);
+		} catch {
+			continue;
+		}
+		if (modelText === null || sameModel(found.run.settings.model, modelText)) out.push(found);
+	}
+	return out;
 }
 
 /** The latest run of a ```cnn block (see findRuns), or null when it has none. */
-export async function findLatestRun(app: App, sourcePath: string, modelText: string | null, folder = DEFAULT_SETTINGS.runsFolder, live?: LiveRuns): Promise<FoundRun | null> {
-	return (await findRuns(app, sourcePath, modelText, folder, live))[0] ?? null;
+export async function findLatestRun(source: App | RunNoteCache, sourcePath: string, modelText: string | null, folder = DEFAULT_SETTINGS.runsFolder, live?: LiveRuns): Promise<FoundRun | null> {
+	return (await findRuns(source, sourcePath, modelText, folder, live, 1))[0] ?? null;
 }

@@ -1,4 +1,4 @@
-import type { CnnLabHost } from "../host";
+import { runNotesOf, type CnnLabHost } from "../host";
 import type { RunEnding } from "../../render/training/training-charts";
 import type { ModelSpec } from "../../engine/model-spec";
 import type { ParsedCnn, TrainSpec } from "../../notation/cnn/types";
@@ -102,7 +102,8 @@ export interface LatestRun {
 export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source: string, model: ModelSpec, train: TrainSpec, sample: ParsedCnn["sample"]): Promise<LatestRun | null> {
 	let runs;
 	try {
-		runs = await findRuns(host.app, sourcePath, source, host.settings.runsFolder, liveIn(host.training));
+		// The latest run and the one before it (to overlay): only those two notes are read, and only once per version.
+		runs = await findRuns(runNotesOf(host), sourcePath, source, host.settings.runsFolder, liveIn(host.training), 2);
 	} catch {
 		return null;
 	}

@@ -38,7 +38,7 @@ export interface RunsView {
 	 * Shows new numbers for the same runs in place (no flicker while a run is still writing its note). Returns false
 	 * when the runs or their series changed, and the caller should draw a new view instead.
 	 */
-	update(runs: readonly ShownRun[]): boolean;
+	update(runs: readonly ShownRun[], total?: number): boolean;
 	destroy(): void;
 }
 
@@ -177,11 +177,14 @@ function seriesFor(runs: readonly ShownRun[], metric: "loss" | "acc"): { defs: S
 	return { defs, data };
 }
 
-/** Draws the runs into `parent`. With no epochs at all only the table is drawn. */
-export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[]): RunsView {
+/**
+ * Draws the runs into `parent`. With no epochs at all only the table is drawn. `total`: how many runs there are when
+ * the caller passes only the newest it read (a folder's notes are read only for the runs drawn).
+ */
+export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[], total = runsIn.length): RunsView {
 	const runs = runsIn.slice(0, MAX_SHOWN_RUNS);
 	const el = parent.createDiv({ cls: "cnn-lab-log" });
-	if (runsIn.length > runs.length) el.createDiv({ cls: "cnn-lab-log-more", text: t("log.view.more", { shown: runs.length, total: runsIn.length }) });
+	if (total > runs.length) el.createDiv({ cls: "cnn-lab-log-more", text: t("log.view.more", { shown: runs.length, total }) });
 	const charts = el.createDiv({ cls: "cnn-lab-log-charts" });
 	const make = (metric: "loss" | "acc"): LineChartView | null => {
 		const { defs, data } = seriesFor(runs, metric);
@@ -214,10 +217,10 @@ export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[])
 		el,
 		lossChart,
 		accChart,
-		update(next: readonly ShownRun[]): boolean {
+		update(next: readonly ShownRun[], nextTotal = next.length): boolean {
 			if (destroyed) return false;
 			const list = next.slice(0, MAX_SHOWN_RUNS);
-			if (next.length !== runsIn.length || shape(list) !== drawnShape) return false;
+			if (nextTotal !== total || shape(list) !== drawnShape) return false;
 			for (const [chart, metric] of [[lossChart, "loss"], [accChart, "acc"]] as const) {
 				if (!chart) continue;
 				seriesFor(list, metric).data.forEach((pts, i) => chart.setPoints(i, pts));

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it, beforeEach } from "vitest";
-import { App, Plugin, Setting } from "../../support/obsidian-stub";
+import { App, Plugin, Setting, Vault } from "../../support/obsidian-stub";
 import { CnnLabSettingTab } from "../../../src/plugin/setting-tab";
 import { DEFAULT_SETTINGS, type CnnLabSettings } from "../../../src/plugin/settings";
 import type { CnnLabHost } from "../../../src/plugin/host";
@@ -9,8 +9,8 @@ import { setLanguage } from "../../../src/i18n";
 
 type Input = { simulate: (v: unknown) => Promise<unknown> | unknown; getValue: () => unknown };
 
-function makeHost(): CnnLabHost {
-	const plugin = new Plugin(new App(), { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "0", description: "", author: "" });
+function makeHost(vault = new Vault()): CnnLabHost {
+	const plugin = new Plugin(new App(vault), { id: "cnn-lab", name: "CNN Lab", version: "0", minAppVersion: "0", description: "", author: "" });
 	const host = plugin as unknown as CnnLabHost;
 	host.settings = { ...DEFAULT_SETTINGS };
 	host.training = new TrainingHub();
@@ -92,6 +92,37 @@ describe("settings tab", () => {
 		expect((await host.loadData()) as CnnLabSettings).toMatchObject({ useWorker: false, colormap: "magma", animationSpeed: 4, maxParameters: 1_000_000 });
 	});
 
+	it("suggests the vault's folders under the runs folder field; picking one saves it, hidden and unusable folders are not offered", async () => {
+		const host = makeHost(new Vault({ "CNN runs/a.md": "", "Study/Runs/b.md": "", "Study/Notes/c.md": "", ".obsidian/runs/d.md": "", "odd?/e.md": "", "Other/f.md": "" }));
+		const tab = new CnnLabSettingTab(host.app, host);
+		tab.display();
+		document.body.appendChild(tab.containerEl);
+		const input = rows(tab).get("Runs folder")?.control as HTMLInputElement;
+		const shown = (): string[] => [...tab.containerEl.querySelectorAll(".suggestion-item")].map((e) => e.textContent ?? "");
+		const type = async (v: string): Promise<void> => {
+			input.value = v;
+			input.dispatchEvent(new Event("input"));
+			await new Promise((r) => setTimeout(r, 0));
+		};
+		await type("");
+		expect(shown()).toEqual(["CNN runs", "Other", "Study", "Study/Notes", "Study/Runs"]);
+		await type("run");
+		// A folder whose name starts with what was typed comes first.
+		expect(shown()).toEqual(["Study/Runs", "CNN runs"]);
+		const pick = [...tab.containerEl.querySelectorAll<HTMLElement>(".suggestion-item")].find((e) => e.textContent === "Study/Runs");
+		pick?.click();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(input.value).toBe("Study/Runs");
+		expect(host.settings.runsFolder).toBe("Study/Runs");
+		expect(((await host.loadData()) as CnnLabSettings).runsFolder).toBe("Study/Runs");
+		expect(shown()).toEqual([]);
+		// What is typed is still checked at once, suggester or not.
+		await control("Runs folder").simulate(".obsidian/runs");
+		expect(host.settings.runsFolder).toBe("Study/Runs");
+		expect(rows(tab).get("Runs folder")?.el.querySelector(".cnn-lab-setting-error")?.textContent).toMatch(/start with a dot/);
+		tab.containerEl.remove();
+	});
+
 	it("offers the same settings to Obsidian's declarative settings API, validated the same way", async () => {
 		const host = makeHost();
 		const tab = new CnnLabSettingTab(host.app, host);
@@ -104,6 +135,11 @@ describe("settings tab", () => {
 		const folder = flat.find((d) => d.control?.key === "runsFolder")?.control;
 		expect(folder?.validate?.("/etc")).toBeTruthy();
 		expect(folder?.validate?.("CNN runs")).toBeFalsy();
+		// Obsidian's folder control (its suggester), offering only folders the field would accept.
+		const fc = folder as unknown as { type: string; filter: (f: { path: string }) => boolean };
+		expect(fc.type).toBe("folder");
+		expect(fc.filter({ path: "Study/Runs" })).toBe(true);
+		expect(fc.filter({ path: "odd?" })).toBe(false);
 		expect(tab.getControlValue("defaultSeed")).toBe(DEFAULT_SETTINGS.defaultSeed);
 		await tab.setControlValue("defaultSeed", 7);
 		expect(host.settings.defaultSeed).toBe(7);

@@ -21,7 +21,7 @@ vi.mock("../../../src/runs/run-note", async (importOriginal) => {
 	};
 });
 const { demoCorpus, makeHost, renderBlock, unloadBlock } = await import("./harness");
-const { listRuns } = await import("../../../src/plugin/runs/find-runs");
+const { listRuns, loadRun } = await import("../../../src/plugin/runs/find-runs");
 
 const NOTE = readFileSync("examples/vault/CNN runs/CNN study notes 2026-11-26 0155.md", "utf8");
 const N = 2000;
@@ -54,9 +54,10 @@ describe(`${N} run notes in the runs folder`, () => {
 		expect(runs).toHaveLength(N);
 		expect(counted.parses).toBe(0);
 		expect(runs[0].path).toBe(`CNN runs/run ${N - 1}.md`);
-		expect(runs[0].run.epochs[0].loss).toBe(N - 1);
-		expect(runs[0].run.epochs).toHaveLength(15);
-		expect(runs[N - 1].run.epochs[0].loss).toBe(0);
+		const newest = await loadRun(host.app, runs[0]);
+		expect(newest.run.epochs[0].loss).toBe(N - 1);
+		expect(newest.run.epochs).toHaveLength(15);
+		expect((await loadRun(host.app, runs[N - 1])).run.epochs[0].loss).toBe(0);
 		expect(counted.parses).toBe(2);
 		host.unload();
 	});

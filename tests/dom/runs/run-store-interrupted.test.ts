@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { App as ObsidianApp } from "obsidian";
 import { App, Vault } from "../../support/obsidian-stub";
 import { RunStore, type RunBeginOptions } from "../../../src/plugin/runs/run-store";
-import { findLatestRun, listRuns } from "../../../src/plugin/runs/find-runs";
+import { findLatestRun, listRuns, loadRun } from "../../../src/plugin/runs/find-runs";
 import { liveIn } from "../../../src/plugin/runs/live-runs";
 import { TrainingHub } from "../../../src/plugin/training/hub";
 import { splitFrontMatter } from "../../../src/runs/yaml";
@@ -51,7 +51,7 @@ describe("runs left running by a closed app", () => {
 		expect(await statusInNote(left)).toBe("interrupted");
 		// The rest of the note is as it was: its epoch is still there.
 		expect((await findLatestRun(o(app), "Notes/CNN.md", null, "CNN runs"))?.run.status).toBe("completed");
-		expect((await listRuns(o(app), "CNN runs")).runs[1].run.epochs).toHaveLength(1);
+		expect((await loadRun(o(app), (await listRuns(o(app), "CNN runs")).runs[1])).run.epochs).toHaveLength(1);
 		expect(await app.vault.read(app.vault.getFileByPath(done.path ?? "")!)).toBe(doneText);
 	});
 
