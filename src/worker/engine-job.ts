@@ -132,6 +132,10 @@ class EngineJob implements TrainingJob {
 		return snapshotOf(this.model, this.sampleData, this.sampleIndex);
 	}
 
+	weights(): Float32Array {
+		return this.model.exportWeights();
+	}
+
 	finish(lastEpoch: EpochMetrics | null): RunResult {
 		const held = this.trainer.valIndices.length > 0;
 		const indices = held ? this.trainer.valIndices : this.trainer.trainIndices;
