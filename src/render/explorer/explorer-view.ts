@@ -155,7 +155,8 @@ export class ExplorerView {
 		this.sourceHost.empty();
 		if (mode === "sample") this.buildSampleSource();
 		else if (mode === "image") this.buildImageSource();
-		else this.pad = new DrawPad(this.sourceHost, this.opts.probe.inputShape, (x) => this.ask(x, -1));
+		// While drawing, a frame redraws the prediction and the strip; the attribution follows a task later.
+		else this.pad = new DrawPad(this.sourceHost, this.opts.probe.inputShape, (x) => this.ask(x, -1, true));
 		if (mode === "sample") this.showSample(this.index);
 		else this.clearResult();
 	}
@@ -297,7 +298,7 @@ export class ExplorerView {
 		this.stager.clear();
 		this.result = null;
 		this.pred.clear();
-		this.strip.el.empty();
+		this.strip.clear();
 		this.why.show(null);
 		this.closeCalc();
 	}
