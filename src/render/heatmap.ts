@@ -168,8 +168,10 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOpt
 	const draw = (): void => {
 		const dpr = el.ownerDocument.defaultView?.devicePixelRatio ?? 1;
 		const k = backingScale(grid.width, grid.height, dpr, TARGET_BY_SIZE[opts.size ?? "m"]);
-		canvas.width = grid.width * k;
-		canvas.height = grid.height * k;
+		// Setting a canvas's size, even to the same value, reallocates and clears it: a redraw (a stroke, an epoch)
+		// keeps its size, and putImageData below replaces every pixel anyway.
+		if (canvas.width !== grid.width * k) canvas.width = grid.width * k;
+		if (canvas.height !== grid.height * k) canvas.height = grid.height * k;
 		let ctx: CanvasRenderingContext2D | null = null;
 		try {
 			ctx = canvas.getContext("2d");

@@ -173,6 +173,10 @@ class EngineJob implements TrainingJob {
 		return s;
 	}
 
+	weights(): Float32Array {
+		return this.model.exportWeights();
+	}
+
 	finish(lastEpoch: EpochMetrics | null): RunResult {
 		const test = this.test ? this.trainer.testEvaluation() : null;
 		if (this.test && test) {

@@ -17,6 +17,8 @@ export interface TrainingJob {
 	readonly info: RunInfo;
 	step(): JobStep;
 	snapshot(): Snapshot;
+	/** The weights as they are now, copied (a mid-run view); a job without it sends no views while training. */
+	weights?(): Float32Array;
 	/** Final views from the weights as they are now (after done or stop). */
 	finish(lastEpoch: EpochMetrics | null): RunResult;
 }

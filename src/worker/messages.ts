@@ -158,6 +158,15 @@ export interface ProgressMessage {
 	secondsLeft: number | null;
 	batches: BatchMetrics[];
 	epochsDone: EpochMetrics[];
+	/** The network as an epoch left it, so the page's views follow the training (at most one a second). */
+	view?: EpochView;
+}
+
+/** The weights and the sample's filters and feature maps after an epoch, mid-run. */
+export interface EpochView {
+	epoch: number;
+	weights: Float32Array;
+	snapshot: Snapshot;
 }
 
 export type StopReason = "user" | "time";

@@ -2,6 +2,7 @@ import type { JobFactory, TrainingJob } from "./job";
 import type { BatchMetrics, EpochMetrics } from "../engine/run-metrics";
 import type {
 	EndMessage,
+	EpochView,
 	FromWorker,
 	ProgressMessage,
 	RunResult,
@@ -19,7 +20,23 @@ export interface SessionEnv {
 	chunkMs: number;
 	/** Shortest time between two progress messages. */
 	progressEveryMs: number;
+	/** Shortest time between two mid-run views (weights and snapshot after an epoch); default VIEW_EVERY_MS. */
+	viewEveryMs?: number;
 	createJob: JobFactory;
+}
+
+/**
+ * A mid-run view is a copy of the weights and a forward pass of the sample, and the page redraws the explorer and the
+ * filters from it: once a second keeps both cheap however short the epochs are (the run's end always shows the last).
+ */
+export const VIEW_EVERY_MS = 1000;
+
+/** The arrays of a mid-run view, moved rather than copied. */
+function viewTransferables(view: EpochView | undefined): Transferable[] {
+	if (!view) return [];
+	const out = new Set<ArrayBuffer>();
+	for (const a of [view.weights, view.snapshot.filters?.data, ...view.snapshot.activations.map((m) => m.data)]) if (a && a.buffer instanceof ArrayBuffer) out.add(a.buffer);
+	return [...out];
 }
 
 /** Arrays a result holds, so that they are moved to the other thread rather than copied. */
@@ -48,6 +65,7 @@ export class TrainingSession {
 	private cancelDefer: (() => void) | null = null;
 	private startedAt = 0;
 	private lastPost = -Infinity;
+	private lastView = -Infinity;
 	private samples = 0;
 	private batchesRun = 0;
 	private pendingBatches: BatchMetrics[] = [];
@@ -91,6 +109,7 @@ export class TrainingSession {
 		this.lastBatch = null;
 		this.lastEpoch = null;
 		this.lastPost = -Infinity;
+		this.lastView = -Infinity;
 		this.maxSeconds = msg.maxSeconds > 0 ? msg.maxSeconds : Infinity;
 		this.startedAt = this.env.now();
 		const runId = msg.runId;
@@ -133,7 +152,7 @@ export class TrainingSession {
 			try {
 				step = job.step();
 			} catch (e) {
-				this.flushProgress();
+				this.flushProgress(true);
 				return this.end("failed", errorText(e), null);
 			}
 			this.batchesRun += step.batch ? 1 : 0;
@@ -148,10 +167,12 @@ export class TrainingSession {
 				epochEnded = true;
 			}
 			if (step.failed !== null) {
-				this.flushProgress();
+				this.flushProgress(true);
 				return this.end("failed", step.failed, null);
 			}
 			if (step.done) return this.finish("done");
+			// A view due now is taken at the epoch's end, not some batches into the next one.
+			if (step.epoch && this.viewDue(job)) break;
 			if (this.env.now() - t0 >= this.env.chunkMs) break;
 		}
 		if (epochEnded || this.env.now() - this.lastPost >= this.env.progressEveryMs) this.flushProgress();
@@ -159,7 +180,7 @@ export class TrainingSession {
 	}
 
 	private finish(kind: "done" | "stopped", reason?: StopReason): void {
-		this.flushProgress();
+		this.flushProgress(true);
 		let result: RunResult | null = null;
 		try {
 			result = this.job ? this.job.finish(this.lastEpoch) : null;
@@ -169,7 +190,8 @@ export class TrainingSession {
 		this.end(kind, "", result, reason);
 	}
 
-	private flushProgress(): void {
+	/** `final`: the run ends right after (its end message carries the weights, so no view is made). */
+	private flushProgress(final = false): void {
 		const job = this.job;
 		if (!job || (this.pendingBatches.length === 0 && this.pendingEpochs.length === 0)) return;
 		const { batchesPerEpoch, epochs } = job.info;
@@ -191,10 +213,24 @@ export class TrainingSession {
 			batches: this.pendingBatches,
 			epochsDone: this.pendingEpochs,
 		};
+		const view = this.epochView(job, final);
+		if (view) msg.view = view;
 		this.pendingBatches = [];
 		this.pendingEpochs = [];
 		this.lastPost = this.env.now();
-		this.env.post(msg, []);
+		this.env.post(msg, viewTransferables(view));
+	}
+
+	/** The network after the epoch that just ended, unless one was sent less than viewEveryMs ago or the run ends now. */
+	private epochView(job: TrainingJob, final: boolean): EpochView | undefined {
+		const epoch = this.pendingEpochs[this.pendingEpochs.length - 1];
+		if (!epoch || final || !job.weights || !this.viewDue(job)) return undefined;
+		this.lastView = this.env.now();
+		return { epoch: epoch.epoch, weights: job.weights(), snapshot: job.snapshot() };
+	}
+
+	private viewDue(job: TrainingJob): boolean {
+		return job.weights !== undefined && this.env.now() - this.lastView >= (this.env.viewEveryMs ?? VIEW_EVERY_MS);
 	}
 
 	private end(type: EndMessage["type"], message: string, result: RunResult | null, reason?: StopReason): void {

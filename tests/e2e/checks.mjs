@@ -704,3 +704,111 @@ check("without createImageBitmap (old iOS WebViews) images decode through <img> 
 	// Same pixels, same seed, files read in name order: the two runs are the same run, to the last digit.
 	assert(bitmap.fm.train_loss === fallback.fm.train_loss && bitmap.fm.val_loss === fallback.fm.val_loss, `the same seed on the same pixels gave two runs: loss ${bitmap.fm.train_loss} / ${fallback.fm.train_loss}, val_loss ${bitmap.fm.val_loss} / ${fallback.fm.val_loss}`);
 });
+
+// ---------------------------------------------------------------- the explorer
+
+check("the explorer in a digits run: a drawn 1 is read as 1, a clicked cell's computation gives its value, light and dark, desktop and phone", 240_000, async (env, say) => {
+	const page = await env.open(STUDY);
+	const i = await blockIndex(page, TRAIN);
+	await page.evaluate((k) => window.cnnDemo.blockEl(k)?.scrollIntoView({ block: "start" }), i);
+	await page.waitForTimeout(300);
+	await clickButton(page, i, /^Explore the network$/);
+	// Opened before the run: it follows the run's epochs, then takes the trained weights.
+	await clickButton(page, i, /^(Train|Train again)$/);
+	const seen = new Set();
+	const t0 = Date.now();
+	for (;;) {
+		const note = await page.evaluate((k) => window.cnnDemo.blockEl(k)?.querySelector(".cnn-lab-explorer-weights")?.textContent ?? "", i);
+		if (/after epoch/.test(note)) seen.add(note);
+		if (/this run, 15 epochs/.test(note)) break;
+		assert(Date.now() - t0 < 150_000, `the run did not end within 150 s (explorer says: ${note})`);
+		await page.waitForTimeout(100);
+	}
+	say(`while training the explorer showed: ${[...seen].map((s) => s.replace(/^.*this run, /, "")).join("; ") || "nothing"}`);
+	// At most one view a second: a run of a few seconds shows one or a few epochs before its end.
+	assert(seen.size >= 1, "the explorer showed no epoch while the run went on");
+	assert(await page.evaluate((k) => Boolean(window.cnnDemo.blockEl(k)?.querySelector(".cnn-lab-explorer")), i), "the explorer is not open after the run");
+
+	// The end of the run is drawn in pieces (results, filters, maps): the layout settles before the pad is measured.
+	await page.waitForTimeout(1500);
+	// Draw a "1" on the pad with the mouse: one stroke down the middle.
+	await page.evaluate((k) => [...window.cnnDemo.blockEl(k).querySelectorAll(".cnn-lab-explorer-tab")].find((b) => /^Draw$/.test(b.textContent ?? ""))?.click(), i);
+	await page.waitForTimeout(300);
+	const padBox = await page.evaluate((k) => {
+		const c = window.cnnDemo.blockEl(k).querySelector(".cnn-lab-explorer-pad-canvas");
+		c.scrollIntoView({ block: "center", behavior: "instant" });
+		const r = c.getBoundingClientRect();
+		return { x: r.left, y: r.top, w: r.width, h: r.height };
+	}, i);
+	assert(padBox.w > 50, `the pad is ${padBox.w} px wide`);
+	await page.mouse.move(padBox.x + padBox.w * 0.52, padBox.y + padBox.h * 0.12);
+	await page.mouse.down();
+	for (let s = 1; s <= 16; s++) await page.mouse.move(padBox.x + padBox.w * (0.52 - 0.03 * (s / 16)), padBox.y + padBox.h * (0.12 + 0.76 * (s / 16)));
+	await page.mouse.up();
+	await page.waitForTimeout(300);
+	const bars = await page.evaluate(
+		(k) =>
+			[...window.cnnDemo.blockEl(k).querySelectorAll(".cnn-lab-explorer-bar")].map((b) => ({
+				name: b.querySelector(".cnn-lab-explorer-bar-name")?.textContent ?? "",
+				value: parseFloat(b.querySelector(".cnn-lab-explorer-bar-value")?.textContent ?? "0"),
+				best: b.classList.contains("is-best"),
+			})),
+		i,
+	);
+	say(`drawn 1: ${bars.map((b) => `${b.name} ${b.value} %`).join(", ")}`);
+	const padShot = `${env.shots}/explorer-drawn-1.png`;
+	await (await page.evaluateHandle((k) => window.cnnDemo.blockEl(k).querySelector(".cnn-lab-explorer-top"), i)).asElement().screenshot({ path: padShot });
+	say(`→ ${padShot}`);
+	const best = bars.reduce((a, b) => (b.value > a.value ? b : a), bars[0]);
+	assert(best.name === "1", `the highest bar for a drawn 1 is ${best.name} (${best.value} %)`);
+	assert(bars.find((b) => b.best)?.name === "1", "the bar marked best is not 1");
+
+	// Hover a cell of the first conv map (its value in the readout), then click it: the computation's result.
+	const cell = await page.evaluate((k) => {
+		const row = window.cnnDemo.blockEl(k).querySelectorAll(".cnn-lab-explorer-strip .cnn-lab-explorer-layer")[1];
+		const c = row.querySelectorAll("canvas")[2];
+		c.scrollIntoView({ block: "center", behavior: "instant" });
+		const r = c.getBoundingClientRect();
+		// row 4, column 5 of the 8×8 map
+		return { x: r.left + (4.5 / 8) * r.width, y: r.top + (3.5 / 8) * r.height };
+	}, i);
+	await page.mouse.move(cell.x, cell.y);
+	const readout = await page.evaluate((k) => window.cnnDemo.blockEl(k).querySelectorAll(".cnn-lab-explorer-strip .cnn-lab-explorer-layer")[1].querySelectorAll(".cnn-lab-heatmap-readout")[2]?.textContent ?? "", i);
+	await page.mouse.click(cell.x, cell.y);
+	await page.waitForTimeout(200);
+	const calc = await page.evaluate((k) => {
+		const el = window.cnnDemo.blockEl(k).querySelector(".cnn-lab-explorer-calc");
+		return { title: el?.querySelector(".cnn-lab-explorer-calc-title")?.textContent ?? "", sum: el?.querySelector(".cnn-conv-sum-total")?.textContent ?? "" };
+	}, i);
+	say(`hovered: "${readout}"; computation: "${calc.title}" — ${plain(calc.sum).slice(-60)}`);
+	const under = /row 4, column 5: (\S+)/.exec(plain(readout));
+	assert(under, `the readout does not name row 4, column 5: "${readout}"`);
+	assert(/channel 3, row 4, column 5/.test(calc.title), `the computation is of another cell: "${calc.title}"`);
+	const total = Number(plain(calc.sum).split(" = ").pop());
+	assert(Number.isFinite(total) && Math.abs(total - Number(under[1])) <= 0.0005 + 1e-9, `the computation's result ${total} is not the cell's value ${under[1]}`);
+
+	// Screenshots of the explorer, light and dark, desktop (1100 px) and phone (390 px) width.
+	for (const [width, name] of [[1100, "desktop"], [390, "phone"]]) {
+		await page.setViewportSize({ width, height: width > 500 ? 900 : 844 });
+		for (const dark of [false, true]) {
+			await page.evaluate((d) => window.cnnDemo.setTheme(d), dark);
+			await page.waitForTimeout(400);
+			const el = await page.evaluateHandle((k) => window.cnnDemo.blockEl(k).querySelector(".cnn-lab-explorer"), i);
+			const shot = `${env.shots}/explorer-${name}-${dark ? "dark" : "light"}.png`;
+			await el.asElement().screenshot({ path: shot });
+			const overflow = await page.evaluate((k) => {
+				const ex = window.cnnDemo.blockEl(k).querySelector(".cnn-lab-explorer");
+				return ex.scrollWidth - ex.clientWidth;
+			}, i);
+			// Its parts apart too, at full size, to be looked at.
+			for (const part of ["top", "calc", "why"]) {
+				const h = await page.evaluateHandle(([k, p]) => window.cnnDemo.blockEl(k).querySelector(`.cnn-lab-explorer-${p}`), [i, part]);
+				await h.asElement()?.screenshot({ path: shot.replace(/\.png$/, `-${part}.png`) });
+			}
+			say(`→ ${shot} (and -top, -calc, -why; horizontal overflow ${overflow} px)`);
+			assert(overflow <= 1, `${name}: the explorer is ${overflow} px wider than its column`);
+		}
+	}
+	const errors = await pageErrors(page);
+	assert(errors.length === 0, `errors: ${errors.slice(0, 5).join(" | ")}`);
+});

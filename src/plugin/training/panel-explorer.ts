@@ -45,13 +45,16 @@ export class ExplorerMount {
 		return this.view;
 	}
 
-	/** New weights for the network (a run ended, a stored run was read); an open explorer asks again with them. */
-	setWeights(weights: Float32Array | null, from: string | null, dataset?: DatasetDescriptor | null): void {
+	/**
+	 * New weights for the network (an epoch of a run, a run ended, a stored run was read); an open explorer asks again
+	 * with them (`staged` while training, so the page gets turns between its parts).
+	 */
+	setWeights(weights: Float32Array | null, from: string | null, dataset?: DatasetDescriptor | null, staged = false): void {
 		this.weights = weights;
 		this.from = weights ? from : null;
 		if (dataset !== undefined) this.dataset = dataset;
 		if (!this.view) return;
-		if (weights && from) this.view.setWeights(weights, from);
+		if (weights && from) this.view.setWeights(weights, from, staged);
 		else {
 			this.close();
 			this.open();

@@ -8,7 +8,7 @@ import { renderMetrics, type FinalMetrics } from "../../render/training/metrics-
 import { renderConfusion } from "../../render/training/confusion-view";
 import { renderAugmented, renderSamples } from "../../render/training/samples-view";
 import type { AugmentSpec } from "../../engine/augment";
-import { renderFilters } from "../../render/training/filters-view";
+import { renderFilters, type WeightsState } from "../../render/training/filters-view";
 import { renderFeatureMaps } from "../../render/training/feature-maps-view";
 import { HeatmapSet } from "../../render/training/image-grid";
 import { Stager } from "../../render/training/stager";
@@ -35,7 +35,11 @@ export function augmentWords(a: AugmentSpec): string {
 export class ResultsView {
 	/** Heatmaps of the results (validation samples) and of the filters / feature maps. */
 	private readonly maps = new HeatmapSet();
-	private readonly snapshotMaps = new HeatmapSet();
+	private snapshotMaps = new HeatmapSet();
+	/** The filters and maps on show are a mid-run view: the next ones are drawn off to the side and swapped in. */
+	private showingEpoch = false;
+	/** The mid-run view being drawn (hidden) and the heatmaps of the one it replaces. */
+	private next: { el: HTMLElement; old: HeatmapSet } | null = null;
 	/** The per-class accuracy bars under the confusion matrix. */
 	private readonly charts = new ChartSet();
 	private readonly stager: Stager;
@@ -121,27 +125,67 @@ export class ResultsView {
 		this.showSnapshot(result.after, info.classNames, true);
 	}
 
-	/** Filters and feature maps, drawn in steps (one task each) so that no single task blocks the page long. */
-	showSnapshot(s: Snapshot, classNames: string[], trained: boolean): void {
-		this.snapshotMaps.destroy();
-		this.viewsHost.empty();
-		const host = this.viewsHost;
+	/**
+	 * Filters and feature maps, drawn in steps (one task each) so that no single task blocks the page long. While a
+	 * run goes on, each epoch's view is drawn hidden and put in place at once when complete, so the block neither
+	 * blinks nor jumps once a second.
+	 */
+	showSnapshot(s: Snapshot, classNames: string[], trained: WeightsState): void {
+		const swap = typeof trained === "object" || this.showingEpoch;
+		this.showingEpoch = typeof trained === "object";
+		this.dropNext();
+		let host = this.viewsHost;
+		if (swap) {
+			host = this.viewsHost.createDiv({ cls: "cnn-lab-training-views-next" });
+			this.next = { el: host, old: this.snapshotMaps };
+			this.snapshotMaps = new HeatmapSet();
+		} else {
+			this.snapshotMaps.destroy();
+			this.viewsHost.empty();
+		}
 		const maps = this.snapshotMaps;
 		const cm = this.colormap();
-		const later = (fn: () => void): void => this.stager.stage(fn);
+		// The pieces of a hidden view that a newer one replaced do nothing.
+		const later = (fn: () => void): void => this.stager.stage(() => (!swap || this.next?.el === host) && fn());
 		const aug = s.augmented;
-		if (!trained && aug && aug.images.length > 0 && s.activations.length > 0) {
+		if (trained === false && aug && aug.images.length > 0 && s.activations.length > 0) {
 			const shape = s.activations[0].shape;
-			this.stager.stage(() => renderAugmented(host, aug.images, shape, classNames, augmentWords(aug.spec), cm, maps, later));
+			later(() => renderAugmented(host, aug.images, shape, classNames, augmentWords(aug.spec), cm, maps, later));
 		}
 		if (this.views.filters && s.filters) {
 			const f = s.filters;
-			this.stager.stage(() => renderFilters(host, f, trained, maps, later));
+			later(() => renderFilters(host, f, trained, maps, later));
 		}
 		if (this.views.featureMaps && s.activations.length > 0) {
 			const caption = t("training.featuremaps.sample", { i: s.sampleIndex, label: classNames[s.sampleLabel] ?? s.sampleLabel });
-			this.stager.stage(() => renderFeatureMaps(host, s.activations, trained, cm, maps, caption, later));
+			later(() => renderFeatureMaps(host, s.activations, trained, cm, maps, caption, later));
 		}
+		if (swap) later(() => this.swapIn());
+	}
+
+	/** Runs after every piece of the hidden view (pieces queue more as they go: it waits behind them). */
+	private swapIn(): void {
+		const next = this.next;
+		if (!next) return;
+		if (this.stager.pending > 0) {
+			this.stager.stage(() => this.next === next && this.swapIn());
+			return;
+		}
+		this.next = null;
+		next.old.destroy();
+		for (const child of Array.from(this.viewsHost.children)) if (child !== next.el) child.remove();
+		while (next.el.firstChild) this.viewsHost.appendChild(next.el.firstChild);
+		next.el.remove();
+	}
+
+	/** A newer view replaces one still being drawn: the half-drawn one goes, the one on show stays until then. */
+	private dropNext(): void {
+		const next = this.next;
+		if (!next) return;
+		this.snapshotMaps.destroy();
+		this.snapshotMaps = next.old;
+		next.el.remove();
+		this.next = null;
 	}
 
 	/** The theme changed: heatmaps take its colours. */
@@ -152,6 +196,8 @@ export class ResultsView {
 
 	destroy(): void {
 		this.stager.destroy();
+		this.next?.old.destroy();
+		this.next = null;
 		this.maps.destroy();
 		this.charts.destroy();
 		this.snapshotMaps.destroy();

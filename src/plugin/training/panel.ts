@@ -188,6 +188,7 @@ export class TrainingPanel {
 		else if (e.type === "progress") {
 			this.status.show(run);
 			this.charts.progress(e.message);
+			if (e.message.view) this.showEpoch(run);
 		} else if (e.type === "end") this.onEnd(run);
 	}
 
@@ -198,7 +199,22 @@ export class TrainingPanel {
 		const before = run.before;
 		if (before && run.info && !run.end && !this.previewShown) this.results.showSnapshot(before, run.info.classNames, false);
 		this.previewShown = false;
+		// A view attaching to a run under way shows where it is now, not where it started.
+		if (attaching && !run.end && run.epochView) this.showEpoch(run);
 		this.mountSave(run);
+	}
+
+	/**
+	 * The network as the latest epoch left it (the worker sends one at most once a second): the filters and maps, and
+	 * the explorer's prediction, strip and attribution, each drawn in short tasks.
+	 */
+	private showEpoch(run: RunController<RunHandle>): void {
+		const view = run.epochView;
+		const info = run.info;
+		if (!view || !info || run.end) return;
+		this.previewShown = false;
+		this.results.showSnapshot(view.snapshot, info.classNames, { epoch: view.epoch });
+		this.explorer?.setWeights(view.weights, t("explorer.from.epoch", { n: view.epoch }), run.dataset, true);
 	}
 
 	private mountSave(run: RunController<RunHandle>): void {

@@ -1,7 +1,7 @@
 import type { BatchMetrics, EpochMetrics, LossPoint } from "../../engine/run-metrics";
 import { lossPoint } from "../../runs/loss-curve";
 import { runWeightsFile } from "../../worker/shared-engine";
-import type { DatasetDescriptor, EndMessage, FromWorker, ProgressMessage, ReadyMessage, RunInfo, RunResult, Snapshot, StartMessage } from "../../worker/messages";
+import type { DatasetDescriptor, EndMessage, EpochView, FromWorker, ProgressMessage, ReadyMessage, RunInfo, RunResult, Snapshot, StartMessage } from "../../worker/messages";
 import type { ConfusionRecord, TestMetrics } from "../../runs/run-record";
 import type { RunChannel } from "./channel";
 import type { HubRun, HubTicket } from "./hub";
@@ -141,6 +141,7 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 	private ending: RunEnd | null = null;
 	private aheadInQueue = 0;
 	private runLog: L | null = null;
+	private latestView: EpochView | null = null;
 
 	constructor(
 		readonly id: number,
@@ -194,6 +195,11 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 
 	get lastProgress(): ProgressMessage | null {
 		return this.last;
+	}
+
+	/** The network after the latest epoch the worker showed (at most one a second), while the run goes on. */
+	get epochView(): EpochView | null {
+		return this.latestView;
 	}
 
 	get end(): RunEnd | null {
@@ -320,6 +326,7 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 
 	private onProgress(m: ProgressMessage): void {
 		this.last = m;
+		if (m.view) this.latestView = m.view;
 		for (const b of m.batches) {
 			this.allBatches.push(b);
 			this.lossCurve.push(lossPoint(b, m.batchesPerEpoch));

@@ -15,6 +15,7 @@ import { renderExplanation, showConvCell } from "./computation-view";
 import { AttributionView } from "./attribution-view";
 import { argmax } from "./layer-range";
 import { formatValue } from "../heatmap";
+import { Stager } from "../training/stager";
 
 type Mode = "sample" | "draw" | "image";
 
@@ -65,6 +66,8 @@ export class ExplorerView {
 	private scanTimer = 0;
 	private readonly win: Window;
 	private readonly cleanups: (() => void)[] = [];
+	/** A refresh while training: prediction and strip at once, the attribution and the open computation tasks later. */
+	private readonly stager: Stager;
 	private sampleInput: HTMLInputElement | null = null;
 	private sampleCaption: HTMLElement | null = null;
 	private labelSelect: HTMLSelectElement | null = null;
@@ -72,6 +75,7 @@ export class ExplorerView {
 
 	constructor(parent: HTMLElement, private readonly opts: ExplorerOptions) {
 		this.win = parent.ownerDocument.defaultView ?? window;
+		this.stager = new Stager(this.win);
 		this.el = parent.createDiv({ cls: "cnn-lab-explorer" });
 		this.el.createDiv({ cls: "cnn-lab-section-title", text: t("explorer.title") });
 		this.weightsNote = this.el.createDiv({ cls: "cnn-lab-note cnn-lab-explorer-weights" });
@@ -117,11 +121,14 @@ export class ExplorerView {
 		return this.pad;
 	}
 
-	/** New weights (an epoch finished, or a run was loaded): the same input is asked again. */
-	setWeights(w: Float32Array, from: string): void {
+	/**
+	 * New weights (an epoch finished, or a run was loaded): the same input is asked again. `staged` (during training):
+	 * the rest of the page gets a turn between the prediction, the attribution and the open computation.
+	 */
+	setWeights(w: Float32Array, from: string, staged = false): void {
 		this.opts.probe.setWeights(w);
 		this.setWeightsNote(from);
-		this.rerun();
+		if (this.result) this.ask(this.result.input, this.truth, staged);
 	}
 
 	private setWeightsNote(from: string | null): void {
@@ -148,7 +155,8 @@ export class ExplorerView {
 		this.sourceHost.empty();
 		if (mode === "sample") this.buildSampleSource();
 		else if (mode === "image") this.buildImageSource();
-		else this.pad = new DrawPad(this.sourceHost, this.opts.probe.inputShape, (x) => this.ask(x, -1));
+		// While drawing, a frame redraws the prediction and the strip; the attribution follows a task later.
+		else this.pad = new DrawPad(this.sourceHost, this.opts.probe.inputShape, (x) => this.ask(x, -1, true));
 		if (mode === "sample") this.showSample(this.index);
 		else this.clearResult();
 	}
@@ -264,25 +272,33 @@ export class ExplorerView {
 		this.ask(s.x.slice(this.index * size, (this.index + 1) * size), truth);
 	}
 
-	private rerun(): void {
-		if (this.result) this.ask(this.result.input, this.truth);
-	}
-
 	/** Runs the network on `x` and redraws the prediction and the strip (a drawing: truth −1). */
-	ask(x: Float32Array | null, truth: number): void {
+	ask(x: Float32Array | null, truth: number, staged = false): void {
+		this.stager.clear();
 		if (!x) return this.clearResult();
 		this.truth = truth;
-		this.result = this.opts.probe.run(x);
-		this.pred.update(this.result.probs, truth);
-		this.strip.show(this.result);
-		this.why.show(this.result);
-		if (this.picked) this.pick(this.picked.stage, this.picked.index);
+		const r = this.opts.probe.run(x);
+		this.result = r;
+		this.pred.update(r.probs, truth);
+		this.strip.show(r);
+		const why = (): void => this.why.show(r);
+		const calc = (): void => {
+			if (this.picked) this.pick(this.picked.stage, this.picked.index);
+		};
+		if (staged) {
+			this.stager.stage(why);
+			this.stager.stage(calc);
+		} else {
+			why();
+			calc();
+		}
 	}
 
 	private clearResult(): void {
+		this.stager.clear();
 		this.result = null;
 		this.pred.clear();
-		this.strip.el.empty();
+		this.strip.clear();
 		this.why.show(null);
 		this.closeCalc();
 	}
@@ -348,6 +364,7 @@ export class ExplorerView {
 	}
 
 	destroy(): void {
+		this.stager.destroy();
 		if (this.scanTimer) this.win.clearTimeout(this.scanTimer);
 		this.scanTimer = 0;
 		for (const f of this.cleanups.splice(0)) f();

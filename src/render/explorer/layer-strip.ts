@@ -23,6 +23,12 @@ export interface StripOptions {
 interface StageView {
 	heatmaps: Heatmap[];
 	units: HTMLElement[];
+	/** What a new result with the same shapes updates in place (a stroke, an epoch): no row is built again. */
+	legendRow: HTMLElement;
+	colormap: ColormapName;
+	fills: HTMLElement[];
+	values: HTMLElement[];
+	names: string[];
 }
 
 /**
@@ -39,6 +45,11 @@ export class LayerStrip {
 	}
 
 	show(r: ProbeResult): void {
+		if (this.sameShapes(r)) {
+			r.stages.forEach((st, i) => this.refresh(st, this.views[i]));
+			if (this.picked) this.mark(this.picked.stage, this.picked.index);
+			return;
+		}
 		this.destroyMaps();
 		this.el.empty();
 		this.el.createDiv({ cls: "cnn-lab-section-title", text: t("explorer.strip.title") });
@@ -72,6 +83,47 @@ export class LayerStrip {
 
 	private shapes: number[][] = [];
 
+	private sameShapes(r: ProbeResult): boolean {
+		return this.views.length === r.stages.length && r.stages.every((st, i) => this.shapes[i]?.length === st.shape.length && st.shape.every((d, k) => this.shapes[i][k] === d));
+	}
+
+	/** The layer's legend and its note for the layer's values. */
+	private legend(row: HTMLElement, s: ProbeStage, range: { min: number; max: number }, cmap: ColormapName): void {
+		row.empty();
+		createLegend(row, cmap, range, this.opts.decimals);
+		const constant = s.data.length > 0 && s.data.every((v) => v === s.data[0]);
+		row.createSpan({
+			cls: "cnn-lab-note",
+			text: constant ? t("explorer.strip.constant", { v: formatValue(s.data[0], this.opts.decimals) }) : t("explorer.strip.scale", { min: formatValue(range.min, this.opts.decimals), max: formatValue(range.max, this.opts.decimals) }),
+		});
+	}
+
+	/** New values of the same shape: the maps redrawn and the bars moved where they are. */
+	private refresh(s: ProbeStage, view: StageView): void {
+		const range = layerRange(s.data);
+		const cmap = chooseColormap(range, s.layer < 0 ? "pixels" : "values", this.opts.colormap);
+		this.legend(view.legendRow, s, range, cmap);
+		if (s.shape.length === 3) {
+			const [, h, w] = s.shape;
+			view.heatmaps.forEach((hm, k) => {
+				if (cmap !== view.colormap) hm.setColormap(cmap);
+				hm.update({ width: w, height: h, data: s.data.subarray(k * h * w, (k + 1) * h * w) }, range);
+			});
+			view.colormap = cmap;
+			return;
+		}
+		const span = Math.max(Math.abs(range.min), Math.abs(range.max)) || 1;
+		view.units.forEach((b, u) => {
+			const v = s.data[u];
+			const text = formatValue(v, this.opts.decimals);
+			b.setAttr("aria-label", `${view.names[u]}: ${text}`);
+			view.fills[u].toggleClass("is-negative", v < 0);
+			view.fills[u].toggleClass("is-positive", v >= 0);
+			view.fills[u].setCssProps({ "--cnn-lab-bar": `${(Math.abs(v) / span) * 100}%` });
+			view.values[u].setText(text);
+		});
+	}
+
 	private stage(s: ProbeStage, i: number, isOutput: boolean): StageView {
 		this.shapes[i] = s.shape;
 		const row = this.el.createDiv({ cls: "cnn-lab-explorer-layer" });
@@ -80,15 +132,10 @@ export class LayerStrip {
 		row.createDiv({ cls: "cnn-lab-featuremap-label", text: t("explorer.strip.layer", { label, shape: shapeText(s.shape) }) });
 		const range = layerRange(s.data);
 		const cmap = chooseColormap(range, s.layer < 0 ? "pixels" : "values", this.opts.colormap);
-		const constant = s.data.length > 0 && s.data.every((v) => v === s.data[0]);
 		const legendRow = row.createDiv({ cls: "cnn-lab-explorer-legend" });
-		createLegend(legendRow, cmap, range, this.opts.decimals);
-		legendRow.createSpan({
-			cls: "cnn-lab-note",
-			text: constant ? t("explorer.strip.constant", { v: formatValue(s.data[0], this.opts.decimals) }) : t("explorer.strip.scale", { min: formatValue(range.min, this.opts.decimals), max: formatValue(range.max, this.opts.decimals) }),
-		});
+		this.legend(legendRow, s, range, cmap);
 		const cells = row.createDiv({ cls: "cnn-lab-featuremap-cells" });
-		const view: StageView = { heatmaps: [], units: [] };
+		const view: StageView = { heatmaps: [], units: [], legendRow, colormap: cmap, fills: [], values: [], names: [] };
 		if (s.shape.length === 3) {
 			const [c, h, w] = s.shape;
 			const shown = Math.min(c, MAX_CHANNELS);
@@ -119,9 +166,12 @@ export class LayerStrip {
 				const track = b.createSpan({ cls: "cnn-lab-explorer-unit-track" });
 				const fill = track.createSpan({ cls: ["cnn-lab-explorer-unit-fill", v < 0 ? "is-negative" : "is-positive"] });
 				fill.setCssProps({ "--cnn-lab-bar": `${(Math.abs(v) / span) * 100}%` });
-				b.createSpan({ cls: "cnn-lab-explorer-unit-value", text: formatValue(v, this.opts.decimals) });
+				const value = b.createSpan({ cls: "cnn-lab-explorer-unit-value", text: formatValue(v, this.opts.decimals) });
 				b.addEventListener("click", () => this.opts.onPick(i, u));
 				view.units.push(b);
+				view.fills.push(fill);
+				view.values.push(value);
+				view.names.push(name);
 			}
 			if (n > shown) bars.createDiv({ cls: "cnn-lab-note", text: t("explorer.strip.moreUnits", { n: n - shown }) });
 		}
@@ -135,6 +185,12 @@ export class LayerStrip {
 	private destroyMaps(): void {
 		for (const v of this.views) for (const h of v.heatmaps) h.destroy();
 		this.views = [];
+	}
+
+	/** Nothing to show (an empty pad): the next result builds the rows again. */
+	clear(): void {
+		this.destroyMaps();
+		this.el.empty();
 	}
 
 	destroy(): void {

@@ -3,6 +3,9 @@ import "../../i18n/strings-training";
 import type { FilterSet } from "../../worker/messages";
 import { HeatmapSet } from "./image-grid";
 
+/** Which weights a view shows: the seed's random ones (false), the trained ones (true), or a run's after an epoch. */
+export type WeightsState = boolean | { epoch: number };
+
 /** Filters drawn per piece of staged work. */
 const FILTERS_PER_PIECE = 16;
 
@@ -10,10 +13,11 @@ const FILTERS_PER_PIECE = 16;
  * The first convolution's filters, all on one symmetric colour scale centred on 0 (coolwarm) so their strengths
  * compare; a filter over several input channels is shown as its mean over the channels.
  */
-export function renderFilters(parent: HTMLElement, f: FilterSet, trained: boolean, maps: HeatmapSet, later: (fn: () => void) => void = (fn) => fn()): HTMLElement {
+export function renderFilters(parent: HTMLElement, f: FilterSet, trained: WeightsState, maps: HeatmapSet, later: (fn: () => void) => void = (fn) => fn()): HTMLElement {
 	const wrap = parent.createDiv({ cls: "cnn-lab-filters" });
-	const title = trained ? "training.filters.trained" : "training.filters.random";
-	wrap.createDiv({ cls: "cnn-lab-section-title", text: t(title, { n: f.count, k: `${f.kh}×${f.kw}×${f.channels}` }) });
+	const vars = { n: f.count, k: `${f.kh}×${f.kw}×${f.channels}` };
+	const title = typeof trained === "object" ? t("training.filters.epoch", { ...vars, e: trained.epoch }) : t(trained ? "training.filters.trained" : "training.filters.random", vars);
+	wrap.createDiv({ cls: "cnn-lab-section-title", text: title });
 	if (f.channels > 1) wrap.createDiv({ cls: "cnn-lab-note", text: t("training.filters.mean", { c: f.channels }) });
 	let m = 0;
 	for (let i = 0; i < f.data.length; i++) m = Math.max(m, Math.abs(f.data[i]));

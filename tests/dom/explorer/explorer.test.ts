@@ -149,6 +149,24 @@ describe("network explorer", () => {
 		view.destroy();
 	});
 
+	it("a further stroke redraws the strip's maps and bars in place: new values, the same elements", () => {
+		const { view, host } = mount(weights);
+		view.setMode("draw");
+		const values = (): string[] => [...host.querySelectorAll(".cnn-lab-explorer-strip .cnn-lab-explorer-unit-value, .cnn-lab-explorer-strip td")].map((e) => e.textContent ?? "");
+		view.drawPad?.setStrokes([[{ x: 0.5, y: 0.1 }, { x: 0.5, y: 0.9 }]]);
+		view.drawPad?.flush();
+		const canvases = [...host.querySelectorAll(".cnn-lab-explorer-strip canvas")];
+		const first = values();
+		view.drawPad?.setStrokes([[{ x: 0.2, y: 0.2 }, { x: 0.8, y: 0.2 }, { x: 0.3, y: 0.9 }]]);
+		view.drawPad?.flush();
+		expect(values()).not.toEqual(first);
+		expect(values()).toHaveLength(first.length);
+		const again = [...host.querySelectorAll(".cnn-lab-explorer-strip canvas")];
+		expect(again).toHaveLength(canvases.length);
+		expect(again.every((c, k) => c === canvases[k])).toBe(true);
+		view.destroy();
+	});
+
 	it("a vault image: read through the plugin's loader, inverted on request, and a read error shown in the block", async () => {
 		const asked: string[] = [];
 		const digit = digits.x.slice(64 * 5, 64 * 6);

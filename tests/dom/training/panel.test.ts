@@ -263,7 +263,8 @@ describe("training panel in a ```cnn block", () => {
 		first.child.unload();
 
 		const again = await render(source);
-		await until(() => /Learned/.test(again.el.querySelector(".cnn-lab-filters")?.textContent ?? "") && again.el.querySelector(".cnn-lab-featuremaps") !== null);
+		// The filters' images (and their hidden number tables) are drawn a task after their titles.
+		await until(() => /Learned/.test(again.el.querySelector(".cnn-lab-filters")?.textContent ?? "") && again.el.querySelector(".cnn-lab-featuremaps") !== null && again.el.querySelector(".cnn-lab-filters table") !== null);
 		expect(again.el.querySelector(".cnn-lab-progress")).toBeNull();
 		// The same numbers as the filters the run learned (the hidden number table of the first filter).
 		expect(again.el.querySelector(".cnn-lab-filters table")?.textContent).toBe(learned);

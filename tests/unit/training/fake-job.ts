@@ -42,6 +42,10 @@ export class FakeJob implements TrainingJob {
 			failed: nan ? `loss became NaN at epoch ${epoch}, batch ${batch}` : null,
 		};
 	}
+	/** The weights "as trained so far": the number of steps taken, so a test can tell which moment a copy is of. */
+	weights(): Float32Array {
+		return Float32Array.of(this.steps);
+	}
 	snapshot(): Snapshot {
 		return { filters: null, activations: [], sampleIndex: 0, sampleLabel: 0 };
 	}

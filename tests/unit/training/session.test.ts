@@ -155,4 +155,17 @@ describe("training session protocol", () => {
 		expect(out[0].type).toBe("failed");
 		expect((out[0] as EndMessage).message).toContain("28×28×1");
 	});
+
+	it("sends the network after an epoch at most once a second, taken at the epoch's end, and none with the last epoch", async () => {
+		// 500 ms epochs on the fake clock; chunks long enough to run into the next epoch if nothing stopped them.
+		const h = harness({ batches: 10, msPerBatch: 50, chunkMs: 1000 });
+		h.session.handle(startMsg(6));
+		await h.settle();
+		while (h.tick());
+		const views = progress(h.out).flatMap((m) => (m.view ? [m.view] : []));
+		expect(views.map((v) => v.epoch)).toEqual([1, 3, 5]);
+		// The fake job's weights are its step count: each copy is of the moment its epoch ended (10 batches each).
+		expect(views.map((v) => v.weights[0])).toEqual([10, 30, 50]);
+		expect(ends(h.out)[0].type).toBe("done");
+	});
 });
