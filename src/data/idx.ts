@@ -113,10 +113,25 @@ export async function gunzip(bytes: Uint8Array, opts: GunzipOptions): Promise<Ui
 	return concat(chunks, total);
 }
 
-/** The bytes, inflated when they are gzip (an IDX file: inflation stops where its header says the data ends). */
+/**
+ * The bytes, inflated when they are gzip (an IDX file: inflation stops where its header says the data ends). An
+ * images header ([N, H, W] or [N, H, W, C]) whose values would take more than the data cap as floats is refused
+ * from the header, in the first chunk: inflating its bytes (up to 1 GiB) would only end in that refusal.
+ */
 export async function maybeGunzip(buf: ArrayBuffer | Uint8Array, name: string, lang: Lang): Promise<Uint8Array> {
 	const bytes = buf instanceof Uint8Array ? buf : new Uint8Array(buf);
-	return isGzip(bytes) ? gunzip(bytes, { name, lang, expectedSize: idxSizeFromHeader }) : bytes;
+	if (!isGzip(bytes)) return bytes;
+	const expectedSize = (head: Uint8Array): number | null => {
+		const size = idxSizeFromHeader(head);
+		const nd = head[3];
+		// (bytes over the inflate cap are gunzip's to refuse, in its words: "inflates to 3072 MB")
+		if (size !== null && size <= MAX_DATA_BYTES && (nd === 3 || nd === 4)) {
+			const floatBytes = (size - 4 - 4 * nd) * 4;
+			if (floatBytes > MAX_DATA_BYTES) throw new Error(translate(lang, "data.tooBig", { name, mb: Math.round(floatBytes / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));
+		}
+		return size;
+	};
+	return gunzip(bytes, { name, lang, expectedSize });
 }
 
 export interface IdxOptions {
