@@ -92,7 +92,7 @@ export const trainingStrings = {
 		en: "Images can feed an input with 1 (gray) or 3 (RGB) channels, not {c}.",
 		zh: "图片只能作为 1（灰度）或 3（RGB）通道的输入，不能是 {c} 通道。",
 	},
-	"training.dataset.noDecoder": { en: "Images cannot be decoded here: train this image folder in Obsidian, or give IDX or CSV files.", zh: "此处无法解码图片：请在 Obsidian 中训练这个图片文件夹，或改用 IDX 或 CSV 文件。" },
+	"training.dataset.noDecoder": { en: "{path} is an image folder, and images cannot be decoded here: train it in Obsidian, or give IDX or CSV files.", zh: "{path} 是图片文件夹，此处无法解码图片：请在 Obsidian 中训练它，或改用 IDX 或 CSV 文件。" },
 	"training.dataset.noImages": { en: "No PNG or JPEG images in the class folders of {path}.", zh: "{path} 的类别文件夹中没有 PNG 或 JPEG 图片。" },
 	"training.dataset.outside": {
 		en: "“{name}” points outside the vault; use a path inside it, such as CNN data/mnist.",
