@@ -83,6 +83,7 @@ export const trainingStrings = {
 		en: "Dataset “{name}” not found. Use digits, shapes, or a vault path to IDX files, a CSV or a folder of images with one subfolder per class.",
 		zh: "未找到数据集“{name}”。可用 digits、shapes，或仓库中的 IDX 文件、CSV 或每类一个子文件夹的图片文件夹。",
 	},
+	"training.dataset.notRegular": { en: "{path} is not a regular file (a pipe, a device or a socket); it is not read.", zh: "{path} 不是普通文件（管道、设备或套接字），不读取。" },
 	"training.dataset.tooBig": { en: "{path} is {mb} MB, more than the 200 MB a note can train on.", zh: "{path} 有 {mb} MB，超过了笔记内训练的 200 MB 上限。" },
 	"training.dataset.folderClasses": {
 		en: "{path} needs one subfolder per class (at least two), each holding that class's images.",
