@@ -119,7 +119,7 @@ describe("note text with every line terminator, going into exported code", () =>
 
 // ------------------------------------------------------------ Unicode digits
 
-/** Digit families a keyboard, a PDF or a phone can produce: full-width, Arabic-Indic, Devanagari, Bengali, Thai, mathematical bold. */
+/** Digit families a keyboard, a PDF or a phone can produce: full-width, Arabic-Indic, Devanagari, Bengali, Thai, mathematical bold, superscript. */
 const DIGITS: ((d: number) => string)[] = [
 	(d) => String.fromCharCode(0xff10 + d),
 	(d) => String.fromCharCode(0x0660 + d),
@@ -127,7 +127,7 @@ const DIGITS: ((d: number) => string)[] = [
 	(d) => String.fromCharCode(0x09e6 + d),
 	(d) => String.fromCharCode(0x0e50 + d),
 	(d) => String.fromCodePoint(0x1d7ce + d),
-	(d) => "²³¹⁰⁴⁵⁶⁷⁸⁹"[d] ?? String(d),
+	(d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[d],
 ];
 const SPACES_AND_MARKS = ["\u3000", "\u00a0", "\u200b", "\ufeff", "，", "．", "ｘ", "×"];
 
