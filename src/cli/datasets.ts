@@ -5,7 +5,8 @@ import type { Dataset } from "../data/dataset";
 import { builtinDataset, resolveDataset, resolveTestDataset, type DataEntry, type DataFiles } from "../data/dataset-resolver";
 import { loadDigits } from "../data/digits";
 import type { ModelSpec } from "../engine/model-spec";
-import type { Lang } from "../i18n";
+import { translate, type Lang } from "../i18n";
+import "../i18n/strings-training";
 import { materialize } from "../worker/datasets";
 
 /** Samples per epoch known from the name alone (before reading anything), as the plugin counts them. */
@@ -23,7 +24,8 @@ export function knownSamples(name: string, limit: number | null, val: number): n
 export class FsDataFiles implements DataFiles {
 	private readonly root: string;
 
-	constructor(root: string) {
+	/** `lang` words the refusal of a file that is not regular. */
+	constructor(root: string, private readonly lang: Lang = "en") {
 		this.root = resolve(root);
 	}
 
@@ -66,7 +68,7 @@ export class FsDataFiles implements DataFiles {
 
 	private read(f: DataEntry): Uint8Array {
 		const abs = this.abs(f);
-		if (!statSync(abs).isFile()) throw new Error(`${f.path} is not a regular file (a pipe, a device or a socket); it is not read`);
+		if (!statSync(abs).isFile()) throw new Error(translate(this.lang, "training.dataset.notRegular", { path: f.path }));
 		return new Uint8Array(readFileSync(abs));
 	}
 }
@@ -76,7 +78,7 @@ export class FsDataFiles implements DataFiles {
  * refusals in `lang`.
  */
 export async function loadDataset(name: string, model: ModelSpec, seed: number, limit: number | null, root: string, notePath: string, lang: Lang): Promise<Dataset> {
-	const files = new FsDataFiles(root);
+	const files = new FsDataFiles(root, lang);
 	const sourcePath = relative(resolve(root), resolve(notePath)).split(sep).join("/");
 	const r = await resolveDataset(files, { dataset: name, input: model.input, sourcePath, seed, limit, lang });
 	return r.kind === "data" ? r.dataset : materialize(r, model.input, seed, loadDigits, lang);

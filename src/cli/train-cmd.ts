@@ -16,6 +16,8 @@ import { runWeightsFile } from "../worker/run-weights";
 import type { ConfusionRecord, RunStatus } from "../runs/run-record";
 import { fitDataset, fitTestSet } from "../worker/datasets";
 import type { Dataset } from "../data/dataset";
+import { checkWasmMemory, wasmGrowText } from "../worker/engine-job";
+import { WasmMemoryError } from "../engine/wasm/memory";
 import { knownSamples, loadDataset, loadTestDataset } from "./datasets";
 import { pickBlock } from "./pick-block";
 import { readNoteFile } from "./read-note";
@@ -108,6 +110,14 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	}
 	const backend = ctx.backend.name;
 	const net = Sequential.build(model, seed, ctx);
+	// The trainer's batch, priced against the WebAssembly memory before the trainer allocates one.
+	const batch = Math.max(1, Math.min(Math.floor(train.batch), ds.n));
+	try {
+		checkWasmMemory(net, batch, ctx.lang);
+	} catch (e) {
+		io.err(`cnn-lab train: ${where}: refused:\n  ${e instanceof Error ? e.message : String(e)}\n`);
+		return 1;
+	}
 	const trainer = new Trainer(net, ds, {
 		epochs: train.epochs,
 		batchSize: train.batch,
@@ -207,6 +217,11 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 				lastYield = performance.now();
 			}
 		}
+	} catch (e) {
+		// A grow of the module's memory the machine refused: a failed run with the reason, as in the plugin.
+		if (!(e instanceof WasmMemoryError)) throw e;
+		status = "failed";
+		message = wasmGrowText(e, batch, ctx.lang);
 	} finally {
 		process.removeListener("SIGINT", onSigint);
 	}

@@ -133,7 +133,7 @@ async function readImageFolder(files: DataFiles, folder: DataEntry, q: DatasetQu
 	if (classes.length < 2) throw new Error(translate(q.lang, "training.dataset.folderClasses", { path: folder.path }));
 	if (classes.length > MAX_CLASSES) throw new Error(translate(q.lang, "data.classes", { name: folder.path, n: classes.length, max: MAX_CLASSES }));
 	const decode = files.decodeImage?.bind(files);
-	if (!decode) throw new Error(translate(q.lang, "training.dataset.noDecoder"));
+	if (!decode) throw new Error(translate(q.lang, "training.dataset.noDecoder", { path: folder.path === "" ? "." : folder.path }));
 	const [c, h, w] = q.input;
 	const per = c * h * w;
 	const max = q.limit ?? 10000;

@@ -113,10 +113,25 @@ export async function gunzip(bytes: Uint8Array, opts: GunzipOptions): Promise<Ui
 	return concat(chunks, total);
 }
 
-/** The bytes, inflated when they are gzip (an IDX file: inflation stops where its header says the data ends). */
+/**
+ * The bytes, inflated when they are gzip (an IDX file: inflation stops where its header says the data ends). An
+ * images header ([N, H, W] or [N, H, W, C]) whose values would take more than the data cap as floats is refused
+ * from the header, in the first chunk: inflating its bytes (up to 1 GiB) would only end in that refusal.
+ */
 export async function maybeGunzip(buf: ArrayBuffer | Uint8Array, name: string, lang: Lang): Promise<Uint8Array> {
 	const bytes = buf instanceof Uint8Array ? buf : new Uint8Array(buf);
-	return isGzip(bytes) ? gunzip(bytes, { name, lang, expectedSize: idxSizeFromHeader }) : bytes;
+	if (!isGzip(bytes)) return bytes;
+	const expectedSize = (head: Uint8Array): number | null => {
+		const size = idxSizeFromHeader(head);
+		const nd = head[3];
+		// (bytes over the inflate cap are gunzip's to refuse, in its words: "inflates to 3072 MB")
+		if (size !== null && size <= MAX_DATA_BYTES && (nd === 3 || nd === 4)) {
+			const floatBytes = (size - 4 - 4 * nd) * 4;
+			if (floatBytes > MAX_DATA_BYTES) throw new Error(translate(lang, "data.tooBig", { name, mb: Math.round(floatBytes / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));
+		}
+		return size;
+	};
+	return gunzip(bytes, { name, lang, expectedSize });
 }
 
 export interface IdxOptions {
@@ -131,11 +146,13 @@ export interface IdxOptions {
 
 /** An image IDX ([N, H, W] or [N, H, W, C]) and a label IDX ([N]) as a dataset, pixels /255. */
 export function idxToDataset(images: IdxArray, labels: IdxArray, opts: IdxOptions): Dataset {
-	if (images.dims.length !== 3 && images.dims.length !== 4) throw new Error(translate(opts.lang, "data.idx.imageDims", { dims: images.dims.join("×") }));
-	if (labels.dims.length !== 1) throw new Error(translate(opts.lang, "data.idx.labelDims", { dims: labels.dims.join("×") }));
+	// With the files' names given, each refusal starts with the file it is about (as parseIdx's do in loadIdx).
+	const [imagesFile, labelsFile] = opts.files ? [`${opts.files[0]}: `, `${opts.files[1]}: `] : ["", ""];
+	if (images.dims.length !== 3 && images.dims.length !== 4) throw new Error(imagesFile + translate(opts.lang, "data.idx.imageDims", { dims: images.dims.join("×") }));
+	if (labels.dims.length !== 1) throw new Error(labelsFile + translate(opts.lang, "data.idx.labelDims", { dims: labels.dims.join("×") }));
 	const [n, h, w] = images.dims;
 	const c = images.dims.length === 4 ? images.dims[3] : 1;
-	if (labels.dims[0] !== n) throw new Error(translate(opts.lang, "data.idx.count", { images: n, labels: labels.dims[0] }));
+	if (labels.dims[0] !== n) throw new Error((opts.files ? `${opts.files[0]}, ${opts.files[1]}: ` : "") + translate(opts.lang, "data.idx.count", { images: n, labels: labels.dims[0] }));
 	const plane = h * w;
 	// Priced before the Float32Array: 4 bytes a value, however many the header announced.
 	if (n * c * plane * 4 > MAX_DATA_BYTES) throw new Error(translate(opts.lang, "data.tooBig", { name: opts.name, mb: Math.round((n * c * plane * 4) / 1048576), max: Math.round(MAX_DATA_BYTES / 1048576) }));

@@ -89,6 +89,7 @@ export const trainingStrings = {
 		en: "Dataset “{name}” not found. Use digits, shapes, or a vault path to IDX files, a CSV or a folder of images with one subfolder per class.",
 		zh: "未找到数据集“{name}”。可用 digits、shapes，或仓库中的 IDX 文件、CSV 或每类一个子文件夹的图片文件夹。",
 	},
+	"training.dataset.notRegular": { en: "{path} is not a regular file (a pipe, a device or a socket); it is not read.", zh: "{path} 不是普通文件（管道、设备或套接字），不读取。" },
 	"training.dataset.tooBig": { en: "{path} is {mb} MB, more than the 200 MB a note can train on.", zh: "{path} 有 {mb} MB，超过了笔记内训练的 200 MB 上限。" },
 	"training.dataset.folderClasses": {
 		en: "{path} needs one subfolder per class (at least two), each holding that class's images.",
@@ -98,7 +99,7 @@ export const trainingStrings = {
 		en: "Images can feed an input with 1 (gray) or 3 (RGB) channels, not {c}.",
 		zh: "图片只能作为 1（灰度）或 3（RGB）通道的输入，不能是 {c} 通道。",
 	},
-	"training.dataset.noDecoder": { en: "Images cannot be decoded here: train this image folder in Obsidian, or give IDX or CSV files.", zh: "此处无法解码图片：请在 Obsidian 中训练这个图片文件夹，或改用 IDX 或 CSV 文件。" },
+	"training.dataset.noDecoder": { en: "{path} is an image folder, and images cannot be decoded here: train it in Obsidian, or give IDX or CSV files.", zh: "{path} 是图片文件夹，此处无法解码图片：请在 Obsidian 中训练它，或改用 IDX 或 CSV 文件。" },
 	"training.dataset.noImages": { en: "No PNG or JPEG images in the class folders of {path}.", zh: "{path} 的类别文件夹中没有 PNG 或 JPEG 图片。" },
 	"training.dataset.outside": {
 		en: "“{name}” points outside the vault; use a path inside it, such as CNN data/mnist.",

@@ -8,6 +8,8 @@ import { Augmenter, augmentsAnything, type AugmentSpec } from "../engine/augment
 import { Rng } from "../engine/rng";
 import "../i18n/strings-train-practice";
 import type { ModelSpec } from "../engine/model-spec";
+import { WASM_MAX_BYTES, WasmMemoryError } from "../engine/wasm/memory";
+import { largestWasmBatch, trainingWasmPrice } from "../engine/wasm/training-memory";
 import { fitDataset, fitTestSet, materialize, type DigitsSource } from "./datasets";
 import type { JobStep, TrainingJob } from "./job";
 import type { EpochMetrics } from "../engine/run-metrics";
@@ -24,6 +26,31 @@ export function failureText(e: FailedEvent, lang: Lang): string {
 	const fix = t("engine.fail.fixLr", { lr: e.lr });
 	if (e.value === "exploded") return `${t("engine.fail.exploded", { ...where, loss: (e.loss ?? Infinity).toExponential(1) })} — ${fix}`;
 	return `${t(e.what === "loss" ? "engine.fail.loss" : "engine.fail.gradients", { ...where, value: e.value })} — ${fix}`;
+}
+
+/** Bytes as the messages say them (1024-based, as the shape table's totals). */
+function bytesText(n: number): string {
+	return n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(2)} GB` : `${Math.ceil(n / (1 << 20))} MB`;
+}
+
+/**
+ * Refuses, before any batch runs, a run whose products would not fit the SIMD module's memory (its declared
+ * 2 GiB): with the memory needed, the layer that needs it, and the largest batch that fits. Nothing when the
+ * kernels are not WebAssembly's (the TypeScript kernels use no module memory).
+ */
+export function checkWasmMemory(model: Sequential, batch: number, lang: Lang): void {
+	if (model.ctx.backend.name !== "wasm-simd") return;
+	const layers = model.logitLayers;
+	const price = trainingWasmPrice(layers, batch);
+	if (price.bytes <= WASM_MAX_BYTES) return;
+	const fit = largestWasmBatch(layers, batch);
+	const vars = { need: bytesText(price.bytes), batch, layer: price.layer + 1, type: layers[price.layer].spec.type, max: bytesText(WASM_MAX_BYTES), fit };
+	throw new Error(translate(lang, fit >= 1 ? "engine.wasm.memory" : "engine.wasm.memoryOne", vars));
+}
+
+/** A product the module's memory could not grow for (checkWasmMemory prices runs so this stays rare), in words. */
+export function wasmGrowText(e: WasmMemoryError, batch: number, lang: Lang): string {
+	return translate(lang, "engine.wasm.grow", { need: bytesText(e.needBytes), have: bytesText(e.haveBytes), max: bytesText(WASM_MAX_BYTES), batch });
 }
 
 /** Validation images shown after a run; mistakes are picked first (up to a third of the grid). */
@@ -139,13 +166,28 @@ class EngineJob implements TrainingJob {
 		private readonly data: Dataset,
 		private readonly sampleData: Dataset,
 		private readonly sampleIndex: number,
+		private readonly batch: number,
 		private readonly test: Dataset | null = null,
 		private readonly augment: AugmentSpec | null = null,
 		private readonly seed = 0,
 	) {}
 
+	/** Runs `f`, turning a grow of the module's memory that failed into the message (never the platform's RangeError). */
+	private worded<T>(f: () => T): T {
+		try {
+			return f();
+		} catch (e) {
+			if (e instanceof WasmMemoryError) throw new Error(wasmGrowText(e, this.batch, this.model.ctx.lang));
+			throw e;
+		}
+	}
+
 	step(): JobStep {
 		this.started = true;
+		return this.worded(() => this.stepEvents());
+	}
+
+	private stepEvents(): JobStep {
 		const out: JobStep = { batch: null, epoch: null, samples: 0, done: false, failed: null };
 		for (const e of this.trainer.step()) {
 			if (e.kind === "batch") {
@@ -166,11 +208,13 @@ class EngineJob implements TrainingJob {
 	}
 
 	snapshot(): Snapshot {
-		const s = snapshotOf(this.model, this.sampleData, this.sampleIndex);
-		// Before the first batch (the ready message): the augmentation preview row.
-		const augmented = this.started ? undefined : augmentedPreview(this.data, this.augment, this.seed);
-		if (augmented) s.augmented = augmented;
-		return s;
+		return this.worded(() => {
+			const s = snapshotOf(this.model, this.sampleData, this.sampleIndex);
+			// Before the first batch (the ready message): the augmentation preview row.
+			const augmented = this.started ? undefined : augmentedPreview(this.data, this.augment, this.seed);
+			if (augmented) s.augmented = augmented;
+			return s;
+		});
 	}
 
 	weights(): Float32Array {
@@ -178,6 +222,10 @@ class EngineJob implements TrainingJob {
 	}
 
 	finish(lastEpoch: EpochMetrics | null): RunResult {
+		return this.worded(() => this.result(lastEpoch));
+	}
+
+	private result(lastEpoch: EpochMetrics | null): RunResult {
 		const test = this.test ? this.trainer.testEvaluation() : null;
 		if (this.test && test) {
 			const all = Int32Array.from({ length: this.test.n }, (_, i) => i);
@@ -188,6 +236,7 @@ class EngineJob implements TrainingJob {
 				samples: this.pickSamples(all, test.predictions, this.test),
 				after: snapshotOf(this.model, this.sampleData, this.sampleIndex),
 				weights: this.model.exportWeights(),
+				...this.ending,
 			};
 		}
 		const held = this.trainer.valIndices.length > 0;
@@ -229,12 +278,18 @@ class EngineJob implements TrainingJob {
 		const sz = data.shape[0] * data.shape[1] * data.shape[2];
 		const x = new Float32Array(ks.length * sz);
 		ks.forEach((k, j) => x.set(data.x.subarray(indices[k] * sz, (indices[k] + 1) * sz), j * sz));
-		const probs = this.model.predict({ shape: [ks.length, ...this.model.spec.input], data: x });
-		const classes = probs.shape[1];
+		// In batches no larger than the run's, so the module's memory holds what checkWasmMemory priced.
+		const classes = this.model.outputs;
+		const probs = new Float32Array(ks.length * classes);
+		for (let s = 0; s < ks.length; s += this.batch) {
+			const b = Math.min(this.batch, ks.length - s);
+			const p = this.model.predict({ shape: [b, ...this.model.spec.input], data: x.subarray(s * sz, (s + b) * sz) });
+			probs.set(p.data.subarray(0, b * classes), s * classes);
+		}
 		return ks.map((k, j) => {
 			let best = 0;
-			for (let c = 1; c < classes; c++) if (probs.data[j * classes + c] > probs.data[j * classes + best]) best = c;
-			return { data: x.slice(j * sz, (j + 1) * sz), label: data.y[indices[k]], pred: best, confidence: probs.data[j * classes + best] };
+			for (let c = 1; c < classes; c++) if (probs[j * classes + c] > probs[j * classes + best]) best = c;
+			return { data: x.slice(j * sz, (j + 1) * sz), label: data.y[indices[k]], pred: best, confidence: probs[j * classes + best] };
 		});
 	}
 }
@@ -249,6 +304,9 @@ export function createEngineJob(msg: StartMessage, ctx: EngineContext, digits: D
 		const { dataset, note } = fitDataset(raw, msg.model, ctx.lang, { count: msg.train.limit, seed: msg.train.seed });
 		const test = msg.test ? fitTestSet(materialize(msg.test, msg.model.input, msg.train.seed, null, ctx.lang), msg.model, dataset, ctx.lang) : null;
 		const model = Sequential.build(msg.model, msg.train.seed, ctx);
+		// The trainer's batch (never more than the images), priced before the trainer allocates one.
+		const batch = Math.max(1, Math.min(Math.floor(msg.train.batch), dataset.n));
+		checkWasmMemory(model, batch, ctx.lang);
 		const trainer = new Trainer(model, dataset, {
 			epochs: msg.train.epochs,
 			batchSize: msg.train.batch,
@@ -277,7 +335,7 @@ export function createEngineJob(msg: StartMessage, ctx: EngineContext, digits: D
 		if (test) info.testCount = test.n;
 		const samples = sampleSet(msg.dataset, msg.model, msg.train.seed, dataset, digits, ctx.lang);
 		const idx = chooseSample(samples, msg.sample);
-		return Promise.resolve(new EngineJob(info, model, trainer, dataset, samples, idx, test, msg.train.augment ?? null, msg.train.seed));
+		return Promise.resolve(new EngineJob(info, model, trainer, dataset, samples, idx, batch, test, msg.train.augment ?? null, msg.train.seed));
 	} catch (e) {
 		return Promise.reject(e instanceof Error ? e : new Error(String(e)));
 	}

@@ -44,6 +44,11 @@ export class ConvTranspose2dLayer implements Layer {
 		this.dIn = new BatchBuffer(this.inShape);
 	}
 
+	/** The geometry for a batch of n (what the WebAssembly memory is priced from, src/engine/wasm/training-memory.ts). */
+	geometry(n: number): ConvGeom {
+		return { ...this.geom, n };
+	}
+
 	forward(x: Tensor): Tensor {
 		const n = batchOf(x, this.inShape, "convtranspose");
 		if (this.geom.n !== n) this.geom = { ...this.geom, n };

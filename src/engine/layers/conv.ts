@@ -48,6 +48,11 @@ export class Conv2dLayer implements Layer {
 		this.dIn = new BatchBuffer(this.inShape);
 	}
 
+	/** The geometry for a batch of n (what the WebAssembly memory is priced from, src/engine/wasm/training-memory.ts). */
+	geometry(n: number): ConvGeom {
+		return { ...this.geom, n };
+	}
+
 	forward(x: Tensor, training: boolean): Tensor {
 		const n = batchOf(x, this.inShape, "conv");
 		if (this.geom.n !== n) this.geom = { ...this.geom, n };

@@ -41,12 +41,12 @@ export class ConvWorkspace {
  * Whether the specialised kernels (WebAssembly direct convolution, Winograd) may take this geometry: one group and
  * non-negative end padding (a transposed convolution's geometry can carry a negative one, see conv-transpose2d.ts).
  */
-function plain(g: ConvGeom): boolean {
+export function plain(g: ConvGeom): boolean {
 	return g.groups === 1 && g.pb >= 0 && g.pr >= 0;
 }
 
 /** Images per chunk so that the column matrix stays under COL_CAP (at least one). */
-function chunkImages(g: ConvGeom): number {
+export function chunkImages(g: ConvGeom): number {
 	const perImage = g.cin * g.kh * g.kw * g.ho * g.wo;
 	return Math.max(1, Math.min(g.n, Math.floor(COL_CAP / Math.max(1, perImage))));
 }
@@ -209,7 +209,7 @@ function backwardGathered(
  * (Cout channels) with the weights flipped in space and with Cin and Cout swapped, padded by d·(k − 1) − pad on each
  * side. Null where that padding would be negative (a padding wider than the dilated kernel).
  */
-function transposedGeom(g: ConvGeom): ConvGeom | null {
+export function transposedGeom(g: ConvGeom): ConvGeom | null {
 	if (g.sh !== 1 || g.sw !== 1 || !plain(g)) return null;
 	const eh = g.dh * (g.kh - 1);
 	const ew = g.dw * (g.kw - 1);

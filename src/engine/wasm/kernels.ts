@@ -247,6 +247,14 @@ function gatherOutputCode(): Code {
 	return c;
 }
 
+/**
+ * The module's memory may grow to this many 64 KiB pages (2 GiB), declared in the module: wasm32 allows 4 GiB, but
+ * 32-bit engines, older V8 and WebKit (iOS) stop at 2 GiB, and a phone rarely has more to give. Declared, the
+ * ceiling is the same everywhere: a grow past it fails at once rather than on one machine and not another.
+ * memory.ts prices runs against it.
+ */
+export const WASM_MAX_PAGES = 32768;
+
 /** The module's bytes; tiny (well under 1 KB), so it is built at start-up rather than shipped. */
 export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
 	return assemble(
@@ -259,6 +267,7 @@ export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
 			{ name: "gatherOutput", params: [I32, I32, I32, I32, I32, I32, I32, I32], results: [], code: gatherOutputCode() },
 		],
 		1,
+		WASM_MAX_PAGES,
 	);
 }
 

@@ -6,6 +6,7 @@
  */
 import type { ConvGeom } from "../im2col";
 import { MR, NR } from "./kernels";
+import { convForwardLayout, convWeightGradLayout, gemmFloats, WASM_PAGE_BYTES, WasmMemoryError } from "./memory";
 
 type KernelNT = (ap: number, bp: number, cp: number, mb: number, nb: number, kq: number, lda: number, ldb: number, ldc: number) => void;
 type ScatterRows = (src: number, dst: number, rows: number, len: number, stride: number, blockRows: number, gap: number) => void;
@@ -43,10 +44,20 @@ export class SimdGemm {
 		return this.memory.buffer.byteLength;
 	}
 
+	/**
+	 * Grows the memory to hold `floats`. A grow the platform refuses (past the declared maximum, or no memory left)
+	 * is a WasmMemoryError with the sizes, which the run words for the user; never the bare RangeError.
+	 */
 	private ensure(floats: number): void {
 		const bytes = floats * 4;
-		if (bytes > this.memory.buffer.byteLength) {
-			this.memory.grow(Math.ceil((bytes - this.memory.buffer.byteLength) / 65536));
+		const have = this.memory.buffer.byteLength;
+		if (bytes > have) {
+			try {
+				this.memory.grow(Math.ceil((bytes - have) / WASM_PAGE_BYTES));
+			} catch (e) {
+				if (e instanceof RangeError) throw new WasmMemoryError(bytes, have);
+				throw e;
+			}
 			this.f32 = new Float32Array(this.memory.buffer);
 		}
 	}
@@ -80,8 +91,7 @@ export class SimdGemm {
 		const aLd = transA ? mPad : k;
 		const aFloats = aRows * aLd;
 		const bFloats = k * nPad;
-		const cFloats = mPad * nPad;
-		this.ensure(aFloats + bFloats + cFloats);
+		this.ensure(gemmFloats(m, n, k, transA, transB));
 		const mem = this.f32;
 		const aBase = 0;
 		const bBase = aFloats;
@@ -123,7 +133,7 @@ export class SimdGemm {
 		const aBase = 0;
 		const bBase = mPad * kPad;
 		const cBase = bBase + nPad * kPad;
-		this.ensure(cBase + mPad * nPad);
+		this.ensure(gemmFloats(m, n, k, false, true));
 		const mem = this.f32;
 		// The zero tail of each row keeps padded products at 0 whatever the memory held before.
 		for (let i = 0; i < m; i++) {
@@ -157,22 +167,14 @@ export class SimdGemm {
 		const wp = wIn + pl + pr;
 		const hp = h + pt + pb;
 		const K = cin * kh * kw;
-		const q = ho * wp;
-		const nb = Math.ceil(q / NR);
 		const mb = Math.ceil(cout / MR);
-		const ldc = nb * NR;
 		const imgPad = cin * hp * wp;
-		// Reads run up to NR + (kw − 1)·dw floats past the last padded image; the slack keeps them in bounds.
-		const slack = NR + (kw - 1) * dw + wp;
+		// The layout (memory.ts, which prices a run from the same function): weights, row table, bias, the padded
+		// batch and its slack, the product, the raw batch, the output.
 		const aBase = 0;
-		const aFloats = mb * MR * K;
-		const tBase = aFloats;
-		const bBase = tBase + K;
-		const xBase = bBase + ((cout + 3) & ~3);
-		const cBase = xBase + n * imgPad + slack;
-		const rawBase = cBase + mb * MR * ldc;
-		const yBase = rawBase + n * cin * h * wIn;
-		this.ensure(yBase + n * cout * ho * wo);
+		const { tBase, bBase, xBase, cBase, rawBase, yBase, end, ldc } = convForwardLayout(g);
+		const nb = ldc / NR;
+		this.ensure(end);
 		const mem = this.f32;
 		// Weights in panels of MR filters: k groups of MR values (filters past cout are zero).
 		for (let blk = 0; blk < mb; blk++) {
@@ -215,17 +217,9 @@ export class SimdGemm {
 		const hp = h + pt + pb;
 		const K = cin * kh * kw;
 		const plane = hp * wp;
-		const len = n * plane;
-		const kPad = (len + 3) & ~3;
-		const mPad = (cout + 3) & ~3;
-		const kEven = (K + 1) & ~1;
-		const slack = 4 + (kh - 1) * dh * wp + (kw - 1) * dil + wp;
 		const aBase = 0;
-		const xBase = aBase + mPad * kPad;
-		const tBase = xBase + cin * kPad + slack;
-		const cBase = tBase + kEven;
-		const rawBase = cBase + mPad * kEven;
-		this.ensure(rawBase + Math.max(n * cin * h * wIn, n * cout * ho * wo));
+		const { xBase, tBase, cBase, rawBase, end, kPad, mPad, kEven } = convWeightGradLayout(g);
+		this.ensure(end);
 		const mem = this.f32;
 		mem.fill(0, aBase, tBase);
 		// dy → [Cout][N][Hp][Wp] (rows of length Wo at the top-left of each plane), x → [Cin][N][Hp][Wp] padded.

@@ -186,14 +186,17 @@ export interface FuncDef {
 	code: Code;
 }
 
-/** A module with one exported memory and the given exported functions. */
-export function assemble(funcs: FuncDef[], memoryPages: number): Uint8Array<ArrayBuffer> {
+/**
+ * A module with one exported memory (`memoryPages` to start with, at most `maxPages` when given: limits flag 1)
+ * and the given exported functions.
+ */
+export function assemble(funcs: FuncDef[], memoryPages: number, maxPages?: number): Uint8Array<ArrayBuffer> {
 	const types = funcs.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec(f.results.map((r) => [r]))]);
 	const bytes = [
 		0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
 		...section(1, vec(types)),
 		...section(3, vec(funcs.map((_, i) => uleb(i)))),
-		...section(5, vec([[0x00, ...uleb(memoryPages)]])),
+		...section(5, vec([maxPages === undefined ? [0x00, ...uleb(memoryPages)] : [0x01, ...uleb(memoryPages), ...uleb(maxPages)]])),
 		...section(7, vec([[...str("memory"), 0x02, 0x00], ...funcs.map((f, i) => [...str(f.name), 0x00, ...uleb(i)])])),
 		...section(10, vec(funcs.map((f) => f.code.encode()))),
 	];

@@ -140,10 +140,14 @@ async function checkInlineForm(code: string): Promise<void> {
 
 // ---------------------------------------------------------------- generators
 
-/** Characters that break naive parsers: NUL, controls, lone surrogates, RTL and zero-width marks, odd spaces, fences. */
+/**
+ * Characters that break naive parsers: NUL, controls, lone surrogates, RTL and zero-width marks, odd spaces, fences,
+ * every line terminator Python or JavaScript knows (VT, FF, FS, NEL, LS, PS besides CR and LF), and digits of other
+ * scripts (full-width, Arabic-Indic, Devanagari, mathematical bold, superscript).
+ */
 const nasty = fc.constantFrom(
 	"\u0000", "\u0007", "\u001b", "\ud800", "\udfff", "\u202e", "\u200f", "\u200b", "\ufeff", "\u00a0", "\u3000", "\ufffd",
-	"\r", "\r\n", "\t", "nn.Sequential(", "nn.Conv2d(", "layers.Dense(", ")", "(", "[", "]", "=", "*", "```", "~~~", "> ", "[[", "]]", "![[", "|", "#", "%%", "$$", "\\", "../", "/", "e", "-", ".", "x", "×", "，", "：",
+	"\r", "\r\n", "\t", "\v", "\f", "\x1c", "\u0085", "\u2028", "\u2029", "８", "３２", "٣", "३", "𝟖", "²", "nn.Sequential(", "nn.Conv2d(", "layers.Dense(", ")", "(", "[", "]", "=", "*", "```", "~~~", "> ", "[[", "]]", "![[", "|", "#", "%%", "$$", "\\", "../", "/", "e", "-", ".", "x", "×", "，", "：",
 );
 const junk = fc.oneof(
 	fc.string({ unit: "binary", maxLength: 200 }),

@@ -1,15 +1,19 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { checkNote } from "../../../src/cli/check";
+import { FuzzReport } from "../../support/fuzz-report";
+
+const report = new FuzzReport("check fuzz summary");
+afterAll(() => report.print());
 
 describe("check on any note text", () => {
 	it("never throws, and every line it reports lies inside the note", () => {
-		const pieces = ["```cnn\n", "```\n", "~~~\n", "> ", "`cnn: 32 k4 s3`", "input 32x32x3\n", "conv 8 4x4 stride 3\n", "nn.Conv2d(", ")", "\n", "`", "dense 1e9\n", "pad -1\n"];
+		const pieces = ["```cnn\n", "```\n", "~~~\n", "> ", "\r", "\u2028", "\u0085", "\v", "３２", "٣", "`cnn: 32 k4 s3`", "input 32x32x3\n", "conv 8 4x4 stride 3\n", "nn.Conv2d(", ")", "\n", "`", "dense 1e9\n", "pad -1\n"];
 		fc.assert(
 			fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 12 })), { maxLength: 40 }), (parts) => {
 				const text = parts.join("");
 				const lines = text.split(/\r?\n/).length;
-				for (const r of checkNote("n.md", text)) {
+				for (const r of report.time("note text", text, () => checkNote("n.md", text))) {
 					expect(r.line).toBeGreaterThanOrEqual(1);
 					expect(r.line).toBeLessThanOrEqual(lines);
 					if (r.kind === "cnn") for (const d of r.diagnostics) expect(d.line).toBeLessThanOrEqual(lines);

@@ -1,4 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { FsDataFiles } from "../../../src/cli/datasets";
+import { MAX_CSV_CHARS, parseCsvDataset } from "../../../src/data/csv";
+import { resolveDataset, type DatasetQuery } from "../../../src/data/dataset-resolver";
+import { loadIdx } from "../../../src/data/idx";
 import { convertChannels, fitToInput, limitImages, resizeImages } from "../../../src/data/fit";
 import { loadDigits } from "../../../src/data/digits";
 import { makeShapes } from "../../../src/data/shapes";
@@ -48,5 +56,59 @@ describe("datasets are priced before they are allocated", () => {
 		const d = loadDigits();
 		expect(limitImages(d, null, 1)).toBe(d);
 		expect(limitImages(d, d.n, 1)).toBe(d);
+	});
+});
+
+describe("data files are priced by their size and header before they are read", () => {
+	let dir: string | null = null;
+	afterEach(() => {
+		if (dir) rmSync(dir, { recursive: true, force: true });
+		dir = null;
+	});
+	const query = (dataset: string): DatasetQuery => ({ dataset, input: [1, 28, 28], sourcePath: "note.md", seed: 1, limit: 1000, lang: "en" });
+
+	/** A vault folder holding sparse files of these sizes (no disk used): reading one whole would allocate its size. */
+	function sparse(files: Record<string, number>): FsDataFiles {
+		dir = mkdtempSync(join(tmpdir(), "cnn-lab-size-"));
+		for (const [p, bytes] of Object.entries(files)) {
+			mkdirSync(join(dir, p, ".."), { recursive: true });
+			writeFileSync(join(dir, p), "");
+			truncateSync(join(dir, p), bytes);
+		}
+		return new FsDataFiles(dir);
+	}
+
+	it("a 430 MB CSV with `limit 1000` is refused by its size, never read", async () => {
+		const files = sparse({ "big.csv": 430 * 1048576 });
+		const read = vi.spyOn(files, "readText");
+		await expect(resolveDataset(files, query("big.csv"))).rejects.toThrow(/^big\.csv is 430 MB, more than the 200 MB a note can train on\.$/);
+		expect(read).not.toHaveBeenCalled();
+	});
+
+	it("an IDX pair whose images file is over the cap is refused by its size, naming it, before either is read", async () => {
+		const files = sparse({ "mnist/train-images-idx3-ubyte": 300 * 1048576, "mnist/train-labels-idx1-ubyte": 60008 });
+		const read = vi.spyOn(files, "readBytes");
+		await expect(resolveDataset(files, query("mnist"))).rejects.toThrow(/^mnist\/train-images-idx3-ubyte is 300 MB, more than the 200 MB/);
+		expect(read).not.toHaveBeenCalled();
+	});
+
+	it("a gzip IDX whose header announces more floats than the cap is refused from the header, not after inflating", async () => {
+		// 300 M one-pixel images: 300 MB of bytes (under the 1 GiB inflate cap) but 1 144 MB as floats. Only 4 MB
+		// of zeros follow the header: a reader that inflated first would say "cut short" instead.
+		const head = new Uint8Array(16);
+		head[2] = 0x08;
+		head[3] = 3;
+		new DataView(head.buffer).setUint32(4, 300_000_000);
+		new DataView(head.buffer).setUint32(8, 1);
+		new DataView(head.buffer).setUint32(12, 1);
+		const gz = gzipSync(Buffer.concat([head, new Uint8Array(4 << 20)]));
+		await expect(loadIdx(gz, gzipSync(Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 0])), { name: "many", files: ["many-images.gz", "l.gz"], lang: "en" })).rejects.toThrow(
+			/^many-images\.gz would take 1144 MB as training data; at most 1024 MB is read\./,
+		);
+	});
+
+	it("a CSV over the text cap is refused before it is split into rows", () => {
+		const text = { length: MAX_CSV_CHARS + 1, split: () => { throw new Error("split"); } } as unknown as string;
+		expect(() => parseCsvDataset(text, { name: "huge", lang: "en" })).toThrow(/^huge holds 200 MB of text; CSV files over 200 MB are not read\.$/);
 	});
 });

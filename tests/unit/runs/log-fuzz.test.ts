@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseLogBlock, pythonToJson } from "../../../src/notation/log/log-block";
 import { formatRunNote, parseRunNote } from "../../../src/runs/run-note";
 import type { RunRecord } from "../../../src/runs/run-record";
+import { FuzzReport } from "../../support/fuzz-report";
 
 /** CNN_LAB_FUZZ_RUNS=20000 for a long run; the default keeps the suite to about a second. */
 const RUNS = Number(process.env.CNN_LAB_FUZZ_RUNS ?? 300);
@@ -18,8 +19,11 @@ const valid = [
 ];
 const weird = ["0", "-1", "1e9", "NaN", "1e-300", String(2 ** 53), "", "-", "Infinity", "nan", "1e999"];
 
+const report = new FuzzReport("cnn-log fuzz summary");
+afterAll(() => report.print());
+
 function checkSpec(src: string): void {
-	const spec = parseLogBlock(src);
+	const spec = report.time("cnn-log block", src, () => parseLogBlock(src));
 	const lines = Math.max(1, src.split(/\r\n?|\n/).length);
 	for (const d of spec.diagnostics) {
 		expect(d.line).toBeGreaterThanOrEqual(1);
