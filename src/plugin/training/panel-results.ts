@@ -6,7 +6,7 @@ import type { Snapshot } from "../../worker/messages";
 import { renderMetrics, type FinalMetrics } from "../../render/training/metrics-view";
 import { renderConfusion } from "../../render/training/confusion-view";
 import { renderSamples } from "../../render/training/samples-view";
-import { renderFilters } from "../../render/training/filters-view";
+import { renderFilters, type WeightsShown } from "../../render/training/filters-view";
 import { renderFeatureMaps } from "../../render/training/feature-maps-view";
 import { HeatmapSet } from "../../render/training/image-grid";
 import { Stager } from "../../render/training/stager";
@@ -101,11 +101,11 @@ export class ResultsView {
 		if (this.views.samples && result.samples.length > 0) {
 			this.stager.stage(() => renderSamples(host, result.samples, info.inputShape, info.classNames, this.colormap(), this.maps, later));
 		}
-		this.showSnapshot(result.after, info.classNames, true);
+		this.showSnapshot(result.after, info.classNames, "trained");
 	}
 
 	/** Filters and feature maps, drawn in steps (one task each) so that no single task blocks the page long. */
-	showSnapshot(s: Snapshot, classNames: string[], trained: boolean): void {
+	showSnapshot(s: Snapshot, classNames: string[], weights: WeightsShown): void {
 		this.snapshotMaps.destroy();
 		this.viewsHost.empty();
 		const host = this.viewsHost;
@@ -114,11 +114,11 @@ export class ResultsView {
 		const later = (fn: () => void): void => this.stager.stage(fn);
 		if (this.views.filters && s.filters) {
 			const f = s.filters;
-			this.stager.stage(() => renderFilters(host, f, trained, maps, later));
+			this.stager.stage(() => renderFilters(host, f, weights, maps, later));
 		}
 		if (this.views.featureMaps && s.activations.length > 0) {
 			const caption = t("training.featuremaps.sample", { i: s.sampleIndex, label: classNames[s.sampleLabel] ?? s.sampleLabel });
-			this.stager.stage(() => renderFeatureMaps(host, s.activations, trained, cm, maps, caption, later));
+			this.stager.stage(() => renderFeatureMaps(host, s.activations, weights, cm, maps, caption, later));
 		}
 	}
 

@@ -3,6 +3,7 @@ import "../../i18n/strings-training";
 import type { ColormapName } from "../colormap";
 import type { ActivationMap } from "../../worker/messages";
 import { HeatmapSet } from "./image-grid";
+import type { WeightsShown } from "./filters-view";
 
 /** Channels drawn per layer; the rest are counted. */
 const MAX_CHANNELS = 8;
@@ -15,14 +16,14 @@ const MAX_CHANNELS = 8;
 export function renderFeatureMaps(
 	parent: HTMLElement,
 	maps: ActivationMap[],
-	trained: boolean,
+	weights: WeightsShown,
 	colormap: ColormapName,
 	set: HeatmapSet,
 	caption: string,
 	later: (fn: () => void) => void = (fn) => fn(),
 ): HTMLElement {
 	const wrap = parent.createDiv({ cls: "cnn-lab-featuremaps" });
-	wrap.createDiv({ cls: "cnn-lab-section-title", text: t(trained ? "training.featuremaps.trained" : "training.featuremaps.random") });
+	wrap.createDiv({ cls: "cnn-lab-section-title", text: t(weights === "trained" ? "training.featuremaps.trained" : weights === "unsaved" ? "training.featuremaps.unsaved" : "training.featuremaps.random") });
 	if (caption) wrap.createDiv({ cls: "cnn-lab-note", text: caption });
 	for (const m of maps) {
 		const row = wrap.createDiv({ cls: "cnn-lab-featuremap-row" });

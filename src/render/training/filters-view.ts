@@ -7,12 +7,18 @@ import { HeatmapSet } from "./image-grid";
 const FILTERS_PER_PIECE = 16;
 
 /**
+ * Whose weights the filters and feature maps show: the trained network's, a fresh network's before a run, or a fresh
+ * network's beside a stored run whose weights were not saved (so 99 % accuracy is not captioned "before training").
+ */
+export type WeightsShown = "trained" | "random" | "unsaved";
+
+/**
  * The first convolution's filters, all on one symmetric colour scale centred on 0 (coolwarm) so their strengths
  * compare; a filter over several input channels is shown as its mean over the channels.
  */
-export function renderFilters(parent: HTMLElement, f: FilterSet, trained: boolean, maps: HeatmapSet, later: (fn: () => void) => void = (fn) => fn()): HTMLElement {
+export function renderFilters(parent: HTMLElement, f: FilterSet, weights: WeightsShown, maps: HeatmapSet, later: (fn: () => void) => void = (fn) => fn()): HTMLElement {
 	const wrap = parent.createDiv({ cls: "cnn-lab-filters" });
-	const title = trained ? "training.filters.trained" : "training.filters.random";
+	const title = weights === "trained" ? "training.filters.trained" : weights === "unsaved" ? "training.filters.unsaved" : "training.filters.random";
 	wrap.createDiv({ cls: "cnn-lab-section-title", text: t(title, { n: f.count, k: `${f.kh}×${f.kw}×${f.channels}` }) });
 	if (f.channels > 1) wrap.createDiv({ cls: "cnn-lab-note", text: t("training.filters.mean", { c: f.channels }) });
 	let m = 0;

@@ -1,7 +1,7 @@
 import { t, type Key } from "../../i18n";
 import "../../i18n/strings-training";
 import type { EpochMetrics } from "../../engine/run-metrics";
-import { formatDuration, formatLoss, formatPercent, formatRate } from "./format";
+import { formatElapsed, formatLoss, formatPercent, formatRate } from "./format";
 
 export interface FinalMetrics {
 	status: "completed" | "stopped" | "failed";
@@ -34,7 +34,7 @@ export function renderMetrics(parent: HTMLElement, m: FinalMetrics): HTMLElement
 	item("training.metric.valLoss", formatLoss(f?.valLoss));
 	item("training.metric.acc", formatPercent(f?.acc));
 	item("training.metric.loss", formatLoss(f?.loss));
-	item("training.metric.time", formatDuration(m.seconds));
+	item("training.metric.time", formatElapsed(m.seconds));
 	item("training.metric.rate", formatRate(m.samplesPerSec));
 	if (m.backend) item("training.metric.backend", m.backend === "wasm-simd" ? t("training.backend.simd") : t("training.backend.js"));
 	return el;

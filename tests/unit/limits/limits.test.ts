@@ -3,6 +3,7 @@ import type { ModelSpec } from "../../../src/engine/model-spec";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { ENGINE_MACS_PER_SECOND, checkLimits, priceModel, type Limits } from "../../../src/notation/cnn/limits";
 import { conv, dense, digitsNet, flatten, lenet5 } from "../export/models";
+import { setLanguage } from "../../../src/i18n";
 
 const limits: Limits = {
 	maxParameters: DEFAULT_SETTINGS.maxParameters,
@@ -101,5 +102,25 @@ describe("absurd models are refused from their numbers alone, at once", () => {
 			expect(Array.isArray(problems)).toBe(true);
 			if (!(p.parameters <= limits.maxParameters)) expect(problems.some((x) => x.key === "maxParameters")).toBe(true);
 		}
+	});
+});
+
+describe("the run-time message in Chinese", () => {
+	const price = (seconds: number) => ({ parameters: 1, activationBytesPerBatch: 1, workspaceBytesPerBatch: 0, multiplyAddsPerSample: 1, multiplyAddsPerEpoch: 1, estimatedSeconds: seconds, shapesValid: true });
+	const tight: Limits = { ...limits, maxRunSeconds: 600 };
+	const said = (seconds: number): string => checkLimits(price(seconds), tight).find((p) => p.key === "maxRunSeconds")?.message ?? "";
+
+	it("says years and minutes in Chinese units, with no English unit left", () => {
+		setLanguage("zh");
+		try {
+			const years = said(86400 * 365 * 18);
+			expect(years).toContain("18 年");
+			expect(years).toContain("10 分钟");
+			expect(said(3000)).toContain("50 分钟");
+			for (const s of [years, said(3000), said(86400 * 10), said(3600 * 5)]) expect(s).not.toMatch(/years|days|min\b|\d h\b/);
+		} finally {
+			setLanguage("en");
+		}
+		expect(said(86400 * 365 * 18)).toContain("18 years");
 	});
 });
