@@ -148,6 +148,13 @@ function renderTable(parent: HTMLElement, runs: readonly ShownRun[], labels: rea
 				if (!finite(b) || (row.lowerIsBetter ? v < b : v > b)) best = i;
 			});
 		}
+		// One model for every run is said once, across the runs' columns, where it may wrap: repeated per run, its
+		// long line would make the table wider than a reading column.
+		if (row.key === "model" && multi && !differs) {
+			const td = tr.createEl("td", { cls: "cnn-lab-log-same", text: row.cells[0], attr: { colspan: runs.length } });
+			td.setAttr("title", runs[0].settings?.model ?? "");
+			continue;
+		}
 		row.cells.forEach((c, i) => {
 			const td = tr.createEl("td", { text: c });
 			if (row.key === "model") td.setAttr("title", runs[i].settings?.model ?? "");

@@ -104,6 +104,9 @@ describe("```cnn-log block", () => {
 		expect(row("batch").classList.contains("cnn-lab-log-diff")).toBe(false);
 		// The model row compares layers: comments and the train line are left out.
 		expect(row("model").querySelector("td")?.textContent).toBe("input 8x8x1 · conv 8 3x3 pad 1 · relu · flatten · dense 10");
+		// The same model is said once across both runs' columns (repeated, it made the table wider than 760 px).
+		expect(row("model").querySelectorAll("td")).toHaveLength(1);
+		expect(row("model").querySelector("td")?.getAttribute("colspan")).toBe("2");
 		// Final metrics: run a has the better validation accuracy (88 % vs 55 %).
 		const va = [...row("val_acc").querySelectorAll("td")];
 		expect(va.map((td) => td.textContent)).toEqual(["88.0 %", "55.0 %"]);
@@ -266,6 +269,8 @@ describe("```cnn-log block", () => {
 		await app.vault.create("Runs/m2.md", other("m2", "input 8x8x1\nconv 16 3x3 # wider\nflatten\ndense 10"));
 		const { el } = await render("runs [[Runs/m1]] [[Runs/m2]]");
 		expect([...el.querySelectorAll("thead th.cnn-lab-log-run")].map((h) => h.textContent)).toEqual(["conv 8 3x3", "conv 16 3x3"]);
+		// Different models keep a cell each.
+		expect(el.querySelectorAll('tr[data-key="model"] td')).toHaveLength(2);
 		// A 0.2 s run's duration, in Chinese units in Chinese (checked below in English).
 		expect(el.querySelector('tr[data-key="duration_s"] td')?.textContent).toBe("0.2 s");
 	});
