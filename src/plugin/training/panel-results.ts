@@ -13,6 +13,7 @@ import { Stager } from "../../render/training/stager";
 import { ChartSet } from "../../render/charts/chart-set";
 import type { ViewSet } from "./panel-data";
 import type { RunController, RunLog } from "./run-controller";
+import { appendWithCode } from "../../render/code-spans";
 
 /**
  * What a block shows of a run's outcome: the final numbers, the confusion matrix, validation samples, and the
@@ -46,7 +47,7 @@ export class ResultsView {
 
 	error(text: string): void {
 		this.clear();
-		this.resultsHost.createDiv({ cls: "cnn-lab-error", text });
+		appendWithCode(this.resultsHost.createDiv({ cls: "cnn-lab-error" }), text);
 	}
 
 	/** A run from the vault: its numbers and, when its note kept one, its confusion matrix. */

@@ -2,6 +2,7 @@ import { t, type Key } from "../../i18n";
 import "../../i18n/strings-training";
 import type { EpochMetrics } from "../../engine/run-metrics";
 import { formatElapsed, formatLoss, formatPercent, formatRate } from "./format";
+import { appendWithCode } from "../code-spans";
 
 export interface FinalMetrics {
 	status: "completed" | "stopped" | "failed";
@@ -22,7 +23,7 @@ export function renderMetrics(parent: HTMLElement, m: FinalMetrics): HTMLElement
 		cls: "cnn-lab-metrics-status",
 		text: t(`training.status.${m.status}`, { done: m.epochsDone, epochs: m.epochs }),
 	});
-	if (m.message) el.createDiv({ cls: "cnn-lab-error", text: m.message });
+	if (m.message) appendWithCode(el.createDiv({ cls: "cnn-lab-error" }), m.message);
 	const dl = el.createEl("dl", { cls: "cnn-lab-metrics-list" });
 	const item = (key: Key, value: string): void => {
 		const d = dl.createDiv({ cls: "cnn-lab-metric" });
