@@ -14,6 +14,15 @@ export const convStrings = {
 		en: "Step {step} of {steps}: {kernel}output position {col} ← positions {cols} of the padded input",
 		zh: "第 {step} 步，共 {steps} 步：{kernel}输出位置 {col} ← 填充后输入的位置 {cols}",
 	},
+	// Without padding there is no "padded input": the window reads the input itself.
+	"conv.step-heading-nopad": {
+		en: "Step {step} of {steps}: {kernel}output row {row}, column {col} ← rows {rows}, columns {cols} of the input",
+		zh: "第 {step} 步，共 {steps} 步：{kernel}输出第 {row} 行第 {col} 列 ← 输入的第 {rows} 行、第 {cols} 列",
+	},
+	"conv.step-heading-1d-nopad": {
+		en: "Step {step} of {steps}: {kernel}output position {col} ← positions {cols} of the input",
+		zh: "第 {step} 步，共 {steps} 步：{kernel}输出位置 {col} ← 输入的位置 {cols}",
+	},
 	"conv.aria": { en: "Convolution step by step: arrows move, space plays, Home and End jump", zh: "逐步卷积：方向键移动，空格播放，Home/End 跳转" },
 	"conv.output-shape": { en: "Output {shape}:", zh: "输出 {shape}：" },
 	"conv.rows": { en: "rows", zh: "行" },
@@ -42,6 +51,7 @@ export const convStrings = {
 	"conv.last": { en: "Last step (End)", zh: "最后一步（End）" },
 	"conv.speed": { en: "Speed", zh: "速度" },
 	"conv.per-second": { en: "{n} steps/s", zh: "每秒 {n} 步" },
+	"conv.per-second.one": { en: "1 step/s", zh: "每秒 1 步" },
 	"conv.counter": { en: "Step {step} / {steps}", zh: "第 {step} / {steps} 步" },
 	"conv.copy-step": { en: "Copy this step", zh: "复制这一步" },
 	"conv.copied": { en: "Step copied as Markdown with LaTeX", zh: "已复制此步（Markdown + LaTeX）" },

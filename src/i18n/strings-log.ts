@@ -40,6 +40,18 @@ export const logStrings = {
 	"log.table.duration": { en: "Duration", zh: "用时" },
 	"log.table.speed": { en: "Samples per second", zh: "每秒样本数" },
 	"log.table.differs": { en: "The runs differ here", zh: "各次运行在此不同" },
+	// Run labels from what differs between the runs (src/render/log/run-labels.ts).
+	"log.diff.lr": { en: "lr {v}", zh: "学习率 {v}" },
+	"log.diff.batch": { en: "batch {v}", zh: "批大小 {v}" },
+	"log.diff.epochs": { en: "{v} epochs", zh: "{v} 轮" },
+	"log.diff.weightDecay": { en: "wd {v}", zh: "权重衰减 {v}" },
+	"log.diff.seed": { en: "seed {v}", zh: "种子 {v}" },
+	"log.diff.val": { en: "val {v}", zh: "验证比例 {v}" },
+	"log.diff.unset": { en: "–", zh: "–" },
+	"log.diff.noLayer": { en: "(no layer)", zh: "（无此层）" },
+	"log.diff.sep": { en: " · ", zh: " · " },
+	"log.table.note": { en: "Note: {name}", zh: "笔记：{name}" },
+	"log.seconds": { en: "{n} s", zh: "{n} 秒" },
 	"log.status.running": { en: "running", zh: "进行中" },
 	"log.status.completed": { en: "completed", zh: "已完成" },
 	"log.status.stopped": { en: "stopped", zh: "已停止" },
@@ -91,7 +103,8 @@ export const logStrings = {
 	},
 	"log.save.button": { en: "Save log", zh: "保存记录" },
 	"log.note.confusion": { en: "Confusion matrix (validation)", zh: "混淆矩阵（验证集）" },
-	"log.note.confusionCorner": { en: "true ↓ · predicted →", zh: "真实 ↓ · 预测 →" },
+	// Short: it heads the first column, which the class names already widen.
+	"log.note.confusionCorner": { en: "true ↓ pred →", zh: "真实↓ 预测→" },
 	"log.note.summary": { en: "Trained from {source} on {dataset}, {epochs} epochs (status and results: the properties above).", zh: "由 {source} 在 {dataset} 上训练，共 {epochs} 轮（状态与结果见上方属性）。" },
 	// The ```cnn-log block's own diagnostics (src/notation/log/log-block.ts).
 	"log.csv.batchRow": { en: 'Batch row "{row}" is not "epoch,loss".', zh: "批次行“{row}”不是“epoch,loss”格式。" },

@@ -44,6 +44,7 @@ export const pluginStrings = {
 	"settings.speed.name": { en: "Animation speed", zh: "动画速度" },
 	"settings.speed.desc": { en: "Steps per second when a convolution plays.", zh: "卷积播放时每秒的步数。" },
 	"settings.speed.value": { en: "{n} steps/s", zh: "每秒 {n} 步" },
+	"settings.speed.value.one": { en: "1 step/s", zh: "每秒 1 步" },
 	"command.insertNetwork": { en: "Insert network block", zh: "插入网络代码块" },
 	"command.insertConv": { en: "Insert convolution block", zh: "插入卷积代码块" },
 	"command.insertLog": { en: "Insert training log block", zh: "插入训练日志代码块" },

@@ -8,6 +8,7 @@ import { ConvView, type StepIcon } from "../render/conv/conv-view";
 import { readVaultImage, VaultImageError } from "./vault-image";
 import { t } from "../i18n";
 import "../i18n/strings-conv";
+import { appendWithCode } from "../render/code-spans";
 
 /** ```cnn-conv: one convolution, step by step, on the note's numbers or an image from the vault. */
 export function registerConvBlock(host: CnnLabHost): void {
@@ -93,8 +94,8 @@ export class ConvBlock extends MarkdownRenderChild {
 		for (const d of inOrder) {
 			const li = list.createEl("li", { cls: d.severity === "error" ? "cnn-lab-error" : "cnn-lab-warning" });
 			li.createSpan({ cls: "cnn-conv-diagnostic-line", text: `${t("common.line", { n: d.line })}: ` });
-			li.createSpan({ text: d.message });
-			if (d.suggestion) li.createSpan({ cls: "cnn-conv-suggestion", text: ` ${d.suggestion}` });
+			appendWithCode(li.createSpan(), d.message);
+			if (d.suggestion) appendWithCode(li.createSpan({ cls: "cnn-conv-suggestion" }), ` ${d.suggestion}`);
 		}
 		return diags.some((d) => d.severity === "error");
 	}

@@ -13,6 +13,7 @@ import { windowOf } from "../render/window-of";
 import { t } from "../i18n";
 import "../i18n/strings-log";
 import "../i18n/strings-robustness";
+import { appendWithCode } from "../render/code-spans";
 
 /** Run notes are rewritten after every epoch; a block showing them redraws at most this often. */
 const REFRESH_MS = 1000;
@@ -154,7 +155,10 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 					return [];
 				}
 				// The block inside a run note: the note's own front matter gives the settings.
-				const own = this.ctx.frontmatter ? runFromFrontMatter(this.ctx.frontmatter as FrontMatter) : null;
+				// Live Preview gives a code block no front matter: the note's own, from the metadata cache, then.
+				const file = app.vault.getFileByPath(this.ctx.sourcePath);
+				const fm: unknown = this.ctx.frontmatter ?? (file ? app.metadataCache.getFileCache(file)?.frontmatter : null);
+				const own = fm ? runFromFrontMatter(fm as FrontMatter) : null;
 				const label = own ? noteName(this.ctx.sourcePath) : spec.format !== "csv" ? t("log.label.keras") : t("log.label.csv");
 				return [
 					{
@@ -248,7 +252,7 @@ function renderDiagnostics(parent: HTMLElement, diagnostics: readonly Diagnostic
 		const li = list.createEl("li", { cls: d.severity === "error" ? "cnn-lab-error" : d.severity === "warning" ? "cnn-lab-warning" : "cnn-lab-log-info" });
 		li.setAttr("data-line", d.line);
 		li.createSpan({ cls: "cnn-lab-log-line", text: `${t("common.line", { n: d.line })}: ` });
-		li.createSpan({ text: d.message });
-		if (d.suggestion) li.createSpan({ cls: "cnn-lab-log-suggestion", text: ` → ${d.suggestion}` });
+		appendWithCode(li.createSpan(), d.message);
+		if (d.suggestion) appendWithCode(li.createSpan({ cls: "cnn-lab-log-suggestion" }), ` → ${d.suggestion}`);
 	}
 }

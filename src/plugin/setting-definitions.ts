@@ -71,7 +71,7 @@ export function settingSections(): SettingSection[] {
 			items: [
 				{ key: "colormap", kind: "dropdown", name: t("settings.colormap.name"), desc: t("settings.colormap.desc"), options: Object.fromEntries(colormaps.map((c) => [c, t(`settings.colormap.${c}`)])) },
 				{ key: "decimals", kind: "number", name: t("settings.decimals.name"), desc: t("settings.decimals.desc"), min: 0, max: 6, step: 1, validate: (v) => (Number.isInteger(v) && v >= 0 && v <= 6 ? null : t("settings.decimals.bad")) },
-				{ key: "animationSpeed", kind: "slider", name: t("settings.speed.name"), desc: t("settings.speed.desc"), min: 0.5, max: 10, step: 0.5, format: (v) => t("settings.speed.value", { n: v }) },
+				{ key: "animationSpeed", kind: "slider", name: t("settings.speed.name"), desc: t("settings.speed.desc"), min: 0.5, max: 10, step: 0.5, format: (v) => (v === 1 ? t("settings.speed.value.one") : t("settings.speed.value", { n: v })) },
 			],
 		},
 	];

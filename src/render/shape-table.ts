@@ -9,6 +9,7 @@ import type { CnnAnalysis } from "../notation/cnn/parse";
 import { fmtCount } from "../notation/cnn/shape";
 import { paramsText, summarize, totalsLines, type Summary } from "../notation/cnn/summary";
 import type { Diagnostic } from "../notation/diagnostic";
+import { appendWithCode } from "./code-spans";
 
 export interface ShapeTableView {
 	root: HTMLElement;
@@ -35,7 +36,7 @@ function diagEl(parent: HTMLElement, d: Diagnostic, withLine: boolean, fixes?: {
 		el.createSpan({ cls: "cnn-spec-diag-line", text: t("spec.lineN", { n: d.line }) });
 		el.append(" ");
 	}
-	el.createSpan({ cls: "cnn-spec-diag-msg", text: d.message });
+	appendWithCode(el.createSpan({ cls: "cnn-spec-diag-msg" }), d.message);
 	if (fixes && fixes.length > 0) {
 		const ul = el.createEl("ul", { cls: "cnn-spec-fixes" });
 		for (const f of fixes) {
@@ -44,7 +45,7 @@ function diagEl(parent: HTMLElement, d: Diagnostic, withLine: boolean, fixes?: {
 			li.createSpan({ text: ` → ${f.shape}` });
 		}
 	} else if (d.suggestion) {
-		el.createSpan({ cls: "cnn-spec-diag-fix", text: d.suggestion });
+		appendWithCode(el.createSpan({ cls: "cnn-spec-diag-fix" }), d.suggestion);
 	}
 	return el;
 }

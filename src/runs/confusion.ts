@@ -26,11 +26,21 @@ function mdCell(s: string): string {
 	return s.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|") || " ";
 }
 
-/** The matrix as a Markdown table readable in the vault: rows are the true class, columns the predicted one. */
+/** Longest class name that heads a column as itself; longer ones ("airplane", "automobile") are numbered instead. */
+const SHORT_NAME = 3;
+
+/**
+ * The matrix as a Markdown table readable in the vault: rows are the true class, columns the predicted one. Columns
+ * headed by long class names would make ten classes wider than a phone's column, so then the columns are numbered
+ * and each row says its number beside its name ("**1** airplane").
+ */
 export function confusionMarkdown(c: ConfusionRecord): string[] {
-	const head = [t("log.note.confusionCorner"), ...c.classes].map(mdCell);
+	const numbered = c.classes.some((name) => [...name].length > SHORT_NAME);
+	const cols = numbered ? c.classes.map((_, i) => String(i + 1)) : c.classes;
+	const head = [t("log.note.confusionCorner"), ...cols].map(mdCell);
 	const out = [`| ${head.join(" | ")} |`, `| --- |${" ---: |".repeat(c.classes.length)}`];
-	c.matrix.forEach((row, i) => out.push(`| **${mdCell(c.classes[i])}** | ${row.join(" | ")} |`));
+	const rowName = (i: number): string => (numbered ? `**${i + 1}** ${mdCell(c.classes[i])}` : `**${mdCell(c.classes[i])}**`);
+	c.matrix.forEach((row, i) => out.push(`| ${rowName(i)} | ${row.join(" | ")} |`));
 	return out;
 }
 

@@ -8,13 +8,14 @@ import { renderMetrics, type FinalMetrics } from "../../render/training/metrics-
 import { renderConfusion } from "../../render/training/confusion-view";
 import { renderAugmented, renderSamples } from "../../render/training/samples-view";
 import type { AugmentSpec } from "../../engine/augment";
-import { renderFilters, type WeightsState } from "../../render/training/filters-view";
+import { renderFilters, type WeightsShown } from "../../render/training/filters-view";
 import { renderFeatureMaps } from "../../render/training/feature-maps-view";
 import { HeatmapSet } from "../../render/training/image-grid";
 import { Stager } from "../../render/training/stager";
 import { ChartSet } from "../../render/charts/chart-set";
 import type { ViewSet } from "./panel-data";
 import type { RunController, RunLog } from "./run-controller";
+import { appendWithCode } from "../../render/code-spans";
 
 /** The augmentation in the train line's own words: "shift 2 flip rotate 10 noise 0.05". */
 export function augmentWords(a: AugmentSpec): string {
@@ -62,7 +63,7 @@ export class ResultsView {
 
 	error(text: string): void {
 		this.clear();
-		this.resultsHost.createDiv({ cls: "cnn-lab-error", text });
+		appendWithCode(this.resultsHost.createDiv({ cls: "cnn-lab-error" }), text);
 	}
 
 	/** A run from the vault: its numbers and, when its note kept one, its confusion matrix. */
@@ -122,7 +123,7 @@ export class ResultsView {
 		if (this.views.samples && result.samples.length > 0) {
 			this.stager.stage(() => renderSamples(host, result.samples, info.inputShape, info.classNames, this.colormap(), this.maps, later, !!test));
 		}
-		this.showSnapshot(result.after, info.classNames, true);
+		this.showSnapshot(result.after, info.classNames, "trained");
 	}
 
 	/**
@@ -130,7 +131,7 @@ export class ResultsView {
 	 * run goes on, each epoch's view is drawn hidden and put in place at once when complete, so the block neither
 	 * blinks nor jumps once a second.
 	 */
-	showSnapshot(s: Snapshot, classNames: string[], trained: WeightsState): void {
+	showSnapshot(s: Snapshot, classNames: string[], trained: WeightsShown): void {
 		const swap = typeof trained === "object" || this.showingEpoch;
 		this.showingEpoch = typeof trained === "object";
 		this.dropNext();
@@ -148,7 +149,7 @@ export class ResultsView {
 		// The pieces of a hidden view that a newer one replaced do nothing.
 		const later = (fn: () => void): void => this.stager.stage(() => (!swap || this.next?.el === host) && fn());
 		const aug = s.augmented;
-		if (trained === false && aug && aug.images.length > 0 && s.activations.length > 0) {
+		if (trained === "random" && aug && aug.images.length > 0 && s.activations.length > 0) {
 			const shape = s.activations[0].shape;
 			later(() => renderAugmented(host, aug.images, shape, classNames, augmentWords(aug.spec), cm, maps, later));
 		}

@@ -2,6 +2,7 @@ import { t } from "../../i18n";
 import "../../i18n/strings-training";
 import { ProgressView } from "../../render/training/progress-view";
 import type { RunController, RunLog } from "./run-controller";
+import { appendWithCode } from "../../render/code-spans";
 
 /**
  * The block's status line (the dataset, where the run computes, or the latest run's name) and the progress bar of
@@ -16,7 +17,9 @@ export class RunStatus {
 	) {}
 
 	say(text: string): void {
-		this.line.setText(text);
+		this.line.empty();
+		// what to type (`save weights`, a ```cnn block) drawn as code, not as raw backticks
+		appendWithCode(this.line, text);
 	}
 
 	/** The dataset line once the run is ready ("inline" when it computes on this thread), or the mode before. */

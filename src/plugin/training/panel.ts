@@ -123,23 +123,26 @@ export class TrainingPanel {
 				if (latest.weights) this.explorer?.setWeights(latest.weights, latest.name);
 				if (latest.snapshot) {
 					this.previewShown = false;
-					this.results.showSnapshot(latest.snapshot.snapshot, latest.snapshot.classNames, true);
+					this.results.showSnapshot(latest.snapshot.snapshot, latest.snapshot.classNames, "trained");
 					return;
 				}
 			}
-			this.later(() => this.showPreview(), 0);
+			// Beside a stored run's numbers a fresh network is not "before training": its weights were not saved.
+			const stored = latest !== null;
+			this.later(() => this.showPreview(stored), 0);
 		});
 	}
 
 	/** The untrained network's filters and feature maps (built-in data only; vault data are read on Train). */
-	private showPreview(): void {
+	private showPreview(besideStoredRun = false): void {
 		// With `augment` the preview row of augmented images is shown even when filters and feature maps are not.
 		if (this.disposed || this.run || !(this.views.filters || this.views.featureMaps || this.block.train.augment)) return;
 		const { model, train, parsed } = this.block;
 		const p = previewFor(model, train, parsed.sample, this.host.settings.defaultSeed, this.host.settings);
 		if (p) {
-			this.results.showSnapshot(p.snapshot, p.classNames, false);
-			this.previewShown = true;
+			this.results.showSnapshot(p.snapshot, p.classNames, besideStoredRun ? "unsaved" : "random");
+			// Captioned for the stored run, it is redrawn as the next run's "before training" when one starts.
+			this.previewShown = !besideStoredRun;
 		}
 	}
 
@@ -197,7 +200,7 @@ export class TrainingPanel {
 		this.status.describe(run);
 		this.charts.replay(run, attaching);
 		const before = run.before;
-		if (before && run.info && !run.end && !this.previewShown) this.results.showSnapshot(before, run.info.classNames, false);
+		if (before && run.info && !run.end && !this.previewShown) this.results.showSnapshot(before, run.info.classNames, "random");
 		this.previewShown = false;
 		// A view attaching to a run under way shows where it is now, not where it started.
 		if (attaching && !run.end && run.epochView) this.showEpoch(run);

@@ -254,7 +254,7 @@ export class ConvView {
 		this.button(bar, "last", t("conv.last"), "last");
 		const sel = bar.createEl("select", { cls: "cnn-conv-speed dropdown", attr: { "aria-label": t("conv.speed") } });
 		const speeds = [...new Set<number>([...SPEEDS, this.speed])].sort((a, b) => a - b);
-		for (const s of speeds) sel.createEl("option", { text: t("conv.per-second", { n: s }), value: String(s) });
+		for (const s of speeds) sel.createEl("option", { text: s === 1 ? t("conv.per-second.one") : t("conv.per-second", { n: s }), value: String(s) });
 		sel.value = String(this.speed);
 		this.listen(sel, "change", () => {
 			this.speed = Number(sel.value) || this.speed;

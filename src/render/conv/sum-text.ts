@@ -52,13 +52,19 @@ export function sumLines(m: ConvModel, s: StepInfo, decimals = 2): SumLines {
 	return { channels, total: `${t("conv.total")}: ${partials}${bias}${eq}` };
 }
 
-/** "Step 4 of 15: output row 1, column 4 ← rows 1–3, columns 4–6 of the padded input" (1-based, as people count). */
+/**
+ * "Step 4 of 15: output row 1, column 4 ← rows 1–3, columns 4–6 of the padded input" (1-based, as people count;
+ * "of the input" when nothing is padded).
+ */
 export function stepHeading(m: ConvModel, s: StepInfo): string {
 	const kernel = m.kernels.length > 1 ? `${m.kernels[s.kernel].label}, ` : "";
 	const rows = `${s.top + 1}–${s.top + m.rows.effective}`;
 	const cols = `${s.left + 1}–${s.left + m.cols.effective}`;
 	const vars = { step: s.index + 1, steps: m.steps, kernel, row: s.oy + 1, col: s.ox + 1, rows, cols };
-	return m.is1d ? t("conv.step-heading-1d", vars) : t("conv.step-heading", vars);
+	// With no padding the rows and columns counted are the input's own: "of the padded input" would misdirect.
+	const padded = m.pad.top + m.pad.bottom + m.pad.left + m.pad.right > 0;
+	if (m.is1d) return t(padded ? "conv.step-heading-1d" : "conv.step-heading-1d-nopad", vars);
+	return t(padded ? "conv.step-heading" : "conv.step-heading-nopad", vars);
 }
 
 function latexNum(v: number, decimals: number): string {

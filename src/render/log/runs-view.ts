@@ -9,6 +9,7 @@ import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
 import type { ConfusionRecord, RunSettings, RunStatus } from "../../runs/run-record";
 import { ChartSet } from "../charts/chart-set";
 import { renderConfusionSection } from "./confusion-section";
+import { labelsByDifference } from "./run-labels";
 import { t } from "../../i18n";
 import "../../i18n/strings-log";
 
@@ -110,21 +111,24 @@ function buildRows(runs: readonly ShownRun[]): Row[] {
 		{ key: "train_acc", label: t("log.table.trainAcc"), kind: "metric", cells: s((r) => pct(last(r)?.acc)), values: runs.map((r) => last(r)?.acc ?? null) },
 		{ key: "val_loss", label: t("log.table.valLoss"), kind: "metric", cells: s((r) => fmt(last(r)?.valLoss)), values: runs.map((r) => last(r)?.valLoss ?? null), lowerIsBetter: true },
 		{ key: "val_acc", label: t("log.table.valAcc"), kind: "metric", cells: s((r) => pct(last(r)?.valAcc)), values: runs.map((r) => last(r)?.valAcc ?? null) },
-		{ key: "duration_s", label: t("log.table.duration"), kind: "metric", cells: s((r) => (finite(r.durationS) ? `${fmt(r.durationS, 3)} s` : "")) },
+		{ key: "duration_s", label: t("log.table.duration"), kind: "metric", cells: s((r) => (finite(r.durationS) ? t("log.seconds", { n: fmt(r.durationS, 3) }) : "")) },
 		{ key: "samples_per_s", label: t("log.table.speed"), kind: "metric", cells: s((r) => (finite(r.samplesPerS) ? fmt(Math.round(r.samplesPerS)) : "")) },
 	];
 	return rows.filter((row) => row.cells.some((c) => c !== ""));
 }
 
-function renderTable(parent: HTMLElement, runs: readonly ShownRun[]): HTMLTableElement {
+function renderTable(parent: HTMLElement, runs: readonly ShownRun[], labels: readonly string[]): HTMLTableElement {
 	const table = parent.createEl("table", { cls: "cnn-lab-log-table" });
 	const head = table.createEl("thead").createEl("tr");
 	head.createEl("th", { text: t("log.table.run") });
 	runs.forEach((r, i) => {
 		const th = head.createEl("th", { cls: `cnn-lab-log-run cnn-lab-log-c${i % 6}` });
 		th.createSpan({ cls: "cnn-lab-log-swatch" });
-		if (r.link) r.link(th, r.label);
-		else th.createSpan({ text: r.label });
+		const label = labels[i] ?? r.label;
+		// Labelled by what differs, the run still names its note on hover (and the link opens it).
+		if (label !== r.label) th.setAttr("title", t("log.table.note", { name: r.label }));
+		if (r.link) r.link(th, label);
+		else th.createSpan({ text: label });
 	});
 	const body = table.createEl("tbody");
 	const multi = runs.length > 1;
@@ -144,6 +148,13 @@ function renderTable(parent: HTMLElement, runs: readonly ShownRun[]): HTMLTableE
 				if (!finite(b) || (row.lowerIsBetter ? v < b : v > b)) best = i;
 			});
 		}
+		// One model for every run is said once, across the runs' columns, where it may wrap: repeated per run, its
+		// long line would make the table wider than a reading column.
+		if (row.key === "model" && multi && !differs) {
+			const td = tr.createEl("td", { cls: "cnn-lab-log-same", text: row.cells[0], attr: { colspan: runs.length } });
+			td.setAttr("title", runs[0].settings?.model ?? "");
+			continue;
+		}
 		row.cells.forEach((c, i) => {
 			const td = tr.createEl("td", { text: c });
 			if (row.key === "model") td.setAttr("title", runs[i].settings?.model ?? "");
@@ -153,14 +164,14 @@ function renderTable(parent: HTMLElement, runs: readonly ShownRun[]): HTMLTableE
 	return table;
 }
 
-function seriesFor(runs: readonly ShownRun[], metric: "loss" | "acc"): { defs: SeriesDef[]; data: { x: number; y: number }[][] } {
+function seriesFor(runs: readonly ShownRun[], metric: "loss" | "acc", labels: readonly string[]): { defs: SeriesDef[]; data: { x: number; y: number }[][] } {
 	const defs: SeriesDef[] = [];
 	const data: { x: number; y: number }[][] = [];
 	const one = runs.length === 1;
 	runs.forEach((r, i) => {
 		const train = r.epochs.map((e) => ({ x: e.epoch, y: metric === "loss" ? e.loss : e.acc })).filter((p): p is { x: number; y: number } => finite(p.y));
 		const val = r.epochs.map((e) => ({ x: e.epoch, y: metric === "loss" ? e.valLoss : e.valAcc })).filter((p): p is { x: number; y: number } => finite(p.y));
-		const name = (what: "train" | "val"): string => (one ? t(`log.series.${metric}.${what}`) : `${r.label} · ${t(`log.series.${what}`)}`);
+		const name = (what: "train" | "val"): string => (one ? t(`log.series.${metric}.${what}`) : `${labels[i] ?? r.label} · ${t(`log.series.${what}`)}`);
 		if (metric === "loss" && one && r.batches && r.batches.length) {
 			defs.push({ label: t("log.series.loss.batch"), color: i + 2, thin: true, smooth: true });
 			data.push(r.batches.filter((p) => finite(p.y)).map((p) => ({ x: p.x, y: p.y })));
@@ -178,16 +189,25 @@ function seriesFor(runs: readonly ShownRun[], metric: "loss" | "acc"): { defs: S
 }
 
 /**
+ * The runs under their labels for the confusion section. Views over the originals, not copies: a copy would read the
+ * lazy epochs and confusion getters of every run at once.
+ */
+function relabelled(runs: readonly ShownRun[], labels: readonly string[]): ShownRun[] {
+	return runs.map((r, i) => (labels[i] === r.label ? r : (Object.create(r, { label: { value: labels[i], enumerable: true } }) as ShownRun)));
+}
+
+/**
  * Draws the runs into `parent`. With no epochs at all only the table is drawn. `total`: how many runs there are when
  * the caller passes only the newest it read (a folder's notes are read only for the runs drawn).
  */
 export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[], total = runsIn.length): RunsView {
 	const runs = runsIn.slice(0, MAX_SHOWN_RUNS);
+	const labels = labelsByDifference(runs);
 	const el = parent.createDiv({ cls: "cnn-lab-log" });
 	if (total > runs.length) el.createDiv({ cls: "cnn-lab-log-more", text: t("log.view.more", { shown: runs.length, total }) });
 	const charts = el.createDiv({ cls: "cnn-lab-log-charts" });
 	const make = (metric: "loss" | "acc"): LineChartView | null => {
-		const { defs, data } = seriesFor(runs, metric);
+		const { defs, data } = seriesFor(runs, metric, labels);
 		if (defs.length === 0) return null;
 		const chart = new LineChartView(charts, {
 			title: t(`log.chart.${metric}`),
@@ -204,14 +224,14 @@ export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[],
 	const lossChart = make("loss");
 	const accChart = make("acc");
 	if (!lossChart && !accChart) charts.remove();
-	let table = renderTable(el, runs);
+	let table = renderTable(el, runs, labels);
 	// A box of its own so that a redraw in place keeps the matrices under the table.
 	const confusionBox = el.createDiv({ cls: "cnn-lab-log-confusion-box" });
 	const barCharts = new ChartSet();
-	renderConfusionSection(confusionBox, runs, barCharts);
+	renderConfusionSection(confusionBox, relabelled(runs, labels), barCharts);
 	let destroyed = false;
 	const shape = (list: readonly ShownRun[]): string =>
-		(["loss", "acc"] as const).map((m) => seriesFor(list, m).defs.map((d) => d.label).join("\n")).join("\n\n");
+		(["loss", "acc"] as const).map((m) => seriesFor(list, m, labelsByDifference(list)).defs.map((d) => d.label).join("\n")).join("\n\n");
 	const drawnShape = shape(runs);
 	return {
 		el,
@@ -221,17 +241,18 @@ export function renderRunsView(parent: HTMLElement, runsIn: readonly ShownRun[],
 			if (destroyed) return false;
 			const list = next.slice(0, MAX_SHOWN_RUNS);
 			if (nextTotal !== total || shape(list) !== drawnShape) return false;
+			const listLabels = labelsByDifference(list);
 			for (const [chart, metric] of [[lossChart, "loss"], [accChart, "acc"]] as const) {
 				if (!chart) continue;
-				seriesFor(list, metric).data.forEach((pts, i) => chart.setPoints(i, pts));
+				seriesFor(list, metric, listLabels).data.forEach((pts, i) => chart.setPoints(i, pts));
 			}
-			const fresh = renderTable(el, list);
+			const fresh = renderTable(el, list, listLabels);
 			table.replaceWith(fresh);
 			table = fresh;
 			// A run that just finished writes its matrix: the section follows the note.
 			barCharts.destroy();
 			confusionBox.empty();
-			renderConfusionSection(confusionBox, list, barCharts);
+			renderConfusionSection(confusionBox, relabelled(list, listLabels), barCharts);
 			return true;
 		},
 		destroy(): void {

@@ -34,7 +34,10 @@ export function renderConfusion(parent: HTMLElement, confusion: readonly (readon
 	const wrap = parent.createDiv({ cls: "cnn-lab-confusion" });
 	const title = opts.title === undefined ? t("training.confusion") : opts.title;
 	if (title !== null) wrap.createDiv({ cls: "cnn-lab-section-title", text: title });
-	const table = wrap.createEl("table", { cls: "cnn-lab-confusion-table" });
+	// A box of its own scrolls sideways when the matrix is wider than the column (a phone, many classes), so the
+	// page never does; the cells get compact as the box narrows (a container query in training.css).
+	const scroll = wrap.createDiv({ cls: "cnn-lab-confusion-scroll", attr: { tabindex: 0, role: "region", "aria-label": t("training.confusion.caption") } });
+	const table = scroll.createEl("table", { cls: ["cnn-lab-confusion-table", ...(confusion.length > 10 ? ["cnn-lab-confusion-table--many"] : [])] });
 	table.createEl("caption", { cls: "cnn-lab-sr-only", text: t("training.confusion.caption") });
 	const head = table.createEl("thead").createEl("tr");
 	head.createEl("th", { cls: "cnn-lab-confusion-corner", text: t("training.confusion.corner") });

@@ -3,7 +3,7 @@ import "../../i18n/strings-training";
 import type { ColormapName } from "../colormap";
 import type { ActivationMap } from "../../worker/messages";
 import { HeatmapSet } from "./image-grid";
-import type { WeightsState } from "./filters-view";
+import type { WeightsShown } from "./filters-view";
 
 /** Channels drawn per layer; the rest are counted. */
 const MAX_CHANNELS = 8;
@@ -16,14 +16,15 @@ const MAX_CHANNELS = 8;
 export function renderFeatureMaps(
 	parent: HTMLElement,
 	maps: ActivationMap[],
-	trained: WeightsState,
+	weights: WeightsShown,
 	colormap: ColormapName,
 	set: HeatmapSet,
 	caption: string,
 	later: (fn: () => void) => void = (fn) => fn(),
 ): HTMLElement {
 	const wrap = parent.createDiv({ cls: "cnn-lab-featuremaps" });
-	wrap.createDiv({ cls: "cnn-lab-section-title", text: typeof trained === "object" ? t("training.featuremaps.epoch", { e: trained.epoch }) : t(trained ? "training.featuremaps.trained" : "training.featuremaps.random") });
+	const key = weights === "trained" ? "training.featuremaps.trained" : weights === "unsaved" ? "training.featuremaps.unsaved" : "training.featuremaps.random";
+	wrap.createDiv({ cls: "cnn-lab-section-title", text: typeof weights === "object" ? t("training.featuremaps.epoch", { e: weights.epoch }) : t(key) });
 	if (caption) wrap.createDiv({ cls: "cnn-lab-note", text: caption });
 	for (const m of maps) {
 		const row = wrap.createDiv({ cls: "cnn-lab-featuremap-row" });

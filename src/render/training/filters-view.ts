@@ -3,20 +3,25 @@ import "../../i18n/strings-training";
 import type { FilterSet } from "../../worker/messages";
 import { HeatmapSet } from "./image-grid";
 
-/** Which weights a view shows: the seed's random ones (false), the trained ones (true), or a run's after an epoch. */
-export type WeightsState = boolean | { epoch: number };
-
 /** Filters drawn per piece of staged work. */
 const FILTERS_PER_PIECE = 16;
+
+/**
+ * Whose weights the filters and feature maps show: the trained network's, a fresh network's before a run, a fresh
+ * network's beside a stored run whose weights were not saved (so 99 % accuracy is not captioned "before training"), or
+ * a run's after an epoch while it trains.
+ */
+export type WeightsShown = "trained" | "random" | "unsaved" | { epoch: number };
 
 /**
  * The first convolution's filters, all on one symmetric colour scale centred on 0 (coolwarm) so their strengths
  * compare; a filter over several input channels is shown as its mean over the channels.
  */
-export function renderFilters(parent: HTMLElement, f: FilterSet, trained: WeightsState, maps: HeatmapSet, later: (fn: () => void) => void = (fn) => fn()): HTMLElement {
+export function renderFilters(parent: HTMLElement, f: FilterSet, weights: WeightsShown, maps: HeatmapSet, later: (fn: () => void) => void = (fn) => fn()): HTMLElement {
 	const wrap = parent.createDiv({ cls: "cnn-lab-filters" });
 	const vars = { n: f.count, k: `${f.kh}×${f.kw}×${f.channels}` };
-	const title = typeof trained === "object" ? t("training.filters.epoch", { ...vars, e: trained.epoch }) : t(trained ? "training.filters.trained" : "training.filters.random", vars);
+	const key = weights === "trained" ? "training.filters.trained" : weights === "unsaved" ? "training.filters.unsaved" : "training.filters.random";
+	const title = typeof weights === "object" ? t("training.filters.epoch", { ...vars, e: weights.epoch }) : t(key, vars);
 	wrap.createDiv({ cls: "cnn-lab-section-title", text: title });
 	if (f.channels > 1) wrap.createDiv({ cls: "cnn-lab-note", text: t("training.filters.mean", { c: f.channels }) });
 	let m = 0;

@@ -2,7 +2,8 @@ import { t, type Key } from "../../i18n";
 import "../../i18n/strings-training";
 import "../../i18n/strings-train-practice";
 import type { EpochMetrics } from "../../engine/run-metrics";
-import { formatDuration, formatLoss, formatPercent, formatRate } from "./format";
+import { formatElapsed, formatLoss, formatPercent, formatRate } from "./format";
+import { appendWithCode } from "../code-spans";
 
 export interface FinalMetrics {
 	status: "completed" | "stopped" | "failed";
@@ -25,7 +26,7 @@ export function renderMetrics(parent: HTMLElement, m: FinalMetrics): HTMLElement
 		cls: "cnn-lab-metrics-status",
 		text: t(`training.status.${m.status}`, { done: m.epochsDone, epochs: m.epochs }),
 	});
-	if (m.message) el.createDiv({ cls: "cnn-lab-error", text: m.message });
+	if (m.message) appendWithCode(el.createDiv({ cls: "cnn-lab-error" }), m.message);
 	const dl = el.createEl("dl", { cls: "cnn-lab-metrics-list" });
 	const item = (key: Key, value: string): void => {
 		const d = dl.createDiv({ cls: "cnn-lab-metric" });
@@ -41,7 +42,7 @@ export function renderMetrics(parent: HTMLElement, m: FinalMetrics): HTMLElement
 	item("training.metric.valLoss", formatLoss(f?.valLoss));
 	item("training.metric.acc", formatPercent(f?.acc));
 	item("training.metric.loss", formatLoss(f?.loss));
-	item("training.metric.time", formatDuration(m.seconds));
+	item("training.metric.time", formatElapsed(m.seconds));
 	item("training.metric.rate", formatRate(m.samplesPerSec));
 	if (m.backend) item("training.metric.backend", m.backend === "wasm-simd" ? t("training.backend.simd") : t("training.backend.js"));
 	return el;

@@ -318,7 +318,7 @@ describe("cnn-conv block: bad input gives a message with its line", () => {
 		["kernel depth", "input channel 1\n1 2\nchannel 2\n3 4\nkernel\n1", /line 5: The kernel's depth \(1\) must equal the input's channels \(2\)/],
 		["missing image", "input ![[nowhere.png]] gray 32\nkernel edge", /line 1: No image "nowhere.png" in the vault/],
 		["image outside the vault", "input ![[../secret.png]]\nkernel edge", /line 1: .*outside the vault/],
-		["unknown kernel", "input\n1 2 3\nkernel sobelx", /line 3: Unknown kernel "sobelx". Did you mean `sobel-x`\?/],
+		["unknown kernel", "input\n1 2 3\nkernel sobelx", /line 3: Unknown kernel "sobelx". Did you mean sobel-x\? /],
 	];
 	for (const [name, source, re] of cases)
 		it(name, async () => {
@@ -371,3 +371,30 @@ describe("cnn-conv block: bad input gives a message with its line", () => {
 });
 
 void ({} as Component);
+
+describe("cnn-conv block: the words under the grids", () => {
+	it("says 'of the input' when nothing is padded, 'of the padded input' when something is", async () => {
+		const bare = await render("input\n1 2 3\n4 5 6\n7 8 9\nkernel\n1 0\n0 1");
+		const heading = text(bare.el.querySelector(".cnn-conv-step-heading"));
+		expect(heading).toContain("rows 1–2, columns 1–2 of the input");
+		expect(heading).not.toContain("padded");
+		const padded = await render(ACCEPTANCE);
+		expect(text(padded.el.querySelector(".cnn-conv-step-heading"))).toContain("of the padded input");
+	});
+
+	it("offers '1 step/s', not '1 steps/s', among the speeds", async () => {
+		const { el } = await render(ACCEPTANCE);
+		const options = [...el.querySelectorAll("select.cnn-conv-speed option")].map((o) => o.textContent);
+		expect(options).toContain("1 step/s");
+		expect(options).toContain("2 steps/s");
+		expect(options.some((o) => /^1 steps/.test(o ?? ""))).toBe(false);
+	});
+
+	it("draws a message's backtick spans as code, with no backtick left", async () => {
+		const { el } = await render("1 2 3\ninput\n1 2\n3 4\nkernel\n1");
+		const li = el.querySelector(".cnn-conv-diagnostics li");
+		expect(li?.textContent).toContain("start the grid with input or kernel");
+		expect([...(li?.querySelectorAll("code") ?? [])].map((c) => c.textContent)).toEqual(["input", "kernel"]);
+		expect(li?.textContent).not.toContain("`");
+	});
+});

@@ -88,7 +88,10 @@ describe("```cnn block: acceptance cases on the rendered text", () => {
 		expect(rows(el)[0][2]).toContain("✗");
 		const p = rowProblems(el).join(" ");
 		expect(p).toContain("the filter depth (1) must equal the input's channels (3)");
-		expect(p).toContain("write `conv 16 3x3` or `conv 16 3x3x3`");
+		expect(p).toContain("write conv 16 3x3 or conv 16 3x3x3");
+		// what to type is drawn as code, not as raw backticks
+		expect([...el.querySelectorAll("tbody .cnn-spec-diag-fix code")].map((c) => c.textContent)).toEqual(["conv 16 3x3", "conv 16 3x3x3"]);
+		expect(p).not.toContain("`");
 		expect(listed(el)[0]).toContain("line 2");
 		// no export of a broken network
 		expect((el.querySelectorAll("button.cnn-spec-copy")[0] as HTMLButtonElement).disabled).toBe(true);
@@ -147,7 +150,7 @@ describe("```cnn block: behaviour", () => {
 	it("an unknown word and a settings problem are listed with their line numbers", async () => {
 		const el = await render("input 8x8x1\nconvv 4 3x3\nflatten\ndense 10\ntrain digits epochs 0");
 		const l = listed(el);
-		expect(l.some((x) => x.includes("line 2") && x.includes("did you mean `conv`?"))).toBe(true);
+		expect(l.some((x) => x.includes("line 2") && x.includes("did you mean conv?"))).toBe(true);
 		expect(l.some((x) => x.includes("line 5") && x.includes("epochs"))).toBe(true);
 	});
 
@@ -266,7 +269,7 @@ describe("```cnn block: typos keep their rows", () => {
 		expect(r.map((x) => x[0])).toEqual(["2", "3", "4"]);
 		expect(r[1][1]).toBe("maxpol 2read as maxpool");
 		expect(r[1][2]).toBe("13×13×16 ✗");
-		expect(flat(rowProblems(el).join(" "))).toContain("did you mean `maxpool`?");
+		expect(flat(rowProblems(el).join(" "))).toContain("did you mean maxpool?");
 	});
 });
 

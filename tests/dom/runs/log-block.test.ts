@@ -6,7 +6,8 @@ import { registerLogBlock, LogBlockChild } from "../../../src/plugin/log-block";
 import type { CnnLabHost } from "../../../src/plugin/host";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
-import { formatRunNote } from "../../../src/runs/run-note";
+import { extractLogFence, formatRunNote } from "../../../src/runs/run-note";
+import { splitFrontMatter } from "../../../src/runs/yaml";
 import type { RunRecord } from "../../../src/runs/run-record";
 import { themeListenerCount } from "../../../src/render/theme";
 import { liveChartCount } from "../../../src/render/charts/line-chart";
@@ -79,7 +80,8 @@ describe("```cnn-log block", () => {
 		const loss = view?.lossChart;
 		expect(loss).toBeTruthy();
 		const labels = loss?.series().map((d) => d.label);
-		expect(labels).toEqual(["a · training", "a · validation", "b · training", "b · validation"]);
+		// The runs differ only in their learning rate: that is their name here, not the notes' names.
+		expect(labels).toEqual(["lr 0.01 · training", "lr 0.01 · validation", "lr 0.1 · training", "lr 0.1 · validation"]);
 		expect(ys(loss?.series()[0].points ?? [])).toEqual([1.2, 0.6, 0.4]);
 		expect(ys(loss?.series()[3].points ?? [])).toEqual([1.9, 1.6, 1.3]);
 		expect(ys(view?.accChart?.series()[1].points ?? [])).toEqual([0.65, 0.78, 0.88]);
@@ -102,6 +104,9 @@ describe("```cnn-log block", () => {
 		expect(row("batch").classList.contains("cnn-lab-log-diff")).toBe(false);
 		// The model row compares layers: comments and the train line are left out.
 		expect(row("model").querySelector("td")?.textContent).toBe("input 8x8x1 · conv 8 3x3 pad 1 · relu · flatten · dense 10");
+		// The same model is said once across both runs' columns (repeated, it made the table wider than 760 px).
+		expect(row("model").querySelectorAll("td")).toHaveLength(1);
+		expect(row("model").querySelector("td")?.getAttribute("colspan")).toBe("2");
 		// Final metrics: run a has the better validation accuracy (88 % vs 55 %).
 		const va = [...row("val_acc").querySelectorAll("td")];
 		expect(va.map((td) => td.textContent)).toEqual(["88.0 %", "55.0 %"]);
@@ -153,7 +158,7 @@ describe("```cnn-log block", () => {
 
 	it("lists a folder newest first and filters it", async () => {
 		const all = await render("folder CNN runs");
-		expect(all.child.view?.lossChart?.series()[0].label).toBe("b · training");
+		expect(all.child.view?.lossChart?.series()[0].label).toBe("lr 0.1 · training");
 		const some = await render("folder CNN runs where lr < 0.05");
 		expect(some.child.view?.lossChart?.series().map((d) => d.label)).toEqual(["loss per batch", "training loss", "validation loss"]);
 	});
@@ -232,5 +237,63 @@ describe("```cnn-log block", () => {
 		expect(ys(child.view?.lossChart?.series().find((d) => d.label === "validation loss")?.points ?? [])).toEqual([1.0]);
 		expect(el.querySelector('tr[data-key="dataset"] td')?.textContent).toBe("shapes");
 		await run.finish("completed");
+	});
+
+	it("labels runs by the settings that differ, not by note names that differ only in the minute", async () => {
+		await app.vault.create("Runs/CNN 2026-11-25 10-00.md", runNote("c", 0.1, [[1.2, 0.6, 1.0, 0.65]], "2026-11-25T10:00:00"));
+		await app.vault.create("Runs/CNN 2026-11-25 10-01.md", runNote("d", 0.01, [[1.1, 0.6, 1.0, 0.66]], "2026-11-25T10:01:00"));
+		const { el } = await render("runs [[Runs/CNN 2026-11-25 10-00]] [[Runs/CNN 2026-11-25 10-01]]");
+		const heads = [...el.querySelectorAll<HTMLElement>("thead th.cnn-lab-log-run")];
+		expect(heads.map((h) => h.textContent)).toEqual(["lr 0.1", "lr 0.01"]);
+		// The note is still named on hover, and the label still opens it.
+		expect(heads[0].getAttribute("title")).toBe("Note: CNN 2026-11-25 10-00");
+		expect(heads[1].querySelector("a")?.textContent).toBe("lr 0.01");
+		// The matrices' titles (none kept here) and the chart legend use the same names.
+		expect(el.querySelector(".cnn-lab-log-confusion-none")?.textContent ?? "").not.toContain("10-01");
+	});
+
+	it("labels runs whose models differ by the first layer line where they part ways", async () => {
+		const other = (id: string, model: string): string =>
+			formatRunNote({
+				runId: id,
+				status: "completed",
+				date: "2026-11-25T10:00:00",
+				sourcePath: "Notes/CNN.md",
+				settings: { model, dataset: "digits", epochs: 1, batch: 32, optimizer: "adam", lr: 0.01, weightDecay: 0, seed: 7 },
+				durationS: 0.2,
+				samplesPerS: 1000,
+				epochs: [{ epoch: 1, loss: 1, acc: 0.5, valLoss: 1, valAcc: 0.5 }],
+				batches: [],
+			});
+		await app.vault.create("Runs/m1.md", other("m1", "input 8x8x1\nconv 8 3x3\nflatten\ndense 10"));
+		await app.vault.create("Runs/m2.md", other("m2", "input 8x8x1\nconv 16 3x3 # wider\nflatten\ndense 10"));
+		const { el } = await render("runs [[Runs/m1]] [[Runs/m2]]");
+		expect([...el.querySelectorAll("thead th.cnn-lab-log-run")].map((h) => h.textContent)).toEqual(["conv 8 3x3", "conv 16 3x3"]);
+		// Different models keep a cell each.
+		expect(el.querySelectorAll('tr[data-key="model"] td')).toHaveLength(2);
+		// A 0.2 s run's duration, in Chinese units in Chinese (checked below in English).
+		expect(el.querySelector('tr[data-key="duration_s"] td')?.textContent).toBe("0.2 s");
+	});
+
+	it("keeps the notes' names when the runs' settings are the same", async () => {
+		await app.vault.create("Runs/same 1.md", runNote("s1", 0.01, [[1.2, 0.6, 1.0, 0.65]], "2026-11-25T10:00:00"));
+		await app.vault.create("Runs/same 2.md", runNote("s2", 0.01, [[1.1, 0.6, 1.0, 0.66]], "2026-11-25T10:01:00"));
+		const { el } = await render("runs [[Runs/same 1]] [[Runs/same 2]]");
+		expect([...el.querySelectorAll("thead th.cnn-lab-log-run")].map((h) => h.textContent)).toEqual(["same 1", "same 2"]);
+	});
+
+	it("titles a run note's own log as the run, also when the block gets no front matter (Live Preview)", async () => {
+		const path = "CNN runs/a.md";
+		const file = app.vault.getFileByPath(path);
+		const text = file ? await app.vault.read(file) : "";
+		const { fm, body } = splitFrontMatter(text);
+		const fence = extractLogFence(body) ?? "";
+		expect(fence).not.toBe("");
+		// What Obsidian's metadata cache holds for the note (the stand-in's cache holds nothing by itself).
+		app.metadataCache.getFileCache = ((f: { path: string }) => (f.path === path ? { frontmatter: fm } : null)) as never;
+		const { el } = await render(fence, path);
+		const head = el.querySelector("thead th.cnn-lab-log-run")?.textContent;
+		expect(head).toBe("a");
+		expect(el.textContent).not.toContain("Pasted log");
 	});
 });

@@ -1,5 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { App, Plugin, Vault, renderCodeBlock, type Component } from "../../support/obsidian-stub";
 import { registerCnnBlock } from "../../../src/plugin/cnn-block";
 import type { CnnLabHost } from "../../../src/plugin/host";
@@ -251,6 +253,64 @@ describe("training panel in a ```cnn block", () => {
 		expect(acc.series()[2].dashed).toBe(true);
 		ys(acc, 2).forEach((v, i) => expect(v).toBeCloseTo(trained[i], 3));
 		expect(ys(acc, 1)).toHaveLength(2);
+	});
+
+	it("a reopened run whose weights were not saved does not call its filters and maps 'before training'", async () => {
+		host.settings.saveWeights = false;
+		const source = net("train digits epochs 2 batch 32 adam lr 0.01 seed 7 limit 400");
+		const first = await render(source);
+		button(first.el, "cnn-lab-train").click();
+		await until(() => first.el.querySelector(".cnn-lab-metrics") !== null);
+		await untilRun("completed");
+		first.child.unload();
+
+		const again = await render(source);
+		await until(() => again.el.querySelector(".cnn-lab-metrics") !== null && again.el.querySelector(".cnn-lab-featuremaps .cnn-lab-section-title") !== null);
+		const filters = again.el.querySelector(".cnn-lab-filters .cnn-lab-section-title")?.textContent ?? "";
+		const maps = again.el.querySelector(".cnn-lab-featuremaps .cnn-lab-section-title")?.textContent ?? "";
+		expect(filters).toContain("the last run's trained weights were not saved");
+		expect(maps).toContain("weights were not saved");
+		expect(`${filters} ${maps}`).not.toMatch(/before training/);
+		// A new run from here is captioned as a run's starting point again.
+		button(again.el, "cnn-lab-train").click();
+		await until(() => /before training/.test(again.el.querySelector(".cnn-lab-filters")?.textContent ?? ""));
+		await until(() => again.el.querySelector(".cnn-lab-metrics") !== null && button(again.el, "cnn-lab-train").disabled === false);
+	});
+
+	it("a run of a second or two says its time in seconds, and its confusion matrix scrolls in a box of its own", async () => {
+		const { el } = await render(net("train digits epochs 1 batch 32 adam lr 0.01 seed 7 limit 200"));
+		button(el, "cnn-lab-train").click();
+		await until(() => el.querySelector(".cnn-lab-metrics") !== null && el.querySelector(".cnn-lab-confusion-table") !== null);
+		const time = [...el.querySelectorAll(".cnn-lab-metric")].find((d) => d.querySelector("dt")?.textContent === "Time");
+		const shown = time?.querySelector("dd")?.textContent ?? "";
+		// m:ss would say "0:00" or "0:01" for this run
+		expect(shown).toMatch(/^\d+(\.\d)? s$/);
+		const table = el.querySelector(".cnn-lab-confusion-table");
+		expect(table?.parentElement?.classList.contains("cnn-lab-confusion-scroll")).toBe(true);
+		expect(table?.parentElement?.getAttribute("tabindex")).toBe("0");
+		// The sample captions keep "73 %" together: a no-break space before the sign.
+		await until(() => el.querySelector(".cnn-lab-sample-caption") !== null);
+		const captions = [...el.querySelectorAll(".cnn-lab-sample-caption")].map((c) => c.textContent ?? "");
+		for (const c of captions) expect(c).toMatch(/\d\u00a0%/);
+		await until(() => button(el, "cnn-lab-train").disabled === false);
+	});
+
+	it("the Train button looks disabled while it is: a :disabled rule of the styles matches it, and only then", async () => {
+		const { el } = await render(net("train digits epochs 1 batch 32 adam lr 0.01 seed 7 limit 200"));
+		const train = button(el, "cnn-lab-train");
+		// Rules of the plugin's styles that dim a disabled button (each selector checked against the real button).
+		const css = readFileSync(resolve(process.cwd(), "src/styles/training.css"), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+		const dimming = [...css.matchAll(/([^{}]+)\{([^}]*)\}/g)]
+			.filter(([, , body]) => /opacity:\s*0?\.\d/.test(body))
+			.flatMap(([, sel]) => sel.split(",").map((x) => x.trim()))
+			.filter((sel) => sel.includes(":disabled"));
+		const matches = (): boolean => dimming.some((sel) => train.matches(sel));
+		expect(train.disabled).toBe(false);
+		expect(matches()).toBe(false);
+		train.click();
+		expect(train.disabled).toBe(true);
+		expect(matches()).toBe(true);
+		await until(() => el.querySelector(".cnn-lab-metrics") !== null && !train.disabled);
 	});
 
 	it("with `save weights` the trained filters come back when the note is opened again, without training", async () => {

@@ -71,7 +71,7 @@ describe("1-D cross-correlation", () => {
 		expect(m.is1d).toBe(true);
 		expect(m.kernels[0].output).toEqual([[-2, -2, -2]]);
 		expect(sumLines(m, stepInfo(m, 1)).total).toBe("2·1 + 3·0 + 4·(−1) = −2");
-		expect(stepHeading(m, stepInfo(m, 1))).toBe("Step 2 of 3: output position 2 ← positions 2–4 of the padded input");
+		expect(stepHeading(m, stepInfo(m, 1))).toBe("Step 2 of 3: output position 2 ← positions 2–4 of the input");
 	});
 	it("`pad 1` pads the row only", () => {
 		const m = build("input 1 2 3 4 5\nkernel 1 1 1\npad 1");
@@ -130,7 +130,7 @@ describe("copy as Markdown with LaTeX, several channels", () => {
 	it("writes each channel's partial sum, then the total, aligned", () => {
 		const m = build("input channel 1\n1 2\nchannel 2\n3 -4\nkernel channel 1\n1 1\nchannel 2\n2 1\nbias -1");
 		expect(stepMarkdown(m, stepInfo(m, 0)).split("\n")).toEqual([
-			"**Step 1 of 1: output position 1 ← positions 1–2 of the padded input**",
+			"**Step 1 of 1: output position 1 ← positions 1–2 of the input**",
 			"",
 			"$$",
 			"\\begin{aligned}",

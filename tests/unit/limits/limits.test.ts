@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { ENGINE_MACS_PER_SECOND, checkLimits, priceModel, type Limits } from "../../../src/notation/cnn/limits";
 import { conv, dense, digitsNet, flatten, lenet5 } from "../export/models";
 import { analyzeCnn } from "../../../src/notation/cnn/parse";
+import { setLanguage } from "../../../src/i18n";
 
 const limits: Limits = {
 	maxParameters: DEFAULT_SETTINGS.maxParameters,
@@ -143,5 +144,25 @@ describe("priceModel on the second lesson's layers", () => {
 		// 64 → 128 → 256 → 512 → 1024: the last output alone is 1024·1024·64 floats a sample
 		expect(p.activationBytesPerBatch).toBeGreaterThan(2 * 4 * 1024 * 1024 * 64 * 32);
 		expect(checkLimits(p, limits).map((x) => x.key)).toContain("maxActivationMB");
+	});
+});
+
+describe("the run-time message in Chinese", () => {
+	const price = (seconds: number) => ({ parameters: 1, activationBytesPerBatch: 1, workspaceBytesPerBatch: 0, multiplyAddsPerSample: 1, multiplyAddsPerEpoch: 1, estimatedSeconds: seconds, shapesValid: true });
+	const tight: Limits = { ...limits, maxRunSeconds: 600 };
+	const said = (seconds: number): string => checkLimits(price(seconds), tight).find((p) => p.key === "maxRunSeconds")?.message ?? "";
+
+	it("says years and minutes in Chinese units, with no English unit left", () => {
+		setLanguage("zh");
+		try {
+			const years = said(86400 * 365 * 18);
+			expect(years).toContain("18 年");
+			expect(years).toContain("10 分钟");
+			expect(said(3000)).toContain("50 分钟");
+			for (const s of [years, said(3000), said(86400 * 10), said(3600 * 5)]) expect(s).not.toMatch(/years|days|min\b|\d h\b/);
+		} finally {
+			setLanguage("en");
+		}
+		expect(said(86400 * 365 * 18)).toContain("18 years");
 	});
 });

@@ -55,11 +55,25 @@ describe("confusion matrix in the run note", () => {
 	it("is written as a readable table (rows true class, columns predicted) and read back exactly", () => {
 		const text = formatRunNote(record(shapes));
 		const rows = markdownRows(text);
-		expect(rows[0].slice(1)).toEqual(["circle", "square", "triangle"]);
+		// Names longer than 3 letters would widen every column: the columns are numbered, each row says its number.
+		expect(rows[0].slice(1)).toEqual(["1", "2", "3"]);
 		expect(rows[1].every((c) => /^-+:?$/.test(c))).toBe(true);
 		// The square row: 2 taken for circles, 5 right, 1 taken for a triangle.
-		expect(rows[3]).toEqual(["**square**", "2", "5", "1"]);
+		expect(rows[3]).toEqual(["**2** square", "2", "5", "1"]);
 		expect(parseRunNote(text)?.confusion).toEqual(shapes);
+	});
+
+	it("fits a phone's column: short headers for ten long class names, the digits' own names kept", () => {
+		const cifar = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
+		const eye = (k: number): number[][] => Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 9 : 1)));
+		const rows = markdownRows(formatRunNote(record({ classes: cifar, matrix: eye(10) })));
+		const [corner, ...heads] = rows[0];
+		expect(heads).toHaveLength(10);
+		for (const h of heads) expect([...h].length).toBeLessThanOrEqual(3);
+		expect([...corner].length).toBeLessThanOrEqual(14);
+		expect(rows.slice(2).map((r) => r[0])).toEqual(cifar.map((c, i) => `**${i + 1}** ${c}`));
+		const digits = Array.from({ length: 10 }, (_, i) => String(i));
+		expect(markdownRows(formatRunNote(record({ classes: digits, matrix: eye(10) })))[0].slice(1)).toEqual(digits);
 	});
 
 	it("leaves the charts of the cnn-log block unchanged and reports nothing about the extra section", () => {
@@ -89,7 +103,7 @@ describe("confusion matrix in the run note", () => {
 		expect(parseRunNote(text)?.confusion).toEqual(odd);
 		// "#batch" as a class must not start a batch section: the loss curve keeps its single point.
 		expect(parseRunNote(text)?.batches).toEqual([{ x: 0.5, y: 1.2 }]);
-		expect(markdownRows(text)[0][3]).toBe("x\\|y");
+		expect(markdownRows(text)[4][0]).toBe("**3** x\\|y");
 	});
 
 	it("a matrix that is not square or holds non-counts is not written; a damaged section reads as absent", () => {
