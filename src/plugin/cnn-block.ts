@@ -1,4 +1,4 @@
-import { MarkdownRenderChild, Notice, type MarkdownPostProcessorContext } from "obsidian";
+import { MarkdownRenderChild, type MarkdownPostProcessorContext } from "obsidian";
 import { t } from "../i18n";
 import "../i18n/strings-spec";
 import { renderShapeTable } from "../render/shape-table";
@@ -7,6 +7,7 @@ import { markdownTable } from "../notation/cnn/markdown-table";
 import { analyzeCnn } from "../notation/cnn/parse";
 import type { CnnLabHost } from "./host";
 import { mountTrainingPanel } from "./training/panel";
+import { showNotice } from "./notice";
 
 /** One ```cnn block: parse and draw on load (cheap, so Live Preview may re-render at will); nothing starts by itself. */
 class CnnBlockChild extends MarkdownRenderChild {
@@ -30,26 +31,26 @@ class CnnBlockChild extends MarkdownRenderChild {
 			try {
 				text = make();
 			} catch (e) {
-				new Notice(t("spec.copyFailed", { message: e instanceof Error ? e.message : String(e) }));
+				showNotice(t("spec.copyFailed", { message: e instanceof Error ? e.message : String(e) }));
 				return;
 			}
 			const clip = navigator.clipboard;
 			if (!clip) {
-				new Notice(t("spec.copyFailed", { message: "clipboard unavailable" }));
+				showNotice(t("spec.copyFailed", { message: "clipboard unavailable" }));
 				return;
 			}
 			clip.writeText(text).then(
-				() => new Notice(t("spec.copied", { what })),
-				(e: unknown) => new Notice(t("spec.copyFailed", { message: e instanceof Error ? e.message : String(e) })),
+				() => showNotice(t("spec.copied", { what })),
+				(e: unknown) => showNotice(t("spec.copyFailed", { message: e instanceof Error ? e.message : String(e) })),
 			);
 		};
 		this.registerDomEvent(view.buttons.pytorch, "click", () => {
 			if (model) copy("PyTorch", () => toPyTorch(model));
-			else new Notice(t("spec.exportBlocked"));
+			else showNotice(t("spec.exportBlocked"));
 		});
 		this.registerDomEvent(view.buttons.keras, "click", () => {
 			if (model) copy("Keras", () => toKeras(model));
-			else new Notice(t("spec.exportBlocked"));
+			else showNotice(t("spec.exportBlocked"));
 		});
 		this.registerDomEvent(view.buttons.table, "click", () => copy("Markdown", () => markdownTable(view.summary)));
 		mountTrainingPanel(this.host, el, analysis.parsed, this.source, this.ctx, this);

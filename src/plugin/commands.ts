@@ -1,4 +1,4 @@
-import { Notice, type Editor, type MarkdownFileInfo, type MarkdownView } from "obsidian";
+import { type Editor, type MarkdownFileInfo, type MarkdownView } from "obsidian";
 import type { CnnLabHost } from "./host";
 import { CONV_TEMPLATE, NETWORK_TEMPLATE, logTemplate, placeBlock } from "./templates";
 import { fenceAt } from "./code-fence";
@@ -8,6 +8,7 @@ import { t, type Key } from "../i18n";
 import { startBlockRun, trainableBlock } from "./training/start-run";
 import "../i18n/strings-training";
 import "../i18n/strings-plugin";
+import { showNotice } from "./notice";
 
 /** Command palette entries (no default hotkeys: the user picks them). */
 export function registerCommands(host: CnnLabHost): void {
@@ -27,7 +28,7 @@ export function registerCommands(host: CnnLabHost): void {
 		name: t("command.trainUnderCursor"),
 		editorCallback: (editor: Editor, ctx: MarkdownView | MarkdownFileInfo) => {
 			const said = trainUnderCursor(host, editor, ctx.file?.path ?? "");
-			if (said) new Notice(said);
+			if (said) showNotice(said);
 		},
 	});
 
@@ -40,7 +41,7 @@ export function registerCommands(host: CnnLabHost): void {
 			if (n === 0) return false;
 			if (!checking) {
 				host.training.stopAll();
-				new Notice(t("command.stopped", { n }));
+				showNotice(t("command.stopped", { n }));
 			}
 			return true;
 		},
@@ -105,13 +106,13 @@ export function exportUnderCursor(editor: Editor, framework: "pytorch" | "keras"
 async function copyNetwork(editor: Editor, framework: "pytorch" | "keras", title?: string): Promise<void> {
 	const r = exportUnderCursor(editor, framework, title);
 	if ("problem" in r) {
-		new Notice(r.problem);
+		showNotice(r.problem);
 		return;
 	}
 	try {
 		await navigator.clipboard.writeText(r.code);
-		new Notice(t(framework === "pytorch" ? "command.copiedPyTorch" : "command.copiedKeras"));
+		showNotice(t(framework === "pytorch" ? "command.copiedPyTorch" : "command.copiedKeras"));
 	} catch (e) {
-		new Notice(t("command.copyFailed", { message: e instanceof Error ? e.message : String(e) }));
+		showNotice(t("command.copyFailed", { message: e instanceof Error ? e.message : String(e) }));
 	}
 }

@@ -1,4 +1,4 @@
-import { MarkdownRenderChild, Notice, setIcon } from "obsidian";
+import { MarkdownRenderChild, setIcon } from "obsidian";
 import type { CnnLabHost } from "./host";
 import { parseConvSpec, checkDepths } from "../notation/conv/parse-conv";
 import type { ConvBlockSpec, Planes } from "../notation/conv/types";
@@ -9,6 +9,7 @@ import { readVaultImage, VaultImageError } from "./vault-image";
 import { t } from "../i18n";
 import "../i18n/strings-conv";
 import { appendWithCode } from "../render/code-spans";
+import { showNotice } from "./notice";
 
 /** ```cnn-conv: one convolution, step by step, on the note's numbers or an image from the vault. */
 export function registerConvBlock(host: CnnLabHost): void {
@@ -81,7 +82,7 @@ export class ConvBlock extends MarkdownRenderChild {
 			speed: s.animationSpeed,
 			pixels,
 			setIcon: (b, icon) => setIcon(b, ICONS[icon]),
-			onCopied: (ok) => new Notice(ok ? t("conv.copied") : t("conv.copy-failed")),
+			onCopied: (ok) => showNotice(ok ? t("conv.copied") : t("conv.copy-failed")),
 		});
 	}
 

@@ -825,14 +825,18 @@ export class Modal {
 
 /** Every Notice shown, newest last, so tests can read what the user was told. */
 export const shownNotices: string[] = [];
+/** The notices' elements, for tests that look at what a message draws (code spans). */
+export const shownNoticeEls: HTMLElement[] = [];
 export class Notice {
 	noticeEl: HTMLElement;
 	constructor(message: string | DocumentFragment, duration?: number) {
 		void duration;
 		this.noticeEl = document.createElement("div");
 		const text = typeof message === "string" ? message : (message.textContent ?? "");
-		this.noticeEl.textContent = text;
+		if (typeof message === "string") this.noticeEl.textContent = text;
+		else this.noticeEl.append(message);
 		shownNotices.push(text);
+		shownNoticeEls.push(this.noticeEl);
 	}
 	setMessage(m: string): this {
 		this.noticeEl.textContent = m;

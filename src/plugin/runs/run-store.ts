@@ -1,4 +1,4 @@
-import { Notice, TFile, type App, type Component, type EventRef, type TAbstractFile } from "obsidian";
+import { TFile, type App, type Component, type EventRef, type TAbstractFile } from "obsidian";
 import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
 import { RunRecorder, type FinishInfo, type RunPace } from "../../runs/recorder";
 import type { RunRecord, RunStatus } from "../../runs/run-record";
@@ -8,6 +8,7 @@ import "../../i18n/strings-log";
 import { checkVaultFolder } from "./paths";
 import { VaultNoteStore } from "./vault-note-store";
 import { isOwnSafetensors, weightsPathFor } from "../../worker/shared-engine";
+import { showNotice } from "../notice";
 
 export interface RunBeginOptions {
 	/** Vault path of the note holding the ```cnn block. */
@@ -120,7 +121,7 @@ export class RunHandle {
 				backend: opts.backend ?? null,
 				startedAt,
 			},
-			(path) => new Notice(t("log.notice.replaced", { path })),
+			(path) => showNotice(t("log.notice.replaced", { path })),
 		);
 		this.recorder = recorder;
 		this.folderError = folder.ok ? null : folder.error;
@@ -276,7 +277,7 @@ export class RunHandle {
 	private fail(message: string): void {
 		this.saved = false;
 		this.lastError = message;
-		if (!this.noticeShown) new Notice(t("log.notice.saveFailed", { error: message }));
+		if (!this.noticeShown) showNotice(t("log.notice.saveFailed", { error: message }));
 		this.noticeShown = true;
 	}
 

@@ -1,8 +1,9 @@
-import { Notice, Platform } from "obsidian";
+import { Platform } from "obsidian";
 import type { CnnLabHost } from "../host";
 import { t } from "../../i18n";
 import "../../i18n/strings-training";
 import type { RunController, RunLog } from "./run-controller";
+import { showNotice } from "../notice";
 
 /** "CNN Lab: epoch 3/10 · 82 %" for the first run that trains, "+1" for each other; null when nothing runs. */
 export function statusText(runs: readonly RunController<RunLog>[]): string | null {
@@ -36,7 +37,7 @@ export function registerTrainingStatus(host: CnnLabHost): void {
 			hub.watch((run, e) => {
 				if (e.type !== "end" || run.viewCount > 0) return;
 				const text = endedText(run);
-				if (text) new Notice(text);
+				if (text) showNotice(text);
 			}),
 		);
 		return;

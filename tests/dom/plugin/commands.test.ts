@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { App, Editor, Plugin, shownNotices } from "../../support/obsidian-stub";
+import { App, Editor, Plugin, shownNoticeEls, shownNotices } from "../../support/obsidian-stub";
 import { registerCommands } from "../../../src/plugin/commands";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import type { CnnLabHost } from "../../../src/plugin/host";
@@ -125,6 +125,8 @@ describe("commands", () => {
 		await cmds.get("copy-as-pytorch")?.editorCallback?.(new Editor(lenetNote, { line: 10, ch: 0 }), ctx);
 		expect(clip).toHaveLength(0);
 		expect(shownNotices.at(-1)).toMatch(/inside a ```cnn block/);
+		// what to type is drawn as code, not as raw backticks around plain text
+		expect(shownNoticeEls.at(-1)?.querySelector("code")?.textContent).toBe("```cnn");
 		const bad = "```cnn\ninput 32x32x3\nconv 16 3x3x1\n```";
 		await cmds.get("copy-as-keras")?.editorCallback?.(new Editor(bad, { line: 1, ch: 0 }), ctx);
 		expect(clip).toHaveLength(0);
