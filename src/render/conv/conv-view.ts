@@ -11,6 +11,7 @@ import { createGridView, type GridView } from "./grid-view";
 import { shapeLine, stepInfo, type ConvModel } from "./model";
 import { dueTicks, initialStepper, keyAction, reduceStep, SPEEDS, type StepAction, type StepperState } from "./stepper";
 import { shownWeight, stepMarkdown, stepHeading, sumLines } from "./sum-text";
+import { formatValue } from "../heatmap";
 
 export interface ConvViewOptions {
 	decimals: number;
@@ -194,7 +195,7 @@ export class ConvView {
 			this.kernelGrids.push(createGridView(box, plane, { label: t("conv.kernel-grid", { label: k.label, n: c + 1 }), decimals: this.opts.decimals, kind: "values", preferred: this.opts.colormap, colour: false, size: "s" }));
 		});
 		if (k.divisor !== 1) this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.divisor", { d: k.divisor }) });
-		if (k.bias !== 0 || this.model.showBias) this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.bias", { b: k.bias }) });
+		if (k.bias !== 0 || this.model.showBias) this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.bias", { b: formatValue(k.bias, this.opts.decimals) }) });
 	}
 
 	/** A horizontal swipe (touch or pen) on the grids steps back or forward, like the arrow keys. */
