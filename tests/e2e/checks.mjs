@@ -732,14 +732,17 @@ check("the explorer in a digits run: a drawn 1 is read as 1, a clicked cell's co
 	// The end of the run is drawn in pieces (results, filters, maps): the layout settles before the pad is measured.
 	await page.waitForTimeout(1500);
 	// Draw a "1" on the pad with the mouse: one stroke down the middle.
-	await page.evaluate((k) => [...window.cnnDemo.blockEl(k).querySelectorAll(".cnn-lab-explorer-tab")].find((b) => /^Draw$/.test(b.textContent ?? ""))?.click(), i);
+	await page.evaluate((k) => [...window.cnnDemo.blockEl(k).querySelectorAll(".cnn-lab-explorer-tab")].find((b) => /^Draw$/.test(b.textContent ?? ""))?.dispatchEvent(new MouseEvent("click", { bubbles: true })), i);
 	await page.waitForTimeout(300);
 	const padBox = await page.evaluate((k) => {
-		const c = window.cnnDemo.blockEl(k).querySelector(".cnn-lab-explorer-pad-canvas");
+		const c = window.cnnDemo.blockEl(k)?.querySelector(".cnn-lab-explorer-pad-canvas");
+		if (!c) return null;
 		c.scrollIntoView({ block: "center", behavior: "instant" });
 		const r = c.getBoundingClientRect();
 		return { x: r.left, y: r.top, w: r.width, h: r.height };
 	}, i);
+	assert(padBox, "the explorer shows no drawing pad");
+	if (!padBox) return;
 	assert(padBox.w > 50, `the pad is ${padBox.w} px wide`);
 	await page.mouse.move(padBox.x + padBox.w * 0.52, padBox.y + padBox.h * 0.12);
 	await page.mouse.down();
@@ -783,13 +786,14 @@ check("the explorer in a digits run: a drawn 1 is read as 1, a clicked cell's co
 	say(`hovered: "${readout}"; computation: "${calc.title}" — ${plain(calc.sum).slice(-60)}`);
 	const under = /row 4, column 5: (\S+)/.exec(plain(readout));
 	assert(under, `the readout does not name row 4, column 5: "${readout}"`);
+	if (!under) return;
 	assert(/channel 3, row 4, column 5/.test(calc.title), `the computation is of another cell: "${calc.title}"`);
 	const total = Number(plain(calc.sum).split(" = ").pop());
 	assert(Number.isFinite(total) && Math.abs(total - Number(under[1])) <= 0.0005 + 1e-9, `the computation's result ${total} is not the cell's value ${under[1]}`);
 
 	// Screenshots of the explorer, light and dark, desktop (1100 px) and phone (390 px) width.
 	for (const [width, name] of [[1100, "desktop"], [390, "phone"]]) {
-		await page.setViewportSize({ width, height: width > 500 ? 900 : 844 });
+		await page.setViewportSize({ width: Number(width), height: Number(width) > 500 ? 900 : 844 });
 		for (const dark of [false, true]) {
 			await page.evaluate((d) => window.cnnDemo.setTheme(d), dark);
 			await page.waitForTimeout(400);
@@ -797,8 +801,8 @@ check("the explorer in a digits run: a drawn 1 is read as 1, a clicked cell's co
 			const shot = `${env.shots}/explorer-${name}-${dark ? "dark" : "light"}.png`;
 			await el.asElement().screenshot({ path: shot });
 			const overflow = await page.evaluate((k) => {
-				const ex = window.cnnDemo.blockEl(k).querySelector(".cnn-lab-explorer");
-				return ex.scrollWidth - ex.clientWidth;
+				const ex = window.cnnDemo.blockEl(k)?.querySelector(".cnn-lab-explorer");
+				return ex ? ex.scrollWidth - ex.clientWidth : 0;
 			}, i);
 			// Its parts apart too, at full size, to be looked at.
 			for (const part of ["top", "calc", "why"]) {

@@ -15,6 +15,7 @@ const browser = await launchChromium();
 const page = await browser.context.newPage();
 await page.setContent(`<!doctype html><html><head><style>${css}</style></head><body class="theme-light"><div class="markdown-preview-view"></div></body></html>`);
 await page.addScriptTag({ content: built.outputFiles[0].text });
+// @ts-expect-error -- explorerBench is the bundled entry's global (explorer-entry.ts), not part of the page's types
 const r = await page.evaluate((n) => window.explorerBench(n), rounds);
 // The first round pays for compilation and first layout: reported apart, left out of median and worst.
 const stat = (xs) => {
