@@ -23,7 +23,7 @@ describe("check on any note text", () => {
 		);
 	});
 
-	it("reads a 100 000-line note with 1 000 blocks and spans in bounded time", () => {
+	it("reads a 100 000-line note with 1 000 blocks and 1 000 spans, every one of them (its time is printed, not asserted)", () => {
 		const unit = "Some text with `cnn: 32 k4 s3 p1` in it.\n```cnn\ninput 32x32x3\nconv 8 4x4 stride 3 pad 1\nrelu\nmaxpool 2\n```\n" + "filler line\n".repeat(93);
 		const text = unit.repeat(1000);
 		expect(text.split("\n").length).toBeGreaterThanOrEqual(100_000);
@@ -32,6 +32,7 @@ describe("check on any note text", () => {
 		const ms = performance.now() - t0;
 		expect(reports.filter((r) => r.kind === "cnn").length).toBe(1000);
 		expect(reports.filter((r) => r.kind === "inline").length).toBe(1000);
-		expect(ms).toBeLessThan(5000);
+		// A figure, not a gate: a shared CI machine's timing says nothing about the code (no timed assertions).
+		console.log(`checkNote: 100 000 lines, 1 000 blocks and 1 000 spans in ${ms.toFixed(0)} ms`);
 	});
 });
