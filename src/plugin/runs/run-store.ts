@@ -241,15 +241,18 @@ export class RunHandle {
 		return this.saved;
 	}
 
-	/** Waits `ms` (the spacing of epoch writes), or less when an urgent write comes in. */
+	/**
+	 * Waits `ms` (the spacing of epoch writes), or less when an urgent write comes in. The main window's timer: the run
+	 * outlives any pop-out window its block was in.
+	 */
 	private pause(ms: number): Promise<void> {
 		return new Promise((resolve) => {
 			const done = (): void => {
-				activeWindow.clearTimeout(id);
+				window.clearTimeout(id);
 				this.wake = null;
 				resolve();
 			};
-			const id = activeWindow.setTimeout(done, ms);
+			const id = window.setTimeout(done, ms);
 			this.wake = done;
 		});
 	}
