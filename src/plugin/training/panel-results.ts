@@ -175,8 +175,9 @@ export class ResultsView {
 		this.next = null;
 		next.old.destroy();
 		for (const child of Array.from(this.viewsHost.children)) if (child !== next.el) child.remove();
-		while (next.el.firstChild) this.viewsHost.appendChild(next.el.firstChild);
-		next.el.remove();
+		// Shown where it was laid out, not moved: moving its nodes out threw away their layout, and laying the whole
+		// view out again (text shaping of every caption and table) made one 50–70 ms frame at the end of a run.
+		next.el.removeClass("cnn-lab-training-views-next");
 	}
 
 	/** A newer view replaces one still being drawn: the half-drawn one goes, the one on show stays until then. */
