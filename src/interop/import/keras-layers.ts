@@ -58,16 +58,22 @@ function samePads(b: NetworkBuilder, call: PyCall, kernel: Pair, stride: Pair, d
 	return end[0] !== pad[0] || end[1] !== pad[1] ? { pad, padEnd: end } : { pad };
 }
 
-function conv(b: NetworkBuilder, call: PyCall): void {
+/** Conv2D's and Conv2DTranspose's first three arguments: filters, kernel_size, strides (null: no valid filters). */
+function filtersKernelStride(b: NetworkBuilder, call: PyCall): { filters: number; kernel: Pair; stride: Pair } | null {
 	const filters = num(arg(call, 0, "filters"));
 	if (filters === null || !isPositiveInt(filters)) {
 		b.diag(call, "error", "import.badValue", { what: "filters", name: call.name });
-		return;
+		return null;
 	}
 	const kArg = arg(call, 1, "kernel_size");
 	if (isNone(kArg)) b.diag(call, "error", "import.badValue", { what: "kernel_size", name: call.name });
-	const kernel = readPair(b, call, kArg, "kernel_size", [1, 1], 1);
-	const stride = readPair(b, call, arg(call, 2, "strides"), "strides", [1, 1], 1);
+	return { filters, kernel: readPair(b, call, kArg, "kernel_size", [1, 1], 1), stride: readPair(b, call, arg(call, 2, "strides"), "strides", [1, 1], 1) };
+}
+
+function conv(b: NetworkBuilder, call: PyCall): void {
+	const first = filtersKernelStride(b, call);
+	if (!first) return;
+	const { filters, kernel, stride } = first;
 	const dilation = readPair(b, call, arg(call, 5, "dilation_rate"), "dilation_rate", [1, 1], 1);
 	const padding = (str(arg(call, 3, "padding")) ?? "valid").toLowerCase();
 	if (padding !== "same" && padding !== "valid") b.diag(call, "error", "import.badValue", { what: "padding", name: call.name });
@@ -103,15 +109,9 @@ function depthwise(b: NetworkBuilder, call: PyCall): void {
  * where PyTorch crops it at the start, so for odd k − s the values sit one pixel apart: said as a warning.
  */
 function convTranspose(b: NetworkBuilder, call: PyCall): void {
-	const filters = num(arg(call, 0, "filters"));
-	if (filters === null || !isPositiveInt(filters)) {
-		b.diag(call, "error", "import.badValue", { what: "filters", name: call.name });
-		return;
-	}
-	const kArg = arg(call, 1, "kernel_size");
-	if (isNone(kArg)) b.diag(call, "error", "import.badValue", { what: "kernel_size", name: call.name });
-	const kernel = readPair(b, call, kArg, "kernel_size", [1, 1], 1);
-	const stride = readPair(b, call, arg(call, 2, "strides"), "strides", [1, 1], 1);
+	const first = filtersKernelStride(b, call);
+	if (!first) return;
+	const { filters, kernel, stride } = first;
 	const padding = (str(arg(call, 3, "padding")) ?? "valid").toLowerCase();
 	const given = arg(call, 4, "output_padding");
 	const dilation = readPair(b, call, arg(call, -1, "dilation_rate"), "dilation_rate", [1, 1], 1);
