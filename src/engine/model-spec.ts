@@ -93,7 +93,20 @@ export type LayerSpec =
 	| BatchNormSpec
 	| AdaptivePoolSpec
 	/** Global average pooling: [C, H, W] → [C], the mean of each map (AdaptiveAvgPool2d(1) then Flatten). */
-	| { type: "gap" };
+	| { type: "gap" }
+	| ResidualSpec;
+
+/**
+ * A residual block, y = F(x) + shortcut(x): `body` is F (any layers, a residual block among them at most one level
+ * deep), `shortcut` the layers on the other branch — empty for the identity, or the projection the notation chose
+ * (a 1×1 conv with the body's stride, then batch norm when the body has one). Both branches see the block's input
+ * and must end in the same shape; the sum is the block's output. Written in a note as `residual [project] … end`.
+ */
+export interface ResidualSpec {
+	type: "residual";
+	body: LayerSpec[];
+	shortcut: LayerSpec[];
+}
 
 /** Per-sample input shape, channels first: [C, H, W]. */
 export type InputShape = [number, number, number];

@@ -49,5 +49,8 @@ export function createLayer(spec: LayerSpec, inShape: number[], rng: Rng, ctx: E
 			return new DropoutLayer(spec, inShape, rng);
 		case "softmax":
 			return new SoftmaxLayer(spec, inShape);
+		case "residual":
+			// TODO(issue 19): the residual block's layer (body and shortcut, summed) is being built.
+			throw new Error("residual blocks are not built by the engine yet");
 	}
 }

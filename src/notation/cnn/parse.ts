@@ -118,6 +118,9 @@ function fromLayerSpec(l: LayerLine): RawLayer {
 			return { ...base, word: "dropout", p: s.p };
 		case "leakyrelu":
 			return { ...base, word: "leakyrelu", slope: s.slope };
+		case "residual":
+			// TODO(issue 19): pasted framework code never yields a residual block (the importers read Sequential only).
+			return { ...base, word: "unknown" };
 		default:
 			return { ...base, word: s.type };
 	}
