@@ -31,6 +31,18 @@ const slowTests = [
 	"tests/unit/notation/receptive-field-uneven.test.ts",
 ];
 
+// Test files that replace a module with vi.mock need a module registry of their own: they run isolated, in
+// "js-mocks". Every other file shares its worker's modules ("js" and "wasm" set isolate: false), which halves the fast
+// loop's CPU time (4 min 27 s → 2 min 17 s of user time for the same 1 145 tests): most of a file's cost was
+// importing and transforming the same engine and plugin modules again.
+const mockTests = [
+	"tests/dom/robustness/faults.test.ts",
+	"tests/dom/robustness/many-runs.test.ts",
+	"tests/dom/runs/log-confusion.test.ts",
+	"tests/dom/training/worker-channel.test.ts",
+	"tests/unit/cli/disk-full.test.ts",
+];
+
 export default defineConfig({
 	resolve: {
 		alias: {
@@ -45,7 +57,11 @@ export default defineConfig({
 		projects: [
 			{
 				extends: true,
-				test: { name: "js", include: ["tests/unit/**/*.test.ts", "tests/dom/**/*.test.ts"], exclude: [...buildTests, ...slowTests], provide: { engineBackend: "js" } },
+				test: { name: "js", include: ["tests/unit/**/*.test.ts", "tests/dom/**/*.test.ts"], exclude: [...buildTests, ...slowTests, ...mockTests], provide: { engineBackend: "js" }, isolate: false },
+			},
+			{
+				extends: true,
+				test: { name: "js-mocks", include: mockTests, provide: { engineBackend: "js" } },
 			},
 			{
 				extends: true,
@@ -63,6 +79,7 @@ export default defineConfig({
 					include: ["tests/unit/engine/**/*.test.ts"],
 					exclude: ["tests/unit/engine/wasm-gemm.test.ts", "tests/unit/engine/wasm-conv.test.ts"],
 					setupFiles: ["tests/support/use-wasm-gemm.ts"],
+					isolate: false,
 					// tests/support/engine.ts builds the suite's engine context on this backend.
 					provide: { engineBackend: "wasm-simd" },
 				},
