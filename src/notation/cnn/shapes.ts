@@ -186,6 +186,9 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 		// 3 stride 2) are drawn that way: worth knowing, not worth a warning
 		const losesInput = g.axes[0].unusedInput > 0 || g.axes[1].unusedInput > 0;
 		const overlaps = pool && ([0, 1] as const).every((a) => g.axes[a].fits || g.kernel[a] > g.stride[a]);
+		// when no input is lost the exact settings are offered, but not a new stride: it changes the downsampling
+		// the network was drawn with (torchvision's AlexNet, 11×11 stride 4 pad 2, was offered "stride 7")
+		if (!losesInput || overlaps) row.fixes = row.fixes.filter((f) => !/^stride\b/.test(f.label));
 		rowDiag(
 			row,
 			diags,

@@ -178,3 +178,14 @@ describe("pasted code read right or said clearly", () => {
 		expect(ok.model!.layers).toContainEqual({ type: "leakyrelu", slope: 0.1 });
 	});
 });
+
+describe("a note that loses no input offers no new stride", () => {
+	it("torchvision's AlexNet conv (11×11 stride 4 pad 2 on 224) is info, and its fixes keep stride 4", () => {
+		const a = analyzeCnn("input 224x224x3\nconv 64 11x11 stride 4 pad 2");
+		const row = a.report?.rows[0];
+		expect(a.parsed.diagnostics.map((d) => d.severity)).toEqual(["info"]);
+		expect(row?.fixes.length).toBeGreaterThan(0);
+		for (const f of row?.fixes ?? []) expect(f.label).not.toMatch(/^stride/);
+		expect(row?.fixes[0]?.label).toBe("input 227x227x3");
+	});
+});
