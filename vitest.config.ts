@@ -29,6 +29,8 @@ const slowTests = [
 	"tests/unit/export/augment-export.test.ts",
 	"tests/unit/import/new-layers-import.test.ts",
 	"tests/unit/notation/receptive-field-uneven.test.ts",
+	"tests/unit/engine/residual-torch.test.ts",
+	"tests/unit/engine/resnet-train.test.ts",
 ];
 
 // Test files that replace a module with vi.mock need a module registry of their own: they run isolated, in

@@ -2,7 +2,7 @@
 export { size, tensor, type Tensor } from "./tensor";
 export type { Layer, LayerState, Param } from "./layer";
 export type {
-	AdaptivePoolSpec, BatchNormSpec, ConvLayerSpec, ConvTransposeSpec, DepthwiseConvSpec, InputShape, LayerSpec, ModelSpec, OptimizerSpec, Pair, PoolSpec,
+	AdaptivePoolSpec, BatchNormSpec, ConvLayerSpec, ConvTransposeSpec, DepthwiseConvSpec, InputShape, LayerSpec, ModelSpec, OptimizerSpec, Pair, PoolSpec, ResidualSpec,
 } from "./model-spec";
 export { Rng } from "./rng";
 export {

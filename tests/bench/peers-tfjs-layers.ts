@@ -63,3 +63,37 @@ export async function tfTrainDepthwise(backend: TfBackend, batch: number): Promi
 		return tf.add(tf.matMul(flat, v[10] as tf.Tensor2D), v[11]);
 	});
 }
+
+/**
+ * W8: issue 19's mini-ResNet on 8×8×1 (tests/support/mini-resnet.ts): conv 16@3×3 p1, bn, relu; y = F(x) + x with F
+ * = conv 16@3×3 p1, bn, relu, conv 16@3×3 p1, bn; relu; the same with 32 filters, the first conv stride 2, and the
+ * shortcut a 1×1 conv stride 2 (no bias) and bn; relu; global average pooling; dense 10.
+ */
+export async function tfTrainResNet(backend: TfBackend, batch: number): Promise<Runner> {
+	await tfUse(backend);
+	const ones = (n: number): tf.Variable => tf.variable(tf.ones([n]));
+	const zeros = (n: number): tf.Variable => tf.variable(tf.zeros([n]));
+	let seed = 1;
+	const convVars = (cin: number, f: number, k: number, bias = true): tf.Variable[] => [variable([k, k, cin, f], seed++), ...(bias ? [variable([f], seed++)] : []), ones(f), zeros(f)];
+	const stem = convVars(1, 16, 3);
+	const a1 = convVars(16, 16, 3);
+	const a2 = convVars(16, 16, 3);
+	const b1 = convVars(16, 32, 3);
+	const b2 = convVars(32, 32, 3);
+	const proj = convVars(16, 32, 1, false);
+	const dense = [variable([32, 10], seed++), variable([10], seed++)];
+	const v = [...stem, ...a1, ...a2, ...b1, ...b2, ...proj, ...dense];
+	/** conv (+ bias), then batch norm with the batch's statistics */
+	const convBn = (x: tf.Tensor4D, p: tf.Variable[], stride: number, pad: number): tf.Tensor4D => {
+		const y = tf.conv2d(x, p[0] as tf.Tensor4D, stride, pad);
+		const withBias = p.length === 4 ? (tf.add(y, p[1]) as tf.Tensor4D) : y;
+		return batchNorm(withBias, p[p.length - 2], p[p.length - 1]);
+	};
+	return trainer(batch, 8, v, (x) => {
+		const h0 = tf.relu(convBn(x, stem, 1, 1)) as tf.Tensor4D;
+		const h1 = tf.relu(tf.add(convBn(tf.relu(convBn(h0, a1, 1, 1)) as tf.Tensor4D, a2, 1, 1), h0)) as tf.Tensor4D;
+		const h2 = tf.relu(tf.add(convBn(tf.relu(convBn(h1, b1, 2, 1)) as tf.Tensor4D, b2, 1, 1), convBn(h1, proj, 2, 0))) as tf.Tensor4D;
+		const pooled = tf.mean(h2, [1, 2]) as tf.Tensor2D;
+		return tf.add(tf.matMul(pooled, dense[0] as tf.Tensor2D), dense[1]);
+	});
+}

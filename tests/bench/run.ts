@@ -9,7 +9,8 @@ import { convnetConvForward, convnetTrain, convnetW4, convnetW5 } from "./peers-
 import { tfConvForward, tfTrain, tfUse } from "./peers-tfjs";
 import { checkTrainableConv2d, trainableConv2d } from "./peers-tfjs-wasm-train";
 import { oursConvForward, oursTrain, oursW4, oursW5, oursW6, oursW7, simdAvailable, type GemmKind } from "./ours";
-import { tfTrainBn, tfTrainDepthwise } from "./peers-tfjs-layers";
+import { tfTrainBn, tfTrainDepthwise, tfTrainResNet } from "./peers-tfjs-layers";
+import { MINI_RESNET } from "../support/mini-resnet";
 import { measure, type Contender, type Result, type Runner } from "./timing";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -94,6 +95,16 @@ const workloads: Workload[] = [
 			...ours((kind) => oursTrain(kind, oursW7, BATCH, 640)),
 			// ConvNetJS has neither batch norm nor depthwise convs; tfjs-backend-wasm has no depthwise gradient kernels.
 			{ name: "tfjs CPU", setup: () => tfTrainDepthwise("cpu", BATCH) },
+		],
+	},
+	{
+		id: "W8",
+		what: "training, 8×8×1: issue 19's mini-ResNet (conv 16, bn, relu, an identity block of two convs 16, relu, a stride-2 block of two convs 32 with a 1×1 projection, relu, gap, dense 10); batch 32, SGD momentum 0.9",
+		samples: BATCH,
+		contenders: [
+			...ours((kind) => oursTrain(kind, MINI_RESNET, BATCH, 640)),
+			// ConvNetJS has no batch norm; the tfjs WASM conv gradient the bench supplies is stride 1 only.
+			{ name: "tfjs CPU", setup: () => tfTrainResNet("cpu", BATCH) },
 		],
 	},
 ];
