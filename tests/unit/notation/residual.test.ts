@@ -216,3 +216,18 @@ dense 10`;
 		}
 	});
 });
+
+describe("residual blocks in pasted PyTorch code", () => {
+	it("a Sequential whose items are block classes names each at its line, with the notation's way to write it", () => {
+		const src = ["model = nn.Sequential(", "    nn.Conv2d(3, 64, 3, padding=1),", "    BasicBlock(64, 64),", "    SomeBlock(64, 128, stride=2),", "    nn.AdaptiveAvgPool2d(1),", ")"].join("\n");
+		const a = analyzeCnn(src);
+		const blocks = a.parsed.diagnostics.filter((d) => d.message.includes("residual blocks in pasted PyTorch code are not read"));
+		expect(blocks.map((d) => [d.line, d.severity, d.message])).toEqual([
+			[3, "error", "`BasicBlock(…)` looks like a residual block class: residual blocks in pasted PyTorch code are not read; write them as `residual … end`"],
+			[4, "error", "`SomeBlock(…)` looks like a residual block class: residual blocks in pasted PyTorch code are not read; write them as `residual … end`"],
+		]);
+		expect(a.parsed.model).toBeNull();
+		// torch's own layers in the same Sequential are read as before (only the two classes are named above)
+		expect(a.parsed.diagnostics.filter((d) => d.message.includes("Conv2d") || d.message.includes("AdaptiveAvgPool2d"))).toEqual([]);
+	});
+});
