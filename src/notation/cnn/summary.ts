@@ -75,7 +75,8 @@ export function summarize(a: CnnAnalysis): Summary {
 			params += r.params;
 			nonTrainable += r.nonTrainable;
 			macs += r.macs;
-			acts += shapeSize(r.output!);
+			// an identity shortcut holds no values of its own: its output is the block's input, already counted
+			if (!(r.block?.role === "shortcut" && r.block.shortcut?.length === 0)) acts += shapeSize(r.output!);
 		}
 		rows.push({
 			line: r.layer.line,

@@ -231,3 +231,16 @@ describe("residual blocks in pasted PyTorch code", () => {
 		expect(a.parsed.diagnostics.filter((d) => d.message.includes("Conv2d") || d.message.includes("AdaptiveAvgPool2d"))).toEqual([]);
 	});
 });
+
+describe("a residual block's totals", () => {
+	it("count the projection's output as values held, not the identity's (the block's input, already counted)", () => {
+		const plain = summarize(analyzeCnn("input 8x8x4\nconv 4 3x3 pad 1\nconv 4 3x3 pad 1"));
+		const identity = summarize(analyzeCnn("input 8x8x4\nresidual\n  conv 4 3x3 pad 1\nend\nconv 4 3x3 pad 1"));
+		const projected = summarize(analyzeCnn("input 8x8x4\nresidual project\n  conv 8 3x3 pad 1\nend"));
+		// input, the body's conv, the add, the last conv: one 8×8×4 more than the plain stack (the add's sum)
+		expect(identity.totals.activationsPerSample).toBe(plain.totals.activationsPerSample + 8 * 8 * 4);
+		// input, the projection, the body's conv, the add
+		expect(projected.totals.activationsPerSample).toBe(8 * 8 * 4 + 3 * 8 * 8 * 8);
+		expect(projected.totals.params).toBe(4 * 9 * 8 + 8 + 4 * 8);
+	});
+});
