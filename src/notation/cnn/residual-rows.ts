@@ -111,7 +111,7 @@ export class BlockShapes {
 	/** At `residual`: its row becomes the shortcut's once the body's output is known. */
 	open(row: ShapeRow, index: number, input: Shape | null, rf: Rf): void {
 		row.block = { role: "shortcut", start: row.layer.line };
-		this.stack.push({ row, index, input: row.layer.broken ? null : input, rf: copy(rf), hasBn: false });
+		this.stack.push({ row, index, input, rf: copy(rf), hasBn: false });
 	}
 
 	/** Every layer inside: a batch norm in the body puts one on the projection too. */
@@ -131,7 +131,9 @@ export class BlockShapes {
 		const inside = rows.slice(b.index + 1, rows.length - 1);
 		row.block = { role: "add", start: sc.layer.line };
 		row.input = body;
-		if (!b.input || !body || row.layer.broken) return null;
+		// a block that cannot be one (nested too deep, empty) has its error at `residual`: its layers still have shapes
+		if (sc.layer.broken) return body;
+		if (!b.input || !body) return null;
 		const input = b.input;
 		const shortcut: LayerSpec[] = [];
 		let short: Shape = input;

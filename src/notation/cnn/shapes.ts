@@ -316,9 +316,8 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 			rowDiag(row, diags, L.column, "error", t("spec.afterSoftmax", { line: softmaxLine }), t("spec.afterSoftmaxFix"));
 		}
 		if (L.word === "residual") {
-			// the shortcut's row, filled at the block's end; a block that cannot be read stops the shapes in it
+			// the shortcut's row, filled at the block's end
 			blocks.open(row, rows.length - 1, cur, rf);
-			if (L.broken) cur = null;
 			continue;
 		}
 		if (L.word === "end") {

@@ -156,6 +156,8 @@ dense 10`;
 		const deep = read("input 8x8x8\nresidual\n  residual\n    residual\n      relu\n    end\n  end\nend");
 		expect(deep.errors).toEqual([expect.objectContaining({ line: 4, message: "residual blocks nest 1 level deep at most: this one is inside a block inside a block" })]);
 		expect(deep.a.parsed.model).toBeNull();
+		// its layers, and the rows after it, keep their shapes; the block that cannot be has no shortcut
+		expect(deep.s.rows.map((r) => r.output)).toEqual(["8×8×8", "8×8×8", "?", "8×8×8", "8×8×8", "8×8×8", "8×8×8"]);
 	});
 
 	it("a block's structure errors name their line: no `end`, a stray `end`, an empty block", () => {
@@ -242,5 +244,41 @@ describe("a residual block's totals", () => {
 		// input, the projection, the body's conv, the add
 		expect(projected.totals.activationsPerSample).toBe(8 * 8 * 4 + 3 * 8 * 8 * 8);
 		expect(projected.totals.params).toBe(4 * 9 * 8 + 8 + 4 * 8);
+	});
+});
+
+describe("residual blocks over generated structure", () => {
+	it("any mix of `residual`, `end`, indentation and layers reads without an internal error; a model it gives holds whole blocks", () => {
+		let seed = 19;
+		const rand = (n: number): number => {
+			seed = (seed * 1103515245 + 12345) % 2 ** 31;
+			// the high bits: an LCG's low bits repeat with a short period
+			return Math.floor((seed / 2 ** 31) * n);
+		};
+		// every other block from words that keep the shape, so that complete blocks are reached too
+		const safe = ["residual", "residual project", "res", "end", "conv 8 3x3 pad 1", "batchnorm", "relu", "ｅｎｄ"];
+		const any = [...safe, "conv 16 3x3 stride 2 pad 1", "maxpool 2", "residul", "dense 8", "flatten", "end residual", "residual block"];
+		const depth = (specs: { type: string; body?: unknown[] }[], d: number): number =>
+			Math.max(d, ...specs.map((s) => (s.type === "residual" ? depth(s.body as { type: string; body?: unknown[] }[], d + 1) : d)));
+		let withBlocks = 0;
+		for (let n = 0; n < 300; n++) {
+			const lines = ["input 8x8x8"];
+			const words = n % 2 === 0 ? safe : any;
+			for (let i = 0, len = 1 + rand(12); i < len; i++) lines.push(" ".repeat(2 * rand(4)) + words[rand(words.length)]);
+			const a = analyzeCnn(lines.join("\n"));
+			for (const d of a.parsed.diagnostics) {
+				expect(d.message).not.toMatch(/internal/i);
+				expect(d.line).toBeGreaterThanOrEqual(1);
+				expect(d.line).toBeLessThanOrEqual(lines.length);
+			}
+			if (a.parsed.model) {
+				expect(depth(a.parsed.model.layers, 0)).toBeLessThanOrEqual(2);
+				const blocks = (specs: { type: string; body?: unknown[] }[]): boolean => specs.every((s) => s.type !== "residual" || ((s.body?.length ?? 0) > 0 && blocks(s.body as { type: string }[])));
+				expect(blocks(a.parsed.model.layers)).toBe(true);
+				if (depth(a.parsed.model.layers, 0) > 0) withBlocks++;
+			}
+		}
+		// the generator does reach complete blocks (the checks above are not vacuous)
+		expect(withBlocks).toBeGreaterThan(5);
 	});
 });
