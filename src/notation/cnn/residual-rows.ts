@@ -64,7 +64,11 @@ function causes(rows: ShapeRow[], input: Shape, body: Shape): { text: string; fi
 	const fixOf = (r: ShapeRow, channels: boolean, stride: boolean): void => {
 		const L = r.layer;
 		const strided = stride && L.stride !== undefined && (L.stride[0] > 1 || L.stride[1] > 1);
-		if ((channels && L.word === "conv") || strided) fixes.push(formatLayer({ ...L, filters: channels && L.word === "conv" ? input.c : L.filters, stride: strided ? undefined : L.stride }));
+		// a convolution that shrinks the map without a stride keeps it with `pad same`
+		const padded = stride && !strided && (L.word === "conv" || L.word === "depthwise");
+		if ((channels && L.word === "conv") || strided || padded) {
+			fixes.push(formatLayer({ ...L, filters: channels && L.word === "conv" ? input.c : L.filters, stride: strided ? undefined : L.stride, pad: padded ? "same" : L.pad, padEnd: padded ? undefined : L.padEnd }));
+		}
 	};
 	if (byC && byC === bySize) {
 		parts.push(t("res.changesBoth", { layer: byC.layer.text, line: byC.layer.line, from: byC.input!.c, to: byC.output!.c, fromSize: hw(byC.input!), toSize: hw(byC.output!) }));
@@ -119,6 +123,14 @@ export class BlockShapes {
 		if (word === "batchnorm") for (const b of this.stack) b.hasBn = true;
 	}
 
+	/** The projection's output for this body, or null when no 1×1 conv with the body's stride gives the body's size. */
+	private static projected(inside: ShapeRow[], input: Shape, body: Shape): { s: Pair; out: Pair } | null {
+		if (input.flat || body.flat) return null;
+		const s = bodyStride(inside);
+		const out: Pair = [Math.floor((input.h - 1) / s[0]) + 1, Math.floor((input.w - 1) / s[1]) + 1];
+		return out[0] === body.h && out[1] === body.w ? { s, out } : null;
+	}
+
 	/**
 	 * At `end` (its row is pushed last in `rows`): fills the shortcut's row and the add's, checks the add, sets the
 	 * receptive field to the larger of the two branches' and returns the block's output (the body's, so the rows
@@ -144,13 +156,13 @@ export class BlockShapes {
 			say(row, diags, "error", t("res.projectFlat", { body: shapeText(body) }));
 			return body;
 		} else {
-			const s = bodyStride(inside);
-			const out: Pair = [Math.floor((input.h - 1) / s[0]) + 1, Math.floor((input.w - 1) / s[1]) + 1];
-			if (out[0] !== body.h || out[1] !== body.w) {
+			const p = BlockShapes.projected(inside, input, body);
+			if (!p) {
 				const c = causes(inside, input, body);
 				say(row, diags, "error", t("res.projectCannot", { input: shapeText(input), body: shapeText(body), cause: c.text }), c.fixes.join(t("spec.or")) || undefined);
 				return body;
 			}
+			const { s, out } = p;
 			const f = body.c;
 			short = { h: out[0], w: out[1], c: f, flat: false };
 			sc.filter = `1×1×${input.c} × ${f}`;
@@ -178,7 +190,8 @@ export class BlockShapes {
 		if (!same(body, short)) {
 			const c = causes(inside, input, body);
 			const d = torchDims(body, short);
-			const fixes = [...(sc.layer.project ? [] : ["residual project"]), ...c.fixes];
+			// `residual project` is offered only where the projection would match
+			const fixes = [...(!sc.layer.project && BlockShapes.projected(inside, input, body) ? ["residual project"] : []), ...c.fixes];
 			const message = body.flat || short.flat ? t("res.flatBranch", { body: shapeText(body), shortcut: shapeText(short) }) : t("res.mismatch", { body: shapeText(body), shortcut: shapeText(short), cause: c.text, a: d.a, b: d.b, dim: d.dim });
 			say(row, diags, "error", message, fixes.join(t("spec.or")) || undefined);
 		}

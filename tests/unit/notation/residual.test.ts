@@ -109,6 +109,10 @@ describe("residual blocks in the cnn notation", () => {
 		const shrinks = read("input 16x16x16\nresidual project\n  conv 16 3x3\nend");
 		expect(shrinks.errors[0]).toMatchObject({ line: 4 });
 		expect(shrinks.errors[0].message).toContain("no 1×1 conv with a stride turns 16×16×16 into the body's 14×14×16: `conv 16 3x3` (line 3) changes the size 16×16 → 14×14. ");
+		expect(shrinks.errors[0].suggestion).toBe("conv 16 3x3 pad same");
+		// and the identity's error does not offer a projection that could not match either
+		const unpadded = read("input 16x16x16\nresidual\n  conv 16 3x3\nend");
+		expect(unpadded.errors[0].suggestion).toBe("conv 16 3x3 pad same");
 	});
 
 	it("`residual project` where the shapes agree is a note (the identity would do); a dense body works on vectors", () => {
