@@ -180,7 +180,7 @@ export class BlockShapes {
 			}
 			shortRf = { size: shortRf.size, jump: [shortRf.jump[0] * s[0], shortRf.jump[1] * s[1]] };
 			if (shortRf.upTo || b.rf.upTo) shortRf.upTo = true;
-			if (same(input, body)) say(sc, diags, "info", t("res.projectNotNeeded", { n: fmtCount(sc.params + sc.nonTrainable) }), "residual");
+			if (same(input, body)) say(sc, diags, "info", t("res.projectNotNeeded", { n: fmtCount(sc.params) }), "residual");
 		}
 		sc.output = short;
 		if (!short.flat) sc.rf = copy(shortRf);
