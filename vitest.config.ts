@@ -31,6 +31,7 @@ const slowTests = [
 	"tests/unit/notation/receptive-field-uneven.test.ts",
 	"tests/unit/engine/residual-torch.test.ts",
 	"tests/unit/engine/resnet-train.test.ts",
+	"tests/unit/notation/residual-torch.test.ts",
 ];
 
 // Test files that replace a module with vi.mock need a module registry of their own: they run isolated, in

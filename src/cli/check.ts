@@ -21,6 +21,8 @@ export interface LayerReport {
 	multiplyAdds: number | null;
 	receptiveField: { size: [number, number]; jump: [number, number] } | null;
 	formulas: string[];
+	/** How many residual blocks hold the row (0: none): the text table indents the layer by as many steps. */
+	nest: number;
 }
 
 export interface BlockReport {
@@ -72,6 +74,7 @@ export function blockReport(file: string, block: NoteBlock, analysis?: CnnAnalys
 		multiplyAdds: r.output ? r.macs : null,
 		receptiveField: r.rf ? { size: [r.rf.size[0], r.rf.size[1]], jump: [r.rf.jump[0], r.rf.jump[1]] } : null,
 		formulas: r.formulas,
+		nest: r.nest,
 	}));
 	const diagnostics = a.parsed.diagnostics.map((d) => ({ ...d, line: block.fenceLine + d.line }));
 	const x = summary.totals;
@@ -146,7 +149,7 @@ export function formatReports(reports: Report[]): string {
 			const bad = r.diagnostics.some((d) => d.line === l.line && d.severity === "error") ? " ✗" : r.diagnostics.some((d) => d.line === l.line && d.severity === "warning") ? " ⚠" : "";
 			rows.push([
 				String(l.line),
-				l.layer,
+				"  ".repeat(l.nest) + l.layer,
 				(l.output ? l.output.join("×") : "?") + bad,
 				l.filter,
 				l.parameters === null ? "" : fmtCount(l.parameters),

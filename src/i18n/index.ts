@@ -15,6 +15,7 @@ import type { layersStrings } from "./strings-layers";
 import type { limitsStrings } from "./strings-limits";
 import type { logStrings } from "./strings-log";
 import type { pluginStrings } from "./strings-plugin";
+import type { residualStrings } from "./strings-residual";
 import type { robustnessStrings } from "./strings-robustness";
 import type { specStrings } from "./strings-spec";
 import type { trainingStrings } from "./strings-training";
@@ -44,6 +45,7 @@ export type Key =
 	| keyof typeof limitsStrings
 	| keyof typeof logStrings
 	| keyof typeof pluginStrings
+	| keyof typeof residualStrings
 	| keyof typeof robustnessStrings
 	| keyof typeof specStrings
 	| keyof typeof trainingStrings

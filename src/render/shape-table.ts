@@ -107,6 +107,9 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 			const shapeRow = rows[i];
 			const tr = body.createEl("tr", { cls: "cnn-spec-row" });
 			if (r.severity) tr.addClass(`is-${r.severity}`);
+			// a residual block's rows are indented by depth; its shortcut and add rows are marked as the block's own
+			if (r.nest > 0) tr.addClass(`cnn-spec-nest-${Math.min(r.nest, 3)}`);
+			if (r.block) tr.addClass(`cnn-spec-${r.block}`);
 			tr.createEl("td", { cls: ["cnn-spec-num", "cnn-spec-extra"], text: String(r.line) });
 			const layerTd = tr.createEl("td", { cls: "cnn-spec-layer" });
 			layerCode(layerTd, r.layer);

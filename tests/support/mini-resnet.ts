@@ -26,3 +26,27 @@ export const MINI_RESNET: ModelSpec = {
 		{ type: "dense", units: 10, bias: true },
 	],
 };
+
+/** The same network as issue 19's example block writes it, on 32×32×3 (the notation's tests read it). */
+export const MINI_RESNET_BLOCK = `input 32x32x3
+conv 16 3x3 pad 1
+batchnorm
+relu
+residual                 # y = F(x) + x
+  conv 16 3x3 pad 1
+  batchnorm
+  relu
+  conv 16 3x3 pad 1
+  batchnorm
+end
+relu
+residual project         # the shortcut is a 1×1 conv (and batch norm) when shapes differ
+  conv 32 3x3 stride 2 pad 1
+  batchnorm
+  relu
+  conv 32 3x3 pad 1
+  batchnorm
+end
+relu
+gap
+dense 10`;

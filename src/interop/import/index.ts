@@ -4,6 +4,7 @@ import type { ImportedNetwork } from "../../notation/cnn/types";
 import { t } from "../../i18n";
 import "../../i18n/strings-interop";
 import { arg, isPositiveInt, num, numbers } from "./args";
+import { blockItems } from "./block-items";
 import { bracketProblem } from "./brackets";
 import { NetworkBuilder } from "./builder";
 import { addKerasLayer } from "./keras-layers";
@@ -167,6 +168,7 @@ function importUnsafe(source: string): ImportedNetwork | null {
 	const diagnostics: Diagnostic[] = [];
 	const brackets = bracketProblem(tokens, source);
 	if (brackets) diagnostics.push(brackets);
+	if (framework === "pytorch") diagnostics.push(...blockItems(all, (name) => isFrameworkCall(classify({ ...all[0], name }))));
 	if (!input) {
 		const written = writtenInputs(source);
 		const pick = written.find((w) => w.cnnLine) ?? written[0];

@@ -170,6 +170,8 @@ const canonicalWords = [
 	"adaptiveavgpool",
 	"depthwise",
 	"convtranspose",
+	// the start of a residual block (`end` is too short to guess from a typo without catching other words)
+	"residual",
 	"train",
 	"sample",
 	"show",

@@ -4,6 +4,9 @@ import "../../i18n/strings-spec";
 import { fmtCount } from "./shape";
 import { paramsText, totalsLines, type Summary } from "./summary";
 
+// two no-break spaces a level: Markdown keeps them at the start of a cell, where it trims plain spaces
+const INDENT = "\u00a0\u00a0";
+
 function cell(s: string): string {
 	return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
@@ -19,7 +22,7 @@ export function markdownTable(s: Summary): string {
 		out.push(
 			`| ${[
 				String(r.line),
-				r.layer,
+				INDENT.repeat(r.nest) + r.layer,
 				r.output + mark,
 				r.formulas.join("; "),
 				r.filter,

@@ -6,6 +6,7 @@ import type { LayerSpec, ModelSpec } from "../../engine/model-spec";
 import { t } from "../../i18n";
 import "../../i18n/strings-spec";
 import { importFramework } from "../../worker/shared-engine";
+import { BlockReader, blockWord, indentOf } from "./blocks";
 import { checkOutputsCoverClasses, noteDataFitting } from "./class-check";
 import { DiagnosticList } from "./diagnostics";
 import { explainPastedErrors, readPastedErrors } from "./framework-errors";
@@ -119,7 +120,8 @@ function fromLayerSpec(l: LayerLine): RawLayer {
 		case "leakyrelu":
 			return { ...base, word: "leakyrelu", slope: s.slope };
 		case "residual":
-			// TODO(issue 19): pasted framework code never yields a residual block (the importers read Sequential only).
+			// pasted framework code never yields a residual block: the importers read Sequential only, and name a
+			// block class among its items as unsupported (see blockInSequential in interop/import)
 			return { ...base, word: "unknown" };
 		default:
 			return { ...base, word: s.type };
@@ -160,6 +162,7 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 	if (imported) for (let i = 0; i < lines.length; i++) if (CODE_LINE.test(stripComment(lines[i]))) codeEnd = i;
 
 	let layerCount = 0;
+	const blocks = new BlockReader(diags);
 	for (let i = 0; i < lines.length; i++) {
 		const lineNo = i + 1;
 		const text = lines[i];
@@ -180,6 +183,27 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 		let w = lineWord(toks);
 		// the layer as the user wrote it, without the comment or a list marker
 		const trimmed = code.slice(toks[0].column - 1).trim();
+		const indent = indentOf(code);
+		// a layer line (a `residual` one too) first closes the blocks its indentation leaves, then belongs to the block left open
+		const enter = (): number => {
+			raw.push(...blocks.beforeLayer(indent));
+			return blocks.nest;
+		};
+		const inBlock = (L: RawLayer, nest: number): RawLayer => {
+			if (nest > 0) L.nest = nest;
+			return L;
+		};
+		const block = imported || w ? null : blockWord(toks, diags, lineNo);
+		if (block) {
+			if (block.kind === "end") raw.push(...blocks.end(toks[0], lineNo, trimmed, indent));
+			else {
+				enter();
+				const marker = blocks.open(lineNo, toks[0].column, trimmed, block.project);
+				raw.push(marker);
+				blocks.push(marker, indent);
+			}
+			continue;
+		}
 		if (imported) {
 			// pasted code: our own settings lines (and an input line) are read around it, and a layer line
 			// written after the code ends continues the network
@@ -192,6 +216,17 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 		let guessedFrom: string | undefined;
 		if (!w) {
 			const guess = closestWord(toks[0].text);
+			if (guess === "residual" && !imported && toks[0].num === undefined && !toks[0].size) {
+				// `residul`: read as the block it most likely starts, so its `end` still closes something
+				diags.at(lineNo, toks[0], "error", t("spec.unknownWord", { word: toks[0].text }), t("spec.didYouMeanRead", { word: guess }));
+				const typo = blockWord(toks, diags, lineNo, true);
+				enter();
+				const marker = blocks.open(lineNo, toks[0].column, trimmed, typo?.kind === "residual" && typo.project);
+				marker.guessedFrom = toks[0].text;
+				raw.push(marker);
+				blocks.push(marker, indent);
+				continue;
+			}
 			const guessed = guess ? layerWord(guess) : null;
 			if (guessed && guessed !== "input" && toks[0].num === undefined && !toks[0].size) {
 				// keep the row, and read the rest of the line as the likely word so the rows after it keep their shapes
@@ -200,7 +235,10 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 				guessedFrom = toks[0].text;
 			} else {
 				diags.at(lineNo, toks[0], "error", t("spec.unknownWord", { word: toks[0].text }), guess ? t("spec.didYouMean", { word: guess }) : t("spec.knownWords"));
-				if (!imported && parsed.input) raw.push({ word: "unknown", line: lineNo, column: toks[0].column, text: trimmed });
+				if (!imported && parsed.input) {
+					raw.push(inBlock({ word: "unknown", line: lineNo, column: toks[0].column, text: trimmed }, enter()));
+					blocks.afterLayer(lineNo);
+				}
 				continue;
 			}
 		}
@@ -235,16 +273,19 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 			continue;
 		}
 		layerCount++;
+		const nest = imported ? 0 : enter();
 		const L = parseLayerLine(w.word, first, rest, lineNo, trimmed, diags);
 		if (L && guessedFrom !== undefined) L.guessedFrom = guessedFrom;
 		if (L) {
-			raw.push(L);
-			if (L.activation) raw.push({ word: L.activation, line: lineNo, column: L.column, text: trimmed });
+			raw.push(inBlock(L, nest));
+			if (L.activation) raw.push(inBlock({ word: L.activation, line: lineNo, column: L.column, text: trimmed }, nest));
 		} else {
 			// keep the row in the table even when its numbers are unreadable, so the table and the lines line up
-			raw.push({ word: w.word, line: lineNo, column: first.column, text: trimmed, broken: true });
+			raw.push(inBlock({ word: w.word, line: lineNo, column: first.column, text: trimmed, broken: true }, nest));
 		}
+		blocks.afterLayer(lineNo);
 	}
+	raw.push(...blocks.finish());
 
 	if (parsed.train && parsed.train.dataset === "") {
 		if (parsed.input?.dataset) parsed.train.dataset = parsed.input.dataset;

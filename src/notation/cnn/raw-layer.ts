@@ -6,8 +6,11 @@ import type { LayerWord } from "./layer-words";
  * input size is known, and the filter depth is checked against the incoming channels.
  */
 export interface RawLayer {
-	/** "unknown": a line whose first word is no layer and nothing like one; its row stays, without a shape. */
-	word: Exclude<LayerWord, "input"> | "unknown";
+	/**
+	 * "unknown": a line whose first word is no layer and nothing like one; its row stays, without a shape.
+	 * "residual" / "end": where a residual block starts (its row is the shortcut's) and where its add is.
+	 */
+	word: Exclude<LayerWord, "input"> | "unknown" | "residual" | "end";
 	line: number;
 	column: number;
 	text: string;
@@ -43,6 +46,10 @@ export interface RawLayer {
 	activation?: "relu" | "sigmoid" | "tanh" | "softmax" | "leakyrelu";
 	/** The word as typed when it was a typo read as this layer (`maxpol` as maxpool). */
 	guessedFrom?: string;
+	/** How many residual blocks hold this layer (absent: none); a block's own `residual` and `end` count the blocks around it. */
+	nest?: number;
+	/** `residual project`: the shortcut is a 1×1 conv (and batch norm) instead of the identity. */
+	project?: boolean;
 	/** The line named a layer but its numbers could not be read: shapes stop here. */
 	broken?: boolean;
 }

@@ -12,6 +12,7 @@ import { fixesFor, fixesText, formatLayer, MAX_FIXES, type Fix } from "./fixes";
 import { fmtReal, type AxisResult } from "./formula";
 import type { RawLayer } from "./raw-layer";
 import { fmtCount, pairText, shapeSize, shapeText, type Shape } from "./shape";
+import { BlockShapes, type BlockRowInfo } from "./residual-rows";
 import { isPool, spatialGeometry, type SpatialGeometry } from "./spatial";
 import type { Diagnostic } from "../diagnostic";
 import type { LayerLine } from "./types";
@@ -39,6 +40,10 @@ export interface ShapeRow {
 	rf: { size: Pair; jump: Pair; upTo?: boolean } | null;
 	fixes: Fix[];
 	diagnostics: Diagnostic[];
+	/** How many residual blocks hold the row (0: none), for the table's indentation. A block's own rows count the blocks around it. */
+	nest: number;
+	/** Set on a residual block's own rows: its shortcut (at `residual`) and its add (at `end`). */
+	block?: BlockRowInfo;
 }
 
 export interface ShapeReport {
@@ -306,12 +311,25 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 	let complete = cur !== null;
 	// until the first convolution or pool, a row still reads the block's own input size
 	let spatialSeen = false;
+	const blocks = new BlockShapes();
 	for (const L of layers) {
-		const row: ShapeRow = { layer: L, spec: null, input: cur, output: null, formulas: [], filter: "", params: 0, nonTrainable: 0, macs: 0, rf: null, fixes: [], diagnostics: [] };
+		const row: ShapeRow = { layer: L, spec: null, input: cur, output: null, formulas: [], filter: "", params: 0, nonTrainable: 0, macs: 0, rf: null, fixes: [], diagnostics: [], nest: L.nest ?? 0 };
 		rows.push(row);
-		if (softmaxLine !== null) {
+		if (softmaxLine !== null && L.word !== "end") {
 			rowDiag(row, diags, L.column, "error", t("spec.afterSoftmax", { line: softmaxLine }), t("spec.afterSoftmaxFix"));
 		}
+		if (L.word === "residual") {
+			// the shortcut's row, filled at the block's end
+			blocks.open(row, rows.length - 1, cur, rf);
+			continue;
+		}
+		if (L.word === "end") {
+			cur = blocks.close(row, rows, cur, rf, diags);
+			row.output = cur;
+			if (!row.spec) complete = false;
+			continue;
+		}
+		blocks.noteLayer(L.word);
 		if (L.word === "unknown") {
 			// nothing is known about this line: it has no shape, and the next row reads what came before it
 			complete = false;
@@ -400,7 +418,12 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 		cur = out;
 	}
 	const lines: LayerLine[] = [];
-	for (const r of rows) if (r.spec) lines.push({ spec: r.spec, line: r.layer.line, text: r.layer.text });
+	// the model's layers are the top level's: a residual block is one, at its `residual` line, its body inside its spec
+	for (const r of rows) {
+		if (!r.spec || r.nest > 0) continue;
+		const start = r.block ? rows.find((x) => x.block?.role === "shortcut" && x.layer.line === r.block!.start) : undefined;
+		lines.push(start ? { spec: r.spec, line: start.layer.line, text: start.layer.text } : { spec: r.spec, line: r.layer.line, text: r.layer.text });
+	}
 	return { input: start, rows, layers: lines, complete };
 }
 

@@ -2,6 +2,7 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-spec";
 import "../../i18n/strings-layers";
+import "../../i18n/strings-residual";
 import type { CnnAnalysis } from "./parse";
 import { fmtBytes, fmtCount, pairText, shapeSize, shapeText } from "./shape";
 import type { Severity } from "../diagnostic";
@@ -24,6 +25,10 @@ export interface SummaryRow {
 	severity: Severity | null;
 	/** The layer a misspelled word was read as (`maxpol 2` as maxpool), so the rows after it keep their shapes. */
 	readAs: string | null;
+	/** How many residual blocks hold the row (0: none): the table indents its layer by as many steps. */
+	nest: number;
+	/** A residual block's own rows: its shortcut (at `residual`) and its add (at `end`). */
+	block: "shortcut" | "add" | null;
 }
 
 export interface SummaryTotals {
@@ -70,11 +75,13 @@ export function summarize(a: CnnAnalysis): Summary {
 			params += r.params;
 			nonTrainable += r.nonTrainable;
 			macs += r.macs;
-			acts += shapeSize(r.output!);
+			// an identity shortcut holds no values of its own: its output is the block's input, already counted
+			if (!(r.block?.role === "shortcut" && r.block.shortcut?.length === 0)) acts += shapeSize(r.output!);
 		}
 		rows.push({
 			line: r.layer.line,
-			layer: r.layer.text,
+			// an indented block has no `end` line: its add row says where it ended
+			layer: r.layer.text || (r.block?.role === "add" ? t("res.addImplicit") : ""),
 			// a flat output is a count: group its digits like the other counts (134 217 728)
 			output: r.output ? (r.output.flat ? fmtCount(r.output.c) : shapeText(r.output)) : "?",
 			filter: r.filter,
@@ -86,6 +93,8 @@ export function summarize(a: CnnAnalysis): Summary {
 			formulas: r.formulas,
 			severity: worst(r.diagnostics.map((d) => d.severity)),
 			readAs: r.layer.guessedFrom !== undefined ? r.layer.word : null,
+			nest: r.nest,
+			block: r.block?.role ?? null,
 		});
 	}
 	const batch = a.parsed.train?.batch ?? 32;
