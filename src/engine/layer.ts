@@ -23,6 +23,24 @@ export interface LayerState {
 }
 
 /**
+ * One layer's output for one sample, copied so that it survives the next forward pass. A composite layer's (a
+ * residual block's) entry also lists the outputs inside it, in `inner`.
+ */
+export interface Activation {
+	label: string;
+	shape: number[];
+	data: Float32Array;
+	/**
+	 * Inside a composite layer: where the output sits, relative to the block and named as PyTorch names the
+	 * block's submodules ("body.0", "shortcut.1", "body.2.body.0"); "shortcut" for an identity shortcut (the
+	 * block's input) and "add" for the sum (the block's output). Absent on a model's top-level entries.
+	 */
+	path?: string;
+	/** The layer inside this one: the body's outputs in order, then the shortcut's, then the sum ("add"). */
+	inner?: Activation[];
+}
+
+/**
  * One layer of a Sequential model. Shapes are per sample ([C, H, W] or [F]); tensors passed in and out carry the
  * batch as their first dimension. Output and gradient buffers belong to the layer and are reused while the batch
  * size stays the same, so a caller must copy what it wants to keep.
@@ -42,4 +60,11 @@ export interface Layer {
 	forward(x: Tensor, training: boolean): Tensor;
 	/** Writes (not accumulates) the parameter gradients and returns dL/dx for the last forward's input. */
 	backward(dy: Tensor): Tensor;
+	/** Composite layers only: the outputs inside the layer for sample `n` of the last forward pass, copied. */
+	innerActivations?(n: number): Activation[];
+	/**
+	 * Composite layers only: ∂L/∂(the output at `path`, as innerActivations names it) for sample `n` of the last
+	 * backward pass, copied; null when the layer has no such output.
+	 */
+	innerGradient?(path: string, n: number): Float32Array | null;
 }

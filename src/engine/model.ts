@@ -1,45 +1,15 @@
 import { createEngineContext, type EngineContext } from "./context";
 import { initParams } from "./init";
-import type { Layer, LayerState, Param } from "./layer";
+import type { Activation, Layer, LayerState, Param } from "./layer";
+import { layerLabel } from "./layer-label";
 import { createLayer } from "./layers";
 import { softmaxCrossEntropy, softmaxRows } from "./metrics";
 import { Rng } from "./rng";
-import type { LayerSpec, ModelSpec } from "./model-spec";
+import type { ModelSpec } from "./model-spec";
 import { size, type Tensor } from "./tensor";
 
-/** One layer's output for one sample, copied so that it survives the next forward pass. */
-export interface Activation {
-	label: string;
-	shape: number[];
-	data: Float32Array;
-}
-
-const fmtPair = (p: [number, number]): string => (p[0] === p[1] ? String(p[0]) : `${p[0]}×${p[1]}`);
-
-/** A short name for a layer, as a feature-map view or a log labels it ("conv 8 3×3", "maxpool 2"). */
-export function layerLabel(s: LayerSpec): string {
-	switch (s.type) {
-		case "conv":
-			return `conv ${s.filters} ${s.kernel[0]}×${s.kernel[1]}${s.groups && s.groups > 1 ? ` groups ${s.groups}` : ""}`;
-		case "depthwise":
-			return `depthwise ${s.kernel[0]}×${s.kernel[1]}${s.multiplier !== 1 ? ` multiplier ${s.multiplier}` : ""}`;
-		case "convtranspose":
-			return `convtranspose ${s.filters} ${s.kernel[0]}×${s.kernel[1]}`;
-		case "adaptiveavgpool":
-			return `adaptiveavgpool ${s.size[0]}×${s.size[1]}`;
-		case "maxpool":
-		case "avgpool":
-			return `${s.type} ${fmtPair(s.kernel)}`;
-		case "dense":
-			return `dense ${s.units}`;
-		case "leakyrelu":
-			return `leakyrelu ${s.slope}`;
-		case "dropout":
-			return `dropout ${s.p}`;
-		default:
-			return s.type;
-	}
-}
+export type { Activation } from "./layer";
+export { layerLabel } from "./layer-label";
 
 /**
  * A stack of layers trained with softmax cross-entropy. A trailing softmax layer is kept for prediction but skipped
@@ -181,7 +151,10 @@ export class Sequential {
 		return softmaxCrossEntropy(logits.data, labels, x.shape[0], this.classes, null, predictions);
 	}
 
-	/** Every layer's output for one sample ([C, H, W] or [F]), copied, for feature-map views. */
+	/**
+	 * Every layer's output for one sample ([C, H, W] or [F]), copied, for feature-map views: one entry per item of
+	 * `layers`; a residual block's entry is its output and lists the outputs inside it in `inner`.
+	 */
 	activations(x: Tensor): Activation[] {
 		const one: Tensor = x.shape.length === this.spec.input.length ? { shape: [1, ...x.shape], data: x.data } : x;
 		if (one.shape[0] !== 1) throw new Error(`activations: expected one sample, got a batch of ${one.shape[0]}`);
@@ -189,7 +162,11 @@ export class Sequential {
 		let t = one;
 		for (const l of this.layers) {
 			t = l.forward(t, false);
-			out.push({ label: layerLabel(l.spec), shape: l.outShape.slice(), data: t.data.slice(0, size(l.outShape)) });
+			const a: Activation = { label: layerLabel(l.spec), shape: l.outShape.slice(), data: t.data.slice(0, size(l.outShape)) };
+			// a residual block's entry is its sum; the outputs inside it (body, shortcut, add) ride along
+			const inner = l.innerActivations?.(0);
+			if (inner) a.inner = inner;
+			out.push(a);
 		}
 		return out;
 	}

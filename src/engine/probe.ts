@@ -6,6 +6,7 @@
 import { gradCam, saliency } from "./attribution";
 import { createEngineContext, type EngineContext } from "./context";
 import { explainValue, type Explanation } from "./explain";
+import type { Activation } from "./layer";
 import type { LayerSpec, ModelSpec } from "./model-spec";
 import { layerLabel, Sequential } from "./model";
 import { softmaxRows } from "./metrics";
@@ -20,6 +21,8 @@ export interface ProbeStage {
 	/** Per-sample shape: [C, H, W] or [F]. */
 	shape: number[];
 	data: Float32Array;
+	/** A residual block's outputs inside it (body, shortcut, add), as Sequential.activations lists them. */
+	inner?: Activation[];
 }
 
 export interface ProbeResult {
@@ -84,7 +87,7 @@ export class Probe {
 	run(input: Float32Array): ProbeResult {
 		const acts = this.net.activations({ shape: [1, ...this.spec.input], data: input });
 		const stages: ProbeStage[] = [{ layer: -1, label: "input", spec: null, shape: this.spec.input.slice(), data: input }];
-		acts.forEach((a, i) => stages.push({ layer: i, label: a.label, spec: this.net.layers[i].spec, shape: a.shape, data: a.data }));
+		acts.forEach((a, i) => stages.push({ layer: i, label: a.label, spec: this.net.layers[i].spec, shape: a.shape, data: a.data, ...(a.inner ? { inner: a.inner } : {}) }));
 		const last = this.net.layers[this.net.layers.length - 1];
 		const logitsAt = last && last.spec.type === "softmax" ? acts.length - 2 : acts.length - 1;
 		const logits = logitsAt >= 0 ? acts[logitsAt].data : input;
@@ -136,9 +139,9 @@ export class Probe {
 		return saliency(this.net, { shape: this.spec.input.slice(), data: input }, cls).data;
 	}
 
-	/** Grad-CAM of class `cls` on layer `layer`'s maps: [h, w], not resized. */
-	gradCam(input: Float32Array, cls: number, layer: number): { h: number; w: number; data: Float32Array } {
-		const r = gradCam(this.net, { shape: this.spec.input.slice(), data: input }, cls, layer);
+	/** Grad-CAM of class `cls` on layer `layer`'s maps (or, with `innerPath`, on a map inside that residual block): [h, w], not resized. */
+	gradCam(input: Float32Array, cls: number, layer: number, innerPath?: string): { h: number; w: number; data: Float32Array } {
+		const r = gradCam(this.net, { shape: this.spec.input.slice(), data: input }, cls, layer, innerPath);
 		return { h: r.shape[0], w: r.shape[1], data: r.data };
 	}
 

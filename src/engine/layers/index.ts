@@ -12,9 +12,10 @@ import { DenseLayer } from "./dense";
 import { DropoutLayer } from "./dropout";
 import { FlattenLayer } from "./flatten";
 import { Pool2dLayer } from "./pool";
+import { ResidualLayer } from "./residual";
 import { SoftmaxLayer } from "./softmax";
 
-export { ActivationLayer, AdaptivePoolLayer, BatchNormLayer, Conv2dLayer, ConvTranspose2dLayer, DenseLayer, DropoutLayer, FlattenLayer, Pool2dLayer, SoftmaxLayer };
+export { ActivationLayer, AdaptivePoolLayer, BatchNormLayer, Conv2dLayer, ConvTranspose2dLayer, DenseLayer, DropoutLayer, FlattenLayer, Pool2dLayer, ResidualLayer, SoftmaxLayer };
 
 /**
  * The layer for `spec` on samples of shape `inShape` ([C, H, W] or [F]). Parameters are allocated but left at
@@ -50,7 +51,6 @@ export function createLayer(spec: LayerSpec, inShape: number[], rng: Rng, ctx: E
 		case "softmax":
 			return new SoftmaxLayer(spec, inShape);
 		case "residual":
-			// TODO(issue 19): the residual block's layer (body and shortcut, summed) is being built.
-			throw new Error("residual blocks are not built by the engine yet");
+			return new ResidualLayer(spec, inShape, rng, ctx, createLayer);
 	}
 }
