@@ -30,6 +30,8 @@ const slowTests = [
 	"tests/unit/export/residual-export.test.ts",
 	"tests/unit/import/new-layers-import.test.ts",
 	"tests/unit/notation/receptive-field-uneven.test.ts",
+	"tests/unit/engine/residual-torch.test.ts",
+	"tests/unit/engine/resnet-train.test.ts",
 ];
 
 export default defineConfig({

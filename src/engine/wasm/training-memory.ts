@@ -8,6 +8,7 @@ import type { ConvGeom } from "../im2col";
 import { Conv2dLayer } from "../layers/conv";
 import { ConvTranspose2dLayer } from "../layers/conv-transpose";
 import { DenseLayer } from "../layers/dense";
+import { ResidualLayer } from "../layers/residual";
 import type { Layer } from "../layer";
 import { chunkImages, plain, transposedGeom } from "../ops/conv2d";
 import { size } from "../tensor";
@@ -44,6 +45,12 @@ function convBackwardFloats(g: ConvGeom, dx: boolean, dw: boolean): number {
  */
 export function layerWasmFloats(layer: Layer, batch: number): number {
 	const dx = layer.needInputGrad !== false;
+	if (layer instanceof ResidualLayer) {
+		// the branches' layers run one after another on the one module: the memory holds the largest of theirs
+		let most = 0;
+		for (const l of [...layer.body, ...layer.shortcut]) most = Math.max(most, layerWasmFloats(l, batch));
+		return most;
+	}
 	if (layer instanceof Conv2dLayer) {
 		const g = layer.geometry(batch);
 		return Math.max(convForwardFloats(g), convBackwardFloats(g, dx, true));
@@ -58,7 +65,7 @@ export function layerWasmFloats(layer: Layer, batch: number): number {
 		const outF = layer.spec.units;
 		return Math.max(gemmFloats(batch, outF, inF, false, true), dx ? gemmFloats(batch, inF, outF, false, false) : 0, gemmFloats(outF, inF, batch, true, false));
 	}
-	// pooling, activations, batch norm, dropout, softmax: no products
+	// pooling, activations, batch norm, dropout, softmax: no products (a residual block's add neither)
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * all as doubles from the spec alone (no arrays, no allocation), so `input 100000x100000x3` or `dense 1e9` is
  * priced in microseconds and refused with its numbers before a single buffer exists.
  */
-import type { ModelSpec } from "../../engine/model-spec";
+import type { LayerSpec, ModelSpec } from "../../engine/model-spec";
 import { t, type Key } from "../../i18n";
 import "../../i18n/strings-limits";
 import "../../i18n/strings-plugin";
@@ -100,111 +100,135 @@ function columnFloats(k: number, p: number, filters: number, b: number): number 
 	return (2 * perImage + filters * p) * chunk;
 }
 
-export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: number, epochs: number): ModelPrice {
-	const b = nonNegative(batch);
-	let columns = 0;
-	let padded = 0;
-	let c = nonNegative(model.input[0]);
-	let h = nonNegative(model.input[1]);
-	let w = nonNegative(model.input[2]);
-	let parameters = 0;
-	let macs = 0;
-	let activations = c * h * w;
-	let shapesValid = c > 0 && h > 0 && w > 0;
-	const layers = model.layers;
+/** What pricing accumulates over the layers: the running shape and every total so far. */
+interface PriceAcc {
+	b: number;
+	c: number;
+	h: number;
+	w: number;
+	parameters: number;
+	macs: number;
+	activations: number;
+	columns: number;
+	padded: number;
+	shapesValid: boolean;
+}
+
+/** Prices `layers` from the shape in `a` onwards, adding to its totals (a residual block prices its branches so). */
+function priceLayers(layers: readonly LayerSpec[], a: PriceAcc): void {
 	for (let i = 0; i < layers.length; i++) {
 		const l = layers[i];
 		switch (l.type) {
 			case "conv":
 			case "depthwise": {
 				// a depthwise conv is a conv with one group per input channel, `multiplier` filters each
-				const groups = l.type === "depthwise" ? Math.max(1, c) : nonNegative(l.groups ?? 1) || 1;
+				const groups = l.type === "depthwise" ? Math.max(1, a.c) : nonNegative(l.groups ?? 1) || 1;
 				const end = l.type === "conv" ? (l.padEnd ?? l.pad) : l.pad;
-				const oh = convLen(h, l.kernel[0], l.stride[0], l.pad[0], end[0], l.dilation[0]);
-				const ow = convLen(w, l.kernel[1], l.stride[1], l.pad[1], end[1], l.dilation[1]);
-				const outC = l.type === "depthwise" ? c * nonNegative(l.multiplier) : l.filters;
-				const perOut = (l.kernel[0] * l.kernel[1] * c) / groups;
-				parameters += outC * perOut + (l.bias ? outC : 0);
-				const hp = h + l.pad[0] + end[0];
-				const wp = w + l.pad[1] + end[1];
+				const oh = convLen(a.h, l.kernel[0], l.stride[0], l.pad[0], end[0], l.dilation[0]);
+				const ow = convLen(a.w, l.kernel[1], l.stride[1], l.pad[1], end[1], l.dilation[1]);
+				const outC = l.type === "depthwise" ? a.c * nonNegative(l.multiplier) : l.filters;
+				const perOut = (l.kernel[0] * l.kernel[1] * a.c) / groups;
+				a.parameters += outC * perOut + (l.bias ? outC : 0);
+				const hp = a.h + l.pad[0] + end[0];
+				const wp = a.w + l.pad[1] + end[1];
 				const filters = nonNegative(outC);
 				const p = nonNegative(oh) * nonNegative(ow);
-				columns += columnFloats(perOut, p, filters, b);
+				a.columns += columnFloats(perOut, p, filters, a.b);
 				// the direct path lays out the whole batch padded, for the input and (in the backward) the output's gradient
-				if (l.stride[0] === 1 && l.stride[1] === 1) padded = Math.max(padded, b * (c + filters) * nonNegative(hp) * nonNegative(wp));
-				c = filters;
-				h = nonNegative(oh);
-				w = nonNegative(ow);
-				if (h === 0 || w === 0) shapesValid = false;
-				macs += h * w * c * perOut;
+				if (l.stride[0] === 1 && l.stride[1] === 1) a.padded = Math.max(a.padded, a.b * (a.c + filters) * nonNegative(hp) * nonNegative(wp));
+				a.c = filters;
+				a.h = nonNegative(oh);
+				a.w = nonNegative(ow);
+				if (a.h === 0 || a.w === 0) a.shapesValid = false;
+				a.macs += a.h * a.w * a.c * perOut;
 				break;
 			}
 			case "convtranspose": {
 				// (i − 1)·s − 2p + d·(k − 1) + output_padding + 1; every input value spreads over a k×k window of each
 				// of its group's filters, through a column matrix of (F/g)·k·k rows by the input's pixels
 				const groups = nonNegative(l.groups ?? 1) || 1;
-				const oh = (h - 1) * l.stride[0] - 2 * l.pad[0] + l.dilation[0] * (l.kernel[0] - 1) + l.outputPad[0] + 1;
-				const ow = (w - 1) * l.stride[1] - 2 * l.pad[1] + l.dilation[1] * (l.kernel[1] - 1) + l.outputPad[1] + 1;
+				const oh = (a.h - 1) * l.stride[0] - 2 * l.pad[0] + l.dilation[0] * (l.kernel[0] - 1) + l.outputPad[0] + 1;
+				const ow = (a.w - 1) * l.stride[1] - 2 * l.pad[1] + l.dilation[1] * (l.kernel[1] - 1) + l.outputPad[1] + 1;
 				const filters = nonNegative(l.filters);
 				const perIn = (filters / groups) * l.kernel[0] * l.kernel[1];
-				parameters += c * perIn + (l.bias ? filters : 0);
-				columns += columnFloats(perIn, h * w, c, b);
-				macs += h * w * c * perIn;
-				c = filters;
-				h = nonNegative(oh);
-				w = nonNegative(ow);
-				if (h === 0 || w === 0) shapesValid = false;
+				a.parameters += a.c * perIn + (l.bias ? filters : 0);
+				a.columns += columnFloats(perIn, a.h * a.w, a.c, a.b);
+				a.macs += a.h * a.w * a.c * perIn;
+				a.c = filters;
+				a.h = nonNegative(oh);
+				a.w = nonNegative(ow);
+				if (a.h === 0 || a.w === 0) a.shapesValid = false;
 				break;
 			}
 			case "batchnorm":
 				// γ and β per channel; the running mean and variance are buffers, not parameters. One multiply-add a
 				// value (x̂·γ + β), as the shape table counts it.
-				parameters += 2 * c;
-				macs += c * h * w;
+				a.parameters += 2 * a.c;
+				a.macs += a.c * a.h * a.w;
 				break;
 			case "adaptiveavgpool":
-				h = nonNegative(l.size[0]);
-				w = nonNegative(l.size[1]);
+				a.h = nonNegative(l.size[0]);
+				a.w = nonNegative(l.size[1]);
 				break;
 			case "gap":
-				h = 1;
-				w = 1;
+				a.h = 1;
+				a.w = 1;
 				break;
 			case "maxpool":
 			case "avgpool":
-				h = nonNegative(poolLen(h, l.kernel[0], l.stride[0], l.pad[0], l.ceil));
-				w = nonNegative(poolLen(w, l.kernel[1], l.stride[1], l.pad[1], l.ceil));
-				if (h === 0 || w === 0) shapesValid = false;
+				a.h = nonNegative(poolLen(a.h, l.kernel[0], l.stride[0], l.pad[0], l.ceil));
+				a.w = nonNegative(poolLen(a.w, l.kernel[1], l.stride[1], l.pad[1], l.ceil));
+				if (a.h === 0 || a.w === 0) a.shapesValid = false;
 				break;
 			case "flatten":
-				c = c * h * w;
-				h = 1;
-				w = 1;
+				a.c = a.c * a.h * a.w;
+				a.h = 1;
+				a.w = 1;
 				break;
 			case "dense": {
-				const fin = c * h * w;
+				const fin = a.c * a.h * a.w;
 				const units = nonNegative(l.units);
-				parameters += fin * units + (l.bias ? units : 0);
-				macs += fin * units;
-				c = units;
-				h = 1;
-				w = 1;
+				a.parameters += fin * units + (l.bias ? units : 0);
+				a.macs += fin * units;
+				a.c = units;
+				a.h = 1;
+				a.w = 1;
+				break;
+			}
+			case "residual": {
+				// both branches from the block's input; the add's output is counted below as any layer's output
+				const from = { c: a.c, h: a.h, w: a.w };
+				priceLayers(l.body, a);
+				const body = { c: a.c, h: a.h, w: a.w };
+				Object.assign(a, from);
+				priceLayers(l.shortcut, a);
+				if (a.c !== body.c || a.h !== body.h || a.w !== body.w) a.shapesValid = false;
+				Object.assign(a, body);
 				break;
 			}
 			default:
 				break;
 		}
-		activations += c * h * w;
+		a.activations += a.c * a.h * a.w;
 	}
-	const perEpoch = TRAIN_PASSES * macs * nonNegative(samplesPerEpoch);
+}
+
+export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: number, epochs: number): ModelPrice {
+	const b = nonNegative(batch);
+	const c = nonNegative(model.input[0]);
+	const h = nonNegative(model.input[1]);
+	const w = nonNegative(model.input[2]);
+	const a: PriceAcc = { b, c, h, w, parameters: 0, macs: 0, activations: c * h * w, columns: 0, padded: 0, shapesValid: c > 0 && h > 0 && w > 0 };
+	priceLayers(model.layers, a);
+	const perEpoch = TRAIN_PASSES * a.macs * nonNegative(samplesPerEpoch);
 	return {
-		parameters,
-		activationBytesPerBatch: 2 * BYTES_PER_FLOAT * activations * b,
-		workspaceBytesPerBatch: BYTES_PER_FLOAT * (columns + padded),
-		multiplyAddsPerSample: macs,
+		parameters: a.parameters,
+		activationBytesPerBatch: 2 * BYTES_PER_FLOAT * a.activations * b,
+		workspaceBytesPerBatch: BYTES_PER_FLOAT * (a.columns + a.padded),
+		multiplyAddsPerSample: a.macs,
 		multiplyAddsPerEpoch: perEpoch,
 		estimatedSeconds: (perEpoch * nonNegative(epochs)) / ENGINE_MACS_PER_SECOND,
-		shapesValid,
+		shapesValid: a.shapesValid,
 	};
 }
 

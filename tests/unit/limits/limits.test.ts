@@ -5,6 +5,8 @@ import { ENGINE_MACS_PER_SECOND, checkLimits, priceModel, type Limits } from "..
 import { conv, dense, digitsNet, flatten, lenet5 } from "../export/models";
 import { analyzeCnn } from "../../../src/notation/cnn/parse";
 import { setLanguage } from "../../../src/i18n";
+import { Sequential } from "../../../src/engine/model";
+import { MINI_RESNET } from "../../support/mini-resnet";
 
 const limits: Limits = {
 	maxParameters: DEFAULT_SETTINGS.maxParameters,
@@ -144,6 +146,39 @@ describe("priceModel on the second lesson's layers", () => {
 		// 64 → 128 → 256 → 512 → 1024: the last output alone is 1024·1024·64 floats a sample
 		expect(p.activationBytesPerBatch).toBeGreaterThan(2 * 4 * 1024 * 1024 * 64 * 32);
 		expect(checkLimits(p, limits).map((x) => x.key)).toContain("maxActivationMB");
+	});
+});
+
+describe("priceModel on residual blocks", () => {
+	it("counts both branches and the sum: the mini-ResNet by hand, and its parameters as the engine counts them", () => {
+		const p = priceModel(MINI_RESNET, 32, 1000, 1);
+		// stem 160 + 32; identity block 2·(16·144 + 16) + 2·32; projection block 32·144 + 32 + 64 + 32·288 + 32 + 64,
+		// its 1×1 shortcut 32·16 + 64; dense 32·10 + 10
+		expect(p.parameters).toBe(19818);
+		expect(p.parameters).toBe(Sequential.build(MINI_RESNET, 1).paramCount());
+		// stem 9216 + 1024; identity block 2·(64·16·144) + 2·1024; body 16·32·144 + 512 + 16·32·288 + 512;
+		// shortcut 16·32·16 + 512; dense 320
+		expect(p.multiplyAddsPerSample).toBe(538432);
+		// floats per sample: input 64, stem 3·1024, body 5·1024 and the add 1024, relu 1024, body 5·512, shortcut
+		// 2·512 and the add 512, relu 512, gap 32, dense 10
+		expect(p.activationBytesPerBatch).toBe(2 * 4 * 14954 * 32);
+		expect(p.shapesValid).toBe(true);
+	});
+
+	it("prices a nested block's branches too, and marks branches that end in different shapes as invalid", () => {
+		const c = (filters: number, stride = 1): ModelSpec["layers"][number] => ({ type: "conv", filters, kernel: [3, 3], stride: [stride, stride], pad: [1, 1], dilation: [1, 1], bias: true });
+		const nested: ModelSpec = {
+			input: [2, 4, 4],
+			layers: [{ type: "residual", body: [c(2), { type: "residual", body: [c(2)], shortcut: [] }], shortcut: [] }, { type: "flatten" }, { type: "dense", units: 3, bias: true }],
+		};
+		const p = priceModel(nested, 1, 1, 1);
+		expect(p.parameters).toBe(Sequential.build(nested, 1).paramCount());
+		expect(p.multiplyAddsPerSample).toBe(2 * 16 * 2 * 18 + 32 * 3);
+		// input, conv, nested conv, nested add, outer add, flatten, dense
+		expect(p.activationBytesPerBatch).toBe(2 * 4 * (6 * 32 + 3));
+		const mismatch: ModelSpec = { input: [2, 4, 4], layers: [{ type: "residual", body: [c(4, 2)], shortcut: [] }, { type: "gap" }, { type: "dense", units: 3, bias: true }] };
+		expect(priceModel(mismatch, 1, 1, 1).shapesValid).toBe(false);
+		expect(priceModel({ ...mismatch, layers: [{ type: "residual", body: [c(4, 2)], shortcut: [c(4, 2)] }, ...mismatch.layers.slice(1)] }, 1, 1, 1).shapesValid).toBe(true);
 	});
 });
 

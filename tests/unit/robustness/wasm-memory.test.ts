@@ -29,6 +29,20 @@ const nets: [string, ModelSpec][] = [
 	["padding wider than the kernel (no direct dx)", { input: [1, 5, 5], layers: [conv(2, 3), conv(3, 3, { pad: 4 }), ...head] }],
 	["depthwise", { input: [3, 8, 8], layers: [conv(3, 1), { type: "depthwise", multiplier: 2, kernel: [3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1], bias: false }, ...head] }],
 	["transposed", { input: [2, 4, 4], layers: [conv(3, 1), { type: "convtranspose", filters: 2, kernel: [3, 3], stride: [2, 2], pad: [1, 1], outputPad: [1, 1], dilation: [1, 1], bias: true }, ...head] }],
+	// a block first (its branches' first convs skip dx), then a stride-2 projection block whose nested block holds the widest conv
+	["residual blocks", {
+		// large enough that the nested conv's direct layout takes more than the memory's first page
+		input: [2, 24, 24],
+		layers: [
+			{ type: "residual", body: [conv(2, 3, { pad: 1 }), { type: "relu" }, conv(2, 3, { pad: 1 })], shortcut: [] },
+			{
+				type: "residual",
+				body: [conv(4, 3, { stride: 2, pad: 1 }), { type: "residual", body: [conv(9, 3, { pad: 1 }), conv(4, 1)], shortcut: [] }],
+				shortcut: [conv(4, 1, { stride: 2 }), { type: "batchnorm" }],
+			},
+			...head,
+		],
+	}],
 ];
 
 function data(spec: ModelSpec, n: number): { x: Float32Array; y: Uint8Array; n: number; shape: [number, number, number]; classes: number; classNames: string[]; name: string } {
