@@ -90,6 +90,20 @@ export const explorerStrings = {
 	"explorer.from.run": { en: "{name}", zh: "{name}" },
 	"explorer.from.thisRun": { en: "this run, {n} epochs", zh: "本次训练，{n} 轮" },
 	"explorer.from.epoch": { en: "this run, after epoch {n}", zh: "本次训练，第 {n} 轮之后" },
+
+	// Residual blocks in the strip and the computation (issue 19).
+	"explorer.strip.body": { en: "body {n}", zh: "主分支 {n}" },
+	"explorer.strip.shortcut": { en: "shortcut {n}", zh: "捷径 {n}" },
+	"explorer.strip.identity": { en: "shortcut (identity: the block's input)", zh: "捷径（恒等：块的输入）" },
+	"explorer.strip.add": { en: "add: body + shortcut", zh: "相加：主分支 + 捷径" },
+	"explorer.strip.innerLayer": { en: "{where}: {label}", zh: "{where}：{label}" },
+	"explorer.strip.inner": { en: "{where}: {label} · {shape}", zh: "{where}：{label} · {shape}" },
+	"explorer.calc.add": { en: "body {body} + shortcut {shortcut} = {v}", zh: "主分支 {body} + 捷径 {shortcut} = {v}" },
+	"explorer.calc.addNote": { en: "The block's output is the sum of its two branches at the same place", zh: "块的输出是两个分支在同一位置上的和" },
+	"explorer.calc.innerWeights": {
+		en: "The arithmetic of a layer with weights inside a residual block is not shown yet: its value is the one above",
+		zh: "残差块内带权重的层的计算过程暂不显示：它的值即上面所示",
+	},
 } satisfies Record<string, Entry>;
 
 addStrings(explorerStrings);

@@ -26,3 +26,4 @@ export { toKeras, toPyTorch } from "../interop/export/index";
 export { scheduledLr, ONECYCLE } from "../engine/optim/schedule";
 export { fitChanges } from "../data/fit-words";
 export { importFramework } from "../interop/import/index";
+export { explainValue } from "../engine/explain";

@@ -1,4 +1,4 @@
-export { toPyTorch, torchModuleIndices } from "./pytorch";
+export { toPyTorch, torchModules, type TorchModule } from "./pytorch";
 export { toKeras, kerasSamePad } from "./keras";
 export type { ExportOptions } from "./python";
 export { walkShapes, convOut, poolOut, type Walk, type WalkShape, type WalkStep } from "./shape-walk";

@@ -1,8 +1,8 @@
 import type { ConvLayerSpec, ConvTransposeSpec, ModelSpec, Pair, PoolSpec } from "../../engine/model-spec";
 import { kerasTrainingLines } from "./keras-training";
-import { padEndOf, poolOut, walkShapes, type WalkShape } from "./shape-walk";
+import { hasResidual, padEndOf, poolOut, walkShapes, type WalkShape, type WalkStep } from "./shape-walk";
 import { augmentLines, writesAugment } from "./augment-py";
-import { cannotExport, commentBlock, pyNumber, sequentialLine, type ExportOptions } from "./python";
+import { cannotExport, commentBlock, commentLine, pyNumber, sequentialLine, type ExportOptions } from "./python";
 
 interface KerasLine {
 	code: string;
@@ -109,97 +109,172 @@ function poolLines(l: PoolSpec, inShape: WalkShape, out: WalkShape): KerasLine[]
 	return lines;
 }
 
-/** A Keras script: keras.Sequential, channels last, the summary, then asserts of every output shape and the parameter count. */
+/** One CNN Lab layer as Keras layers, or why Keras cannot write it. */
+function stepLines(step: WalkStep): KerasLine[] | { error: string } {
+	const l = step.layer;
+	const shape = kShape(step.out);
+	const comment = hwc(step.out);
+	switch (l.type) {
+		case "conv":
+			return convLines(l, step.in, step.out);
+		case "maxpool":
+		case "avgpool":
+			return poolLines(l, step.in, step.out);
+		case "relu":
+			return [{ code: "layers.ReLU()", shape, comment }];
+		case "leakyrelu":
+			return [{ code: `layers.LeakyReLU(${pyNumber(l.slope)})`, shape, comment }];
+		case "sigmoid":
+		case "tanh":
+			return [{ code: `layers.Activation("${l.type}")`, shape, comment }];
+		case "flatten":
+			return [{ code: "layers.Flatten()", shape, comment }];
+		case "dropout":
+			return [{ code: `layers.Dropout(${pyNumber(l.p)})`, shape, comment }];
+		case "softmax":
+			return [{ code: "layers.Softmax()", shape, comment }];
+		case "depthwise": {
+			const conv: ConvLayerSpec = { type: "conv", filters: step.out.c, kernel: l.kernel, stride: l.stride, pad: l.pad, dilation: l.dilation, bias: l.bias };
+			return convLines(conv, step.in, step.out, l.multiplier);
+		}
+		case "convtranspose":
+			if ((l.groups ?? 1) !== 1) return { error: "Keras's Conv2DTranspose has no groups" };
+			return transposedLines(l, step.in, step.out);
+		case "batchnorm":
+			// Keras's momentum is what PyTorch calls 1 − momentum; its epsilon defaults to 1e-3, PyTorch's to 1e-5
+			return [{ code: `layers.BatchNormalization(momentum=${pyNumber(1 - (l.momentum ?? 0.1))}, epsilon=${pyNumber(l.eps ?? 1e-5)})`, shape, comment }];
+		case "gap":
+			return [{ code: "layers.GlobalAveragePooling2D()", shape, comment }];
+		case "adaptiveavgpool": {
+			// Keras has no adaptive pooling; when the size divides, PyTorch's bins are plain windows
+			const kh = step.in.h / l.size[0];
+			const kw = step.in.w / l.size[1];
+			if (!Number.isInteger(kh) || !Number.isInteger(kw)) return { error: `Keras has no adaptive pooling, and ${step.in.h}×${step.in.w} does not divide into ${l.size[0]}×${l.size[1]} windows` };
+			return [{ code: `layers.AveragePooling2D((${kh}, ${kw}), strides=(${kh}, ${kw}))`, shape, comment }];
+		}
+		case "dense": {
+			const lines: KerasLine[] = [];
+			if (step.implicitFlatten) {
+				const fin = step.in.c * step.in.h * step.in.w;
+				lines.push({ code: "layers.Flatten()", shape: [fin], comment: `${fin} (added: Dense needs a flat input)` });
+			}
+			lines.push({ code: `layers.Dense(${l.units}${l.bias ? "" : ", use_bias=False"})`, shape, comment });
+			return lines;
+		}
+		case "residual":
+			// written by functionalLines, never as a single layer
+			return { error: "a residual block needs Keras's functional API" };
+	}
+}
+
+/** A Python tuple of a per-sample shape (a 1-tuple keeps its comma). */
+function tuple(shape: number[]): string {
+	return `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
+}
+
+/** Where the functional model's lines go, and whether each layer's output shape is asserted as it is built. */
+interface Functional {
+	out: string[];
+	check: boolean;
+}
+
+/**
+ * The layers as functional-API calls on the tensor `v`: `v = layers.X(…)(v)`; a residual block keeps its input in a
+ * shortcut tensor (one name per nesting depth), runs the body on `v` and the shortcut's layers on the kept tensor,
+ * then adds the two. Returns the index and reason of the first layer Keras cannot write, if any.
+ */
+function functionalLines(steps: WalkStep[], v: string, depth: number, f: Functional): { index: number; message: string } | null {
+	for (const step of steps) {
+		if (step.block) {
+			const s = depth === 0 ? "shortcut" : `shortcut${depth + 1}`;
+			const kind = step.block.shortcut.length ? "projection shortcut" : "identity shortcut";
+			f.out.push(`# Residual block: ${hwc(step.out)} = body + ${kind}`, `${s} = ${v}`);
+			const body = functionalLines(step.block.body, v, depth + 1, f);
+			if (body) return { index: step.index, message: `layer ${body.index + 1} of the residual block fails: ${body.message}` };
+			const shortcut = functionalLines(step.block.shortcut, s, depth + 1, f);
+			if (shortcut) return { index: step.index, message: `layer ${shortcut.index + 1} of the block's shortcut fails: ${shortcut.message}` };
+			f.out.push(`${v} = layers.Add()([${v}, ${s}])  ${commentLine(`${hwc(step.out)} (end of the block)`)}`);
+			if (f.check) f.out.push(`expect(${v}, ${tuple(kShape(step.out))})`);
+			continue;
+		}
+		const lines = stepLines(step);
+		if ("error" in lines) return { index: step.index, message: lines.error };
+		for (const b of lines) {
+			f.out.push(`${v} = ${b.code}(${v})  ${commentLine(b.comment)}`);
+			if (f.check) f.out.push(`expect(${v}, ${tuple(b.shape)})`);
+		}
+	}
+	return null;
+}
+
+/** The model with a residual block: Keras's functional API, each layer's output shape asserted as it is built. */
+function functionalModel(steps: WalkStep[], input: [number, number, number], check: boolean): string[] | { index: number; message: string } {
+	const [c, h, w] = input;
+	const out: string[] = [];
+	if (check) {
+		out.push(
+			"# Shape check: each layer's output (channels last, without the batch) is asserted as the model is built.",
+			"def expect(tensor, want):",
+			"    got = tuple(tensor.shape)[1:]",
+			'    assert got == want, f"{got} != {want}"',
+			"",
+		);
+	}
+	out.push(`inputs = keras.Input(shape=(${h}, ${w}, ${c}))`, "x = inputs");
+	const error = functionalLines(steps, "x", 0, { out, check });
+	if (error) return error;
+	out.push("model = keras.Model(inputs, x)", "model.summary()");
+	return out;
+}
+
+/**
+ * A Keras script, channels last: keras.Sequential for a stack, the functional API (keras.Input, layers called on
+ * tensors, layers.Add at each block's end) for a model with residual blocks; the summary, then asserts of every
+ * output shape and the parameter count.
+ */
 export function toKeras(model: ModelSpec, opts: ExportOptions = {}): string {
 	const walk = walkShapes(model);
 	const header = commentBlock(opts, "Keras");
 	if (walk.error) return cannotExport(header, walk.error.index, walk.error.message);
-	const body: KerasLine[] = [];
-	for (const step of walk.steps) {
-		const l = step.layer;
-		const shape = kShape(step.out);
-		const comment = hwc(step.out);
-		switch (l.type) {
-			case "conv":
-				body.push(...convLines(l, step.in, step.out));
-				break;
-			case "maxpool":
-			case "avgpool":
-				body.push(...poolLines(l, step.in, step.out));
-				break;
-			case "relu":
-				body.push({ code: "layers.ReLU()", shape, comment });
-				break;
-			case "leakyrelu":
-				body.push({ code: `layers.LeakyReLU(${pyNumber(l.slope)})`, shape, comment });
-				break;
-			case "sigmoid":
-			case "tanh":
-				body.push({ code: `layers.Activation("${l.type}")`, shape, comment });
-				break;
-			case "flatten":
-				body.push({ code: "layers.Flatten()", shape, comment });
-				break;
-			case "dropout":
-				body.push({ code: `layers.Dropout(${pyNumber(l.p)})`, shape, comment });
-				break;
-			case "softmax":
-				body.push({ code: "layers.Softmax()", shape, comment });
-				break;
-			case "depthwise": {
-				const conv: ConvLayerSpec = { type: "conv", filters: step.out.c, kernel: l.kernel, stride: l.stride, pad: l.pad, dilation: l.dilation, bias: l.bias };
-				body.push(...convLines(conv, step.in, step.out, l.multiplier));
-				break;
-			}
-			case "convtranspose":
-				if ((l.groups ?? 1) !== 1) return cannotExport(header, step.index, "Keras's Conv2DTranspose has no groups");
-				body.push(...transposedLines(l, step.in, step.out));
-				break;
-			case "batchnorm":
-				// Keras's momentum is what PyTorch calls 1 − momentum; its epsilon defaults to 1e-3, PyTorch's to 1e-5
-				body.push({ code: `layers.BatchNormalization(momentum=${pyNumber(1 - (l.momentum ?? 0.1))}, epsilon=${pyNumber(l.eps ?? 1e-5)})`, shape, comment });
-				break;
-			case "gap":
-				body.push({ code: "layers.GlobalAveragePooling2D()", shape, comment });
-				break;
-			case "adaptiveavgpool": {
-				// Keras has no adaptive pooling; when the size divides, PyTorch's bins are plain windows
-				const kh = step.in.h / l.size[0];
-				const kw = step.in.w / l.size[1];
-				if (!Number.isInteger(kh) || !Number.isInteger(kw)) return cannotExport(header, step.index, `Keras has no adaptive pooling, and ${step.in.h}×${step.in.w} does not divide into ${l.size[0]}×${l.size[1]} windows`);
-				body.push({ code: `layers.AveragePooling2D((${kh}, ${kw}), strides=(${kh}, ${kw}))`, shape, comment });
-				break;
-			}
-			case "dense": {
-				if (step.implicitFlatten) {
-					const fin = step.in.c * step.in.h * step.in.w;
-					body.push({ code: "layers.Flatten()", shape: [fin], comment: `${fin} (added: Dense needs a flat input)` });
-				}
-				body.push({ code: `layers.Dense(${l.units}${l.bias ? "" : ", use_bias=False"})`, shape, comment });
-				break;
-			}
-		}
-	}
-	const [c, h, w] = model.input;
+	const check = opts.shapeCheck !== false;
 	const out: string[] = [header.trimEnd(), "", "import keras", "from keras import layers", ""];
-	out.push("model = keras.Sequential([");
-	out.push(`    keras.Input(shape=(${h}, ${w}, ${c})),`);
-	for (const b of body) out.push(sequentialLine(b.code, b.comment));
-	out.push("])");
-	out.push("model.summary()");
-	if (opts.shapeCheck === false) return out.join("\n") + "\n";
-	out.push("");
-	out.push("# Shape check: every layer's output (channels last), as the CNN Lab table shows them.");
-	out.push("expected = [");
-	for (const b of body) out.push(`    (${b.shape.join(", ")}${b.shape.length === 1 ? "," : ""}),`);
-	out.push("]");
-	out.push("for layer, want in zip(model.layers, expected):");
-	out.push("    got = tuple(layer.output.shape)[1:]");
-	out.push('    assert got == want, f"{layer.name}: {got} != {want}"');
+	if (hasResidual(model.layers)) {
+		const lines = functionalModel(walk.steps, model.input, check);
+		if (!Array.isArray(lines)) return cannotExport(header, lines.index, lines.message);
+		out.push(...lines);
+		if (!check) return out.join("\n") + "\n";
+		out.push("");
+	} else {
+		const body: KerasLine[] = [];
+		for (const step of walk.steps) {
+			const lines = stepLines(step);
+			if ("error" in lines) return cannotExport(header, step.index, lines.error);
+			body.push(...lines);
+		}
+		out.push(...sequentialModel(body, model.input));
+		if (!check) return out.join("\n") + "\n";
+		out.push("");
+		out.push("# Shape check: every layer's output (channels last), as the CNN Lab table shows them.");
+		out.push("expected = [");
+		for (const b of body) out.push(`    ${tuple(b.shape)},`);
+		out.push("]");
+		out.push("for layer, want in zip(model.layers, expected):");
+		out.push("    got = tuple(layer.output.shape)[1:]");
+		out.push('    assert got == want, f"{layer.name}: {got} != {want}"');
+	}
 	// count_params() counts batch norm's moving mean and variance too (Keras's non-trainable parameters)
 	out.push(`assert model.count_params() == ${walk.parameters + walk.nonTrainable}, model.count_params()`);
 	out.push('print("parameters:", model.count_params())');
 	if (opts.train) out.push("", ...kerasTrainingLines(opts.train));
 	if (writesAugment(opts.train?.augment)) out.push("", ...augmentLines(opts.train.augment, model.input, true));
 	return out.join("\n") + "\n";
+}
+
+/** keras.Sequential with its input and one item per line. */
+function sequentialModel(body: KerasLine[], input: [number, number, number]): string[] {
+	const [c, h, w] = input;
+	const out = ["model = keras.Sequential([", `    keras.Input(shape=(${h}, ${w}, ${c})),`];
+	for (const b of body) out.push(sequentialLine(b.code, b.comment));
+	out.push("])", "model.summary()");
+	return out;
 }

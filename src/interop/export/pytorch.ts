@@ -1,6 +1,6 @@
 import type { ConvLayerSpec, ConvTransposeSpec, LayerSpec, ModelSpec, Pair, PoolSpec } from "../../engine/model-spec";
-import { padEndOf, walkShapes, type WalkShape, type WalkStep } from "./shape-walk";
-import { cannotExport, commentBlock, pyNumber, sequentialLine, type ExportOptions } from "./python";
+import { hasResidual, padEndOf, walkShapes, type WalkShape, type WalkStep } from "./shape-walk";
+import { cannotExport, commentBlock, commentLine, pyNumber, sequentialLine, type ExportOptions } from "./python";
 import { torchTrainingLines } from "./torch-training";
 import { augmentLines, writesAugment } from "./augment-py";
 
@@ -131,35 +131,153 @@ function layerLines(step: WalkStep): TorchLine[] {
 	return simpleLine(l, step.in, step.out);
 }
 
+/** A residual block's module: Residual(nn.Sequential(body…), nn.Sequential(shortcut…) or nn.Identity()). */
+interface TorchBlock {
+	block: { body: TorchItem[]; shortcut: TorchItem[] };
+	shape: number[];
+	params: number;
+	comment: string;
+}
+
+type TorchItem = TorchLine | TorchBlock;
+
 /**
- * The modules of the nn.Sequential and, per CNN Lab layer, the index of the module that is that layer (−1 when the
- * export writes none). A layer's own module comes last among its lines: a ZeroPad2d or Flatten the export adds
- * goes before it.
+ * Where a CNN Lab layer's tensors are in the exported model: `index` is its module in the enclosing nn.Sequential
+ * (−1 when the export writes none); a residual block's branches have maps of their own, one per branch layer.
  */
-function torchBody(steps: WalkStep[]): { body: TorchLine[]; moduleOf: number[] } {
-	const body: TorchLine[] = [];
-	const moduleOf: number[] = [];
+export interface TorchModule {
+	index: number;
+	body?: TorchModule[];
+	shortcut?: TorchModule[];
+}
+
+/**
+ * The modules of an nn.Sequential and, per CNN Lab layer, where its module is. A layer's own module comes last
+ * among its lines: a ZeroPad2d or Flatten the export adds goes before it (so inside a block's branch a module's
+ * index can differ from the layer's; the map says which is which).
+ */
+function torchBody(steps: WalkStep[]): { items: TorchItem[]; modules: TorchModule[] } {
+	const items: TorchItem[] = [];
+	const modules: TorchModule[] = [];
 	for (const step of steps) {
+		if (step.block) {
+			const body = torchBody(step.block.body);
+			const shortcut = torchBody(step.block.shortcut);
+			const kind = step.block.shortcut.length ? "projection shortcut" : "identity shortcut";
+			items.push({ block: { body: body.items, shortcut: shortcut.items }, shape: torchShape(step.out), params: step.params, comment: `${hwc(step.out)} = body + ${kind}` });
+			modules.push({ index: items.length - 1, body: body.modules, shortcut: shortcut.modules });
+			continue;
+		}
 		const lines = layerLines(step);
-		body.push(...lines);
-		moduleOf.push(lines.length ? body.length - 1 : -1);
+		items.push(...lines);
+		modules.push({ index: lines.length ? items.length - 1 : -1 });
 	}
-	return { body, moduleOf };
+	return { items, modules };
 }
 
 /**
- * Per layer of `model`, the index of its module in the nn.Sequential toPyTorch writes, i.e. the "<index>." prefix
- * of its tensors in PyTorch's state_dict(); −1 for a layer the export has no module for. Null when the model
- * cannot be exported.
+ * Per layer of `model`, where its module is in the model toPyTorch writes, i.e. the "<index>." prefix of its
+ * tensors in PyTorch's state_dict() (and inside a block "<index>.body.<j>." / "<index>.shortcut.<j>."). Null when
+ * the model cannot be exported.
  */
-export function torchModuleIndices(model: ModelSpec): number[] | null {
+export function torchModules(model: ModelSpec): TorchModule[] | null {
 	const walk = walkShapes(model);
-	return walk.error ? null : torchBody(walk.steps).moduleOf;
+	return walk.error ? null : torchBody(walk.steps).modules;
 }
 
+/** The block class the model uses, written only when it has a residual block. */
+const RESIDUAL_CLASS = [
+	"class Residual(nn.Module):",
+	'    """A residual block: y = body(x) + shortcut(x), the shortcut nn.Identity() or a projection (1×1 conv, batch norm)."""',
+	"",
+	"    def __init__(self, body, shortcut):",
+	"        super().__init__()",
+	"        self.body = body",
+	"        self.shortcut = shortcut",
+	"",
+	"    def forward(self, x):",
+	"        return self.body(x) + self.shortcut(x)",
+];
+
+/** The items of an nn.Sequential at `indent`, a block as Residual(nn.Sequential(…), …) over several lines. */
+function sequentialItems(items: TorchItem[], indent: string): string[] {
+	const out: string[] = [];
+	for (const item of items) {
+		if (!("block" in item)) {
+			out.push(indent + sequentialLine(item.code, item.comment).trimStart());
+			continue;
+		}
+		const { body, shortcut } = item.block;
+		out.push(`${indent}Residual(  ${commentLine(item.comment)}`);
+		out.push(`${indent}    nn.Sequential(  # body`, ...sequentialItems(body, indent + "        "), `${indent}    ),`);
+		if (shortcut.length) out.push(`${indent}    nn.Sequential(  # shortcut`, ...sequentialItems(shortcut, indent + "        "), `${indent}    ),`);
+		else out.push(`${indent}    nn.Identity(),  # shortcut`);
+		out.push(`${indent}),`);
+	}
+	return out;
+}
+
+/** The expected shapes as a Python list; a block as a dict of its output shape, parameter count and branches' lists. */
+function expectedItems(items: TorchItem[], indent: string): string[] {
+	const out: string[] = [];
+	for (const item of items) {
+		if (!("block" in item)) {
+			out.push(`${indent}(${item.shape.join(", ")}),`);
+			continue;
+		}
+		out.push(`${indent}{"out": (${item.shape.join(", ")}), "parameters": ${item.params}, "body": [`);
+		out.push(...expectedItems(item.block.body, indent + "    "));
+		if (item.block.shortcut.length === 0) {
+			out.push(`${indent}], "shortcut": []},  # identity`);
+			continue;
+		}
+		out.push(`${indent}], "shortcut": [`);
+		out.push(...expectedItems(item.block.shortcut, indent + "    "));
+		out.push(`${indent}]},`);
+	}
+	return out;
+}
+
+/** The plain stack's check: each module's output shape in turn. */
+const FLAT_CHECK = [
+	"model.eval()",
+	"X_SHAPE",
+	"with torch.no_grad():",
+	"    for i, (layer, want) in enumerate(zip(model, expected)):",
+	"        x = layer(x)",
+	'        print(f"{i:2d} {layer.__class__.__name__:<10} {tuple(x.shape)}")',
+	'        assert tuple(x.shape) == want, f"layer {i}: {tuple(x.shape)} != {want}"',
+];
+
+/** With blocks: the same walk, into each block's body and shortcut, then the block's sum and parameter count. */
+const BLOCK_CHECK = [
+	"def check(modules, x, expected, where):",
+	'    assert len(modules) == len(expected), f"{where}: {len(modules)} modules, the table has {len(expected)}"',
+	"    for i, (layer, want) in enumerate(zip(modules, expected)):",
+	"        if isinstance(layer, Residual):",
+	`            check(layer.body, x, want["body"], f"{where}{i}.body.")`,
+	`            if want["shortcut"]:`,
+	`                check(layer.shortcut, x, want["shortcut"], f"{where}{i}.shortcut.")`,
+	"            count = sum(p.numel() for p in layer.parameters())",
+	`            assert count == want["parameters"], f"block {where}{i}: {count} parameters != {want['parameters']}"`,
+	"            x = layer(x)",
+	`            want = want["out"]`,
+	"        else:",
+	"            x = layer(x)",
+	'        print(f"{where + str(i):<14} {layer.__class__.__name__:<10} {tuple(x.shape)}")',
+	'        assert tuple(x.shape) == want, f"layer {where}{i}: {tuple(x.shape)} != {want}"',
+	"    return x",
+	"",
+	"model.eval()",
+	"X_SHAPE",
+	"with torch.no_grad():",
+	'    check(model, x, expected, "")',
+];
+
 /**
- * A runnable PyTorch script: the model as nn.Sequential, then a shape check that pushes a zero input through each
- * module, prints and asserts its output shape, and asserts the parameter count the CNN Lab table shows.
+ * A runnable PyTorch script: the model as nn.Sequential (a residual block as an item of a small Residual class), then
+ * a shape check that pushes a zero input through each module (and each block's branches), prints and asserts its
+ * output shape, and asserts the parameter count the CNN Lab table shows (per block too).
  */
 export function toPyTorch(model: ModelSpec, opts: ExportOptions = {}): string {
 	const walk = walkShapes(model);
@@ -167,25 +285,19 @@ export function toPyTorch(model: ModelSpec, opts: ExportOptions = {}): string {
 	if (walk.error) {
 		return cannotExport(header, walk.error.index, walk.error.message);
 	}
-	const { body } = torchBody(walk.steps);
+	const { items } = torchBody(walk.steps);
+	const blocks = hasResidual(model.layers);
 	const [c, h, w] = model.input;
 	const out: string[] = [header.trimEnd(), "", "import torch", "import torch.nn as nn", ""];
-	out.push("model = nn.Sequential(");
-	for (const b of body) out.push(sequentialLine(b.code, b.comment));
-	out.push(")");
+	if (blocks) out.push(...RESIDUAL_CLASS, "", "");
+	out.push("model = nn.Sequential(", ...sequentialItems(items, "    "), ")");
 	if (opts.shapeCheck === false) return out.join("\n") + "\n";
 	out.push("");
-	out.push("# Shape check: the output of every module for one input, as the CNN Lab table shows them.");
-	out.push("expected = [");
-	for (const b of body) out.push(`    (${b.shape.join(", ")}),`);
-	out.push("]");
-	out.push("model.eval()");
-	out.push(`x = torch.zeros(1, ${c}, ${h}, ${w})`);
-	out.push("with torch.no_grad():");
-	out.push("    for i, (layer, want) in enumerate(zip(model, expected)):");
-	out.push("        x = layer(x)");
-	out.push('        print(f"{i:2d} {layer.__class__.__name__:<10} {tuple(x.shape)}")');
-	out.push('        assert tuple(x.shape) == want, f"layer {i}: {tuple(x.shape)} != {want}"');
+	out.push(`# Shape check: the output of every module for one input, as the CNN Lab table shows them${blocks ? " (inside each block too)" : ""}.`);
+	out.push("expected = [", ...expectedItems(items, "    "), "]");
+	const xLine = `x = torch.zeros(1, ${c}, ${h}, ${w})`;
+	if (blocks) out.push("");
+	out.push(...(blocks ? BLOCK_CHECK : FLAT_CHECK).map((l) => (l === "X_SHAPE" ? xLine : l)));
 	out.push("parameters = sum(p.numel() for p in model.parameters())");
 	out.push('print("parameters:", parameters)');
 	out.push(`assert parameters == ${walk.parameters}, parameters`);

@@ -19,6 +19,8 @@ export interface WalkStep {
 	params: number;
 	/** A dense layer met a spatial input: the frameworks need an explicit flatten before it. */
 	implicitFlatten: boolean;
+	/** A residual block's two branches, walked from the block's input (`params` above counts both). */
+	block?: { body: WalkStep[]; shortcut: WalkStep[] };
 }
 
 export interface Walk {
@@ -131,6 +133,11 @@ export function stepShape(cur: WalkShape, layer: LayerSpec): StepResult {
 			params = flatSize(cur) * layer.units + (layer.bias ? layer.units : 0);
 			break;
 		}
+		case "residual": {
+			// the walk of the block alone: its branches' parameters and the shape they meet in
+			const w = walkLayers(cur, [layer]);
+			return { out: w.out, params: w.parameters, implicitFlatten: false, error: w.error?.message ?? null };
+		}
 		default:
 			break;
 	}
@@ -138,22 +145,56 @@ export function stepShape(cur: WalkShape, layer: LayerSpec): StepResult {
 	return { out, params, implicitFlatten, error };
 }
 
-export function walkShapes(model: ModelSpec): Walk {
+const SPATIAL_ONLY = ["conv", "depthwise", "convtranspose", "maxpool", "avgpool", "adaptiveavgpool", "gap"];
+
+function shapeText(s: WalkShape): string {
+	return s.flat ? String(s.c) : `${s.h}×${s.w}×${s.c}`;
+}
+
+/** Walks `layers` from `start`; a residual block walks its two branches and requires them to meet in one shape. */
+function walkLayers(start: WalkShape, layers: LayerSpec[]): Walk & { out: WalkShape } {
 	const steps: WalkStep[] = [];
-	let cur: WalkShape = { c: model.input[0], h: model.input[1], w: model.input[2], flat: false };
+	let cur = start;
 	let parameters = 0;
 	let nonTrainable = 0;
-	for (let i = 0; i < model.layers.length; i++) {
-		const layer = model.layers[i];
-		const r = stepShape(cur, layer);
-		if (r.error && cur.flat && ["conv", "depthwise", "convtranspose", "maxpool", "avgpool", "adaptiveavgpool", "gap"].includes(layer.type)) {
-			return { steps, error: { index: i, message: r.error }, parameters, nonTrainable };
+	const stop = (index: number, message: string): Walk & { out: WalkShape } => ({ steps, error: { index, message }, parameters, nonTrainable, out: cur });
+	for (let i = 0; i < layers.length; i++) {
+		const layer = layers[i];
+		if (layer.type === "residual") {
+			const body = walkLayers(cur, layer.body);
+			if (body.error) return stop(i, `layer ${body.error.index + 1} of the residual block fails: ${body.error.message}`);
+			const shortcut = walkLayers(cur, layer.shortcut);
+			if (shortcut.error) return stop(i, `layer ${shortcut.error.index + 1} of the block's shortcut fails: ${shortcut.error.message}`);
+			const a = body.out;
+			const b = shortcut.out;
+			if (a.flat !== b.flat || a.c !== b.c || a.h !== b.h || a.w !== b.w) {
+				return stop(i, `the residual block's body gives ${shapeText(a)} but its shortcut ${shapeText(b)}: they cannot be added`);
+			}
+			const params = body.parameters + shortcut.parameters;
+			steps.push({ layer, index: i, in: cur, out: a, params, implicitFlatten: false, block: { body: body.steps, shortcut: shortcut.steps } });
+			parameters += params;
+			nonTrainable += body.nonTrainable + shortcut.nonTrainable;
+			cur = a;
+			continue;
 		}
+		const r = stepShape(cur, layer);
+		if (r.error && cur.flat && SPATIAL_ONLY.includes(layer.type)) return stop(i, r.error);
 		steps.push({ layer, index: i, in: cur, out: r.out, params: r.params, implicitFlatten: r.implicitFlatten });
 		parameters += r.params;
 		if (layer.type === "batchnorm") nonTrainable += 2 * cur.c;
-		if (r.error) return { steps, error: { index: i, message: r.error }, parameters, nonTrainable };
+		if (r.error) return stop(i, r.error);
 		cur = r.out;
 	}
-	return { steps, error: null, parameters, nonTrainable };
+	return { steps, error: null, parameters, nonTrainable, out: cur };
+}
+
+/** The model's per-layer shapes and parameter count; a residual block's step carries its branches' steps. */
+export function walkShapes(model: ModelSpec): Walk {
+	const { steps, error, parameters, nonTrainable } = walkLayers({ c: model.input[0], h: model.input[1], w: model.input[2], flat: false }, model.layers);
+	return { steps, error, parameters, nonTrainable };
+}
+
+/** Whether the model holds a residual block anywhere (the exports then write a block class or the functional API). */
+export function hasResidual(layers: LayerSpec[]): boolean {
+	return layers.some((l) => l.type === "residual");
 }

@@ -11,7 +11,9 @@ import type { Probe, ProbeResult } from "../../engine/probe";
 import { DrawPad } from "./draw-pad";
 import { LayerStrip } from "./layer-strip";
 import { PredictionView } from "./prediction-view";
-import { renderExplanation, showConvCell } from "./computation-view";
+import { CALC_DECIMALS, renderExplanation, showConvCell } from "./computation-view";
+import { ADD, addTerms, innerEntry, innerInput, innerSpec, isAdd, stepName } from "./block-paths";
+import { explainValue } from "../../worker/shared-engine";
 import { AttributionView } from "./attribution-view";
 import { argmax } from "./layer-range";
 import { formatValue } from "../heatmap";
@@ -45,6 +47,9 @@ export interface ExplorerOptions {
 	 */
 	loadImage?: (link: string) => Promise<Float32Array>;
 }
+
+/** Layers inside a residual block whose arithmetic the explorer shows from the outputs alone (no weights needed). */
+const WEIGHTLESS = new Set(["relu", "leakyrelu", "sigmoid", "tanh", "dropout", "flatten", "maxpool", "avgpool", "gap", "adaptiveavgpool", "softmax"]);
 
 /** Samples checked per task when looking for a misclassified one (a forward pass each). */
 const SCAN_CHUNK = 200;
@@ -100,7 +105,7 @@ export class ExplorerView {
 			decimals: opts.decimals,
 			lineText: opts.lineText,
 			classNames: opts.classNames,
-			onPick: (stage, index) => this.pick(stage, index),
+			onPick: (stage, index, path) => this.pick(stage, index, path),
 		});
 		this.calc = this.el.createDiv({ cls: "cnn-lab-explorer-calc", attr: { "aria-live": "polite" } });
 		this.why = new AttributionView(this.el, opts.probe, opts.classNames, opts.lineText, opts.colormap);
@@ -283,7 +288,7 @@ export class ExplorerView {
 		this.strip.show(r);
 		const why = (): void => this.why.show(r);
 		const calc = (): void => {
-			if (this.picked) this.pick(this.picked.stage, this.picked.index);
+			if (this.picked) this.pick(this.picked.stage, this.picked.index, this.picked.path);
 		};
 		if (staged) {
 			this.stager.stage(why);
@@ -303,32 +308,40 @@ export class ExplorerView {
 		this.closeCalc();
 	}
 
-	private picked: { stage: number; index: number } | null = null;
+	private picked: { stage: number; index: number; path?: string } | null = null;
 
-	/** A value was clicked: stage 0 is the input (nothing to explain), stage i ≥ 1 is layer i − 1's output. */
-	pick(stage: number, index: number): void {
-		const r = this.result;
-		if (!r || stage <= 0) return;
-		this.picked = { stage, index };
-		this.strip.mark(stage, index);
-		this.closeCalc(false);
-		const st = r.stages[stage];
-		const layer = st.layer;
-		const spec = st.spec;
-		if (!spec) return;
-		const label = this.opts.lineText(layer) ?? st.label;
+	/** The computation's heading: the close button and which value of which layer it is. */
+	private calcHead(label: string, shape: readonly number[], index: number, v: number): void {
 		const head = this.calc.createDiv({ cls: "cnn-lab-explorer-calc-head" });
 		const close = head.createEl("button", { text: t("explorer.calc.close") });
 		this.on(close, "click", () => this.closeCalc());
-		const v = st.data[index];
-		if (st.shape.length === 3) {
-			const [, h, w] = st.shape;
+		if (shape.length === 3) {
+			const [, h, w] = shape;
 			const c = Math.floor(index / (h * w));
 			const rest = index % (h * w);
 			head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: t("explorer.calc.cell", { label, c: c + 1, row: Math.floor(rest / w) + 1, col: (rest % w) + 1, v: formatValue(v, 6) }) });
 		} else {
 			head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: t("explorer.calc.unitValue", { label, n: index + 1, v: formatValue(v, 6) }) });
 		}
+	}
+
+	/**
+	 * A value was clicked: stage 0 is the input (nothing to explain), stage i ≥ 1 is layer i − 1's output; `path`
+	 * is the output inside a residual block (its sum when absent).
+	 */
+	pick(stage: number, index: number, path?: string): void {
+		const r = this.result;
+		if (!r || stage <= 0) return;
+		const st = r.stages[stage];
+		const spec = st.spec;
+		if (spec?.type === "residual" && st.inner) return this.pickInBlock(r, stage, index, path ?? ADD);
+		this.picked = { stage, index };
+		this.strip.mark(stage, index);
+		this.closeCalc(false);
+		const layer = st.layer;
+		if (!spec) return;
+		const label = this.opts.lineText(layer) ?? st.label;
+		this.calcHead(label, st.shape, index, st.data[index]);
 		if (spec.type === "conv" || spec.type === "depthwise") {
 			const [, h, w] = st.shape;
 			const c = Math.floor(index / (h * w));
@@ -344,6 +357,41 @@ export class ExplorerView {
 			return;
 		}
 		const e = this.opts.probe.explain(r, layer, index);
+		if (e) renderExplanation(this.calc, e);
+	}
+
+	/**
+	 * A value inside a residual block: a sum as "body + shortcut = value" with both branches' numbers; a layer
+	 * without weights (ReLU, pooling, …) as elsewhere, from the output before it in its branch.
+	 */
+	private pickInBlock(r: ProbeResult, stage: number, index: number, path: string): void {
+		const st = r.stages[stage];
+		const inner = st.inner ?? [];
+		const entry = innerEntry(inner, path);
+		if (!entry || st.spec?.type !== "residual") return;
+		this.picked = { stage, index, path };
+		this.strip.mark(stage, index, path);
+		this.closeCalc(false);
+		const block = this.opts.lineText(st.layer) ?? st.label;
+		const where = isAdd(path) || entry.label === "identity" ? stepName(path) : t("explorer.strip.innerLayer", { where: stepName(path), label: entry.label });
+		this.calcHead(`${block} › ${where}`, entry.shape, index, entry.data[index]);
+		const box = this.calc.createDiv({ cls: "cnn-lab-explorer-calc-body" });
+		if (isAdd(path)) {
+			const terms = addTerms(inner, path);
+			if (!terms) return;
+			box.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.addNote") });
+			const v = (a: { data: Float32Array }): string => formatValue(a.data[index], CALC_DECIMALS);
+			box.createDiv({ cls: "cnn-lab-explorer-calc-sum", text: t("explorer.calc.add", { body: v(terms.body), shortcut: v(terms.shortcut), v: v(terms.sum) }) });
+			return;
+		}
+		const spec = innerSpec(st.spec, path);
+		const input = innerInput(r.stages[stage - 1], inner, path);
+		if (!spec || !input) return;
+		if (!WEIGHTLESS.has(spec.type)) {
+			box.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.innerWeights") });
+			return;
+		}
+		const e = explainValue(spec, input.shape, input.data, {}, entry.shape, index);
 		if (e) renderExplanation(this.calc, e);
 	}
 

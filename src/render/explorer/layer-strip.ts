@@ -2,7 +2,9 @@ import { t } from "../../i18n";
 import "../../i18n/strings-explorer";
 import { chooseColormap, type ColormapName } from "../colormap";
 import { createHeatmap, createLegend, formatValue, type Heatmap } from "../heatmap";
+import type { Activation } from "../../engine/layer";
 import type { ProbeResult, ProbeStage } from "../../engine/probe";
+import { isAdd, stepName } from "./block-paths";
 import { layerRange } from "./layer-range";
 
 /** Channels drawn per layer and units per dense layer; the rest are counted. */
@@ -16,11 +18,23 @@ export interface StripOptions {
 	lineText: (layer: number) => string | null;
 	/** Class names, for the output layer's units. */
 	classNames: readonly string[];
-	/** A value was clicked: stage index in the result (0 is the input), flat index in its output. */
-	onPick: (stage: number, index: number) => void;
+	/**
+	 * A value was clicked: stage index in the result (0 is the input), flat index in its output, and inside a
+	 * residual block the output's path as the engine names it ("body.0", "shortcut", "add", "body.1.add").
+	 */
+	onPick: (stage: number, index: number, path?: string) => void;
 }
 
-interface StageView {
+/** One row's values: a layer's output for the sample, or an output inside a residual block. */
+interface RowData {
+	/** Pixels (the input) or a layer's values: they get different colour maps. */
+	pixels: boolean;
+	shape: number[];
+	data: Float32Array;
+}
+
+interface RowView {
+	el: HTMLElement;
 	heatmaps: Heatmap[];
 	units: HTMLElement[];
 	/** What a new result with the same shapes updates in place (a stroke, an epoch): no row is built again. */
@@ -29,16 +43,35 @@ interface StageView {
 	fills: HTMLElement[];
 	values: HTMLElement[];
 	names: string[];
+	shape: number[];
+}
+
+/** A stage's rows by path: "" for a layer's output; inside a residual block each inner output's path ("add" is the sum). */
+type StageView = Map<string, RowView>;
+
+/** The outputs inside a residual block, depth first; a nested block's own entry is drawn as its inner outputs. */
+function innerRows(inner: readonly Activation[]): Activation[] {
+	return inner.flatMap((a) => (a.inner ? innerRows(a.inner) : [a]));
+}
+
+/** A stage's rows, by path, with the values each shows. */
+function stageRows(s: ProbeStage): { path: string; data: RowData }[] {
+	if (!s.inner) return [{ path: "", data: { pixels: s.layer < 0, shape: s.shape, data: s.data } }];
+	return innerRows(s.inner).map((a) => ({ path: a.path ?? "", data: { pixels: false, shape: a.shape, data: a.data } }));
 }
 
 /**
  * Every layer's output for one sample in one strip, as CNN Explainer's overview shows it: a row per layer with the
- * layer's line and output shape, its maps on ONE colour scale with its legend, and dense layers as labelled bars.
+ * layer's line and output shape, its maps on ONE colour scale with its legend, and dense layers as labelled bars. A
+ * residual block is a group: its body's rows, its shortcut's (the identity: the block's input), then the sum, each
+ * labelled by where it is, a nested block as a group inside.
  */
 export class LayerStrip {
 	readonly el: HTMLElement;
 	private views: StageView[] = [];
-	private picked: { stage: number; index: number } | null = null;
+	private picked: { stage: number; index: number; path: string } | null = null;
+	/** Per stage, its rows' paths and shapes: a result with the same ones is drawn in place. */
+	private signatures: string[] = [];
 
 	constructor(parent: HTMLElement, private readonly opts: StripOptions) {
 		this.el = parent.createDiv({ cls: "cnn-lab-explorer-strip" });
@@ -46,8 +79,13 @@ export class LayerStrip {
 
 	show(r: ProbeResult): void {
 		if (this.sameShapes(r)) {
-			r.stages.forEach((st, i) => this.refresh(st, this.views[i]));
-			if (this.picked) this.mark(this.picked.stage, this.picked.index);
+			r.stages.forEach((st, i) => {
+				for (const row of stageRows(st)) {
+					const view = this.views[i].get(row.path);
+					if (view) this.refresh(row.data, view);
+				}
+			});
+			if (this.picked) this.mark(this.picked.stage, this.picked.index, this.picked.path);
 			return;
 		}
 		this.destroyMaps();
@@ -55,40 +93,40 @@ export class LayerStrip {
 		this.el.createDiv({ cls: "cnn-lab-section-title", text: t("explorer.strip.title") });
 		this.el.createDiv({ cls: "cnn-lab-note", text: t("explorer.strip.hint") });
 		const outputStage = lastScoreStage(r);
+		this.signatures = r.stages.map(signature);
 		this.views = r.stages.map((s, i) => this.stage(s, i, i === outputStage));
-		if (this.picked) this.mark(this.picked.stage, this.picked.index);
+		if (this.picked) this.mark(this.picked.stage, this.picked.index, this.picked.path);
 	}
 
-	/** Outlines the picked value (and forgets the last one). */
-	mark(stage: number, index: number): void {
+	/** Outlines the picked value (and forgets the last one); `path` picks a row inside a residual block. */
+	mark(stage: number, index: number, path = ""): void {
 		for (const v of this.views) {
-			for (const h of v.heatmaps) h.highlight("output", null);
-			for (const u of v.units) u.removeClass("is-picked");
+			for (const row of v.values()) {
+				for (const h of row.heatmaps) h.highlight("output", null);
+				for (const u of row.units) u.removeClass("is-picked");
+			}
 		}
-		this.picked = { stage, index };
-		const v = this.views[stage];
+		this.picked = { stage, index, path };
+		const v = this.views[stage]?.get(path);
 		if (!v) return;
 		if (v.units.length) {
 			v.units[index]?.addClass("is-picked");
 			return;
 		}
 		// Heatmaps are one per channel, in order: find the channel and the cell.
-		const stageShape = this.shapes[stage];
-		if (!stageShape || stageShape.length !== 3) return;
-		const [, h, w] = stageShape;
+		if (v.shape.length !== 3) return;
+		const [, h, w] = v.shape;
 		const c = Math.floor(index / (h * w));
 		const rest = index % (h * w);
 		v.heatmaps[c]?.highlight("output", { row: Math.floor(rest / w), col: rest % w, height: 1, width: 1 });
 	}
 
-	private shapes: number[][] = [];
-
 	private sameShapes(r: ProbeResult): boolean {
-		return this.views.length === r.stages.length && r.stages.every((st, i) => this.shapes[i]?.length === st.shape.length && st.shape.every((d, k) => this.shapes[i][k] === d));
+		return this.views.length === r.stages.length && r.stages.every((st, i) => this.signatures[i] === signature(st));
 	}
 
 	/** The layer's legend and its note for the layer's values. */
-	private legend(row: HTMLElement, s: ProbeStage, range: { min: number; max: number }, cmap: ColormapName): void {
+	private legend(row: HTMLElement, s: RowData, range: { min: number; max: number }, cmap: ColormapName): void {
 		row.empty();
 		createLegend(row, cmap, range, this.opts.decimals);
 		const constant = s.data.length > 0 && s.data.every((v) => v === s.data[0]);
@@ -99,9 +137,9 @@ export class LayerStrip {
 	}
 
 	/** New values of the same shape: the maps redrawn and the bars moved where they are. */
-	private refresh(s: ProbeStage, view: StageView): void {
+	private refresh(s: RowData, view: RowView): void {
 		const range = layerRange(s.data);
-		const cmap = chooseColormap(range, s.layer < 0 ? "pixels" : "values", this.opts.colormap);
+		const cmap = chooseColormap(range, s.pixels ? "pixels" : "values", this.opts.colormap);
 		this.legend(view.legendRow, s, range, cmap);
 		if (s.shape.length === 3) {
 			const [, h, w] = s.shape;
@@ -125,17 +163,47 @@ export class LayerStrip {
 	}
 
 	private stage(s: ProbeStage, i: number, isOutput: boolean): StageView {
-		this.shapes[i] = s.shape;
-		const row = this.el.createDiv({ cls: "cnn-lab-explorer-layer" });
 		const written = s.layer >= 0 ? this.opts.lineText(s.layer) : null;
 		const label = s.layer < 0 ? t("explorer.strip.input") : (written ?? s.label);
+		const view: StageView = new Map();
+		if (!s.inner) {
+			view.set("", this.row(this.el, { pixels: s.layer < 0, shape: s.shape, data: s.data }, label, isOutput, (index) => this.opts.onPick(i, index)));
+			return view;
+		}
+		const group = this.el.createDiv({ cls: "cnn-lab-explorer-block" });
+		group.createDiv({ cls: "cnn-lab-featuremap-label cnn-lab-explorer-block-label", text: t("explorer.strip.layer", { label, shape: shapeText(s.shape) }) });
+		this.blockRows(group.createDiv({ cls: "cnn-lab-explorer-block-inner" }), s.inner, i, view);
+		return view;
+	}
+
+	/** A block's inner outputs as rows under `parent`, a nested block as a group of its own. */
+	private blockRows(parent: HTMLElement, inner: readonly Activation[], stage: number, view: StageView): void {
+		for (const a of inner) {
+			const path = a.path ?? "";
+			if (a.inner) {
+				const group = parent.createDiv({ cls: "cnn-lab-explorer-block" });
+				group.createDiv({ cls: "cnn-lab-featuremap-label cnn-lab-explorer-block-label", text: t("explorer.strip.inner", { where: stepName(path), label: a.label, shape: shapeText(a.shape) }) });
+				this.blockRows(group.createDiv({ cls: "cnn-lab-explorer-block-inner" }), a.inner, stage, view);
+				continue;
+			}
+			const sum = isAdd(path);
+			const label = sum || a.label === "identity" ? stepName(path) : t("explorer.strip.innerLayer", { where: stepName(path), label: a.label });
+			const row = this.row(parent, { pixels: false, shape: a.shape, data: a.data }, label, false, (index) => this.opts.onPick(stage, index, path));
+			if (sum) row.el.addClass("is-add");
+			view.set(path, row);
+		}
+	}
+
+	/** One row: its label and shape, the legend of its one colour scale, its maps or bars. */
+	private row(parent: HTMLElement, s: RowData, label: string, isOutput: boolean, onPick: (index: number) => void): RowView {
+		const row = parent.createDiv({ cls: "cnn-lab-explorer-layer" });
 		row.createDiv({ cls: "cnn-lab-featuremap-label", text: t("explorer.strip.layer", { label, shape: shapeText(s.shape) }) });
 		const range = layerRange(s.data);
-		const cmap = chooseColormap(range, s.layer < 0 ? "pixels" : "values", this.opts.colormap);
+		const cmap = chooseColormap(range, s.pixels ? "pixels" : "values", this.opts.colormap);
 		const legendRow = row.createDiv({ cls: "cnn-lab-explorer-legend" });
 		this.legend(legendRow, s, range, cmap);
 		const cells = row.createDiv({ cls: "cnn-lab-featuremap-cells" });
-		const view: StageView = { heatmaps: [], units: [], legendRow, colormap: cmap, fills: [], values: [], names: [] };
+		const view: RowView = { el: row, heatmaps: [], units: [], legendRow, colormap: cmap, fills: [], values: [], names: [], shape: s.shape };
 		if (s.shape.length === 3) {
 			const [c, h, w] = s.shape;
 			const shown = Math.min(c, MAX_CHANNELS);
@@ -148,7 +216,7 @@ export class LayerStrip {
 					size: "s",
 					legend: false,
 					decimals: this.opts.decimals,
-					onPick: (y, x) => this.opts.onPick(i, (k * h + y) * w + x),
+					onPick: (y, x) => onPick((k * h + y) * w + x),
 				});
 				view.heatmaps.push(hm);
 			}
@@ -167,7 +235,7 @@ export class LayerStrip {
 				const fill = track.createSpan({ cls: ["cnn-lab-explorer-unit-fill", v < 0 ? "is-negative" : "is-positive"] });
 				fill.setCssProps({ "--cnn-lab-bar": `${(Math.abs(v) / span) * 100}%` });
 				const value = b.createSpan({ cls: "cnn-lab-explorer-unit-value", text: formatValue(v, this.opts.decimals) });
-				b.addEventListener("click", () => this.opts.onPick(i, u));
+				b.addEventListener("click", () => onPick(u));
 				view.units.push(b);
 				view.fills.push(fill);
 				view.values.push(value);
@@ -179,11 +247,11 @@ export class LayerStrip {
 	}
 
 	redraw(): void {
-		for (const v of this.views) for (const h of v.heatmaps) h.redraw();
+		for (const v of this.views) for (const row of v.values()) for (const h of row.heatmaps) h.redraw();
 	}
 
 	private destroyMaps(): void {
-		for (const v of this.views) for (const h of v.heatmaps) h.destroy();
+		for (const v of this.views) for (const row of v.values()) for (const h of row.heatmaps) h.destroy();
 		this.views = [];
 	}
 
@@ -196,6 +264,13 @@ export class LayerStrip {
 	destroy(): void {
 		this.destroyMaps();
 	}
+}
+
+/** A stage's rows' paths and shapes, as one string. */
+function signature(s: ProbeStage): string {
+	return stageRows(s)
+		.map((r) => `${r.path}:${r.data.shape.join("x")}`)
+		.join(" ");
 }
 
 /** The stage whose units are the classes: the last one with as many values as the probabilities. */

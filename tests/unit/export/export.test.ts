@@ -1,35 +1,12 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { toKeras, toPyTorch, walkShapes } from "../../../src/interop/export";
 import { digitsNet, lenet5, mixedNet, mixedParams, mixedShapes } from "./models";
+import { hasTorch, runPythonScripts } from "./python-run";
 
 const golden = (name: string): string => join(__dirname, "../../golden/export", name);
 
-function hasTorch(): boolean {
-	const r = spawnSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" });
-	return r.status === 0;
-}
 const torchHere = hasTorch();
-
-/** Runs each script in its own namespace in one Python process; prints "== name ok" or "== name <error>" after each. */
-function runPythonScripts(scripts: Record<string, string>): string {
-	const dir = mkdtempSync(join(tmpdir(), "cnn-lab-export-"));
-	const names = Object.keys(scripts);
-	for (const n of names) writeFileSync(join(dir, `${n}.py`), scripts[n]);
-	const driver = [
-		"import runpy, sys",
-		`for name in ${JSON.stringify(names)}:`,
-		"    try:",
-		`        runpy.run_path(${JSON.stringify(dir)} + "/" + name + ".py")`,
-		'        print("== " + name + " ok")',
-		"    except Exception as e:",
-		'        print("== " + name + " " + type(e).__name__ + ": " + str(e))',
-	].join("\n");
-	return execFileSync("/usr/bin/python3", ["-c", driver], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
-}
 
 describe("shape walk", () => {
 	it("gives the acceptance shapes and parameter count of LeNet-5", () => {

@@ -54,3 +54,36 @@ export const mixedShapes: number[][] = [
 ];
 /** 8·3·3·3 + 8 = 224; 4·3·3·8 + 4 = 292; 4·3·3·4 + 4 = 148; 48·10 = 480. */
 export const mixedParams = 224 + 292 + 148 + 480;
+
+const bn: LayerSpec = { type: "batchnorm" };
+
+/**
+ * Residual blocks (issue 19's mini-ResNet on 8×8 digits): an identity block, a projection block (stride 2 in the body,
+ * a 1×1 conv with stride 2 and batch norm on the shortcut), then a block holding a block. By hand:
+ * stem conv 4 3x3 pad 1 on 8×8×1 → 8×8×4, 4·9 + 4 = 40; batchnorm 8.
+ * Identity block: two conv 4 3x3 pad 1 (4·4·9 + 4 = 148 each) and a batchnorm (8): 304, output 8×8×4.
+ * Projection block: conv 8 3x3 stride 2 pad 1 → 4×4×8 (8·4·9 + 8 = 296), batchnorm 16, conv 8 3x3 pad 1
+ * (8·8·9 + 8 = 584); shortcut conv 8 1x1 stride 2 without bias (32) and batchnorm 16: 944, output 4×4×8.
+ * Nested: the body is relu, an identity block of one conv 8 3x3 pad 1 (584), then conv 8 1x1 (8·8 + 8 = 72): 656.
+ * gap → 8; dense 10: 8·10 + 10 = 90. Total 40 + 8 + 304 + 944 + 656 + 90 = 2042.
+ */
+export const resNet: ModelSpec = {
+	input: [1, 8, 8],
+	layers: [
+		conv(4, 3, { pad: [1, 1] }),
+		bn,
+		relu,
+		{ type: "residual", body: [conv(4, 3, { pad: [1, 1] }), relu, conv(4, 3, { pad: [1, 1] }), bn], shortcut: [] },
+		relu,
+		{
+			type: "residual",
+			body: [conv(8, 3, { stride: [2, 2], pad: [1, 1] }), bn, relu, conv(8, 3, { pad: [1, 1] })],
+			shortcut: [conv(8, 1, { stride: [2, 2], bias: false }), bn],
+		},
+		relu,
+		{ type: "residual", body: [relu, { type: "residual", body: [conv(8, 3, { pad: [1, 1] })], shortcut: [] }, conv(8, 1)], shortcut: [] },
+		{ type: "gap" },
+		dense(10),
+	],
+};
+export const resNetParams = 2042;

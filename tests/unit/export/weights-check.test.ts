@@ -8,6 +8,7 @@ import { Sequential } from "../../../src/engine/model";
 import { Rng } from "../../../src/engine/rng";
 import { toPyTorchWithWeights } from "../../../src/interop/export";
 import { logitsFor, runWeightsFile } from "../../../src/worker/run-weights";
+import { resNet } from "./models";
 
 const torchHere = spawnSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" }).status === 0;
 
@@ -37,6 +38,18 @@ const nets: Record<string, ModelSpec> = {
 	},
 	// Depthwise, transposed conv, adaptive pooling and global average pooling have no module in the PyTorch
 	// export yet; their nets join this list when the export writes them.
+	// Residual blocks: identity, projection (stride 2, 1×1 conv and batch norm on the shortcut), a block in a block.
+	residual: resNet,
+	// Modules the export adds inside a branch (a ZeroPad2d before an unevenly padded conv, a Flatten before a dense
+	// layer) shift the branch's module indices away from the layer indices: the state_dict names must follow.
+	residualShifted: {
+		input: [2, 5, 5],
+		layers: [
+			{ type: "residual", body: [conv(2, 2, { padEnd: p(1) }), { type: "relu" }], shortcut: [] },
+			{ type: "residual", body: [conv(3, 3, { pad: p(1) }), { type: "dense", units: 6, bias: true }], shortcut: [{ type: "flatten" }, { type: "dense", units: 6, bias: false }, { type: "batchnorm" }] },
+			{ type: "dense", units: 4, bias: true },
+		],
+	},
 	sigmoidStack: {
 		input: [1, 8, 8],
 		layers: [conv(3, 3, { pad: p(1) }), { type: "sigmoid" }, conv(2, 2, { stride: p(2) }), { type: "batchnorm" }, { type: "flatten" }, { type: "dense", units: 4, bias: true }],
