@@ -69,11 +69,11 @@ Usage:
   cnn-lab export --to pytorch <note.md> --weights <run.safetensors> [--check] [--block N]
       The PyTorch script also loads the weights (load_state_dict, strict); with --check it carries 8 inputs
       of the block's dataset and CNN Lab's logits for them, and exits 1 unless PyTorch's match to 1e-4.
-  cnn-lab export --to pytorch --train <note.md> [--block N] [--out script.py]
+  cnn-lab export --to pytorch|keras --train <note.md> [--block N] [--out script.py]
       A training script for the block: CNN Lab's data, split, batch order, first weights, optimizer and
       schedule. python3 script.py --vault DIR [--epochs E] [--device cpu|cuda] [--distributed] writes a
       run note (framework: pytorch) and its weights into the vault's runs folder. The built-in digits or
-      shapes are written beside the script as a CSV.
+      shapes are written beside the script as a CSV. Keras: model.fit and a callback that writes the note.
   cnn-lab train <note.md> [--block N] [--json]
       Trains the block (its \`train …\` line) with the CNN Lab engine and writes the run note into the
       vault's runs folder ("CNN runs" unless the plugin's settings say otherwise).

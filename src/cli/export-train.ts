@@ -1,6 +1,6 @@
 /**
- * `cnn-lab export --to pytorch --train NOTE [--block N] [--out FILE.py]`: the block's training run as a PyTorch
- * script (src/interop/export/torch-train-script.ts). The data are resolved as `cnn-lab train` resolves them, through
+ * `cnn-lab export --to pytorch|keras --train NOTE [--block N] [--out FILE.py]`: the block's training run as a PyTorch
+ * or Keras script (src/interop/export/torch-train-script.ts, keras-train-script.ts). The data are resolved as `cnn-lab train` resolves them, through
  * a DataFiles that records which vault files were read (so the script reads the same ones) and which labels came out
  * (so the split, which depends on the labels only, is CNN Lab's: images are not decoded here, only counted). A
  * built-in set is written beside the script as a CSV.
@@ -17,6 +17,7 @@ import { splitIndices } from "../engine/trainer";
 import { t } from "../i18n";
 import "../i18n/strings-log";
 import { toPyTorchTrainScript, type TrainScriptData, type TrainScriptPlan } from "../interop/export/torch-train-script";
+import { toKerasTrainScript } from "../interop/export/keras-train-script";
 import type { ExportOptions } from "../interop/export";
 import type { TrainSpec } from "../notation/cnn/types";
 import { scheduleWords } from "../notation/cnn/train-practice";
@@ -111,7 +112,7 @@ export function cnnLabSplit(raw: Dataset, model: ModelSpec, train: Pick<TrainSpe
 }
 
 /** The script's plan: the data, the split and the run note's words, as the recorder would write them. */
-export async function trainScriptPlan(model: ModelSpec, train: TrainSpec, modelSource: string, notePath: string): Promise<{ plan: TrainScriptPlan; csv: string | null }> {
+export async function trainScriptPlan(model: ModelSpec, train: TrainSpec, modelSource: string, notePath: string, framework = "PyTorch"): Promise<{ plan: TrainScriptPlan; csv: string | null }> {
 	const root = vaultRoot(notePath);
 	const settings = vaultSettings(root);
 	const seed = train.seed ?? settings.defaultSeed;
@@ -139,7 +140,7 @@ export async function trainScriptPlan(model: ModelSpec, train: TrainSpec, modelS
 		valIndices,
 		note: {
 			runsFolder: folder,
-			title: safeFileName(`${basename(notePath).replace(/\.md$/i, "")} PyTorch`),
+			title: safeFileName(`${basename(notePath).replace(/\.md$/i, "")} ${framework}`),
 			dataset: train.dataset,
 			sourceLink: source,
 			modelText: modelText(modelSource),
@@ -157,20 +158,20 @@ export async function trainScriptPlan(model: ModelSpec, train: TrainSpec, modelS
 }
 
 /** Writes the script (to `out`, or stdout) and a built-in set's CSV beside it (beside `out`, or in the current folder). */
-export async function exportTrainScript(model: ModelSpec, train: TrainSpec | null, modelSource: string, notePath: string, out: string | null, opts: ExportOptions, io: CliIO): Promise<number> {
+export async function exportTrainScript(to: "pytorch" | "keras", model: ModelSpec, train: TrainSpec | null, modelSource: string, notePath: string, out: string | null, opts: ExportOptions, io: CliIO): Promise<number> {
 	if (!train) {
 		io.err("cnn-lab export --train: the block has no train line (for example: train digits epochs 15 batch 32 adam lr 0.01 seed 7)\n");
 		return 1;
 	}
 	let made;
 	try {
-		made = await trainScriptPlan(model, train, modelSource, notePath);
+		made = await trainScriptPlan(model, train, modelSource, notePath, to === "pytorch" ? "PyTorch" : "Keras");
 	} catch (e) {
 		io.err(`cnn-lab export --train: ${e instanceof Error ? e.message : String(e)}\n`);
 		return 1;
 	}
 	if (train.test) io.err("cnn-lab export --train: the script does not evaluate the train line's test set (only CNN Lab's validation split)\n");
-	const script = toPyTorchTrainScript(made.plan, opts);
+	const script = to === "pytorch" ? toPyTorchTrainScript(made.plan, opts) : toKerasTrainScript(made.plan, opts);
 	const target = out === null ? null : resolve(io.cwd, out);
 	const folder = target === null ? io.cwd : dirname(target);
 	try {

@@ -121,11 +121,11 @@ async function exportCode(path: string, to: string | null, block: number | null,
 	if (picked.count > 1 && block === null) io.err(`cnn-lab export: the note has ${picked.count} blocks; exporting block 1 (choose with --block N)\n`);
 	const opts = { source: picked.block.source, title: `${basename(path)}, block ${picked.block.index}`, train: picked.analysis.parsed.train };
 	if (script.train || script.out !== null) {
-		if (to !== "pytorch" || !script.train || weights.file !== null) {
-			io.err("cnn-lab export: --train (and --out) go with --to pytorch, without --weights\n");
+		if (!script.train || weights.file !== null) {
+			io.err("cnn-lab export: --out goes with --train, and --train without --weights\n");
 			return 2;
 		}
-		return exportTrainScript(model, picked.analysis.parsed.train, picked.block.source, full, script.out, opts, io);
+		return exportTrainScript(to, model, picked.analysis.parsed.train, picked.block.source, full, script.out, opts, io);
 	}
 	if (weights.file !== null || weights.check) {
 		if (to !== "pytorch" || weights.file === null) {

@@ -91,7 +91,7 @@ function dataLines(p: TrainScriptPlan): string[] {
 	return out;
 }
 
-function settingsLines(p: TrainScriptPlan): string[] {
+export function settingsLines(p: TrainScriptPlan): string[] {
 	const n = p.note;
 	const o = p.train.optimizer;
 	const [c, h, w] = p.model.input;
@@ -103,7 +103,7 @@ function settingsLines(p: TrainScriptPlan): string[] {
 		`INPUT = (${c}, ${h}, ${w})`,
 		`CLASS_NAMES = ${strings(p.classNames)}`,
 		`OPTIMIZER = ${pyString(o.name)}`,
-		`BASE_LR = ${String(o.lr)}`,
+		`NOTE_LR = ${String(o.lr)}  # the lr the run note records (the train line's)`,
 		`WEIGHT_DECAY = ${pyNumber(o.weightDecay)}`,
 		`PATIENCE_EPOCHS = ${p.train.patience ?? "None"}`,
 		`AUGMENT = ${writesAugment(p.train.augment) ? "True" : "False"}`,
@@ -129,8 +129,8 @@ function settingsLines(p: TrainScriptPlan): string[] {
 	];
 }
 
-/** CNN Lab's generator (src/engine/rng.ts), the first weights and the data readers. */
-const HELPERS = String.raw`
+/** CNN Lab's generator (src/engine/rng.ts) and the data readers, in NumPy (the Keras script shares them). */
+export const HELPERS = String.raw`
 M32 = 0xFFFFFFFF
 
 
@@ -168,22 +168,6 @@ class CnnLabRng:
 
     def fork(self):
         return CnnLabRng(math.floor(self.next() * 4294967296))
-
-
-def init_like_cnn_lab(net, seed):
-    """CNN Lab's first weights for the seed: He normal (std sqrt(2 / fan_in)) in state_dict order, zero biases."""
-    rng = CnnLabRng(seed).fork()
-    with torch.no_grad():
-        for m in net.modules():
-            if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
-                w = m.weight
-                std = math.sqrt(2 / max(1, w[0].numel()))
-                values = [rng.normal() * std for _ in range(w.numel())]
-                w.copy_(torch.tensor(values, dtype=torch.float64).reshape(w.shape))
-                if m.bias is not None:
-                    m.bias.zero_()
-            elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
-                m.reset_parameters()
 
 
 def fail(message):
@@ -282,13 +266,27 @@ def fit_to_input(x):
         else:
             fail("the data have %d channels and the input %d" % (x.shape[1], c))
     if x.shape[2] != h or x.shape[3] != w:
-        # align_corners=False is CNN Lab's (pixel centres); PyTorch clamps at the edges as CNN Lab does.
-        x = F.interpolate(torch.from_numpy(np.ascontiguousarray(x)), size=(h, w), mode="bilinear", align_corners=False).numpy()
+        x = resize_bilinear(x, h, w)
     return np.ascontiguousarray(x, dtype=np.float32)
+
+
+def resize_bilinear(x, h, w):
+    """CNN Lab's resize (src/data/fit.ts): bilinear on pixel centres (align_corners=False), clamped at the edges."""
+    def taps(out_n, in_n):
+        s = np.maximum((np.arange(out_n) + 0.5) * (in_n / out_n) - 0.5, 0)
+        i0 = np.minimum(np.floor(s).astype(np.int64), in_n - 1)
+        return i0, np.minimum(i0 + 1, in_n - 1), (s - i0).astype(np.float32).astype(np.float64)
+    y0, y1, fy = taps(h, x.shape[2])
+    x0, x1, fx = taps(w, x.shape[3])
+    x = x.astype(np.float64)
+    rows0, rows1 = x[:, :, y0], x[:, :, y1]
+    top = rows0[..., x0] + (rows0[..., x1] - rows0[..., x0]) * fx
+    bot = rows1[..., x0] + (rows1[..., x1] - rows1[..., x0]) * fx
+    return (top + (bot - top) * fy[:, None]).astype(np.float32)
 `;
 
-/** The run note in CNN Lab's format (src/runs/run-note.ts) and the weights as safetensors. */
-const NOTE_WRITER = String.raw`
+/** The run note in CNN Lab's format (src/runs/run-note.ts). */
+export const NOTE_WRITER = String.raw`
 RESERVED = re.compile(r"^(?:null|true|false|yes|no|on|off|y|n|nan|inf)$", re.I)
 
 
@@ -356,7 +354,7 @@ def run_note_text(run, stem):
     props = [
         ("created_by", "cnn-lab"), ("run_id", run["run_id"]), ("status", run["status"]), ("date", run["date"]),
         ("tags", ["cnn-run"]), ("source", SOURCE_LINK), ("dataset", DATASET), ("model", MODEL_SUMMARY),
-        ("epochs", EPOCHS), ("epochs_done", len(rows)), ("batch", BATCH), ("optimizer", OPTIMIZER), ("lr", BASE_LR),
+        ("epochs", EPOCHS), ("epochs_done", len(rows)), ("batch", BATCH), ("optimizer", OPTIMIZER), ("lr", NOTE_LR),
         ("weight_decay", WEIGHT_DECAY), ("seed", SEED), ("val_split", VAL_SPLIT),
     ]
     if LIMIT is not None:
@@ -368,7 +366,7 @@ def run_note_text(run, stem):
     props += [
         ("train_loss", last.get("loss")), ("train_acc", last.get("acc")), ("val_loss", last.get("val_loss")),
         ("val_acc", last.get("val_acc")), ("duration_s", run["duration_s"]), ("samples_per_s", run["samples_per_s"]),
-        ("backend", run["backend"]), ("framework", "pytorch"),
+        ("backend", run["backend"]), ("framework", FRAMEWORK),
     ]
     if run.get("best_epoch") is not None:
         props.append(("best_epoch", run["best_epoch"]))
@@ -451,6 +449,26 @@ class RunNote:
             f.write(run_note_text(run, self.stem))
         os.replace(tmp, self.path)
         return True
+
+
+`;
+
+/** CNN Lab's first weights in PyTorch's modules, and the weights written as safetensors. */
+const TORCH_HELPERS = String.raw`
+def init_like_cnn_lab(net, seed):
+    """CNN Lab's first weights for the seed: He normal (std sqrt(2 / fan_in)) in state_dict order, zero biases."""
+    rng = CnnLabRng(seed).fork()
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+                w = m.weight
+                std = math.sqrt(2 / max(1, w[0].numel()))
+                values = [rng.normal() * std for _ in range(w.numel())]
+                w.copy_(torch.tensor(values, dtype=torch.float64).reshape(w.shape))
+                if m.bias is not None:
+                    m.bias.zero_()
+            elif isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                m.reset_parameters()
 
 
 def write_safetensors(path, tensors, metadata):
@@ -698,7 +716,9 @@ export function toPyTorchTrainScript(plan: TrainScriptPlan, opts: ExportOptions 
 		"",
 		...(writesAugment(plan.train.augment) ? [...augmentLines(plan.train.augment, plan.model.input, false), ""] : []),
 		...settingsLines(plan),
+		'FRAMEWORK = "pytorch"',
 		HELPERS,
+		TORCH_HELPERS,
 		NOTE_WRITER,
 		MAIN,
 	];

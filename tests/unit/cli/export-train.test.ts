@@ -127,14 +127,28 @@ describe("cnn-lab export --to pytorch --train", () => {
 		expect(pyInts(r.out, "VAL_INDICES").length).toBe(8);
 	});
 
-	it("refuses a block without a train line, and --train without --to pytorch", async () => {
+	it("refuses a block without a train line, and --out without --train", async () => {
 		const root = vault({ "net.md": block(["input 8x8x1", "flatten", "dense 10"]) });
 		const r = await exportTrain(root, "net.md", null);
 		expect(r.code).toBe(1);
 		expect(r.err).toContain("no train line");
 		let err = "";
-		const code = await runCli(["export", "--to", "keras", "--train", join(root, "net.md")], { out: () => undefined, err: (s) => (err += s), cwd: root });
+		const code = await runCli(["export", "--to", "pytorch", "--out", "x.py", join(root, "net.md")], { out: () => undefined, err: (s) => (err += s), cwd: root });
 		expect(code).toBe(2);
-		expect(err).toContain("--to pytorch");
+		expect(err).toContain("--out goes with --train");
+	});
+
+	it("writes the PyTorch and the Keras training scripts as the golden files show them", async () => {
+		const lines = ["input 8x8x1", "conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", "train digits epochs 15 batch 32 adam lr 0.01 seed 7 limit 60 schedule step 5 0.5 patience 3 augment shift 1"];
+		for (const to of ["pytorch", "keras"]) {
+			const root = vault({ "Digits.md": block(lines) });
+			let out = "";
+			const code = await runCli(["export", "--to", to, "--train", join(root, "Digits.md")], { out: (s) => (out += s), err: () => undefined, cwd: root });
+			expect(code).toBe(0);
+			expect(out).toContain(to === "keras" ? "net.fit(batches, epochs=EPOCHS" : "train_module = DistributedDataParallel(");
+			expect(out).toContain(`FRAMEWORK = "${to}"`);
+			expect(out).toContain(`RUN_TITLE = "Digits ${to === "keras" ? "Keras" : "PyTorch"}"`);
+			await expect(out).toMatchFileSnapshot(join(__dirname, "../../golden/export", `digits-train.${to}.py`));
+		}
 	});
 });

@@ -15,7 +15,8 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/run";
 import { loadDigits } from "../../../src/data/digits";
 import { Sequential } from "../../../src/engine/model";
-import { Trainer, type EpochEvent } from "../../../src/engine/trainer";
+import { Trainer, type EpochEvent, type TrainEvent } from "../../../src/engine/trainer";
+import { fitDataset } from "../../../src/worker/datasets";
 import { parseCnn } from "../../../src/notation/cnn/parse";
 import { parseRunNote } from "../../../src/runs/run-note";
 import { runPropertyProblem } from "../../../src/runs/run-properties";
@@ -114,6 +115,39 @@ describe.skipIf(!torchHere)("the exported training script under PyTorch", () => 
 		expect(run.status).toBe("completed");
 		expect(run.epochs.length).toBe(1);
 		expect(run.epochs[0].valAcc!).toBeCloseTo(cnnLabEpochs(lines, 1)[0].valAcc!, 6);
+	});
+
+	it("brings the data to the input as CNN Lab does (a limit, a resize) and follows the schedule and patience", async () => {
+		const lines = ["input 12x12x1", "conv 4 3x3", "relu", "flatten", "dense 10", "train digits epochs 4 batch 16 sgd lr 0.1 momentum 0.9 seed 5 limit 400 val 0.25 schedule step 2 0.5 patience 1"];
+		const root = vault({ "Digits.md": note(lines) });
+		const script = await exportScript(root, "Digits.md");
+		execFileSync(PY, [script, "--vault", root], { encoding: "utf8", timeout: 180_000 });
+		const run = parseRunNote(readFileSync(runNotes(root)[0], "utf8"))!;
+		const parsed = parseCnn(lines.join("\n"));
+		const train = parsed.train!;
+		const fitted = fitDataset(loadDigits(), parsed.model!, "en", { count: train.limit, seed: 5 }).dataset;
+		const tr = new Trainer(Sequential.build(parsed.model!, 5), fitted, { epochs: 4, batchSize: 16, optimizer: train.optimizer, seed: 5, val: 0.25, limit: 400, schedule: train.schedule, patience: 1 });
+		let done: TrainEvent | null = null;
+		while (!tr.finished) for (const e of tr.step()) if (e.kind === "done") done = e;
+		expect(run.epochs.map((e) => e.lr)).toEqual(tr.history.map((e) => e.lr));
+		expect(run.epochs.length).toBe(tr.history.length);
+		tr.history.forEach((e, i) => {
+			expect(run.epochs[i].loss).toBeCloseTo(e.loss, 4);
+			expect(run.epochs[i].valAcc!).toBeCloseTo(e.valAcc!, 6);
+		});
+		expect(run.settings).toMatchObject({ limit: 400, val: 0.25, schedule: "step 2 0.5", patience: 1 });
+		expect(run.bestEpoch ?? null).toBe(done?.kind === "done" ? (done.bestEpoch ?? null) : null);
+		expect(run.confusion?.matrix.flat().reduce((a, b) => a + b, 0)).toBe(100);
+	});
+
+	it("writes Keras and PyTorch training scripts Python compiles", async () => {
+		const root = vault({ "Digits.md": note(NET) });
+		for (const to of ["pytorch", "keras"]) {
+			const script = join(root, `${to}.py`);
+			const code = await runCli(["export", "--to", to, "--train", join(root, "Digits.md"), "--out", script], { out: () => undefined, err: () => undefined, cwd: root });
+			expect(code).toBe(0);
+			execFileSync(PY, ["-m", "py_compile", script]);
+		}
 	});
 
 	it("reads a vault IDX pair (.gz) by its vault path", async () => {
