@@ -585,12 +585,20 @@ def main(argv=None):
     seen = 0
     best = (math.inf, 0, None)
     early = False
+    # Ctrl-C ends the run between batches as Stop does in CNN Lab: the finished epochs stand, the note says stopped.
+    stop = []
+    signal.signal(signal.SIGINT, lambda *_: stop.append(True))
     for epoch in range(1, EPOCHS + 1):
+        if stop:
+            break
         shuffles.shuffle(order)
         lr = optimizer.param_groups[0]["lr"]
         train_module.train()
         loss_sum, correct, count = 0.0, 0, 0
         for b in range(steps):
+            if stop:
+                run["status"], run["message"] = "stopped", "stopped at epoch %d, batch %d (Ctrl-C)" % (epoch, b + 1)
+                break
             batch = order[b * BATCH : (b + 1) * BATCH]
             # Each process trains on its share of CNN Lab's batch; the loss is scaled so that the gradients
             # DistributedDataParallel averages are those of the whole batch.
@@ -619,7 +627,7 @@ def main(argv=None):
             count += len(batch)
             seen += len(batch)
             run["batches"].append((epoch - 1 + (b + 1) / steps, batch_loss))
-        if run["status"] == "failed":
+        if run["status"] in ("failed", "stopped"):
             break
         if not SCHEDULE_PER_BATCH and scheduler is not None:
             scheduler.step()
@@ -642,8 +650,11 @@ def main(argv=None):
             elif epoch - best[1] >= PATIENCE_EPOCHS and epoch < EPOCHS:
                 early = True
                 break
+    if stop and run["status"] == "running":
+        run["status"], run["message"] = "stopped", "stopped after epoch %d (Ctrl-C)" % len(run["epochs"])
     if run["status"] != "failed":
-        run["status"] = "completed"
+        if run["status"] == "running":
+            run["status"] = "completed"
         if best[2] is not None:
             net.load_state_dict(best[2])
             run["best_epoch"], run["early_stop"] = best[1], early
@@ -656,7 +667,7 @@ def main(argv=None):
     secs = time.time() - t0
     run["duration_s"], run["samples_per_s"] = round(secs, 1), round(seen / max(secs, 1e-6))
     if note:
-        if run["status"] == "completed" and run["epochs"]:
+        if run["status"] != "failed" and run["epochs"]:
             weights = note.path[: -len(".md")] + ".safetensors"
             if not os.path.exists(weights):
                 write_safetensors(weights, net.state_dict(), {"run_id": run["run_id"], "written_by": "CNN Lab export (PyTorch)"})
@@ -700,6 +711,7 @@ export function toPyTorchTrainScript(plan: TrainScriptPlan, opts: ExportOptions 
 		"import math",
 		"import os",
 		"import re",
+		"import signal",
 		"import struct",
 		"import sys",
 		"import time",
