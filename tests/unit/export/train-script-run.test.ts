@@ -26,6 +26,7 @@ import { flatFromSafetensors } from "../../../src/worker/run-weights";
 const PY = "/usr/bin/python3";
 const torchHere = spawnSync(PY, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
 const sklearnHere = spawnSync(PY, ["-c", "import sklearn"], { stdio: "ignore" }).status === 0;
+const pilHere = spawnSync(PY, ["-c", "import PIL"], { stdio: "ignore" }).status === 0;
 
 const NET = ["input 8x8x1", "conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", "train digits epochs 15 batch 32 adam lr 0.01 seed 7"];
 
@@ -168,6 +169,22 @@ describe.skipIf(!torchHere)("the exported training script under PyTorch", () => 
 		expect(run.epochs.length).toBe(2);
 		expect(run.confusion?.matrix.flat().reduce((a, b) => a + b, 0)).toBe(60);
 		expect(run.epochs[1].loss).toBeLessThan(run.epochs[0].loss);
+	});
+
+	it.skipIf(!pilHere)("reads a folder of class subfolders image by image, in CNN Lab's order", async () => {
+		const root = vault({ "Shapes.md": note(["input 6x6x1", "flatten", "dense 2", "train pics epochs 2 batch 4 sgd lr 0.5 seed 1 val 0.25"]) });
+		// 8 bright and 8 dark PNGs, drawn by Pillow; names sorted as numbers (2.png before 10.png), as CNN Lab sorts them.
+		const draw = ["from PIL import Image", "import os", `root = ${JSON.stringify(root)}`, "for cls, v in (('bright', 230), ('dark', 20)):", "    os.makedirs(os.path.join(root, 'pics', cls))", "    for i in range(8):", "        Image.new('L', (12, 12), v + i).save(os.path.join(root, 'pics', cls, '%d.png' % (i * 5)))"].join("\n");
+		execFileSync(PY, ["-c", draw]);
+		const script = await exportScript(root, "Shapes.md");
+		const text = readFileSync(script, "utf8");
+		expect(text).toContain('DATA_KIND = "images"');
+		expect(text).toContain('    "pics/bright/0.png",\n    "pics/bright/5.png",\n    "pics/bright/10.png",');
+		execFileSync(PY, [script, "--vault", root], { encoding: "utf8", timeout: 180_000 });
+		const run = parseRunNote(readFileSync(runNotes(root)[0], "utf8"))!;
+		expect(run.confusion?.classes).toEqual(["bright", "dark"]);
+		expect(run.confusion?.matrix.flat().reduce((a, b) => a + b, 0)).toBe(4);
+		expect(run.epochs.length).toBe(2);
 	});
 
 	it.skipIf(!sklearnHere)("trains on the same digits as scikit-learn's load_digits (the UCI set, in the same order)", async () => {
