@@ -28,6 +28,8 @@ const slowTests = [
 	"tests/unit/export/keras-training.test.ts",
 	"tests/unit/export/augment-export.test.ts",
 	"tests/unit/export/residual-export.test.ts",
+	"tests/unit/export/train-script-run.test.ts",
+	"tests/dom/runs/log-pytorch-run.test.ts",
 	"tests/unit/import/new-layers-import.test.ts",
 	"tests/unit/notation/receptive-field-uneven.test.ts",
 	"tests/unit/engine/residual-torch.test.ts",

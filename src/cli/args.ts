@@ -9,6 +9,10 @@ export interface CliArgs {
 	weights: string | null;
 	/** export --weights: embed inputs and CNN Lab's logits, and assert PyTorch's match. */
 	check: boolean;
+	/** export --train: a training script that writes its run note into the vault. */
+	train: boolean;
+	/** export --train: the file the script is written to (a built-in set's CSV goes beside it). */
+	out: string | null;
 	help: boolean;
 	version: boolean;
 	/** Problems with the words themselves (unknown flag, missing value). */
@@ -16,7 +20,7 @@ export interface CliArgs {
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-	const a: CliArgs = { command: null, paths: [], json: false, to: null, block: null, weights: null, check: false, help: false, version: false, errors: [] };
+	const a: CliArgs = { command: null, paths: [], json: false, to: null, block: null, weights: null, check: false, train: false, out: null, help: false, version: false, errors: [] };
 	for (let i = 0; i < argv.length; i++) {
 		const w = argv[i];
 		const eq = w.indexOf("=");
@@ -38,6 +42,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 		else if (flag === "--to") a.to = value();
 		else if (flag === "--weights") a.weights = value();
 		else if (flag === "--check") a.check = true;
+		else if (flag === "--train") a.train = true;
+		else if (flag === "--out") a.out = value();
 		else if (flag === "--block") {
 			const v = value();
 			if (v !== null) {
@@ -63,6 +69,11 @@ Usage:
   cnn-lab export --to pytorch <note.md> --weights <run.safetensors> [--check] [--block N]
       The PyTorch script also loads the weights (load_state_dict, strict); with --check it carries 8 inputs
       of the block's dataset and CNN Lab's logits for them, and exits 1 unless PyTorch's match to 1e-4.
+  cnn-lab export --to pytorch|keras --train <note.md> [--block N] [--out script.py]
+      A training script for the block: CNN Lab's data, split, batch order, first weights, optimizer and
+      schedule. python3 script.py --vault DIR [--epochs E] [--device cpu|cuda] [--distributed] writes a
+      run note (framework: pytorch) and its weights into the vault's runs folder. The built-in digits or
+      shapes are written beside the script as a CSV. Keras: model.fit and a callback that writes the note.
   cnn-lab train <note.md> [--block N] [--json]
       Trains the block (its \`train …\` line) with the CNN Lab engine and writes the run note into the
       vault's runs folder ("CNN runs" unless the plugin's settings say otherwise).

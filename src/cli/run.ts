@@ -8,6 +8,7 @@ import { pickBlock } from "./pick-block";
 import { readNoteFile } from "./read-note";
 import { trainCommand } from "./train-cmd";
 import { exportWithWeights } from "./export-weights";
+import { exportTrainScript } from "./export-train";
 
 export interface CliIO {
 	out(s: string): void;
@@ -96,7 +97,7 @@ function check(paths: string[], json: boolean, io: CliIO): number {
 	return reports.some(hasError) ? 1 : 0;
 }
 
-async function exportCode(path: string, to: string | null, block: number | null, weights: { file: string | null; check: boolean }, io: CliIO): Promise<number> {
+async function exportCode(path: string, to: string | null, block: number | null, weights: { file: string | null; check: boolean }, script: { train: boolean; out: string | null }, io: CliIO): Promise<number> {
 	if (to !== "pytorch" && to !== "keras") {
 		io.err("cnn-lab export: --to pytorch or --to keras\n");
 		return 2;
@@ -119,6 +120,13 @@ async function exportCode(path: string, to: string | null, block: number | null,
 	}
 	if (picked.count > 1 && block === null) io.err(`cnn-lab export: the note has ${picked.count} blocks; exporting block 1 (choose with --block N)\n`);
 	const opts = { source: picked.block.source, title: `${basename(path)}, block ${picked.block.index}`, train: picked.analysis.parsed.train };
+	if (script.train || script.out !== null) {
+		if (!script.train || weights.file !== null) {
+			io.err("cnn-lab export: --out goes with --train, and --train without --weights\n");
+			return 2;
+		}
+		return exportTrainScript(to, model, picked.analysis.parsed.train, picked.block.source, full, script.out, opts, io);
+	}
 	if (weights.file !== null || weights.check) {
 		if (to !== "pytorch" || weights.file === null) {
 			io.err("cnn-lab export: --weights FILE.safetensors (and --check) go with --to pytorch\n");
@@ -156,7 +164,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 				io.err("cnn-lab export: name one note\n");
 				return 2;
 			}
-			return exportCode(a.paths[0], a.to, a.block, { file: a.weights, check: a.check }, io);
+			return exportCode(a.paths[0], a.to, a.block, { file: a.weights, check: a.check }, { train: a.train, out: a.out }, io);
 		case "train":
 			if (a.paths.length !== 1) {
 				io.err("cnn-lab train: name one note\n");

@@ -96,9 +96,14 @@ export function convertChannels(ds: Dataset, channels: number, lang: Lang): Data
  * `input 400x400x1 … limit 20` enlarges 20 images, not all 1 797.
  */
 export function limitImages(ds: Dataset, limit: number | null | undefined, seed: number): Dataset {
-	if (limit == null || !(limit > 0) || limit >= ds.n) return ds;
-	const kept = splitIndices(ds.y, ds.n, ds.classes, 0, limit, new Rng(seed).fork()).train.sort();
-	return subset(ds, kept);
+	const kept = limitIndices(ds, limit, seed);
+	return kept ? subset(ds, kept) : ds;
+}
+
+/** The indices limitImages keeps, sorted; null when the limit keeps everything (the exported training script maps its split through them). */
+export function limitIndices(ds: Pick<Dataset, "y" | "n" | "classes">, limit: number | null | undefined, seed: number): Int32Array | null {
+	if (limit == null || !(limit > 0) || limit >= ds.n) return null;
+	return splitIndices(ds.y, ds.n, ds.classes, 0, limit, new Rng(seed).fork()).train.sort();
 }
 
 /**

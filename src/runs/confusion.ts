@@ -35,13 +35,19 @@ const SHORT_NAME = 3;
  * and each row says its number beside its name ("**1** airplane").
  */
 export function confusionMarkdown(c: ConfusionRecord): string[] {
-	const numbered = c.classes.some((name) => [...name].length > SHORT_NAME);
-	const cols = numbered ? c.classes.map((_, i) => String(i + 1)) : c.classes;
-	const head = [t("log.note.confusionCorner"), ...cols].map(mdCell);
-	const out = [`| ${head.join(" | ")} |`, `| --- |${" ---: |".repeat(c.classes.length)}`];
-	const rowName = (i: number): string => (numbered ? `**${i + 1}** ${mdCell(c.classes[i])}` : `**${mdCell(c.classes[i])}**`);
-	c.matrix.forEach((row, i) => out.push(`| ${rowName(i)} | ${row.join(" | ")} |`));
+	const { head, rowNames } = confusionLabels(c.classes);
+	const out = [...head];
+	c.matrix.forEach((row, i) => out.push(`| ${rowNames[i]} | ${row.join(" | ")} |`));
 	return out;
+}
+
+/** The Markdown table's two head lines and each row's name cell (the exported training scripts write the counts). */
+export function confusionLabels(classes: readonly string[]): { head: string[]; rowNames: string[] } {
+	const numbered = classes.some((name) => [...name].length > SHORT_NAME);
+	const cols = numbered ? classes.map((_, i) => String(i + 1)) : classes;
+	const head = [t("log.note.confusionCorner"), ...cols].map(mdCell);
+	const rowNames = classes.map((name, i) => (numbered ? `**${i + 1}** ${mdCell(name)}` : `**${mdCell(name)}**`));
+	return { head: [`| ${head.join(" | ")} |`, `| --- |${" ---: |".repeat(classes.length)}`], rowNames };
 }
 
 /** The `# confusion` section of a ```cnn-log block's text, or null when it is absent or not a valid matrix. */

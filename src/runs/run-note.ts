@@ -45,7 +45,8 @@ function fence(lang: string, text: string): string {
 	return `${ticks}${lang}\n${text}\n${ticks}`;
 }
 
-function modelText(text: string): string {
+/** The model's text as the run note's ```cnn block holds it (also written by the exported training scripts). */
+export function modelText(text: string): string {
 	const lines = text.replace(/\r\n?/g, "\n").split("\n").map((l) => l.trimEnd());
 	while (lines.length && lines[0] === "") lines.shift();
 	while (lines.length && lines[lines.length - 1] === "") lines.pop();

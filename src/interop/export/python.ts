@@ -81,3 +81,21 @@ export function cannotExport(header: string, index: number, message: string): st
 export function sequentialLine(code: string, comment: string): string {
 	return `    ${code},  ${commentLine(comment)}`;
 }
+
+/**
+ * Note text as a Python string literal that holds nothing but printable ASCII: quotes and backslashes escaped,
+ * every other character written as \xXX, \uXXXX or \UXXXXXXXX (Python reads an astral character only as one
+ * \U escape, never as a surrogate pair). No character of the note can end the string or the line.
+ */
+export function pyString(text: string): string {
+	let out = '"';
+	for (const ch of text) {
+		const code = ch.codePointAt(0) ?? 0;
+		if (ch === '"' || ch === "\\") out += `\\${ch}`;
+		else if (code >= 0x20 && code < 0x7f) out += ch;
+		else if (code < 0x100) out += `\\x${code.toString(16).padStart(2, "0")}`;
+		else if (code < 0x10000) out += `\\u${code.toString(16).padStart(4, "0")}`;
+		else out += `\\U${code.toString(16).padStart(8, "0")}`;
+	}
+	return `${out}"`;
+}

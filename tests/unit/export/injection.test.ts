@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { toKeras, toPyTorch } from "../../../src/interop/export";
-import { commentText } from "../../../src/interop/export/python";
+import { commentText, pyString } from "../../../src/interop/export/python";
+import { toPyTorchTrainScript, type TrainScriptPlan } from "../../../src/interop/export/torch-train-script";
 import { digitsNet } from "./models";
 
 /** Every character Python or JavaScript may end a line at, and the other controls a note could hold. */
@@ -75,5 +76,78 @@ describe("note text in exported code", () => {
 		// Every script was compiled and started: none stopped at a syntax error from a stray control character.
 		for (const name of Object.keys(scripts)) expect(out).toMatch(new RegExp(`== ${name} (ok|ModuleNotFoundError|ImportError)\\b`));
 		if (hasTorch()) for (const name of Object.keys(TERMINATORS)) expect(out).toContain(`== torch_${name} ok`);
+	});
+});
+
+/** A training script's plan whose every piece of note text carries a terminator and the payload. */
+function trainPlan(t: string): TrainScriptPlan {
+	const evil = (what: string): string => `${what}${t}${payload}${t}"' \\ \u0000 \uD83D\uDE00 \u2028 ${"`"}${"`"}${"`"}`;
+	return {
+		model: digitsNet,
+		train: { epochs: 1, batch: 32, optimizer: { name: "adam", lr: 0.01, weightDecay: 0, momentum: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 } },
+		seed: 1,
+		val: 0.2,
+		limit: null,
+		data: { kind: "images", files: [evil("data/a.png"), evil("data/b.png")], labels: [0, 1] },
+		dataShape: [1, 8, 8],
+		classNames: [evil("cat"), evil("dog")],
+		trainOrder: [0],
+		valIndices: [1],
+		note: {
+			runsFolder: evil("runs"),
+			title: evil("title"),
+			dataset: evil("dataset"),
+			sourceLink: evil("[[source]]"),
+			modelText: evil("input 8x8x1"),
+			modelSummary: evil("summary"),
+			schedule: evil("cosine"),
+			summaryBefore: evil("Trained from"),
+			summaryAfter: evil("epochs"),
+			confusionTitle: evil("Confusion"),
+			confusionHead: [evil("| head |"), evil("| --- |")],
+			confusionRowNames: [evil("**cat**"), evil("**dog**")],
+			classCells: [evil("cat"), evil("dog")],
+		},
+	};
+}
+
+describe("note text in the exported training script", () => {
+	it("is only ever a string literal of printable ASCII", () => {
+		expect(pyString("a\u2028b\"c\\\u{1F600}\u0000")).toBe('"a\\u2028b\\"c\\\\\\U0001f600\\x00"');
+		for (const t of Object.values(TERMINATORS)) {
+			const script = toPyTorchTrainScript(trainPlan(t), { source: `input 8x8x1${t}${payload}`, title: `t${t}${payload}` });
+			for (const line of script.split("\n")) {
+				expect(line).not.toMatch(/[\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029\u0000]/u);
+				if (line.includes("PWN") && !line.trimStart().startsWith("#")) expect(line, line).toMatch(/^\s*(?:[A-Z_]+ = )?[[(]?(?:"(?:[^"\\]|\\.)*"(?:, |,)?)+[\])]?,?\)?$/);
+			}
+		}
+	});
+
+	it.skipIf(!hasTorch())("never runs the injected text under Python, and reads every string back exactly", () => {
+		const dir = mkdtempSync(join(tmpdir(), "cnn-lab-inject-train-"));
+		const names: string[] = [];
+		for (const [name, t] of Object.entries(TERMINATORS)) {
+			writeFileSync(join(dir, `${name}.py`), toPyTorchTrainScript(trainPlan(t), { source: `input 8x8x1${t}${payload}`, title: `t${t}${payload}` }));
+			names.push(name);
+		}
+		const keys = ["RUNS_FOLDER", "RUN_TITLE", "DATASET", "SOURCE_LINK", "MODEL_TEXT", "MODEL_SUMMARY", "SCHEDULE_WORDS", "CLASS_NAMES", "DATA_PATHS", "CLASS_CELLS", "CONFUSION_ROW_NAMES"];
+		const driver = [
+			"import json, runpy",
+			`for name in ${JSON.stringify(names)}:`,
+			`    m = runpy.run_path(${JSON.stringify(dir)} + "/" + name + ".py")`,
+			`    print(json.dumps({k: m[k] for k in ${JSON.stringify(keys)}}))`,
+		].join("\n");
+		const out = execFileSync("/usr/bin/python3", ["-c", driver], { encoding: "utf8", timeout: 120_000 });
+		expect(out).not.toContain("PWNED");
+		const lines = out.trim().split("\n").filter((l) => l.startsWith("{"));
+		expect(lines.length).toBe(names.length);
+		names.forEach((name, i) => {
+			const p = trainPlan(TERMINATORS[name]);
+			expect(JSON.parse(lines[i])).toEqual({
+				RUNS_FOLDER: p.note.runsFolder, RUN_TITLE: p.note.title, DATASET: p.note.dataset, SOURCE_LINK: p.note.sourceLink, MODEL_TEXT: p.note.modelText,
+				MODEL_SUMMARY: p.note.modelSummary, SCHEDULE_WORDS: p.note.schedule, CLASS_NAMES: p.classNames, DATA_PATHS: p.data.kind === "images" ? p.data.files : [],
+				CLASS_CELLS: p.note.classCells, CONFUSION_ROW_NAMES: p.note.confusionRowNames,
+			});
+		});
 	});
 });
