@@ -77,7 +77,10 @@ function buildModelLines(model: ModelSpec): string[] | null {
 	const start = lines.findIndex((l) => l === "model = nn.Sequential(");
 	if (start < 0) return null;
 	const end = lines.indexOf(")", start);
-	return ["def build_model():", "    return nn.Sequential(", ...lines.slice(start + 1, end).map((l) => `    ${l}`), "    )", "", "model = build_model()"];
+	// a model with residual blocks needs the export's Residual class above the builder
+	const cls = lines.indexOf("class Residual(nn.Module):");
+	const classLines = cls >= 0 && cls < start ? lines.slice(cls, start) : [];
+	return [...classLines, "def build_model():", "    return nn.Sequential(", ...lines.slice(start + 1, end).map((l) => `    ${l}`), "    )", "", "model = build_model()"];
 }
 
 function dataLines(p: TrainScriptPlan): string[] {

@@ -105,6 +105,29 @@ describe.skipIf(!torchHere)("the exported training script under PyTorch", () => 
 		expect(weights.ok).toBe(true);
 	});
 
+	it("trains a residual network (identity and projection blocks) with CNN Lab's numbers", async () => {
+		// No conv bias before a batch norm (it cancels it, and its gradient is float noise there, which Adam turns
+		// into steps of its own in each framework: the running means, and so the validation numbers, would drift apart).
+		const RES = [
+			"input 8x8x1", "conv 8 3x3 pad 1 nobias", "batchnorm", "relu",
+			"residual", "  conv 8 3x3 pad 1 nobias", "  batchnorm", "end", "relu",
+			"residual project", "  conv 16 3x3 stride 2 pad 1 nobias", "  batchnorm", "end", "relu",
+			"gap", "dense 10", "train digits epochs 1 batch 32 adam lr 0.01 seed 3",
+		];
+		const root = vault({ "Res.md": note(RES) });
+		const script = await exportScript(root, "Res.md");
+		expect(readFileSync(script, "utf8")).toContain("class Residual(nn.Module):");
+		const printed = execFileSync(PY, [script, "--vault", root, "--device", "cpu"], { encoding: "utf8", timeout: 180_000 });
+		expect(printed).toContain("completed: 1 of 1 epochs");
+		const run = parseRunNote(readFileSync(runNotes(root)[0], "utf8"))!;
+		const ours = cnnLabEpochs(RES, 1);
+		expect(run.epochs[0].loss).toBeCloseTo(ours[0].loss, 4);
+		expect(run.epochs[0].valLoss!).toBeCloseTo(ours[0].valLoss!, 4);
+		expect(run.epochs[0].valAcc!).toBeCloseTo(ours[0].valAcc!, 6);
+		const weights = flatFromSafetensors(parseCnn(RES.join("\n")).model!, new Uint8Array(readFileSync(join(root, run.weights!))));
+		expect(weights.ok).toBe(true);
+	});
+
 	it("runs the DistributedDataParallel path in one CPU process (gloo), rank 0 writing the note", async () => {
 		const lines = NET.slice(0, -1).concat("train digits epochs 1 batch 64 sgd lr 0.1 momentum 0.9 seed 3");
 		const root = vault({ "Digits.md": note(lines) });
