@@ -7,11 +7,12 @@ import { t } from "../../i18n";
 import "../../i18n/strings-explorer";
 import type { ColormapName } from "../colormap";
 import type { ConvView, StepIcon } from "../conv/conv-view";
-import type { Probe, ProbeResult } from "../../engine/probe";
+import type { ConvCell, Probe, ProbeResult } from "../../engine/probe";
+import type { LayerSpec } from "../../engine/model-spec";
 import { DrawPad } from "./draw-pad";
 import { LayerStrip } from "./layer-strip";
 import { PredictionView } from "./prediction-view";
-import { renderExplanation, showConvCell } from "./computation-view";
+import { convModelFor, moveConvCell, renderExplanation, showConvCell } from "./computation-view";
 import { AttributionView } from "./attribution-view";
 import { argmax } from "./layer-range";
 import { formatValue } from "../heatmap";
@@ -304,6 +305,8 @@ export class ExplorerView {
 	}
 
 	private picked: { stage: number; index: number } | null = null;
+	/** The conv layer whose stepper is open, for which result and filter, and the lines above it that name the cell. */
+	private convOpen: { stage: number; result: ProbeResult; filter: number; title: HTMLElement; filterNote: HTMLElement; groupNote: HTMLElement | null } | null = null;
 
 	/** A value was clicked: stage 0 is the input (nothing to explain), stage i ≥ 1 is layer i − 1's output. */
 	pick(stage: number, index: number): void {
@@ -311,45 +314,80 @@ export class ExplorerView {
 		if (!r || stage <= 0) return;
 		this.picked = { stage, index };
 		this.strip.mark(stage, index);
-		this.closeCalc(false);
 		const st = r.stages[stage];
 		const layer = st.layer;
 		const spec = st.spec;
-		if (!spec) return;
+		if (!spec) return this.closeCalc(false);
 		const label = this.opts.lineText(layer) ?? st.label;
+		const v = st.data[index];
+		let title: string;
+		let cellAt = { c: 0, row: 0, col: 0 };
+		if (st.shape.length === 3) {
+			const [, h, w] = st.shape;
+			const rest = index % (h * w);
+			cellAt = { c: Math.floor(index / (h * w)), row: Math.floor(rest / w), col: rest % w };
+			title = t("explorer.calc.cell", { label, c: cellAt.c + 1, row: cellAt.row + 1, col: cellAt.col + 1, v: formatValue(v, 6) });
+		} else title = t("explorer.calc.unitValue", { label, n: index + 1, v: formatValue(v, 6) });
+		if (spec.type === "conv" || spec.type === "depthwise") return this.showConv(r, stage, label, title, cellAt);
+		this.closeCalc(false);
+		this.calcHead(title);
+		const e = this.opts.probe.explain(r, layer, index);
+		if (e) renderExplanation(this.calc, e);
+	}
+
+	/** The head of the computation: its close button and the title naming the value. */
+	private calcHead(title: string): HTMLElement {
 		const head = this.calc.createDiv({ cls: "cnn-lab-explorer-calc-head" });
 		const close = head.createEl("button", { text: t("explorer.calc.close") });
 		this.on(close, "click", () => this.closeCalc());
-		const v = st.data[index];
-		if (st.shape.length === 3) {
-			const [, h, w] = st.shape;
-			const c = Math.floor(index / (h * w));
-			const rest = index % (h * w);
-			head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: t("explorer.calc.cell", { label, c: c + 1, row: Math.floor(rest / w) + 1, col: (rest % w) + 1, v: formatValue(v, 6) }) });
-		} else {
-			head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: t("explorer.calc.unitValue", { label, n: index + 1, v: formatValue(v, 6) }) });
+		return head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: title });
+	}
+
+	/**
+	 * A conv cell in the cnn-conv stepper. Another cell of the layer whose stepper is open (a click, an arrow key, a
+	 * stroke with a cell picked) moves that stepper in place: its numbers rewritten, not its tables made again.
+	 */
+	private showConv(r: ProbeResult, stage: number, label: string, title: string, at: { c: number; row: number; col: number }): void {
+		const layer = r.stages[stage].layer;
+		const filterLabel = t("explorer.strip.channel", { label, n: at.c + 1 });
+		const open = this.convOpen;
+		const cellOf = (): ConvCell | null => this.opts.probe.convCell(r, layer, at.c);
+		const after = (): LayerSpec[] => r.stages.slice(stage + 1).map((s) => s.spec).filter((s): s is NonNullable<typeof s> => s !== null);
+		const groupText = (cell: ConvCell): string | null => {
+			const of = r.stages[stage - 1].shape[0];
+			return cell.channels.length < of ? t("explorer.calc.group", { channels: cell.channels.map((k) => k + 1).join(", "), of }) : null;
+		};
+		if (open && this.convView && open.stage === stage) {
+			const same = open.result === r && open.filter === at.c;
+			const cell = same ? null : cellOf();
+			const group = cell ? groupText(cell) : null;
+			const model = cell ? convModelFor(cell, filterLabel, after()) : null;
+			const fits = same || (model !== null && (group !== null) === (open.groupNote !== null));
+			if (fits && moveConvCell(this.convView, model, at.row, at.col)) {
+				open.title.setText(title);
+				open.filterNote.setText(t("explorer.calc.filter", { f: at.c + 1, label }));
+				if (group !== null) open.groupNote?.setText(group);
+				open.result = r;
+				open.filter = at.c;
+				return;
+			}
 		}
-		if (spec.type === "conv" || spec.type === "depthwise") {
-			const [, h, w] = st.shape;
-			const c = Math.floor(index / (h * w));
-			const rest = index % (h * w);
-			const cell = this.opts.probe.convCell(r, layer, c);
-			if (!cell) return;
-			this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.filter", { f: c + 1, label }) });
-			if (cell.channels.length < r.stages[stage - 1].shape[0])
-				this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.group", { channels: cell.channels.map((k) => k + 1).join(", "), of: r.stages[stage - 1].shape[0] }) });
-			this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.keys") });
-			const after = r.stages.slice(stage + 1).map((s) => s.spec).filter((s): s is NonNullable<typeof s> => s !== null);
-			this.convView = showConvCell(this.calc, cell, t("explorer.strip.channel", { label, n: c + 1 }), after, Math.floor(rest / w), rest % w, { colormap: this.opts.colormap, setIcon: this.opts.setIcon });
-			return;
-		}
-		const e = this.opts.probe.explain(r, layer, index);
-		if (e) renderExplanation(this.calc, e);
+		this.closeCalc(false);
+		const titleEl = this.calcHead(title);
+		const cell = cellOf();
+		if (!cell) return;
+		const filterNote = this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.filter", { f: at.c + 1, label }) });
+		const group = groupText(cell);
+		const groupNote = group !== null ? this.calc.createDiv({ cls: "cnn-lab-note", text: group }) : null;
+		this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.keys") });
+		this.convView = showConvCell(this.calc, cell, filterLabel, after(), at.row, at.col, { colormap: this.opts.colormap, setIcon: this.opts.setIcon });
+		if (this.convView) this.convOpen = { stage, result: r, filter: at.c, title: titleEl, filterNote, groupNote };
 	}
 
 	private closeCalc(forget = true): void {
 		this.convView?.destroy();
 		this.convView = null;
+		this.convOpen = null;
 		this.calc.empty();
 		if (forget) this.picked = null;
 	}

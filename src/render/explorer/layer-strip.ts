@@ -1,7 +1,7 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-explorer";
 import { chooseColormap, type ColormapName } from "../colormap";
-import { createHeatmap, createLegend, formatValue, type Heatmap } from "../heatmap";
+import { createHeatmap, createLegend, formatValue, setTextIfChanged, updateLegend, type Heatmap } from "../heatmap";
 import type { ProbeResult, ProbeStage } from "../../engine/probe";
 import { layerRange } from "./layer-range";
 
@@ -87,15 +87,18 @@ export class LayerStrip {
 		return this.views.length === r.stages.length && r.stages.every((st, i) => this.shapes[i]?.length === st.shape.length && st.shape.every((d, k) => this.shapes[i][k] === d));
 	}
 
-	/** The layer's legend and its note for the layer's values. */
+	/** The layer's legend and its note for the layer's values: made once, then written in place. */
 	private legend(row: HTMLElement, s: ProbeStage, range: { min: number; max: number }, cmap: ColormapName): void {
-		row.empty();
-		createLegend(row, cmap, range, this.opts.decimals);
+		const d = this.opts.decimals;
+		let bar = row.firstElementChild as HTMLElement | null;
+		let note = bar?.nextElementSibling as HTMLElement | null;
+		if (!bar || !note) {
+			row.empty();
+			bar = createLegend(row, cmap, range, d);
+			note = row.createSpan({ cls: "cnn-lab-note" });
+		} else updateLegend(bar, cmap, range, d);
 		const constant = s.data.length > 0 && s.data.every((v) => v === s.data[0]);
-		row.createSpan({
-			cls: "cnn-lab-note",
-			text: constant ? t("explorer.strip.constant", { v: formatValue(s.data[0], this.opts.decimals) }) : t("explorer.strip.scale", { min: formatValue(range.min, this.opts.decimals), max: formatValue(range.max, this.opts.decimals) }),
-		});
+		setTextIfChanged(note, constant ? t("explorer.strip.constant", { v: formatValue(s.data[0], d) }) : t("explorer.strip.scale", { min: formatValue(range.min, d), max: formatValue(range.max, d) }));
 	}
 
 	/** New values of the same shape: the maps redrawn and the bars moved where they are. */
@@ -120,7 +123,7 @@ export class LayerStrip {
 			view.fills[u].toggleClass("is-negative", v < 0);
 			view.fills[u].toggleClass("is-positive", v >= 0);
 			view.fills[u].setCssProps({ "--cnn-lab-bar": `${(Math.abs(v) / span) * 100}%` });
-			view.values[u].setText(text);
+			setTextIfChanged(view.values[u], text);
 		});
 	}
 

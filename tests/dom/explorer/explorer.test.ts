@@ -114,6 +114,41 @@ describe("network explorer", () => {
 		view.destroy();
 	});
 
+	it("another cell of the same conv layer moves the open stepper in place: the same tables, the new filter's kernel and sum", () => {
+		const { view, host } = mount(weights);
+		const convRow = host.querySelectorAll(".cnn-lab-explorer-layer")[1];
+		const canvases = convRow.querySelectorAll("canvas");
+		const probe = new Probe(SPEC, 7, weights);
+		const num = (e: Element): number => Number((e.textContent ?? "").replace("−", "-"));
+		let stepper: Element | null = null;
+		let tables: Element[] = [];
+		for (const [channel, row, col] of [[1, 2, 3], [5, 0, 7], [5, 6, 1], [2, 3, 3]]) {
+			clickCell(canvases[channel] as HTMLCanvasElement, 8, 8, row, col);
+			const now = host.querySelector(".cnn-lab-explorer-calc .cnn-conv");
+			const nowTables = [...host.querySelectorAll(".cnn-lab-explorer-calc table")];
+			if (stepper) {
+				expect(now).toBe(stepper);
+				expect(nowTables.every((t, k) => t === tables[k])).toBe(true);
+			}
+			stepper = now;
+			tables = nowTables;
+			const r = view.current;
+			if (!r) throw new Error("no result");
+			const cell = probe.convCell(r, 0, channel);
+			const kernel = [...host.querySelectorAll(".cnn-lab-explorer-calc .cnn-conv-kernel-box .cnn-conv-value")].map(num);
+			const want = cell?.kernel.flat(2) ?? [];
+			expect(kernel).toHaveLength(want.length);
+			kernel.forEach((k, i) => expect(Math.abs(k - want[i])).toBeLessThanOrEqual(5e-7 + 1e-12));
+			expect(host.querySelector(".cnn-lab-explorer-calc-title")?.textContent).toContain(`channel ${channel + 1}, row ${row + 1}, column ${col + 1}`);
+			expect(host.querySelector(".cnn-lab-explorer-calc .cnn-lab-note")?.textContent).toContain(`Filter ${channel + 1} of`);
+			const value = r.stages[1].data[(channel * 8 + row) * 8 + col];
+			const sum = reAdd(host.querySelector(".cnn-lab-explorer-calc .cnn-conv-sum-total")?.textContent ?? "");
+			expect(Math.abs(sum.sum - value)).toBeLessThan(1e-5);
+			expect(Math.abs(sum.total - value)).toBeLessThan(1e-6);
+		}
+		view.destroy();
+	});
+
 	it("clicking a dense unit lists its largest contributions, the rest and the bias, adding up to the value", () => {
 		const { view, host } = mount(weights);
 		const denseRow = host.querySelectorAll(".cnn-lab-explorer-layer")[5];
