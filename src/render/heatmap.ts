@@ -26,6 +26,11 @@ export interface HeatmapOptions {
 	decimals?: number;
 	size?: "s" | "m" | "l";
 	legend?: boolean;
+	/**
+	 * Write the hidden numbers of an update once the updates pause (NUMBERS_PAUSE_MS) rather than with each one: for
+	 * maps redrawn every frame while the user draws (the explorer), whose hidden cells were most of a stroke's layout.
+	 */
+	deferNumbers?: boolean;
 	/** Called with the cell under the pointer, or (-1, -1) when the pointer leaves. */
 	onHover?: (row: number, col: number) => void;
 	/** Called with the cell clicked or tapped. */
@@ -72,6 +77,9 @@ const MAX_TABLE_CELLS = 1024;
  * collection were most of the end of a run on the page's thread. An 8×8 grid (a filter, a small map) keeps its numbers.
  */
 const MAX_THUMB_TABLE_CELLS = 64;
+
+/** How long the updates of a `deferNumbers` heatmap must pause before its hidden numbers follow them. */
+export const NUMBERS_PAUSE_MS = 250;
 
 /** Numbers as shown to people: at most `decimals` decimals, no trailing zeros, a true minus sign. */
 export function formatValue(v: number, decimals = 2): string {
@@ -223,12 +231,20 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts0: HeatmapOp
 			canvas.setAttr("aria-label", t("heatmap.label", { label: opts.label, h: grid.height, w: grid.width }));
 			frame.setCssProps({ "--cnn-lab-aspect": `${grid.width} / ${grid.height}` });
 		}
-		if (!tableEl || !updateNumberTable(tableEl, grid, opts.label, decimals, maxCells)) {
-			const fresh = createNumberTable(el, grid, opts.label, decimals, maxCells);
-			tableEl?.replaceWith(fresh);
-			tableEl = fresh;
-		}
+		if (opts.deferNumbers && tableEl) {
+			win.clearTimeout(numbersTimer);
+			numbersTimer = win.setTimeout(writeNumbers, NUMBERS_PAUSE_MS);
+		} else writeNumbers();
 		if (legendEl) updateLegend(legendEl, colormap, range, decimals);
+	};
+	const win = el.ownerDocument.defaultView ?? window;
+	let numbersTimer = 0;
+	const writeNumbers = (): void => {
+		numbersTimer = 0;
+		if (tableEl && updateNumberTable(tableEl, grid, opts.label, decimals, maxCells)) return;
+		const fresh = createNumberTable(el, grid, opts.label, decimals, maxCells);
+		tableEl?.replaceWith(fresh);
+		tableEl = fresh;
 	};
 
 	// The context and the backing pixels are kept from one draw to the next: a stroke redraws dozens of maps of
@@ -326,6 +342,8 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts0: HeatmapOp
 			});
 		},
 		destroy(): void {
+			win.clearTimeout(numbersTimer);
+			numbersTimer = 0;
 			canvas.removeEventListener("pointermove", onMove);
 			canvas.removeEventListener("pointerdown", onMove);
 			canvas.removeEventListener("pointerleave", onLeave);

@@ -158,10 +158,11 @@ function numberGrid(parent: HTMLElement, grid: number[][], range: ValueRange, cm
 	};
 }
 
+/** A heatmap grid: its hidden numbers are written at once when made, and a moment after an update (see update()). */
 function heatmapGrid(parent: HTMLElement, grid: number[][], flat: number[], range: ValueRange, cmap: ColormapName, o: GridOptions): GridView {
 	const h = grid.length;
 	const w = grid[0].length;
-	const hm: Heatmap = createHeatmap(parent, { width: w, height: h, data: flat }, { label: o.label, colormap: cmap, range, decimals: o.decimals, size: o.size ?? "m" });
+	const hm: Heatmap = createHeatmap(parent, { width: w, height: h, data: flat }, { label: o.label, colormap: cmap, range, decimals: o.decimals, size: o.size ?? "m", deferNumbers: true });
 	let shownMap = cmap;
 	let shown = grid;
 	const [pt, pb, pl, pr] = o.padding ?? [0, 0, 0, 0];

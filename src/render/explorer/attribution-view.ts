@@ -97,7 +97,8 @@ export class AttributionView {
 		const [, h, w] = this.probe.inputShape;
 		const blank = { width: w, height: h, data: new Float32Array(h * w) };
 		const map = (parent: HTMLElement, label: string, colormap: ColormapName, legend = true): Heatmap => {
-			const hm = createHeatmap(parent, blank, { label, colormap, size: "m", legend, range: { min: 0, max: 1 } });
+			// Redrawn a task after every stroke while the user draws: the hidden numbers follow when the drawing pauses.
+			const hm = createHeatmap(parent, blank, { label, colormap, size: "m", legend, range: { min: 0, max: 1 }, deferNumbers: true });
 			this.heatmaps.push(hm);
 			return hm;
 		};

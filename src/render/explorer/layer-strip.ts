@@ -1,7 +1,7 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-explorer";
 import { chooseColormap, type ColormapName } from "../colormap";
-import { createHeatmap, createLegend, formatValue, setTextIfChanged, updateLegend, type Heatmap } from "../heatmap";
+import { createHeatmap, createLegend, formatValue, NUMBERS_PAUSE_MS, setTextIfChanged, updateLegend, type Heatmap } from "../heatmap";
 import type { ProbeResult, ProbeStage } from "../../engine/probe";
 import { layerRange } from "./layer-range";
 
@@ -118,13 +118,40 @@ export class LayerStrip {
 		const span = Math.max(Math.abs(range.min), Math.abs(range.max)) || 1;
 		view.units.forEach((b, u) => {
 			const v = s.data[u];
-			const text = formatValue(v, this.opts.decimals);
-			b.setAttr("aria-label", `${view.names[u]}: ${text}`);
 			view.fills[u].toggleClass("is-negative", v < 0);
 			view.fills[u].toggleClass("is-positive", v >= 0);
-			view.fills[u].setCssProps({ "--cnn-lab-bar": `${(Math.abs(v) / span) * 100}%` });
-			setTextIfChanged(view.values[u], text);
+			view.fills[u].setCssProps({ "--cnn-lab-bar": String(Math.abs(v) / span) });
 		});
+		this.unitTexts.set(view, s.data);
+		this.win.clearTimeout(this.textTimer);
+		this.textTimer = this.win.setTimeout(() => this.writeUnitTexts(), NUMBERS_PAUSE_MS);
+	}
+
+	/**
+	 * The bars' printed values and names follow a new result once the results pause (a stroke redraws every frame:
+	 * the bars move with it, and a hundred numbers rewritten each frame were most of its layout, unreadable anyway).
+	 */
+	private readonly unitTexts = new Map<StageView, ArrayLike<number>>();
+	private textTimer = 0;
+	private get win(): Window {
+		return this.el.ownerDocument.defaultView ?? window;
+	}
+
+	private writeUnitTexts(): void {
+		this.textTimer = 0;
+		for (const [view, data] of this.unitTexts)
+			view.units.forEach((b, u) => {
+				const text = formatValue(data[u], this.opts.decimals);
+				b.setAttr("aria-label", `${view.names[u]}: ${text}`);
+				setTextIfChanged(view.values[u], text);
+			});
+		this.unitTexts.clear();
+	}
+
+	private stopTexts(): void {
+		this.win.clearTimeout(this.textTimer);
+		this.textTimer = 0;
+		this.unitTexts.clear();
 	}
 
 	private stage(s: ProbeStage, i: number, isOutput: boolean): StageView {
@@ -151,6 +178,7 @@ export class LayerStrip {
 					size: "s",
 					legend: false,
 					decimals: this.opts.decimals,
+					deferNumbers: true,
 					onPick: (y, x) => this.opts.onPick(i, (k * h + y) * w + x),
 				});
 				view.heatmaps.push(hm);
@@ -168,7 +196,7 @@ export class LayerStrip {
 				b.createSpan({ cls: "cnn-lab-explorer-unit-name", text: name });
 				const track = b.createSpan({ cls: "cnn-lab-explorer-unit-track" });
 				const fill = track.createSpan({ cls: ["cnn-lab-explorer-unit-fill", v < 0 ? "is-negative" : "is-positive"] });
-				fill.setCssProps({ "--cnn-lab-bar": `${(Math.abs(v) / span) * 100}%` });
+				fill.setCssProps({ "--cnn-lab-bar": String(Math.abs(v) / span) });
 				const value = b.createSpan({ cls: "cnn-lab-explorer-unit-value", text: formatValue(v, this.opts.decimals) });
 				b.addEventListener("click", () => this.opts.onPick(i, u));
 				view.units.push(b);
@@ -186,6 +214,7 @@ export class LayerStrip {
 	}
 
 	private destroyMaps(): void {
+		this.stopTexts();
 		for (const v of this.views) for (const h of v.heatmaps) h.destroy();
 		this.views = [];
 	}

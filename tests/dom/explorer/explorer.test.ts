@@ -9,6 +9,7 @@ import { optimizerSpec } from "../../../src/engine/optim";
 import type { ModelSpec } from "../../../src/engine/model-spec";
 import { Probe } from "../../../src/engine/probe";
 import { ExplorerView } from "../../../src/render/explorer/explorer-view";
+import { NUMBERS_PAUSE_MS } from "../../../src/render/heatmap";
 
 const SPEC: ModelSpec = {
 	input: [1, 8, 8],
@@ -184,7 +185,7 @@ describe("network explorer", () => {
 		view.destroy();
 	});
 
-	it("a further stroke redraws the strip's maps and bars in place: new values, the same elements", () => {
+	it("a further stroke redraws the strip's maps and bars in place: new values, the same elements", async () => {
 		const { view, host } = mount(weights);
 		view.setMode("draw");
 		const values = (): string[] => [...host.querySelectorAll(".cnn-lab-explorer-strip .cnn-lab-explorer-unit-value, .cnn-lab-explorer-strip td")].map((e) => e.textContent ?? "");
@@ -194,6 +195,8 @@ describe("network explorer", () => {
 		const first = values();
 		view.drawPad?.setStrokes([[{ x: 0.2, y: 0.2 }, { x: 0.8, y: 0.2 }, { x: 0.3, y: 0.9 }]]);
 		view.drawPad?.flush();
+		// The printed numbers (visible and hidden) follow once the drawing pauses; the bars and maps at once.
+		await new Promise((r) => setTimeout(r, NUMBERS_PAUSE_MS + 50));
 		expect(values()).not.toEqual(first);
 		expect(values()).toHaveLength(first.length);
 		const again = [...host.querySelectorAll(".cnn-lab-explorer-strip canvas")];
@@ -231,8 +234,10 @@ describe("network explorer", () => {
 		view.destroy();
 	});
 
-	it("why this prediction: saliency (signed and |·|) of the predicted class and Grad-CAM on the last conv, as the engine computes them", () => {
+	it("why this prediction: saliency (signed and |·|) of the predicted class and Grad-CAM on the last conv, as the engine computes them", async () => {
 		const { view, host } = mount(weights);
+		// The hidden numbers follow the maps once their updates pause.
+		await new Promise((r) => setTimeout(r, NUMBERS_PAUSE_MS + 50));
 		const why = host.querySelector(".cnn-lab-explorer-why");
 		if (!why) throw new Error("no attribution view");
 		const layerSelect = why.querySelectorAll("select")[1];
