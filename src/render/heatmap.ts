@@ -26,6 +26,11 @@ export interface HeatmapOptions {
 	decimals?: number;
 	size?: "s" | "m" | "l";
 	legend?: boolean;
+	/**
+	 * Write the hidden numbers of an update once the updates pause (NUMBERS_PAUSE_MS) rather than with each one: for
+	 * maps redrawn every frame while the user draws (the explorer), whose hidden cells were most of a stroke's layout.
+	 */
+	deferNumbers?: boolean;
 	/** Called with the cell under the pointer, or (-1, -1) when the pointer leaves. */
 	onHover?: (row: number, col: number) => void;
 	/** Called with the cell clicked or tapped. */
@@ -45,6 +50,8 @@ export interface Heatmap {
 	/** New numbers (same or other size); the range follows the data unless given. */
 	update(grid: Grid, range?: ValueRange): void;
 	setColormap(name: ColormapName): void;
+	/** A new accessible name (the canvas's label and the hidden table's caption), e.g. another class explained. */
+	setLabel(label: string): void;
 	/** Draw again, e.g. after a theme change. */
 	redraw(): void;
 	/** Outline a block of cells (kind is a CSS modifier, e.g. "window" or "output"); null removes it. */
@@ -71,6 +78,9 @@ const MAX_TABLE_CELLS = 1024;
  */
 const MAX_THUMB_TABLE_CELLS = 64;
 
+/** How long the updates of a `deferNumbers` heatmap must pause before its hidden numbers follow them. */
+export const NUMBERS_PAUSE_MS = 250;
+
 /** Numbers as shown to people: at most `decimals` decimals, no trailing zeros, a true minus sign. */
 export function formatValue(v: number, decimals = 2): string {
 	if (Number.isNaN(v)) return "NaN";
@@ -94,10 +104,18 @@ export function backingScale(width: number, height: number, dpr: number, target 
 /** Expands a w×h RGBA buffer by an integer factor (nearest neighbour). */
 export function scaleRgba(src: Uint8ClampedArray, w: number, h: number, k: number): Uint8ClampedArray {
 	if (k === 1) return src;
+	return scaleRgbaInto(src, w, h, k, new Uint8ClampedArray(w * k * h * k * 4));
+}
+
+/** The same into `out` (w·k × h·k pixels, e.g. a kept ImageData's buffer), so that a redraw allocates nothing. */
+export function scaleRgbaInto(src: Uint8ClampedArray, w: number, h: number, k: number, out: Uint8ClampedArray): Uint8ClampedArray {
+	if (k === 1) {
+		out.set(src.subarray(0, w * h * 4));
+		return out;
+	}
 	const W = w * k;
-	const out = new Uint8ClampedArray(W * h * k * 4);
 	const src32 = new Uint32Array(src.buffer, src.byteOffset, w * h);
-	const out32 = new Uint32Array(out.buffer);
+	const out32 = new Uint32Array(out.buffer, out.byteOffset, W * h * k);
 	for (let y = 0; y < h; y++) {
 		const row = y * k * W;
 		for (let x = 0; x < w; x++) {
@@ -111,13 +129,35 @@ export function scaleRgba(src: Uint8ClampedArray, w: number, h: number, k: numbe
 }
 
 export function createLegend(parent: HTMLElement, name: ColormapName, r: ValueRange, decimals = 2): HTMLElement {
-	const m = mappedRange(name, r);
 	const el = parent.createDiv({ cls: "cnn-lab-legend" });
-	el.createSpan({ cls: "cnn-lab-legend-min", text: formatValue(m.min, decimals) });
-	const bar = el.createDiv({ cls: "cnn-lab-legend-bar", attr: { "aria-hidden": "true" } });
-	bar.setCssProps({ "--cnn-lab-gradient": cssGradient(name) });
-	el.createSpan({ cls: "cnn-lab-legend-max", text: formatValue(m.max, decimals) });
+	el.createSpan({ cls: "cnn-lab-legend-min" });
+	el.createDiv({ cls: "cnn-lab-legend-bar", attr: { "aria-hidden": "true" } });
+	el.createSpan({ cls: "cnn-lab-legend-max" });
+	updateLegend(el, name, r, decimals);
 	return el;
+}
+
+/**
+ * New ends (and map) for a legend made by createLegend, written in place: a stroke or an epoch changes a layer's
+ * range, and a legend built again each time was a dozen elements for style and layout to meet anew.
+ */
+export function updateLegend(el: HTMLElement, name: ColormapName, r: ValueRange, decimals = 2): void {
+	const m = mappedRange(name, r);
+	const [min, bar, max] = Array.from(el.children) as HTMLElement[];
+	setTextIfChanged(min, formatValue(m.min, decimals));
+	setTextIfChanged(max, formatValue(m.max, decimals));
+	if (bar.dataset.map !== name) {
+		bar.dataset.map = name;
+		bar.setCssProps({ "--cnn-lab-gradient": cssGradient(name) });
+	}
+}
+
+/** Sets an element's text only when it differs (an unchanged text node costs style and layout nothing). */
+export function setTextIfChanged(el: HTMLElement, text: string): void {
+	const node = el.firstChild;
+	if (node && node === el.lastChild && node.nodeType === 3) {
+		if (node.nodeValue !== text) node.nodeValue = text;
+	} else if (el.textContent !== text) el.setText(text);
 }
 
 /** A visually hidden table of the numbers (or a summary for large grids). */
@@ -142,7 +182,32 @@ export function createNumberTable(parent: HTMLElement, grid: Grid, caption: stri
 	return wrap;
 }
 
-export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOptions): Heatmap {
+/**
+ * Writes `grid`'s numbers into a table made by createNumberTable (or its summary) in place; false when its kind or
+ * size differs and a new one must be made. A stroke redraws dozens of maps: their hidden numbers change, not their
+ * rows and cells, and a table built anew each time was most of the stroke's style, layout and garbage.
+ */
+export function updateNumberTable(el: HTMLElement, grid: Grid, caption: string, decimals = 2, maxCells = MAX_TABLE_CELLS): boolean {
+	const table = el.firstElementChild;
+	if (grid.width * grid.height > maxCells) {
+		if (table) return false;
+		const r = valueRange(grid.data);
+		setTextIfChanged(el, t("heatmap.summary", { label: caption, h: grid.height, w: grid.width, min: formatValue(r.min, decimals), max: formatValue(r.max, decimals) }));
+		return true;
+	}
+	const body = table?.tagName === "TABLE" ? table.querySelector("tbody") : null;
+	if (!body || body.rows.length !== grid.height || (grid.height > 0 && body.rows[0].cells.length !== grid.width)) return false;
+	const cap = table?.querySelector("caption");
+	if (cap) setTextIfChanged(cap, caption);
+	for (let y = 0; y < grid.height; y++) {
+		const cells = body.rows[y].cells;
+		for (let x = 0; x < grid.width; x++) setTextIfChanged(cells[x], formatValue(grid.data[y * grid.width + x], decimals));
+	}
+	return true;
+}
+
+export function createHeatmap(parent: HTMLElement, grid0: Grid, opts0: HeatmapOptions): Heatmap {
+	const opts = { ...opts0 };
 	let grid = grid0;
 	let colormap = opts.colormap;
 	let range = opts.range ?? valueRange(grid.data);
@@ -152,19 +217,41 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOpt
 	const canvas = frame.createEl("canvas", { cls: "cnn-lab-heatmap-canvas", attr: { role: "img" } });
 	const marks = new Map<string, HTMLElement>();
 	const readout = el.createDiv({ cls: "cnn-lab-heatmap-readout", attr: { "aria-live": "off" } });
-	let legendEl: HTMLElement | null = null;
+	const legendEl: HTMLElement | null = opts.legend === false ? null : createLegend(el, colormap, range, decimals);
+	if (legendEl) el.insertBefore(legendEl, readout);
 	let tableEl: HTMLElement | null = null;
+	const maxCells = opts.size === "s" ? MAX_THUMB_TABLE_CELLS : MAX_TABLE_CELLS;
+	let shownSize = "";
 
+	/** The name, the aspect, the hidden numbers and the legend, each written only where it changed. */
 	const describe = (): void => {
-		canvas.setAttr("aria-label", t("heatmap.label", { label: opts.label, h: grid.height, w: grid.width }));
-		frame.setCssProps({ "--cnn-lab-aspect": `${grid.width} / ${grid.height}` });
-		tableEl?.detach();
-		tableEl = createNumberTable(el, grid, opts.label, decimals, opts.size === "s" ? MAX_THUMB_TABLE_CELLS : MAX_TABLE_CELLS);
-		legendEl?.detach();
-		legendEl = opts.legend === false ? null : createLegend(el, colormap, range, decimals);
-		if (legendEl) el.insertBefore(legendEl, readout);
+		const size = `${grid.width}×${grid.height}`;
+		if (size !== shownSize) {
+			shownSize = size;
+			canvas.setAttr("aria-label", t("heatmap.label", { label: opts.label, h: grid.height, w: grid.width }));
+			frame.setCssProps({ "--cnn-lab-aspect": `${grid.width} / ${grid.height}` });
+		}
+		if (opts.deferNumbers && tableEl) {
+			win.clearTimeout(numbersTimer);
+			numbersTimer = win.setTimeout(writeNumbers, NUMBERS_PAUSE_MS);
+		} else writeNumbers();
+		if (legendEl) updateLegend(legendEl, colormap, range, decimals);
+	};
+	const win = el.ownerDocument.defaultView ?? window;
+	let numbersTimer = 0;
+	const writeNumbers = (): void => {
+		numbersTimer = 0;
+		if (tableEl && updateNumberTable(tableEl, grid, opts.label, decimals, maxCells)) return;
+		const fresh = createNumberTable(el, grid, opts.label, decimals, maxCells);
+		tableEl?.replaceWith(fresh);
+		tableEl = fresh;
 	};
 
+	// The context and the backing pixels are kept from one draw to the next: a stroke redraws dozens of maps of
+	// the same size, and three fresh buffers a map (colours, scaled colours, ImageData) were megabytes of garbage.
+	let ctx: CanvasRenderingContext2D | null | undefined;
+	let colours: Uint8ClampedArray | undefined;
+	let img: ImageData | null = null;
 	const draw = (): void => {
 		const dpr = el.ownerDocument.defaultView?.devicePixelRatio ?? 1;
 		const k = backingScale(grid.width, grid.height, dpr, TARGET_BY_SIZE[opts.size ?? "m"]);
@@ -172,16 +259,17 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOpt
 		// keeps its size, and putImageData below replaces every pixel anyway.
 		if (canvas.width !== grid.width * k) canvas.width = grid.width * k;
 		if (canvas.height !== grid.height * k) canvas.height = grid.height * k;
-		let ctx: CanvasRenderingContext2D | null = null;
-		try {
-			ctx = canvas.getContext("2d");
-		} catch {
-			ctx = null;
+		if (ctx === undefined) {
+			try {
+				ctx = canvas.getContext("2d");
+			} catch {
+				ctx = null;
+			}
 		}
 		if (!ctx || grid.width === 0 || grid.height === 0) return;
-		const rgba = scaleRgba(toRgba(grid.data, colormap, range), grid.width, grid.height, k);
-		const img = ctx.createImageData(canvas.width, canvas.height);
-		img.data.set(rgba);
+		colours = toRgba(grid.data, colormap, range, colours);
+		if (!img || img.width !== canvas.width || img.height !== canvas.height) img = ctx.createImageData(canvas.width, canvas.height);
+		scaleRgbaInto(colours, grid.width, grid.height, k, img.data);
 		ctx.putImageData(img, 0, 0);
 	};
 
@@ -228,6 +316,12 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOpt
 			describe();
 			draw();
 		},
+		setLabel(label: string): void {
+			if (label === opts.label) return;
+			opts.label = label;
+			shownSize = "";
+			describe();
+		},
 		redraw: draw,
 		highlight(kind: string, rect: CellRect | null): void {
 			let m = marks.get(kind);
@@ -248,6 +342,8 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts: HeatmapOpt
 			});
 		},
 		destroy(): void {
+			win.clearTimeout(numbersTimer);
+			numbersTimer = 0;
 			canvas.removeEventListener("pointermove", onMove);
 			canvas.removeEventListener("pointerdown", onMove);
 			canvas.removeEventListener("pointerleave", onLeave);

@@ -55,7 +55,7 @@ export class ConvView {
 
 	constructor(
 		parent: HTMLElement,
-		private readonly model: ConvModel,
+		private model: ConvModel,
 		private readonly opts: ConvViewOptions,
 	) {
 		this.win = parent.ownerDocument.defaultView ?? window;
@@ -74,6 +74,11 @@ export class ConvView {
 		return this.state;
 	}
 
+	/** The model shown (the explorer's in-place moves read its geometry). */
+	get shownModel(): ConvModel {
+		return this.model;
+	}
+
 	dispatch(a: StepAction): void {
 		if (this.destroyed) return;
 		this.apply(a);
@@ -87,6 +92,45 @@ export class ConvView {
 		this.state = reduceStep(this.state, a);
 		if (this.state.index !== before.index) this.show();
 		if (this.state.playing !== before.playing) this.showPlaying();
+	}
+
+	/**
+	 * Another model of the same geometry (the explorer's next filter of a layer, or the same filter on a new input):
+	 * its numbers written into the grids in place and the step shown again, at the same index. False (nothing
+	 * changed) when any grid's size differs; the caller then makes a new view.
+	 */
+	update(model: ConvModel): boolean {
+		const m = this.model;
+		const dims = (g: number[][]): string => `${g.length}×${g[0]?.length ?? 0}`;
+		const same =
+			!this.destroyed &&
+			model.steps === m.steps &&
+			model.rows.formula === m.rows.formula &&
+			model.cols.formula === m.cols.formula &&
+			model.padded.length === m.padded.length &&
+			model.padded.every((p, c) => dims(p) === dims(m.padded[c])) &&
+			model.kernels.length === m.kernels.length &&
+			model.kernels.every((k, i) => k.planes.length === m.kernels[i].planes.length && k.named === m.kernels[i].named && k.divisor === m.kernels[i].divisor && k.stages.length === m.kernels[i].stages.length && k.stages.every((st, j) => st.label === m.kernels[i].stages[j].label && dims(st.grid) === dims(m.kernels[i].stages[j].grid)));
+		if (!same) return false;
+		this.model = model;
+		model.padded.forEach((plane, c) => this.inputGrids[c].update(plane));
+		model.kernels.forEach((k, i) => this.outputGrids[i].update(k.output, t("conv.output-grid", { label: k.label })));
+		let g = 0;
+		for (const k of model.kernels) for (const st of k.stages) this.staticGrids[g++].update(st.grid, `${k.label} ${st.label}`);
+		// The kernel box shows one kernel: its grids are written in place when it is the one shown, else made anew.
+		if (!this.updateKernel()) this.kernelShown = -1;
+		this.show();
+		return true;
+	}
+
+	/** The shown kernel's numbers and bias from the current model, in place; false when it must be made again. */
+	private updateKernel(): boolean {
+		const i = this.kernelShown;
+		const k = this.model.kernels[i];
+		if (!k || this.model.kernels.length !== 1 || k.named || (k.bias !== 0 || this.model.showBias) !== (this.kernelBias !== null)) return false;
+		const ok = k.planes.every((p, c) => this.kernelGrids[c]?.update(p.map((r) => r.map((w) => shownWeight(w, k.divisor))), t("conv.kernel-grid", { label: k.label, n: c + 1 })));
+		if (ok) this.kernelBias?.setText(t("conv.bias", { b: formatValue(k.bias, this.opts.decimals) }));
+		return ok;
 	}
 
 	destroy(): void {
@@ -195,8 +239,11 @@ export class ConvView {
 			this.kernelGrids.push(createGridView(box, plane, { label: t("conv.kernel-grid", { label: k.label, n: c + 1 }), decimals: this.opts.decimals, kind: "values", preferred: this.opts.colormap, colour: false, size: "s" }));
 		});
 		if (k.divisor !== 1) this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.divisor", { d: k.divisor }) });
-		if (k.bias !== 0 || this.model.showBias) this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.bias", { b: formatValue(k.bias, this.opts.decimals) }) });
+		this.kernelBias = k.bias !== 0 || this.model.showBias ? this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.bias", { b: formatValue(k.bias, this.opts.decimals) }) }) : null;
 	}
+
+	/** The shown kernel's bias line (null when none is shown). */
+	private kernelBias: HTMLElement | null = null;
 
 	/** A horizontal swipe (touch or pen) on the grids steps back or forward, like the arrow keys. */
 	private listenSwipe(stage: HTMLElement): void {

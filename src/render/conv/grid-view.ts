@@ -3,7 +3,7 @@
  * (the receptive field, the output cell) so the view does not care which one it holds.
  */
 import { chooseColormap, cssColorOf, lightnessOf, valueRange, type ColormapName, type ValueRange } from "../colormap";
-import { createHeatmap, formatValue, type Heatmap } from "../heatmap";
+import { createHeatmap, formatValue, setTextIfChanged, type Heatmap } from "../heatmap";
 
 /** Grids up to this many cells (and columns) are drawn as numbers. */
 export const MAX_NUMBER_CELLS = 256;
@@ -43,6 +43,11 @@ export interface GridView {
 	markCell(row: number, col: number): void;
 	/** Cells with row-major index ≥ n are shown as not yet computed. */
 	revealUpTo(n: number): void;
+	/**
+	 * New numbers of the same size written into the cells in place (another filter, another input): false when the
+	 * size differs and the grid must be made again. `label` renames it.
+	 */
+	update(grid: number[][], label?: string): boolean;
 	redraw(): void;
 	destroy(): void;
 }
@@ -67,6 +72,7 @@ function numberGrid(parent: HTMLElement, grid: number[][], range: ValueRange, cm
 	const table = el.createEl("table", { cls: "cnn-conv-grid", attr: { "aria-label": o.label } });
 	const body = table.createEl("tbody");
 	const cells: HTMLTableCellElement[] = [];
+	const values: HTMLElement[] = [];
 	const [pt, pb, pl, pr] = o.padding ?? [0, 0, 0, 0];
 	const unusedR = new Set(o.unusedRows ?? []);
 	const unusedC = new Set(o.unusedCols ?? []);
@@ -74,16 +80,28 @@ function numberGrid(parent: HTMLElement, grid: number[][], range: ValueRange, cm
 		const tr = body.createEl("tr");
 		for (let x = 0; x < w; x++) {
 			const td = tr.createEl("td", { cls: "cnn-conv-cell" });
-			td.createSpan({ cls: "cnn-conv-value", text: formatValue(grid[y][x], o.decimals) });
+			values.push(td.createSpan({ cls: "cnn-conv-value" }));
 			if (y < pt || y >= h - pb || x < pl || x >= w - pr) td.addClass("is-pad");
 			if (unusedR.has(y) || unusedC.has(x)) td.addClass("is-unused");
-			if (o.colour) {
-				td.addClass("is-coloured", lightnessOf(cmap, grid[y][x], range) > 0.55 ? "on-light" : "on-dark");
-				td.setCssProps({ "--cnn-conv-cell-bg": cssColorOf(cmap, grid[y][x], range) });
-			}
+			if (o.colour) td.addClass("is-coloured");
 			cells.push(td);
 		}
 	}
+	/** Each cell's number (and colour) from `g`, written only where it changed. */
+	const fill = (g: number[][], r: ValueRange, map: ColormapName): void => {
+		for (let y = 0; y < h; y++)
+			for (let x = 0; x < w; x++) {
+				const i = y * w + x;
+				setTextIfChanged(values[i], formatValue(g[y][x], o.decimals));
+				if (!o.colour) continue;
+				const light = lightnessOf(map, g[y][x], r) > 0.55;
+				cells[i].toggleClass("on-light", light);
+				cells[i].toggleClass("on-dark", !light);
+				cells[i].setCssProps({ "--cnn-conv-cell-bg": cssColorOf(map, g[y][x], r) });
+			}
+	};
+	fill(grid, range, cmap);
+	let shown = grid;
 	let windowCells: HTMLTableCellElement[] = [];
 	let current: HTMLTableCellElement | null = null;
 	const onClick = (e: Event): void => {
@@ -124,6 +142,15 @@ function numberGrid(parent: HTMLElement, grid: number[][], range: ValueRange, cm
 		revealUpTo(n): void {
 			for (let i = 0; i < cells.length; i++) cells[i].toggleClass("is-pending", i >= n);
 		},
+		update(g, label): boolean {
+			if (g.length !== h || g[0]?.length !== w) return false;
+			if (label !== undefined) table.setAttr("aria-label", label);
+			if (sameValues(g, shown)) return true;
+			shown = g;
+			const r = valueRange(g.flat());
+			fill(g, r, chooseColormap(r, o.kind, o.preferred));
+			return true;
+		},
 		redraw(): void {},
 		destroy(): void {
 			table.removeEventListener("click", onClick);
@@ -131,10 +158,13 @@ function numberGrid(parent: HTMLElement, grid: number[][], range: ValueRange, cm
 	};
 }
 
+/** A heatmap grid: its hidden numbers are written at once when made, and a moment after an update (see update()). */
 function heatmapGrid(parent: HTMLElement, grid: number[][], flat: number[], range: ValueRange, cmap: ColormapName, o: GridOptions): GridView {
 	const h = grid.length;
 	const w = grid[0].length;
-	const hm: Heatmap = createHeatmap(parent, { width: w, height: h, data: flat }, { label: o.label, colormap: cmap, range, decimals: o.decimals, size: o.size ?? "m" });
+	const hm: Heatmap = createHeatmap(parent, { width: w, height: h, data: flat }, { label: o.label, colormap: cmap, range, decimals: o.decimals, size: o.size ?? "m", deferNumbers: true });
+	let shownMap = cmap;
+	let shown = grid;
 	const [pt, pb, pl, pr] = o.padding ?? [0, 0, 0, 0];
 	if (pt + pb + pl + pr > 0) hm.highlight("inner", { row: pt, col: pl, height: h - pt - pb, width: w - pl - pr });
 	const onDown = (e: PointerEvent): void => {
@@ -154,10 +184,29 @@ function heatmapGrid(parent: HTMLElement, grid: number[][], flat: number[], rang
 			hm.highlight("output", { row, col, height: 1, width: 1 });
 		},
 		revealUpTo(): void {},
+		update(g, label): boolean {
+			if (g.length !== h || g[0]?.length !== w) return false;
+			if (label !== undefined) hm.setLabel(label);
+			if (sameValues(g, shown)) return true;
+			shown = g;
+			const f = g.flat();
+			const r = valueRange(f);
+			const map = chooseColormap(r, o.kind, o.preferred);
+			if (map !== shownMap) hm.setColormap((shownMap = map));
+			hm.update({ width: w, height: h, data: f }, r);
+			return true;
+		},
 		redraw: () => hm.redraw(),
 		destroy(): void {
 			hm.canvas.removeEventListener("click", onDown);
 			hm.destroy();
 		},
 	};
+}
+
+/** Whether two grids of the same size hold the same numbers (the same input shown for another filter). */
+function sameValues(a: number[][], b: number[][]): boolean {
+	if (a === b) return true;
+	for (let y = 0; y < a.length; y++) for (let x = 0; x < a[y].length; x++) if (!Object.is(a[y][x], b[y][x])) return false;
+	return true;
 }

@@ -2,9 +2,17 @@ import { t } from "../../i18n";
 import "../../i18n/strings-explorer";
 import type { Probe, ProbeResult } from "../../engine/probe";
 import { valueRange, type ColormapName } from "../colormap";
-import { createHeatmap, type Heatmap } from "../heatmap";
+import { createHeatmap, setTextIfChanged, type Heatmap } from "../heatmap";
 import { toPlane } from "../training/image-grid";
 import { argmax } from "./layer-range";
+
+interface Figures {
+	salCaption: HTMLElement;
+	signed: Heatmap;
+	magnitude: Heatmap;
+	/** Grad-CAM over the input, when the network has a layer for it. */
+	cam: { caption: HTMLElement; input: Heatmap; cam: Heatmap; flat: HTMLElement } | null;
+}
 
 /**
  * "Why this prediction": the saliency map of a class (signed, and its magnitude) and Grad-CAM on a layer the user
@@ -70,15 +78,51 @@ export class AttributionView {
 	private clearMaps(): void {
 		for (const h of this.heatmaps) h.destroy();
 		this.heatmaps = [];
+		this.figs = null;
 		this.maps.empty();
 	}
 
+	/**
+	 * The figures, made on the first result and then redrawn in place (a stroke, another class or layer): new
+	 * numbers in the same canvases and hidden tables, new words in the same captions.
+	 */
+	private figs: Figures | null = null;
+
+	private figures(): Figures {
+		if (this.figs) return this.figs;
+		const fig = (): { el: HTMLElement; caption: HTMLElement } => {
+			const el = this.maps.createDiv({ cls: "cnn-lab-explorer-why-map" });
+			return { el, caption: el.createDiv({ cls: "cnn-lab-note" }) };
+		};
+		const [, h, w] = this.probe.inputShape;
+		const blank = { width: w, height: h, data: new Float32Array(h * w) };
+		const map = (parent: HTMLElement, label: string, colormap: ColormapName, legend = true): Heatmap => {
+			// Redrawn a task after every stroke while the user draws: the hidden numbers follow when the drawing pauses.
+			const hm = createHeatmap(parent, blank, { label, colormap, size: "m", legend, range: { min: 0, max: 1 }, deferNumbers: true });
+			this.heatmaps.push(hm);
+			return hm;
+		};
+		const sal = fig();
+		const abs = fig();
+		abs.caption.setText(t("explorer.why.saliencyAbs"));
+		const figs: Figures = { salCaption: sal.caption, signed: map(sal.el, "", "coolwarm"), magnitude: map(abs.el, t("explorer.why.saliencyAbs"), "magma"), cam: null };
+		if (this.layerSelect) {
+			const f = fig();
+			const stack = f.el.createDiv({ cls: "cnn-lab-explorer-overlay" });
+			const input = map(stack, t("explorer.strip.input"), "gray", false);
+			const top = stack.createDiv({ cls: "cnn-lab-explorer-overlay-top" });
+			const cam = map(top, "", this.colormap === "gray" ? "magma" : this.colormap, false);
+			figs.cam = { caption: f.caption, input, cam, flat: f.el.createDiv({ cls: "cnn-lab-note" }) };
+		} else this.maps.createDiv({ cls: "cnn-lab-note", text: t("explorer.why.noMaps") });
+		this.figs = figs;
+		return figs;
+	}
+
 	private draw(): void {
-		this.clearMaps();
 		const r = this.result;
-		if (!r) return;
 		const cls = this.explainedClass;
-		if (cls < 0) return;
+		if (!r || cls < 0) return this.clearMaps();
+		const figs = this.figures();
 		const name = this.classNames[cls] ?? String(cls);
 		const shape = this.probe.inputShape;
 		const sal = this.probe.saliency(r.input, cls);
@@ -90,29 +134,24 @@ export class AttributionView {
 			for (let k = 0; k < c; k++) m = Math.max(m, Math.abs(sal[k * mag.length + i]));
 			mag[i] = m;
 		}
-		const fig = (caption: string): HTMLElement => {
-			const f = this.maps.createDiv({ cls: "cnn-lab-explorer-why-map" });
-			f.createDiv({ cls: "cnn-lab-note", text: caption });
-			return f;
-		};
-		const span = Math.max(Math.abs(valueRange(signed.data).min), Math.abs(valueRange(signed.data).max)) || 1;
-		this.heatmaps.push(createHeatmap(fig(t("explorer.why.saliency", { name })), signed, { label: t("explorer.why.saliency", { name }), colormap: "coolwarm", range: { min: -span, max: span }, size: "m" }));
-		this.heatmaps.push(createHeatmap(fig(t("explorer.why.saliencyAbs")), { width: signed.width, height: signed.height, data: mag }, { label: t("explorer.why.saliencyAbs"), colormap: "magma", size: "m" }));
+		const salText = t("explorer.why.saliency", { name });
+		setTextIfChanged(figs.salCaption, salText);
+		figs.signed.setLabel(salText);
+		const sr = valueRange(signed.data);
+		const span = Math.max(Math.abs(sr.min), Math.abs(sr.max)) || 1;
+		figs.signed.update(signed, { min: -span, max: span });
+		figs.magnitude.update({ width: signed.width, height: signed.height, data: mag });
 		const layer = this.layerSelect ? Number(this.layerSelect.value) : -1;
-		if (layer < 0) {
-			this.maps.createDiv({ cls: "cnn-lab-note", text: t("explorer.why.noMaps") });
-			return;
-		}
+		if (!figs.cam || layer < 0) return;
 		const cam = this.probe.gradCam(r.input, cls, layer);
 		const layerName = this.lineText(layer) ?? this.probe.label(layer);
-		const f = fig(t("explorer.why.cam", { layer: layerName, h: cam.h, w: cam.w }));
-		const stack = f.createDiv({ cls: "cnn-lab-explorer-overlay" });
-		const input = toPlane(r.input, shape.slice());
-		this.heatmaps.push(createHeatmap(stack, input, { label: t("explorer.strip.input"), colormap: "gray", size: "m", legend: false }));
-		const top = stack.createDiv({ cls: "cnn-lab-explorer-overlay-top" });
+		const camText = t("explorer.why.cam", { layer: layerName, h: cam.h, w: cam.w });
+		setTextIfChanged(figs.cam.caption, camText);
+		figs.cam.input.update(toPlane(r.input, shape.slice()));
+		figs.cam.cam.setLabel(camText);
 		const camRange = valueRange(cam.data);
-		this.heatmaps.push(createHeatmap(top, { width: cam.w, height: cam.h, data: cam.data }, { label: t("explorer.why.cam", { layer: layerName, h: cam.h, w: cam.w }), colormap: this.colormap === "gray" ? "magma" : this.colormap, range: camRange.max > 0 ? { min: 0, max: camRange.max } : { min: 0, max: 1 }, size: "m", legend: false }));
-		if (!(camRange.max > 0)) f.createDiv({ cls: "cnn-lab-note", text: t("explorer.why.camFlat", { layer: layerName, name }) });
+		figs.cam.cam.update({ width: cam.w, height: cam.h, data: cam.data }, camRange.max > 0 ? { min: 0, max: camRange.max } : { min: 0, max: 1 });
+		setTextIfChanged(figs.cam.flat, camRange.max > 0 ? "" : t("explorer.why.camFlat", { layer: layerName, name }));
 	}
 
 	redraw(): void {

@@ -5,7 +5,7 @@ import type { LayerSpec } from "../../engine/model-spec";
 import type { ChainStage, ConvBlockSpec } from "../../notation/conv/types";
 import type { ColormapName } from "../colormap";
 import { ConvView, type StepIcon } from "../conv/conv-view";
-import { buildConvModel } from "../conv/model";
+import { buildConvModel, type ConvModel } from "../conv/model";
 import { formatValue } from "../heatmap";
 import type { ConvCell } from "../../engine/probe";
 
@@ -43,14 +43,29 @@ export function convBlockFor(cell: ConvCell, filterLabel: string, after: readonl
 	};
 }
 
+/** The stepper's model of `cell`, or null when the stepper cannot show it. */
+export function convModelFor(cell: ConvCell, filterLabel: string, after: readonly LayerSpec[]): ConvModel | null {
+	return buildConvModel(convBlockFor(cell, filterLabel, after), cell.input).model ?? null;
+}
+
 /** Mounts the cnn-conv stepper on `cell` at output (row, col); returns it (the caller destroys it) or null. */
 export function showConvCell(parent: HTMLElement, cell: ConvCell, filterLabel: string, after: readonly LayerSpec[], row: number, col: number, opts: CalcOptions): ConvView | null {
-	const spec = convBlockFor(cell, filterLabel, after);
-	const { model } = buildConvModel(spec, cell.input);
+	const model = convModelFor(cell, filterLabel, after);
 	if (!model) return null;
 	const view = new ConvView(parent, model, { decimals: CALC_DECIMALS, colormap: opts.colormap, speed: 2, pixels: false, setIcon: opts.setIcon });
 	view.dispatch({ goto: row * model.cols.output + col });
 	return view;
+}
+
+/**
+ * The open stepper moved to another cell of its layer, in place: a new model (another filter, or the same filter on
+ * a new input) written into its grids, then the step. False when it cannot (another geometry): mount a new one.
+ */
+export function moveConvCell(view: ConvView, model: ConvModel | null, row: number, col: number): boolean {
+	if (model && !view.update(model)) return false;
+	const cols = (model ?? view.shownModel).cols.output;
+	view.dispatch({ goto: row * cols + col });
+	return true;
 }
 
 const f = (v: number): string => formatValue(v, CALC_DECIMALS);

@@ -126,6 +126,9 @@ export class DrawPad {
 
 	/** Draws and tells the owner now (also what the frame callback does). */
 	flush(): void {
+		// A frame already asked for would only do it again.
+		if (this.frame) this.win.cancelAnimationFrame?.(this.frame);
+		this.frame = 0;
 		this.paint();
 		const x = padToInput(this.strokes, this.width, this.shape);
 		const [, h, w] = this.shape;

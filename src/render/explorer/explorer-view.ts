@@ -7,11 +7,12 @@ import { t } from "../../i18n";
 import "../../i18n/strings-explorer";
 import type { ColormapName } from "../colormap";
 import type { ConvView, StepIcon } from "../conv/conv-view";
-import type { Probe, ProbeResult } from "../../engine/probe";
+import type { ConvCell, Probe, ProbeResult } from "../../engine/probe";
+import type { LayerSpec } from "../../engine/model-spec";
 import { DrawPad } from "./draw-pad";
 import { LayerStrip } from "./layer-strip";
 import { PredictionView } from "./prediction-view";
-import { CALC_DECIMALS, renderExplanation, showConvCell } from "./computation-view";
+import { CALC_DECIMALS, convModelFor, moveConvCell, renderExplanation, showConvCell } from "./computation-view";
 import { ADD, addTerms, innerEntry, innerInput, innerSpec, isAdd, stepName } from "./block-paths";
 import { explainValue } from "../../worker/shared-engine";
 import { AttributionView } from "./attribution-view";
@@ -51,6 +52,14 @@ export interface ExplorerOptions {
 /** Layers inside a residual block whose arithmetic the explorer shows from the outputs alone (no weights needed). */
 const WEIGHTLESS = new Set(["relu", "leakyrelu", "sigmoid", "tanh", "dropout", "flatten", "maxpool", "avgpool", "gap", "adaptiveavgpool", "softmax"]);
 
+
+/** What a picked value is called: "conv 8 3x3, channel 2, row 3, column 4 = 0.51", or a unit of a flat output. */
+function cellTitle(label: string, shape: readonly number[], index: number, v: number): string {
+	if (shape.length !== 3) return t("explorer.calc.unitValue", { label, n: index + 1, v: formatValue(v, 6) });
+	const [, h, w] = shape;
+	const rest = index % (h * w);
+	return t("explorer.calc.cell", { label, c: Math.floor(index / (h * w)) + 1, row: Math.floor(rest / w) + 1, col: (rest % w) + 1, v: formatValue(v, 6) });
+}
 /** Samples checked per task when looking for a misclassified one (a forward pass each). */
 const SCAN_CHUNK = 200;
 
@@ -309,21 +318,8 @@ export class ExplorerView {
 	}
 
 	private picked: { stage: number; index: number; path?: string } | null = null;
-
-	/** The computation's heading: the close button and which value of which layer it is. */
-	private calcHead(label: string, shape: readonly number[], index: number, v: number): void {
-		const head = this.calc.createDiv({ cls: "cnn-lab-explorer-calc-head" });
-		const close = head.createEl("button", { text: t("explorer.calc.close") });
-		this.on(close, "click", () => this.closeCalc());
-		if (shape.length === 3) {
-			const [, h, w] = shape;
-			const c = Math.floor(index / (h * w));
-			const rest = index % (h * w);
-			head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: t("explorer.calc.cell", { label, c: c + 1, row: Math.floor(rest / w) + 1, col: (rest % w) + 1, v: formatValue(v, 6) }) });
-		} else {
-			head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: t("explorer.calc.unitValue", { label, n: index + 1, v: formatValue(v, 6) }) });
-		}
-	}
+	/** The conv layer whose stepper is open, for which result and filter, and the lines above it that name the cell. */
+	private convOpen: { stage: number; result: ProbeResult; filter: number; title: HTMLElement; filterNote: HTMLElement; groupNote: HTMLElement | null } | null = null;
 
 	/**
 	 * A value was clicked: stage 0 is the input (nothing to explain), stage i ≥ 1 is layer i − 1's output; `path`
@@ -333,31 +329,74 @@ export class ExplorerView {
 		const r = this.result;
 		if (!r || stage <= 0) return;
 		const st = r.stages[stage];
-		const spec = st.spec;
-		if (spec?.type === "residual" && st.inner) return this.pickInBlock(r, stage, index, path ?? ADD);
+		if (st.spec?.type === "residual" && st.inner) return this.pickInBlock(r, stage, index, path ?? ADD);
 		this.picked = { stage, index };
 		this.strip.mark(stage, index);
-		this.closeCalc(false);
 		const layer = st.layer;
-		if (!spec) return;
+		const spec = st.spec;
+		if (!spec) return this.closeCalc(false);
 		const label = this.opts.lineText(layer) ?? st.label;
-		this.calcHead(label, st.shape, index, st.data[index]);
-		if (spec.type === "conv" || spec.type === "depthwise") {
+		const title = cellTitle(label, st.shape, index, st.data[index]);
+		const cellAt = { c: 0, row: 0, col: 0 };
+		if (st.shape.length === 3) {
 			const [, h, w] = st.shape;
-			const c = Math.floor(index / (h * w));
 			const rest = index % (h * w);
-			const cell = this.opts.probe.convCell(r, layer, c);
-			if (!cell) return;
-			this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.filter", { f: c + 1, label }) });
-			if (cell.channels.length < r.stages[stage - 1].shape[0])
-				this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.group", { channels: cell.channels.map((k) => k + 1).join(", "), of: r.stages[stage - 1].shape[0] }) });
-			this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.keys") });
-			const after = r.stages.slice(stage + 1).map((s) => s.spec).filter((s): s is NonNullable<typeof s> => s !== null);
-			this.convView = showConvCell(this.calc, cell, t("explorer.strip.channel", { label, n: c + 1 }), after, Math.floor(rest / w), rest % w, { colormap: this.opts.colormap, setIcon: this.opts.setIcon });
-			return;
+			Object.assign(cellAt, { c: Math.floor(index / (h * w)), row: Math.floor(rest / w), col: rest % w });
 		}
+		if (spec.type === "conv" || spec.type === "depthwise") return this.showConv(r, stage, label, title, cellAt);
+		this.closeCalc(false);
+		this.calcHead(title);
 		const e = this.opts.probe.explain(r, layer, index);
 		if (e) renderExplanation(this.calc, e);
+	}
+
+	/** The head of the computation: its close button and the title naming the value. */
+	private calcHead(title: string): HTMLElement {
+		const head = this.calc.createDiv({ cls: "cnn-lab-explorer-calc-head" });
+		const close = head.createEl("button", { text: t("explorer.calc.close") });
+		this.on(close, "click", () => this.closeCalc());
+		return head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: title });
+	}
+
+	/**
+	 * A conv cell in the cnn-conv stepper. Another cell of the layer whose stepper is open (a click, an arrow key, a
+	 * stroke with a cell picked) moves that stepper in place: its numbers rewritten, not its tables made again.
+	 */
+	private showConv(r: ProbeResult, stage: number, label: string, title: string, at: { c: number; row: number; col: number }): void {
+		const layer = r.stages[stage].layer;
+		const filterLabel = t("explorer.strip.channel", { label, n: at.c + 1 });
+		const open = this.convOpen;
+		const cellOf = (): ConvCell | null => this.opts.probe.convCell(r, layer, at.c);
+		const after = (): LayerSpec[] => r.stages.slice(stage + 1).map((s) => s.spec).filter((s): s is NonNullable<typeof s> => s !== null);
+		const groupText = (cell: ConvCell): string | null => {
+			const of = r.stages[stage - 1].shape[0];
+			return cell.channels.length < of ? t("explorer.calc.group", { channels: cell.channels.map((k) => k + 1).join(", "), of }) : null;
+		};
+		if (open && this.convView && open.stage === stage) {
+			const same = open.result === r && open.filter === at.c;
+			const cell = same ? null : cellOf();
+			const group = cell ? groupText(cell) : null;
+			const model = cell ? convModelFor(cell, filterLabel, after()) : null;
+			const fits = same || (model !== null && (group !== null) === (open.groupNote !== null));
+			if (fits && moveConvCell(this.convView, model, at.row, at.col)) {
+				open.title.setText(title);
+				open.filterNote.setText(t("explorer.calc.filter", { f: at.c + 1, label }));
+				if (group !== null) open.groupNote?.setText(group);
+				open.result = r;
+				open.filter = at.c;
+				return;
+			}
+		}
+		this.closeCalc(false);
+		const titleEl = this.calcHead(title);
+		const cell = cellOf();
+		if (!cell) return;
+		const filterNote = this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.filter", { f: at.c + 1, label }) });
+		const group = groupText(cell);
+		const groupNote = group !== null ? this.calc.createDiv({ cls: "cnn-lab-note", text: group }) : null;
+		this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.keys") });
+		this.convView = showConvCell(this.calc, cell, filterLabel, after(), at.row, at.col, { colormap: this.opts.colormap, setIcon: this.opts.setIcon });
+		if (this.convView) this.convOpen = { stage, result: r, filter: at.c, title: titleEl, filterNote, groupNote };
 	}
 
 	/**
@@ -374,7 +413,7 @@ export class ExplorerView {
 		this.closeCalc(false);
 		const block = this.opts.lineText(st.layer) ?? st.label;
 		const where = isAdd(path) || entry.label === "identity" ? stepName(path) : t("explorer.strip.innerLayer", { where: stepName(path), label: entry.label });
-		this.calcHead(`${block} › ${where}`, entry.shape, index, entry.data[index]);
+		this.calcHead(cellTitle(`${block} › ${where}`, entry.shape, index, entry.data[index]));
 		const box = this.calc.createDiv({ cls: "cnn-lab-explorer-calc-body" });
 		if (isAdd(path)) {
 			const terms = addTerms(inner, path);
@@ -398,6 +437,7 @@ export class ExplorerView {
 	private closeCalc(forget = true): void {
 		this.convView?.destroy();
 		this.convView = null;
+		this.convOpen = null;
 		this.calc.empty();
 		if (forget) this.picked = null;
 	}

@@ -1,7 +1,7 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-explorer";
 import { chooseColormap, type ColormapName } from "../colormap";
-import { createHeatmap, createLegend, formatValue, type Heatmap } from "../heatmap";
+import { createHeatmap, createLegend, formatValue, NUMBERS_PAUSE_MS, setTextIfChanged, updateLegend, type Heatmap } from "../heatmap";
 import type { Activation } from "../../engine/layer";
 import type { ProbeResult, ProbeStage } from "../../engine/probe";
 import { isAdd, stepName } from "./block-paths";
@@ -125,15 +125,18 @@ export class LayerStrip {
 		return this.views.length === r.stages.length && r.stages.every((st, i) => this.signatures[i] === signature(st));
 	}
 
-	/** The layer's legend and its note for the layer's values. */
+	/** The layer's legend and its note for the layer's values: made once, then written in place. */
 	private legend(row: HTMLElement, s: RowData, range: { min: number; max: number }, cmap: ColormapName): void {
-		row.empty();
-		createLegend(row, cmap, range, this.opts.decimals);
+		const d = this.opts.decimals;
+		let bar = row.firstElementChild as HTMLElement | null;
+		let note = bar?.nextElementSibling as HTMLElement | null;
+		if (!bar || !note) {
+			row.empty();
+			bar = createLegend(row, cmap, range, d);
+			note = row.createSpan({ cls: "cnn-lab-note" });
+		} else updateLegend(bar, cmap, range, d);
 		const constant = s.data.length > 0 && s.data.every((v) => v === s.data[0]);
-		row.createSpan({
-			cls: "cnn-lab-note",
-			text: constant ? t("explorer.strip.constant", { v: formatValue(s.data[0], this.opts.decimals) }) : t("explorer.strip.scale", { min: formatValue(range.min, this.opts.decimals), max: formatValue(range.max, this.opts.decimals) }),
-		});
+		setTextIfChanged(note, constant ? t("explorer.strip.constant", { v: formatValue(s.data[0], d) }) : t("explorer.strip.scale", { min: formatValue(range.min, d), max: formatValue(range.max, d) }));
 	}
 
 	/** New values of the same shape: the maps redrawn and the bars moved where they are. */
@@ -153,13 +156,40 @@ export class LayerStrip {
 		const span = Math.max(Math.abs(range.min), Math.abs(range.max)) || 1;
 		view.units.forEach((b, u) => {
 			const v = s.data[u];
-			const text = formatValue(v, this.opts.decimals);
-			b.setAttr("aria-label", `${view.names[u]}: ${text}`);
 			view.fills[u].toggleClass("is-negative", v < 0);
 			view.fills[u].toggleClass("is-positive", v >= 0);
-			view.fills[u].setCssProps({ "--cnn-lab-bar": `${(Math.abs(v) / span) * 100}%` });
-			view.values[u].setText(text);
+			view.fills[u].setCssProps({ "--cnn-lab-bar": String(Math.abs(v) / span) });
 		});
+		this.unitTexts.set(view, s.data);
+		this.win.clearTimeout(this.textTimer);
+		this.textTimer = this.win.setTimeout(() => this.writeUnitTexts(), NUMBERS_PAUSE_MS);
+	}
+
+	/**
+	 * The bars' printed values and names follow a new result once the results pause (a stroke redraws every frame:
+	 * the bars move with it, and a hundred numbers rewritten each frame were most of its layout, unreadable anyway).
+	 */
+	private readonly unitTexts = new Map<RowView, ArrayLike<number>>();
+	private textTimer = 0;
+	private get win(): Window {
+		return this.el.ownerDocument.defaultView ?? window;
+	}
+
+	private writeUnitTexts(): void {
+		this.textTimer = 0;
+		for (const [view, data] of this.unitTexts)
+			view.units.forEach((b, u) => {
+				const text = formatValue(data[u], this.opts.decimals);
+				b.setAttr("aria-label", `${view.names[u]}: ${text}`);
+				setTextIfChanged(view.values[u], text);
+			});
+		this.unitTexts.clear();
+	}
+
+	private stopTexts(): void {
+		this.win.clearTimeout(this.textTimer);
+		this.textTimer = 0;
+		this.unitTexts.clear();
 	}
 
 	private stage(s: ProbeStage, i: number, isOutput: boolean): StageView {
@@ -216,6 +246,7 @@ export class LayerStrip {
 					size: "s",
 					legend: false,
 					decimals: this.opts.decimals,
+					deferNumbers: true,
 					onPick: (y, x) => onPick((k * h + y) * w + x),
 				});
 				view.heatmaps.push(hm);
@@ -233,7 +264,7 @@ export class LayerStrip {
 				b.createSpan({ cls: "cnn-lab-explorer-unit-name", text: name });
 				const track = b.createSpan({ cls: "cnn-lab-explorer-unit-track" });
 				const fill = track.createSpan({ cls: ["cnn-lab-explorer-unit-fill", v < 0 ? "is-negative" : "is-positive"] });
-				fill.setCssProps({ "--cnn-lab-bar": `${(Math.abs(v) / span) * 100}%` });
+				fill.setCssProps({ "--cnn-lab-bar": String(Math.abs(v) / span) });
 				const value = b.createSpan({ cls: "cnn-lab-explorer-unit-value", text: formatValue(v, this.opts.decimals) });
 				b.addEventListener("click", () => onPick(u));
 				view.units.push(b);
@@ -251,6 +282,7 @@ export class LayerStrip {
 	}
 
 	private destroyMaps(): void {
+		this.stopTexts();
 		for (const v of this.views) for (const row of v.values()) for (const h of row.heatmaps) h.destroy();
 		this.views = [];
 	}

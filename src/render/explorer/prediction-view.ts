@@ -26,7 +26,7 @@ export class PredictionView {
 	/** Nothing to predict (an empty pad): empty bars and no summary. */
 	clear(): void {
 		for (const r of this.rows) {
-			r.fill.setCssProps({ "--cnn-lab-bar": "0%" });
+			r.fill.setCssProps({ "--cnn-lab-bar": "0" });
 			r.value.setText("");
 			r.row.removeClass("is-top", "is-best", "is-truth");
 		}
@@ -39,7 +39,7 @@ export class PredictionView {
 		const pct = (p: number): string => `${(p * 100).toFixed(p >= 0.995 || p < 0.001 ? 0 : 1)} %`;
 		this.rows.forEach((r, i) => {
 			const p = i < probs.length ? probs[i] : 0;
-			r.fill.setCssProps({ "--cnn-lab-bar": `${Math.max(0, Math.min(1, p)) * 100}%` });
+			r.fill.setCssProps({ "--cnn-lab-bar": String(Math.max(0, Math.min(1, p))) });
 			r.value.setText(pct(p));
 			r.row.toggleClass("is-top", top.includes(i));
 			r.row.toggleClass("is-best", top[0] === i);

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import "../../support/obsidian-stub";
-import { createHeatmap } from "../../../src/render/heatmap";
+import { createHeatmap, NUMBERS_PAUSE_MS } from "../../../src/render/heatmap";
 
 const puts: { w: number; h: number; first: number[] }[] = [];
 beforeEach(() => {
@@ -82,5 +82,28 @@ describe("heatmap thumbnails", () => {
 		// The same grid at the default size keeps its full table.
 		const m = createHeatmap(document.body, grid(28), { label: "m28", colormap: "gray" });
 		expect(m.el.querySelectorAll(".cnn-lab-sr-only table td")).toHaveLength(784);
+	});
+});
+
+describe("heatmap updates", () => {
+	const cells = (el: HTMLElement): string[] => [...el.querySelectorAll(".cnn-lab-sr-only td")].map((c) => c.textContent ?? "");
+	it("write new numbers into the same table, canvas and pixels; with deferNumbers the hidden numbers follow once updates pause", async () => {
+		const hm = createHeatmap(document.body, { width: 2, height: 2, data: [0, 1, 2, 3] }, { label: "d", colormap: "gray", deferNumbers: true });
+		const table = hm.el.querySelector(".cnn-lab-sr-only table");
+		expect(cells(hm.el)).toEqual(["0", "1", "2", "3"]);
+		hm.update({ width: 2, height: 2, data: [3, 2, 1, 0] });
+		// drawn at once (the first pixel is now the maximum: white)
+		expect(puts[puts.length - 1].first).toEqual([255, 255, 255, 255]);
+		hm.update({ width: 2, height: 2, data: [5, 6, 7, 8] });
+		expect(cells(hm.el)).toEqual(["0", "1", "2", "3"]);
+		await new Promise((r) => setTimeout(r, NUMBERS_PAUSE_MS + 50));
+		expect(cells(hm.el)).toEqual(["5", "6", "7", "8"]);
+		expect(hm.el.querySelector(".cnn-lab-sr-only table")).toBe(table);
+		// another size: a new table
+		hm.update({ width: 3, height: 1, data: [1, 2, 3] });
+		await new Promise((r) => setTimeout(r, NUMBERS_PAUSE_MS + 50));
+		expect(cells(hm.el)).toEqual(["1", "2", "3"]);
+		expect(hm.el.querySelectorAll(".cnn-lab-sr-only")).toHaveLength(1);
+		hm.destroy();
 	});
 });

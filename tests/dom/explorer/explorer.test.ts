@@ -9,6 +9,7 @@ import { optimizerSpec } from "../../../src/engine/optim";
 import type { ModelSpec } from "../../../src/engine/model-spec";
 import { Probe } from "../../../src/engine/probe";
 import { ExplorerView } from "../../../src/render/explorer/explorer-view";
+import { NUMBERS_PAUSE_MS } from "../../../src/render/heatmap";
 
 const SPEC: ModelSpec = {
 	input: [1, 8, 8],
@@ -114,6 +115,41 @@ describe("network explorer", () => {
 		view.destroy();
 	});
 
+	it("another cell of the same conv layer moves the open stepper in place: the same tables, the new filter's kernel and sum", () => {
+		const { view, host } = mount(weights);
+		const convRow = host.querySelectorAll(".cnn-lab-explorer-layer")[1];
+		const canvases = convRow.querySelectorAll("canvas");
+		const probe = new Probe(SPEC, 7, weights);
+		const num = (e: Element): number => Number((e.textContent ?? "").replace("−", "-"));
+		let stepper: Element | null = null;
+		let tables: Element[] = [];
+		for (const [channel, row, col] of [[1, 2, 3], [5, 0, 7], [5, 6, 1], [2, 3, 3]]) {
+			clickCell(canvases[channel] as HTMLCanvasElement, 8, 8, row, col);
+			const now = host.querySelector(".cnn-lab-explorer-calc .cnn-conv");
+			const nowTables = [...host.querySelectorAll(".cnn-lab-explorer-calc table")];
+			if (stepper) {
+				expect(now).toBe(stepper);
+				expect(nowTables.every((t, k) => t === tables[k])).toBe(true);
+			}
+			stepper = now;
+			tables = nowTables;
+			const r = view.current;
+			if (!r) throw new Error("no result");
+			const cell = probe.convCell(r, 0, channel);
+			const kernel = [...host.querySelectorAll(".cnn-lab-explorer-calc .cnn-conv-kernel-box .cnn-conv-value")].map(num);
+			const want = cell?.kernel.flat(2) ?? [];
+			expect(kernel).toHaveLength(want.length);
+			kernel.forEach((k, i) => expect(Math.abs(k - want[i])).toBeLessThanOrEqual(5e-7 + 1e-12));
+			expect(host.querySelector(".cnn-lab-explorer-calc-title")?.textContent).toContain(`channel ${channel + 1}, row ${row + 1}, column ${col + 1}`);
+			expect(host.querySelector(".cnn-lab-explorer-calc .cnn-lab-note")?.textContent).toContain(`Filter ${channel + 1} of`);
+			const value = r.stages[1].data[(channel * 8 + row) * 8 + col];
+			const sum = reAdd(host.querySelector(".cnn-lab-explorer-calc .cnn-conv-sum-total")?.textContent ?? "");
+			expect(Math.abs(sum.sum - value)).toBeLessThan(1e-5);
+			expect(Math.abs(sum.total - value)).toBeLessThan(1e-6);
+		}
+		view.destroy();
+	});
+
 	it("clicking a dense unit lists its largest contributions, the rest and the bias, adding up to the value", () => {
 		const { view, host } = mount(weights);
 		const denseRow = host.querySelectorAll(".cnn-lab-explorer-layer")[5];
@@ -149,7 +185,7 @@ describe("network explorer", () => {
 		view.destroy();
 	});
 
-	it("a further stroke redraws the strip's maps and bars in place: new values, the same elements", () => {
+	it("a further stroke redraws the strip's maps and bars in place: new values, the same elements", async () => {
 		const { view, host } = mount(weights);
 		view.setMode("draw");
 		const values = (): string[] => [...host.querySelectorAll(".cnn-lab-explorer-strip .cnn-lab-explorer-unit-value, .cnn-lab-explorer-strip td")].map((e) => e.textContent ?? "");
@@ -159,6 +195,8 @@ describe("network explorer", () => {
 		const first = values();
 		view.drawPad?.setStrokes([[{ x: 0.2, y: 0.2 }, { x: 0.8, y: 0.2 }, { x: 0.3, y: 0.9 }]]);
 		view.drawPad?.flush();
+		// The printed numbers (visible and hidden) follow once the drawing pauses; the bars and maps at once.
+		await new Promise((r) => setTimeout(r, NUMBERS_PAUSE_MS + 50));
 		expect(values()).not.toEqual(first);
 		expect(values()).toHaveLength(first.length);
 		const again = [...host.querySelectorAll(".cnn-lab-explorer-strip canvas")];
@@ -196,8 +234,10 @@ describe("network explorer", () => {
 		view.destroy();
 	});
 
-	it("why this prediction: saliency (signed and |·|) of the predicted class and Grad-CAM on the last conv, as the engine computes them", () => {
+	it("why this prediction: saliency (signed and |·|) of the predicted class and Grad-CAM on the last conv, as the engine computes them", async () => {
 		const { view, host } = mount(weights);
+		// The hidden numbers follow the maps once their updates pause.
+		await new Promise((r) => setTimeout(r, NUMBERS_PAUSE_MS + 50));
 		const why = host.querySelector(".cnn-lab-explorer-why");
 		if (!why) throw new Error("no attribution view");
 		const layerSelect = why.querySelectorAll("select")[1];
