@@ -32,6 +32,9 @@ export interface GridOptions {
 	/** Rows / columns (padded coordinates) that no window reaches. */
 	unusedRows?: number[];
 	unusedCols?: number[];
+	/** Rows / columns of zeros put between the input's values (a transposed convolution's stretched input). */
+	insertedRows?: number[];
+	insertedCols?: number[];
 	/** Called when a cell is tapped or clicked. */
 	onPick?: (row: number, col: number) => void;
 	size?: "s" | "m" | "l";
@@ -70,12 +73,16 @@ function numberGrid(parent: HTMLElement, grid: number[][], range: ValueRange, cm
 	const [pt, pb, pl, pr] = o.padding ?? [0, 0, 0, 0];
 	const unusedR = new Set(o.unusedRows ?? []);
 	const unusedC = new Set(o.unusedCols ?? []);
+	const insertedR = new Set(o.insertedRows ?? []);
+	const insertedC = new Set(o.insertedCols ?? []);
 	for (let y = 0; y < h; y++) {
 		const tr = body.createEl("tr");
 		for (let x = 0; x < w; x++) {
 			const td = tr.createEl("td", { cls: "cnn-conv-cell" });
 			td.createSpan({ cls: "cnn-conv-value", text: formatValue(grid[y][x], o.decimals) });
-			if (y < pt || y >= h - pb || x < pl || x >= w - pr) td.addClass("is-pad");
+			const isPad = y < pt || y >= h - pb || x < pl || x >= w - pr;
+			if (isPad) td.addClass("is-pad");
+			else if (insertedR.has(y) || insertedC.has(x)) td.addClass("is-inserted");
 			if (unusedR.has(y) || unusedC.has(x)) td.addClass("is-unused");
 			if (o.colour) {
 				td.addClass("is-coloured", lightnessOf(cmap, grid[y][x], range) > 0.55 ? "on-light" : "on-dark");
