@@ -29,6 +29,7 @@ const slowTests = [
 	"tests/unit/export/augment-export.test.ts",
 	"tests/unit/import/new-layers-import.test.ts",
 	"tests/unit/notation/receptive-field-uneven.test.ts",
+	"tests/unit/conv/conv-torch.test.ts",
 ];
 
 export default defineConfig({
