@@ -134,6 +134,7 @@ export class ConvView {
 		const pH = m.padded[0].length;
 		const pW = m.padded[0][0].length;
 		const kind = this.opts.pixels ? "pixels" : "values";
+		const weightChars = Math.max(...m.kernels.flatMap((k) => k.planes.flat(2).map((w) => formatValue(shownWeight(w, k.divisor), d).length + 1)));
 		const grown = tr ? t("conv.stretched", { shape: `${pH}×${pW}` }) : pad.top + pad.bottom + pad.left + pad.right > 0 ? t("conv.padded", { shape: `${pH}×${pW}` }) : "";
 		const inFig = this.figure(stage, t("conv.input", { shape: `${m.input[0].length}×${m.input[0][0].length}${m.input.length > 1 ? `×${m.input.length}` : ""}` }) + grown);
 		m.padded.forEach((plane, c) => {
@@ -151,6 +152,7 @@ export class ConvView {
 					unusedCols: m.cols.unused,
 					insertedRows: m.insertedRows,
 					insertedCols: m.insertedCols,
+					weightChars,
 				}),
 			);
 		});

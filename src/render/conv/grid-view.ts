@@ -35,6 +35,12 @@ export interface GridOptions {
 	/** Rows / columns of zeros put between the input's values (a transposed convolution's stretched input). */
 	insertedRows?: number[];
 	insertedCols?: number[];
+	/**
+	 * The longest "×w" label a window will write in a cell (characters), for grids that show weights: every cell
+	 * keeps a line and the width for it, so the label never covers the value (issue 17: phone widths) and the
+	 * table does not shift as the window moves.
+	 */
+	weightChars?: number;
 	/** Called when a cell is tapped or clicked. */
 	onPick?: (row: number, col: number) => void;
 	size?: "s" | "m" | "l";
@@ -68,6 +74,10 @@ function numberGrid(parent: HTMLElement, grid: number[][], range: ValueRange, cm
 	const w = grid[0].length;
 	const el = parent.createDiv({ cls: "cnn-conv-grid-wrap" });
 	const table = el.createEl("table", { cls: "cnn-conv-grid", attr: { "aria-label": o.label } });
+	if (o.weightChars) {
+		table.addClass("has-weights");
+		table.setCssProps({ "--cnn-conv-weight-ch": String(o.weightChars) });
+	}
 	const body = table.createEl("tbody");
 	const cells: HTMLTableCellElement[] = [];
 	const [pt, pb, pl, pr] = o.padding ?? [0, 0, 0, 0];
