@@ -43,6 +43,7 @@ export interface ModelPrice {
 	multiplyAddsPerSample: number;
 	/** Training multiply-adds of one epoch: TRAIN_PASSES × forward × samples. */
 	multiplyAddsPerEpoch: number;
+	/** The training epochs and a test set's one evaluation pass (priceModel's testSamples), at ENGINE_MACS_PER_SECOND. */
 	estimatedSeconds: number;
 	/** False when some layer's output size is 0 or less (the shape table says which). */
 	shapesValid: boolean;
@@ -100,7 +101,7 @@ function columnFloats(k: number, p: number, filters: number, b: number): number 
 	return (2 * perImage + filters * p) * chunk;
 }
 
-export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: number, epochs: number): ModelPrice {
+export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: number, epochs: number, testSamples = 0): ModelPrice {
 	const b = nonNegative(batch);
 	let columns = 0;
 	let padded = 0;
@@ -197,13 +198,15 @@ export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: num
 		activations += c * h * w;
 	}
 	const perEpoch = TRAIN_PASSES * macs * nonNegative(samplesPerEpoch);
+	// A test set is evaluated once, after the last epoch: one forward pass per image, in the run's time.
+	const test = macs * nonNegative(testSamples);
 	return {
 		parameters,
 		activationBytesPerBatch: 2 * BYTES_PER_FLOAT * activations * b,
 		workspaceBytesPerBatch: BYTES_PER_FLOAT * (columns + padded),
 		multiplyAddsPerSample: macs,
 		multiplyAddsPerEpoch: perEpoch,
-		estimatedSeconds: (perEpoch * nonNegative(epochs)) / ENGINE_MACS_PER_SECOND,
+		estimatedSeconds: (perEpoch * nonNegative(epochs) + test) / ENGINE_MACS_PER_SECOND,
 		shapesValid,
 	};
 }
