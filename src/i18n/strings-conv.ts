@@ -117,6 +117,7 @@ export const convStrings = {
 	"conv-parse.groups-channels": { en: "groups {g} does not divide the input's {channels} channels: each group needs the same number of channels. Try {fits}.", zh: "groups {g} 不能整除输入的 {channels} 个通道：每组的通道数必须相同。可试 {fits}。" },
 	"conv-parse.groups-kernels": { en: "groups {g} needs a multiple of {g} kernels (each group gets the same number of filters); there are {k}. Add or remove kernels, or write one kernel to use it in every group.", zh: "groups {g} 需要 {g} 的倍数个卷积核（每组的滤波器数相同）；现在有 {k} 个。请增减卷积核，或只写一个卷积核让每组共用。" },
 	"conv-parse.depth-groups": { en: "With {g} groups each kernel sees {want} of the {channels} channels: write {want} grid(s) per kernel, not {depth}.", zh: "分成 {g} 组时，每个卷积核只看到 {channels} 个通道中的 {want} 个：每个卷积核请写 {want} 个网格，而不是 {depth} 个。" },
+	"conv-parse.transposed-empty": { en: "The transposed convolution has no output: {formula}. Use less padding (PyTorch refuses it too).", zh: "该转置卷积没有输出：{formula}。请减少填充（PyTorch 同样会拒绝）。" },
 	"conv.kernel-group": { en: "{label}, group {g}", zh: "{label}，第 {g} 组" },
 	"conv.sees": { en: "{label} sees channels {channels} of {of} (group {g} of {groups}); the other channels are not in its sum.", zh: "{label} 只看到 {of} 个通道中的第 {channels} 个（第 {g} 组，共 {groups} 组）；其余通道不计入它的和。" },
 	"conv.sees-one": { en: "{label} sees channel {channels} of {of} only (depthwise: one channel a filter).", zh: "{label} 只看到 {of} 个通道中的第 {channels} 个（逐通道卷积：每个滤波器一个通道）。" },

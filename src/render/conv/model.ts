@@ -58,6 +58,8 @@ export interface TransposedView {
 	stretched: [number, number];
 	/** Zeros around the stretched input, d·(k − 1) − p a side (plus outpad at the bottom and right). */
 	border: [number, number];
+	/** The `transposed` line, for messages. */
+	line: number;
 }
 
 export interface ConvModel {
@@ -182,6 +184,13 @@ export function buildConvModel(spec: ConvBlockSpec, input: Planes): { model: Con
 	}
 	const rows = axisGeometry(gridH, pad.top, pad.bottom, kh, dh, sh, "row");
 	const cols = axisGeometry(gridW, pad.left, pad.right, kw, dw, sw, "column");
+	if (tr && (rows.output <= 0 || cols.output <= 0)) {
+		// PyTorch refuses it too: (i − 1)·s − 2p + d·(k − 1) + outpad + 1 ≤ 0 (a pad that eats the whole output).
+		const [a, i, k] = rows.output <= 0 ? [0, H, kh] : [1, W, kw];
+		const o = (i - 1) * tr.stride[a] - 2 * tr.pad[a] + tr.dilation[a] * (k - 1) + tr.outpad[a] + 1;
+		diagnostics.push({ line: tr.line, column: 1, severity: "error", message: t("conv-parse.transposed-empty", { formula: transposedFormula(i, tr.stride[a], tr.pad[a], k, tr.dilation[a], tr.outpad[a], o) }) });
+		return { model: null, diagnostics };
+	}
 	if (rows.output <= 0 || cols.output <= 0) {
 		diagnostics.push({
 			line: spec.kernels[0].line,
@@ -290,6 +299,7 @@ function transposedView(spec: ConvBlockSpec, pad: ConvBlockSpec["pad"], H: numbe
 		dilation,
 		stretched: [(H - 1) * stride[0] + 1, (W - 1) * stride[1] + 1],
 		border: [dilation[0] * (kh - 1) - p[0], dilation[1] * (kw - 1) - p[1]],
+		line: tsp.line,
 	};
 }
 
@@ -299,7 +309,7 @@ function transposedFormula(i: number, s: number, p: number, k: number, d: number
 	const padPart = p === 0 ? "" : ` − 2·${p}`;
 	const kernel = d === 1 ? ` + (${k} − 1)` : ` + ${d}·(${k} − 1)`;
 	const outPart = op === 0 ? "" : ` + ${op}`;
-	return `${stretched}${padPart}${kernel}${outPart} + 1 = ${out}`;
+	return `${stretched}${padPart}${kernel}${outPart} + 1 = ${out < 0 ? `−${-out}` : out}`;
 }
 
 /** s − 1 zeros between neighbouring values, in both directions. */

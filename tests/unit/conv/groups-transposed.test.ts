@@ -212,6 +212,8 @@ describe("transposed convolutions in the stepper", () => {
 		expect(errors(`${base}outpad 1`)[0]).toBe("`outpad` belongs to a transposed convolution: add a `transposed` line.");
 		expect(errors(`${base}pad same\ntransposed`)[0]).toContain("has no `same`");
 		expect(errors(`${base}transposed 2`)[0]).toBe("`transposed` stands alone on its line (no value after it).");
+		// 1 value, k 3, pad 2: (1 − 1)·1 − 2·2 + (3 − 1) + 1 = −1, which PyTorch refuses as well
+		expect(errors("input 5\nkernel\n1 1 1\n1 1 1\n1 1 1\npad 2\ntransposed")[0]).toBe("The transposed convolution has no output: (1 − 1) − 2·2 + (3 − 1) + 1 = −1. Use less padding (PyTorch refuses it too).");
 	});
 
 	it("a 1-D transposed convolution stretches the row only", () => {
