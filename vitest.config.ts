@@ -47,6 +47,7 @@ const mockTests = [
 	"tests/dom/runs/log-confusion.test.ts",
 	"tests/dom/training/worker-channel.test.ts",
 	"tests/unit/cli/disk-full.test.ts",
+	"tests/unit/conv/conv-torch.test.ts",
 ];
 
 export default defineConfig({

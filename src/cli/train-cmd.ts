@@ -73,8 +73,8 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	const progress = (s: string): void => (json ? io.err(s) : io.out(s));
 
 	// Priced before anything is read or allocated, with the sample count known from the name, then with the real one.
-	const refuse = (samples: number): string | null => {
-		const problems = checkLimits(priceModel(model, train.batch, samples, train.epochs), limits);
+	const refuse = (samples: number, testSamples = 0): string | null => {
+		const problems = checkLimits(priceModel(model, train.batch, samples, train.epochs, testSamples), limits);
 		return problems.length ? problems.map((p) => `${p.message} (setting: ${p.setting})`).join("\n  ") : null;
 	};
 	const early = refuse(knownSamples(train.dataset, train.limit, train.val));
@@ -97,7 +97,7 @@ export async function trainCommand(path: string, blockNo: number | null, json: b
 	}
 	const ds = data.dataset;
 	const samples = Math.round(Math.min(ds.n, train.limit ?? ds.n) * (1 - train.val));
-	const late = refuse(samples);
+	const late = refuse(samples, test?.n ?? 0);
 	if (late) {
 		io.err(`cnn-lab train: ${where}: refused:\n  ${late}\n`);
 		return 1;

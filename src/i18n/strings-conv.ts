@@ -85,7 +85,7 @@ export const convStrings = {
 	"conv-parse.bias": { en: "`bias` takes a number (or one per kernel, separated by commas); got \"{got}\".", zh: "`bias` 后接一个数（或每个卷积核一个，用逗号分隔）；得到“{got}”。" },
 	"conv-parse.unknown-word": { en: "Unknown word \"{word}\".{hint}", zh: "未知的词“{word}”。{hint}" },
 	"conv-parse.did-you-mean": { en: "Did you mean `{guess}`?", zh: "是否想写 `{guess}`？" },
-	"conv-parse.known-words": { en: "Known words: input, kernel, channel, stride, pad, dilation, bias, then.", zh: "可用的词：input、kernel、channel、stride、pad、dilation、bias、then。" },
+	"conv-parse.known-words": { en: "Known words: input, kernel, channel, stride, pad, dilation, bias, groups, depthwise, transposed, outpad, then.", zh: "可用的词：input、kernel、channel、stride、pad、dilation、bias、groups、depthwise、transposed、outpad、then。" },
 	"conv-parse.kernel-too-big": { en: "Kernels can be at most {max}×{max}.", zh: "卷积核最大为 {max}×{max}。" },
 	"conv-parse.no-input": { en: "No input: write `input` followed by rows of numbers, or `input ![[image.png]] gray 64`.", zh: "没有输入：请写 `input` 并在其下写出数字行，或 `input ![[image.png]] gray 64`。" },
 	"conv-parse.no-kernel": { en: "No kernel: write `kernel` followed by rows of numbers, or a named one such as `kernel sobel-x`.", zh: "没有卷积核：请写 `kernel` 并在其下写出数字行，或用命名卷积核如 `kernel sobel-x`。" },
@@ -106,6 +106,37 @@ export const convStrings = {
 	"conv-parse.kernel-sizes": { en: "All kernels must have the same size to be stepped together: {label} is {size}, the first is {first}.", zh: "一起逐步演示的卷积核大小必须相同：{label} 为 {size}，第一个为 {first}。" },
 	"conv-parse.kernel-larger": { en: "The kernel ({kernel}) is larger than the padded input ({input}): add padding (`pad {pad}` or `pad same`) or use a smaller kernel.", zh: "卷积核（{kernel}）大于填充后的输入（{input}）：请增加填充（`pad {pad}` 或 `pad same`）或使用更小的卷积核。" },
 	"conv-parse.pool-larger": { en: "The pooling window ({size}) is larger than its input ({input}).", zh: "池化窗口（{size}）大于其输入（{input}）。" },
+	// Grouped and transposed convolutions (issue 16).
+	"conv-parse.groups": { en: "`groups` takes a whole number from 1 to {max}, e.g. `groups 2`; got \"{got}\".", zh: "`groups` 后接 1 到 {max} 的整数，如 `groups 2`；得到“{got}”。" },
+	"conv-parse.takes-nothing": { en: "`{word}` stands alone on its line (no value after it).", zh: "`{word}` 单独成行（后面不接值）。" },
+	"conv-parse.outpad": { en: "`outpad` (output padding) is a whole number ≥ 0 or VxH, e.g. `outpad 1`; got \"{got}\".", zh: "`outpad`（输出填充）须为 ≥ 0 的整数或 VxH，如 `outpad 1`；得到“{got}”。" },
+	"conv-parse.outpad-alone": { en: "`outpad` belongs to a transposed convolution: add a `transposed` line.", zh: "`outpad` 只用于转置卷积：请加一行 `transposed`。" },
+	"conv-parse.transposed-same": { en: "A transposed convolution takes a padding number (PyTorch's ConvTranspose2d has no `same`): e.g. `pad 1`.", zh: "转置卷积的填充须为数字（PyTorch 的 ConvTranspose2d 没有 `same`）：如 `pad 1`。" },
+	"conv-parse.outpad-rule": { en: "outpad {op} must be smaller than the stride ({s}) or the dilation ({d}), as PyTorch requires: it only picks between output sizes the stride leaves open.", zh: "outpad {op} 必须小于步幅（{s}）或膨胀率（{d}），这是 PyTorch 的要求：它只在步幅留下的几个输出大小之间选择。" },
+	"conv-parse.transposed-pad": { en: "pad {p} is more than d·(k − 1) = {d}·({k} − 1) = {max}: the stepper borders the stretched input with d·(k − 1) − pad zeros, which cannot be negative. Use `pad {max}` or less.", zh: "pad {p} 大于 d·(k − 1) = {d}·({k} − 1) = {max}：演示时在拉伸后的输入四周补 d·(k − 1) − pad 个零，不能为负。请用 `pad {max}` 或更小。" },
+	"conv-parse.groups-channels": { en: "groups {g} does not divide the input's {channels} channels: each group needs the same number of channels. Try {fits}.", zh: "groups {g} 不能整除输入的 {channels} 个通道：每组的通道数必须相同。可试 {fits}。" },
+	"conv-parse.groups-kernels": { en: "groups {g} needs a multiple of {g} kernels (each group gets the same number of filters); there are {k}. Add or remove kernels, or write one kernel to use it in every group.", zh: "groups {g} 需要 {g} 的倍数个卷积核（每组的滤波器数相同）；现在有 {k} 个。请增减卷积核，或只写一个卷积核让每组共用。" },
+	"conv-parse.depth-groups": { en: "With {g} groups each kernel sees {want} of the {channels} channels: write {want} grid(s) per kernel, not {depth}.", zh: "分成 {g} 组时，每个卷积核只看到 {channels} 个通道中的 {want} 个：每个卷积核请写 {want} 个网格，而不是 {depth} 个。" },
+	"conv-parse.transposed-empty": { en: "The transposed convolution has no output: {formula}. Use less padding (PyTorch refuses it too).", zh: "该转置卷积没有输出：{formula}。请减少填充（PyTorch 同样会拒绝）。" },
+	"conv.kernel-group": { en: "{label}, group {g}", zh: "{label}，第 {g} 组" },
+	"conv.sees": { en: "{label} sees channels {channels} of {of} (group {g} of {groups}); the other channels are not in its sum.", zh: "{label} 只看到 {of} 个通道中的第 {channels} 个（第 {g} 组，共 {groups} 组）；其余通道不计入它的和。" },
+	"conv.sees-one": { en: "{label} sees channel {channels} of {of} only (depthwise: one channel a filter).", zh: "{label} 只看到 {of} 个通道中的第 {channels} 个（逐通道卷积：每个滤波器一个通道）。" },
+	"conv.groups-note": { en: "groups {g}: the {channels} input channels and the {k} filters are split into {g} groups; each filter sees the {per} channel(s) of its group, so its kernel is {shape}.", zh: "groups {g}：{channels} 个输入通道和 {k} 个滤波器分成 {g} 组；每个滤波器只看到本组的 {per} 个通道，所以其卷积核为 {shape}。" },
+	"conv.transposed-note": {
+		en: "Transposed convolution, as \"A guide to convolution arithmetic\" draws it: the input is stretched with s − 1 = {gaps} zero(s) between values ({stretched}), bordered with d·(k − 1) − p = {border} zero(s){outpad}, and the kernel, rotated 180°, steps over it with stride 1.",
+		zh: "转置卷积，按《A guide to convolution arithmetic》的画法：在输入的相邻值之间插入 s − 1 = {gaps} 个零（{stretched}），四周补 d·(k − 1) − p = {border} 个零{outpad}，再把旋转 180° 的卷积核以步幅 1 滑过它。",
+	},
+	"conv.transposed-outpad": { en: " and outpad {op} more at the bottom and right", zh: "，底部和右侧再补 outpad {op} 个" },
+	"conv.stretched": { en: ", stretched to {shape}", zh: "，拉伸后 {shape}" },
+	"conv.kernel-rotated": { en: "Kernel {shape}, rotated 180°", zh: "卷积核 {shape}（旋转 180°）" },
+	"conv.step-heading-stretched": {
+		en: "Step {step} of {steps}: {kernel}output row {row}, column {col} ← rows {rows}, columns {cols} of the stretched input",
+		zh: "第 {step} 步，共 {steps} 步：{kernel}输出第 {row} 行第 {col} 列 ← 拉伸后输入的第 {rows} 行、第 {cols} 列",
+	},
+	"conv.step-heading-1d-stretched": {
+		en: "Step {step} of {steps}: {kernel}output position {col} ← positions {cols} of the stretched input",
+		zh: "第 {step} 步，共 {steps} 步：{kernel}输出位置 {col} ← 拉伸后输入的位置 {cols}",
+	},
 } satisfies Record<string, Entry>;
 
 addStrings(convStrings);

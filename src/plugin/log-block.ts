@@ -143,6 +143,7 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 			date: f.run.date,
 			durationS: f.run.durationS,
 			samplesPerS: f.run.samplesPerS,
+			test: f.run.test ?? null,
 			link: (parent, text) => createVaultLink(app, parent, text, { linktext: f.path, sourcePath: this.ctx.sourcePath }, this),
 		});
 		switch (spec.kind) {
@@ -170,6 +171,7 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 						date: own?.date ?? null,
 						durationS: own?.durationS ?? null,
 						samplesPerS: own?.samplesPerS ?? null,
+						test: own?.test ?? null,
 					},
 				];
 			}

@@ -14,7 +14,7 @@ export { createEngineJob, previewSnapshot } from "./engine-job";
 export { PageEngine } from "./page-engine";
 export { Probe } from "../engine/probe";
 export { explorerData } from "./explorer-data";
-export { avgPool2d, conv2d, maxPool2d, relu } from "../engine/functional";
+export { avgPool2d, conv2d, convTranspose2d, maxPool2d, relu } from "../engine/functional";
 export { startWorker } from "./worker";
 export { portableDataset } from "./datasets";
 export { resizeImages } from "../data/fit";

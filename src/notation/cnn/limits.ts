@@ -43,6 +43,7 @@ export interface ModelPrice {
 	multiplyAddsPerSample: number;
 	/** Training multiply-adds of one epoch: TRAIN_PASSES × forward × samples. */
 	multiplyAddsPerEpoch: number;
+	/** The training epochs and a test set's one evaluation pass (priceModel's testSamples), at ENGINE_MACS_PER_SECOND. */
 	estimatedSeconds: number;
 	/** False when some layer's output size is 0 or less (the shape table says which). */
 	shapesValid: boolean;
@@ -213,7 +214,7 @@ function priceLayers(layers: readonly LayerSpec[], a: PriceAcc): void {
 	}
 }
 
-export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: number, epochs: number): ModelPrice {
+export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: number, epochs: number, testSamples = 0): ModelPrice {
 	const b = nonNegative(batch);
 	const c = nonNegative(model.input[0]);
 	const h = nonNegative(model.input[1]);
@@ -221,13 +222,15 @@ export function priceModel(model: ModelSpec, batch: number, samplesPerEpoch: num
 	const a: PriceAcc = { b, c, h, w, parameters: 0, macs: 0, activations: c * h * w, columns: 0, padded: 0, shapesValid: c > 0 && h > 0 && w > 0 };
 	priceLayers(model.layers, a);
 	const perEpoch = TRAIN_PASSES * a.macs * nonNegative(samplesPerEpoch);
+	// A test set is evaluated once, after the last epoch: one forward pass per image, in the run's time.
+	const test = a.macs * nonNegative(testSamples);
 	return {
 		parameters: a.parameters,
 		activationBytesPerBatch: 2 * BYTES_PER_FLOAT * a.activations * b,
 		workspaceBytesPerBatch: BYTES_PER_FLOAT * (a.columns + a.padded),
 		multiplyAddsPerSample: a.macs,
 		multiplyAddsPerEpoch: perEpoch,
-		estimatedSeconds: (perEpoch * nonNegative(epochs)) / ENGINE_MACS_PER_SECOND,
+		estimatedSeconds: (perEpoch * nonNegative(epochs) + test) / ENGINE_MACS_PER_SECOND,
 		shapesValid: a.shapesValid,
 	};
 }

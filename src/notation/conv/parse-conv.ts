@@ -14,7 +14,7 @@ export const MAX_IMAGE_SIDE = 512;
 /** Kernels stepped side by side in one block. */
 export const MAX_KERNELS = 8;
 
-const KEYWORDS = ["input", "kernel", "channel", "stride", "pad", "padding", "dilation", "bias", "then"];
+const KEYWORDS = ["input", "kernel", "channel", "stride", "pad", "padding", "dilation", "bias", "then", "groups", "depthwise", "transposed", "outpad"];
 
 /** A grid being collected: its planes, each a list of rows with the line they came from. */
 interface Section {
@@ -94,6 +94,8 @@ function stripComment(line: string): string {
  *   Each further `kernel` line adds another filter, drawn side by side.
  * - `stride 2` or `stride 2x1` (vertical × horizontal), `pad 1` / `pad 1x2` / `pad same`, `dilation 2`,
  *   `bias 0.5` (or one value per kernel: `bias 1, -1`), `then relu, maxpool 2, avgpool 2`.
+ * - `groups 2` / `depthwise`: a grouped convolution (each kernel then has one grid per channel of its group);
+ *   `transposed` with `outpad 1`: the transposed convolution of that stride, pad and dilation.
  */
 export function parseConvSpec(source: string): ConvBlockSpec {
 	const spec: ConvBlockSpec = {
@@ -116,6 +118,7 @@ export function parseConvSpec(source: string): ConvBlockSpec {
 	let inputSection: Section | null = null;
 	const kernelSections: Section[] = [];
 	let biasLine = 0;
+	let outpad: { value: [number, number]; line: number } | null = null;
 
 	const addRows = (sec: Section, text: string, lineNo: number, col0: number): void => {
 		for (const part of text.split(/[;/]/)) {
@@ -261,6 +264,38 @@ export function parseConvSpec(source: string): ConvBlockSpec {
 				section = null;
 				break;
 			}
+			case "groups":
+			case "group": {
+				const n = Number(rest);
+				if (!/^\d+$/.test(rest) || n < 1 || n > MAX_CHANNELS) diags.push(err(lineNo, t("conv-parse.groups", { got: rest, max: MAX_CHANNELS }), restCol + 1));
+				else spec.groups = { kind: "count", n, line: lineNo };
+				section = null;
+				break;
+			}
+			case "depthwise": {
+				if (rest !== "") diags.push(err(lineNo, t("conv-parse.takes-nothing", { word: wordMatch[1] }), restCol + 1));
+				else spec.groups = { kind: "depthwise", line: lineNo };
+				section = null;
+				break;
+			}
+			case "transposed":
+			case "transpose":
+			case "convtranspose":
+			case "deconv": {
+				if (rest !== "") diags.push(err(lineNo, t("conv-parse.takes-nothing", { word: wordMatch[1] }), restCol + 1));
+				else spec.transposed = { line: lineNo, outpad: [0, 0], outpadLine: 0 };
+				section = null;
+				break;
+			}
+			case "outpad":
+			case "output_padding":
+			case "output-padding": {
+				const p = parsePair(rest);
+				if (!p || p[0] < 0 || p[1] < 0) diags.push(err(lineNo, t("conv-parse.outpad", { got: rest }), restCol + 1));
+				else outpad = { value: p, line: lineNo };
+				section = null;
+				break;
+			}
 			case "then": {
 				for (const part of rest.split(",")) {
 					const stage = parseStage(part.trim(), lineNo, diags);
@@ -299,6 +334,11 @@ export function parseConvSpec(source: string): ConvBlockSpec {
 		spec.kernels = spec.kernels.slice(0, MAX_KERNELS);
 	}
 
+	if (outpad) {
+		if (spec.transposed) spec.transposed = { ...spec.transposed, outpad: outpad.value, outpadLine: outpad.line };
+		else diags.push(err(outpad.line, t("conv-parse.outpad-alone")));
+	}
+	if (spec.transposed && spec.pad.kind === "same") diags.push(err(spec.transposed.line, t("conv-parse.transposed-same")));
 	const hasErrors = diags.some((d) => d.severity === "error");
 	if (!spec.input && !hasErrors) diags.push(err(1, t("conv-parse.no-input")));
 	if (spec.kernels.length === 0 && !hasErrors) diags.push(err(1, t("conv-parse.no-kernel")));
@@ -419,17 +459,40 @@ function parseStage(text: string, lineNo: number, diags: Diagnostic[]): ChainSta
 	return { kind: kind === "maxpool" ? "maxpool" : "avgpool", size, stride, line: lineNo };
 }
 
-/** Written kernels must be as deep as the input; named ones are applied to every channel. */
+/** The number of groups once the input's channels are known (`depthwise`: one group per channel). */
+export function groupCount(spec: ConvBlockSpec, channels: number): number {
+	const g = spec.groups;
+	return !g ? 1 : g.kind === "depthwise" ? channels : g.n;
+}
+
+/**
+ * Written kernels must be as deep as one group of the input (all of it without groups); named ones are applied to
+ * every channel a filter sees. Groups must divide the channels and the kernels (a single kernel is used in every
+ * group).
+ */
 export function checkDepths(spec: ConvBlockSpec, channels: number, diags: Diagnostic[]): void {
-	for (const k of spec.kernels) {
-		if (k.named || k.planes.length === channels) continue;
-		diags.push(
-			err(
-				k.line,
-				t("conv-parse.depth", { depth: k.planes.length, channels }),
-			),
-		);
+	const g = groupCount(spec, channels);
+	if (g > 1 && spec.groups) {
+		const line = spec.groups.line;
+		if (channels % g !== 0) {
+			const fits = divisors(channels).filter((d) => d > 1);
+			diags.push(err(line, t("conv-parse.groups-channels", { g, channels, fits: fits.length ? fits.map((d) => `\`groups ${d}\``).join(", ") : "`groups 1`" })));
+			return;
+		}
+		const k = spec.kernels.length;
+		if (k > 1 && k % g !== 0) diags.push(err(line, t("conv-parse.groups-kernels", { g, k })));
 	}
+	const depth = channels / g;
+	for (const k of spec.kernels) {
+		if (k.named || k.planes.length === depth) continue;
+		diags.push(err(k.line, g > 1 ? t("conv-parse.depth-groups", { depth: k.planes.length, channels, g, want: depth }) : t("conv-parse.depth", { depth: k.planes.length, channels })));
+	}
+}
+
+function divisors(n: number): number[] {
+	const out: number[] = [];
+	for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
+	return out;
 }
 
 export type { PadSpec };

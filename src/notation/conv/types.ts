@@ -46,5 +46,15 @@ export interface ConvBlockSpec {
 	/** One bias per kernel (a single value is used for all). */
 	bias: number[];
 	chain: ChainStage[];
+	/**
+	 * `groups G` or `depthwise` (G = the input's channels, known only once an image is read): the filters and the
+	 * channels are split into G groups, filter j seeing only its group's channels. Absent: one group.
+	 */
+	groups?: { kind: "count"; n: number; line: number } | { kind: "depthwise"; line: number };
+	/**
+	 * `transposed` (and `outpad N`): PyTorch's conv_transpose2d with this stride, pad and dilation, stepped as "A
+	 * guide to convolution arithmetic" draws it — over the input stretched with stride − 1 zeros between values.
+	 */
+	transposed?: { line: number; outpad: [number, number]; outpadLine: number };
 	diagnostics: Diagnostic[];
 }

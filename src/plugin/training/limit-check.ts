@@ -16,14 +16,17 @@ export function knownTrainSamples(train: TrainSpec): number {
 /**
  * Why this model must not train under the configured limits (with the numbers and the setting to change), or null.
  * `samplesPerEpoch` is the real count once the data are read; before that the count known from the dataset's name.
+ * `testSamples`: a test set's images (`train mnist test mnist`), known once it is read; its one evaluation pass at
+ * the end counts in the run's time.
  */
 export function refusal(
 	model: ModelSpec,
 	train: TrainSpec,
 	settings: Pick<CnnLabSettings, "maxParameters" | "maxActivationMB" | "maxMultiplyAddsPerEpoch" | "maxRunSeconds">,
 	samplesPerEpoch = knownTrainSamples(train),
+	testSamples = 0,
 ): string | null {
-	const price = priceModel(model, train.batch, samplesPerEpoch, train.epochs);
+	const price = priceModel(model, train.batch, samplesPerEpoch, train.epochs, train.test ? testSamples : 0);
 	const problems = checkLimits(price, settings);
 	if (problems.length === 0) return null;
 	// far over a limit, raising it is no advice: say once that the network must shrink

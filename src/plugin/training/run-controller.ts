@@ -71,7 +71,7 @@ export interface RunServices<L extends RunLog> {
 	resolveTest?(): Promise<DatasetDescriptor>;
 	openChannel(onMessage: (m: FromWorker) => void): RunChannel;
 	/** Why the run must not train now that the number of samples is known (vault data), or null. */
-	refusal(trainCount: number): string | null;
+	refusal(trainCount: number, testCount?: number): string | null;
 	/** The run log, opened when the run is ready (its backend is known then). */
 	openLog(info: RunInfo): L;
 	/** How long Stop waits for the run to answer before the channel is closed by force (default STOP_GRACE_MS). */
@@ -311,8 +311,8 @@ export class RunController<L extends RunLog = RunLog> implements HubRun {
 	}
 
 	private onReady(m: ReadyMessage): void {
-		// Vault data: the number of samples is known only now, so the per-epoch limits are checked again.
-		const refused = this.services.refusal(m.info.trainCount);
+		// Vault data: the number of samples (and a test set's) is known only now, so the limits are checked again.
+		const refused = this.services.refusal(m.info.trainCount, m.info.testCount ?? 0);
 		if (refused) {
 			this.finish({ ...this.endOf("failed", null, refused), early: "refused" });
 			return;

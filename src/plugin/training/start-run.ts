@@ -47,7 +47,7 @@ export function startBlockRun(host: CnnLabHost, block: TrainableBlock, doc: Docu
 		// The main window's timers: the run may outlive the pop-out window whose block started it.
 		setTimer: (fn, ms) => window.setTimeout(fn, ms),
 		clearTimer: (id) => window.clearTimeout(id as number),
-		refusal: (trainCount) => refusal(model, train, host.settings, trainCount),
+		refusal: (trainCount, testCount) => refusal(model, train, host.settings, trainCount, testCount),
 		// The one place a run's note is opened (RunStore today; the shared recorder replaces it here).
 		openLog: (info) =>
 			RunStore.begin(host.app, host.settings, {

@@ -10,7 +10,7 @@ import "../../i18n/strings-conv";
 import { createGridView, type GridView } from "./grid-view";
 import { shapeLine, stepInfo, type ConvModel } from "./model";
 import { dueTicks, initialStepper, keyAction, reduceStep, SPEEDS, type StepAction, type StepperState } from "./stepper";
-import { shownWeight, stepMarkdown, stepHeading, sumLines } from "./sum-text";
+import { seesLine, shownWeight, stepMarkdown, stepHeading, sumLines } from "./sum-text";
 import { formatValue } from "../heatmap";
 
 export interface ConvViewOptions {
@@ -42,6 +42,8 @@ export class ConvView {
 	private outputGrids: GridView[] = [];
 	private staticGrids: GridView[] = [];
 	private outputFigures: HTMLElement[] = [];
+	/** One box per input channel, greyed out while the current filter does not see that channel (groups). */
+	private inputBoxes: HTMLElement[] = [];
 	private counter!: HTMLElement;
 	private playBtn!: HTMLButtonElement;
 	private sumEl!: HTMLElement;
@@ -156,6 +158,17 @@ export class ConvView {
 		head.createSpan({ cls: "cnn-conv-shape-main", text: t("conv.output-shape", { shape: shape.shape }) });
 		head.createSpan({ cls: "cnn-conv-formula", text: m.is1d ? ` ${shape.cols}` : ` ${t("conv.rows")} ${shape.rows} · ${t("conv.cols")} ${shape.cols}` });
 		for (const note of [m.rows.unusedNote, m.cols.unusedNote]) if (note) this.el.createDiv({ cls: ["cnn-conv-note", "cnn-lab-warning"], text: note });
+		const depth = m.kernels[0].planes.length;
+		const kShape = `${m.kernels[0].planes[0].length}×${m.kernels[0].planes[0][0].length}${m.input.length > 1 ? `×${depth}` : ""}`;
+		if (m.groups > 1) this.el.createDiv({ cls: "cnn-conv-note", text: t("conv.groups-note", { g: m.groups, channels: m.input.length, k: m.kernels.length, per: depth, shape: kShape }) });
+		const tr = m.transposed;
+		if (tr) {
+			const axis = (v: [number, number]): string => (m.is1d || v[0] === v[1] ? String(v[1]) : `${v[0]}×${v[1]}`);
+			const gaps = axis([tr.stride[0] - 1, tr.stride[1] - 1]);
+			const op = tr.outpad[0] + tr.outpad[1] > 0 ? t("conv.transposed-outpad", { op: axis(tr.outpad) }) : "";
+			const stretched = m.is1d ? String(tr.stretched[1]) : `${tr.stretched[0]}×${tr.stretched[1]}`;
+			this.el.createDiv({ cls: "cnn-conv-note", text: t("conv.transposed-note", { gaps, stretched, border: axis(tr.border), outpad: op }) });
+		}
 
 		this.buildControls();
 
@@ -165,9 +178,12 @@ export class ConvView {
 		const pH = m.padded[0].length;
 		const pW = m.padded[0][0].length;
 		const kind = this.opts.pixels ? "pixels" : "values";
-		const inFig = this.figure(stage, t("conv.input", { shape: `${m.input[0].length}×${m.input[0][0].length}${m.input.length > 1 ? `×${m.input.length}` : ""}` }) + (pad.top + pad.bottom + pad.left + pad.right > 0 ? t("conv.padded", { shape: `${pH}×${pW}` }) : ""));
+		const weightChars = Math.max(...m.kernels.flatMap((k) => k.planes.flat(2).map((w) => formatValue(shownWeight(w, k.divisor), d).length + 1)));
+		const grown = tr ? t("conv.stretched", { shape: `${pH}×${pW}` }) : pad.top + pad.bottom + pad.left + pad.right > 0 ? t("conv.padded", { shape: `${pH}×${pW}` }) : "";
+		const inFig = this.figure(stage, t("conv.input", { shape: `${m.input[0].length}×${m.input[0][0].length}${m.input.length > 1 ? `×${m.input.length}` : ""}` }) + grown);
 		m.padded.forEach((plane, c) => {
 			const box = this.channelBox(inFig, m.padded.length > 1 ? t("conv.channel", { n: c + 1 }) : null);
+			this.inputBoxes.push(box);
 			this.inputGrids.push(
 				createGridView(box, plane, {
 					label: t("conv.input-grid", { n: c + 1 }),
@@ -178,11 +194,14 @@ export class ConvView {
 					padding: [pad.top, pad.bottom, pad.left, pad.right],
 					unusedRows: m.rows.unused,
 					unusedCols: m.cols.unused,
+					insertedRows: m.insertedRows,
+					insertedCols: m.insertedCols,
+					weightChars,
 				}),
 			);
 		});
 
-		const kFig = this.figure(stage, t("conv.kernel", { shape: `${m.kernels[0].planes[0].length}×${m.kernels[0].planes[0][0].length}${m.input.length > 1 ? `×${m.input.length}` : ""}` }));
+		const kFig = this.figure(stage, t(tr ? "conv.kernel-rotated" : "conv.kernel", { shape: kShape }));
 		this.kernelBox = kFig.createDiv({ cls: "cnn-conv-kernel-box" });
 
 		const oFig = this.figure(stage, t("conv.output", { shape: shape.shape }));
@@ -235,7 +254,7 @@ export class ConvView {
 		if (k.named && many) this.kernelBox.createDiv({ cls: "cnn-conv-note", text: t("conv.named-every-channel", { n: k.planes.length }) });
 		const planes = (k.named ? [k.planes[0]] : k.planes).map((p) => p.map((r) => r.map((w) => shownWeight(w, k.divisor))));
 		planes.forEach((plane, c) => {
-			const box = this.channelBox(this.kernelBox, many && !k.named ? t("conv.channel", { n: c + 1 }) : null);
+			const box = this.channelBox(this.kernelBox, many && !k.named ? t("conv.channel", { n: k.channels[c] + 1 }) : null);
 			this.kernelGrids.push(createGridView(box, plane, { label: t("conv.kernel-grid", { label: k.label, n: c + 1 }), decimals: this.opts.decimals, kind: "values", preferred: this.opts.colormap, colour: false, size: "s" }));
 		});
 		if (k.divisor !== 1) this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.divisor", { d: k.divisor }) });
@@ -321,7 +340,12 @@ export class ConvView {
 		this.showKernel(s.kernel);
 		const k = m.kernels[s.kernel];
 		this.inputGrids.forEach((g, c) => {
-			g.markWindow({ top: s.top, left: s.left, rows: k.planes[c].length, cols: k.planes[c][0].length, dilation: [m.rows.dilation, m.cols.dilation], weights: k.planes[c].map((r) => r.map((w) => shownWeight(w, k.divisor))) });
+			// With groups, a channel outside the filter's group gets no window: it is not in this sum.
+			const local = k.channels.indexOf(c);
+			this.inputBoxes[c]?.toggleClass("is-unseen", local < 0);
+			if (local < 0) return g.markWindow(null);
+			const plane = k.planes[local];
+			g.markWindow({ top: s.top, left: s.left, rows: plane.length, cols: plane[0].length, dilation: [m.rows.dilation, m.cols.dilation], weights: plane.map((r) => r.map((w) => shownWeight(w, k.divisor))) });
 		});
 		this.outputGrids.forEach((g, i) => {
 			const done = i < s.kernel ? m.positions : i === s.kernel ? s.oy * m.cols.output + s.ox + 1 : 0;
@@ -332,6 +356,8 @@ export class ConvView {
 		this.counter.setText(t("conv.counter", { step: s.index + 1, steps: m.steps }));
 		this.sumEl.empty();
 		this.sumEl.createDiv({ cls: "cnn-conv-step-heading", text: stepHeading(m, s) });
+		const sees = seesLine(m, s.kernel);
+		if (sees) this.sumEl.createDiv({ cls: "cnn-conv-sees", text: sees });
 		const lines = sumLines(m, s, this.opts.decimals);
 		for (const l of lines.channels) this.sumEl.createDiv({ cls: "cnn-conv-sum-channel", text: l });
 		this.sumEl.createDiv({ cls: "cnn-conv-sum-total", text: lines.total });

@@ -32,6 +32,15 @@ export interface GridOptions {
 	/** Rows / columns (padded coordinates) that no window reaches. */
 	unusedRows?: number[];
 	unusedCols?: number[];
+	/** Rows / columns of zeros put between the input's values (a transposed convolution's stretched input). */
+	insertedRows?: number[];
+	insertedCols?: number[];
+	/**
+	 * The longest "×w" label a window will write in a cell (characters), for grids that show weights: every cell
+	 * keeps a line and the width for it, so the label never covers the value (issue 17: phone widths) and the
+	 * table does not shift as the window moves.
+	 */
+	weightChars?: number;
 	/** Called when a cell is tapped or clicked. */
 	onPick?: (row: number, col: number) => void;
 	size?: "s" | "m" | "l";
@@ -70,18 +79,26 @@ function numberGrid(parent: HTMLElement, grid: number[][], range: ValueRange, cm
 	const w = grid[0].length;
 	const el = parent.createDiv({ cls: "cnn-conv-grid-wrap" });
 	const table = el.createEl("table", { cls: "cnn-conv-grid", attr: { "aria-label": o.label } });
+	if (o.weightChars) {
+		table.addClass("has-weights");
+		table.setCssProps({ "--cnn-conv-weight-ch": String(o.weightChars) });
+	}
 	const body = table.createEl("tbody");
 	const cells: HTMLTableCellElement[] = [];
 	const values: HTMLElement[] = [];
 	const [pt, pb, pl, pr] = o.padding ?? [0, 0, 0, 0];
 	const unusedR = new Set(o.unusedRows ?? []);
 	const unusedC = new Set(o.unusedCols ?? []);
+	const insertedR = new Set(o.insertedRows ?? []);
+	const insertedC = new Set(o.insertedCols ?? []);
 	for (let y = 0; y < h; y++) {
 		const tr = body.createEl("tr");
 		for (let x = 0; x < w; x++) {
 			const td = tr.createEl("td", { cls: "cnn-conv-cell" });
 			values.push(td.createSpan({ cls: "cnn-conv-value" }));
-			if (y < pt || y >= h - pb || x < pl || x >= w - pr) td.addClass("is-pad");
+			const isPad = y < pt || y >= h - pb || x < pl || x >= w - pr;
+			if (isPad) td.addClass("is-pad");
+			else if (insertedR.has(y) || insertedC.has(x)) td.addClass("is-inserted");
 			if (unusedR.has(y) || unusedC.has(x)) td.addClass("is-unused");
 			if (o.colour) td.addClass("is-coloured");
 			cells.push(td);

@@ -4,11 +4,12 @@
  */
 import type { Diagnostic } from "../../notation/diagnostic";
 import type { ChainStage, ConvBlockSpec, Planes } from "../../notation/conv/types";
+import { checkDepths, groupCount } from "../../notation/conv/parse-conv";
 import { axisGeometry, poolAxis, resolvePad, type AxisGeometry, type Pad4 } from "./geometry";
 import { t } from "../../i18n";
 import "../../i18n/strings-conv";
 import "../../i18n/strings-robustness";
-import { avgPool2d, conv2d, maxPool2d, relu } from "../../worker/shared-engine";
+import { avgPool2d, conv2d, convTranspose2d, maxPool2d, relu } from "../../worker/shared-engine";
 import type { Tensor } from "../../engine/tensor";
 
 /** One block computes at most this many multiply-adds on the UI thread (measured: 512×512 gray with 8 kernels 3×3, 19 M, about 0.1 s in Node). */
@@ -33,8 +34,13 @@ export interface StageView {
 export interface KernelView {
 	label: string;
 	named: boolean;
-	/** As deep as the input (named kernels repeated on every channel). */
+	/**
+	 * One grid per channel the filter sees (named kernels repeated on each), as stepped over the grid: for a
+	 * transposed convolution the written kernel rotated 180°.
+	 */
 	planes: Planes;
+	/** The input channels (0-based) the filter sees: all of them, or its group's. planes[i] goes with channels[i]. */
+	channels: number[];
 	bias: number;
 	/** Weights are whole numbers over this (box 3: 9); 1 otherwise. */
 	divisor: number;
@@ -42,8 +48,23 @@ export interface KernelView {
 	stages: StageView[];
 }
 
+/** How a transposed convolution became the ordinary stepping shown (Dumoulin & Visin, "A guide to convolution arithmetic"). */
+export interface TransposedView {
+	stride: [number, number];
+	pad: [number, number];
+	outpad: [number, number];
+	dilation: [number, number];
+	/** The input with stride − 1 zeros between its values: (i − 1)·s + 1 a side. */
+	stretched: [number, number];
+	/** Zeros around the stretched input, d·(k − 1) − p a side (plus outpad at the bottom and right). */
+	border: [number, number];
+	/** The `transposed` line, for messages. */
+	line: number;
+}
+
 export interface ConvModel {
 	input: Planes;
+	/** The grid the windows step over: the padded input, or (transposed) the stretched and bordered one. */
 	padded: Planes;
 	pad: Pad4;
 	rows: AxisGeometry;
@@ -55,6 +76,12 @@ export interface ConvModel {
 	is1d: boolean;
 	/** "1 channel" bias given by the user? (shown in the sums only then or when non-zero). */
 	showBias: boolean;
+	/** 1 for an ordinary convolution; each filter then sees channels / groups of them. */
+	groups: number;
+	transposed: TransposedView | null;
+	/** Rows / columns of `padded` that are zeros put between the input's values (transposed only; else empty). */
+	insertedRows: number[];
+	insertedCols: number[];
 }
 
 export interface Term {
@@ -71,7 +98,8 @@ export interface StepInfo {
 	/** Top-left of the window in the padded grid. */
 	top: number;
 	left: number;
-	/** Per channel: the products in row-major order over the kernel, and their sum. */
+	/** Per channel the filter sees (which input channel: `channels`): the products in row-major order, their sum. */
+	channels: number[];
 	terms: Term[][];
 	partials: number[];
 	bias: number;
@@ -129,24 +157,40 @@ export function buildConvModel(spec: ConvBlockSpec, input: Planes): { model: Con
 		const p = k.planes[0];
 		if (p.length !== kh || p[0].length !== kw)
 			diagnostics.push({ line: k.line, column: 1, severity: "error", message: t("conv-parse.kernel-sizes", { label: k.label, size: fmtShape(p.length, p[0].length), first: fmtShape(kh, kw) }) });
-		if (!k.named && k.planes.length !== C)
-			diagnostics.push({ line: k.line, column: 1, severity: "error", message: t("conv-parse.depth", { depth: k.planes.length, channels: C }) });
 	}
+	checkDepths(spec, C, diagnostics);
 	if (diagnostics.length) return { model: null, diagnostics };
-	const [sh, sw] = spec.stride;
+	const G = groupCount(spec, C);
+	// One kernel under several groups is used in each of them (`kernel sobel-x` + `depthwise` on an RGB image: three maps).
+	const specKernels = G > 1 && spec.kernels.length === 1 ? Array.from({ length: G }, (_, g) => ({ ...spec.kernels[0], label: t("conv.kernel-group", { label: spec.kernels[0].label, g: g + 1 }) })) : spec.kernels;
+	const K = specKernels.length;
+	const perGroup = C / G;
 	const [dh, dw] = spec.dilation;
 	// A 1-D input (one row, one-row kernel) is padded along the row only: `pad 1` means one zero at each end.
 	const oneD = H === 1 && kh === 1;
 	const padSpec = oneD && spec.pad.kind === "fixed" ? { ...spec.pad, top: 0, bottom: 0 } : spec.pad;
-	const pad = resolvePad(padSpec, H, W, dh * (kh - 1) + 1, dw * (kw - 1) + 1, sh, sw);
-	const paddedH = H + pad.top + pad.bottom;
-	const paddedW = W + pad.left + pad.right;
+	const tr = spec.transposed ? transposedView(spec, padSpec, H, W, kh, kw, oneD, diagnostics) : null;
+	if (diagnostics.length) return { model: null, diagnostics };
+	// The transposed convolution steps with stride 1 over the stretched input (its own stride made the gaps).
+	const [sh, sw] = tr ? [1, 1] : spec.stride;
+	const gridH = tr ? tr.stretched[0] : H;
+	const gridW = tr ? tr.stretched[1] : W;
+	const pad = tr ? { top: tr.border[0], bottom: tr.border[0] + tr.outpad[0], left: tr.border[1], right: tr.border[1] + tr.outpad[1] } : resolvePad(padSpec, H, W, dh * (kh - 1) + 1, dw * (kw - 1) + 1, sh, sw);
+	const paddedH = gridH + pad.top + pad.bottom;
+	const paddedW = gridW + pad.left + pad.right;
 	if (!(paddedH <= MAX_PADDED_SIDE && paddedW <= MAX_PADDED_SIDE)) {
 		diagnostics.push({ line: spec.kernels[0].line, column: 1, severity: "error", message: t("conv-bounds.padded-too-big", { h: paddedH, w: paddedW, max: MAX_PADDED_SIDE }) });
 		return { model: null, diagnostics };
 	}
-	const rows = axisGeometry(H, pad.top, pad.bottom, kh, dh, sh, "row");
-	const cols = axisGeometry(W, pad.left, pad.right, kw, dw, sw, "column");
+	const rows = axisGeometry(gridH, pad.top, pad.bottom, kh, dh, sh, "row");
+	const cols = axisGeometry(gridW, pad.left, pad.right, kw, dw, sw, "column");
+	if (tr && (rows.output <= 0 || cols.output <= 0)) {
+		// PyTorch refuses it too: (i − 1)·s − 2p + d·(k − 1) + outpad + 1 ≤ 0 (a pad that eats the whole output).
+		const [a, i, k] = rows.output <= 0 ? [0, H, kh] : [1, W, kw];
+		const o = (i - 1) * tr.stride[a] - 2 * tr.pad[a] + tr.dilation[a] * (k - 1) + tr.outpad[a] + 1;
+		diagnostics.push({ line: tr.line, column: 1, severity: "error", message: t("conv-parse.transposed-empty", { formula: transposedFormula(i, tr.stride[a], tr.pad[a], k, tr.dilation[a], tr.outpad[a], o) }) });
+		return { model: null, diagnostics };
+	}
 	if (rows.output <= 0 || cols.output <= 0) {
 		diagnostics.push({
 			line: spec.kernels[0].line,
@@ -156,26 +200,34 @@ export function buildConvModel(spec: ConvBlockSpec, input: Planes): { model: Con
 		});
 		return { model: null, diagnostics };
 	}
-	const work = rows.output * cols.output * spec.kernels.length * C * kh * kw;
+	const work = rows.output * cols.output * K * perGroup * kh * kw;
 	if (work > MAX_MULTIPLY_ADDS) {
 		diagnostics.push({ line: spec.kernels[0].line, column: 1, severity: "error", message: t("conv-parse.too-much-work", { n: Math.round(work / 1e6), max: MAX_MULTIPLY_ADDS / 1e6 }) });
 		return { model: null, diagnostics };
 	}
-	const padded = padPlanes(input, pad);
-	const pH = padded[0].length;
-	const pW = padded[0][0].length;
+	if (tr) {
+		// In the transposed view's words: the output size from the transposed formula, with the user's numbers.
+		rows.formula = transposedFormula(H, tr.stride[0], tr.pad[0], kh, tr.dilation[0], tr.outpad[0], rows.output);
+		cols.formula = transposedFormula(W, tr.stride[1], tr.pad[1], kw, tr.dilation[1], tr.outpad[1], cols.output);
+	}
+	const stretched = tr ? input.map((plane) => stretch(plane, tr.stride)) : input;
+	const padded = padPlanes(stretched, pad);
 	const outH = rows.output;
 	const outW = cols.output;
-	const K = spec.kernels.length;
-	const allPlanes = spec.kernels.map((k) => (k.named ? Array.from({ length: C }, () => k.planes[0]) : k.planes));
-	const biases = spec.kernels.map((_, i) => (spec.bias.length === 0 ? 0 : spec.bias.length === 1 ? spec.bias[0] : spec.bias[i]));
-	// The engine computes the maps (the input is already padded, so pad 0); stepInfo re-derives each window's sum.
-	const weights = new Float32Array(K * C * kh * kw);
-	allPlanes.forEach((planes, i) => weights.set(flatten(planes), i * C * kh * kw));
-	let y: Tensor = conv2d({ shape: [1, C, pH, pW], data: flatten(padded) }, { shape: [K, C, kh, kw], data: weights }, { shape: [K], data: Float32Array.from(biases) }, { stride: [sh, sw], dilation: [dh, dw] });
+	const perFilter = K / G;
+	const channelsOf = (i: number): number[] => {
+		const g = Math.floor(i / perFilter);
+		return Array.from({ length: perGroup }, (_, c) => g * perGroup + c);
+	};
+	// As written: one grid per channel the filter sees (named kernels repeat their one grid).
+	const written = specKernels.map((k) => (k.named ? Array.from({ length: perGroup }, () => k.planes[0]) : k.planes));
+	const biases = specKernels.map((_, i) => (spec.bias.length === 0 ? 0 : spec.bias.length === 1 ? spec.bias[0] : spec.bias[i]));
+	const y0 = tr ? transposedMaps(input, written, biases, G, kh, kw, tr) : groupedMaps(padded, written, biases, G, kh, kw, sh, sw, dh, dw);
+	let y: Tensor = y0;
 	const maps: number[][][] = [];
 	for (let i = 0; i < K; i++) maps.push(to2d(y.data.subarray(i * outH * outW, (i + 1) * outH * outW), outH, outW));
-	const stages: StageView[][] = spec.kernels.map(() => []);
+	if (y.shape[2] !== outH || y.shape[3] !== outW) throw new Error(`conv stepper: ${y.shape[2]}×${y.shape[3]} maps for a ${outH}×${outW} output`);
+	const stages: StageView[][] = specKernels.map(() => []);
 	for (const st of spec.chain) {
 		const next = runStage(st, y, diagnostics);
 		if (!next) break;
@@ -183,8 +235,22 @@ export function buildConvModel(spec: ConvBlockSpec, input: Planes): { model: Con
 		for (let i = 0; i < K; i++) stages[i].push({ ...describeStage(st, y.shape[2], y.shape[3], h, w), grid: to2d(next.data.subarray(i * h * w, (i + 1) * h * w), h, w) });
 		y = next;
 	}
-	const kernels: KernelView[] = spec.kernels.map((k, i) => ({ label: k.label, named: k.named, planes: allPlanes[i], bias: biases[i], divisor: k.divisor, output: maps[i], stages: stages[i] }));
+	const kernels: KernelView[] = specKernels.map((k, i) => ({
+		label: k.label,
+		named: k.named,
+		planes: tr ? written[i].map(rotate180) : written[i],
+		channels: channelsOf(i),
+		bias: biases[i],
+		divisor: k.divisor,
+		output: maps[i],
+		stages: stages[i],
+	}));
 	const positions = outH * outW;
+	const inserted = (n: number, s: number, begin: number): number[] => {
+		const out: number[] = [];
+		if (s > 1) for (let v = 0; v < n - 1; v++) for (let z = 1; z < s; z++) out.push(begin + v * s + z);
+		return out;
+	};
 	const model: ConvModel = {
 		input,
 		padded,
@@ -194,10 +260,103 @@ export function buildConvModel(spec: ConvBlockSpec, input: Planes): { model: Con
 		kernels,
 		positions,
 		steps: positions * kernels.length,
-		is1d: H === 1 && kh === 1,
+		is1d: oneD,
 		showBias: spec.bias.some((b) => b !== 0),
+		groups: G,
+		transposed: tr,
+		insertedRows: tr ? inserted(H, tr.stride[0], pad.top) : [],
+		insertedCols: tr ? inserted(W, tr.stride[1], pad.left) : [],
 	};
 	return { model, diagnostics };
+}
+
+/** The stride, pad, outpad and the stretched size of a transposed convolution; refuses what PyTorch refuses. */
+function transposedView(spec: ConvBlockSpec, pad: ConvBlockSpec["pad"], H: number, W: number, kh: number, kw: number, oneD: boolean, diagnostics: Diagnostic[]): TransposedView | null {
+	const tsp = spec.transposed;
+	if (!tsp || pad.kind !== "fixed") return null;
+	const stride = spec.stride;
+	const dilation = spec.dilation;
+	const outpad: [number, number] = oneD ? [0, tsp.outpad[1]] : tsp.outpad;
+	const p: [number, number] = [pad.top, pad.left];
+	if (pad.top !== pad.bottom || pad.left !== pad.right) return null;
+	for (let a = 0; a < 2; a++) {
+		// PyTorch: "output padding must be smaller than either stride or dilation".
+		if (outpad[a] > 0 && !(outpad[a] < stride[a] || outpad[a] < dilation[a])) {
+			diagnostics.push({ line: tsp.outpadLine || tsp.line, column: 1, severity: "error", message: t("conv-parse.outpad-rule", { op: outpad[a], s: stride[a], d: dilation[a] }) });
+			return null;
+		}
+		const k = a === 0 ? kh : kw;
+		const border = dilation[a] * (k - 1) - p[a];
+		if (border < 0) {
+			diagnostics.push({ line: tsp.line, column: 1, severity: "error", message: t("conv-parse.transposed-pad", { p: p[a], max: dilation[a] * (k - 1), k, d: dilation[a] }) });
+			return null;
+		}
+	}
+	return {
+		stride,
+		pad: p,
+		outpad,
+		dilation,
+		stretched: [(H - 1) * stride[0] + 1, (W - 1) * stride[1] + 1],
+		border: [dilation[0] * (kh - 1) - p[0], dilation[1] * (kw - 1) - p[1]],
+		line: tsp.line,
+	};
+}
+
+/** "(3 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 6": PyTorch's ConvTranspose2d output size, terms that are 0 or 1 left out where they say nothing. */
+function transposedFormula(i: number, s: number, p: number, k: number, d: number, op: number, out: number): string {
+	const stretched = s === 1 ? `(${i} − 1)` : `(${i} − 1)·${s}`;
+	const padPart = p === 0 ? "" : ` − 2·${p}`;
+	const kernel = d === 1 ? ` + (${k} − 1)` : ` + ${d}·(${k} − 1)`;
+	const outPart = op === 0 ? "" : ` + ${op}`;
+	return `${stretched}${padPart}${kernel}${outPart} + 1 = ${out < 0 ? `−${-out}` : out}`;
+}
+
+/** s − 1 zeros between neighbouring values, in both directions. */
+function stretch(plane: number[][], s: [number, number]): number[][] {
+	const h = (plane.length - 1) * s[0] + 1;
+	const w = (plane[0].length - 1) * s[1] + 1;
+	const out = Array.from({ length: h }, () => new Array<number>(w).fill(0));
+	for (let y = 0; y < plane.length; y++) for (let x = 0; x < plane[0].length; x++) out[y * s[0]][x * s[1]] = plane[y][x];
+	return out;
+}
+
+function rotate180(plane: number[][]): number[][] {
+	return plane.map((r) => [...r].reverse()).reverse();
+}
+
+/** The engine's grouped conv2d on the already padded input: weight [K, C/G, kh, kw]. */
+function groupedMaps(padded: Planes, written: Planes[], biases: number[], G: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number): Tensor {
+	const K = written.length;
+	const per = padded.length / G;
+	const weights = new Float32Array(K * per * kh * kw);
+	written.forEach((planes, i) => weights.set(flatten(planes), i * per * kh * kw));
+	return conv2d({ shape: [1, padded.length, padded[0].length, padded[0][0].length], data: flatten(padded) }, { shape: [K, per, kh, kw], data: weights }, { shape: [K], data: Float32Array.from(biases) }, { stride: [sh, sw], dilation: [dh, dw], groups: G });
+}
+
+/**
+ * The engine's conv_transpose2d on the input as given (not the stretched grid the stepper shows: an independent
+ * path to the same maps). Its weight is [C, K/G, kh, kw]: filter j's grid for its group's channel c at [c, j mod K/G].
+ */
+function transposedMaps(input: Planes, written: Planes[], biases: number[], G: number, kh: number, kw: number, tr: TransposedView): Tensor {
+	const C = input.length;
+	const K = written.length;
+	const per = C / G;
+	const outPer = K / G;
+	const weights = new Float32Array(C * outPer * kh * kw);
+	written.forEach((planes, j) => {
+		const g = Math.floor(j / outPer);
+		planes.forEach((plane, local) => {
+			const c = g * per + local;
+			weights.set(plane.flat(), (c * outPer + (j % outPer)) * kh * kw);
+		});
+	});
+	return convTranspose2d(
+		{ shape: [1, C, input[0].length, input[0][0].length], data: flatten(input) },
+		{ shape: [C, outPer, kh, kw], data: weights },
+		{ shape: [K], data: Float32Array.from(biases) },
+		{ stride: tr.stride, pad: tr.pad, outputPad: tr.outpad, dilation: tr.dilation, groups: G },
+	);
 }
 
 function runStage(st: ChainStage, x: Tensor, diagnostics: Diagnostic[]): Tensor | null {
@@ -234,8 +393,9 @@ export function stepInfo(m: ConvModel, index: number): StepInfo {
 	const kv = m.kernels[kernel];
 	const terms: Term[][] = [];
 	const partials: number[] = [];
-	for (let c = 0; c < m.padded.length; c++) {
-		const k = kv.planes[c];
+	for (let local = 0; local < kv.channels.length; local++) {
+		const c = kv.channels[local];
+		const k = kv.planes[local];
 		const list: Term[] = [];
 		let s = 0;
 		for (let i = 0; i < k.length; i++)
@@ -248,7 +408,7 @@ export function stepInfo(m: ConvModel, index: number): StepInfo {
 		partials.push(s);
 	}
 	const total = partials.reduce((a, b) => a + b, 0) + kv.bias;
-	return { index, kernel, oy, ox, top, left, terms, partials, bias: kv.bias, total };
+	return { index, kernel, oy, ox, top, left, channels: kv.channels, terms, partials, bias: kv.bias, total };
 }
 
 /** The output's shape line: "Output 3×5: rows ⌊(5 + 2·1 − 3)/2⌋ + 1 = 3, columns 5 + 2·1 − 3 + 1 = 5". */

@@ -47,7 +47,7 @@ export function sumLines(m: ConvModel, s: StepInfo, decimals = 2): SumLines {
 	const eq = ` = ${formatValue(s.total, decimals)}`;
 	const dv = m.kernels[s.kernel].divisor;
 	if (s.terms.length === 1) return { channels: [], total: joined(termList(s.terms[0], decimals, "·", id, dv), dv) + bias + eq };
-	const channels = s.terms.map((terms, c) => `${t("conv.channel", { n: c + 1 })}: ${joined(termList(terms, decimals, "·", id, dv), dv)} = ${formatValue(s.partials[c], decimals)}`);
+	const channels = s.terms.map((terms, c) => `${t("conv.channel", { n: s.channels[c] + 1 })}: ${joined(termList(terms, decimals, "·", id, dv), dv)} = ${formatValue(s.partials[c], decimals)}`);
 	const partials = s.partials.map((p) => paren(formatValue(p, decimals))).join(" + ");
 	return { channels, total: `${t("conv.total")}: ${partials}${bias}${eq}` };
 }
@@ -61,10 +61,29 @@ export function stepHeading(m: ConvModel, s: StepInfo): string {
 	const rows = `${s.top + 1}–${s.top + m.rows.effective}`;
 	const cols = `${s.left + 1}–${s.left + m.cols.effective}`;
 	const vars = { step: s.index + 1, steps: m.steps, kernel, row: s.oy + 1, col: s.ox + 1, rows, cols };
+	// A transposed convolution's window reads the stretched grid, whose rows are not the input's.
+	if (m.transposed) return t(m.is1d ? "conv.step-heading-1d-stretched" : "conv.step-heading-stretched", vars);
 	// With no padding the rows and columns counted are the input's own: "of the padded input" would misdirect.
 	const padded = m.pad.top + m.pad.bottom + m.pad.left + m.pad.right > 0;
 	if (m.is1d) return t(padded ? "conv.step-heading-1d" : "conv.step-heading-1d-nopad", vars);
 	return t(padded ? "conv.step-heading" : "conv.step-heading-nopad", vars);
+}
+
+/** "2, 3" or "3–4": channel numbers (1-based) as a reader says them. */
+export function channelList(channels: readonly number[]): string {
+	const n = channels.map((c) => c + 1);
+	const run = n.every((v, i) => i === 0 || v === n[i - 1] + 1);
+	return run && n.length > 2 ? `${n[0]}–${n[n.length - 1]}` : n.join(", ");
+}
+
+/** With groups: "kernel 3 sees channels 3–4 of 4 (group 2 of 2); …", null for an ordinary convolution. */
+export function seesLine(m: ConvModel, kernel: number): string | null {
+	if (m.groups <= 1) return null;
+	const k = m.kernels[kernel];
+	const of = m.padded.length;
+	const g = Math.floor(kernel / (m.kernels.length / m.groups)) + 1;
+	const vars = { label: k.label, channels: channelList(k.channels), of, g, groups: m.groups };
+	return t(k.channels.length === 1 && m.groups === of ? "conv.sees-one" : "conv.sees", vars);
 }
 
 function latexNum(v: number, decimals: number): string {
@@ -89,7 +108,7 @@ export function stepMarkdown(m: ConvModel, s: StepInfo, decimals = 2): string {
 		out.push("$$");
 		out.push("\\begin{aligned}");
 		s.terms.forEach((terms, c) => {
-			out.push(`\\text{${t("conv.channel", { n: c + 1 })}} &: ${tex(terms)} = ${latexNum(s.partials[c], decimals)} \\\\`);
+			out.push(`\\text{${t("conv.channel", { n: s.channels[c] + 1 })}} &: ${tex(terms)} = ${latexNum(s.partials[c], decimals)} \\\\`);
 		});
 		out.push(`${lhs} &= ${s.partials.map((p) => paren(formatValue(p, decimals)).replace("−", "-")).join(" + ")}${bias}${eq}`);
 		out.push("\\end{aligned}");

@@ -6,7 +6,7 @@
  */
 import { LineChartView, type SeriesDef } from "../charts/line-chart";
 import type { EpochMetrics, LossPoint } from "../../engine/run-metrics";
-import type { ConfusionRecord, RunSettings, RunStatus } from "../../runs/run-record";
+import type { ConfusionRecord, RunSettings, RunStatus, TestMetrics } from "../../runs/run-record";
 import { ChartSet } from "../charts/chart-set";
 import { renderConfusionSection } from "./confusion-section";
 import { labelsByDifference } from "./run-labels";
@@ -22,6 +22,8 @@ export interface ShownRun {
 	date?: string | null;
 	durationS?: number | null;
 	samplesPerS?: number | null;
+	/** A run with a test set: its loss and accuracy on the final weights (rows of their own, apart from validation). */
+	test?: TestMetrics | null;
 	/**
 	 * The final validation matrix the run note kept (null: a run note without one; undefined: a pasted log, which
 	 * has none). Read only for the runs drawn, so a lazy getter keeps a big folder from being parsed.
@@ -111,6 +113,8 @@ function buildRows(runs: readonly ShownRun[]): Row[] {
 		{ key: "train_acc", label: t("log.table.trainAcc"), kind: "metric", cells: s((r) => pct(last(r)?.acc)), values: runs.map((r) => last(r)?.acc ?? null) },
 		{ key: "val_loss", label: t("log.table.valLoss"), kind: "metric", cells: s((r) => fmt(last(r)?.valLoss)), values: runs.map((r) => last(r)?.valLoss ?? null), lowerIsBetter: true },
 		{ key: "val_acc", label: t("log.table.valAcc"), kind: "metric", cells: s((r) => pct(last(r)?.valAcc)), values: runs.map((r) => last(r)?.valAcc ?? null) },
+		{ key: "test_loss", label: t("log.table.testLoss"), kind: "metric", cells: s((r) => fmt(r.test?.loss)), values: runs.map((r) => r.test?.loss ?? null), lowerIsBetter: true },
+		{ key: "test_acc", label: t("log.table.testAcc"), kind: "metric", cells: s((r) => (r.test ? `${pct(r.test.acc)}${r.test.n ? ` (${t("log.table.testN", { n: r.test.n })})` : ""}` : "")), values: runs.map((r) => r.test?.acc ?? null) },
 		{ key: "duration_s", label: t("log.table.duration"), kind: "metric", cells: s((r) => (finite(r.durationS) ? t("log.seconds", { n: fmt(r.durationS, 3) }) : "")) },
 		{ key: "samples_per_s", label: t("log.table.speed"), kind: "metric", cells: s((r) => (finite(r.samplesPerS) ? fmt(Math.round(r.samplesPerS)) : "")) },
 	];

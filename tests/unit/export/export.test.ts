@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { toKeras, toPyTorch, walkShapes } from "../../../src/interop/export";
-import { digitsNet, lenet5, mixedNet, mixedParams, mixedShapes } from "./models";
+import { digitsNet, lenet5, mixedNet, mixedParams, mixedShapes, modernKerasParams, modernNet, modernParams } from "./models";
 import { hasTorch, runPythonScripts } from "./python-run";
 
 const golden = (name: string): string => join(__dirname, "../../golden/export", name);
@@ -60,6 +60,26 @@ describe("PyTorch export", () => {
 		await expect(code).toMatchFileSnapshot(golden("digits.pytorch.py"));
 	});
 
+	it("writes issue 16's layers: grouped, depthwise and transposed convs, batch norm 2d and 1d, adaptive and global pooling", async () => {
+		const code = toPyTorch(modernNet);
+		expect(code).toContain("groups=4");
+		expect(code).toContain("nn.ConvTranspose2d(32, 8, kernel_size=3, stride=2, padding=1, output_padding=1)");
+		expect(code).toContain("nn.BatchNorm1d(8)");
+		expect(code).toContain(`assert parameters == ${modernParams}`);
+		await expect(code).toMatchFileSnapshot(golden("modern.pytorch.py"));
+	});
+
+	it.skipIf(!torchHere)("runs issue 16's layers under PyTorch: shapes, trainable count, and a training step in train mode", () => {
+		// A batch of 4 through the net in training mode (batch statistics) and back: every module takes a gradient.
+		const step = ["", "model.train()", "x = torch.randn(4, 8, 12, 12)", "y = model(x)", "y.square().mean().backward()", "assert all(p.grad is not None for p in model.parameters())", 'print("train step", tuple(y.shape))'].join("\n");
+		const out = runPythonScripts({ modern: toPyTorch(modernNet) + step });
+		expect(out).toMatch(/ConvTranspose2d\s+\(1, 8, 12, 12\)/);
+		expect(out).toMatch(/AdaptiveAvgPool2d\s+\(1, 8, 4, 4\)/);
+		expect(out).toContain(`parameters: ${modernParams}`);
+		expect(out).toContain("train step (4, 10)");
+		expect(out).toContain("== modern ok");
+	});
+
 	it("adds the Flatten a dense layer on a spatial input needs", () => {
 		const code = toPyTorch({ input: [2, 3, 3], layers: [{ type: "dense", units: 4, bias: true }] });
 		expect(code).toMatch(/nn\.Flatten\(\),[^\n]*\n\s*nn\.Linear\(18, 4\)/);
@@ -101,6 +121,15 @@ describe("Keras export", () => {
 		expect(code).toContain("(48,),");
 		expect(code).toContain(`assert model.count_params() == ${mixedParams}`);
 		await expect(code).toMatchFileSnapshot(golden("mixed.keras.py"));
+	});
+
+	it("writes issue 16's layers, count_params with the moving statistics", async () => {
+		const code = toKeras(modernNet);
+		expect(code).toContain("layers.DepthwiseConv2D(");
+		expect(code).toContain("layers.Conv2DTranspose(8, (3, 3), strides=(2, 2)");
+		expect(code).toContain("layers.GlobalAveragePooling2D()");
+		expect(code).toContain(`assert model.count_params() == ${modernKerasParams}`);
+		await expect(code).toMatchFileSnapshot(golden("modern.keras.py"));
 	});
 
 	it("writes the digits net", async () => {

@@ -87,3 +87,27 @@ export const resNet: ModelSpec = {
 	],
 };
 export const resNetParams = 2042;
+/**
+ * Issue 16's layers in one net, by hand: input 12×12×8;
+ * conv 16 3x3 groups 4 pad 1 → 12×12×16, 16·(8/4)·9 + 16 = 304; batch norm 2·16 = 32 (and 32 running statistics);
+ * depthwise 3x3 ×2 stride 2 pad 1 → ⌊(12 + 2 − 3)/2⌋ + 1 = 6, 6×6×32, 32·9 + 32 = 320;
+ * convtranspose 8 3x3 stride 2 pad 1 outpad 1 → (6 − 1)·2 − 2 + 2 + 1 + 1 = 12, 12×12×8, 32·8·9 + 8 = 2312;
+ * adaptive average pool to 4×4×8; gap → 8; BatchNorm1d 2·8 = 16 (and 16); dense 10: 8·10 + 10 = 90.
+ * Trainable 304 + 32 + 320 + 2312 + 16 + 90 = 3074; with the running statistics (Keras's count) 3122.
+ */
+export const modernNet: ModelSpec = {
+	input: [8, 12, 12],
+	layers: [
+		conv(16, 3, { pad: [1, 1], groups: 4 }),
+		{ type: "batchnorm" },
+		relu,
+		{ type: "depthwise", multiplier: 2, kernel: [3, 3], stride: [2, 2], pad: [1, 1], dilation: [1, 1], bias: true },
+		{ type: "convtranspose", filters: 8, kernel: [3, 3], stride: [2, 2], pad: [1, 1], outputPad: [1, 1], dilation: [1, 1], bias: true },
+		{ type: "adaptiveavgpool", size: [4, 4] },
+		{ type: "gap" },
+		{ type: "batchnorm" },
+		dense(10),
+	],
+};
+export const modernParams = 3074;
+export const modernKerasParams = 3122;
