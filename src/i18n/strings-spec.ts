@@ -34,6 +34,17 @@ export const specStrings = {
 	"spec.layerInsideCode": { en: "this line sits inside the pasted {framework} code and is not read: write it in the code, or after the code ends", zh: "这一行位于粘贴的 {framework} 代码中间，未被读取：请写进代码里，或写在代码结束之后" },
 	"spec.readAs": { en: "read as {word}", zh: "按 {word} 读取" },
 	"spec.knownWords": { en: "layers: input, conv, maxpool, avgpool, relu, leakyrelu, sigmoid, tanh, flatten, dense, dropout, softmax; settings: train, sample, show", zh: "层：input、conv、maxpool、avgpool、relu、leakyrelu、sigmoid、tanh、flatten、dense、dropout、softmax；设置：train、sample、show" },
+	"spec.weightsNeedsFile": { en: "weights needs a file: a safetensors file saved from the exported model", zh: "weights 需要一个文件：由导出模型保存的 safetensors 文件" },
+	"spec.weightsOutside": { en: "weights: {path} is outside the vault; give a vault path or a [[link]]", zh: "weights：{path} 在仓库之外；请给出仓库内的路径或 [[链接]]" },
+	"spec.weightsPickle": {
+		en: "weights: {path} is a torch.save pickle, which CNN Lab does not run; save safetensors instead: safetensors.torch.save_file(model.state_dict(), \"model.safetensors\")",
+		zh: "weights：{path} 是 torch.save 保存的 pickle，CNN Lab 不会执行它；请改存 safetensors：safetensors.torch.save_file(model.state_dict(), \"model.safetensors\")",
+	},
+	"spec.weightsNotSafetensors": { en: "weights: {path} is not a .safetensors file", zh: "weights：{path} 不是 .safetensors 文件" },
+	"spec.weightsNoTrain": {
+		en: "weights: the explorer and feature maps are drawn under a train line, which names the dataset whose images go through the network",
+		zh: "weights：探索器和特征图画在 train 行之下，train 行给出送入网络的图像所属的数据集",
+	},
 	"spec.settingTwice": { en: "a second `{word}` line: only the last one is used", zh: "重复的 `{word}` 行：只使用最后一行" },
 	"spec.tooManyLines": { en: "the block has {n} lines; only the first {max} are read", zh: "代码块有 {n} 行；只读取前 {max} 行" },
 	"spec.tooLong": { en: "the block is {n} characters long; only the first {max} are read", zh: "代码块有 {n} 个字符；只读取前 {max} 个" },
