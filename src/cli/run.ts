@@ -8,6 +8,7 @@ import { pickBlock } from "./pick-block";
 import { readNoteFile } from "./read-note";
 import { trainCommand } from "./train-cmd";
 import { exportWithWeights } from "./export-weights";
+import { addWeightsChecks } from "./check-weights";
 
 export interface CliIO {
 	out(s: string): void;
@@ -87,8 +88,10 @@ function check(paths: string[], json: boolean, io: CliIO): number {
 		const text = readNote(f, io);
 		if (text === null) return 2;
 		const shown = relative(io.cwd, f) || basename(f);
+		const note = checkNote(shown.startsWith("..") ? f : shown, text);
+		addWeightsChecks(note, f, text);
 		// One push each: a spread of 125 000 inline spans overflows the call stack.
-		for (const r of checkNote(shown.startsWith("..") ? f : shown, text)) reports.push(r);
+		for (const r of note) reports.push(r);
 	}
 	if (json) io.out(JSON.stringify(reports, null, 2) + "\n");
 	else if (reports.length === 0) io.out(`No \`\`\`cnn block or inline \`cnn:\` span in ${files.length} note${files.length === 1 ? "" : "s"}.\n`);
