@@ -22,7 +22,7 @@ export { flatFromSafetensors, logitsFor, runWeightsFile } from "./run-weights";
 // Page code reads these too; through here they are in main.js once (with the engine function).
 export { builtinDataset as builtinDatasetRef, MAX_FILE_BYTES, resolveDataset as resolveDatasetFrom, resolveTestDataset as resolveTestDatasetFrom } from "../data/dataset-resolver";
 export { isOwnSafetensors, weightsPathFor, WEIGHTS_EXT } from "../interop/run-weights";
-export { toKeras, toPyTorch } from "../interop/export/index";
+export { toKeras, toPyTorch, toPyTorchWithWeights } from "../interop/export/index";
 export { scheduledLr, ONECYCLE } from "../engine/optim/schedule";
 export { fitChanges } from "../data/fit-words";
 export { importFramework } from "../interop/import/index";
