@@ -27,6 +27,7 @@ const slowTests = [
 	"tests/unit/export/weights-check.test.ts",
 	"tests/unit/export/weights-in.test.ts",
 	"tests/unit/export/weights-cli.test.ts",
+	"tests/unit/export/keras-weights.test.ts",
 	"tests/unit/export/keras-training.test.ts",
 	"tests/unit/export/augment-export.test.ts",
 	"tests/unit/import/new-layers-import.test.ts",
