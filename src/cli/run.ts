@@ -7,7 +7,7 @@ import { checkNote, formatReports, hasError, type Report } from "./check";
 import { pickBlock } from "./pick-block";
 import { readNoteFile } from "./read-note";
 import { trainCommand } from "./train-cmd";
-import { exportWithWeights } from "./export-weights";
+import { exportKerasWithWeights, exportWithWeights } from "./export-weights";
 import { addWeightsChecks } from "./check-weights";
 
 export interface CliIO {
@@ -123,10 +123,11 @@ async function exportCode(path: string, to: string | null, block: number | null,
 	if (picked.count > 1 && block === null) io.err(`cnn-lab export: the note has ${picked.count} blocks; exporting block 1 (choose with --block N)\n`);
 	const opts = { source: picked.block.source, title: `${basename(path)}, block ${picked.block.index}`, train: picked.analysis.parsed.train };
 	if (weights.file !== null || weights.check) {
-		if (to !== "pytorch" || weights.file === null) {
-			io.err("cnn-lab export: --weights FILE.safetensors (and --check) go with --to pytorch\n");
+		if (weights.file === null || (to !== "pytorch" && weights.check)) {
+			io.err("cnn-lab export: --weights FILE.safetensors goes with --to pytorch or --to keras, and --check with --to pytorch\n");
 			return 2;
 		}
+		if (to === "keras") return exportKerasWithWeights(model, weights.file, opts, io);
 		return exportWithWeights(model, picked.analysis.parsed.train, full, weights.file, weights.check, opts, io);
 	}
 	io.out(to === "pytorch" ? toPyTorch(model, opts) : toKeras(model, opts));

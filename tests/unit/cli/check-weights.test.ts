@@ -47,3 +47,20 @@ describe("cnn-lab check and a weights line", () => {
 		expect(report.diagnostics).toContainEqual(expect.objectContaining({ line: 7, message: "weights gone.safetensors: no such file in the vault" }));
 	});
 });
+
+describe("cnn-lab export --to keras --weights", () => {
+	it("prints the Keras script loading the file channels last, after checking it fits; refuses --check", async () => {
+		const root = mkdtempSync(join(tmpdir(), "cnn-lab-keras-weights-"));
+		mkdirSync(join(root, ".obsidian"));
+		writeFileSync(join(root, "good.safetensors"), bytesFor(net(16)));
+		writeFileSync(join(root, "small.safetensors"), bytesFor(net(8)));
+		writeFileSync(join(root, "N.md"), ["```cnn", net(16), "```"].join("\n"));
+		const ok = await cli(["export", "--to", "keras", "N.md", "--weights", "good.safetensors"], root);
+		expect(ok.code).toBe(0);
+		expect(ok.out).toContain('keras_layers[1].set_weights([dense_kernel(state["3.weight"], (16, 6, 6)), state["3.bias"]])');
+		const bad = await cli(["export", "--to", "keras", "N.md", "--weights", "small.safetensors"], root);
+		expect(bad.code).toBe(1);
+		expect(bad.err).toContain("0.weight: the file has 8×1×3×3, the network needs 16×1×3×3");
+		expect((await cli(["export", "--to", "keras", "N.md", "--weights", "good.safetensors", "--check"], root)).code).toBe(2);
+	});
+});
