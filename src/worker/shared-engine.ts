@@ -20,7 +20,7 @@ export { portableDataset } from "./datasets";
 export { resizeImages } from "../data/fit";
 export { flatFromSafetensors, logitsFor, runWeightsFile } from "./run-weights";
 // Page code reads these too; through here they are in main.js once (with the engine function).
-export { builtinDataset as builtinDatasetRef, MAX_FILE_BYTES, resolveDataset as resolveDatasetFrom, resolveTestDataset as resolveTestDatasetFrom } from "../data/dataset-resolver";
+export { builtinDataset as builtinDatasetRef, cleanDatasetRef, MAX_FILE_BYTES, outsideVault, resolveDataset as resolveDatasetFrom, resolveTestDataset as resolveTestDatasetFrom } from "../data/dataset-resolver";
 export { isOwnSafetensors, weightsPathFor, WEIGHTS_EXT } from "../interop/run-weights";
 export { toKeras, toPyTorch, toPyTorchWithWeights } from "../interop/export/index";
 export { scheduledLr, ONECYCLE } from "../engine/optim/schedule";

@@ -7,7 +7,8 @@ import { datasetShape, isDatasetName, normalizeWord } from "./layer-words";
 import type { Token } from "../tokenize";
 import type { ParsedCnn, TrainSpec } from "./types";
 import { checkPractice, readPracticeWord } from "./train-practice";
-import { cleanDatasetRef, outsideVault } from "../../data/dataset-resolver";
+// through the engine bundle, as parse.ts takes the importers: the page keeps no second copy of the resolver
+import { cleanDatasetRef, outsideVault } from "../../worker/shared-engine";
 
 const MAX_SIDE = 100_000;
 
