@@ -67,8 +67,10 @@ Usage:
   cnn-lab export --to pytorch|keras <note.md> [--block N]
       Prints the block's network as a runnable PyTorch or Keras script with a shape check.
   cnn-lab export --to pytorch <note.md> --weights <run.safetensors> [--check] [--block N]
+  cnn-lab export --to keras <note.md> --weights <run.safetensors> [--block N]
       The PyTorch script also loads the weights (load_state_dict, strict); with --check it carries 8 inputs
       of the block's dataset and CNN Lab's logits for them, and exits 1 unless PyTorch's match to 1e-4.
+      The Keras script loads them with NumPy, converted to channels last.
   cnn-lab export --to pytorch|keras --train <note.md> [--block N] [--out script.py]
       A training script for the block: CNN Lab's data, split, batch order, first weights, optimizer and
       schedule. python3 script.py --vault DIR [--epochs E] [--device cpu|cuda] [--distributed] writes a

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ModelSpec } from "../engine/model-spec";
 import { Rng } from "../engine/rng";
-import { toPyTorchWithWeights, type ExportOptions, type LogitsCheck } from "../interop/export";
+import { toKerasWithWeights, toPyTorchWithWeights, type ExportOptions, type LogitsCheck } from "../interop/export";
 import type { TrainSpec } from "../notation/cnn/types";
 import { fitDataset } from "../worker/datasets";
 import { flatFromSafetensors, logitsFor } from "../worker/run-weights";
@@ -38,7 +38,8 @@ async function checkInputs(model: ModelSpec, train: TrainSpec | null, notePath: 
 	return { inputs, from: "dataset" };
 }
 
-export async function exportWithWeights(model: ModelSpec, train: TrainSpec | null, notePath: string, weights: string, check: boolean, opts: ExportOptions, io: CliIO): Promise<number> {
+/** The file's weights as the network's, or the exit code after saying why not. */
+function readWeights(model: ModelSpec, weights: string, io: CliIO): Float32Array | number {
 	let bytes: Uint8Array;
 	try {
 		bytes = new Uint8Array(readFileSync(resolve(io.cwd, weights)));
@@ -51,6 +52,21 @@ export async function exportWithWeights(model: ModelSpec, train: TrainSpec | nul
 		io.err(`cnn-lab export: ${weights} does not fit the block's network:\n${flat.errors.map((e) => `  ${e}\n`).join("")}`);
 		return 1;
 	}
+	return flat.weights;
+}
+
+/** `--to keras --weights F`: the Keras script that loads the file channels last (checked against the network first). */
+export function exportKerasWithWeights(model: ModelSpec, weights: string, opts: ExportOptions, io: CliIO): number {
+	const flat = readWeights(model, weights, io);
+	if (typeof flat === "number") return flat;
+	io.out(toKerasWithWeights(model, weights, opts));
+	return 0;
+}
+
+export async function exportWithWeights(model: ModelSpec, train: TrainSpec | null, notePath: string, weights: string, check: boolean, opts: ExportOptions, io: CliIO): Promise<number> {
+	const read = readWeights(model, weights, io);
+	if (typeof read === "number") return read;
+	const flat = { weights: read };
 	let logits: LogitsCheck | null = null;
 	if (check) {
 		try {

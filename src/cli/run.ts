@@ -7,8 +7,9 @@ import { checkNote, formatReports, hasError, type Report } from "./check";
 import { pickBlock } from "./pick-block";
 import { readNoteFile } from "./read-note";
 import { trainCommand } from "./train-cmd";
-import { exportWithWeights } from "./export-weights";
+import { exportKerasWithWeights, exportWithWeights } from "./export-weights";
 import { exportTrainScript } from "./export-train";
+import { addWeightsChecks } from "./check-weights";
 
 export interface CliIO {
 	out(s: string): void;
@@ -88,8 +89,10 @@ function check(paths: string[], json: boolean, io: CliIO): number {
 		const text = readNote(f, io);
 		if (text === null) return 2;
 		const shown = relative(io.cwd, f) || basename(f);
+		const note = checkNote(shown.startsWith("..") ? f : shown, text);
+		addWeightsChecks(note, f, text);
 		// One push each: a spread of 125 000 inline spans overflows the call stack.
-		for (const r of checkNote(shown.startsWith("..") ? f : shown, text)) reports.push(r);
+		for (const r of note) reports.push(r);
 	}
 	if (json) io.out(JSON.stringify(reports, null, 2) + "\n");
 	else if (reports.length === 0) io.out(`No \`\`\`cnn block or inline \`cnn:\` span in ${files.length} note${files.length === 1 ? "" : "s"}.\n`);
@@ -128,10 +131,11 @@ async function exportCode(path: string, to: string | null, block: number | null,
 		return exportTrainScript(to, model, picked.analysis.parsed.train, picked.block.source, full, script.out, opts, io);
 	}
 	if (weights.file !== null || weights.check) {
-		if (to !== "pytorch" || weights.file === null) {
-			io.err("cnn-lab export: --weights FILE.safetensors (and --check) go with --to pytorch\n");
+		if (weights.file === null || (to !== "pytorch" && weights.check)) {
+			io.err("cnn-lab export: --weights FILE.safetensors goes with --to pytorch or --to keras, and --check with --to pytorch\n");
 			return 2;
 		}
+		if (to === "keras") return exportKerasWithWeights(model, weights.file, opts, io);
 		return exportWithWeights(model, picked.analysis.parsed.train, full, weights.file, weights.check, opts, io);
 	}
 	io.out(to === "pytorch" ? toPyTorch(model, opts) : toKeras(model, opts));

@@ -90,6 +90,7 @@ export const explorerStrings = {
 	"explorer.from.run": { en: "{name}", zh: "{name}" },
 	"explorer.from.thisRun": { en: "this run, {n} epochs", zh: "本次训练，{n} 轮" },
 	"explorer.from.epoch": { en: "this run, after epoch {n}", zh: "本次训练，第 {n} 轮之后" },
+	"explorer.from.file": { en: "{name} (the block's weights line)", zh: "{name}（代码块的 weights 行）" },
 
 	// Residual blocks in the strip and the computation (issue 19).
 	"explorer.strip.body": { en: "body {n}", zh: "主分支 {n}" },

@@ -107,6 +107,21 @@ export const interopStrings = {
 		zh: "data_format='channels_first'：CNN Lab 仍按 (H, W, C) 读取 input_shape；请核对输入行。",
 	},
 	"import.badShape": { en: "The shape stops working here: {why}.", zh: "形状在这里不成立：{why}。" },
+	// A block's `weights [[model.safetensors]]` line (src/plugin/runs/block-weights.ts).
+	"weights.atLine": { en: "Line {line}: weights {path}: {message}", zh: "第 {line} 行：weights {path}：{message}" },
+	"weights.fileMissing": { en: "no such file in the vault", zh: "仓库里没有这个文件" },
+	"weights.tooBig": { en: "the file is {mb} MB; CNN Lab reads at most {max} MB", zh: "文件有 {mb} MB；CNN Lab 最多读取 {max} MB" },
+	"weights.notSafetensors": { en: "not a safetensors file ({why})", zh: "不是 safetensors 文件（{why}）" },
+	"weights.missing": { en: "{name}: missing from the file (layer {layer} needs {need})", zh: "{name}：文件里没有（第 {layer} 层需要 {need}）" },
+	"weights.unexpected": { en: "{name}: in the file ({has}), but the network has no such tensor", zh: "{name}：文件里有（{has}），但网络没有这个张量" },
+	"weights.shape": { en: "{name}: the file has {has}, the network needs {need}", zh: "{name}：文件里是 {has}，网络需要 {need}" },
+	"weights.dtype": { en: "{name}: the file stores {dtype} (integers), the network needs floating point (F32)", zh: "{name}：文件存的是 {dtype}（整数），网络需要浮点数（F32）" },
+	"weights.more": { en: "and {n} more", zh: "另有 {n} 处" },
+	"weights.scalar": { en: "a scalar", zh: "标量" },
+	"weights.shown": {
+		en: "Line {line}: weights from {name}: the explorer, the filters and the feature maps show this network (Train starts afresh)",
+		zh: "第 {line} 行：权重来自 {name}：探索器、卷积核和特征图显示的是这个网络（点“训练”会从头训练）",
+	},
 } satisfies Record<string, Entry>;
 
 addStrings(interopStrings);

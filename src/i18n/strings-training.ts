@@ -67,6 +67,8 @@ export const trainingStrings = {
 	"training.filters.trained": { en: "Learned first-layer filters ({n} × {k})", zh: "学到的第一层卷积核（{n} 个 {k}）" },
 	"training.filters.random": { en: "First-layer filters before training: random ({n} × {k})", zh: "训练前的第一层卷积核：随机（{n} 个 {k}）" },
 	"training.filters.epoch": { en: "First-layer filters after epoch {e}, training ({n} × {k})", zh: "第 {e} 轮之后的第一层卷积核，训练中（{n} 个 {k}）" },
+	"training.filters.file": { en: "First-layer filters, weights from {name} ({n} × {k})", zh: "第一层卷积核，权重来自 {name}（{n} 个 {k}）" },
+	"training.featuremaps.file": { en: "Feature maps of the sample, weights from {name}", zh: "样本的特征图，权重来自 {name}" },
 	"training.filters.unsaved": {
 		en: "First-layer filters: random ({n} × {k}); the last run's trained weights were not saved",
 		zh: "第一层卷积核：随机（{n} 个 {k}）；上次运行训练好的权重没有保存",

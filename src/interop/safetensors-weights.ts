@@ -65,25 +65,53 @@ export function saveSafetensors(model: Sequential, metadata?: Record<string, str
 	return { ok: true, bytes: writeSafetensors(tensors, metadata) };
 }
 
-export type LoadResult = { ok: true; loaded: number } | { ok: false; errors: string[] };
+/** One way a file does not fit the network, as load_state_dict(strict=True) would refuse it. */
+export type WeightsProblem =
+	| { kind: "missing"; name: string; layer: number; need: number[] }
+	| { kind: "unexpected"; name: string; has: number[] }
+	| { kind: "shape"; name: string; layer: number; has: number[]; need: number[] }
+	| { kind: "dtype"; name: string; layer: number; dtype: string };
+
+export type LoadResult = { ok: true; loaded: number } | { ok: false; errors: string[]; problems: WeightsProblem[] };
+
+/** Floating-point tensors take any float dtype (PyTorch's copy_ converts them); an integer one is not weights. */
+const FLOAT_DTYPES = new Set(["F32", "F64", "F16", "BF16"]);
+
+const dims = (s: readonly number[]): string => (s.length ? s.join("×") : "a scalar");
+
+/** A problem in English (the plugin says it in the app's language: src/interop/weights-messages.ts). */
+export function problemText(p: WeightsProblem): string {
+	switch (p.kind) {
+		case "missing":
+			return `${p.name}: missing from the file (layer ${p.layer + 1} needs ${dims(p.need)})`;
+		case "unexpected":
+			return `${p.name}: in the file (${dims(p.has)}), but the network has no such tensor`;
+		case "shape":
+			return `${p.name}: the file has ${dims(p.has)}, the network needs ${dims(p.need)}`;
+		case "dtype":
+			return `${p.name}: the file stores ${p.dtype} (integers), the network needs floating point (F32)`;
+	}
+}
 
 /**
  * Loads a parsed file into the network when every state_dict name is there with its shape and nothing else is (as
- * load_state_dict(strict=True)); otherwise changes nothing and lists each missing, misshapen and unexpected tensor.
+ * load_state_dict(strict=True)); otherwise changes nothing and lists each missing, misshapen, mistyped and
+ * unexpected tensor.
  */
 export function loadStateDict(model: Sequential, file: SafetensorsFile): LoadResult {
 	const names = stateDictArrays(model);
-	if (!names.ok) return { ok: false, errors: [names.error] };
-	const errors: string[] = [];
+	if (!names.ok) return { ok: false, errors: [names.error], problems: [] };
+	const problems: WeightsProblem[] = [];
 	const expected = new Set<string>();
 	for (const a of names.arrays) {
 		expected.add(a.name);
 		const t = file.tensors.get(a.name);
-		if (!t) errors.push(`${a.name} (layer ${a.layer + 1}, shape [${a.shape.join(", ")}]) is missing`);
-		else if (t.shape.join(",") !== a.shape.join(",")) errors.push(`${a.name} (layer ${a.layer + 1}) has shape [${t.shape.join(", ")}], the network needs [${a.shape.join(", ")}]`);
+		if (!t) problems.push({ kind: "missing", name: a.name, layer: a.layer, need: a.shape });
+		else if (t.shape.join(",") !== a.shape.join(",")) problems.push({ kind: "shape", name: a.name, layer: a.layer, has: t.shape, need: a.shape });
+		else if (a.dtype === "F32" && !FLOAT_DTYPES.has(t.dtype)) problems.push({ kind: "dtype", name: a.name, layer: a.layer, dtype: t.dtype });
 	}
-	for (const name of file.tensors.keys()) if (!expected.has(name)) errors.push(`${name} is not a tensor of this network`);
-	if (errors.length) return { ok: false, errors };
+	for (const [name, t] of file.tensors) if (!expected.has(name)) problems.push({ kind: "unexpected", name, has: t.shape });
+	if (problems.length) return { ok: false, errors: problems.map(problemText), problems };
 	for (const a of names.arrays) a.value.set((file.tensors.get(a.name) as { data: Float32Array }).data);
 	return { ok: true, loaded: names.arrays.length };
 }
@@ -91,6 +119,6 @@ export function loadStateDict(model: Sequential, file: SafetensorsFile): LoadRes
 /** Reads a safetensors file's bytes into the network; see loadStateDict. */
 export function loadSafetensors(model: Sequential, bytes: Uint8Array): LoadResult {
 	const r = readSafetensors(bytes);
-	if (!r.ok) return { ok: false, errors: [r.error] };
+	if (!r.ok) return { ok: false, errors: [r.error], problems: [] };
 	return loadStateDict(model, r.file);
 }

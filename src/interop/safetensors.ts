@@ -3,7 +3,7 @@
  * 8 bytes of little-endian header length N, N bytes of JSON {name: {dtype, shape, data_offsets: [begin, end]},
  * "__metadata__": {string: string}} (space-padded to a multiple of 8), then the raw little-endian tensor bytes,
  * offsets counted from the end of the header. CNN Lab writes F32 tensors and PyTorch's I64 batch counter, and reads
- * F32, F64, F16, I64 and I32 into float32.
+ * F32, F64, F16, BF16, I64 and I32 into float32.
  */
 
 export type SafeDtype = "F32" | "I64";
@@ -30,7 +30,7 @@ export interface SafetensorsFile {
 
 export type ReadResult = { ok: true; file: SafetensorsFile } | { ok: false; error: string };
 
-const BYTES: Record<string, number> = { F32: 4, F64: 8, F16: 2, I64: 8, I32: 4 };
+const BYTES: Record<string, number> = { F32: 4, F64: 8, F16: 2, BF16: 2, I64: 8, I32: 4 };
 
 function elements(shape: readonly number[]): number {
 	let n = 1;
@@ -87,9 +87,17 @@ function readValues(view: DataView, at: number, n: number, dtype: string): Float
 		else if (dtype === "F64") out[i] = view.getFloat64(at + 8 * i, true);
 		else if (dtype === "I64") out[i] = Number(view.getBigInt64(at + 8 * i, true));
 		else if (dtype === "I32") out[i] = view.getInt32(at + 4 * i, true);
+		// bfloat16 is the top half of a float32
+		else if (dtype === "BF16") out[i] = bf16(view.getUint16(at + 2 * i, true));
 		else out[i] = half(view.getUint16(at + 2 * i, true));
 	}
 	return out;
+}
+
+function bf16(h: number): number {
+	const f = new DataView(new ArrayBuffer(4));
+	f.setUint32(0, h << 16, false);
+	return f.getFloat32(0, false);
 }
 
 /** IEEE half precision to a number. */
@@ -128,7 +136,7 @@ export function readSafetensors(bytes: Uint8Array): ReadResult {
 		}
 		const e = raw as HeaderEntry;
 		const dtype = typeof e?.dtype === "string" ? e.dtype : "";
-		if (!(dtype in BYTES)) return fail(`${name}: dtype ${JSON.stringify(e?.dtype)} is not one CNN Lab reads (F32, F64, F16, I64, I32)`);
+		if (!(dtype in BYTES)) return fail(`${name}: dtype ${JSON.stringify(e?.dtype)} is not one CNN Lab reads (F32, F64, F16, BF16, I64, I32)`);
 		const shape = e.shape;
 		if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) return fail(`${name}: the shape is not a list of sizes`);
 		const off = e.data_offsets;

@@ -4,6 +4,7 @@ import { CONV_TEMPLATE, NETWORK_TEMPLATE, logTemplate, placeBlock } from "./temp
 import { fenceAt } from "./code-fence";
 import { parseCnn } from "../notation/cnn/parse";
 import { toKeras, toPyTorch } from "../worker/shared-engine";
+import { pyTorchToCopy } from "./copy-weights";
 import { t, type Key } from "../i18n";
 import { startBlockRun, trainableBlock } from "./training/start-run";
 import "../i18n/strings-training";
@@ -51,7 +52,7 @@ export function registerCommands(host: CnnLabHost): void {
 		host.addCommand({
 			id,
 			name: t(nameKey),
-			editorCallback: (editor: Editor, ctx: MarkdownView | MarkdownFileInfo) => copyNetwork(editor, framework, ctx.file?.basename),
+			editorCallback: (editor: Editor, ctx: MarkdownView | MarkdownFileInfo) => copyNetwork(host, editor, framework, ctx.file?.basename, ctx.file?.path),
 		});
 	};
 	copy("copy-as-pytorch", "command.copyPyTorch", "pytorch");
@@ -88,8 +89,11 @@ export function insertBlock(editor: Editor, block: string): void {
 	editor.replaceSelection(placeBlock(block, line.slice(0, cur.ch), line.slice(cur.ch)));
 }
 
-/** The exported code for the ```cnn block under the cursor, or the message that says why there is none. */
-export function exportUnderCursor(editor: Editor, framework: "pytorch" | "keras", title?: string): { code: string } | { problem: string } {
+/**
+ * The exported code for the ```cnn block under the cursor, or the message that says why there is none. With the
+ * host and the note's path, a PyTorch script loads the block's weights when it has some (src/plugin/copy-weights.ts).
+ */
+export async function exportUnderCursor(editor: Editor, framework: "pytorch" | "keras", title?: string, withWeights?: { host: CnnLabHost; sourcePath: string }): Promise<{ code: string } | { problem: string }> {
 	const lines = editor.getValue().split("\n");
 	const fence = fenceAt(lines, editor.getCursor().line);
 	if (!fence || fence.lang.toLowerCase() !== "cnn") return { problem: t("command.noBlock") };
@@ -100,11 +104,12 @@ export function exportUnderCursor(editor: Editor, framework: "pytorch" | "keras"
 		return { problem: t("command.notExportable", { line: d?.line ?? 1, message: d?.message ?? "" }) };
 	}
 	const opts = { source: fence.source, title, train: parsed.train };
+	if (framework === "pytorch" && withWeights) return { code: (await pyTorchToCopy(withWeights.host, withWeights.sourcePath, fence.source, parsed, parsed.model, opts)).code };
 	return { code: framework === "pytorch" ? toPyTorch(parsed.model, opts) : toKeras(parsed.model, opts) };
 }
 
-async function copyNetwork(editor: Editor, framework: "pytorch" | "keras", title?: string): Promise<void> {
-	const r = exportUnderCursor(editor, framework, title);
+async function copyNetwork(host: CnnLabHost, editor: Editor, framework: "pytorch" | "keras", title?: string, sourcePath?: string): Promise<void> {
+	const r = await exportUnderCursor(editor, framework, title, sourcePath === undefined ? undefined : { host, sourcePath });
 	if ("problem" in r) {
 		showNotice(r.problem);
 		return;

@@ -8,7 +8,7 @@ import { createEngineContext } from "../engine/context";
 import { Sequential } from "../engine/model";
 import type { ModelSpec } from "../engine/model-spec";
 import { readSafetensors } from "../interop/safetensors";
-import { loadStateDict, saveSafetensors, type SaveResult } from "../interop/safetensors-weights";
+import { loadStateDict, saveSafetensors, type SaveResult, type WeightsProblem } from "../interop/safetensors-weights";
 
 /** The network `model` holding `weights` (as exportWeights wrote them); the seed does not matter, every value is set. */
 function networkWith(model: ModelSpec, weights: Float32Array | null): Sequential {
@@ -28,7 +28,11 @@ export function runWeightsFile(model: ModelSpec, weights: Float32Array, runId: s
 	return saveSafetensors(net, { run_id: runId, written_by: "CNN Lab" });
 }
 
-export type FlatResult = { ok: true; weights: Float32Array } | { ok: false; errors: string[] };
+/**
+ * `errors` in English (the CLI's); `problems` the same tensor by tensor for a message in the app's language, empty
+ * when the bytes are not a safetensors file at all (`notSafetensors`) or the network has no state_dict names.
+ */
+export type FlatResult = { ok: true; weights: Float32Array } | { ok: false; errors: string[]; problems: WeightsProblem[]; notSafetensors?: boolean };
 
 /**
  * A safetensors file (CNN Lab's or PyTorch's state_dict) as the flat weights of the network `model`, checked name
@@ -36,7 +40,7 @@ export type FlatResult = { ok: true; weights: Float32Array } | { ok: false; erro
  */
 export function flatFromSafetensors(model: ModelSpec, bytes: Uint8Array): FlatResult {
 	const r = readSafetensors(bytes);
-	if (!r.ok) return { ok: false, errors: [r.error] };
+	if (!r.ok) return { ok: false, errors: [r.error], problems: [], notSafetensors: true };
 	const net = networkWith(model, null);
 	const loaded = loadStateDict(net, r.file);
 	if (!loaded.ok) return loaded;

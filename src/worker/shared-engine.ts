@@ -20,9 +20,9 @@ export { portableDataset } from "./datasets";
 export { resizeImages } from "../data/fit";
 export { flatFromSafetensors, logitsFor, runWeightsFile } from "./run-weights";
 // Page code reads these too; through here they are in main.js once (with the engine function).
-export { builtinDataset as builtinDatasetRef, resolveDataset as resolveDatasetFrom, resolveTestDataset as resolveTestDatasetFrom } from "../data/dataset-resolver";
+export { builtinDataset as builtinDatasetRef, cleanDatasetRef, MAX_FILE_BYTES, outsideVault, resolveDataset as resolveDatasetFrom, resolveTestDataset as resolveTestDatasetFrom } from "../data/dataset-resolver";
 export { isOwnSafetensors, weightsPathFor, WEIGHTS_EXT } from "../interop/run-weights";
-export { toKeras, toPyTorch } from "../interop/export/index";
+export { toKeras, toPyTorch, toPyTorchWithWeights } from "../interop/export/index";
 export { scheduledLr, ONECYCLE } from "../engine/optim/schedule";
 export { fitChanges } from "../data/fit-words";
 export { importFramework } from "../interop/import/index";

@@ -24,6 +24,14 @@ export interface LogitsCheck {
 export const LOGITS_TOLERANCE = 1e-4;
 
 const PLAIN_NAME = /^[A-Za-z0-9 _.-]{1,120}$/;
+/** A vault path written into the script as it stands: letters (any script), digits, spaces, `_ . -`, one level per `/`. */
+const PLAIN_SEGMENT = /^[\p{L}\p{N} _.-]{1,120}$/u;
+
+/** Whether a vault path can stand in the script as a plain string literal (nothing to escape, no way out of the vault). */
+export function plainVaultPath(path: string): boolean {
+	const parts = path.split("/");
+	return path.length <= 400 && parts.every((p) => PLAIN_SEGMENT.test(p) && p.trim() !== "" && p !== "." && p !== "..");
+}
 
 /** Numbers as Python list items, a fixed count per line so that the script stays readable. */
 function numberLines(values: Float32Array, perLine: number): string[] {
@@ -64,15 +72,22 @@ const READER = [
 
 /**
  * A script that builds the model, loads `weightsFile` into it strictly and, given `check`, compares logits.
- * `weightsFile` is the file's name; the script takes another path as its first argument.
+ * `where` "beside": the file is looked for by its name beside the script (the CLI's `--weights`); "vault": it is
+ * the vault path of the file (the plugin's Copy as PyTorch), read from the folder the script runs in. Either way a
+ * first argument names another file, and a name that is not plain is not written at all.
  */
-export function toPyTorchWithWeights(model: ModelSpec, weightsFile: string, opts: ExportOptions = {}, check: LogitsCheck | null = null): string {
+export function toPyTorchWithWeights(model: ModelSpec, weightsFile: string, opts: ExportOptions = {}, check: LogitsCheck | null = null, where: "beside" | "vault" = "beside"): string {
 	const base = toPyTorch(model, opts);
 	// An architecture that cannot be exported is all comments: there is nothing to load weights into.
 	if (!/^model = nn\.Sequential\(/m.test(base)) return base;
 	const name = weightsFile.split(/[\\/]/).pop() ?? "";
 	const out = [base.trimEnd(), "", "# Trained weights: PyTorch state_dict names, batch-norm running statistics included.", "import json", "import os", "import struct", "import sys", "", ...READER, ""];
-	if (PLAIN_NAME.test(name)) {
+	if (where === "vault" && plainVaultPath(weightsFile)) {
+		out.push(
+			"# The weights file by its path in the vault: run this script from the vault's folder, or name the file.",
+			`weights_path = sys.argv[1] if len(sys.argv) > 1 else ${JSON.stringify(weightsFile)}`,
+		);
+	} else if (where === "beside" && PLAIN_NAME.test(name)) {
 		out.push(`weights_path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), ${JSON.stringify(name)})`);
 	} else {
 		out.push("if len(sys.argv) < 2:", "    sys.exit(\"usage: python3 this_script.py WEIGHTS.safetensors\")", "weights_path = sys.argv[1]");

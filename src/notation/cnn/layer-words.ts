@@ -22,7 +22,7 @@ export type LayerWord =
 	| "depthwise"
 	| "convtranspose";
 
-export type SettingWord = "train" | "sample" | "show";
+export type SettingWord = "train" | "sample" | "show" | "weights";
 
 const layerAliases: Record<string, LayerWord> = {
 	input: "input",
@@ -94,6 +94,8 @@ const settingAliases: Record<string, SettingWord> = {
 	fit: "train",
 	sample: "sample",
 	show: "show",
+	weights: "weights",
+	weight: "weights",
 };
 
 /** Lower case without the separators people put inside a word: "Max_Pool2D" and "max-pool2d" read alike. */
@@ -175,6 +177,7 @@ const canonicalWords = [
 	"train",
 	"sample",
 	"show",
+	"weights",
 ];
 
 /** The closest known word to a typo, or null when nothing is close enough to be a useful guess. */

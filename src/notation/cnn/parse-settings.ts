@@ -7,6 +7,8 @@ import { datasetShape, isDatasetName, normalizeWord } from "./layer-words";
 import type { Token } from "../tokenize";
 import type { ParsedCnn, TrainSpec } from "./types";
 import { checkPractice, readPracticeWord } from "./train-practice";
+// through the engine bundle, as parse.ts takes the importers: the page keeps no second copy of the resolver
+import { cleanDatasetRef, outsideVault } from "../../worker/shared-engine";
 
 const MAX_SIDE = 100_000;
 
@@ -220,4 +222,29 @@ export function parseSampleLine(first: Token, rest: Token[], line: number, diags
 
 export function parseShowLine(rest: Token[], line: number): ParsedCnn["show"] {
 	return { line, views: rest.map((r) => r.lower) };
+}
+
+/**
+ * `weights [[model.safetensors]]` (a vault link, or a path from the vault's root or beside the note; spaces allowed):
+ * the file is read where the block is drawn (src/plugin/runs/block-weights.ts). A line that cannot name one is
+ * a warning, not an error: the network's shapes and exports stand without it.
+ */
+export function parseWeightsLine(first: Token, code: string, line: number, diags: DiagnosticList): ParsedCnn["weights"] {
+	const tail = code.slice(first.endColumn - 1);
+	const ref = cleanDatasetRef(tail);
+	// the diagnostic underlines the file as written, link brackets and all
+	const at: Token = { ...first, column: first.endColumn + tail.length - tail.trimStart().length, endColumn: first.endColumn + tail.trimEnd().length };
+	if (ref === "") {
+		diags.at(line, first, "warning", t("spec.weightsNeedsFile"), "weights [[model.safetensors]]");
+		return null;
+	}
+	if (outsideVault(ref)) {
+		diags.at(line, at, "warning", t("spec.weightsOutside", { path: ref }));
+		return null;
+	}
+	if (!/\.safetensors$/i.test(ref)) {
+		diags.at(line, at, "warning", t(/\.(pt|pth|bin|ckpt)$/i.test(ref) ? "spec.weightsPickle" : "spec.weightsNotSafetensors", { path: ref }), "weights [[model.safetensors]]");
+		return null;
+	}
+	return { line, ref };
 }

@@ -10,10 +10,10 @@ import { BlockReader, blockWord, indentOf } from "./blocks";
 import { checkOutputsCoverClasses, noteDataFitting } from "./class-check";
 import { DiagnosticList } from "./diagnostics";
 import { explainPastedErrors, readPastedErrors } from "./framework-errors";
-import { closestWord, layerWord, normalizeWord, settingWord, type LayerWord } from "./layer-words";
+import { closestWord, layerWord, normalizeWord, settingWord, type LayerWord, type SettingWord } from "./layer-words";
 import { parseLayerLine } from "./parse-layer";
 import { checkTestSet } from "./train-practice";
-import { parseInputLine, parseSampleLine, parseShowLine, parseTrainLine } from "./parse-settings";
+import { parseInputLine, parseSampleLine, parseShowLine, parseTrainLine, parseWeightsLine } from "./parse-settings";
 import type { RawLayer } from "./raw-layer";
 import { inferShapes, type ShapeReport } from "./shapes";
 import { foldWidth, stripComment, tokenize, type Token } from "../tokenize";
@@ -39,7 +39,7 @@ const LIST_MARK = /^\s*(?:(?:[-*+•]|\d{1,3}[.)])(?=\s)|\d{1,3}、)/;
 const CODE_LINE = /[()[\]{}=]|^\s*(?:import|from|class|def|return|model|self|x)\b/;
 
 function emptyParsed(): ParsedCnn {
-	return { model: null, input: null, layers: [], train: null, sample: null, show: null, diagnostics: [] };
+	return { model: null, input: null, layers: [], train: null, sample: null, show: null, weights: null, diagnostics: [] };
 }
 
 export function parseCnn(source: string): ParsedCnn {
@@ -82,7 +82,7 @@ function boundedLines(source: string, diags: DiagnosticList): string[] {
 }
 
 /** The word a line starts with (one or two tokens: "fully connected", "max pool"). */
-function lineWord(toks: Token[]): { kind: "layer"; word: LayerWord; used: number } | { kind: "setting"; word: "train" | "sample" | "show"; used: number } | null {
+function lineWord(toks: Token[]): { kind: "layer"; word: LayerWord; used: number } | { kind: "setting"; word: SettingWord; used: number } | null {
 	const a = toks[0];
 	const lw = layerWord(a.text);
 	if (lw) return { kind: "layer", word: lw, used: 1 };
@@ -251,6 +251,9 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 			} else if (w.word === "sample") {
 				if (parsed.sample) diags.at(lineNo, first, "warning", t("spec.settingTwice", { word: "sample" }));
 				parsed.sample = parseSampleLine(first, rest, lineNo, diags);
+			} else if (w.word === "weights") {
+				if (parsed.weights) diags.at(lineNo, first, "warning", t("spec.settingTwice", { word: "weights" }));
+				parsed.weights = parseWeightsLine(first, code, lineNo, diags);
 			} else {
 				if (parsed.show) diags.at(lineNo, first, "warning", t("spec.settingTwice", { word: "show" }));
 				parsed.show = parseShowLine(rest, lineNo);
@@ -291,6 +294,7 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 		if (parsed.input?.dataset) parsed.train.dataset = parsed.input.dataset;
 		else diags.add({ line: parsed.train.line, column: 1, severity: "error", message: t("spec.trainNeedsDataset"), suggestion: "train digits epochs 15 batch 32 adam lr 0.01" });
 	}
+	if (parsed.weights && !parsed.train) diags.add({ line: parsed.weights.line, column: 1, severity: "info", message: t("spec.weightsNoTrain"), suggestion: "train digits" });
 	if (imported && imported.layers.length === 0 && !imported.diagnostics.length) {
 		diags.add({ line: 1, column: 1, severity: "error", message: t("spec.importUnavailable") });
 	}

@@ -47,6 +47,11 @@ export interface ParsedCnn {
 	/** Which input to draw feature maps for: an index into the dataset, or a class name / label. */
 	sample: { line: number; index: number | null; label: string | null } | null;
 	show: { line: number; views: string[] } | null;
+	/**
+	 * `weights [[model.safetensors]]`: a PyTorch state_dict file (a vault link or path, as written, link brackets
+	 * and quotes removed) whose weights the block's explorer and feature maps show. Absent or null: none.
+	 */
+	weights?: { line: number; ref: string } | null;
 	diagnostics: Diagnostic[];
 }
 

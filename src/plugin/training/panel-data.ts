@@ -10,6 +10,7 @@ import { loadDigits } from "../../data/digits";
 import type { FinalMetrics } from "../../render/training/metrics-view";
 import { findRuns } from "../runs/find-runs";
 import { loadRunWeights } from "../runs/weights-file";
+import { loadBlockWeights } from "../runs/block-weights";
 import { liveIn } from "../runs/live-runs";
 import { builtinDataset } from "./dataset-source";
 import { refusal } from "./limit-check";
@@ -147,6 +148,27 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 		weights,
 		confusion: r.confusion ?? null,
 	};
+}
+
+/** The network with the weights of the block's `weights` line, and its filters and maps on built-in data. */
+export interface FileWeights {
+	line: number;
+	name: string;
+	weights: Float32Array;
+	snapshot: { snapshot: Snapshot; classNames: string[] } | null;
+}
+
+/** The block's `weights [[…]]` file read and checked; null without a weights line. */
+export async function loadFileWeights(
+	host: CnnLabHost,
+	block: { sourcePath: string; model: ModelSpec; train: TrainSpec; parsed: ParsedCnn },
+): Promise<FileWeights | { error: string } | null> {
+	const line = block.parsed.weights;
+	if (!line) return null;
+	const r = await loadBlockWeights(host.app, block.sourcePath, line, block.model);
+	if (!r.ok) return { error: r.message };
+	const snapshot = previewFor(block.model, block.train, block.parsed.sample, host.settings.defaultSeed, host.settings, r.weights);
+	return { line: line.line, name: r.name, weights: r.weights, snapshot };
 }
 
 /** An ISO time as the reader's local "YYYY-MM-DD HH:mm" (as run notes are named). */

@@ -132,8 +132,9 @@ export class ResultsView {
 	 * blinks nor jumps once a second.
 	 */
 	showSnapshot(s: Snapshot, classNames: string[], trained: WeightsShown): void {
-		const swap = typeof trained === "object" || this.showingEpoch;
-		this.showingEpoch = typeof trained === "object";
+		const epochView = typeof trained === "object" && "epoch" in trained;
+		const swap = epochView || this.showingEpoch;
+		this.showingEpoch = epochView;
 		this.dropNext();
 		let host = this.viewsHost;
 		if (swap) {

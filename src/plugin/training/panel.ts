@@ -9,7 +9,7 @@ import type { RunHandle } from "../runs/run-store";
 import { mountSaveStatus } from "../runs/save-status";
 import { createVaultLink } from "../vault-link";
 import { onThemeChange } from "../../render/theme";
-import { loadLatestRun, previewFor, type ViewSet, viewsToShow } from "./panel-data";
+import { loadFileWeights, loadLatestRun, previewFor, type FileWeights, type ViewSet, viewsToShow } from "./panel-data";
 import { refusal } from "./limit-check";
 import type { RunController, RunEvent } from "./run-controller";
 import { startBlockRun, trainableBlock, type TrainableBlock } from "./start-run";
@@ -51,6 +51,8 @@ export function mountTrainingPanel(
 export class TrainingPanel {
 	private readonly trainButton: HTMLButtonElement;
 	private readonly saveHost: HTMLElement;
+	/** What the block's `weights [[…]]` line loaded, or why it could not (only with such a line). */
+	private readonly weightsLine: HTMLElement | null;
 	private readonly views: ViewSet;
 	private readonly status: RunStatus;
 	private readonly charts: ChartFeed;
@@ -81,6 +83,7 @@ export class TrainingPanel {
 		this.trainButton.addEventListener("click", () => this.requestRun());
 		const line = actions.createDiv({ cls: "cnn-lab-note cnn-lab-training-status", attr: { "aria-live": "polite" } });
 		this.status = new RunStatus(line, root.createDiv({ cls: "cnn-lab-progress-host" }));
+		this.weightsLine = block.parsed.weights ? root.createDiv({ cls: "cnn-lab-weights-line", attr: { "aria-live": "polite" } }) : null;
 		this.charts = new ChartFeed(root.createDiv({ cls: "cnn-lab-charts-host" }), this.views.charts);
 		const resultsHost = root.createDiv({ cls: "cnn-lab-results" });
 		this.saveHost = root.createDiv({ cls: "cnn-lab-save-host" });
@@ -112,14 +115,24 @@ export class TrainingPanel {
 			return;
 		}
 		const { sourcePath, source, model, train, parsed } = this.block;
-		void loadLatestRun(this.host, sourcePath, source, model, train, parsed.sample).then((latest) => {
+		void Promise.all([loadLatestRun(this.host, sourcePath, source, model, train, parsed.sample), loadFileWeights(this.host, this.block)]).then(([latest, file]) => {
 			if (this.disposed || this.run) return;
+			const fromFile = this.showWeightsLine(file);
 			if (latest) {
 				this.status.say(t("training.latestRun", { name: latest.name, date: latest.date }));
 				this.shownEpochs = latest.epochs;
 				this.shownPrevious = latest.previous;
 				this.charts.showStored(latest.epochs, latest.batches, latest.previous, latest.ending);
 				this.results.showStored(latest.metrics, latest.confusion, () => !this.run);
+			}
+			// The weights line's file wins over the latest run's weights: the note asks for that network.
+			if (fromFile) {
+				this.explorer?.setWeights(fromFile.weights, t("explorer.from.file", { name: fromFile.name }));
+				this.previewShown = false;
+				if (fromFile.snapshot) this.results.showSnapshot(fromFile.snapshot.snapshot, fromFile.snapshot.classNames, { file: fromFile.name });
+				return;
+			}
+			if (latest) {
 				if (latest.weights) this.explorer?.setWeights(latest.weights, latest.name);
 				if (latest.snapshot) {
 					this.previewShown = false;
@@ -131,6 +144,19 @@ export class TrainingPanel {
 			const stored = latest !== null;
 			this.later(() => this.showPreview(stored), 0);
 		});
+	}
+
+	/** Says what the weights line loaded, or why not, at the line; the loaded weights, or null. */
+	private showWeightsLine(file: FileWeights | { error: string } | null): FileWeights | null {
+		const el = this.weightsLine;
+		if (!el || !file) return null;
+		el.empty();
+		if ("error" in file) {
+			el.createDiv({ cls: "cnn-lab-error", text: file.error });
+			return null;
+		}
+		el.createDiv({ cls: "cnn-lab-note", text: t("weights.shown", { line: file.line, name: file.name }) });
+		return file;
 	}
 
 	/** The untrained network's filters and feature maps (built-in data only; vault data are read on Train). */

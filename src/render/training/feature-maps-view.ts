@@ -24,7 +24,8 @@ export function renderFeatureMaps(
 ): HTMLElement {
 	const wrap = parent.createDiv({ cls: "cnn-lab-featuremaps" });
 	const key = weights === "trained" ? "training.featuremaps.trained" : weights === "unsaved" ? "training.featuremaps.unsaved" : "training.featuremaps.random";
-	wrap.createDiv({ cls: "cnn-lab-section-title", text: typeof weights === "object" ? t("training.featuremaps.epoch", { e: weights.epoch }) : t(key) });
+	const title = typeof weights !== "object" ? t(key) : "file" in weights ? t("training.featuremaps.file", { name: weights.file }) : t("training.featuremaps.epoch", { e: weights.epoch });
+	wrap.createDiv({ cls: "cnn-lab-section-title", text: title });
 	if (caption) wrap.createDiv({ cls: "cnn-lab-note", text: caption });
 	for (const m of maps) {
 		const row = wrap.createDiv({ cls: "cnn-lab-featuremap-row" });

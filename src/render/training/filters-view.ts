@@ -8,10 +8,10 @@ const FILTERS_PER_PIECE = 16;
 
 /**
  * Whose weights the filters and feature maps show: the trained network's, a fresh network's before a run, a fresh
- * network's beside a stored run whose weights were not saved (so 99 % accuracy is not captioned "before training"), or
- * a run's after an epoch while it trains.
+ * network's beside a stored run whose weights were not saved (so 99 % accuracy is not captioned "before training"),
+ * a run's after an epoch while it trains, or a file's the block's `weights` line names (trained in PyTorch).
  */
-export type WeightsShown = "trained" | "random" | "unsaved" | { epoch: number };
+export type WeightsShown = "trained" | "random" | "unsaved" | { epoch: number } | { file: string };
 
 /**
  * The first convolution's filters, all on one symmetric colour scale centred on 0 (coolwarm) so their strengths
@@ -21,7 +21,8 @@ export function renderFilters(parent: HTMLElement, f: FilterSet, weights: Weight
 	const wrap = parent.createDiv({ cls: "cnn-lab-filters" });
 	const vars = { n: f.count, k: `${f.kh}×${f.kw}×${f.channels}` };
 	const key = weights === "trained" ? "training.filters.trained" : weights === "unsaved" ? "training.filters.unsaved" : "training.filters.random";
-	const title = typeof weights === "object" ? t("training.filters.epoch", { ...vars, e: weights.epoch }) : t(key, vars);
+	const title =
+		typeof weights !== "object" ? t(key, vars) : "file" in weights ? t("training.filters.file", { ...vars, name: weights.file }) : t("training.filters.epoch", { ...vars, e: weights.epoch });
 	wrap.createDiv({ cls: "cnn-lab-section-title", text: title });
 	if (f.channels > 1) wrap.createDiv({ cls: "cnn-lab-note", text: t("training.filters.mean", { c: f.channels }) });
 	let m = 0;

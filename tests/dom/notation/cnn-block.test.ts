@@ -174,6 +174,8 @@ describe("```cnn block: behaviour", () => {
 		expect(clip[0]).toContain("| 2 | conv 8 4x4 stride 3 pad 1 | 11×11×8 | ((32 + 2·1 − 4)/3) + 1 = 11 | 4×4×3 × 8 | 392 |");
 		expect(shownNotices.at(-1)).toContain("copied");
 		pt.click();
+		// (the PyTorch copy first looks for the block's weights in the vault: a task or more)
+		for (let i = 0; i < 100 && clip.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
 		keras.click();
 		await new Promise((r) => setTimeout(r, 0));
 		expect(clip[1]).toMatch(/nn\.Conv2d\(3, 8/);

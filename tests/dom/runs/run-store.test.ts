@@ -385,7 +385,7 @@ describe("weights beside the run", () => {
 		if (!f.ok) throw new Error(f.error);
 		await app.vault.modifyBinary(app.vault.getFileByPath(path) as TFile, f.bytes.slice().buffer);
 		const misfit = await loadRunWeights(o(app), other.path ?? "", null, net);
-		expect("error" in misfit && misfit.error).toMatch(/0\.weight \(layer 1, shape \[2, 1, 3, 3\]\) is missing/);
+		expect("error" in misfit && misfit.error).toMatch(/0\.weight: missing from the file \(layer 1 needs 2×1×3×3\)/);
 	});
 
 	it("still reads the older CNNW weights file of a run", async () => {

@@ -15,7 +15,7 @@ const torchHere = spawnSync("/usr/bin/python3", ["-c", "import torch"], { stdio:
 const p = (a: number, b = a): [number, number] => [a, b];
 const conv = (filters: number, k: number, extra: Partial<Extract<LayerSpec, { type: "conv" }>> = {}): LayerSpec => ({ type: "conv", filters, kernel: p(k), stride: p(1), pad: p(0), dilation: p(1), bias: true, ...extra });
 
-/** Between them, every layer type the PyTorch export writes. */
+/** Between them, every layer type CNN Lab has (residual blocks aside: issue 19), in evaluation mode. */
 const nets: Record<string, ModelSpec> = {
 	convPools: {
 		input: [2, 12, 12],
@@ -36,8 +36,6 @@ const nets: Record<string, ModelSpec> = {
 			{ type: "softmax" },
 		],
 	},
-	// Depthwise, transposed conv, adaptive pooling and global average pooling have no module in the PyTorch
-	// export yet; their nets join this list when the export writes them.
 	// Residual blocks: identity, projection (stride 2, 1×1 conv and batch norm on the shortcut), a block in a block.
 	residual: resNet,
 	// Modules the export adds inside a branch (a ZeroPad2d before an unevenly padded conv, a Flatten before a dense
@@ -49,6 +47,29 @@ const nets: Record<string, ModelSpec> = {
 			{ type: "residual", body: [conv(3, 3, { pad: p(1) }), { type: "dense", units: 6, bias: true }], shortcut: [{ type: "flatten" }, { type: "dense", units: 6, bias: false }, { type: "batchnorm" }] },
 			{ type: "dense", units: 4, bias: true },
 		],
+	},
+	// grouped and depthwise (with a multiplier) conv, transposed conv with an output padding, adaptive and global
+	// average pooling, ceil-mode max pooling and a 1-d batch norm
+	groupsTransposed: {
+		input: [2, 9, 9],
+		layers: [
+			conv(4, 3, { groups: 2, pad: p(1) }),
+			{ type: "depthwise", multiplier: 2, kernel: p(3), stride: p(1), pad: p(1), dilation: p(1), bias: true },
+			{ type: "batchnorm" },
+			{ type: "relu" },
+			{ type: "maxpool", kernel: p(2), stride: p(2), pad: p(0), ceil: true, countIncludePad: true },
+			{ type: "convtranspose", filters: 3, kernel: p(3), stride: p(2), pad: p(1), outputPad: p(1), dilation: p(1), bias: true },
+			{ type: "sigmoid" },
+			{ type: "adaptiveavgpool", size: p(3, 2) },
+			{ type: "flatten" },
+			{ type: "dense", units: 6, bias: true },
+			{ type: "batchnorm" },
+			{ type: "dense", units: 3, bias: true },
+		],
+	},
+	gapNet: {
+		input: [3, 7, 7],
+		layers: [conv(5, 3, { stride: p(2), pad: p(1) }), { type: "batchnorm", eps: 1e-4 }, { type: "leakyrelu", slope: 0.2 }, { type: "gap" }, { type: "dropout", p: 0.5 }, { type: "dense", units: 4, bias: true }, { type: "softmax" }],
 	},
 	sigmoidStack: {
 		input: [1, 8, 8],

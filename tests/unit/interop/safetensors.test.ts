@@ -97,9 +97,9 @@ describe("state_dict names", () => {
 		const r = loadSafetensors(m, saved.bytes);
 		expect(r.ok).toBe(false);
 		if (r.ok) return;
-		expect(r.errors).toContain("5.weight (layer 4) has shape [6, 48], the network needs [5, 48]");
-		expect(r.errors).toContain("7.weight (layer 6, shape [3, 5]) is missing");
-		expect(r.errors).toContain("6.running_mean is not a tensor of this network");
+		expect(r.errors).toContain("5.weight: the file has 6×48, the network needs 5×48");
+		expect(r.errors).toContain("7.weight: missing from the file (layer 6 needs 3×5)");
+		expect(r.errors).toContain("6.running_mean: in the file (6), but the network has no such tensor");
 		expect(Array.from(m.exportWeights())).toEqual(Array.from(before));
 	});
 });
