@@ -24,7 +24,7 @@ export type PastedError = { line: number; column: number } & (
 const INT = "(\\d+)";
 const MATMUL = new RegExp(`mat1 and mat2 shapes cannot be multiplied \\(${INT}x${INT} and ${INT}x${INT}\\)`);
 const CHANNELS = new RegExp(
-	`weight of size \\[${INT}, ${INT}, ${INT}, ${INT}\\], expected input\\[([\\d, ]+)\\] to have ${INT} channels, but got ${INT} channels`,
+	`weight of size \\[${INT}, ${INT}, ${INT}, ${INT}\\], expected input\\[([\\d, ]+)\\] to have ${INT} channels, but got ${INT}(?: channels)?`,
 );
 const PADDED = new RegExp(`padded input size per channel: \\(${INT} x ${INT}\\)\\. Kernel size: \\(${INT} x ${INT}\\)`);
 const NEGATIVE = new RegExp(`Negative dimension size caused by subtracting ${INT} from ${INT}`);

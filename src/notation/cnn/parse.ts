@@ -303,7 +303,11 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 	} else if (!parsed.input) {
 		const blank = lines.every((l) => stripComment(l).trim() === "");
 		if (blank && raw.length === 0) diags.add({ line: 1, column: 1, severity: "info", message: t("spec.emptyBlock"), suggestion: "input 32x32x3" });
-		else if (imported) diags.add({ line: 1, column: 1, severity: "error", message: t("spec.importNeedsInput"), suggestion: "input 32x32x3" });
+		// the importer says it already, at the first layer, with the channels its code gives: said once
+		else if (imported) {
+			if (!imported.diagnostics.some((d) => d.severity === "error" && d.suggestion?.startsWith("input ")))
+				diags.add({ line: 1, column: 1, severity: "error", message: t("spec.importNeedsInput"), suggestion: "input 32x32x3" });
+		}
 		else diags.add({ line: raw[0]?.line ?? 1, column: 1, severity: "error", message: t("spec.noInput"), suggestion: "input 32x32x3" });
 	}
 

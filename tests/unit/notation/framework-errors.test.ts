@@ -63,6 +63,12 @@ RuntimeError: Given groups=1, weight of size [64, 3, 3, 3], expected input[16, 1
 		expect(errs[0].message).toContain("the data has 1 channel (input[16, 1, 28, 28])");
 	});
 
+	it("the channels error alone, as a student copies it without `channels instead`, names the fix", () => {
+		const errs = errorsOf("Given groups=1, weight of size [64, 3, 3, 3], expected input[16, 1, 28, 28] to have 3 channels, but got 1");
+		expect(errs).toHaveLength(1);
+		expect(errs[0].message).toContain("Conv2d(3, 64, 3) must be Conv2d(1, 64, 3)");
+	});
+
 	it("a kernel larger than the padded input: the row whose input is 3×3, and what shrank it", () => {
 		// 28 −5+1 = 24, /2 = 12, −5+1 = 8, /2 = 4, −2+1 = 3: the 4×4 convolution on line 7 gets 3×3
 		const src = "input 28x28x1\nconv 8 5x5\nmaxpool 2\nconv 16 5x5\nmaxpool 2\nconv 16 2x2\nconv 32 4x4\nerror: RuntimeError: Calculated padded input size per channel: (3 x 3). Kernel size: (4 x 4). Kernel size can't be greater than actual input size";
