@@ -121,20 +121,25 @@ describe("the explorer in a training block", () => {
 			await until(() => filtersTitle().includes(`after epoch ${n}`) && el.querySelector(".cnn-lab-training-views-next") === null);
 			expect(el.querySelectorAll(".cnn-lab-filters")).toHaveLength(1);
 			await until(() => el.querySelectorAll(".cnn-lab-explorer-why-map").length > 0);
+			// the printed numbers (tables read by screen readers, unit values) follow once the updates pause (250 ms)
+			await until(() => shown() !== before.maps && saliency() !== before.why);
 			return { maps: shown(), why: saliency() };
 		};
+		let before = { maps: "", why: "" };
+		before = { maps: untrained, why: untrainedWhy };
 		const first = await epochView(1);
 		expect(first.maps).not.toBe(untrained);
 		expect(first.why).not.toBe(untrainedWhy);
 		// The worker shows the network at most once a second: the next epoch ends more than a second later.
 		await new Promise((r) => setTimeout(r, 1100));
 		gate.release();
+		before = first;
 		const second = await epochView(2);
 		expect(second.maps).not.toBe(first.maps);
 		expect(second.why).not.toBe(first.why);
 		gate.release();
 		await until(() => weightsNote().includes("this run, 3 epochs"));
-		expect(shown()).not.toBe(second.maps);
+		await until(() => shown() !== second.maps);
 		await until(() => filtersTitle().startsWith("Learned"));
 	});
 
