@@ -6,6 +6,7 @@ import type { Activation } from "../../engine/layer";
 import type { ProbeResult, ProbeStage } from "../../engine/probe";
 import { isAdd, stepName } from "./block-paths";
 import { layerRange } from "./layer-range";
+import { UnitBars } from "./unit-bars";
 
 /** Channels drawn per layer and units per dense layer; the rest are counted. */
 const MAX_CHANNELS = 8;
@@ -36,11 +37,12 @@ interface RowData {
 interface RowView {
 	el: HTMLElement;
 	heatmaps: Heatmap[];
+	/** A flat output's units: hidden buttons (names and values for a screen reader, a keyboard's picks) beside its bars. */
 	units: HTMLElement[];
+	bars: UnitBars | null;
 	/** What a new result with the same shapes updates in place (a stroke, an epoch): no row is built again. */
 	legendRow: HTMLElement;
 	colormap: ColormapName;
-	fills: HTMLElement[];
 	values: HTMLElement[];
 	names: string[];
 	shape: number[];
@@ -104,6 +106,7 @@ export class LayerStrip {
 			for (const row of v.values()) {
 				for (const h of row.heatmaps) h.highlight("output", null);
 				for (const u of row.units) u.removeClass("is-picked");
+				row.bars?.mark(-1);
 			}
 		}
 		this.picked = { stage, index, path };
@@ -111,6 +114,7 @@ export class LayerStrip {
 		if (!v) return;
 		if (v.units.length) {
 			v.units[index]?.addClass("is-picked");
+			v.bars?.mark(index);
 			return;
 		}
 		// Heatmaps are one per channel, in order: find the channel and the cell.
@@ -153,13 +157,7 @@ export class LayerStrip {
 			view.colormap = cmap;
 			return;
 		}
-		const span = Math.max(Math.abs(range.min), Math.abs(range.max)) || 1;
-		view.units.forEach((b, u) => {
-			const v = s.data[u];
-			view.fills[u].toggleClass("is-negative", v < 0);
-			view.fills[u].toggleClass("is-positive", v >= 0);
-			view.fills[u].setCssProps({ "--cnn-lab-bar": String(Math.abs(v) / span) });
-		});
+		view.bars?.update(s.data);
 		this.unitTexts.set(view, s.data);
 		this.win.clearTimeout(this.textTimer);
 		this.textTimer = this.win.setTimeout(() => this.writeUnitTexts(), NUMBERS_PAUSE_MS);
@@ -233,7 +231,7 @@ export class LayerStrip {
 		const legendRow = row.createDiv({ cls: "cnn-lab-explorer-legend" });
 		this.legend(legendRow, s, range, cmap);
 		const cells = row.createDiv({ cls: "cnn-lab-featuremap-cells" });
-		const view: RowView = { el: row, heatmaps: [], units: [], legendRow, colormap: cmap, fills: [], values: [], names: [], shape: s.shape };
+		const view: RowView = { el: row, heatmaps: [], units: [], bars: null, legendRow, colormap: cmap, values: [], names: [], shape: s.shape };
 		if (s.shape.length === 3) {
 			const [c, h, w] = s.shape;
 			const shown = Math.min(c, MAX_CHANNELS);
@@ -255,30 +253,31 @@ export class LayerStrip {
 		} else {
 			const n = s.data.length;
 			const shown = Math.min(n, MAX_UNITS);
-			const bars = cells.createDiv({ cls: "cnn-lab-explorer-units" });
-			const span = Math.max(Math.abs(range.min), Math.abs(range.max)) || 1;
+			const box = cells.createDiv({ cls: "cnn-lab-explorer-units" });
+			const list = box.createDiv({ cls: "cnn-lab-sr-only", attr: { role: "list" } });
 			for (let u = 0; u < shown; u++) {
 				const v = s.data[u];
 				const name = isOutput ? (this.opts.classNames[u] ?? String(u)) : t("explorer.strip.unit", { n: u + 1 });
-				const b = bars.createEl("button", { cls: "cnn-lab-explorer-unit", attr: { "aria-label": `${name}: ${formatValue(v, this.opts.decimals)}` } });
+				const b = list.createEl("button", { cls: "cnn-lab-explorer-unit", attr: { role: "listitem", "aria-label": `${name}: ${formatValue(v, this.opts.decimals)}` } });
 				b.createSpan({ cls: "cnn-lab-explorer-unit-name", text: name });
-				const track = b.createSpan({ cls: "cnn-lab-explorer-unit-track" });
-				const fill = track.createSpan({ cls: ["cnn-lab-explorer-unit-fill", v < 0 ? "is-negative" : "is-positive"] });
-				fill.setCssProps({ "--cnn-lab-bar": String(Math.abs(v) / span) });
 				const value = b.createSpan({ cls: "cnn-lab-explorer-unit-value", text: formatValue(v, this.opts.decimals) });
 				b.addEventListener("click", () => onPick(u));
 				view.units.push(b);
-				view.fills.push(fill);
 				view.values.push(value);
 				view.names.push(name);
 			}
-			if (n > shown) bars.createDiv({ cls: "cnn-lab-note", text: t("explorer.strip.moreUnits", { n: n - shown }) });
+			view.bars = new UnitBars(box, view.names, s.data, isOutput, onPick);
+			if (n > shown) box.createDiv({ cls: "cnn-lab-note", text: t("explorer.strip.moreUnits", { n: n - shown }) });
 		}
 		return view;
 	}
 
 	redraw(): void {
-		for (const v of this.views) for (const row of v.values()) for (const h of row.heatmaps) h.redraw();
+		for (const v of this.views)
+			for (const row of v.values()) {
+				for (const h of row.heatmaps) h.redraw();
+				row.bars?.redraw();
+			}
 	}
 
 	private destroyMaps(): void {
