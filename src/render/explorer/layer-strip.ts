@@ -11,6 +11,12 @@ import { UnitBars } from "./unit-bars";
 /** Channels drawn per layer and units per dense layer; the rest are counted. */
 const MAX_CHANNELS = 8;
 const MAX_UNITS = 32;
+/**
+ * Values whose rows one task builds when the strip is made (the explorer opens, a new shape): each map makes its
+ * canvas and hidden table, and all of a 28×28 network's rows at once were one task of well over 50 ms. A task builds
+ * rows until it has passed this many values (at least one stage), the rest follow in later tasks.
+ */
+export const BUILD_CHUNK_VALUES = 4000;
 
 export interface StripOptions {
 	colormap: ColormapName;
@@ -82,11 +88,15 @@ export class LayerStrip {
 	show(r: ProbeResult): void {
 		if (this.sameShapes(r)) {
 			r.stages.forEach((st, i) => {
+				const stage = this.views[i];
+				if (!stage) return;
 				for (const row of stageRows(st)) {
-					const view = this.views[i].get(row.path);
+					const view = stage.get(row.path);
 					if (view) this.refresh(row.data, view);
 				}
 			});
+			// Rows not built yet are built from the newest result.
+			if (this.building) this.building.r = r;
 			if (this.picked) this.mark(this.picked.stage, this.picked.index, this.picked.path);
 			return;
 		}
@@ -94,10 +104,35 @@ export class LayerStrip {
 		this.el.empty();
 		this.el.createDiv({ cls: "cnn-lab-section-title", text: t("explorer.strip.title") });
 		this.el.createDiv({ cls: "cnn-lab-note", text: t("explorer.strip.hint") });
-		const outputStage = lastScoreStage(r);
 		this.signatures = r.stages.map(signature);
-		this.views = r.stages.map((s, i) => this.stage(s, i, i === outputStage));
+		this.building = { r, next: 0, outputStage: lastScoreStage(r) };
+		this.buildChunk();
+	}
+
+	/** The rows still to build (the strip is being made), from the newest result with the same shapes. */
+	private building: { r: ProbeResult; next: number; outputStage: number } | null = null;
+	private buildTimer = 0;
+
+	/** Builds rows until BUILD_CHUNK_VALUES values are drawn, then leaves the rest to the next task. */
+	private buildChunk(): void {
+		this.buildTimer = 0;
+		const b = this.building;
+		if (!b) return;
+		let values = 0;
+		while (b.next < b.r.stages.length && (values === 0 || values < BUILD_CHUNK_VALUES)) {
+			const i = b.next++;
+			const st = b.r.stages[i];
+			this.views[i] = this.stage(st, i, i === b.outputStage);
+			values += Math.max(1, st.data.length);
+		}
 		if (this.picked) this.mark(this.picked.stage, this.picked.index, this.picked.path);
+		if (b.next < b.r.stages.length) this.buildTimer = this.win.setTimeout(() => this.buildChunk(), 0);
+		else this.building = null;
+	}
+
+	/** True while rows are still being built in later tasks (tests wait for it). */
+	get isBuilding(): boolean {
+		return this.building !== null;
 	}
 
 	/** Outlines the picked value (and forgets the last one); `path` picks a row inside a residual block. */
@@ -126,7 +161,7 @@ export class LayerStrip {
 	}
 
 	private sameShapes(r: ProbeResult): boolean {
-		return this.views.length === r.stages.length && r.stages.every((st, i) => this.signatures[i] === signature(st));
+		return this.signatures.length === r.stages.length && r.stages.every((st, i) => this.signatures[i] === signature(st));
 	}
 
 	/** The layer's legend and its note for the layer's values: made once, then written in place. */
@@ -282,6 +317,10 @@ export class LayerStrip {
 
 	private destroyMaps(): void {
 		this.stopTexts();
+		this.win.clearTimeout(this.buildTimer);
+		this.buildTimer = 0;
+		this.building = null;
+		this.signatures = [];
 		for (const v of this.views) for (const row of v.values()) for (const h of row.heatmaps) h.destroy();
 		this.views = [];
 	}
