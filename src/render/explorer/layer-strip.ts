@@ -6,10 +6,17 @@ import type { Activation } from "../../engine/layer";
 import type { ProbeResult, ProbeStage } from "../../engine/probe";
 import { isAdd, stepName } from "./block-paths";
 import { layerRange } from "./layer-range";
+import { UnitBars } from "./unit-bars";
 
 /** Channels drawn per layer and units per dense layer; the rest are counted. */
 const MAX_CHANNELS = 8;
 const MAX_UNITS = 32;
+/**
+ * Values whose rows one task builds when the strip is made (the explorer opens, a new shape): each map makes its
+ * canvas and hidden table, and all of a 28×28 network's rows at once were one task of well over 50 ms. A task builds
+ * rows until it has passed this many values (at least one stage), the rest follow in later tasks.
+ */
+export const BUILD_CHUNK_VALUES = 4000;
 
 export interface StripOptions {
 	colormap: ColormapName;
@@ -36,11 +43,12 @@ interface RowData {
 interface RowView {
 	el: HTMLElement;
 	heatmaps: Heatmap[];
+	/** A flat output's units: hidden buttons (names and values for a screen reader, a keyboard's picks) beside its bars. */
 	units: HTMLElement[];
+	bars: UnitBars | null;
 	/** What a new result with the same shapes updates in place (a stroke, an epoch): no row is built again. */
 	legendRow: HTMLElement;
 	colormap: ColormapName;
-	fills: HTMLElement[];
 	values: HTMLElement[];
 	names: string[];
 	shape: number[];
@@ -80,11 +88,15 @@ export class LayerStrip {
 	show(r: ProbeResult): void {
 		if (this.sameShapes(r)) {
 			r.stages.forEach((st, i) => {
+				const stage = this.views[i];
+				if (!stage) return;
 				for (const row of stageRows(st)) {
-					const view = this.views[i].get(row.path);
+					const view = stage.get(row.path);
 					if (view) this.refresh(row.data, view);
 				}
 			});
+			// Rows not built yet are built from the newest result.
+			if (this.building) this.building.r = r;
 			if (this.picked) this.mark(this.picked.stage, this.picked.index, this.picked.path);
 			return;
 		}
@@ -92,10 +104,35 @@ export class LayerStrip {
 		this.el.empty();
 		this.el.createDiv({ cls: "cnn-lab-section-title", text: t("explorer.strip.title") });
 		this.el.createDiv({ cls: "cnn-lab-note", text: t("explorer.strip.hint") });
-		const outputStage = lastScoreStage(r);
 		this.signatures = r.stages.map(signature);
-		this.views = r.stages.map((s, i) => this.stage(s, i, i === outputStage));
+		this.building = { r, next: 0, outputStage: lastScoreStage(r) };
+		this.buildChunk();
+	}
+
+	/** The rows still to build (the strip is being made), from the newest result with the same shapes. */
+	private building: { r: ProbeResult; next: number; outputStage: number } | null = null;
+	private buildTimer = 0;
+
+	/** Builds rows until BUILD_CHUNK_VALUES values are drawn, then leaves the rest to the next task. */
+	private buildChunk(): void {
+		this.buildTimer = 0;
+		const b = this.building;
+		if (!b) return;
+		let values = 0;
+		while (b.next < b.r.stages.length && (values === 0 || values < BUILD_CHUNK_VALUES)) {
+			const i = b.next++;
+			const st = b.r.stages[i];
+			this.views[i] = this.stage(st, i, i === b.outputStage);
+			values += Math.max(1, st.data.length);
+		}
 		if (this.picked) this.mark(this.picked.stage, this.picked.index, this.picked.path);
+		if (b.next < b.r.stages.length) this.buildTimer = this.win.setTimeout(() => this.buildChunk(), 0);
+		else this.building = null;
+	}
+
+	/** True while rows are still being built in later tasks (tests wait for it). */
+	get isBuilding(): boolean {
+		return this.building !== null;
 	}
 
 	/** Outlines the picked value (and forgets the last one); `path` picks a row inside a residual block. */
@@ -104,6 +141,7 @@ export class LayerStrip {
 			for (const row of v.values()) {
 				for (const h of row.heatmaps) h.highlight("output", null);
 				for (const u of row.units) u.removeClass("is-picked");
+				row.bars?.mark(-1);
 			}
 		}
 		this.picked = { stage, index, path };
@@ -111,6 +149,7 @@ export class LayerStrip {
 		if (!v) return;
 		if (v.units.length) {
 			v.units[index]?.addClass("is-picked");
+			v.bars?.mark(index);
 			return;
 		}
 		// Heatmaps are one per channel, in order: find the channel and the cell.
@@ -122,7 +161,7 @@ export class LayerStrip {
 	}
 
 	private sameShapes(r: ProbeResult): boolean {
-		return this.views.length === r.stages.length && r.stages.every((st, i) => this.signatures[i] === signature(st));
+		return this.signatures.length === r.stages.length && r.stages.every((st, i) => this.signatures[i] === signature(st));
 	}
 
 	/** The layer's legend and its note for the layer's values: made once, then written in place. */
@@ -153,13 +192,7 @@ export class LayerStrip {
 			view.colormap = cmap;
 			return;
 		}
-		const span = Math.max(Math.abs(range.min), Math.abs(range.max)) || 1;
-		view.units.forEach((b, u) => {
-			const v = s.data[u];
-			view.fills[u].toggleClass("is-negative", v < 0);
-			view.fills[u].toggleClass("is-positive", v >= 0);
-			view.fills[u].setCssProps({ "--cnn-lab-bar": String(Math.abs(v) / span) });
-		});
+		view.bars?.update(s.data);
 		this.unitTexts.set(view, s.data);
 		this.win.clearTimeout(this.textTimer);
 		this.textTimer = this.win.setTimeout(() => this.writeUnitTexts(), NUMBERS_PAUSE_MS);
@@ -233,7 +266,7 @@ export class LayerStrip {
 		const legendRow = row.createDiv({ cls: "cnn-lab-explorer-legend" });
 		this.legend(legendRow, s, range, cmap);
 		const cells = row.createDiv({ cls: "cnn-lab-featuremap-cells" });
-		const view: RowView = { el: row, heatmaps: [], units: [], legendRow, colormap: cmap, fills: [], values: [], names: [], shape: s.shape };
+		const view: RowView = { el: row, heatmaps: [], units: [], bars: null, legendRow, colormap: cmap, values: [], names: [], shape: s.shape };
 		if (s.shape.length === 3) {
 			const [c, h, w] = s.shape;
 			const shown = Math.min(c, MAX_CHANNELS);
@@ -255,34 +288,39 @@ export class LayerStrip {
 		} else {
 			const n = s.data.length;
 			const shown = Math.min(n, MAX_UNITS);
-			const bars = cells.createDiv({ cls: "cnn-lab-explorer-units" });
-			const span = Math.max(Math.abs(range.min), Math.abs(range.max)) || 1;
+			const box = cells.createDiv({ cls: "cnn-lab-explorer-units" });
+			const list = box.createDiv({ cls: "cnn-lab-sr-only", attr: { role: "list" } });
 			for (let u = 0; u < shown; u++) {
 				const v = s.data[u];
 				const name = isOutput ? (this.opts.classNames[u] ?? String(u)) : t("explorer.strip.unit", { n: u + 1 });
-				const b = bars.createEl("button", { cls: "cnn-lab-explorer-unit", attr: { "aria-label": `${name}: ${formatValue(v, this.opts.decimals)}` } });
+				const b = list.createEl("button", { cls: "cnn-lab-explorer-unit", attr: { role: "listitem", "aria-label": `${name}: ${formatValue(v, this.opts.decimals)}` } });
 				b.createSpan({ cls: "cnn-lab-explorer-unit-name", text: name });
-				const track = b.createSpan({ cls: "cnn-lab-explorer-unit-track" });
-				const fill = track.createSpan({ cls: ["cnn-lab-explorer-unit-fill", v < 0 ? "is-negative" : "is-positive"] });
-				fill.setCssProps({ "--cnn-lab-bar": String(Math.abs(v) / span) });
 				const value = b.createSpan({ cls: "cnn-lab-explorer-unit-value", text: formatValue(v, this.opts.decimals) });
 				b.addEventListener("click", () => onPick(u));
 				view.units.push(b);
-				view.fills.push(fill);
 				view.values.push(value);
 				view.names.push(name);
 			}
-			if (n > shown) bars.createDiv({ cls: "cnn-lab-note", text: t("explorer.strip.moreUnits", { n: n - shown }) });
+			view.bars = new UnitBars(box, view.names, s.data, isOutput, onPick);
+			if (n > shown) box.createDiv({ cls: "cnn-lab-note", text: t("explorer.strip.moreUnits", { n: n - shown }) });
 		}
 		return view;
 	}
 
 	redraw(): void {
-		for (const v of this.views) for (const row of v.values()) for (const h of row.heatmaps) h.redraw();
+		for (const v of this.views)
+			for (const row of v.values()) {
+				for (const h of row.heatmaps) h.redraw();
+				row.bars?.redraw();
+			}
 	}
 
 	private destroyMaps(): void {
 		this.stopTexts();
+		this.win.clearTimeout(this.buildTimer);
+		this.buildTimer = 0;
+		this.building = null;
+		this.signatures = [];
 		for (const v of this.views) for (const row of v.values()) for (const h of row.heatmaps) h.destroy();
 		this.views = [];
 	}

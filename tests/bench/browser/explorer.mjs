@@ -2,7 +2,7 @@
 // (the plugin's styles, the theme stand-in of the demo page). Each figure is one action to the end of its layout: a
 // stroke on the pad (one frame: pad, downsampled input, prediction and every map of the strip redrawn; the
 // attribution follows in a task of its own), a click on a conv / pool / dense cell (its computation view), saliency + Grad-CAM (computed and drawn).
-// Goals (issue 15): stroke and click ≤ 16 ms, saliency + Grad-CAM ≤ 30 ms. Not a test: it prints the figures.
+// Goals (issue 15): stroke and click ≤ 16 ms, saliency + Grad-CAM ≤ 30 ms, no task over 50 ms. Not a test: it prints the figures.
 // Each round is a task of its own; besides its wall time (what a user on this machine waited), the CPU time the
 // page's thread spent in that task, from Chromium's trace: on a shared machine the wall time includes the time the
 // thread waited for a core, the CPU time is what the explorer itself costs. The load average is printed with them.
@@ -58,5 +58,5 @@ line("  of which saliency + Grad-CAM computed", r.computeOnly, undefined, cpu.co
 line("  a forward pass with every activation", r.forward, undefined, cpu.forward);
 const long = tasks.filter((t) => t.wallMs > 50);
 const longest = tasks.reduce((m, t) => (t.cpuMs > m.cpuMs ? t : m), { cpuMs: 0, wallMs: 0 });
-console.log(`tasks over 50 ms of wall time: ${long.length} of ${tasks.length}; the longest by CPU ${longest.cpuMs.toFixed(1)} ms (${longest.wallMs.toFixed(1)} ms wall) — the first round of each action and the explorer's opening included`);
+console.log(`tasks over 50 ms of wall time (goal: none): ${long.length} of ${tasks.length}; the longest by CPU ${longest.cpuMs.toFixed(1)} ms (${longest.wallMs.toFixed(1)} ms wall) — the first round of each action and the explorer's opening included`);
 await browser.close();

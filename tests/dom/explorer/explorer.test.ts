@@ -162,6 +162,20 @@ describe("network explorer", () => {
 		view.destroy();
 	});
 
+	it("a click on a dense layer's bar chart picks the unit under the pointer: its sum adds up to that unit's value", () => {
+		const { view, host } = mount(weights);
+		const denseRow = host.querySelectorAll(".cnn-lab-explorer-layer")[5];
+		const chart = denseRow.querySelector("canvas.cnn-lab-explorer-unit-bars") as HTMLCanvasElement;
+		// ten units, one row: the 7th bar's middle
+		clickCell(chart, 1, 10, 0, 6);
+		expect(host.querySelector(".cnn-lab-explorer-calc-title")?.textContent).toContain("unit 7");
+		const r = reAdd(host.querySelector(".cnn-lab-explorer-calc .cnn-lab-explorer-calc-sum")?.textContent ?? "");
+		const value = view.current?.stages[5].data[6] ?? NaN;
+		expect(Math.abs(r.total - value)).toBeLessThan(1e-6);
+		expect(denseRow.querySelectorAll("button.cnn-lab-explorer-unit")[6].classList.contains("is-picked")).toBe(true);
+		view.destroy();
+	});
+
 	it("a max-pool cell shows its window and picks the largest value", () => {
 		const { view, host } = mount(weights);
 		const poolRow = host.querySelectorAll(".cnn-lab-explorer-layer")[3];
