@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { resolveDataset, type DataEntry, type DataFiles } from "../data/dataset-resolver";
+import { resolveDataset, resolveTestDataset, type DataEntry, type DataFiles } from "../data/dataset-resolver";
 import type { Dataset } from "../data/dataset";
 import { loadDigits } from "../data/digits";
 import { limitIndices } from "../data/fit";
@@ -27,7 +27,7 @@ import { linkTo } from "../runs/links";
 import { modelText } from "../runs/run-note";
 import { modelSummary } from "../runs/run-properties";
 import { safeFileName } from "../runs/vault-paths";
-import { fitDataset, materialize } from "../worker/datasets";
+import { fitDataset, fitTestSet, materialize } from "../worker/datasets";
 import { FsDataFiles } from "./datasets";
 import type { CliIO } from "./run";
 import { runsFolder, vaultPath, vaultRoot, vaultSettings } from "./vault";
@@ -91,10 +91,27 @@ export async function resolveTrainData(train: TrainSpec, model: ModelSpec, seed:
 		const file = `${r.kind}.csv`;
 		return { raw, data: { kind: "beside", file, sklearnDigits: r.kind === "digits" }, csv: datasetCsv(raw, r.kind === "digits") };
 	}
-	const raw = r.dataset;
-	if (files.images.length > 0) return { raw, data: { kind: "images", files: files.images, labels: Array.from(raw.y) }, csv: null };
-	if (files.bytes.length === 2) return { raw, data: { kind: "idx", images: files.bytes[0], labels: files.bytes[1] }, csv: null };
-	return { raw, data: { kind: "csv", path: files.texts[0] }, csv: null };
+	return { raw: r.dataset, data: readFrom(files, r.dataset), csv: null };
+}
+
+/** Which vault files the resolver read for `raw`, as the script reads them. */
+function readFrom(files: RecordingFiles, raw: Dataset): Exclude<TrainScriptData, { kind: "beside" }> {
+	if (files.images.length > 0) return { kind: "images", files: files.images, labels: Array.from(raw.y) };
+	if (files.bytes.length === 2) return { kind: "idx", images: files.bytes[0], labels: files.bytes[1] };
+	return { kind: "csv", path: files.texts[0] };
+}
+
+/**
+ * The train line's `test …` set as `cnn-lab train` resolves it (src/cli/datasets.ts loadTestDataset), with its
+ * refusals (the training files again, more classes than the training data); null without one.
+ */
+export async function resolveTestData(train: TrainSpec, model: ModelSpec, trainSet: Dataset, root: string, notePath: string): Promise<TrainScriptPlan["test"]> {
+	if (!train.test) return null;
+	const files = new RecordingFiles(new FsDataFiles(root, "en"));
+	const sourcePath = relative(resolve(root), resolve(notePath)).split(sep).join("/");
+	const raw = await resolveTestDataset(files, { dataset: train.test, input: model.input, sourcePath, seed: 0, limit: null, lang: "en" }, train.dataset);
+	fitTestSet(raw, model, trainSet, "en");
+	return { data: readFrom(files, raw), shape: [raw.shape[0], raw.shape[1], raw.shape[2]] };
 }
 
 /**
@@ -120,7 +137,8 @@ export async function trainScriptPlan(model: ModelSpec, train: TrainSpec, modelS
 	if (folder === null) throw new Error(`the runs folder setting "${settings.runsFolder}" would leave the vault`);
 	const { raw, data, csv } = await resolveTrainData(train, model, seed, root, notePath);
 	// The same refusals as a run (a network with fewer outputs than the data have classes, a set too big once resized).
-	fitDataset(raw, model, "en", { count: train.limit, seed });
+	const fitted = fitDataset(raw, model, "en", { count: train.limit, seed }).dataset;
+	const test = await resolveTestData(train, model, fitted, root, notePath);
 	const { trainOrder, valIndices } = cnnLabSplit(raw, model, train, seed);
 	const source = linkTo(vaultPath(root, notePath));
 	const mark = "\u0000epochs\u0000";
@@ -138,6 +156,7 @@ export async function trainScriptPlan(model: ModelSpec, train: TrainSpec, modelS
 		classNames: raw.classNames,
 		trainOrder,
 		valIndices,
+		test,
 		note: {
 			runsFolder: folder,
 			title: safeFileName(`${basename(notePath).replace(/\.md$/i, "")} ${framework}`),
@@ -170,7 +189,6 @@ export async function exportTrainScript(to: "pytorch" | "keras", model: ModelSpe
 		io.err(`cnn-lab export --train: ${e instanceof Error ? e.message : String(e)}\n`);
 		return 1;
 	}
-	if (train.test) io.err("cnn-lab export --train: the script does not evaluate the train line's test set (only CNN Lab's validation split)\n");
 	const script = to === "pytorch" ? toPyTorchTrainScript(made.plan, opts) : toKerasTrainScript(made.plan, opts);
 	const target = out === null ? null : resolve(io.cwd, out);
 	const folder = target === null ? io.cwd : dirname(target);

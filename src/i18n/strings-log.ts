@@ -51,6 +51,7 @@ export const logStrings = {
 	"log.diff.seed": { en: "seed {v}", zh: "种子 {v}" },
 	"log.diff.val": { en: "val {v}", zh: "验证比例 {v}" },
 	"log.diff.unset": { en: "–", zh: "–" },
+	"log.framework.cnnLab": { en: "CNN Lab", zh: "CNN Lab" },
 	"log.diff.noLayer": { en: "(no layer)", zh: "（无此层）" },
 	"log.diff.sep": { en: " · ", zh: " · " },
 	"log.table.note": { en: "Note: {name}", zh: "笔记：{name}" },

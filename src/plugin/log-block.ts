@@ -144,6 +144,7 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 			durationS: f.run.durationS,
 			samplesPerS: f.run.samplesPerS,
 			test: f.run.test ?? null,
+			framework: f.run.framework ?? null,
 			link: (parent, text) => createVaultLink(app, parent, text, { linktext: f.path, sourcePath: this.ctx.sourcePath }, this),
 		});
 		switch (spec.kind) {
@@ -172,6 +173,7 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 						durationS: own?.durationS ?? null,
 						samplesPerS: own?.samplesPerS ?? null,
 						test: own?.test ?? null,
+						framework: own?.framework ?? null,
 					},
 				];
 			}

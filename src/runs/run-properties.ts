@@ -101,6 +101,7 @@ export function runFromFrontMatter(fm: Record<string, unknown>): Omit<RunRecord,
 		weights: weights === null ? null : pathFromLink(weights) || weights,
 		// Absent from notes written before it was recorded: left out rather than null, so older records compare equal.
 		...(fm.backend === null || fm.backend === undefined ? {} : { backend: str(fm.backend) }),
+		...(fm.framework === null || fm.framework === undefined ? {} : { framework: str(fm.framework) }),
 		...testFrom(fm),
 	};
 }

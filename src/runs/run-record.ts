@@ -51,6 +51,8 @@ export interface RunRecord {
 	weights?: string | null;
 	/** What computed the run: "wasm-simd" or "js" (they round differently, so a rerun may differ slightly). */
 	backend?: string | null;
+	/** What trained the run when it was not CNN Lab: "pytorch" or "keras" (the exported training scripts write it). */
+	framework?: string | null;
 	/**
 	 * With a test set (`test …` on the train line): its loss and accuracy on the final weights, apart from
 	 * validation; the confusion matrix is then the test set's. Absent without one.

@@ -82,9 +82,9 @@ class CnnLabBatches(keras.utils.PyDataset):
 class RunNoteCallback(keras.callbacks.Callback):
     """Writes the run note in CNN Lab's format: created when training begins, rewritten after every epoch."""
 
-    def __init__(self, vault, steps, x_val, y_val):
+    def __init__(self, vault, steps, x_val, y_val, test=None):
         super().__init__()
-        self.vault, self.steps, self.x_val, self.y_val = vault, steps, x_val, y_val
+        self.vault, self.steps, self.x_val, self.y_val, self.test = vault, steps, x_val, y_val, test
         self.t0 = time.time()
         started = time.localtime()
         self.run = {
@@ -126,10 +126,15 @@ class RunNoteCallback(keras.callbacks.Callback):
         if status == "completed" and PATIENCE_EPOCHS is not None and self.best[1]:
             self.run["best_epoch"], self.run["early_stop"] = self.best[1], len(self.run["epochs"]) < EPOCHS
         if status == "completed" and self.run["epochs"]:
-            pred = np.argmax(self.model.predict(self.x_val, batch_size=BATCH, verbose=0), axis=1)
+            # With a test set: evaluated once, on the weights the run ends on, and the confusion matrix is its own.
+            x_cm, y_cm = self.test if self.test is not None and len(self.test[1]) else (self.x_val, self.y_val)
+            if y_cm is not self.y_val:
+                test_loss, test_acc = self.model.evaluate(x_cm, y_cm, batch_size=BATCH, verbose=0)[:2]
+                self.run["test"] = (float(test_loss), float(test_acc), len(y_cm))
+            pred = np.argmax(self.model.predict(x_cm, batch_size=BATCH, verbose=0), axis=1)
             k = len(CLASS_NAMES)
             matrix = [[0] * k for _ in range(k)]
-            for t, p in zip(self.y_val.tolist(), pred.tolist()):
+            for t, p in zip(y_cm.tolist(), pred.tolist()):
                 if p < k:
                     matrix[t][p] += 1
             self.run["confusion"] = matrix
@@ -164,7 +169,10 @@ def main(argv=None):
     net.compile(optimizer=make_optimizer(), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=FROM_LOGITS), metrics=["accuracy"])
     batches = CnnLabBatches(x, y, np.random.default_rng(SEED))
     x_val, y_val = x[VAL_INDICES], y[VAL_INDICES]
-    note = RunNoteCallback(vault, len(batches), x_val, y_val)
+    test = load_test_data(vault)
+    if test is not None:
+        test = (np.ascontiguousarray(fit_to_input(test[0]).transpose(0, 2, 3, 1)), np.asarray(test[1], dtype=np.int64))
+    note = RunNoteCallback(vault, len(batches), x_val, y_val, test)
     print("Training on %d training and %d validation images, %d batches an epoch" % (len(TRAIN_ORDER), len(VAL_INDICES), len(batches)))
     try:
         net.fit(batches, epochs=EPOCHS, shuffle=False, validation_data=(x_val, y_val) if VAL_INDICES else None, validation_batch_size=BATCH, callbacks=make_callbacks(len(batches)) + [note, keras.callbacks.TerminateOnNaN()], verbose=2)

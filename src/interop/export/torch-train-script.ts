@@ -38,6 +38,11 @@ export interface TrainScriptPlan {
 	/** Indices into the data as read: the training images in CNN Lab's order before the first shuffle, and the held-out ones. */
 	trainOrder: ArrayLike<number>;
 	valIndices: ArrayLike<number>;
+	/**
+	 * The train line's `test …` set (always the vault's files, never a built-in set), with its C×H×W as read:
+	 * evaluated once at the end, on the weights the run ends on, as the trainer does. Null without one.
+	 */
+	test: { data: Exclude<TrainScriptData, { kind: "beside" }>; shape: readonly [number, number, number] } | null;
 	/** The run note's words, made by the run-note writer's own functions. */
 	note: {
 		runsFolder: string;
@@ -83,14 +88,21 @@ function buildModelLines(model: ModelSpec): string[] | null {
 	return [...classLines, "def build_model():", "    return nn.Sequential(", ...lines.slice(start + 1, end).map((l) => `    ${l}`), "    )", "", "model = build_model()"];
 }
 
+/** `<PREFIX>_KIND`, `_PATHS` and `_LABELS` (a folder of images only; None otherwise) of data in the vault. */
+function vaultDataLines(prefix: string, d: Exclude<TrainScriptData, { kind: "beside" }>): string[] {
+	if (d.kind === "csv") return [`${prefix}_KIND = "csv"`, `${prefix}_PATHS = ${strings([d.path])}`, `${prefix}_LABELS = None`];
+	if (d.kind === "idx") return [`${prefix}_KIND = "idx"`, `${prefix}_PATHS = ${strings([d.images, d.labels])}`, `${prefix}_LABELS = None`];
+	return [`${prefix}_KIND = "images"`, `${prefix}_PATHS = [`, ...d.files.map((f) => `    ${pyString(f)},`), "]", ...intList(`${prefix}_LABELS`, d.labels)];
+}
+
 function dataLines(p: TrainScriptPlan): string[] {
 	const d = p.data;
 	const out = [`DATA_SHAPE = (${p.dataShape.join(", ")})`];
 	if (d.kind === "beside") out.push('DATA_KIND = "beside"', `DATA_FILE = ${pyString(d.file)}`, `SKLEARN_DIGITS = ${d.sklearnDigits ? "True" : "False"}`);
-	else if (d.kind === "csv") out.push('DATA_KIND = "csv"', `DATA_PATHS = ${strings([d.path])}`);
-	else if (d.kind === "idx") out.push('DATA_KIND = "idx"', `DATA_PATHS = ${strings([d.images, d.labels])}`);
-	else out.push('DATA_KIND = "images"', "DATA_PATHS = [", ...d.files.map((f) => `    ${pyString(f)},`), "]", ...intList("DATA_LABELS", d.labels));
-	if (d.kind !== "beside") out.push("SKLEARN_DIGITS = False");
+	else out.push(...vaultDataLines("DATA", d), "SKLEARN_DIGITS = False");
+	// The test set: read as the training data are, evaluated once at the end (TEST_KIND None: the line has none).
+	if (p.test) out.push(`TEST_SHAPE = (${p.test.shape.join(", ")})`, ...vaultDataLines("TEST", p.test.data));
+	else out.push("TEST_KIND = None");
 	return out;
 }
 
@@ -182,7 +194,7 @@ def vault_file(vault, path):
     return os.path.join(vault, *path.split("/"))
 
 
-def read_csv_dataset(path):
+def read_csv_dataset(path, shape):
     """A CSV of label, pixel, pixel, ... read as CNN Lab reads it (src/data/csv.ts): pixels scaled by their largest value."""
     with open(path, encoding="utf-8-sig") as f:
         lines = re.split(r"\r\n|\r|\n", f.read())
@@ -198,7 +210,7 @@ def read_csv_dataset(path):
     top = float(x.max()) if x.size else 0.0
     scale = 1.0 if top <= 1 else 16.0 if top <= 16 else 255.0
     x = (x.astype(np.float64) / scale).astype(np.float32)
-    return x.reshape((len(rows),) + tuple(DATA_SHAPE)), y
+    return x.reshape((len(rows),) + tuple(shape)), y
 
 
 def read_idx(path):
@@ -214,20 +226,20 @@ def read_idx(path):
     return np.frombuffer(raw, dtype=np.uint8, count=int(np.prod(dims)), offset=4 + 4 * nd).reshape(dims)
 
 
-def read_images(vault):
+def read_images(vault, paths, labels, shape):
     try:
         from PIL import Image
     except ImportError:
         fail("the dataset is a folder of images: install Pillow (pip install pillow) to read them")
-    c, h, w = DATA_SHAPE
-    x = np.zeros((len(DATA_PATHS), c, h, w), dtype=np.float32)
-    for i, p in enumerate(DATA_PATHS):
+    c, h, w = shape
+    x = np.zeros((len(paths), c, h, w), dtype=np.float32)
+    for i, p in enumerate(paths):
         # Decoded by Pillow and scaled by the mean of the area each pixel covers; the plugin decodes with the app's
         # decoder, so a value may differ in its last bits.
         with Image.open(vault_file(vault, p)) as im:
             a = np.asarray(im.convert("L" if c == 1 else "RGB").resize((w, h), Image.BOX), dtype=np.float64) / 255
         x[i] = a[None] if c == 1 else a.transpose(2, 0, 1)
-    return x, np.array(DATA_LABELS, dtype=np.int64)
+    return x, np.array(labels, dtype=np.int64)
 
 
 def load_data(vault, use_sklearn):
@@ -241,20 +253,31 @@ def load_data(vault, use_sklearn):
             return (d.images.reshape(-1, 1, 8, 8) / 16).astype(np.float32), d.target.astype(np.int64)
         if not os.path.exists(path):
             fail(path + " is missing: export again with --out, which writes it beside the script")
-        return read_csv_dataset(path)
-    for p in DATA_PATHS:
+        return read_csv_dataset(path, DATA_SHAPE)
+    return read_vault_data(vault, DATA_KIND, DATA_PATHS, DATA_LABELS, DATA_SHAPE)
+
+
+def load_test_data(vault):
+    """The train line's test set, read from the vault as the training data are; None without one."""
+    if TEST_KIND is None:
+        return None
+    return read_vault_data(vault, TEST_KIND, TEST_PATHS, TEST_LABELS, TEST_SHAPE)
+
+
+def read_vault_data(vault, kind, paths, labels, shape):
+    for p in paths:
         if not os.path.exists(vault_file(vault, p)):
             fail(p + " is not in the vault " + vault)
-    if DATA_KIND == "csv":
-        return read_csv_dataset(vault_file(vault, DATA_PATHS[0]))
-    if DATA_KIND == "idx":
-        images = read_idx(vault_file(vault, DATA_PATHS[0]))
-        labels = read_idx(vault_file(vault, DATA_PATHS[1])).astype(np.int64)
-        n = min(len(images), len(labels))
+    if kind == "csv":
+        return read_csv_dataset(vault_file(vault, paths[0]), shape)
+    if kind == "idx":
+        images = read_idx(vault_file(vault, paths[0]))
+        y = read_idx(vault_file(vault, paths[1])).astype(np.int64)
+        n = min(len(images), len(y))
         x = images[:n].astype(np.float64) / 255
         x = x[:, None] if x.ndim == 3 else x.transpose(0, 3, 1, 2)
-        return x.astype(np.float32), labels[:n]
-    return read_images(vault)
+        return x.astype(np.float32), y[:n]
+    return read_images(vault, paths, labels, shape)
 
 
 def fit_to_input(x):
@@ -369,8 +392,10 @@ def run_note_text(run, stem):
     props += [
         ("train_loss", last.get("loss")), ("train_acc", last.get("acc")), ("val_loss", last.get("val_loss")),
         ("val_acc", last.get("val_acc")), ("duration_s", run["duration_s"]), ("samples_per_s", run["samples_per_s"]),
-        ("backend", run["backend"]), ("framework", FRAMEWORK),
     ]
+    if run.get("test") is not None:
+        props += [("test_loss", run["test"][0]), ("test_acc", run["test"][1]), ("test_n", run["test"][2])]
+    props += [("backend", run["backend"]), ("framework", FRAMEWORK)]
     if run.get("best_epoch") is not None:
         props.append(("best_epoch", run["best_epoch"]))
     if run.get("early_stop"):
@@ -548,6 +573,12 @@ def main(argv=None):
         fail("the data hold %d images but the export's split uses image %d: the data changed, export again" % (len(y), used))
     xt = torch.from_numpy(fit_to_input(x)).to(device)
     yt = torch.from_numpy(np.asarray(y, dtype=np.int64)).to(device)
+    test = load_test_data(vault)
+    if test is not None:
+        x_test = torch.from_numpy(fit_to_input(test[0])).to(device)
+        y_test = torch.from_numpy(np.asarray(test[1], dtype=np.int64)).to(device)
+        if len(y_test) and int(y_test.max()) >= len(CLASS_NAMES):
+            fail("the test set has label %d but the training data have %d classes" % (int(y_test.max()), len(CLASS_NAMES)))
 
     # Dropout draws from torch's generator (CNN Lab's masks are its own); everything else follows CNN Lab's seed.
     torch.manual_seed(SEED)
@@ -661,7 +692,16 @@ def main(argv=None):
         if best[2] is not None:
             net.load_state_dict(best[2])
             run["best_epoch"], run["early_stop"] = best[1], early
-        if run["epochs"]:
+        if run["epochs"] and test is not None and len(y_test):
+            # The test set, looked at once on the weights the run ends on; the confusion matrix is then its own.
+            test_idx = torch.arange(len(y_test), dtype=torch.int64, device=device)
+            test_loss, test_acc, matrix = evaluate(scores, x_test, y_test, test_idx, classes)
+            run["test"] = (test_loss, test_acc, len(y_test))
+            if len(matrix) == len(CLASS_NAMES):
+                run["confusion"] = matrix
+            if note:
+                print("test set (%d images): test_loss %.4f  test_acc %.1f%%" % (len(y_test), test_loss, 100 * test_acc))
+        elif run["epochs"]:
             # The final confusion matrix: the held-out part, or the training images without one.
             where = val_idx if VAL_INDICES else torch.tensor(sorted(TRAIN_ORDER), dtype=torch.int64, device=device)
             matrix = evaluate(scores, xt, yt, where, classes)[2]

@@ -370,9 +370,15 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 				}
 				spatialSeen = true;
 				break;
-			case "batchnorm":
+			case "batchnorm": {
 				out = applyRow(row, batchNormRow(L, inShape, diagOf(row, diags)));
+				// A conv's bias straight before a batch norm is subtracted again with the mean: said once, at the conv.
+				const prev = rows[rows.length - 2];
+				if (prev && prev.layer.word === "conv" && prev.layer.bias !== false && prev.nest === row.nest && prev.spec) {
+					rowDiag(prev, diags, prev.layer.column, "info", t("spec.biasBeforeBatchnorm"), "nobias");
+				}
 				break;
+			}
 			case "flatten":
 				out = { h: 1, w: 1, c: shapeSize(inShape), flat: true };
 				if (inShape.flat) rowDiag(row, diags, L.column, "info", t("spec.alreadyFlat"));

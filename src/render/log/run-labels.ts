@@ -12,6 +12,15 @@ const MAX_PARTS = 2;
 export interface LabelledRun {
 	label: string;
 	settings?: Partial<RunSettings> | null;
+	/** What trained it: "pytorch", "keras"; absent or null: CNN Lab. */
+	framework?: string | null;
+}
+
+/** A framework's name as a label shows it ("PyTorch"); CNN Lab's own runs have none. */
+export function frameworkName(framework: string | null | undefined): string {
+	const f = (framework ?? "").trim().toLowerCase();
+	if (f === "") return t("log.framework.cnnLab");
+	return f === "pytorch" ? "PyTorch" : f === "keras" ? "Keras" : (framework ?? "").trim();
 }
 
 const num = (v: number | null | undefined): string => (typeof v === "number" && Number.isFinite(v) ? String(Number(v.toPrecision(4))) : "");
@@ -44,6 +53,8 @@ export function labelsByDifference(runs: readonly LabelledRun[]): string[] {
 	if (runs.length < 2 || runs.some((r) => !r.settings)) return own;
 	const s = (r: LabelledRun): Partial<RunSettings> => r.settings ?? {};
 	const keys: { cells: string[]; say: (v: string) => string }[] = [
+		// First: a PyTorch run beside CNN Lab's run of the same block is told apart by what trained it.
+		{ cells: runs.map((r) => frameworkName(r.framework)), say: (v) => v },
 		{ cells: modelParts(runs), say: (v) => v },
 		{ cells: runs.map((r) => s(r).dataset ?? ""), say: (v) => v },
 		{ cells: runs.map((r) => s(r).optimizer ?? ""), say: (v) => v },

@@ -24,6 +24,8 @@ export interface ShownRun {
 	samplesPerS?: number | null;
 	/** A run with a test set: its loss and accuracy on the final weights (rows of their own, apart from validation). */
 	test?: TestMetrics | null;
+	/** The framework that trained it ("pytorch", "keras"); absent or null: CNN Lab. */
+	framework?: string | null;
 	/**
 	 * The final validation matrix the run note kept (null: a run note without one; undefined: a pasted log, which
 	 * has none). Read only for the runs drawn, so a lazy getter keeps a big folder from being parsed.

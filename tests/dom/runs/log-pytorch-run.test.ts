@@ -61,6 +61,9 @@ describe.skipIf(!torchHere)("a PyTorch run in ```cnn-log", () => {
 		expect(series.length).toBe(4);
 		// The same settings: the runs keep their notes' names, and the PyTorch one says so.
 		expect(series.filter((s) => s.label.includes("PyTorch")).length).toBe(2);
+		// Same settings: the framework (read from the note's `framework` key) tells the two runs apart.
+		expect(series.filter((s) => s.label.startsWith("PyTorch")).length).toBe(2);
+		expect(series.filter((s) => s.label.startsWith("CNN Lab")).length).toBe(2);
 		const torchTraining = series.find((s) => s.label.includes("PyTorch") && s.label.endsWith("training"));
 		expect(torchTraining?.points.map((p) => p.y)).toEqual(torchRun.epochs.map((e) => e.loss));
 		// Both confusion matrices are drawn, one per run.

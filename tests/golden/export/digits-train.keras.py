@@ -152,6 +152,7 @@ DATA_SHAPE = (1, 8, 8)
 DATA_KIND = "beside"
 DATA_FILE = "digits.csv"
 SKLEARN_DIGITS = True
+TEST_KIND = None
 # CNN Lab's split for this seed (stratified by class), as indices into the data as read: the training images in
 # CNN Lab's order before its first shuffle, and the validation images.
 TRAIN_ORDER = [
@@ -227,7 +228,7 @@ def vault_file(vault, path):
     return os.path.join(vault, *path.split("/"))
 
 
-def read_csv_dataset(path):
+def read_csv_dataset(path, shape):
     """A CSV of label, pixel, pixel, ... read as CNN Lab reads it (src/data/csv.ts): pixels scaled by their largest value."""
     with open(path, encoding="utf-8-sig") as f:
         lines = re.split(r"\r\n|\r|\n", f.read())
@@ -243,7 +244,7 @@ def read_csv_dataset(path):
     top = float(x.max()) if x.size else 0.0
     scale = 1.0 if top <= 1 else 16.0 if top <= 16 else 255.0
     x = (x.astype(np.float64) / scale).astype(np.float32)
-    return x.reshape((len(rows),) + tuple(DATA_SHAPE)), y
+    return x.reshape((len(rows),) + tuple(shape)), y
 
 
 def read_idx(path):
@@ -259,20 +260,20 @@ def read_idx(path):
     return np.frombuffer(raw, dtype=np.uint8, count=int(np.prod(dims)), offset=4 + 4 * nd).reshape(dims)
 
 
-def read_images(vault):
+def read_images(vault, paths, labels, shape):
     try:
         from PIL import Image
     except ImportError:
         fail("the dataset is a folder of images: install Pillow (pip install pillow) to read them")
-    c, h, w = DATA_SHAPE
-    x = np.zeros((len(DATA_PATHS), c, h, w), dtype=np.float32)
-    for i, p in enumerate(DATA_PATHS):
+    c, h, w = shape
+    x = np.zeros((len(paths), c, h, w), dtype=np.float32)
+    for i, p in enumerate(paths):
         # Decoded by Pillow and scaled by the mean of the area each pixel covers; the plugin decodes with the app's
         # decoder, so a value may differ in its last bits.
         with Image.open(vault_file(vault, p)) as im:
             a = np.asarray(im.convert("L" if c == 1 else "RGB").resize((w, h), Image.BOX), dtype=np.float64) / 255
         x[i] = a[None] if c == 1 else a.transpose(2, 0, 1)
-    return x, np.array(DATA_LABELS, dtype=np.int64)
+    return x, np.array(labels, dtype=np.int64)
 
 
 def load_data(vault, use_sklearn):
@@ -286,20 +287,31 @@ def load_data(vault, use_sklearn):
             return (d.images.reshape(-1, 1, 8, 8) / 16).astype(np.float32), d.target.astype(np.int64)
         if not os.path.exists(path):
             fail(path + " is missing: export again with --out, which writes it beside the script")
-        return read_csv_dataset(path)
-    for p in DATA_PATHS:
+        return read_csv_dataset(path, DATA_SHAPE)
+    return read_vault_data(vault, DATA_KIND, DATA_PATHS, DATA_LABELS, DATA_SHAPE)
+
+
+def load_test_data(vault):
+    """The train line's test set, read from the vault as the training data are; None without one."""
+    if TEST_KIND is None:
+        return None
+    return read_vault_data(vault, TEST_KIND, TEST_PATHS, TEST_LABELS, TEST_SHAPE)
+
+
+def read_vault_data(vault, kind, paths, labels, shape):
+    for p in paths:
         if not os.path.exists(vault_file(vault, p)):
             fail(p + " is not in the vault " + vault)
-    if DATA_KIND == "csv":
-        return read_csv_dataset(vault_file(vault, DATA_PATHS[0]))
-    if DATA_KIND == "idx":
-        images = read_idx(vault_file(vault, DATA_PATHS[0]))
-        labels = read_idx(vault_file(vault, DATA_PATHS[1])).astype(np.int64)
-        n = min(len(images), len(labels))
+    if kind == "csv":
+        return read_csv_dataset(vault_file(vault, paths[0]), shape)
+    if kind == "idx":
+        images = read_idx(vault_file(vault, paths[0]))
+        y = read_idx(vault_file(vault, paths[1])).astype(np.int64)
+        n = min(len(images), len(y))
         x = images[:n].astype(np.float64) / 255
         x = x[:, None] if x.ndim == 3 else x.transpose(0, 3, 1, 2)
-        return x.astype(np.float32), labels[:n]
-    return read_images(vault)
+        return x.astype(np.float32), y[:n]
+    return read_images(vault, paths, labels, shape)
 
 
 def fit_to_input(x):
@@ -412,8 +424,10 @@ def run_note_text(run, stem):
     props += [
         ("train_loss", last.get("loss")), ("train_acc", last.get("acc")), ("val_loss", last.get("val_loss")),
         ("val_acc", last.get("val_acc")), ("duration_s", run["duration_s"]), ("samples_per_s", run["samples_per_s"]),
-        ("backend", run["backend"]), ("framework", FRAMEWORK),
     ]
+    if run.get("test") is not None:
+        props += [("test_loss", run["test"][0]), ("test_acc", run["test"][1]), ("test_n", run["test"][2])]
+    props += [("backend", run["backend"]), ("framework", FRAMEWORK)]
     if run.get("best_epoch") is not None:
         props.append(("best_epoch", run["best_epoch"]))
     if run.get("early_stop"):
@@ -559,9 +573,9 @@ class CnnLabBatches(keras.utils.PyDataset):
 class RunNoteCallback(keras.callbacks.Callback):
     """Writes the run note in CNN Lab's format: created when training begins, rewritten after every epoch."""
 
-    def __init__(self, vault, steps, x_val, y_val):
+    def __init__(self, vault, steps, x_val, y_val, test=None):
         super().__init__()
-        self.vault, self.steps, self.x_val, self.y_val = vault, steps, x_val, y_val
+        self.vault, self.steps, self.x_val, self.y_val, self.test = vault, steps, x_val, y_val, test
         self.t0 = time.time()
         started = time.localtime()
         self.run = {
@@ -603,10 +617,15 @@ class RunNoteCallback(keras.callbacks.Callback):
         if status == "completed" and PATIENCE_EPOCHS is not None and self.best[1]:
             self.run["best_epoch"], self.run["early_stop"] = self.best[1], len(self.run["epochs"]) < EPOCHS
         if status == "completed" and self.run["epochs"]:
-            pred = np.argmax(self.model.predict(self.x_val, batch_size=BATCH, verbose=0), axis=1)
+            # With a test set: evaluated once, on the weights the run ends on, and the confusion matrix is its own.
+            x_cm, y_cm = self.test if self.test is not None and len(self.test[1]) else (self.x_val, self.y_val)
+            if y_cm is not self.y_val:
+                test_loss, test_acc = self.model.evaluate(x_cm, y_cm, batch_size=BATCH, verbose=0)[:2]
+                self.run["test"] = (float(test_loss), float(test_acc), len(y_cm))
+            pred = np.argmax(self.model.predict(x_cm, batch_size=BATCH, verbose=0), axis=1)
             k = len(CLASS_NAMES)
             matrix = [[0] * k for _ in range(k)]
-            for t, p in zip(self.y_val.tolist(), pred.tolist()):
+            for t, p in zip(y_cm.tolist(), pred.tolist()):
                 if p < k:
                     matrix[t][p] += 1
             self.run["confusion"] = matrix
@@ -641,7 +660,10 @@ def main(argv=None):
     net.compile(optimizer=make_optimizer(), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=FROM_LOGITS), metrics=["accuracy"])
     batches = CnnLabBatches(x, y, np.random.default_rng(SEED))
     x_val, y_val = x[VAL_INDICES], y[VAL_INDICES]
-    note = RunNoteCallback(vault, len(batches), x_val, y_val)
+    test = load_test_data(vault)
+    if test is not None:
+        test = (np.ascontiguousarray(fit_to_input(test[0]).transpose(0, 2, 3, 1)), np.asarray(test[1], dtype=np.int64))
+    note = RunNoteCallback(vault, len(batches), x_val, y_val, test)
     print("Training on %d training and %d validation images, %d batches an epoch" % (len(TRAIN_ORDER), len(VAL_INDICES), len(batches)))
     try:
         net.fit(batches, epochs=EPOCHS, shuffle=False, validation_data=(x_val, y_val) if VAL_INDICES else None, validation_batch_size=BATCH, callbacks=make_callbacks(len(batches)) + [note, keras.callbacks.TerminateOnNaN()], verbose=2)

@@ -88,6 +88,7 @@ function trainPlan(t: string): TrainScriptPlan {
 		seed: 1,
 		val: 0.2,
 		limit: null,
+		test: null,
 		data: { kind: "images", files: [evil("data/a.png"), evil("data/b.png")], labels: [0, 1] },
 		dataShape: [1, 8, 8],
 		classNames: [evil("cat"), evil("dog")],

@@ -194,6 +194,51 @@ describe.skipIf(!torchHere)("the exported training script under PyTorch", () => 
 		expect(run.epochs[1].loss).toBeLessThan(run.epochs[0].loss);
 	});
 
+	it("evaluates the train line's test set once at the end, with CNN Lab's test numbers and the test set's confusion matrix", async () => {
+		const d = loadDigits();
+		const idx = (from: number, n: number): [Uint8Array, Uint8Array] => {
+			const images = new Uint8Array(16 + n * 64);
+			images.set([0, 0, 8, 3, (n >> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255, 0, 0, 0, 8, 0, 0, 0, 8]);
+			for (let i = 0; i < n * 64; i++) images[16 + i] = Math.round(d.x[from * 64 + i] * 255);
+			const labels = new Uint8Array(8 + n);
+			labels.set([0, 0, 8, 1, (n >> 24) & 255, (n >> 16) & 255, (n >> 8) & 255, n & 255]);
+			labels.set(d.y.subarray(from, from + n), 8);
+			return [gzipSync(images), gzipSync(labels)];
+		};
+		const [trX, trY] = idx(0, 300);
+		const [teX, teY] = idx(300, 120);
+		// patience: the test set is evaluated on the best epoch's weights, as the trainer does.
+		const lines = ["input 8x8x1", "flatten", "dense 10", "train data/mini test data/mini epochs 4 batch 16 sgd lr 0.1 seed 2 patience 1"];
+		const root = vault({
+			"data/mini/train-images-idx3-ubyte.gz": trX,
+			"data/mini/train-labels-idx1-ubyte.gz": trY,
+			"data/mini/t10k-images-idx3-ubyte.gz": teX,
+			"data/mini/t10k-labels-idx1-ubyte.gz": teY,
+			"Mini.md": note(lines),
+		});
+		const script = await exportScript(root, "Mini.md");
+		expect(readFileSync(script, "utf8")).toContain('TEST_PATHS = ["data/mini/t10k-images-idx3-ubyte.gz", "data/mini/t10k-labels-idx1-ubyte.gz"]');
+		const printed = execFileSync(PY, [script, "--vault", root, "--device", "cpu"], { encoding: "utf8", timeout: 180_000 });
+		expect(printed).toContain("test set (120 images)");
+		const [torchPath] = runNotes(root);
+		const torchText = readFileSync(torchPath, "utf8");
+		expect(runPropertyProblem(splitFrontMatter(torchText).fm!)).toBeNull();
+		const torchRun = parseRunNote(torchText)!;
+		// CNN Lab's own run of the same block, in the same vault.
+		let err = "";
+		expect(await runCli(["train", join(root, "Mini.md")], { out: () => undefined, err: (s) => (err += s), cwd: root }), err).toBe(0);
+		const labPath = runNotes(root).find((p) => p !== torchPath)!;
+		const labRun = parseRunNote(readFileSync(labPath, "utf8"))!;
+		expect(labRun.test?.n).toBe(120);
+		expect(torchRun.test?.n).toBe(120);
+		expect(torchRun.test!.loss).toBeCloseTo(labRun.test!.loss, 4);
+		expect(torchRun.test!.acc).toBeCloseTo(labRun.test!.acc, 4);
+		expect(torchRun.epochs.length).toBe(labRun.epochs.length);
+		// The confusion matrix is the test set's in both notes (120 images, not the 60 held out).
+		expect(torchRun.confusion?.matrix.flat().reduce((a, b) => a + b, 0)).toBe(120);
+		expect(torchRun.confusion?.matrix).toEqual(labRun.confusion?.matrix);
+	});
+
 	it.skipIf(!pilHere)("reads a folder of class subfolders image by image, in CNN Lab's order", async () => {
 		const root = vault({ "Shapes.md": note(["input 6x6x1", "flatten", "dense 2", "train pics epochs 2 batch 4 sgd lr 0.5 seed 1 val 0.25"]) });
 		// 8 bright and 8 dark PNGs, drawn by Pillow; names sorted as numbers (2.png before 10.png), as CNN Lab sorts them.
