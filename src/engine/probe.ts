@@ -6,7 +6,8 @@
 import { gradCam, saliency } from "./attribution";
 import { createEngineContext, type EngineContext } from "./context";
 import { explainValue, type Explanation } from "./explain";
-import type { Activation } from "./layer";
+import type { Activation, Layer } from "./layer";
+import { ResidualLayer } from "./layers/residual";
 import type { LayerSpec, ModelSpec } from "./model-spec";
 import { layerLabel, Sequential } from "./model";
 import { softmaxRows } from "./metrics";
@@ -58,6 +59,67 @@ function planes(data: ArrayLike<number>, c: number, h: number, w: number, offset
 	return out;
 }
 
+/** A map Grad-CAM can run on: a layer of the stack, or (with `path`) a conv inside residual block `layer`. */
+export interface CamTarget {
+	layer: number;
+	path?: string;
+	/** The layer's own label ("conv 8 3×3"); for an inner conv, the conv's. */
+	label: string;
+}
+
+/** The paths of the convs inside `block` (nested blocks' too), body before shortcut, in order. */
+function innerConvs(block: ResidualLayer, prefix: string, isConv: (l: Layer) => boolean): string[] {
+	const out: string[] = [];
+	const walk = (branch: readonly Layer[], name: string): void =>
+		branch.forEach((l, j) => {
+			const path = `${prefix}${name}.${j}`;
+			if (l instanceof ResidualLayer) out.push(...innerConvs(l, `${path}.`, isConv));
+			else if (isConv(l)) out.push(path);
+		});
+	walk(block.body, "body");
+	walk(block.shortcut, "shortcut");
+	return out;
+}
+
+/** The inner output at `path` (searching nested blocks' lists). */
+function findInner(list: readonly Activation[], path: string): Activation | null {
+	for (const a of list) {
+		if (a.path === path) return a;
+		if (a.inner && path.startsWith(`${a.path ?? ""}.`)) return findInner(a.inner, path);
+	}
+	return null;
+}
+
+function explainLayer(l: Layer, input: Float32Array, index: number): Explanation | null {
+	const weight = l.params.find((q) => q.name === "weight")?.value;
+	const bias = l.params.find((q) => q.name === "bias")?.value;
+	const runningMean = l.state?.find((q) => q.name === "running_mean")?.value;
+	const runningVar = l.state?.find((q) => q.name === "running_var")?.value;
+	return explainValue(l.spec, l.inShape, input, { weight, bias, runningMean, runningVar }, l.outShape, index);
+}
+
+function convCellOf(l: Layer, input: Float32Array, filter: number): ConvCell | null {
+	if (l.spec.type !== "conv" && l.spec.type !== "depthwise") return null;
+	const [c, h, w] = l.inShape;
+	const [kh, kw] = l.spec.kernel;
+	const weight = l.params.find((q) => q.name === "weight");
+	const bias = l.params.find((q) => q.name === "bias");
+	if (!weight) return null;
+	const filters = weight.shape[0];
+	const groups = l.spec.type === "depthwise" ? c : (l.spec.groups ?? 1);
+	const cPer = c / groups;
+	const group = Math.floor(filter / (filters / groups));
+	const first = group * cPer;
+	const per = size(weight.shape) / filters;
+	return {
+		input: planes(input, cPer, h, w, first * h * w),
+		channels: Array.from({ length: cPer }, (_, i) => first + i),
+		kernel: planes(weight.value, cPer, kh, kw, filter * per),
+		bias: bias ? bias.value[filter] : 0,
+		spec: l.spec,
+	};
+}
+
 export class Probe {
 	private readonly net: Sequential;
 
@@ -100,38 +162,50 @@ export class Probe {
 	/** How the value at flat index `index` of layer `layer`'s output came about (null for a conv: see convCell). */
 	explain(r: ProbeResult, layer: number, index: number): Explanation | null {
 		const l = this.net.layers[layer];
-		if (!l) return null;
-		const inStage = r.stages[layer]; // stages[0] is the input, so stage `layer` is this layer's input
-		const p = l.params;
-		const weight = p.find((q) => q.name === "weight")?.value;
-		const bias = p.find((q) => q.name === "bias")?.value;
-		const runningMean = l.state?.find((q) => q.name === "running_mean")?.value;
-		const runningVar = l.state?.find((q) => q.name === "running_var")?.value;
-		return explainValue(l.spec, l.inShape, inStage.data, { weight, bias, runningMean, runningVar }, l.outShape, index);
+		// stages[0] is the input, so stage `layer` is this layer's input
+		return l ? explainLayer(l, r.stages[layer].data, index) : null;
+	}
+
+	/** explain() for the layer at `path` inside residual block `layer` ("body.0", "body.1.shortcut.0"). */
+	explainInner(r: ProbeResult, layer: number, path: string, index: number): Explanation | null {
+		const at = this.innerAt(r, layer, path);
+		return at ? explainLayer(at.layer, at.input, index) : null;
 	}
 
 	/** The input and learned kernel of filter `filter` of conv layer `layer`, for the stepper's view. */
 	convCell(r: ProbeResult, layer: number, filter: number): ConvCell | null {
 		const l = this.net.layers[layer];
-		if (!l || (l.spec.type !== "conv" && l.spec.type !== "depthwise")) return null;
-		const [c, h, w] = l.inShape;
-		const [kh, kw] = l.spec.kernel;
-		const weight = l.params.find((q) => q.name === "weight");
-		const bias = l.params.find((q) => q.name === "bias");
-		if (!weight) return null;
-		const filters = weight.shape[0];
-		const groups = l.spec.type === "depthwise" ? c : (l.spec.groups ?? 1);
-		const cPer = c / groups;
-		const group = Math.floor(filter / (filters / groups));
-		const first = group * cPer;
-		const per = size(weight.shape) / filters;
-		return {
-			input: planes(r.stages[layer].data, cPer, h, w, first * h * w),
-			channels: Array.from({ length: cPer }, (_, i) => first + i),
-			kernel: planes(weight.value, cPer, kh, kw, filter * per),
-			bias: bias ? bias.value[filter] : 0,
-			spec: l.spec,
-		};
+		return l ? convCellOf(l, r.stages[layer].data, filter) : null;
+	}
+
+	/** convCell() for the conv at `path` inside residual block `layer`. */
+	convCellInner(r: ProbeResult, layer: number, path: string, filter: number): ConvCell | null {
+		const at = this.innerAt(r, layer, path);
+		return at ? convCellOf(at.layer, at.input, filter) : null;
+	}
+
+	/**
+	 * The sublayer at `path` inside block `layer` and what it read on this sample: the output before it in its branch,
+	 * or, first in its branch, its block's input (the stage before the block, or the nested block's own input).
+	 */
+	private innerAt(r: ProbeResult, layer: number, path: string): { layer: Layer; input: Float32Array } | null {
+		let block: Layer | undefined = this.net.layers[layer];
+		let input: Float32Array | undefined = r.stages[layer]?.data;
+		const inner = r.stages[layer + 1]?.inner;
+		const parts = path.split(".");
+		if (!inner || !input || parts.length % 2 !== 0) return null;
+		let prefix = "";
+		for (let k = 0; k < parts.length; k += 2) {
+			if (!(block instanceof ResidualLayer) || !input) return null;
+			const branch: readonly Layer[] | null = parts[k] === "body" ? block.body : parts[k] === "shortcut" ? block.shortcut : null;
+			const j = Number(parts[k + 1]);
+			const l: Layer | undefined = branch?.[j];
+			if (!l) return null;
+			if (j > 0) input = findInner(inner, `${prefix}${parts[k]}.${j - 1}`)?.data;
+			block = l;
+			prefix += `${parts[k]}.${j}.`;
+		}
+		return block && input ? { layer: block, input } : null;
 	}
 
 	/** ∂ logit[cls] / ∂ input for `input`, signed, [C, H, W]. */
@@ -152,6 +226,35 @@ export class Probe {
 		for (let i = body.length - 1; i >= 0; i--) if (body[i].outShape.length === 3) out.push(i);
 		const convs = out.filter((i) => ["conv", "depthwise"].includes(body[i].spec.type));
 		return [...convs, ...out.filter((i) => !convs.includes(i))];
+	}
+
+	/**
+	 * Every map Grad-CAM can use: camLayers()'s layers in their order, with the convs inside residual blocks (last
+	 * block first) after the top-level convs, each with its path in the block and its own label ("conv 8 3×3").
+	 */
+	camTargets(): CamTarget[] {
+		const top = this.camLayers();
+		const isConv = (l: Layer): boolean => (l.spec.type === "conv" || l.spec.type === "depthwise") && l.outShape.length === 3;
+		const convs = top.filter((i) => isConv(this.net.layers[i]));
+		const inner: CamTarget[] = [];
+		const body = this.net.logitLayers;
+		for (let i = body.length - 1; i >= 0; i--) {
+			const l = body[i];
+			if (l instanceof ResidualLayer) for (const path of innerConvs(l, "", isConv)) inner.push({ layer: i, path, label: layerLabel(this.innerLayer(i, path)?.spec ?? l.spec) });
+		}
+		const label = (i: number): CamTarget => ({ layer: i, label: this.label(i) });
+		return [...convs.map(label), ...inner, ...top.filter((i) => !convs.includes(i)).map(label)];
+	}
+
+	/** The sublayer at `path` inside block `layer`, or null. */
+	private innerLayer(layer: number, path: string): Layer | null {
+		const parts = path.split(".");
+		let l: Layer | undefined = this.net.layers[layer];
+		for (let k = 0; k + 1 < parts.length; k += 2) {
+			if (!(l instanceof ResidualLayer)) return null;
+			l = (parts[k] === "body" ? l.body : l.shortcut)[Number(parts[k + 1])];
+		}
+		return l ?? null;
 	}
 
 	/** "conv 8 3×3" etc. for layer `i`. */

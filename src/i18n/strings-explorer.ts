@@ -101,10 +101,6 @@ export const explorerStrings = {
 	"explorer.strip.inner": { en: "{where}: {label} · {shape}", zh: "{where}：{label} · {shape}" },
 	"explorer.calc.add": { en: "body {body} + shortcut {shortcut} = {v}", zh: "主分支 {body} + 捷径 {shortcut} = {v}" },
 	"explorer.calc.addNote": { en: "The block's output is the sum of its two branches at the same place", zh: "块的输出是两个分支在同一位置上的和" },
-	"explorer.calc.innerWeights": {
-		en: "The arithmetic of a layer with weights inside a residual block is not shown yet: its value is the one above",
-		zh: "残差块内带权重的层的计算过程暂不显示：它的值即上面所示",
-	},
 } satisfies Record<string, Entry>;
 
 addStrings(explorerStrings);

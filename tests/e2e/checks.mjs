@@ -816,3 +816,31 @@ check("the explorer in a digits run: a drawn 1 is read as 1, a clicked cell's co
 	const errors = await pageErrors(page);
 	assert(errors.length === 0, `errors: ${errors.slice(0, 5).join(" | ")}`);
 });
+
+// ---------------------------------------------------------------- residual blocks
+check("the residual-blocks note: its mini-ResNet trains on the page to ≥ 95 % and the explorer shows the blocks' rows", 300_000, async (env, say) => {
+	const page = await env.open("Residual blocks.md");
+	const i = await blockIndex(page, /residual project[\s\S]*train digits/);
+	const runsBefore = (await runNotes(page)).length;
+	await clickButton(page, i, /^(Train|Train again)$/);
+	await page.waitForFunction(
+		([k, runs]) => window.cnnDemo.notes().filter((n) => n.startsWith("CNN runs/")).length > runs && /Completed|Stopped|failed/i.test(window.cnnDemo.blockEl(k)?.textContent ?? ""),
+		[i, runsBefore],
+		{ timeout: 240_000, polling: 250 },
+	);
+	await page.waitForTimeout(300);
+	const runs = await runNotes(page);
+	const run = runs[runs.length - 1];
+	say(`run note ${run.path}: status ${run.fm.status}, val_acc ${run.fm.val_acc}`);
+	assert(run.fm.status === "completed", `the run should complete, status: ${run.fm.status}`);
+	assert(Number(run.fm.val_acc) >= 0.95, `validation accuracy ${run.fm.val_acc} < 0.95`);
+	if (!(await page.evaluate((k) => Boolean(window.cnnDemo.blockEl(k)?.querySelector(".cnn-lab-explorer")), i))) await clickButton(page, i, /^Explore the network$/);
+	await page.waitForFunction((k) => window.cnnDemo.blockEl(k)?.querySelectorAll(".cnn-lab-explorer-block").length >= 2, i, { timeout: 20_000 });
+	const rows = await page.evaluate((k) => [...window.cnnDemo.blockEl(k).querySelectorAll(".cnn-lab-explorer-block .cnn-lab-explorer-layer > .cnn-lab-featuremap-label")].map((e) => e.textContent ?? ""), i);
+	say(`block rows: ${rows.length}`);
+	assert(rows.some((r) => /^add: body \+ shortcut/.test(r)) && rows.some((r) => /^shortcut 1: conv 16 1×1/.test(r)), `the blocks' rows are missing: ${rows.join(" | ")}`);
+	const strip = await page.evaluateHandle((k) => window.cnnDemo.blockEl(k).querySelector(".cnn-lab-explorer-strip"), i);
+	await strip.asElement()?.screenshot({ path: `${env.shots}/residual-explorer.png` });
+	const errors = await pageErrors(page);
+	assert(errors.length === 0, `console errors: ${errors.join("; ")}`);
+});

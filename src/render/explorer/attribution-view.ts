@@ -1,10 +1,11 @@
 import { t } from "../../i18n";
 import "../../i18n/strings-explorer";
-import type { Probe, ProbeResult } from "../../engine/probe";
+import type { CamTarget, Probe, ProbeResult } from "../../engine/probe";
 import { valueRange, type ColormapName } from "../colormap";
 import { createHeatmap, setTextIfChanged, type Heatmap } from "../heatmap";
 import { toPlane } from "../training/image-grid";
 import { argmax } from "./layer-range";
+import { stepName } from "./block-paths";
 
 interface Figures {
 	salCaption: HTMLElement;
@@ -22,6 +23,8 @@ export class AttributionView {
 	readonly el: HTMLElement;
 	private readonly classSelect: HTMLSelectElement;
 	private readonly layerSelect: HTMLSelectElement | null;
+	/** What the layer picker offers, by option value. */
+	private readonly cams: CamTarget[];
 	private readonly maps: HTMLElement;
 	private heatmaps: Heatmap[] = [];
 	private result: ProbeResult | null = null;
@@ -44,12 +47,12 @@ export class AttributionView {
 		this.classSelect = cl.createEl("select");
 		this.classSelect.createEl("option", { text: t("explorer.sample.anyLabel"), attr: { value: "-1" } });
 		classNames.forEach((n, i) => this.classSelect.createEl("option", { text: n, attr: { value: String(i) } }));
-		const cams = probe.camLayers();
+		const cams = (this.cams = probe.camTargets());
 		if (cams.length) {
 			const ll = row.createEl("label");
 			ll.createSpan({ text: t("explorer.why.layer") });
 			this.layerSelect = ll.createEl("select");
-			for (const i of cams) this.layerSelect.createEl("option", { text: lineText(i) ?? probe.label(i), attr: { value: String(i) } });
+			cams.forEach((c, k) => this.layerSelect?.createEl("option", { text: this.camName(c), attr: { value: String(k) } }));
 			this.on(this.layerSelect, "change", () => this.draw());
 		} else this.layerSelect = null;
 		this.el.createDiv({ cls: "cnn-lab-note", text: t("explorer.why.note") });
@@ -58,6 +61,16 @@ export class AttributionView {
 			this.chosenClass = Number(this.classSelect.value);
 			this.draw();
 		});
+	}
+
+	/** "conv 8 3x3" as written, or for a conv inside a block "residual › body 1: conv 8 3×3". */
+	private camName(c: CamTarget): string {
+		const line = this.lineText(c.layer) ?? this.probe.label(c.layer);
+		if (c.path === undefined) return line;
+		// every step of the path: "body 2 › body 1" for a conv in a block nested at body 2
+		const parts = c.path.split(".");
+		const steps = Array.from({ length: parts.length / 2 }, (_, k) => stepName(parts.slice(0, 2 * k + 2).join(".")));
+		return `${line} › ${t("explorer.strip.innerLayer", { where: steps.join(" › "), label: c.label })}`;
 	}
 
 	private on(target: EventTarget, type: string, fn: (e: Event) => void): void {
@@ -141,10 +154,10 @@ export class AttributionView {
 		const span = Math.max(Math.abs(sr.min), Math.abs(sr.max)) || 1;
 		figs.signed.update(signed, { min: -span, max: span });
 		figs.magnitude.update({ width: signed.width, height: signed.height, data: mag });
-		const layer = this.layerSelect ? Number(this.layerSelect.value) : -1;
-		if (!figs.cam || layer < 0) return;
-		const cam = this.probe.gradCam(r.input, cls, layer);
-		const layerName = this.lineText(layer) ?? this.probe.label(layer);
+		const target = this.layerSelect ? this.cams[Number(this.layerSelect.value)] : undefined;
+		if (!figs.cam || !target) return;
+		const cam = this.probe.gradCam(r.input, cls, target.layer, target.path);
+		const layerName = this.camName(target);
 		const camText = t("explorer.why.cam", { layer: layerName, h: cam.h, w: cam.w });
 		setTextIfChanged(figs.cam.caption, camText);
 		figs.cam.input.update(toPlane(r.input, shape.slice()));

@@ -44,6 +44,15 @@ export function innerSpec(block: ResidualSpec, path: string): LayerSpec | null {
 	return parts.length % 2 === 0 && spec !== block ? spec : null;
 }
 
+/** The layers after the one at `path` in its branch (what a conv's stepper may chain: a ReLU, a pooling). */
+export function branchAfter(block: ResidualSpec, path: string): LayerSpec[] {
+	const parts = path.split(".");
+	const j = Number(parts[parts.length - 1]);
+	const parent = parts.length > 2 ? innerSpec(block, parts.slice(0, -2).join(".")) : block;
+	if (!Number.isInteger(j) || parent?.type !== "residual") return [];
+	return (parts[parts.length - 2] === "body" ? parent.body : parent.shortcut).slice(j + 1);
+}
+
 /** The block's prefix of an inner path: "" for the stage's block, "body.1." for one nested at body.1. */
 function prefixOf(path: string): string {
 	const parts = path.split(".");

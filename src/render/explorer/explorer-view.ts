@@ -13,7 +13,7 @@ import { DrawPad } from "./draw-pad";
 import { LayerStrip } from "./layer-strip";
 import { PredictionView } from "./prediction-view";
 import { CALC_DECIMALS, convModelFor, moveConvCell, renderExplanation, showConvCell } from "./computation-view";
-import { ADD, addTerms, innerEntry, innerInput, innerSpec, isAdd, stepName } from "./block-paths";
+import { ADD, addTerms, branchAfter, innerEntry, innerInput, innerSpec, isAdd, stepName } from "./block-paths";
 import { explainValue } from "../../worker/shared-engine";
 import { AttributionView } from "./attribution-view";
 import { argmax } from "./layer-range";
@@ -52,6 +52,17 @@ export interface ExplorerOptions {
 /** Layers inside a residual block whose arithmetic the explorer shows from the outputs alone (no weights needed). */
 const WEIGHTLESS = new Set(["relu", "leakyrelu", "sigmoid", "tanh", "dropout", "flatten", "maxpool", "avgpool", "gap", "adaptiveavgpool", "softmax"]);
 
+
+/** Where a conv stepper's cell comes from: a top-level conv (stage) or one inside a block (stage and path). */
+interface ConvSource {
+	stage: number;
+	path?: string;
+	/** The channels of the conv's input (a grouped filter's note says which it sees). */
+	of: number;
+	/** The layers after the conv (its branch's, inside a block): a ReLU or pooling right after joins the stepper's chain. */
+	after: readonly LayerSpec[];
+	cellOf: (filter: number) => ConvCell | null;
+}
 
 /** What a picked value is called: "conv 8 3x3, channel 2, row 3, column 4 = 0.51", or a unit of a flat output. */
 function cellTitle(label: string, shape: readonly number[], index: number, v: number): string {
@@ -319,7 +330,7 @@ export class ExplorerView {
 
 	private picked: { stage: number; index: number; path?: string } | null = null;
 	/** The conv layer whose stepper is open, for which result and filter, and the lines above it that name the cell. */
-	private convOpen: { stage: number; result: ProbeResult; filter: number; title: HTMLElement; filterNote: HTMLElement; groupNote: HTMLElement | null } | null = null;
+	private convOpen: { stage: number; path: string | undefined; result: ProbeResult; filter: number; title: HTMLElement; filterNote: HTMLElement; groupNote: HTMLElement | null } | null = null;
 
 	/**
 	 * A value was clicked: stage 0 is the input (nothing to explain), stage i ≥ 1 is layer i − 1's output; `path`
@@ -343,7 +354,11 @@ export class ExplorerView {
 			const rest = index % (h * w);
 			Object.assign(cellAt, { c: Math.floor(index / (h * w)), row: Math.floor(rest / w), col: rest % w });
 		}
-		if (spec.type === "conv" || spec.type === "depthwise") return this.showConv(r, stage, label, title, cellAt);
+		if (spec.type === "conv" || spec.type === "depthwise") {
+			const after = r.stages.slice(stage + 1).map((s) => s.spec).filter((s): s is NonNullable<typeof s> => s !== null);
+			const of = r.stages[stage - 1].shape[0];
+			return this.showConv(r, { stage, of, after, cellOf: (f) => this.opts.probe.convCell(r, layer, f) }, label, title, cellAt);
+		}
 		this.closeCalc(false);
 		this.calcHead(title);
 		const e = this.opts.probe.explain(r, layer, index);
@@ -362,17 +377,16 @@ export class ExplorerView {
 	 * A conv cell in the cnn-conv stepper. Another cell of the layer whose stepper is open (a click, an arrow key, a
 	 * stroke with a cell picked) moves that stepper in place: its numbers rewritten, not its tables made again.
 	 */
-	private showConv(r: ProbeResult, stage: number, label: string, title: string, at: { c: number; row: number; col: number }): void {
-		const layer = r.stages[stage].layer;
+	private showConv(r: ProbeResult, src: ConvSource, label: string, title: string, at: { c: number; row: number; col: number }): void {
+		const { stage, of } = src;
 		const filterLabel = t("explorer.strip.channel", { label, n: at.c + 1 });
 		const open = this.convOpen;
-		const cellOf = (): ConvCell | null => this.opts.probe.convCell(r, layer, at.c);
-		const after = (): LayerSpec[] => r.stages.slice(stage + 1).map((s) => s.spec).filter((s): s is NonNullable<typeof s> => s !== null);
+		const cellOf = (): ConvCell | null => src.cellOf(at.c);
+		const after = (): readonly LayerSpec[] => src.after;
 		const groupText = (cell: ConvCell): string | null => {
-			const of = r.stages[stage - 1].shape[0];
 			return cell.channels.length < of ? t("explorer.calc.group", { channels: cell.channels.map((k) => k + 1).join(", "), of }) : null;
 		};
-		if (open && this.convView && open.stage === stage) {
+		if (open && this.convView && open.stage === stage && open.path === src.path) {
 			const same = open.result === r && open.filter === at.c;
 			const cell = same ? null : cellOf();
 			const group = cell ? groupText(cell) : null;
@@ -396,7 +410,7 @@ export class ExplorerView {
 		const groupNote = group !== null ? this.calc.createDiv({ cls: "cnn-lab-note", text: group }) : null;
 		this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.keys") });
 		this.convView = showConvCell(this.calc, cell, filterLabel, after(), at.row, at.col, { colormap: this.opts.colormap, setIcon: this.opts.setIcon });
-		if (this.convView) this.convOpen = { stage, result: r, filter: at.c, title: titleEl, filterNote, groupNote };
+		if (this.convView) this.convOpen = { stage, path: src.path, result: r, filter: at.c, title: titleEl, filterNote, groupNote };
 	}
 
 	/**
@@ -410,10 +424,20 @@ export class ExplorerView {
 		if (!entry || st.spec?.type !== "residual") return;
 		this.picked = { stage, index, path };
 		this.strip.mark(stage, index, path);
-		this.closeCalc(false);
 		const block = this.opts.lineText(st.layer) ?? st.label;
 		const where = isAdd(path) || entry.label === "identity" ? stepName(path) : t("explorer.strip.innerLayer", { where: stepName(path), label: entry.label });
-		this.calcHead(cellTitle(`${block} › ${where}`, entry.shape, index, entry.data[index]));
+		const title = cellTitle(`${block} › ${where}`, entry.shape, index, entry.data[index]);
+		const spec = innerSpec(st.spec, path);
+		const input = innerInput(r.stages[stage - 1], inner, path);
+		if (spec && input && (spec.type === "conv" || spec.type === "depthwise") && entry.shape.length === 3) {
+			const [, h, w] = entry.shape;
+			const rest = index % (h * w);
+			const at = { c: Math.floor(index / (h * w)), row: Math.floor(rest / w), col: rest % w };
+			const src: ConvSource = { stage, path, of: input.shape[0], after: branchAfter(st.spec, path), cellOf: (f) => this.opts.probe.convCellInner(r, st.layer, path, f) };
+			return this.showConv(r, src, `${block} › ${where}`, title, at);
+		}
+		this.closeCalc(false);
+		this.calcHead(title);
 		const box = this.calc.createDiv({ cls: "cnn-lab-explorer-calc-body" });
 		if (isAdd(path)) {
 			const terms = addTerms(inner, path);
@@ -423,14 +447,9 @@ export class ExplorerView {
 			box.createDiv({ cls: "cnn-lab-explorer-calc-sum", text: t("explorer.calc.add", { body: v(terms.body), shortcut: v(terms.shortcut), v: v(terms.sum) }) });
 			return;
 		}
-		const spec = innerSpec(st.spec, path);
-		const input = innerInput(r.stages[stage - 1], inner, path);
 		if (!spec || !input) return;
-		if (!WEIGHTLESS.has(spec.type)) {
-			box.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.innerWeights") });
-			return;
-		}
-		const e = explainValue(spec, input.shape, input.data, {}, entry.shape, index);
+		// a layer with weights or running statistics reads them from the engine's sublayer; the rest needs only the outputs
+		const e = WEIGHTLESS.has(spec.type) ? explainValue(spec, input.shape, input.data, {}, entry.shape, index) : this.opts.probe.explainInner(r, st.layer, path, index);
 		if (e) renderExplanation(this.calc, e);
 	}
 

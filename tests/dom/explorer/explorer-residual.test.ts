@@ -5,6 +5,9 @@ import { installFakeCanvas } from "../training/fake-canvas";
 import { loadDigits } from "../../../src/data/digits";
 import type { LayerSpec, ModelSpec } from "../../../src/engine/model-spec";
 import { Probe } from "../../../src/engine/probe";
+import { Sequential } from "../../../src/engine/model";
+import { ResidualLayer } from "../../../src/engine/layers/residual";
+import { gradCam } from "../../../src/engine/attribution";
 import { ExplorerView } from "../../../src/render/explorer/explorer-view";
 
 const p = (a: number): [number, number] => [a, a];
@@ -32,18 +35,39 @@ const digits = loadDigits();
 beforeAll(() => installFakeCanvas());
 
 function mount(): { view: ExplorerView; host: HTMLElement } {
+	return mountWith(SPEC, LINES);
+}
+
+/** The explorer on `spec` (seed 3's weights), with the engine's own copy of the same network to check against. */
+function mountWith(spec: ModelSpec, lines: string[]): { view: ExplorerView; host: HTMLElement; probe: Probe; net: Sequential } {
 	const host = document.body.createDiv();
+	const probe = new Probe(spec, 3, null);
 	const view = new ExplorerView(host, {
-		probe: new Probe(SPEC, 3, null),
+		probe,
 		classNames: digits.classNames,
 		samples: { x: digits.x, y: digits.y, n: digits.n },
 		weightsFrom: null,
-		lineText: (i) => LINES[i] ?? null,
+		lineText: (i) => lines[i] ?? null,
 		colormap: "viridis",
 		decimals: 2,
 	});
-	return { view, host };
+	return { view, host, probe, net: Sequential.build(spec, 3) };
 }
+
+/** The written products and terms of a sum re-added, and the value it says it equals. */
+function reAdd(text: string): { sum: number; total: number } {
+	const [lhs, rhs] = text.split(" = ");
+	let sum = 0;
+	// a filter over several channels writes "total: ch1 + ch2 + …" (each channel's sum), one channel its products
+	for (const term of lhs.replace(/^total: /, "").split(" + ")) {
+		const parts = term.split("·");
+		sum += parts.length === 2 ? num(parts[0]) * num(parts[1]) : num(parts[0]);
+	}
+	return { sum, total: num(rhs) };
+}
+
+/** conv 4 3×3 → gap → a block of dense 4 with the identity → dense 10: a block on flat features. */
+const FLAT: ModelSpec = { input: [1, 8, 8], layers: [conv(4, 3), { type: "gap" }, { type: "residual", body: [{ type: "dense", units: 4, bias: true }], shortcut: [] }, { type: "dense", units: 10, bias: true }] };
 
 function clickCell(canvas: HTMLCanvasElement, rows: number, cols: number, row: number, col: number): void {
 	canvas.getBoundingClientRect = () => ({ left: 0, top: 0, width: cols * 10, height: rows * 10, right: cols * 10, bottom: rows * 10, x: 0, y: 0, toJSON: () => ({}) });
@@ -112,7 +136,7 @@ describe("network explorer on residual blocks", () => {
 		view.destroy();
 	});
 
-	it("a ReLU inside a block is explained from the body's output before it; a conv inside says its arithmetic is not shown yet", () => {
+	it("a ReLU inside a block is explained from the body's output before it; a conv inside shows the stepper on its learned kernel", () => {
 		const { view, host } = mount();
 		const reluRow = rowIn(host, 0, "body 2: relu · 8×8×4");
 		clickCell(reluRow.querySelectorAll("canvas")[1] as HTMLCanvasElement, 8, 8, 0, 7);
@@ -123,9 +147,91 @@ describe("network explorer on residual blocks", () => {
 		if (!m) throw new Error(`not a ReLU: ${text}`);
 		expect(num(m[1])).toBeCloseTo(before, 5);
 		expect(num(m[2])).toBeCloseTo(Math.max(0, before), 5);
-		const convRow = rowIn(host, 0, "body 1: conv 4 3×3 · 8×8×4");
-		clickCell(convRow.querySelectorAll("canvas")[0] as HTMLCanvasElement, 8, 8, 0, 0);
-		expect(host.querySelector(".cnn-lab-explorer-calc .cnn-lab-note")?.textContent).toMatch(/not shown yet/);
+		expect(host.textContent).not.toMatch(/not shown yet/);
+		view.destroy();
+	});
+
+	it("a conv inside a block (first in its branch, later in it, in the shortcut, nested) shows the stepper on the engine's kernel and the layer's real input", () => {
+		const { view, host, net } = mountWith(SPEC, LINES);
+		const r = view.current;
+		if (!r) throw new Error("no result");
+		// [top-level block k, row label, stage, path, channels, size, filter, row, col]
+		const cases: [number, string, number, string, number, number, number, number, number][] = [
+			[0, "body 1: conv 4 3×3 · 8×8×4", 3, "body.0", 4, 8, 2, 0, 7],
+			[0, "body 3: conv 4 3×3 · 8×8×4", 3, "body.2", 4, 8, 1, 4, 4],
+			[1, "shortcut 1: conv 8 1×1 · 4×4×8", 5, "shortcut.0", 8, 4, 5, 3, 1],
+			[1, "body 1: conv 8 3×3 · 4×4×8", 5, "body.0", 8, 4, 7, 2, 2],
+		];
+		for (const [k, label, stage, path, , n, f, row, col] of cases) {
+			clickCell(rowIn(host, k, label).querySelectorAll("canvas")[f] as HTMLCanvasElement, n, n, row, col);
+			const value = r.stages[stage].inner?.find((a) => a.path === path)?.data[(f * n + row) * n + col] ?? NaN;
+			const sum = reAdd(host.querySelector(".cnn-lab-explorer-calc .cnn-conv-sum-total")?.textContent ?? "");
+			expect(Math.abs(sum.sum - value), path).toBeLessThan(1e-5);
+			expect(Math.abs(sum.total - value)).toBeLessThan(1e-6);
+			// the kernel shown is the engine's sublayer's weights for that filter
+			const block = net.layers[stage - 1];
+			if (!(block instanceof ResidualLayer)) throw new Error("not a block");
+			const sub = (path.startsWith("body") ? block.body : block.shortcut)[Number(path.split(".")[1])];
+			const w = sub.params.find((q) => q.name === "weight");
+			if (!w) throw new Error("no weight");
+			const per = w.value.length / w.shape[0];
+			const kernel = [...host.querySelectorAll(".cnn-lab-explorer-calc .cnn-conv-kernel-box .cnn-conv-value")].map((e) => num(e.textContent ?? ""));
+			expect(kernel).toHaveLength(per);
+			kernel.forEach((v, i) => expect(Math.abs(v - w.value[f * per + i])).toBeLessThanOrEqual(5e-7 + 1e-12));
+		}
+		// the nested block's conv reads the outer body's relu output
+		const outer = host.querySelectorAll(".cnn-lab-explorer-strip > .cnn-lab-explorer-block")[2];
+		const nestedConv = outer.querySelector(".cnn-lab-explorer-block .cnn-lab-explorer-block .cnn-lab-explorer-layer");
+		if (!nestedConv) throw new Error("no nested conv");
+		clickCell(nestedConv.querySelectorAll("canvas")[3] as HTMLCanvasElement, 4, 4, 1, 1);
+		const nested = r.stages[6].inner?.find((a) => a.path === "body.1")?.inner?.find((a) => a.path === "body.1.body.0");
+		const sum = reAdd(host.querySelector(".cnn-lab-explorer-calc .cnn-conv-sum-total")?.textContent ?? "");
+		expect(Math.abs(sum.total - (nested?.data[(3 * 4 + 1) * 4 + 1] ?? NaN))).toBeLessThan(1e-6);
+		view.destroy();
+	});
+
+	it("a dense unit inside a block lists its contributions adding up to the value; a batch norm inside uses its running statistics", () => {
+		const { view, host } = mountWith(FLAT, ["conv 4 3x3", "gap", "residual", "dense 10"]);
+		const r = view.current;
+		if (!r) throw new Error("no result");
+		const dense = rowIn(host, 0, "body 1: dense 4 · 4");
+		(dense.querySelectorAll("button.cnn-lab-explorer-unit")[2] as HTMLButtonElement).click();
+		const sum = reAdd(host.querySelector(".cnn-lab-explorer-calc .cnn-lab-explorer-calc-sum")?.textContent ?? "");
+		const value = r.stages[3].inner?.find((a) => a.path === "body.0")?.data[2] ?? NaN;
+		expect(Math.abs(sum.sum - value)).toBeLessThan(1e-5);
+		expect(Math.abs(sum.total - value)).toBeLessThan(1e-6);
+		view.destroy();
+		const second = mountWith(SPEC, LINES);
+		const bnRow = rowIn(second.host, 1, "shortcut 2: batchnorm · 4×4×8");
+		clickCell(bnRow.querySelectorAll("canvas")[4] as HTMLCanvasElement, 4, 4, 0, 3);
+		const text = second.host.querySelector(".cnn-lab-explorer-calc")?.textContent ?? "";
+		// the seed's running statistics: mean 0, variance 1
+		expect(text).toMatch(/running/i);
+		second.view.destroy();
+	});
+
+	it("Grad-CAM's layer picker lists the convs inside blocks with their block and path, and Grad-CAM on one is the engine's", () => {
+		const { view, host, probe, net } = mountWith(SPEC, LINES);
+		const select = host.querySelectorAll(".cnn-lab-explorer-why select")[1] as HTMLSelectElement;
+		const names = [...select.options].map((o) => o.textContent);
+		expect(names).toEqual(expect.arrayContaining(["residual › body 1: conv 4 3×3", "residual › body 3: conv 4 3×3", "residual project › shortcut 1: conv 8 1×1", "residual › body 2 › body 1: conv 8 3×3"]));
+		// the top-level conv stays the first (the default)
+		expect(names[0]).toBe("conv 4 3x3 pad 1");
+		const k = names.indexOf("residual project › shortcut 1: conv 8 1×1");
+		const target = probe.camTargets()[k];
+		expect(target).toEqual({ layer: 4, path: "shortcut.0", label: "conv 8 1×1" });
+		const nestedPath = probe.camTargets().find((c) => c.layer === 5)?.path;
+		expect(nestedPath).toBe("body.1.body.0");
+		view.attribution.show(view.current);
+		select.value = String(k);
+		select.dispatchEvent(new Event("change"));
+		const caption = [...host.querySelectorAll(".cnn-lab-explorer-why .cnn-lab-note")].map((e) => e.textContent).find((s) => s?.startsWith("Grad-CAM on"));
+		expect(caption).toBe("Grad-CAM on residual project › shortcut 1: conv 8 1×1 (4×4) over the input");
+		const r = view.current;
+		if (!r) throw new Error("no result");
+		const cam = probe.gradCam(r.input, view.attribution.explainedClass, 4, "shortcut.0");
+		const direct = gradCam(net, { shape: [1, 8, 8], data: r.input }, view.attribution.explainedClass, 4, "shortcut.0");
+		expect([...cam.data]).toEqual([...direct.data]);
 		view.destroy();
 	});
 
