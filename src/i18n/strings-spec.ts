@@ -84,9 +84,10 @@ export const specStrings = {
 	"spec.spatialAfterFlat": { en: "{layer} needs an image-shaped input (H×W×C) but gets a flat vector of {n}", zh: "{layer} 需要图像形状的输入（H×W×C），但得到的是长度为 {n} 的向量" },
 	"spec.spatialAfterFlatFix": { en: "move this layer before flatten / dense", zh: "把这一层移到 flatten / dense 之前" },
 	"spec.biasBeforeBatchnorm": {
-		en: "this bias is cancelled by the batch norm that follows (it subtracts the mean), so PyTorch users write bias=False; its gradient is only float noise, which Adam turns into steps and which makes frameworks' runs drift apart",
-		zh: "后面的批归一化会减去均值，把这个偏置抵消掉（PyTorch 中常写 bias=False）；它的梯度只是浮点噪声，Adam 会把它变成更新步，使不同框架的训练结果逐渐偏离",
+		en: "this bias is cancelled by the batch norm after it (which subtracts the mean): PyTorch code writes bias=False, and under Adam its noise-sized gradient makes runs in different frameworks drift apart",
+		zh: "后面的批归一化会减去均值，抵消这个偏置：PyTorch 代码写 bias=False；在 Adam 下它的梯度只是噪声，会让不同框架的训练结果逐渐偏离",
 	},
+	"spec.biasBeforeBatchnormMore": { en: "; the same holds on lines {lines}", zh: "；第 {lines} 行同理" },
 	"spec.alreadyFlat": { en: "the input is already flat; flatten does nothing here", zh: "输入已经是向量；这里的 flatten 不起作用" },
 	"spec.denseNeedsFlatten": { en: "dense needs a flat input, but gets {shape}: add `flatten` on the line before (it gives {n})", zh: "dense 需要向量输入，但得到的是 {shape}：请在前一行加 `flatten`（得到 {n}）" },
 	"spec.softmaxSpatial": { en: "softmax usually comes after flatten and dense; here it gets an image-shaped input", zh: "softmax 通常放在 flatten 和 dense 之后；这里它的输入是图像形状" },

@@ -312,6 +312,7 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 	// until the first convolution or pool, a row still reads the block's own input size
 	let spatialSeen = false;
 	const blocks = new BlockShapes();
+	const biasRows: ShapeRow[] = [];
 	for (const L of layers) {
 		const row: ShapeRow = { layer: L, spec: null, input: cur, output: null, formulas: [], filter: "", params: 0, nonTrainable: 0, macs: 0, rf: null, fixes: [], diagnostics: [], nest: L.nest ?? 0 };
 		rows.push(row);
@@ -372,11 +373,10 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 				break;
 			case "batchnorm": {
 				out = applyRow(row, batchNormRow(L, inShape, diagOf(row, diags)));
-				// A conv's bias straight before a batch norm is subtracted again with the mean: said once, at the conv.
+				// A conv's bias straight before a batch norm is subtracted again with the mean: said once for the
+				// block, at the first such conv, naming the others (a ResNet has one before every batch norm).
 				const prev = rows[rows.length - 2];
-				if (prev && prev.layer.word === "conv" && prev.layer.bias !== false && prev.nest === row.nest && prev.spec) {
-					rowDiag(prev, diags, prev.layer.column, "info", t("spec.biasBeforeBatchnorm"), "nobias");
-				}
+				if (prev && prev.layer.word === "conv" && prev.layer.bias !== false && prev.nest === row.nest && prev.spec) biasRows.push(prev);
 				break;
 			}
 			case "flatten":
@@ -422,6 +422,11 @@ export function inferShapes(input: InputShape | null, layers: RawLayer[], diags:
 			complete = false;
 		}
 		cur = out;
+	}
+	if (biasRows.length > 0) {
+		const [first, ...others] = biasRows;
+		const more = others.length ? t("spec.biasBeforeBatchnormMore", { lines: others.map((r) => r.layer.line).join(", ") }) : "";
+		rowDiag(first, diags, first.layer.column, "info", t("spec.biasBeforeBatchnorm") + more, "nobias");
 	}
 	const lines: LayerLine[] = [];
 	// the model's layers are the top level's: a residual block is one, at its `residual` line, its body inside its spec

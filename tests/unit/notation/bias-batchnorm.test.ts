@@ -13,6 +13,14 @@ describe("a conv's bias straight before a batch norm", () => {
 		expect(row.diagnostics.map((x) => x.severity)).toEqual(["info"]);
 	});
 
+	it("a ResNet's five convs before batch norms get one note, at the first, naming the other lines", () => {
+		const src = "input 8x8x1\nconv 8 3x3 pad 1\nbatchnorm\nrelu\nresidual\n  conv 8 3x3 pad 1\n  batchnorm\n  relu\n  conv 8 3x3 pad 1\n  batchnorm\nend\nrelu\ngap\ndense 10";
+		const d = parseCnn(src).diagnostics.filter((x) => x.suggestion === "nobias");
+		expect(d).toHaveLength(1);
+		expect(d[0].line).toBe(2);
+		expect(d[0].message).toContain("lines 6, 9");
+	});
+
 	it("is not said for nobias, for a relu in between, or for a dense layer", () => {
 		expect(parseCnn("input 8x8x1\nconv 8 3x3 pad 1 nobias\nbatchnorm\nflatten\ndense 10").diagnostics).toEqual([]);
 		expect(parseCnn("input 8x8x1\nconv 8 3x3 pad 1\nrelu\nbatchnorm\nflatten\ndense 10").diagnostics).toEqual([]);
