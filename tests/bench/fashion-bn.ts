@@ -35,7 +35,7 @@ const TEST_N = 2_000;
 const EPOCHS = 3;
 const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 const ENGINES = (process.env.ENGINES ?? "cnnlab,torch").split(",");
-const DIRS = [process.env.FASHION_MNIST_DIR, "/usr/share/datasets/fashion-mnist", "/tmp/fmnist/usr/share/datasets/fashion-mnist"].filter((d): d is string => !!d);
+const DIRS = [process.env.FASHION_MNIST_DIR, "/usr/share/datasets/fashion-mnist"].filter((d): d is string => !!d);
 
 /** The W4 net of tests/bench/run.ts in the cnn language, with or without batch norm after each conv. */
 export function block(bn: boolean, seed: number): string {
