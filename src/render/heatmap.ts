@@ -31,6 +31,13 @@ export interface HeatmapOptions {
 	 * maps redrawn every frame while the user draws (the explorer), whose hidden cells were most of a stroke's layout.
 	 */
 	deferNumbers?: boolean;
+	/**
+	 * The first hidden numbers are not written when the heatmap is made: `write` is handed to the caller, who calls it
+	 * in a later task of its choosing (after destroy it does nothing; an update before it waits for it too). A hidden
+	 * table of 32×32 cells cost tens of ms of layout, so a view that makes several large maps at once (the explorer's
+	 * computation) writes their tables one task at a time.
+	 */
+	numbersLater?: (write: () => void) => void;
 	/** Called with the cell under the pointer, or (-1, -1) when the pointer leaves. */
 	onHover?: (row: number, col: number) => void;
 	/** Called with the cell clicked or tapped. */
@@ -231,7 +238,9 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts0: HeatmapOp
 			canvas.setAttr("aria-label", t("heatmap.label", { label: opts.label, h: grid.height, w: grid.width }));
 			frame.setCssProps({ "--cnn-lab-aspect": `${grid.width} / ${grid.height}` });
 		}
-		if (opts.deferNumbers && tableEl) {
+		if (firstPending) {
+			// the caller writes the first numbers (numbersLater), from the grid shown then
+		} else if (opts.deferNumbers && tableEl) {
 			win.clearTimeout(numbersTimer);
 			numbersTimer = win.setTimeout(writeNumbers, NUMBERS_PAUSE_MS);
 		} else writeNumbers();
@@ -239,6 +248,8 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts0: HeatmapOp
 	};
 	const win = el.ownerDocument.defaultView ?? window;
 	let numbersTimer = 0;
+	let firstPending = opts.numbersLater !== undefined;
+	let destroyed = false;
 	const writeNumbers = (): void => {
 		numbersTimer = 0;
 		if (tableEl && updateNumberTable(tableEl, grid, opts.label, decimals, maxCells)) return;
@@ -301,6 +312,11 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts0: HeatmapOp
 
 	describe();
 	draw();
+	opts.numbersLater?.(() => {
+		if (!firstPending || destroyed) return;
+		firstPending = false;
+		writeNumbers();
+	});
 
 	return {
 		el,
@@ -342,6 +358,7 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts0: HeatmapOp
 			});
 		},
 		destroy(): void {
+			destroyed = true;
 			win.clearTimeout(numbersTimer);
 			numbersTimer = 0;
 			canvas.removeEventListener("pointermove", onMove);

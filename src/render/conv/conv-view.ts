@@ -24,6 +24,13 @@ export interface ConvViewOptions {
 	setIcon?: (el: HTMLElement, icon: StepIcon) => void;
 	/** Told whether "Copy this step" reached the clipboard. */
 	onCopied?: (ok: boolean) => void;
+	/**
+	 * Build what the step needs at once (the controls, the first input channel, the kernel, the output, the sum) and
+	 * the rest in later tasks, one piece each: the other input channels, the chain's grids, then the heatmaps' hidden
+	 * numbers. The explorer opens the view on a click in a page that already holds hundreds of maps: the whole view of
+	 * a 28×28 layer in one task was over 100 ms, most of it the layout of its tables.
+	 */
+	chunked?: boolean;
 }
 
 export type StepIcon = "first" | "back" | "play" | "pause" | "next" | "last";
@@ -54,6 +61,10 @@ export class ConvView {
 	private visible = true;
 	private destroyed = false;
 	private readonly win: Window;
+	/** Pieces of the view still to build (opts.chunked): what is seen first, then the hidden numbers; one per task. */
+	private readonly later: (() => void)[] = [];
+	private readonly hiddenLater: (() => void)[] = [];
+	private laterTimer = 0;
 
 	constructor(
 		parent: HTMLElement,
@@ -69,6 +80,46 @@ export class ConvView {
 		this.cleanups.push(onThemeChange(() => this.redraw()));
 		this.observeVisibility();
 		this.show();
+		this.scheduleLater();
+	}
+
+	/** True while pieces of the view are still to be built in later tasks (chunked; tests wait for it). */
+	get isBuilding(): boolean {
+		return this.later.length + this.hiddenLater.length > 0;
+	}
+
+	/** `step` now, or (chunked) in a later task of its own, after the pieces queued before it. */
+	private defer(step: () => void): void {
+		if (this.opts.chunked) this.later.push(step);
+		else step();
+	}
+
+	/** A chunked view's heatmaps hand their first hidden numbers here, to be written after every visible piece. */
+	private readonly numbersLater = (write: () => void): void => {
+		this.hiddenLater.push(write);
+		this.scheduleLater();
+	};
+
+	private get gridLater(): { numbersLater?: (write: () => void) => void } {
+		return this.opts.chunked ? { numbersLater: this.numbersLater } : {};
+	}
+
+	private scheduleLater(): void {
+		if (this.laterTimer !== 0 || this.destroyed || !this.isBuilding) return;
+		this.laterTimer = this.win.setTimeout(this.runLater, 0);
+	}
+
+	/** One piece per task: each piece's layout then comes with the next frame, not all of them in one. */
+	private readonly runLater = (): void => {
+		this.laterTimer = 0;
+		if (this.destroyed) return;
+		(this.later.shift() ?? this.hiddenLater.shift())?.();
+		this.scheduleLater();
+	};
+
+	/** Every grid built so far (a chunked view's later ones are holes until built). */
+	private allGrids(): GridView[] {
+		return [...this.inputGrids, ...this.kernelGrids, ...this.outputGrids, ...this.staticGrids].filter((g): g is GridView => g !== undefined);
 	}
 
 	/** The current step (0-based) and whether it is playing; for tests and the block. */
@@ -115,10 +166,11 @@ export class ConvView {
 			model.kernels.every((k, i) => k.planes.length === m.kernels[i].planes.length && k.named === m.kernels[i].named && k.divisor === m.kernels[i].divisor && k.stages.length === m.kernels[i].stages.length && k.stages.every((st, j) => st.label === m.kernels[i].stages[j].label && dims(st.grid) === dims(m.kernels[i].stages[j].grid)));
 		if (!same) return false;
 		this.model = model;
-		model.padded.forEach((plane, c) => this.inputGrids[c].update(plane));
-		model.kernels.forEach((k, i) => this.outputGrids[i].update(k.output, t("conv.output-grid", { label: k.label })));
+		// Grids a chunked view has not built yet are built from this model when their turn comes.
+		model.padded.forEach((plane, c) => this.inputGrids[c]?.update(plane));
+		model.kernels.forEach((k, i) => this.outputGrids[i]?.update(k.output, t("conv.output-grid", { label: k.label })));
 		let g = 0;
-		for (const k of model.kernels) for (const st of k.stages) this.staticGrids[g++].update(st.grid, `${k.label} ${st.label}`);
+		for (const k of model.kernels) for (const st of k.stages) this.staticGrids[g++]?.update(st.grid, `${k.label} ${st.label}`);
 		// The kernel box shows one kernel: its grids are written in place when it is the one shown, else made anew.
 		if (!this.updateKernel()) this.kernelShown = -1;
 		this.show();
@@ -139,8 +191,12 @@ export class ConvView {
 		if (this.destroyed) return;
 		this.destroyed = true;
 		this.stopLoop();
+		this.win.clearTimeout(this.laterTimer);
+		this.laterTimer = 0;
+		this.later.length = 0;
+		this.hiddenLater.length = 0;
 		for (const f of this.cleanups.splice(0).reverse()) f();
-		for (const g of [...this.inputGrids, ...this.kernelGrids, ...this.outputGrids, ...this.staticGrids]) g.destroy();
+		for (const g of this.allGrids()) g.destroy();
 	}
 
 	// ------------------------------------------------------------------ building
@@ -181,11 +237,12 @@ export class ConvView {
 		const weightChars = Math.max(...m.kernels.flatMap((k) => k.planes.flat(2).map((w) => formatValue(shownWeight(w, k.divisor), d).length + 1)));
 		const grown = tr ? t("conv.stretched", { shape: `${pH}×${pW}` }) : pad.top + pad.bottom + pad.left + pad.right > 0 ? t("conv.padded", { shape: `${pH}×${pW}` }) : "";
 		const inFig = this.figure(stage, t("conv.input", { shape: `${m.input[0].length}×${m.input[0][0].length}${m.input.length > 1 ? `×${m.input.length}` : ""}` }) + grown);
-		m.padded.forEach((plane, c) => {
+		m.padded.forEach((_, c) => {
+			// The box now (the channels keep their order), its grid now for the first channel, later for the others.
 			const box = this.channelBox(inFig, m.padded.length > 1 ? t("conv.channel", { n: c + 1 }) : null);
 			this.inputBoxes.push(box);
-			this.inputGrids.push(
-				createGridView(box, plane, {
+			const make = (): void => {
+				this.inputGrids[c] = createGridView(box, this.model.padded[c], {
 					label: t("conv.input-grid", { n: c + 1 }),
 					decimals: d,
 					kind,
@@ -197,8 +254,12 @@ export class ConvView {
 					insertedRows: m.insertedRows,
 					insertedCols: m.insertedCols,
 					weightChars,
-				}),
-			);
+					...this.gridLater,
+				});
+				this.markInput(c);
+			};
+			if (c === 0) make();
+			else this.defer(make);
 		});
 
 		const kFig = this.figure(stage, t(tr ? "conv.kernel-rotated" : "conv.kernel", { shape: kShape }));
@@ -216,6 +277,7 @@ export class ConvView {
 					preferred: this.opts.colormap,
 					colour: true,
 					onPick: (row, col) => this.dispatch({ goto: i * m.positions + row * m.cols.output + col }),
+					...this.gridLater,
 				}),
 			);
 		});
@@ -224,22 +286,27 @@ export class ConvView {
 
 		if (m.kernels.some((k) => k.stages.length > 0)) {
 			const chain = this.el.createDiv({ cls: "cnn-conv-chain" });
-			m.kernels.forEach((k) => {
+			m.kernels.forEach((k, ki) => {
 				const row = chain.createDiv({ cls: "cnn-conv-chain-row" });
 				if (m.kernels.length > 1) row.createDiv({ cls: "cnn-conv-chain-label", text: k.label });
-				for (const st of k.stages) {
+				k.stages.forEach((st, j) => {
 					const fig = this.figure(row, `${st.label}: ${st.shape}`);
 					if (st.formula) fig.createDiv({ cls: "cnn-conv-formula", text: st.formula });
-					this.staticGrids.push(
-						createGridView(fig, st.grid, { label: `${k.label} ${st.label}`, decimals: d, kind: "values", preferred: this.opts.colormap, colour: true, size: "s" }),
-					);
-				}
+					const g = this.staticCount++;
+					// From the model shown when its turn comes (a chunked view may have moved on by then).
+					this.defer(() => {
+						const now = this.model.kernels[ki].stages[j];
+						this.staticGrids[g] = createGridView(fig, now.grid, { label: `${this.model.kernels[ki].label} ${now.label}`, decimals: d, kind: "values", preferred: this.opts.colormap, colour: true, size: "s", ...this.gridLater });
+					});
+				});
 			});
 		}
 	}
 
 	private kernelBox!: HTMLElement;
 	private kernelShown = -1;
+	/** The chain's grids, counted as they are laid out (staticGrids holds them by this index once built). */
+	private staticCount = 0;
 
 	/** Kernel grids for the current kernel (several kernels share one place; the current one is shown). */
 	private showKernel(i: number): void {
@@ -255,7 +322,7 @@ export class ConvView {
 		const planes = (k.named ? [k.planes[0]] : k.planes).map((p) => p.map((r) => r.map((w) => shownWeight(w, k.divisor))));
 		planes.forEach((plane, c) => {
 			const box = this.channelBox(this.kernelBox, many && !k.named ? t("conv.channel", { n: k.channels[c] + 1 }) : null);
-			this.kernelGrids.push(createGridView(box, plane, { label: t("conv.kernel-grid", { label: k.label, n: c + 1 }), decimals: this.opts.decimals, kind: "values", preferred: this.opts.colormap, colour: false, size: "s" }));
+			this.kernelGrids.push(createGridView(box, plane, { label: t("conv.kernel-grid", { label: k.label, n: c + 1 }), decimals: this.opts.decimals, kind: "values", preferred: this.opts.colormap, colour: false, size: "s", ...this.gridLater }));
 		});
 		if (k.divisor !== 1) this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.divisor", { d: k.divisor }) });
 		this.kernelBias = k.bias !== 0 || this.model.showBias ? this.kernelBox.createDiv({ cls: "cnn-conv-bias", text: t("conv.bias", { b: formatValue(k.bias, this.opts.decimals) }) }) : null;
@@ -338,15 +405,7 @@ export class ConvView {
 		const m = this.model;
 		const s = stepInfo(m, this.state.index);
 		this.showKernel(s.kernel);
-		const k = m.kernels[s.kernel];
-		this.inputGrids.forEach((g, c) => {
-			// With groups, a channel outside the filter's group gets no window: it is not in this sum.
-			const local = k.channels.indexOf(c);
-			this.inputBoxes[c]?.toggleClass("is-unseen", local < 0);
-			if (local < 0) return g.markWindow(null);
-			const plane = k.planes[local];
-			g.markWindow({ top: s.top, left: s.left, rows: plane.length, cols: plane[0].length, dilation: [m.rows.dilation, m.cols.dilation], weights: plane.map((r) => r.map((w) => shownWeight(w, k.divisor))) });
-		});
+		m.padded.forEach((_, c) => this.markInput(c, s));
 		this.outputGrids.forEach((g, i) => {
 			const done = i < s.kernel ? m.positions : i === s.kernel ? s.oy * m.cols.output + s.ox + 1 : 0;
 			g.revealUpTo(done);
@@ -363,6 +422,20 @@ export class ConvView {
 		this.sumEl.createDiv({ cls: "cnn-conv-sum-total", text: lines.total });
 	}
 
+	/** Input channel c's window for the current step (none when the filter does not see c; nothing until it is built). */
+	private markInput(c: number, s = stepInfo(this.model, this.state.index)): void {
+		const m = this.model;
+		const k = m.kernels[s.kernel];
+		// With groups, a channel outside the filter's group gets no window: it is not in this sum.
+		const local = k.channels.indexOf(c);
+		this.inputBoxes[c]?.toggleClass("is-unseen", local < 0);
+		const g = this.inputGrids[c];
+		if (!g) return;
+		if (local < 0) return g.markWindow(null);
+		const plane = k.planes[local];
+		g.markWindow({ top: s.top, left: s.left, rows: plane.length, cols: plane[0].length, dilation: [m.rows.dilation, m.cols.dilation], weights: plane.map((r) => r.map((w) => shownWeight(w, k.divisor))) });
+	}
+
 	private showPlaying(): void {
 		const p = this.state.playing;
 		this.setButtonIcon(this.playBtn, p ? "pause" : "play");
@@ -374,7 +447,7 @@ export class ConvView {
 	}
 
 	private redraw(): void {
-		for (const g of [...this.inputGrids, ...this.kernelGrids, ...this.outputGrids, ...this.staticGrids]) g.redraw();
+		for (const g of this.allGrids()) g.redraw();
 	}
 
 	private onKey(e: KeyboardEvent): void {

@@ -44,6 +44,8 @@ export interface GridOptions {
 	/** Called when a cell is tapped or clicked. */
 	onPick?: (row: number, col: number) => void;
 	size?: "s" | "m" | "l";
+	/** A heatmap's hidden numbers written when the caller says (HeatmapOptions.numbersLater); number grids ignore it. */
+	numbersLater?: (write: () => void) => void;
 }
 
 export interface GridView {
@@ -179,7 +181,7 @@ function numberGrid(parent: HTMLElement, grid: number[][], range: ValueRange, cm
 function heatmapGrid(parent: HTMLElement, grid: number[][], flat: number[], range: ValueRange, cmap: ColormapName, o: GridOptions): GridView {
 	const h = grid.length;
 	const w = grid[0].length;
-	const hm: Heatmap = createHeatmap(parent, { width: w, height: h, data: flat }, { label: o.label, colormap: cmap, range, decimals: o.decimals, size: o.size ?? "m", deferNumbers: true });
+	const hm: Heatmap = createHeatmap(parent, { width: w, height: h, data: flat }, { label: o.label, colormap: cmap, range, decimals: o.decimals, size: o.size ?? "m", deferNumbers: true, numbersLater: o.numbersLater });
 	let shownMap = cmap;
 	let shown = grid;
 	const [pt, pb, pl, pr] = o.padding ?? [0, 0, 0, 0];

@@ -52,7 +52,7 @@ export function convModelFor(cell: ConvCell, filterLabel: string, after: readonl
 export function showConvCell(parent: HTMLElement, cell: ConvCell, filterLabel: string, after: readonly LayerSpec[], row: number, col: number, opts: CalcOptions): ConvView | null {
 	const model = convModelFor(cell, filterLabel, after);
 	if (!model) return null;
-	const view = new ConvView(parent, model, { decimals: CALC_DECIMALS, colormap: opts.colormap, speed: 2, pixels: false, setIcon: opts.setIcon });
+	const view = new ConvView(parent, model, { decimals: CALC_DECIMALS, colormap: opts.colormap, speed: 2, pixels: false, setIcon: opts.setIcon, chunked: true });
 	view.dispatch({ goto: row * model.cols.output + col });
 	return view;
 }

@@ -24,6 +24,7 @@ const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolv
 window.explorerBench = async (rounds) => {
 	const host = document.querySelector<HTMLElement>(".markdown-preview-view") ?? document.body;
 	const probe = new Probe(oursW4, 7, null);
+	performance.mark("bench:open");
 	const view = new ExplorerView(host, {
 		probe,
 		classNames: Array.from({ length: 10 }, (_, i) => String(i)),

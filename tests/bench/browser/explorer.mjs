@@ -6,14 +6,19 @@
 // Each round is a task of its own; besides its wall time (what a user on this machine waited), the CPU time the
 // page's thread spent in that task, from Chromium's trace: on a shared machine the wall time includes the time the
 // thread waited for a core, the CPU time is what the explorer itself costs. The load average is printed with them.
-// Run: node tests/bench/browser/explorer.mjs [rounds, default 40]
+// With --tasks, every task over 50 ms of wall time (or 25 ms of CPU) is listed: the action whose round it ran in (or
+// the one before it, for the timers a round left), its wall, CPU and GC time, and where its time went (the trace's
+// devtools.timeline events: script, style, layout, paint), which costs some tracing overhead of its own.
+// Run: node tests/bench/browser/explorer.mjs [rounds, default 40] [--tasks]
 import esbuild from "esbuild";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { launchChromium } from "../../support/browser/chromium.mjs";
 import { traceTasks } from "../../support/browser/task-trace.mjs";
 
-const rounds = Number(process.argv[2] ?? 40);
+const args = process.argv.slice(2);
+const breakdown = args.includes("--tasks");
+const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 40);
 const built = await esbuild.build({ entryPoints: [new URL("explorer-entry.ts", import.meta.url).pathname], bundle: true, format: "iife", target: "es2022", write: false, logLevel: "silent" });
 const css = ["../../support/browser/page.css", "../../../styles.css"].map((f) => readFileSync(new URL(f, import.meta.url), "utf8")).join("\n");
 const browser = await launchChromium();
@@ -21,7 +26,7 @@ const page = await browser.context.newPage();
 await page.setContent(`<!doctype html><html><head><style>${css}</style></head><body class="theme-light"><div class="markdown-preview-view"></div></body></html>`);
 await page.addScriptTag({ content: built.outputFiles[0].text });
 const load0 = loadavg()[0];
-const trace = await traceTasks(page, "toplevel,blink.user_timing,__metadata");
+const trace = await traceTasks(page, `toplevel,blink.user_timing,__metadata${breakdown ? ",devtools.timeline,v8" : ""}`);
 // @ts-expect-error -- explorerBench is the bundled entry's global (explorer-entry.ts), not part of the page's types
 const r = await page.evaluate((n) => window.explorerBench(n), rounds);
 const tasks = await trace.stop();
@@ -59,4 +64,36 @@ line("  a forward pass with every activation", r.forward, undefined, cpu.forward
 const long = tasks.filter((t) => t.wallMs > 50);
 const longest = tasks.reduce((m, t) => (t.cpuMs > m.cpuMs ? t : m), { cpuMs: 0, wallMs: 0 });
 console.log(`tasks over 50 ms of wall time (goal: none): ${long.length} of ${tasks.length}; the longest by CPU ${longest.cpuMs.toFixed(1)} ms (${longest.wallMs.toFixed(1)} ms wall) — the first round of each action and the explorer's opening included`);
+if (breakdown) {
+	const marks = tasks.events.filter((e) => typeof e.name === "string" && e.name.startsWith("bench:") && e.ph !== "X").sort((a, b) => a.ts - b.ts);
+	/** The action of the round a task ran in: the last mark at or before its end ("in" it, or "after" it: a timer it left). */
+	const actionOf = (t) => {
+		const end = t.startUs + t.wallMs * 1000;
+		const m = marks.filter((e) => e.ts <= end).pop();
+		if (!m) return "before the first round";
+		const round = marks.filter((e) => e.name === m.name && e.ts <= m.ts).length;
+		return `${m.ts >= t.startUs ? "in" : "after"} ${m.name.slice(6)} #${round}`;
+	};
+	const KINDS = { FunctionCall: "script", TimerFire: "timer", EvaluateScript: "script", v8_compile: "compile", "v8.compile": "compile", UpdateLayoutTree: "style", Layout: "layout", Paint: "paint", PrePaint: "prepaint", Layerize: "layerize", ParseHTML: "parse", "V8.GC_SCAVENGER": "gc", MinorGC: "gc", MajorGC: "gc" };
+	const where = (t) => {
+		const end = t.startUs + t.wallMs * 1000;
+		const inside = tasks.events.filter((e) => e.ph === "X" && `${e.pid}:${e.tid}` === t.thread && e.ts >= t.startUs && e.ts < end && KINDS[e.name]);
+		const sum = {};
+		// Nested events of the same kind (a FunctionCall inside a TimerFire) count once: the outermost of each kind.
+		const last = {};
+		for (const e of inside.sort((a, b) => a.ts - b.ts)) {
+			const k = KINDS[e.name];
+			if (e.ts < (last[k] ?? -Infinity)) continue;
+			last[k] = e.ts + e.dur;
+			sum[k] = (sum[k] ?? 0) + (e.tdur ?? e.dur) / 1000;
+		}
+		// A layout's objects: how many it had to lay out of how many there are (a large part: something invalidated much).
+		const layouts = inside.filter((e) => e.name === "Layout" && e.args?.beginData).map((e) => `${e.args.beginData.dirtyObjects}/${e.args.beginData.totalObjects}`);
+		const parts = Object.entries(sum).filter(([, ms]) => ms >= 1).sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${ms.toFixed(0)}`);
+		return parts.join(", ") + (layouts.length ? `; layout objects ${layouts.join(" ")}` : "");
+	};
+	const heavy = tasks.filter((t) => t.wallMs > 50 || t.cpuMs > 25);
+	console.log(`tasks over 50 ms wall or 25 ms CPU: ${heavy.length}`);
+	for (const t of heavy) console.log(`  ${actionOf(t).padEnd(24)} ${t.wallMs.toFixed(1).padStart(6)} ms wall, ${t.cpuMs.toFixed(1).padStart(6)} ms CPU (GC ${t.gcMs.toFixed(1)}): ${where(t)}`);
+}
 await browser.close();
