@@ -12,6 +12,7 @@ import { shapeLine, stepInfo, type ConvModel } from "./model";
 import { dueTicks, initialStepper, keyAction, reduceStep, SPEEDS, type StepAction, type StepperState } from "./stepper";
 import { seesLine, shownWeight, stepMarkdown, stepHeading, sumLines } from "./sum-text";
 import { formatValue } from "../heatmap";
+import { LaterPieces } from "../later-pieces";
 
 export interface ConvViewOptions {
 	decimals: number;
@@ -62,9 +63,7 @@ export class ConvView {
 	private destroyed = false;
 	private readonly win: Window;
 	/** Pieces of the view still to build (opts.chunked): what is seen first, then the hidden numbers; one per task. */
-	private readonly later: (() => void)[] = [];
-	private readonly hiddenLater: (() => void)[] = [];
-	private laterTimer = 0;
+	private readonly pieces: LaterPieces;
 
 	constructor(
 		parent: HTMLElement,
@@ -75,47 +74,29 @@ export class ConvView {
 		this.state = initialStepper(model.steps);
 		this.speed = opts.speed > 0 ? opts.speed : 2;
 		this.el = parent.createDiv({ cls: ["cnn-lab", "cnn-conv"], attr: { tabindex: "0", role: "group", "aria-label": t("conv.aria") } });
+		this.pieces = new LaterPieces(this.win, this.el);
 		this.build();
 		this.listen(this.el, "keydown", (e) => this.onKey(e as KeyboardEvent));
 		this.cleanups.push(onThemeChange(() => this.redraw()));
 		this.observeVisibility();
 		this.show();
-		this.scheduleLater();
 	}
 
 	/** True while pieces of the view are still to be built in later tasks (chunked; tests wait for it). */
 	get isBuilding(): boolean {
-		return this.later.length + this.hiddenLater.length > 0;
+		return this.pieces.pending;
 	}
 
 	/** `step` now, or (chunked) in a later task of its own, after the pieces queued before it. */
 	private defer(step: () => void): void {
-		if (this.opts.chunked) this.later.push(step);
+		if (this.opts.chunked) this.pieces.add(step);
 		else step();
 	}
 
-	/** A chunked view's heatmaps hand their first hidden numbers here, to be written after every visible piece. */
-	private readonly numbersLater = (write: () => void): void => {
-		this.hiddenLater.push(write);
-		this.scheduleLater();
-	};
-
+	/** A chunked view's heatmaps hand their first hidden numbers to the pieces, written after every seen piece. */
 	private get gridLater(): { numbersLater?: (write: () => void) => void } {
-		return this.opts.chunked ? { numbersLater: this.numbersLater } : {};
+		return this.opts.chunked ? { numbersLater: this.pieces.addHidden } : {};
 	}
-
-	private scheduleLater(): void {
-		if (this.laterTimer !== 0 || this.destroyed || !this.isBuilding) return;
-		this.laterTimer = this.win.setTimeout(this.runLater, 0);
-	}
-
-	/** One piece per task: each piece's layout then comes with the next frame, not all of them in one. */
-	private readonly runLater = (): void => {
-		this.laterTimer = 0;
-		if (this.destroyed) return;
-		(this.later.shift() ?? this.hiddenLater.shift())?.();
-		this.scheduleLater();
-	};
 
 	/** Every grid built so far (a chunked view's later ones are holes until built). */
 	private allGrids(): GridView[] {
@@ -191,10 +172,7 @@ export class ConvView {
 		if (this.destroyed) return;
 		this.destroyed = true;
 		this.stopLoop();
-		this.win.clearTimeout(this.laterTimer);
-		this.laterTimer = 0;
-		this.later.length = 0;
-		this.hiddenLater.length = 0;
+		this.pieces.clear();
 		for (const f of this.cleanups.splice(0).reverse()) f();
 		for (const g of this.allGrids()) g.destroy();
 	}

@@ -6,6 +6,7 @@ import { createHeatmap, setTextIfChanged, type Heatmap } from "../heatmap";
 import { toPlane } from "../training/image-grid";
 import { argmax } from "./layer-range";
 import { stepName } from "./block-paths";
+import { LaterPieces } from "../later-pieces";
 
 interface Figures {
 	salCaption: HTMLElement;
@@ -31,6 +32,8 @@ export class AttributionView {
 	/** −1: follow the prediction. */
 	private chosenClass = -1;
 	private readonly cleanups: (() => void)[] = [];
+	/** The maps' hidden numbers, written one table per task once the maps are made. */
+	private readonly pieces: LaterPieces;
 
 	constructor(
 		parent: HTMLElement,
@@ -40,6 +43,7 @@ export class AttributionView {
 		private readonly colormap: ColormapName,
 	) {
 		this.el = parent.createDiv({ cls: "cnn-lab-explorer-why" });
+		this.pieces = new LaterPieces(parent.ownerDocument.defaultView ?? window, this.el);
 		this.el.createDiv({ cls: "cnn-lab-section-title", text: t("explorer.why.title") });
 		const row = this.el.createDiv({ cls: "cnn-lab-explorer-sample-row" });
 		const cl = row.createEl("label");
@@ -89,6 +93,7 @@ export class AttributionView {
 	}
 
 	private clearMaps(): void {
+		this.pieces.clear();
 		for (const h of this.heatmaps) h.destroy();
 		this.heatmaps = [];
 		this.figs = null;
@@ -111,7 +116,8 @@ export class AttributionView {
 		const blank = { width: w, height: h, data: new Float32Array(h * w) };
 		const map = (parent: HTMLElement, label: string, colormap: ColormapName, legend = true): Heatmap => {
 			// Redrawn a task after every stroke while the user draws: the hidden numbers follow when the drawing pauses.
-			const hm = createHeatmap(parent, blank, { label, colormap, size: "m", legend, range: { min: 0, max: 1 }, deferNumbers: true });
+			// Made, each map's hidden numbers are a piece of their own (four tables of 28×28 at once were one long layout).
+			const hm = createHeatmap(parent, blank, { label, colormap, size: "m", legend, range: { min: 0, max: 1 }, deferNumbers: true, numbersLater: this.pieces.addHidden });
 			this.heatmaps.push(hm);
 			return hm;
 		};

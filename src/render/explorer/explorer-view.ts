@@ -146,6 +146,11 @@ export class ExplorerView {
 		return this.pad;
 	}
 
+	/** True while the open conv computation still builds pieces in later tasks (tests wait for it). */
+	get computationBuilding(): boolean {
+		return this.convView?.isBuilding ?? false;
+	}
+
 	/**
 	 * New weights (an epoch finished, or a run was loaded): the same input is asked again. `staged` (during training):
 	 * the rest of the page gets a turn between the prediction, the attribution and the open computation.

@@ -16,7 +16,7 @@ const MAX_UNITS = 32;
  * canvas and hidden table, and all of a 28×28 network's rows at once were one task of well over 50 ms. A task builds
  * rows until it has passed this many values (at least one stage), the rest follow in later tasks.
  */
-export const BUILD_CHUNK_VALUES = 4000;
+export const BUILD_CHUNK_VALUES = 2000;
 
 export interface StripOptions {
 	colormap: ColormapName;
@@ -115,6 +115,7 @@ export class LayerStrip {
 
 	/** Builds rows until BUILD_CHUNK_VALUES values are drawn, then leaves the rest to the next task. */
 	private buildChunk(): void {
+		const later = this.buildTimer !== 0;
 		this.buildTimer = 0;
 		const b = this.building;
 		if (!b) return;
@@ -126,6 +127,8 @@ export class LayerStrip {
 			values += Math.max(1, st.data.length);
 		}
 		if (this.picked) this.mark(this.picked.stage, this.picked.index, this.picked.path);
+		// A later chunk's rows laid out in its own task: left to the next frame, several chunks' layouts came together.
+		if (later && this.el.isConnected) void this.el.offsetHeight;
 		if (b.next < b.r.stages.length) this.buildTimer = this.win.setTimeout(() => this.buildChunk(), 0);
 		else this.building = null;
 	}
@@ -297,6 +300,9 @@ export class LayerStrip {
 				b.createSpan({ cls: "cnn-lab-explorer-unit-name", text: name });
 				const value = b.createSpan({ cls: "cnn-lab-explorer-unit-value", text: formatValue(v, this.opts.decimals) });
 				b.addEventListener("click", () => onPick(u));
+				// The focused button is drawn on the bars (the buttons themselves are hidden).
+				b.addEventListener("focus", () => view.bars?.focus(u));
+				b.addEventListener("blur", () => view.bars?.focus(-1));
 				view.units.push(b);
 				view.values.push(value);
 				view.names.push(name);

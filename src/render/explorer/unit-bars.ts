@@ -18,6 +18,8 @@ export class UnitBars {
 	private palette: Palette;
 	private data: ArrayLike<number>;
 	private picked = -1;
+	/** The unit whose hidden button has the keyboard's focus (−1: none): ringed on the canvas, not the whole chart. */
+	private focused = -1;
 	private readonly slot: number;
 	private readonly cssWidth: number;
 	private readonly cssHeight: number;
@@ -54,6 +56,13 @@ export class UnitBars {
 	mark(unit: number): void {
 		if (unit === this.picked) return;
 		this.picked = unit;
+		this.draw();
+	}
+
+	/** The keyboard's focus moved to `unit`'s hidden button (−1: left the chart). */
+	focus(unit: number): void {
+		if (unit === this.focused) return;
+		this.focused = unit;
 		this.draw();
 	}
 
@@ -111,6 +120,14 @@ export class UnitBars {
 			ctx.strokeStyle = p.accent;
 			ctx.lineWidth = 2;
 			ctx.strokeRect(this.picked * this.slot + 1, 1, this.slot - 2, BAR_HEIGHT - 2);
+		}
+		// The focus ring: around the focused unit's bar and label, in the text colour, apart from the picked outline.
+		if (this.focused >= 0 && this.focused < n) {
+			ctx.strokeStyle = p.text;
+			ctx.lineWidth = 2;
+			ctx.setLineDash([3, 2]);
+			ctx.strokeRect(this.focused * this.slot + 1, 1, this.slot - 2, this.cssHeight - 2);
+			ctx.setLineDash([]);
 		}
 		// Labels only where they are readable: every class name under a wide bar, every fourth unit under thin ones.
 		ctx.fillStyle = p.muted;

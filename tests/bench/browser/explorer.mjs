@@ -90,7 +90,9 @@ if (breakdown) {
 		// A layout's objects: how many it had to lay out of how many there are (a large part: something invalidated much).
 		const layouts = inside.filter((e) => e.name === "Layout" && e.args?.beginData).map((e) => `${e.args.beginData.dirtyObjects}/${e.args.beginData.totalObjects}`);
 		const parts = Object.entries(sum).filter(([, ms]) => ms >= 1).sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${ms.toFixed(0)}`);
-		return parts.join(", ") + (layouts.length ? `; layout objects ${layouts.join(" ")}` : "");
+		// The functions the task's script entered (a timer's callback, a frame's), by name and line of the bundle.
+		const calls = [...new Set(inside.filter((e) => e.name === "FunctionCall" && e.args?.data).map((e) => `${e.args.data.functionName || "?"}:${e.args.data.lineNumber ?? "?"}`))].slice(0, 3);
+		return parts.join(", ") + (layouts.length ? `; layout objects ${layouts.join(" ")}` : "") + (calls.length ? `; ran ${calls.join(" ")}` : "");
 	};
 	const heavy = tasks.filter((t) => t.wallMs > 50 || t.cpuMs > 25);
 	console.log(`tasks over 50 ms wall or 25 ms CPU: ${heavy.length}`);
