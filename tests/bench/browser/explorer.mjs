@@ -64,6 +64,9 @@ line("  a forward pass with every activation", r.forward, undefined, cpu.forward
 const long = tasks.filter((t) => t.wallMs > 50);
 const longest = tasks.reduce((m, t) => (t.cpuMs > m.cpuMs ? t : m), { cpuMs: 0, wallMs: 0 });
 console.log(`tasks over 50 ms of wall time (goal: none): ${long.length} of ${tasks.length}; the longest by CPU ${longest.cpuMs.toFixed(1)} ms (${longest.wallMs.toFixed(1)} ms wall) — the first round of each action and the explorer's opening included`);
+// The same by CPU time: on a loaded machine most tasks over 50 ms of wall time spent it waiting for a core.
+const byCpu = (ms) => tasks.filter((t) => t.cpuMs > ms).length;
+console.log(`tasks over 50 ms of CPU time: ${byCpu(50)}, over 25 ms: ${byCpu(25)}`);
 if (breakdown) {
 	const marks = tasks.events.filter((e) => typeof e.name === "string" && e.name.startsWith("bench:") && e.ph !== "X").sort((a, b) => a.ts - b.ts);
 	/** The action of the round a task ran in: the last mark at or before its end ("in" it, or "after" it: a timer it left). */
