@@ -71,7 +71,7 @@ export default defineConfig({
 			},
 			{
 				extends: true,
-				test: { name: "dom", include: ["tests/dom/**/*.test.ts"], exclude: [...buildTests, ...slowTests, ...mockTests], provide: { engineBackend: "js" } },
+				test: { name: "dom", include: ["tests/dom/**/*.test.ts"], exclude: [...buildTests, ...slowTests, ...mockTests], provide: { engineBackend: "js" }, isolate: false },
 			},
 			{
 				extends: true,
