@@ -39,6 +39,9 @@ const slowTests = [
 	"tests/unit/engine/resnet-train.test.ts",
 	"tests/unit/notation/residual-torch.test.ts",
 	"tests/unit/conv/conv-torch.test.ts",
+	"tests/unit/export/export-torch.test.ts",
+	"tests/unit/interop/safetensors-torch.test.ts",
+	"tests/unit/robustness/fuzz-hardening.test.ts",
 ];
 
 // The unit tests share their worker's modules ("js" and "wasm" set isolate: false): most of a file's cost was importing
