@@ -30,7 +30,7 @@ beforeAll(() => {
 			imageSmoothingEnabled: true,
 			imageSmoothingQuality: "low",
 			createImageData: (w: number, h: number) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4) }),
-			putImageData() {
+			putImageData(this: { canvas: HTMLCanvasElement }) {
 				drawn.push(this.canvas.width);
 			},
 			drawImage: () => undefined,
