@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { gemmJs } from "../../../src/engine/gemm";
 import { gemmReference as reference } from "../../support/gemm-reference";
 import { expectClose } from "../../support/oracle";
