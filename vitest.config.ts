@@ -15,7 +15,9 @@ const buildTests = [
 // The suites that are slow by design have a project of their own too ("slow"), which `npm test` (`vitest run`)
 // still runs: fuzzing and repetition (thousands of generated blocks, 1 000 render/unload cycles, every demo block
 // over junk settings) and the checks that run the exported code under Python. They took more than half of the fast
-// loop's test time (figures in the README, "Set-up"). `npx vitest run --project slow` runs them alone.
+// loop's test time (figures in the README, "Set-up"). The checks that start Python and import torch (seconds of CPU
+// per process before a line of the check runs) are split into *-torch.test.ts files here, their other tests staying in
+// the fast loop. `npx vitest run --project slow` runs them alone.
 const slowTests = [
 	"tests/dom/robustness/fuzz-blocks.test.ts",
 	"tests/dom/robustness/lifecycle.test.ts",
@@ -39,12 +41,16 @@ const slowTests = [
 	"tests/unit/engine/resnet-train.test.ts",
 	"tests/unit/notation/residual-torch.test.ts",
 	"tests/unit/conv/conv-torch.test.ts",
+	"tests/unit/export/export-torch.test.ts",
+	"tests/unit/interop/safetensors-torch.test.ts",
+	"tests/unit/robustness/fuzz-hardening.test.ts",
 ];
 
-// The unit tests share their worker's modules ("js" and "wasm" set isolate: false): most of a file's cost was importing
-// and transforming the same engine modules again. The DOM tests ("dom") stay isolated: they count the timers and
-// listeners a window holds after unload, and a window shared with another file's leftovers fails them by order.
-// Files that replace a module with vi.mock need a module registry of their own, so they are isolated too ("js-mocks").
+// The unit and DOM tests share their worker's modules ("js", "dom" and "wasm" set isolate: false): most of a file's
+// cost was importing and transforming the same modules again. The DOM tests that count what an unload leaves (charts,
+// theme listeners, workers, a window's timers and listeners) count against what was live before their own render, so
+// another file's leftovers in the shared window do not fail them, and a leak of their own still does.
+// Files that replace a module with vi.mock need a module registry of their own, so they are isolated ("js-mocks").
 const mockTests = [
 	"tests/dom/robustness/faults.test.ts",
 	"tests/dom/robustness/many-runs.test.ts",
@@ -63,7 +69,13 @@ export default defineConfig({
 	test: {
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
+		// Processes, not threads: fuzz tests read process.memoryUsage(), which threads would share with each other.
+		// maxWorkers is vitest's default (cores − 1: one worker on a 2-core machine, the main process transforming
+		// beside it); two workers measured no faster on the shared 2-core machine and cost the same CPU.
 		pool: "forks",
+		// Transformed modules kept on disk between runs (.vitest/ is git-ignored): a second `npm run test:fast`
+		// transforms almost nothing (measured: 101 s of CPU instead of 118 s).
+		experimental: { fsModuleCache: true, fsModuleCachePath: ".vitest/module-cache" },
 		projects: [
 			{
 				extends: true,
@@ -71,7 +83,7 @@ export default defineConfig({
 			},
 			{
 				extends: true,
-				test: { name: "dom", include: ["tests/dom/**/*.test.ts"], exclude: [...buildTests, ...slowTests, ...mockTests], provide: { engineBackend: "js" } },
+				test: { name: "dom", include: ["tests/dom/**/*.test.ts"], exclude: [...buildTests, ...slowTests, ...mockTests], provide: { engineBackend: "js" }, isolate: false },
 			},
 			{
 				extends: true,

@@ -25,13 +25,14 @@ pad 1`;
 const drawn: number[] = [];
 beforeAll(() => {
 	HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement) {
-		const canvas = this;
 		return {
-			canvas,
+			canvas: this,
 			imageSmoothingEnabled: true,
 			imageSmoothingQuality: "low",
 			createImageData: (w: number, h: number) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4) }),
-			putImageData: () => drawn.push(canvas.width),
+			putImageData(this: { canvas: HTMLCanvasElement }) {
+				drawn.push(this.canvas.width);
+			},
 			drawImage: () => undefined,
 			// A horizontal ramp: column x of w has gray level 255·x/(w−1).
 			getImageData: (_x: number, _y: number, w: number, h: number) => {

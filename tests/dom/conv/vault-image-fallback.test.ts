@@ -52,9 +52,8 @@ beforeEach(() => {
 		},
 	});
 	HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement) {
-		const canvas = this;
 		return {
-			canvas,
+			canvas: this,
 			imageSmoothingEnabled: false,
 			imageSmoothingQuality: "low",
 			drawImage: (source: unknown, ...args: number[]) => void draws.push({ source, args }),

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 /** The panel with a test set (`test mnist`) and with augmentation (`augment …`): what the user sees and what the note keeps. */
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { App, Plugin, Vault, renderCodeBlock, type Component } from "../../support/obsidian-stub";
 import { registerCnnBlock } from "../../../src/plugin/cnn-block";
 import type { CnnLabHost } from "../../../src/plugin/host";

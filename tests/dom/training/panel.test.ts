@@ -191,12 +191,16 @@ describe("training panel in a ```cnn block", () => {
 	});
 
 	it("unloading the block detaches its view (no charts left) and the run goes on; the plugin's unload ends it", async () => {
+		// Counted against what was live before: the chart and worker registries are the modules', and another file
+		// sharing this worker's modules may have left its own (this block's and this run's must be gone).
+		const charts0 = liveChartCount();
+		const workers0 = liveWorkerCount();
 		const { el, child } = await render(net("train digits epochs 200 batch 16 sgd lr 0.05 seed 3"));
 		button(el, "cnn-lab-train").click();
 		await until(() => epochsShown(el) >= 1);
-		expect(liveChartCount()).toBe(2);
+		expect(liveChartCount()).toBe(charts0 + 2);
 		child.unload();
-		expect(liveChartCount()).toBe(0);
+		expect(liveChartCount()).toBe(charts0);
 		// The run is the plugin's, not the block's: it keeps its slot and keeps training.
 		expect(host.training.running).toBe(1);
 		const steps = vi.spyOn(Trainer.prototype, "step");
@@ -205,7 +209,7 @@ describe("training panel in a ```cnn block", () => {
 		host.unload();
 		expect(host.training.running).toBe(0);
 		expect(host.training.activeRuns()).toEqual([]);
-		expect(liveWorkerCount()).toBe(0);
+		expect(liveWorkerCount()).toBe(workers0);
 		// Nothing keeps training after the plugin's unload: no further batch is trained.
 		const after = vi.spyOn(Trainer.prototype, "step");
 		await new Promise((r) => setTimeout(r, 150));
@@ -355,6 +359,7 @@ describe("training panel in a ```cnn block", () => {
 
 	it("rendering a training block 100 times and unloading it leaves nothing behind and trains nothing", async () => {
 		const before = themeListenerCount();
+		const charts0 = liveChartCount();
 		const steps = vi.spyOn(Trainer.prototype, "step");
 		for (let i = 0; i < 100; i++) {
 			const { child } = await render(net("train digits epochs 3 batch 32 adam lr 0.01 seed 7"));
@@ -363,7 +368,7 @@ describe("training panel in a ```cnn block", () => {
 		await new Promise((r) => setTimeout(r, 50));
 		expect(steps).not.toHaveBeenCalled();
 		steps.mockRestore();
-		expect(liveChartCount()).toBe(0);
+		expect(liveChartCount()).toBe(charts0);
 		expect(themeListenerCount()).toBe(before);
 		expect(host.training.running).toBe(0);
 		expect(runNotes()).toEqual([]);

@@ -6,6 +6,7 @@ import { Sequential } from "../../../src/engine/model";
 import type { LayerSpec, ModelSpec, ResidualSpec } from "../../../src/engine/model-spec";
 import { Rng } from "../../../src/engine/rng";
 import { ctx } from "../../support/engine";
+import { gradCheck, randomData } from "../../support/grad-check";
 
 const conv = (filters: number, k: number, pad: number, stride = 1, bias = true): LayerSpec => ({
 	type: "conv", filters, kernel: [k, k], stride: [stride, stride], pad: [pad, pad], dilation: [1, 1], bias,
@@ -14,64 +15,18 @@ const bn: LayerSpec = { type: "batchnorm" };
 const relu: LayerSpec = { type: "relu" };
 const residual = (body: LayerSpec[], shortcut: LayerSpec[] = []): ResidualSpec => ({ type: "residual", body, shortcut });
 
-function sample(n: number, len: number, seed: number): Float32Array {
-	const data = new Float32Array(n * len);
-	let s = seed * 7919 + 1;
-	for (let i = 0; i < data.length; i++) {
-		s = (s * 16807) % 2147483647;
-		data[i] = (s / 2147483647) * 2 - 1;
-	}
-	return data;
-}
+/** `n` samples of `len` random values in [-1, 1). */
+const sample = (n: number, len: number, seed: number): Float32Array => randomData(n * len, seed);
 
-/**
- * Central finite differences of the training-mode mean loss (batch norm on the batch's statistics, as the
- * gradient is taken) against lossAndGrad's parameter gradients; steps across a ReLU kink are counted apart, as in
- * gradcheck-model.test.ts. A layer before the block checks the block's input gradient (both branches' sum) too.
- */
-function check(spec: ModelSpec, n: number, seed: number): { checked: number; kinks: number; perParam: Map<string, number> } {
-	const model = Sequential.build(spec, seed, ctx);
-	const x = { shape: [n, ...spec.input], data: sample(n, spec.input.reduce((a, b) => a * b, 1), seed) };
-	const labels = Array.from({ length: n }, (_, i) => (i * 3 + 1) % model.outputs);
-	model.lossAndGrad(x, labels);
-	const grads = model.params().map((p) => p.grad.slice());
-	const lossAt = (): number => model.lossAndGrad(x, labels).loss;
-	const h = 1e-3;
-	let checked = 0;
-	let kinks = 0;
-	const perParam = new Map<string, number>();
-	model.params().forEach((p, k) => {
-		for (let i = 0; i < p.value.length; i++) {
-			const orig = p.value[i];
-			const l0 = lossAt();
-			p.value[i] = orig + h;
-			const lp = lossAt();
-			p.value[i] = orig - h;
-			const lm = lossAt();
-			p.value[i] = orig;
-			const numeric = (lp - lm) / (2 * h);
-			if (Math.abs((lp - l0) / h - (l0 - lm) / h) > 2e-3 + 0.05 * Math.abs(numeric)) {
-				kinks++;
-				continue;
-			}
-			const g = grads[k][i];
-			if (!(Math.abs(numeric - g) <= 5e-4 + 1e-2 * Math.abs(g))) {
-				throw new Error(`param ${k} (${p.name} ${p.shape.join("×")}) [${i}]: analytic ${g}, numeric ${numeric}`);
-			}
-			checked++;
-			perParam.set(p.name, (perParam.get(p.name) ?? 0) + 1);
-		}
-	});
-	return { checked, kinks, perParam };
-}
-
+// The finite-difference checks (tests/support/grad-check.ts) put a layer before the block, so the block's input
+// gradient (both branches' sum) is checked too, through that layer's weights.
 describe("finite-difference gradient checks of residual models", () => {
 	it("identity shortcut: conv → [conv, relu, conv] + x → relu → flatten → dense", () => {
 		const spec: ModelSpec = {
 			input: [2, 5, 5],
 			layers: [conv(3, 3, 1), residual([conv(3, 3, 1), relu, conv(3, 3, 1)]), relu, { type: "flatten" }, { type: "dense", units: 4, bias: true }],
 		};
-		const r = check(spec, 3, 3);
+		const r = gradCheck(spec, 3, 3);
 		expect(r.checked).toBeGreaterThan(0.9 * (r.checked + r.kinks));
 		// the first conv's weights see the block's input gradient: body and identity summed
 		expect(r.perParam.get("weight")).toBeGreaterThan(40);
@@ -90,7 +45,7 @@ describe("finite-difference gradient checks of residual models", () => {
 				{ type: "dense", units: 3, bias: true },
 			],
 		};
-		const r = check(spec, 4, 5);
+		const r = gradCheck(spec, 4, 5);
 		expect(r.checked).toBeGreaterThan(0.9 * (r.checked + r.kinks));
 		expect(r.perParam.get("shortcut.0.weight")).toBe(12);
 		expect(r.perParam.get("shortcut.1.weight")).toBe(4);
@@ -107,7 +62,7 @@ describe("finite-difference gradient checks of residual models", () => {
 				{ type: "dense", units: 3, bias: true },
 			],
 		};
-		const r = check(spec, 2, 7);
+		const r = gradCheck(spec, 2, 7);
 		expect(r.checked).toBeGreaterThan(0.9 * (r.checked + r.kinks));
 		expect(r.perParam.get("body.2.body.0.weight")).toBeGreaterThan(30);
 		expect(r.perParam.get("body.3.weight")).toBe(4);

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { convGeom } from "../../../src/engine/im2col";
 import { gemmModuleBytes, SimdGemm } from "../../../src/engine/wasm";
+import { expectClose } from "../../support/oracle";
 
 /** Direct float64 convolution, written from the definition (cross-correlation, zero padding). */
 function direct(xs: number[], x: Float32Array, ws: number[], w: Float32Array, b: Float32Array, pad: [number, number, number, number], dil: [number, number]): { y: Float64Array; ho: number; wo: number } {
@@ -55,7 +56,8 @@ describe("WebAssembly SIMD stride-1 convolution (implicit GEMM, no column matrix
 					expect([g.ho, g.wo]).toEqual([ref.ho, ref.wo]);
 					const y = new Float32Array(ref.y.length).fill(Number.NaN);
 					g2.convForwardStride1(g, x, w, r.bias ? b : null, y);
-					for (let i = 0; i < y.length; i++) expect(Math.abs(y[i] - ref.y[i])).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(ref.y[i]));
+					// Every output (NaN-filled before, so one left unwritten fails); the first one outside the tolerance is named.
+					expectClose(y, ref.y, 1e-5, 1e-4, "y");
 				},
 			),
 			{ numRuns: 150, seed: 7 },
@@ -105,7 +107,7 @@ describe("WebAssembly SIMD stride-1 convolution (implicit GEMM, no column matrix
 											}
 					const dw = new Float32Array(expected.length).fill(Number.NaN);
 					g2.convWeightGradStride1(g, x, dy, dw);
-					for (let i = 0; i < dw.length; i++) expect(Math.abs(dw[i] - expected[i])).toBeLessThanOrEqual(1e-4 + 1e-4 * Math.abs(expected[i]));
+					expectClose(dw, expected, 1e-4, 1e-4, "dw");
 				},
 			),
 			{ numRuns: 150, seed: 11 },

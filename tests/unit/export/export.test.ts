@@ -2,11 +2,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { toKeras, toPyTorch, walkShapes } from "../../../src/interop/export";
 import { digitsNet, lenet5, mixedNet, mixedParams, mixedShapes, modernKerasParams, modernNet, modernParams } from "./models";
-import { hasTorch, runPythonScripts } from "./python-run";
+
+// The exported scripts run under PyTorch in export-torch.test.ts (the "slow" project: it imports torch).
 
 const golden = (name: string): string => join(__dirname, "../../golden/export", name);
-
-const torchHere = hasTorch();
 
 describe("shape walk", () => {
 	it("gives the acceptance shapes and parameter count of LeNet-5", () => {
@@ -69,35 +68,11 @@ describe("PyTorch export", () => {
 		await expect(code).toMatchFileSnapshot(golden("modern.pytorch.py"));
 	});
 
-	it.skipIf(!torchHere)("runs issue 16's layers under PyTorch: shapes, trainable count, and a training step in train mode", () => {
-		// A batch of 4 through the net in training mode (batch statistics) and back: every module takes a gradient.
-		const step = ["", "model.train()", "x = torch.randn(4, 8, 12, 12)", "y = model(x)", "y.square().mean().backward()", "assert all(p.grad is not None for p in model.parameters())", 'print("train step", tuple(y.shape))'].join("\n");
-		const out = runPythonScripts({ modern: toPyTorch(modernNet) + step });
-		expect(out).toMatch(/ConvTranspose2d\s+\(1, 8, 12, 12\)/);
-		expect(out).toMatch(/AdaptiveAvgPool2d\s+\(1, 8, 4, 4\)/);
-		expect(out).toContain(`parameters: ${modernParams}`);
-		expect(out).toContain("train step (4, 10)");
-		expect(out).toContain("== modern ok");
-	});
-
 	it("adds the Flatten a dense layer on a spatial input needs", () => {
 		const code = toPyTorch({ input: [2, 3, 3], layers: [{ type: "dense", units: 4, bias: true }] });
 		expect(code).toMatch(/nn\.Flatten\(\),[^\n]*\n\s*nn\.Linear\(18, 4\)/);
 	});
 
-	it.skipIf(!torchHere)("runs under PyTorch: every shape and the parameter count assert true, and a wrong shape fails", () => {
-		// One Python process for all scripts: importing torch is the slow part.
-		const broken = toPyTorch(lenet5).replace("(1, 16, 5, 5)", "(1, 16, 6, 6)");
-		const out = runPythonScripts({ lenet5: toPyTorch(lenet5), digits: toPyTorch(digitsNet), mixed: toPyTorch(mixedNet), broken });
-		expect(out).toContain("parameters: 61706");
-		expect(out).toMatch(/MaxPool2d\s+\(1, 16, 5, 5\)/);
-		expect(out).toContain("parameters: 1370");
-		expect(out).toContain(`parameters: ${mixedParams}`);
-		expect(out).toContain("== lenet5 ok");
-		expect(out).toContain("== digits ok");
-		expect(out).toContain("== mixed ok");
-		expect(out).toMatch(/== broken AssertionError: layer 5: \(1, 16, 5, 5\) != \(1, 16, 6, 6\)/);
-	});
 });
 
 describe("Keras export", () => {

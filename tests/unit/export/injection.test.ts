@@ -57,6 +57,7 @@ describe("note text in exported code", () => {
 			for (const [script, code] of Object.entries(scriptsFor(name, t))) {
 				for (const line of code.split("\n")) {
 					// No terminator but \n survives; a line holding the payload is a comment.
+					// eslint-disable-next-line no-control-regex -- the control characters are what no line may hold
 					expect(line, `${script}: ${JSON.stringify(line)}`).not.toMatch(/[\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029\u0000]/u);
 					if (line.includes("PWN")) expect(line.trimStart().startsWith("#"), `${script}: ${line}`).toBe(true);
 				}
@@ -118,6 +119,7 @@ describe("note text in the exported training script", () => {
 		for (const t of Object.values(TERMINATORS)) {
 			const script = toPyTorchTrainScript(trainPlan(t), { source: `input 8x8x1${t}${payload}`, title: `t${t}${payload}` });
 			for (const line of script.split("\n")) {
+				// eslint-disable-next-line no-control-regex -- the control characters are what no line may hold
 				expect(line).not.toMatch(/[\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029\u0000]/u);
 				if (line.includes("PWN") && !line.trimStart().startsWith("#")) expect(line, line).toMatch(/^\s*(?:[A-Z_]+ = )?[[(]?(?:"(?:[^"\\]|\\.)*"(?:, |,)?)+[\])]?,?\)?$/);
 			}

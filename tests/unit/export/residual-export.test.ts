@@ -76,6 +76,7 @@ describe("PyTorch export of residual blocks", () => {
 
 	it("keeps note text in comments", () => {
 		const code = toPyTorch(identityNet, { source: "residual\r__import__('os').system('x')\u2028end", title: "n\rimport os" });
+		// eslint-disable-next-line no-control-regex -- splits at every line terminator Python or an editor knows
 		for (const line of code.split(/\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]/)) {
 			if (/__import__|import os/.test(line)) expect(line.startsWith("#")).toBe(true);
 		}

@@ -84,7 +84,10 @@ describe.skipIf(!torchHere)("the exported training script under PyTorch", () => 
 		expect(run.epochs.map((e) => e.epoch)).toEqual([1, 2]);
 		for (const e of run.epochs) {
 			expect(Number.isFinite(e.loss)).toBe(true);
-			for (const a of [e.acc, e.valAcc]) expect(a).toBeGreaterThanOrEqual(0), expect(a).toBeLessThanOrEqual(1);
+			for (const a of [e.acc, e.valAcc]) {
+				expect(a).toBeGreaterThanOrEqual(0);
+				expect(a).toBeLessThanOrEqual(1);
+			}
 		}
 		expect(run.epochs[1].loss).toBeLessThan(run.epochs[0].loss);
 		expect(run.batches.length).toBe(90);

@@ -46,6 +46,7 @@ function inject(text: string, at: number, p: string): string {
 
 /** Every physical line of the script split as Python, JavaScript and editors split: each marker must sit after a `#`. */
 function expectInert(script: string, what: string): void {
+	// eslint-disable-next-line no-control-regex -- splits at every line terminator Python, JavaScript or an editor knows
 	for (const line of script.split(/\r\n|[\n\r\v\f\x1c-\x1e\u0085\u2028\u2029]/)) {
 		const at = line.indexOf("INJECTED_");
 		if (at < 0) continue;
