@@ -33,6 +33,8 @@ export const specStrings = {
 	"spec.sizeBeforeCount": { en: "conv takes the number of filters first, then the kernel size", zh: "conv 先写卷积核个数，再写卷积核大小" },
 	"spec.layerInsideCode": { en: "this line sits inside the pasted {framework} code and is not read: write it in the code, or after the code ends", zh: "这一行位于粘贴的 {framework} 代码中间，未被读取：请写进代码里，或写在代码结束之后" },
 	"spec.readAs": { en: "read as {word}", zh: "按 {word} 读取" },
+	// the second row of `conv 8 3x3 relu` / `Conv2D(32, 3, activation="relu")`: the same line, its activation
+	"spec.activationRow": { en: "↳ {word}, this line's activation", zh: "↳ {word}：这一行的激活函数" },
 	"spec.knownWords": { en: "layers: input, conv, maxpool, avgpool, relu, leakyrelu, sigmoid, tanh, flatten, dense, dropout, softmax; settings: train, sample, show, weights", zh: "层：input、conv、maxpool、avgpool、relu、leakyrelu、sigmoid、tanh、flatten、dense、dropout、softmax；设置：train、sample、show、weights" },
 	"spec.weightsNeedsFile": { en: "weights needs a file: a safetensors file saved from the exported model", zh: "weights 需要一个文件：由导出模型保存的 safetensors 文件" },
 	"spec.weightsOutside": { en: "weights: {path} is outside the vault; give a vault path or a [[link]]", zh: "weights：{path} 在仓库之外；请给出仓库内的路径或 [[链接]]" },

@@ -29,8 +29,11 @@ export interface CnnAnalysis {
 	framework: ImportedNetwork["framework"] | null;
 }
 
-// (Keras's `model.add(Conv2D(…))` with bare class names too)
-const FRAMEWORK_HINT = /nn\.Sequential\s*\(|Sequential\s*\(\s*\[|\.add\s*\(\s*(?:[\w.]+\.)?(?:Conv2D|Dense|MaxPooling2D|MaxPool2D|AveragePooling2D|Flatten|Dropout|InputLayer|Activation)\s*\(|\bnn\.(Conv2d|Linear|MaxPool2d)\s*\(|layers\.(Conv2D|Dense|MaxPooling2D)\s*\(/;
+// (Keras's `model.add(Conv2D(…))` with bare class names too, and a line that starts with a bare class call,
+// `Conv2d(1, 8, 3)` after `from torch.nn import *` or `Conv2D(32, (3, 3))`: read as notation, `(3, 3)` and the
+// in-channels came out as "not understood" and a wrong layer)
+const FRAMEWORK_HINT =
+	/nn\.Sequential\s*\(|Sequential\s*\(\s*\[|\.add\s*\(\s*(?:[\w.]+\.)?(?:Conv2D|Dense|MaxPooling2D|MaxPool2D|AveragePooling2D|Flatten|Dropout|InputLayer|Activation)\s*\(|\bnn\.(Conv2d|Linear|MaxPool2d)\s*\(|layers\.(Conv2D|Dense|MaxPooling2D)\s*\(|^\s*(?:Conv2d|Conv2D|Convolution2D|Linear|Dense|MaxPool2d|MaxPooling2D|MaxPool2D|AvgPool2d|AveragePooling2D|AvgPool2D|BatchNorm2d|BatchNormalization)\s*\(/m;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this pattern detects
 const BINARY = /[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/;
 // a Markdown list marker before a layer ("- conv 8 3x3", "2) conv 8 3x3", "3. relu"), blanked so columns stay
