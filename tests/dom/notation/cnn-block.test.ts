@@ -150,8 +150,11 @@ describe("```cnn block: behaviour", () => {
 	it("an unknown word and a settings problem are listed with their line numbers", async () => {
 		const el = await render("input 8x8x1\nconvv 4 3x3\nflatten\ndense 10\ntrain digits epochs 0");
 		const l = listed(el);
-		expect(l.some((x) => x.includes("line 2") && x.includes("did you mean conv?"))).toBe(true);
+		expect(l.some((x) => x.includes("line 2") && x.includes("convv is not a layer"))).toBe(true);
 		expect(l.some((x) => x.includes("line 5") && x.includes("epochs"))).toBe(true);
+		// the did-you-mean is said once, under the row; the list names the line and the problem
+		expect(flat(rowProblems(el).join(" "))).toContain("did you mean conv?");
+		expect(l.some((x) => x.includes("did you mean"))).toBe(false);
 	});
 
 	it("re-rendering the same source gives the same view (Live Preview re-renders on every edit)", async () => {
@@ -254,6 +257,30 @@ describe("```cnn block: each problem said once, at its row", () => {
 		expect(flat(p[0])).toContain("input 227x227x3 → 55×55×96");
 		// the overlapping pool's row is not marked as a problem
 		expect(el.querySelectorAll("tr.cnn-spec-row")[1].classList.contains("is-warning")).toBe(false);
+	});
+
+	it("an error's fix is said under its row, not again in the Problems list", async () => {
+		const el = await render("input 5x5x1\nconv 1 3x3 dilation 3");
+		const p = flat(rowProblems(el).join(" "));
+		expect(p).toContain("conv 1 3x3 dilation 2");
+		const l = listed(el);
+		expect(l).toHaveLength(1);
+		expect(l[0]).toMatch(/^✗ line 2 the kernel covers 7×7, more than the padded input 5×5/);
+		expect(l[0]).not.toContain("conv 1 3x3 dilation 2");
+		// a problem at no row (the train line's) keeps its fix in the list: it is said nowhere else
+		const un = listed(await render("input 8x8x1\nflatten\ndense 10\ntrain"));
+		expect(un.some((x) => x.includes("train digits epochs 15"))).toBe(true);
+	});
+
+	it("a row's fixes stand under the rounding note they were made for, not under its other notes", async () => {
+		const el = await render("input 28x28x1\nconv 8 3x3 stride 2 42");
+		const p = rowProblems(el).map(flat);
+		expect(p).toHaveLength(2);
+		const [stray, rounding] = p[0].includes("42") ? p : [p[1], p[0]];
+		expect(stray).toContain("42 is not understood on a conv line");
+		expect(stray).not.toContain("pad 1 →");
+		expect(rounding).toContain("(28 − 3)/2 + 1 = 13.5 is not an integer");
+		expect(rounding).toContain("pad 1 → 14×14×8");
 	});
 
 	it("explains the jump where the receptive field is shown", async () => {
