@@ -79,7 +79,12 @@ export function unusedText(ax: [AxisResult, AxisResult]): string {
 	if (r === c) return t(r === 1 ? "spec.unused.rowCol" : "spec.unused.rowsCols", { n: r });
 	if (c === 0) return t(r === 1 ? "spec.unused.row" : "spec.unused.rows", { n: r });
 	if (r === 0) return t(c === 1 ? "spec.unused.col" : "spec.unused.cols", { n: c });
-	return t("spec.unused.rowsAndCols", { r, c });
+	return t("spec.unused.rowsAndCols", {
+		r,
+		c,
+		rows: r === 1 ? t("spec.unused.part.row") : t("spec.unused.part.rows", { n: r }),
+		cols: c === 1 ? t("spec.unused.part.col") : t("spec.unused.part.cols", { n: c }),
+	});
 }
 
 function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticList, rf: { size: Pair; jump: Pair }, fromInput: boolean): Shape | null {
@@ -199,7 +204,7 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 			diags,
 			L.column,
 			losesInput && !overlaps ? "warning" : "info",
-			t("spec.notInteger", { formula, out: outText, unused: unusedText(g.axes) }),
+			t(!same && !g.axes[0].fits && !g.axes[1].fits ? "spec.notIntegers" : "spec.notInteger", { formula, out: outText, unused: unusedText(g.axes) }),
 			row.fixes.length ? fixesText(row.fixes) : undefined,
 		);
 	}

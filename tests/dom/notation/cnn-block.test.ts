@@ -62,7 +62,7 @@ describe("```cnn block: acceptance cases on the rendered text", () => {
 		expect(el.querySelector("tr.cnn-spec-row")!.classList.contains("is-warning")).toBe(true);
 		const p = flat(rowProblems(el).join(" "));
 		expect(p).toContain("(32 − 4)/3 + 1 = 10.33 is not an integer");
-		expect(p).toContain("floor it to 10 and never use the last 1 input row and column");
+		expect(p).toContain("floor it to 10 and never use the last input row and column");
 		for (const fix of ["pad 1 → 11×11×8", "stride 4 → 8×8×8", "stride 2 → 15×15×8"]) expect(p).toContain(fix);
 		const l = listed(el);
 		expect(l).toHaveLength(1);

@@ -82,6 +82,19 @@ describe("quotients are shown exactly", () => {
 	});
 });
 
+describe("the input a floor loses, in words", () => {
+	const msg = (src: string) => parseCnn(src).diagnostics[0].message;
+	it("one row and column: 'the last input row and column', as the acceptance case says, never 'the last 1 input row'", () => {
+		expect(msg("input 32x32x3\nconv 8 4x4 stride 3")).toBe("(32 − 4)/3 + 1 = 10.33 is not an integer; PyTorch and Keras ('valid') floor it to 10 and never use the last input row and column");
+		expect(msg("input 29x30x1\nconv 1 3x3 stride 2")).toMatch(/never use the last input column$/);
+	});
+	it("both axes rounded: 'are not integers', each count with its own noun", () => {
+		expect(msg("input 30x31x1\nconv 1 4x3 stride 3")).toBe(
+			"vertical (30 − 4)/3 + 1 = 9.67, horizontal (31 − 3)/3 + 1 = 10.33 are not integers; PyTorch and Keras ('valid') floor them to 9 and 10 and never use the last 2 input rows and the last column",
+		);
+	});
+});
+
 describe("Chinese input methods: full-width forms read as ASCII, columns on what was typed", () => {
 	it("input ３２ｘ３２ｘ３ and stride：2 read as 32x32x3 and stride 2", () => {
 		const a = parseCnn("input ３２ｘ３２ｘ３\nconv 8 3x3 stride：2 pad：1");
