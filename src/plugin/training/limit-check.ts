@@ -2,7 +2,7 @@ import { checkLimits, priceModel } from "../../notation/cnn/limits";
 import type { ModelSpec } from "../../engine/model-spec";
 import type { TrainSpec } from "../../notation/cnn/types";
 import type { CnnLabSettings } from "../settings";
-import { t } from "../../i18n";
+import { getLanguage, t } from "../../i18n";
 import "../../i18n/strings-limits";
 
 /** Samples per epoch known before reading anything: the built-in sets' sizes; 0 (unknown) for vault data. */
@@ -32,5 +32,6 @@ export function refusal(
 	// far over a limit, raising it is no advice: say once that the network must shrink
 	const said = problems.map((p) => (p.advice ? `${p.message} ${p.advice}` : p.message));
 	if (problems.some((p) => p.far)) said.push(t("limits.shrink"));
-	return said.join(" ");
+	// sentences in Chinese follow each other without a space
+	return said.join(getLanguage() === "zh" ? "" : " ");
 }
