@@ -51,5 +51,6 @@ export function noteDataFitting(train: { dataset: string; line: number }, input:
 	if (!from) return;
 	const changes = fitChanges(from, input, getLanguage());
 	if (changes.length === 0) return;
-	diags.add({ line: train.line, column: 1, severity: "info", message: t("data.fit.atRender", { name: word, changes: changes.join("; ") }) });
+	// (a Chinese sentence takes the full-width semicolon)
+	diags.add({ line: train.line, column: 1, severity: "info", message: t("data.fit.atRender", { name: word, changes: changes.join(getLanguage() === "zh" ? "；" : "; ") }) });
 }

@@ -330,4 +330,14 @@ describe("```cnn block: the training data's fitting said when it renders", () =>
 		const same = await render("input 8x8x1\nconv 8 3x3\nflatten\ndense 10\ntrain digits epochs 1");
 		expect(same.querySelector(".cnn-spec-notes")).toBeNull();
 	});
+	it("in Chinese both changes in one sentence, joined by the full-width semicolon", async () => {
+		const { setLanguage } = await import("../../../src/i18n");
+		setLanguage("zh-CN");
+		try {
+			const el = await render("input 32x32x3\nconv 8 3x3\nflatten\ndense 10\ntrain digits epochs 1");
+			expect(flat(el.querySelector(".cnn-spec-notes")?.textContent ?? "")).toContain("用 digits 训练时：灰度通道被复制为 3 个通道；图像从 8×8 缩放到 32×32。");
+		} finally {
+			setLanguage("en");
+		}
+	});
 });
