@@ -283,6 +283,13 @@ describe("```cnn block: each problem said once, at its row", () => {
 		expect(rounding).toContain("pad 1 → 14×14×8");
 	});
 
+	it("the hint to add a train line shows the line as code, without raw backticks", async () => {
+		const el = await render("input 8x8x1\nflatten\ndense 10");
+		const note = el.querySelector(".cnn-lab-note")!;
+		expect(note.textContent).toBe("Add a line such as train digits epochs 15 batch 32 adam lr 0.01 to train this network.");
+		expect(note.querySelector("code")?.textContent).toBe("train digits epochs 15 batch 32 adam lr 0.01");
+	});
+
 	it("explains the jump where the receptive field is shown", async () => {
 		const el = await render("input 32x32x1\nconv 6 5x5");
 		const rf = el.querySelector("tr.cnn-spec-row td.cnn-spec-rf") as HTMLElement;
