@@ -69,6 +69,10 @@ export const specStrings = {
 	"spec.depthFix": { en: "write `{a}` or `{b}`", zh: "写成 `{a}` 或 `{b}`" },
 	"spec.poolPadTooLarge": { en: "pooling padding {pad} is more than half the kernel {k} (at most {max}); PyTorch refuses it", zh: "池化填充 {pad} 超过了池化核 {k} 的一半（最多 {max}）；PyTorch 会拒绝" },
 	"spec.poolAsymPad": { en: "pooling cannot pad unevenly here; use a symmetric padding", zh: "这里的池化不能不对称填充；请使用对称填充" },
+	"spec.poolSameAsym": {
+		en: "'same' here pads {top} on the top/left and {bottom} on the bottom/right; PyTorch's pooling pads every side alike, so it cannot build this layer",
+		zh: "这里的 'same' 在上/左填充 {top}、在下/右填充 {bottom}；PyTorch 的池化四周填充相同，无法构建这一层",
+	},
 	"spec.kernelTooLarge": { en: "the kernel covers {eff}, more than the padded input {padded}: the output would be 0 or less ({formula})", zh: "卷积核覆盖 {eff}，大于填充后的输入 {padded}：输出将为 0 或更小（{formula}）" },
 	"spec.sameAsym": { en: "'same' with stride {stride} follows Keras: the output is {calc}, with padding {top} on the top/left and {bottom} on the bottom/right (uneven); PyTorch's padding='same' refuses a stride above 1, so the PyTorch export pads explicitly", zh: "步幅为 {stride} 的 'same' 按 Keras 计算：输出为 {calc}，上/左填充 {top}，下/右填充 {bottom}（不对称）；PyTorch 的 padding='same' 不支持大于 1 的步幅，因此导出的 PyTorch 代码会显式填充" },
 	"spec.sameStride": { en: "'same' with stride {stride} follows Keras: the output is {calc}, padding {top} on every side", zh: "步幅为 {stride} 的 'same' 按 Keras 计算：输出为 {calc}，四周各填充 {top}" },

@@ -245,7 +245,8 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 				const ceil = formatLayer({ ...L, pad: undefined, padEnd: undefined, ceil: true });
 				const ceilOut = spatialGeometry({ ...L, pad: undefined, padEnd: undefined, ceil: true }, cur).out;
 				const fix = ceilOut && ceilOut.h === out.h && ceilOut.w === out.w ? `${ceil} → ${shapeText(ceilOut)}` : formatLayer({ ...L, pad: g.pad, padEnd: undefined });
-				rowDiag(row, diags, L.column, "error", t("spec.poolAsymPad"), fix);
+				const why = L.pad === "same" ? t("spec.poolSameAsym", { top: pairText(g.pad), bottom: pairText(g.padEnd) }) : t("spec.poolAsymPad");
+				rowDiag(row, diags, L.column, "error", why, fix);
 				row.spec = null;
 			}
 		} else if (L.word === "depthwise") {

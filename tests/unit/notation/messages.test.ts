@@ -60,6 +60,8 @@ describe("fixes keep the intent of the line", () => {
 		expect(d).toHaveLength(1);
 		expect(d[0].severity).toBe("error");
 		expect(d[0].suggestion).toBe("maxpool 2 stride 2 ceil → 4×4×1");
+		// the message says why with the numbers, and does not ask for "a symmetric padding" beside a ceil fix
+		expect(d[0].message).toBe("'same' here pads 0 on the top/left and 1 on the bottom/right; PyTorch's pooling pads every side alike, so it cannot build this layer");
 		expect(shapeText(analyzeCnn("input 7x7x1\nmaxpool 2 stride 2 ceil").report!.rows[0].output!)).toBe("4×4×1");
 	});
 });
