@@ -215,12 +215,25 @@ describe("the over-limit message reads as the table does", () => {
 		expect(text).toContain("about 351.4 years");
 		expect(text).not.toContain("in the settings to allow it");
 	});
+	it("far over one limit: no advice to raise the others either, only to make the network smaller", () => {
+		const a = analyzeCnn("input 224x224x3\nconv 64 3x3 pad 1\nconv 64 3x3 pad 1\nmaxpool 2\nflatten\ndense 4096\ndense 10\ntrain digits epochs 200");
+		const text = refusal(a.parsed.model!, a.parsed.train!, DEFAULT_SETTINGS)!;
+		// 3.3e9 parameters and 104 days: no setting allows them
+		expect(text).toContain("The model has 3.3e9 parameters (12.3 GB)");
+		expect(text).toContain("about 104 days");
+		expect(text).not.toContain("in the settings to allow it");
+		expect(text.match(/Make the network smaller/g)).toHaveLength(1);
+	});
 	it("in Chinese the sentences follow each other without a space", () => {
 		setLanguage("zh");
 		try {
 			const a = analyzeCnn(VGGISH);
 			const text = refusal(a.parsed.model!, a.parsed.train!, DEFAULT_SETTINGS)!;
 			expect(text).toContain("。训练每批需要");
+			// a limit near enough to raise: its advice follows without a space too
+			const near = analyzeCnn("input 28x28x1\nflatten\ndense 10000\ntrain digits epochs 5");
+			const advised = refusal(near.parsed.model!, near.parsed.train!, DEFAULT_SETTINGS)!;
+			expect(advised).toContain("。如需允许，请在设置中修改“最大模型（参数个数）”。");
 			expect(text).not.toMatch(/。 /);
 			// the units in words are Chinese too
 			expect(text).toContain("351.4 年");
