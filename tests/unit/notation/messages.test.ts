@@ -84,6 +84,21 @@ describe("quotients are shown exactly", () => {
 	});
 });
 
+describe("outputs that do not cover the dataset's classes: an error at the last layer's row when the block renders", () => {
+	const err = (src: string) => parseCnn(src).diagnostics.filter((d) => d.severity === "error");
+	it("dense 4 + train shapes (8 classes): at the dense row, the fix `dense 8`", () => {
+		const e = err("input 32x32x1\nconv 4 3x3\nflatten\ndense 4\nsoftmax\ntrain shapes");
+		expect(e).toEqual([expect.objectContaining({ line: 4, message: "The network ends with 4 outputs but shapes has 8 classes: it needs one output per class.", suggestion: "dense 8" })]);
+		expect(parseCnn("input 32x32x1\nconv 4 3x3\nflatten\ndense 4\ntrain shapes").model).toBeNull();
+	});
+	it("pasted code gets its fix in its own syntax: nn.Linear(3600, 8), layers.Dense(8, …)", () => {
+		const torch = err("model = nn.Sequential(\n  nn.Conv2d(1, 4, 3),\n  nn.Flatten(),\n  nn.Linear(3600, 4),\n)\ninput 32x32x1\ntrain shapes");
+		expect(torch.map((d) => [d.line, d.suggestion])).toEqual([[4, "nn.Linear(3600, 8)"]]);
+		const keras = err("model = keras.Sequential([\n  layers.Input((32, 32, 1)),\n  layers.Flatten(),\n  layers.Dense(4, activation='softmax'),\n])\ntrain shapes");
+		expect(keras.map((d) => [d.line, d.suggestion])).toEqual([[4, "layers.Dense(8, activation='softmax')"]]);
+	});
+});
+
 describe("the input a floor loses, in words", () => {
 	const msg = (src: string) => parseCnn(src).diagnostics[0].message;
 	it("one row and column: 'the last input row and column', as the acceptance case says, never 'the last 1 input row'", () => {
