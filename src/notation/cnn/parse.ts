@@ -218,6 +218,20 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 		}
 		let guessedFrom: string | undefined;
 		if (!w) {
+			// `conv16 3x3`, `dense10`: a layer word and its number typed without the space between them. Read as
+			// meant and said once; reading `3x3` as the filter count gave a second, false problem
+			const glued = /^([a-z_]+?)(\d+)$/i.exec(toks[0].text);
+			const gw = glued ? layerWord(glued[1]) : null;
+			if (glued && gw && gw !== "input") {
+				const t0 = toks[0];
+				const cut = t0.column + glued[1].length;
+				toks.splice(0, 1, { text: glued[1], lower: glued[1].toLowerCase(), column: t0.column, endColumn: cut }, { text: glued[2], lower: glued[2], column: cut, endColumn: t0.endColumn, num: Number(glued[2]) });
+				const meant = `${glued[1]} ${trimmed.slice(glued[1].length)}`;
+				diags.at(lineNo, t0, "warning", t("spec.gluedNumber", { typed: t0.text, word: glued[1], n: glued[2] }), meant);
+				w = { kind: "layer", word: gw, used: 1 };
+			}
+		}
+		if (!w) {
 			const guess = closestWord(toks[0].text);
 			if (guess === "residual" && !imported && toks[0].num === undefined && !toks[0].size) {
 				// `residul`: read as the block it most likely starts, so its `end` still closes something

@@ -277,7 +277,7 @@ describe("```cnn block: each problem said once, at its row", () => {
 		const p = rowProblems(el).map(flat);
 		expect(p).toHaveLength(2);
 		const [stray, rounding] = p[0].includes("42") ? p : [p[1], p[0]];
-		expect(stray).toContain("42 is not understood on a conv line");
+		expect(stray).toContain("42 is not understood on the conv line");
 		expect(stray).not.toContain("pad 1 →");
 		expect(rounding).toContain("(28 − 3)/2 + 1 = 13.5 is not an integer");
 		expect(rounding).toContain("pad 1 → 14×14×8");

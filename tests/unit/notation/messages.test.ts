@@ -99,6 +99,33 @@ describe("outputs that do not cover the dataset's classes: an error at the last 
 	});
 });
 
+describe("more ways students type a line", () => {
+	it("`conv16 3x3`, `maxpool2`, `dense10`: read as meant, said once as a warning, no false second problem", () => {
+		const src = "input 28x28x1\nconv16 3x3\nmaxpool2\nflatten\ndense10";
+		expect(shapes(src)).toEqual(["2:26×26×16", "3:13×13×16", "4:2704", "5:10"]);
+		const d = parseCnn(src).diagnostics;
+		expect(d.map((x) => [x.line, x.severity, x.message, x.suggestion])).toEqual([
+			[2, "warning", "`conv16` is read as `conv 16`: a space goes between the layer and its number", "conv 16 3x3"],
+			[3, "warning", "`maxpool2` is read as `maxpool 2`: a space goes between the layer and its number", "maxpool 2"],
+			[5, "warning", "`dense10` is read as `dense 10`: a space goes between the layer and its number", "dense 10"],
+		]);
+		// a warning, not an error: the network still builds and trains
+		expect(parseCnn(src).model).not.toBeNull();
+	});
+
+	it("a size written as Python's tuple, `(3, 3)` or `(28, 28, 1)`, is a size", () => {
+		const a = parseCnn("input (28, 28, 1)\nconv 16 (3,3) stride (2, 2)");
+		expect(a.diagnostics.filter((d) => /not understood/.test(d.message))).toEqual([]);
+		expect(a.model).toEqual(parseCnn("input 28x28x1\nconv 16 3x3 stride 2").model);
+		// full-width parentheses and commas from a Chinese input method too
+		expect(parseCnn("input （２８，２８，１）\nconv 16 3x3").model).toEqual(parseCnn("input 28x28x1\nconv 16 3x3").model);
+	});
+
+	it("channels first with one channel says '1 channel'", () => {
+		expect(parseCnn("input 1x28x28\nconv 8 3x3").diagnostics[0].message).toBe("read as H×W×C: 1×28 pixels with 28 channels; for 1 channel of 28×28 (PyTorch order C×H×W) write H×W×C");
+	});
+});
+
 describe("the input a floor loses, in words", () => {
 	const msg = (src: string) => parseCnn(src).diagnostics[0].message;
 	it("one row and column: 'the last input row and column', as the acceptance case says, never 'the last 1 input row'", () => {
