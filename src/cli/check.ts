@@ -61,6 +61,15 @@ function shapeArray(s: Shape | null): number[] | null {
 	return s.flat ? [s.c] : [s.h, s.w, s.c];
 }
 
+/**
+ * A message that names another line of its block ("PyTorch's error (line 8) comes from this layer", "line 4 starts
+ * a new line"): in the block's numbering on the page, where the table's line column says it, but the CLI reports
+ * note lines, so the line named is the note's too.
+ */
+function noteLines(message: string, fenceLine: number): string {
+	return message.replace(/\bline (\d+)\b/g, (_, n: string) => `line ${fenceLine + Number(n)}`).replace(/第 (\d+) 行/g, (_, n: string) => `第 ${fenceLine + Number(n)} 行`);
+}
+
 export function blockReport(file: string, block: NoteBlock, analysis?: CnnAnalysis): BlockReport {
 	const a = analysis ?? analyzeCnn(block.source);
 	const summary: Summary = summarize(a);
@@ -76,7 +85,7 @@ export function blockReport(file: string, block: NoteBlock, analysis?: CnnAnalys
 		formulas: r.formulas,
 		nest: r.nest,
 	}));
-	const diagnostics = a.parsed.diagnostics.map((d) => ({ ...d, line: block.fenceLine + d.line }));
+	const diagnostics = a.parsed.diagnostics.map((d) => ({ ...d, line: block.fenceLine + d.line, message: noteLines(d.message, block.fenceLine) }));
 	const x = summary.totals;
 	return {
 		kind: "cnn",

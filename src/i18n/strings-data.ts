@@ -35,6 +35,8 @@ export const dataStrings = {
 	"data.fit.howGray": { en: "Otherwise the {from} colour channels are averaged to one gray channel.", zh: "否则 {from} 个颜色通道会被平均为一个灰度通道。" },
 	"data.fit.howUpscale": { en: "Otherwise the images are enlarged from {from} to {to} (smoother, no new detail).", zh: "否则图像会从 {from} 放大到 {to}（更平滑，但没有新细节）。" },
 	"data.fit.howDownscale": { en: "Otherwise the images are shrunk from {from} to {to} (some detail is lost).", zh: "否则图像会从 {from} 缩小到 {to}（会丢失部分细节）。" },
+	// at the row; the fix (`dense 8`, `nn.Linear(3600, 8)`, in the syntax the line was written in) stands beside it
+	"data.fit.classesAt": { en: "The network ends with {outputs} outputs but {name} has {classes} classes: it needs one output per class.", zh: "网络最后输出 {outputs} 个值，但 {name} 有 {classes} 个类别：每个类别需要一个输出。" },
 	"data.fit.classes": { en: "The network ends with {outputs} outputs but {name} has {classes} classes: make the last dense layer “dense {classes}”.", zh: "网络最后输出 {outputs} 个值，但 {name} 有 {classes} 个类别：请把最后的全连接层改为“dense {classes}”。" },
 } satisfies Record<string, Entry>;
 

@@ -42,6 +42,18 @@ export const interopStrings = {
 		en: "This {open} is never closed: a bracket is missing, and Python would refuse the code.",
 		zh: "这个 {open} 没有闭合：缺少一个括号，Python 会拒绝这段代码。",
 	},
+	"import.missingComma": {
+		en: "A comma is missing between {a} and {b}: Python would refuse the code as written.",
+		zh: "{a} 和 {b} 之间缺少一个逗号：这样写 Python 会拒绝这段代码。",
+	},
+	"import.missingCommaLine": {
+		en: "The {open} opened on line {line} is still open when line {bLine} goes on with {b}: a {close} or a comma is missing after {a} on line {aLine}.",
+		zh: "第 {line} 行的 {open} 到第 {bLine} 行的 {b} 时仍未闭合：第 {aLine} 行的 {a} 后面缺少 {close} 或逗号。",
+	},
+	"import.missingCommaEnd": {
+		en: "A comma is missing at the end of line {aLine}, before {b} on line {bLine}: Python would refuse the code as written.",
+		zh: "第 {aLine} 行末尾缺少一个逗号（在第 {bLine} 行的 {b} 之前）：这样写 Python 会拒绝这段代码。",
+	},
 	"import.empty": { en: "No layer was found in the pasted code.", zh: "粘贴的代码中没有找到任何层。" },
 	"import.badValue": { en: "{name}: {what} is missing or not a valid number.", zh: "{name}：{what} 缺失或不是有效的数。" },
 	"import.torchSameStride": {

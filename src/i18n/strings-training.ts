@@ -90,7 +90,7 @@ export const trainingStrings = {
 		zh: "添加一行，例如 `train digits epochs 15 batch 32 adam lr 0.01`，即可训练此网络。",
 	},
 	"training.hasErrors": { en: "Fix the errors above to train.", zh: "请先修正上面的错误再训练。" },
-	"training.refused": { en: "Not trained: {reasons}", zh: "未训练：{reasons}" },
+	"training.refused": { en: "Not trained. {reasons}", zh: "未训练：{reasons}" },
 	"training.latestRun": { en: "Latest run: {name} ({date})", zh: "最近一次训练：{name}（{date}）" },
 	"training.mode.inline": {
 		en: "Training on the page (no background worker available): the note stays usable but slower.",

@@ -1,7 +1,8 @@
 /**
  * Splits one line of a ```cnn block into tokens with their columns. Sizes are one token however they are
  * written (`32x32x3`, `32×32×3`, `32*32*3`, `32 * 32 * 3`, `32 x 32 x 3`); `key=value` and `key: value`
- * split into key and value like `key value`; commas separate like spaces; `#` starts a comment.
+ * split into key and value like `key value`; commas separate like spaces, except in a tuple of numbers (`(3, 3)`,
+ * a size as Python writes it); `#` starts a comment.
  * What a Chinese input method types (full-width `３２ｘ３２ｘ３`, `，` `：` `；` `（` `）`, the ideographic space)
  * reads as its ASCII form, one character for one, so columns still point at what the user typed.
  */
@@ -21,8 +22,10 @@ export interface Token {
 }
 
 const NUM = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?`;
+// (a tuple of numbers, `(3, 3)` or `(28, 28, 1)` as Python writes sizes, is a size too: read as separate numbers
+// it gave "3 is not understood" and an input of 28 read from `(28, 28, 1)` by luck)
 const TOKEN = new RegExp(
-	String.raw`(${NUM}(?:\s*[x×*X]\s*${NUM})+)(?![\w.])|(\[\[[^\]]*\]\])|("[^"]*")|([^\s=:,;()]+)`,
+	String.raw`(${NUM}(?:\s*[x×*X]\s*${NUM})+)(?![\w.])|(\[\[[^\]]*\]\])|("[^"]*")|\((\s*${NUM}(?:\s*,\s*${NUM})+\s*,?\s*)\)|([^\s=:,;()]+)`,
 	"g",
 );
 const SIZE_SEP = /\s*[x×*X]\s*/;
@@ -71,6 +74,8 @@ export function tokenize(typed: string): Token[] {
 		const tok: Token = { text, lower: text.toLowerCase(), column: m.index + 1, endColumn: m.index + 1 + text.length };
 		if (m[1] !== undefined) {
 			tok.size = text.split(SIZE_SEP).map(Number);
+		} else if (m[4] !== undefined) {
+			tok.size = m[4].split(",").map((x) => x.trim()).filter((x) => x !== "").map(Number);
 		} else if (m[3] !== undefined) {
 			tok.text = text.slice(1, -1);
 			tok.lower = tok.text.toLowerCase();

@@ -6,6 +6,7 @@
 import { t } from "../i18n";
 import "../i18n/strings-spec";
 import type { CnnAnalysis } from "../notation/cnn/parse";
+import { fixesText } from "../notation/cnn/fixes";
 import { fmtCount } from "../notation/cnn/shape";
 import { paramsText, summarize, totalsLines, type Summary } from "../notation/cnn/summary";
 import type { Diagnostic } from "../notation/diagnostic";
@@ -85,6 +86,8 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 	const root = parent.createDiv({ cls: ["cnn-lab", "cnn-spec"] });
 	const rows = a.report?.rows ?? [];
 	const rowLines = new Set(rows.map((r) => r.layer.line));
+	// the problems said under a row, with their fixes: the Problems list names them by line without the fixes again
+	const atRow = new Set<Diagnostic>();
 
 	if (summary.input || summary.rows.length > 0) {
 		const scroll = root.createDiv({ cls: "cnn-spec-scroll" });
@@ -125,7 +128,11 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 			if (r.rf) rf.title = t("spec.jumpExplained");
 			for (const d of shapeRow?.diagnostics ?? a.parsed.diagnostics.filter((x) => x.line === r.line)) {
 				const dtr = body.createEl("tr", { cls: "cnn-spec-diag-row" });
-				diagEl(dtr.createEl("td", { attr: { colspan: COLS.length } }), d, false, d.severity !== "error" && shapeRow?.fixes.length ? shapeRow.fixes : undefined);
+				// the row's fixes belong to the rounding note they were made for, not to every note of the row
+				// ("2 is not understood" under `MaxPooling2D((2, 2))` offered ceil too)
+				const own = d.severity !== "error" && shapeRow?.fixes.length && d.suggestion === fixesText(shapeRow.fixes);
+				diagEl(dtr.createEl("td", { attr: { colspan: COLS.length } }), d, false, own ? shapeRow.fixes : undefined);
+				atRow.add(d);
 			}
 		});
 		// the totals sit under the scroller, so they stay readable however wide the table gets
@@ -139,8 +146,7 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 	}
 
 	// the Problems list is what must or should change: errors and warnings. A note (info) is said once, at its
-	// row; a problem shown with its list of fixes at its row is listed by line without repeating them.
-	const shown = new Set(rows.flatMap((r) => (r.fixes.length ? r.diagnostics.filter((d) => d.severity !== "error") : [])));
+	// row; a problem shown with its fix at its row is listed by line without repeating the fix.
 	const diags = a.parsed.diagnostics.filter((d) => d.severity !== "info");
 	// a note at no row (the training data fitted to the input) is said under the table, not as a problem
 	const notes = a.parsed.diagnostics.filter((d) => d.severity === "info" && !rowLines.has(d.line));
@@ -154,7 +160,7 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 		const ul = box.createEl("ul");
 		for (const d of diags) {
 			const li = ul.createEl("li");
-			diagEl(li, shown.has(d) ? { ...d, suggestion: undefined } : d, true);
+			diagEl(li, atRow.has(d) ? { ...d, suggestion: undefined } : d, true);
 			if (!rowLines.has(d.line)) li.addClass("cnn-spec-diag-unrowed");
 		}
 	}

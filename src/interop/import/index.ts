@@ -6,6 +6,7 @@ import "../../i18n/strings-interop";
 import { arg, isPositiveInt, num, numbers } from "./args";
 import { blockItems } from "./block-items";
 import { bracketProblem } from "./brackets";
+import { missingComma } from "./missing-comma";
 import { NetworkBuilder } from "./builder";
 import { addKerasLayer } from "./keras-layers";
 import { readCalls, type PyCall } from "./python-calls";
@@ -166,7 +167,7 @@ function importUnsafe(source: string): ImportedNetwork | null {
 	const firstC = firstChannels(layerCalls, framework);
 	let input: InputShape | null = framework === "keras" ? kerasInput(calls) : torchTensorInput(all);
 	const diagnostics: Diagnostic[] = [];
-	const brackets = bracketProblem(tokens, source);
+	const brackets = bracketProblem(tokens, source) ?? missingComma(tokens);
 	if (brackets) diagnostics.push(brackets);
 	if (framework === "pytorch") diagnostics.push(...blockItems(all, (name) => isFrameworkCall(classify({ ...all[0], name }))));
 	if (!input) {

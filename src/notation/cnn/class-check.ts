@@ -23,6 +23,15 @@ export function builtinClasses(dataset: string): number | null {
 	}
 }
 
+/** The last layer with `classes` outputs, as it was written: PyTorch's out_features, Keras's units, or `dense N`. */
+function outputsFix(text: string, classes: number): string {
+	const torch = /^(\s*(?:[\w]+\.)*Linear\s*\(\s*[^,()]+,\s*)\d+/.exec(text);
+	if (torch) return text.replace(torch[0], `${torch[1]}${classes}`).trim();
+	const keras = /^(\s*(?:[\w]+\.)*Dense\s*\(\s*(?:units\s*=\s*)?)\d+/.exec(text);
+	if (keras) return text.replace(keras[0], `${keras[1]}${classes}`).trim();
+	return `dense ${classes}`;
+}
+
 export function checkOutputsCoverClasses(dataset: string, report: ShapeReport, diags: DiagnosticList): void {
 	const classes = builtinClasses(dataset);
 	if (classes === null) return;
@@ -32,7 +41,8 @@ export function checkOutputsCoverClasses(dataset: string, report: ShapeReport, d
 		if (!spec || spec.type === "conv") return; // the scores come from no dense layer: nothing to count
 		if (spec.type !== "dense") continue;
 		if (spec.units >= classes) return;
-		const d = { line: row.layer.line, column: row.layer.column, severity: "error" as const, message: t("data.fit.classes", { outputs: spec.units, name: normalizeWord(dataset.trim().split(/\s+/)[0]), classes }), suggestion: `dense ${classes}` };
+		const fix = outputsFix(row.layer.text, classes);
+		const d = { line: row.layer.line, column: row.layer.column, severity: "error" as const, message: t("data.fit.classesAt", { outputs: spec.units, name: normalizeWord(dataset.trim().split(/\s+/)[0]), classes }), suggestion: fix };
 		row.diagnostics.push(d);
 		diags.add(d);
 		return;
@@ -51,5 +61,6 @@ export function noteDataFitting(train: { dataset: string; line: number }, input:
 	if (!from) return;
 	const changes = fitChanges(from, input, getLanguage());
 	if (changes.length === 0) return;
-	diags.add({ line: train.line, column: 1, severity: "info", message: t("data.fit.atRender", { name: word, changes: changes.join("; ") }) });
+	// (a Chinese sentence takes the full-width semicolon)
+	diags.add({ line: train.line, column: 1, severity: "info", message: t("data.fit.atRender", { name: word, changes: changes.join(getLanguage() === "zh" ? "；" : "; ") }) });
 }

@@ -262,6 +262,13 @@ function duration(seconds: number): string {
 	return t("limits.unit.years", { n: readable(seconds / (86400 * 365)) });
 }
 
+const MB = 1e6;
+
+/** Megabytes in the limit's own unit below a gigabyte (512.4 MB must read as over 512 MB), the table's units above. */
+function mbText(mb: number): string {
+	return mb < 1000 ? `${readable(mb)} MB` : fmtBytes(mb * MB);
+}
+
 /** The limit as the message says it (named with its setting when far over, where no advice names it) and the advice. */
 function verdict(key: keyof Limits, value: number, limitText: string, setting: string): { max: string; advice: string; far: boolean } {
 	const far = !(value <= BEYOND_ANY_SETTING[key]);
@@ -283,13 +290,14 @@ export function checkLimits(price: ModelPrice, limits: Limits): LimitProblem[] {
 		);
 	}
 	// The activations and the convolutions' workspace live together; both are priced against the one memory limit.
-	const act = price.activationBytesPerBatch / 1e6;
-	const ws = price.workspaceBytesPerBatch / 1e6;
+	// compared in the setting's unit, 10⁶ bytes (512.4 MB is over 512 MB); said in the shape table's units once
+	// that is a gigabyte or more, so the message and the table's "… for a training batch" read alike
+	const act = price.activationBytesPerBatch / MB;
+	const ws = price.workspaceBytesPerBatch / MB;
 	const mb = act + ws;
 	if (!(mb <= limits.maxActivationMB)) {
-		// in the limit's own unit: 512.4 MB must read as over 512 MB
 		add("maxActivationMB", "settings.maxActivation.name", mb, limits.maxActivationMB, `${readable(limits.maxActivationMB)} MB`, (max) =>
-			ws > act ? t("limits.workspace", { n: `${readable(mb)} MB`, ws: `${readable(ws)} MB`, max }) : t("limits.activations", { n: `${readable(mb)} MB`, max }),
+			ws > act ? t("limits.workspace", { n: mbText(mb), ws: mbText(ws), max }) : t("limits.activations", { n: mbText(mb), max }),
 		);
 	}
 	if (!(price.multiplyAddsPerEpoch <= limits.maxMultiplyAddsPerEpoch)) {

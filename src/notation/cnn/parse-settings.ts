@@ -53,7 +53,7 @@ export function parseInputLine(
 	for (const extra of rest.slice(1)) diags.at(line, extra, "warning", t("spec.ignoredWord", { word: extra.text, layer: first.text }));
 	// "3x32x32" is PyTorch's channels-first order; the notes (and this block) write H×W×C
 	if ((dims[0] === 1 || dims[0] === 3) && dims[1] === dims[2] && dims[2] > 4) {
-		diags.at(line, tok, "warning", t("spec.channelsFirst", { h: dims[0], w: dims[1], c: dims[2] }), `input ${dims[1]}x${dims[2]}x${dims[0]}`);
+		diags.at(line, tok, "warning", t(dims[0] === 1 ? "spec.channelsFirst1" : "spec.channelsFirst", { h: dims[0], w: dims[1], c: dims[2] }), `input ${dims[1]}x${dims[2]}x${dims[0]}`);
 	}
 	const shape: InputShape = [dims[2], dims[0], dims[1]];
 	return { shape, line, text };

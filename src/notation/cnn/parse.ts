@@ -29,8 +29,11 @@ export interface CnnAnalysis {
 	framework: ImportedNetwork["framework"] | null;
 }
 
-// (Keras's `model.add(Conv2D(…))` with bare class names too)
-const FRAMEWORK_HINT = /nn\.Sequential\s*\(|Sequential\s*\(\s*\[|\.add\s*\(\s*(?:[\w.]+\.)?(?:Conv2D|Dense|MaxPooling2D|MaxPool2D|AveragePooling2D|Flatten|Dropout|InputLayer|Activation)\s*\(|\bnn\.(Conv2d|Linear|MaxPool2d)\s*\(|layers\.(Conv2D|Dense|MaxPooling2D)\s*\(/;
+// (Keras's `model.add(Conv2D(…))` with bare class names too, and a line that starts with a bare class call,
+// `Conv2d(1, 8, 3)` after `from torch.nn import *` or `Conv2D(32, (3, 3))`: read as notation, `(3, 3)` and the
+// in-channels came out as "not understood" and a wrong layer)
+const FRAMEWORK_HINT =
+	/nn\.Sequential\s*\(|Sequential\s*\(\s*\[|\.add\s*\(\s*(?:[\w.]+\.)?(?:Conv2D|Dense|MaxPooling2D|MaxPool2D|AveragePooling2D|Flatten|Dropout|InputLayer|Activation)\s*\(|\bnn\.(Conv2d|Linear|MaxPool2d)\s*\(|layers\.(Conv2D|Dense|MaxPooling2D)\s*\(|^\s*(?:Conv2d|Conv2D|Convolution2D|Linear|Dense|MaxPool2d|MaxPooling2D|MaxPool2D|AvgPool2d|AveragePooling2D|AvgPool2D|BatchNorm2d|BatchNormalization)\s*\(/m;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this pattern detects
 const BINARY = /[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/;
 // a Markdown list marker before a layer ("- conv 8 3x3", "2) conv 8 3x3", "3. relu"), blanked so columns stay
@@ -214,6 +217,20 @@ function analyzeUnsafe(source: string): CnnAnalysis {
 			}
 		}
 		let guessedFrom: string | undefined;
+		if (!w) {
+			// `conv16 3x3`, `dense10`: a layer word and its number typed without the space between them. Read as
+			// meant and said once; reading `3x3` as the filter count gave a second, false problem
+			const glued = /^([a-z_]+?)(\d+)$/i.exec(toks[0].text);
+			const gw = glued ? layerWord(glued[1]) : null;
+			if (glued && gw && gw !== "input") {
+				const t0 = toks[0];
+				const cut = t0.column + glued[1].length;
+				toks.splice(0, 1, { text: glued[1], lower: glued[1].toLowerCase(), column: t0.column, endColumn: cut }, { text: glued[2], lower: glued[2], column: cut, endColumn: t0.endColumn, num: Number(glued[2]) });
+				const meant = `${glued[1]} ${trimmed.slice(glued[1].length)}`;
+				diags.at(lineNo, t0, "warning", t("spec.gluedNumber", { typed: t0.text, word: glued[1], n: glued[2] }), meant);
+				w = { kind: "layer", word: gw, used: 1 };
+			}
+		}
 		if (!w) {
 			const guess = closestWord(toks[0].text);
 			if (guess === "residual" && !imported && toks[0].num === undefined && !toks[0].size) {

@@ -9,6 +9,7 @@ import type { DiagnosticList } from "./diagnostics";
 import { adaptiveBin } from "./formula";
 import { adaptiveRow, batchNormRow, gapRow, groupedNotes, groupsFit, stridedNote, transposedRow, type RowDiag, type RowResult } from "./layer-rows";
 import { fixesFor, fixesText, formatLayer, MAX_FIXES, type Fix } from "./fixes";
+import { formatAsWritten } from "./written-fix";
 import { fmtReal, type AxisResult } from "./formula";
 import type { RawLayer } from "./raw-layer";
 import { fmtCount, pairText, shapeSize, shapeText, type Shape } from "./shape";
@@ -79,7 +80,12 @@ export function unusedText(ax: [AxisResult, AxisResult]): string {
 	if (r === c) return t(r === 1 ? "spec.unused.rowCol" : "spec.unused.rowsCols", { n: r });
 	if (c === 0) return t(r === 1 ? "spec.unused.row" : "spec.unused.rows", { n: r });
 	if (r === 0) return t(c === 1 ? "spec.unused.col" : "spec.unused.cols", { n: c });
-	return t("spec.unused.rowsAndCols", { r, c });
+	return t("spec.unused.rowsAndCols", {
+		r,
+		c,
+		rows: r === 1 ? t("spec.unused.part.row") : t("spec.unused.part.rows", { n: r }),
+		cols: c === 1 ? t("spec.unused.part.col") : t("spec.unused.part.cols", { n: c }),
+	});
 }
 
 function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticList, rf: { size: Pair; jump: Pair }, fromInput: boolean): Shape | null {
@@ -146,10 +152,12 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 		// the largest kernel (then dilation) whose window fits the padded input: d·(k − 1) + 1 ≤ room
 		const fitK = (a: 0 | 1): number => Math.max(1, Math.min(g.kernel[a], Math.floor((room[a] - 1) / g.dilation[a]) + 1));
 		const fitD = (a: 0 | 1): number => (g.kernel[a] > 1 ? Math.max(1, Math.min(g.dilation[a], Math.floor((room[a] - 1) / (g.kernel[a] - 1)))) : g.dilation[a]);
-		const candidates = [formatLayer({ ...L, kernel: [fitK(0), fitK(1)] })];
-		if (!pool) candidates.push(formatLayer({ ...L, dilation: [fitD(0), fitD(1)] }));
-		if (!pool || (need[0] <= g.kernel[0] / 2 && need[1] <= g.kernel[1] / 2)) candidates.push(formatLayer({ ...L, pad: need, padEnd: undefined }));
-		const original = formatLayer(L);
+		// in the syntax the line was written in (a pasted nn.Conv2d is offered an nn.Conv2d)
+		const written = (v: RawLayer): string => formatAsWritten(L, v, cur.c);
+		const candidates = [written({ ...L, kernel: [fitK(0), fitK(1)] })];
+		if (!pool) candidates.push(written({ ...L, dilation: [fitD(0), fitD(1)] }));
+		if (!pool || (need[0] <= g.kernel[0] / 2 && need[1] <= g.kernel[1] / 2)) candidates.push(written({ ...L, pad: need, padEnd: undefined }));
+		const original = written(L);
 		const suggestions = [...new Set(candidates)].filter((c) => c !== original);
 		rowDiag(row, diags, L.column, "error", t("spec.kernelTooLarge", { eff, padded, formula: row.formulas.join("; ") }), suggestions.join(t("spec.or")) || undefined);
 		return null;
@@ -199,7 +207,7 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 			diags,
 			L.column,
 			losesInput && !overlaps ? "warning" : "info",
-			t("spec.notInteger", { formula, out: outText, unused: unusedText(g.axes) }),
+			t(!same && !g.axes[0].fits && !g.axes[1].fits ? "spec.notIntegers" : "spec.notInteger", { formula, out: outText, unused: unusedText(g.axes) }),
 			row.fixes.length ? fixesText(row.fixes) : undefined,
 		);
 	}
@@ -237,7 +245,8 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 				const ceil = formatLayer({ ...L, pad: undefined, padEnd: undefined, ceil: true });
 				const ceilOut = spatialGeometry({ ...L, pad: undefined, padEnd: undefined, ceil: true }, cur).out;
 				const fix = ceilOut && ceilOut.h === out.h && ceilOut.w === out.w ? `${ceil} → ${shapeText(ceilOut)}` : formatLayer({ ...L, pad: g.pad, padEnd: undefined });
-				rowDiag(row, diags, L.column, "error", t("spec.poolAsymPad"), fix);
+				const why = L.pad === "same" ? t("spec.poolSameAsym", { top: pairText(g.pad), bottom: pairText(g.padEnd) }) : t("spec.poolAsymPad");
+				rowDiag(row, diags, L.column, "error", why, fix);
 				row.spec = null;
 			}
 		} else if (L.word === "depthwise") {

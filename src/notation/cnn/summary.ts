@@ -52,6 +52,7 @@ export interface Summary {
 }
 
 const BYTES = 4;
+const ACTIVATIONS: ReadonlySet<string> = new Set(["relu", "sigmoid", "tanh", "softmax", "leakyrelu"]);
 
 function worst(sev: Severity[]): Severity | null {
 	if (sev.includes("error")) return "error";
@@ -69,7 +70,11 @@ export function summarize(a: CnnAnalysis): Summary {
 	const report = a.report;
 	const inp = a.parsed.input;
 	if (report?.input) acts += shapeSize(report.input);
+	let prev: { line: number; text: string } | null = null;
 	for (const r of report?.rows ?? []) {
+		// an activation written on its layer's line is a row of its own: it is named, not shown as a second copy of the line
+		const activationRow = prev !== null && prev.line === r.layer.line && prev.text === r.layer.text && r.layer.text !== "" && ACTIVATIONS.has(r.layer.word);
+		prev = { line: r.layer.line, text: r.layer.text };
 		const known = r.output !== null;
 		if (known) {
 			params += r.params;
@@ -81,7 +86,7 @@ export function summarize(a: CnnAnalysis): Summary {
 		rows.push({
 			line: r.layer.line,
 			// an indented block has no `end` line: its add row says where it ended
-			layer: r.layer.text || (r.block?.role === "add" ? t("res.addImplicit") : ""),
+			layer: activationRow ? t("spec.activationRow", { word: r.layer.word }) : r.layer.text || (r.block?.role === "add" ? t("res.addImplicit") : ""),
 			// a flat output is a count: group its digits like the other counts (134 217 728)
 			output: r.output ? (r.output.flat ? fmtCount(r.output.c) : shapeText(r.output)) : "?",
 			filter: r.filter,

@@ -6,7 +6,7 @@
 import type { Pair } from "../../engine/model-spec";
 import { t } from "../../i18n";
 import "../../i18n/strings-spec";
-import { fixesFor } from "../cnn/fixes";
+import { fixesFor, MAX_FIXES } from "../cnn/fixes";
 import { transposedOut } from "../cnn/formula";
 import { transposedFormula, undoesNotes } from "../cnn/layer-rows";
 import type { RawLayer } from "../cnn/raw-layer";
@@ -98,7 +98,8 @@ export function checkInline(source: string): InlineResult {
 	const outText = square ? String(g.out.h) : `${g.out.h}×${g.out.w}`;
 	const fits = g.axes[0].fits && g.axes[1].fits;
 	if (fits || g.ceil) return { ok: true, fits: true, text: `${formula}${g.ceil && !fits ? ` → ${outText}` : ""} ✓`, detail: formula, out: outText };
-	const fixes = fixesFor(L, input, g).map((f) => {
+	// at most three, best first, as in the block's table
+	const fixes = fixesFor(L, input, g).slice(0, MAX_FIXES).map((f) => {
 		const shape = f.shape.replace(/×1$/, "");
 		const parts = shape.split("×");
 		return `${compactLabel(f.label)} → ${square && parts[0] === parts[1] ? parts[0] : shape}`;

@@ -2,7 +2,7 @@ import { checkLimits, priceModel } from "../../notation/cnn/limits";
 import type { ModelSpec } from "../../engine/model-spec";
 import type { TrainSpec } from "../../notation/cnn/types";
 import type { CnnLabSettings } from "../settings";
-import { t } from "../../i18n";
+import { getLanguage, t } from "../../i18n";
 import "../../i18n/strings-limits";
 
 /** Samples per epoch known before reading anything: the built-in sets' sizes; 0 (unknown) for vault data. */
@@ -29,8 +29,11 @@ export function refusal(
 	const price = priceModel(model, train.batch, samplesPerEpoch, train.epochs, train.test ? testSamples : 0);
 	const problems = checkLimits(price, settings);
 	if (problems.length === 0) return null;
-	// far over a limit, raising it is no advice: say once that the network must shrink
-	const said = problems.map((p) => (p.advice ? `${p.message} ${p.advice}` : p.message));
-	if (problems.some((p) => p.far)) said.push(t("limits.shrink"));
-	return said.join(" ");
+	// far over a limit, raising it is no advice: say once that the network must shrink, and advise raising none of
+	// the others either (a run refused for 3.3e9 parameters is not helped by a larger activation memory)
+	const far = problems.some((p) => p.far);
+	const said = problems.flatMap((p) => (p.advice && !far ? [p.message, p.advice] : [p.message]));
+	if (far) said.push(t("limits.shrink"));
+	// sentences in Chinese follow each other without a space
+	return said.join(getLanguage() === "zh" ? "" : " ");
 }

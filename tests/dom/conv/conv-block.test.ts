@@ -276,8 +276,8 @@ bias 0.5`);
 		expect(input.querySelectorAll("td.is-unused")).toHaveLength(11);
 		const notes = [...el.querySelectorAll(".cnn-conv-note")].map((n) => n.textContent);
 		expect(notes).toEqual([
-			"(6 − 3)/2 + 1 = 2.5 is not an integer; PyTorch and Keras ('valid') floor it to 2 and never use the last 1 input row",
-			"(6 − 3)/2 + 1 = 2.5 is not an integer; PyTorch and Keras ('valid') floor it to 2 and never use the last 1 input column",
+			"(6 − 3)/2 + 1 = 2.5 is not an integer; PyTorch and Keras ('valid') floor it to 2 and never use the last input row",
+			"(6 − 3)/2 + 1 = 2.5 is not an integer; PyTorch and Keras ('valid') floor it to 2 and never use the last input column",
 		]);
 		expect(text(el.querySelector(".cnn-conv-sum-total"))).toBe("(1·1 + 2·1 + 3·1 + 1·1 + 2·1 + 3·1 + 1·1 + 2·1 + 3·1)/9 = 2");
 		expect(text(el.querySelector(".cnn-conv-kernel-box"))).toContain("all weights ÷ 9");

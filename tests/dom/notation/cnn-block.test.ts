@@ -62,7 +62,7 @@ describe("```cnn block: acceptance cases on the rendered text", () => {
 		expect(el.querySelector("tr.cnn-spec-row")!.classList.contains("is-warning")).toBe(true);
 		const p = flat(rowProblems(el).join(" "));
 		expect(p).toContain("(32 − 4)/3 + 1 = 10.33 is not an integer");
-		expect(p).toContain("floor it to 10 and never use the last 1 input row and column");
+		expect(p).toContain("floor it to 10 and never use the last input row and column");
 		for (const fix of ["pad 1 → 11×11×8", "stride 4 → 8×8×8", "stride 2 → 15×15×8"]) expect(p).toContain(fix);
 		const l = listed(el);
 		expect(l).toHaveLength(1);
@@ -150,8 +150,11 @@ describe("```cnn block: behaviour", () => {
 	it("an unknown word and a settings problem are listed with their line numbers", async () => {
 		const el = await render("input 8x8x1\nconvv 4 3x3\nflatten\ndense 10\ntrain digits epochs 0");
 		const l = listed(el);
-		expect(l.some((x) => x.includes("line 2") && x.includes("did you mean conv?"))).toBe(true);
+		expect(l.some((x) => x.includes("line 2") && x.includes("convv is not a layer"))).toBe(true);
 		expect(l.some((x) => x.includes("line 5") && x.includes("epochs"))).toBe(true);
+		// the did-you-mean is said once, under the row; the list names the line and the problem
+		expect(flat(rowProblems(el).join(" "))).toContain("did you mean conv?");
+		expect(l.some((x) => x.includes("did you mean"))).toBe(false);
 	});
 
 	it("re-rendering the same source gives the same view (Live Preview re-renders on every edit)", async () => {
@@ -256,6 +259,37 @@ describe("```cnn block: each problem said once, at its row", () => {
 		expect(el.querySelectorAll("tr.cnn-spec-row")[1].classList.contains("is-warning")).toBe(false);
 	});
 
+	it("an error's fix is said under its row, not again in the Problems list", async () => {
+		const el = await render("input 5x5x1\nconv 1 3x3 dilation 3");
+		const p = flat(rowProblems(el).join(" "));
+		expect(p).toContain("conv 1 3x3 dilation 2");
+		const l = listed(el);
+		expect(l).toHaveLength(1);
+		expect(l[0]).toMatch(/^✗ line 2 the kernel covers 7×7, more than the padded input 5×5/);
+		expect(l[0]).not.toContain("conv 1 3x3 dilation 2");
+		// a problem at no row (the train line's) keeps its fix in the list: it is said nowhere else
+		const un = listed(await render("input 8x8x1\nflatten\ndense 10\ntrain"));
+		expect(un.some((x) => x.includes("train digits epochs 15"))).toBe(true);
+	});
+
+	it("a row's fixes stand under the rounding note they were made for, not under its other notes", async () => {
+		const el = await render("input 28x28x1\nconv 8 3x3 stride 2 42");
+		const p = rowProblems(el).map(flat);
+		expect(p).toHaveLength(2);
+		const [stray, rounding] = p[0].includes("42") ? p : [p[1], p[0]];
+		expect(stray).toContain("42 is not understood on the conv line");
+		expect(stray).not.toContain("pad 1 →");
+		expect(rounding).toContain("(28 − 3)/2 + 1 = 13.5 is not an integer");
+		expect(rounding).toContain("pad 1 → 14×14×8");
+	});
+
+	it("the hint to add a train line shows the line as code, without raw backticks", async () => {
+		const el = await render("input 8x8x1\nflatten\ndense 10");
+		const note = el.querySelector(".cnn-lab-note")!;
+		expect(note.textContent).toBe("Add a line such as train digits epochs 15 batch 32 adam lr 0.01 to train this network.");
+		expect(note.querySelector("code")?.textContent).toBe("train digits epochs 15 batch 32 adam lr 0.01");
+	});
+
 	it("explains the jump where the receptive field is shown", async () => {
 		const el = await render("input 32x32x1\nconv 6 5x5");
 		const rf = el.querySelector("tr.cnn-spec-row td.cnn-spec-rf") as HTMLElement;
@@ -302,5 +336,15 @@ describe("```cnn block: the training data's fitting said when it renders", () =>
 		expect(flat(el.querySelector(".cnn-spec-notes")?.textContent ?? "")).toContain("the gray channel was copied into 3 channels");
 		const same = await render("input 8x8x1\nconv 8 3x3\nflatten\ndense 10\ntrain digits epochs 1");
 		expect(same.querySelector(".cnn-spec-notes")).toBeNull();
+	});
+	it("in Chinese both changes in one sentence, joined by the full-width semicolon", async () => {
+		const { setLanguage } = await import("../../../src/i18n");
+		setLanguage("zh-CN");
+		try {
+			const el = await render("input 32x32x3\nconv 8 3x3\nflatten\ndense 10\ntrain digits epochs 1");
+			expect(flat(el.querySelector(".cnn-spec-notes")?.textContent ?? "")).toContain("用 digits 训练时：灰度通道被复制为 3 个通道；图像从 8×8 缩放到 32×32。");
+		} finally {
+			setLanguage("en");
+		}
 	});
 });

@@ -38,11 +38,14 @@ async function refuse(lang: Lang, source: string): Promise<{ text: string; ms: n
 const TAIL = "relu\nflatten\ndense 10\nsoftmax\ntrain digits epochs 5";
 
 describe("absurd sizes are refused with their numbers and the setting that governs them", () => {
-	it("input 100000x100000x3: the activation memory, in MB against the limit, and its setting", async () => {
+	it("input 100000x100000x3: the activation memory, in the table's units against the limit, and its setting", async () => {
 		const r = await refuse("cnn", `input 100000x100000x3\nconv 8 3x3\n${TAIL}`);
 		// 2 (forward + backward) × 4 bytes × 32 samples × (3 + 8 + 8 + …) × ~1e10 values: some 1e8 MB, far over 512;
-		// so far that no setting could allow it: the setting is named, not advised
-		expect(r.text).toMatch(/Not trained: .*Training needs [\d.]+e\d+ MB of activations per batch .*the limit is 512 MB \(“Activation memory per batch \(MB\)”\)/);
+		// so far that no setting could allow it: the setting is named, not advised. Said in TB, as the table's
+		// total is ("62.9 TB for a training batch"), not as "7.8e7 MB"
+		expect(r.text).toMatch(/Not trained\. .*Training needs [\d.]+ TB of activations per batch .*the limit is 512 MB \(“Activation memory per batch \(MB\)”\)/);
+		expect(r.text).toMatch(/[\d.]+ TB for a training batch of 32/);
+		expect(r.text).not.toMatch(/\de\d+ MB/);
 		expect(r.text).not.toContain("Change “Activation memory per batch (MB)” in the settings");
 		expect(r.text.match(/Make the network smaller/g)).toHaveLength(1);
 		expect(r.trained).toBe(false);
@@ -54,7 +57,7 @@ describe("absurd sizes are refused with their numbers and the setting that gover
 		const text = (r.el.textContent ?? "").replace(/\s+/g, " ");
 		unloadBlock(host, r);
 		// 224·224·64·3·3·… : the dense layer alone has 224·224·64·10 + 10 = 32 112 650 parameters, over 5 000 000
-		expect(text).toMatch(/Not trained: .*32 112 650|Not trained: .*3\.2e7/);
+		expect(text).toMatch(/Not trained\. .*32 112 650|Not trained\. .*3\.2e7/);
 		expect(text).toContain("Change “Largest model (parameters)” in the settings");
 		expect(host.training.running).toBe(0);
 	});

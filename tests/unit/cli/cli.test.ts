@@ -107,6 +107,25 @@ describe("cnn-lab check", () => {
 		expect(r.out).not.toContain("k9");
 	});
 
+	it("a message naming another line of its block names the note's line, as the report's own line numbers do", async () => {
+		const note = [
+			"# Shapes", // 1
+			"```cnn", // 2
+			"input 28x28x1", // 3
+			"conv 16 3x3 pad 1", // 4
+			"maxpool 2", // 5
+			"conv 32 3x3 pad 1", // 6
+			"maxpool 2", // 7
+			"flatten", // 8
+			"dense 10", // 9
+			"mat1 and mat2 shapes cannot be multiplied (32x1568 and 1050x10)", // 10
+			"```", // 11
+		].join("\n");
+		const r = await cli(["check", "Shapes.md"], vault({ "Shapes.md": note }));
+		// the error pasted on note line 10 (block line 8) is explained at the dense row, note line 9
+		expect(r.out).toContain("Shapes.md:9:1: error: PyTorch's error (line 10) comes from this layer: Linear(1050, 10) must be Linear(1568, 10)");
+	});
+
 	it("--json: per block file, line, layers with [H, W, C], parameters, multiply-adds, receptive field, diagnostics", async () => {
 		const root = vault({ "Study.md": studyNote });
 		const r = await cli(["check", "Study.md", "--json"], root);

@@ -7,6 +7,7 @@ import { analyzeCnn } from "../../../src/notation/cnn/parse";
 import { setLanguage } from "../../../src/i18n";
 import { Sequential } from "../../../src/engine/model";
 import { MINI_RESNET } from "../../support/mini-resnet";
+import { refusal } from "../../../src/plugin/training/limit-check";
 
 const limits: Limits = {
 	maxParameters: DEFAULT_SETTINGS.maxParameters,
@@ -199,5 +200,46 @@ describe("the run-time message in Chinese", () => {
 			setLanguage("en");
 		}
 		expect(said(86400 * 365 * 18)).toContain("18 years");
+	});
+});
+
+describe("the over-limit message reads as the table does", () => {
+	const VGGISH = "input 224x224x3\nconv 512 3x3 pad 1\nflatten\ndense 500000\ntrain digits epochs 100";
+	it("memory past a gigabyte in the table's units; one sentence a limit, no advice to raise any of them", () => {
+		const a = analyzeCnn(VGGISH);
+		const text = refusal(a.parsed.model!, a.parsed.train!, DEFAULT_SETTINGS)!;
+		// the parameters' bytes as the table's total says them: 1.3e13 · 4 bytes = 46.7 TB
+		expect(text).toContain("The model has 1.3e13 parameters (46.7 TB)");
+		expect(text).toMatch(/Training needs [\d.]+ GB of activations per batch/);
+		expect(text).not.toMatch(/\d MB of activations/);
+		expect(text).toContain("about 351.4 years");
+		expect(text).not.toContain("in the settings to allow it");
+	});
+	it("far over one limit: no advice to raise the others either, only to make the network smaller", () => {
+		const a = analyzeCnn("input 224x224x3\nconv 64 3x3 pad 1\nconv 64 3x3 pad 1\nmaxpool 2\nflatten\ndense 4096\ndense 10\ntrain digits epochs 200");
+		const text = refusal(a.parsed.model!, a.parsed.train!, DEFAULT_SETTINGS)!;
+		// 3.3e9 parameters and 104 days: no setting allows them
+		expect(text).toContain("The model has 3.3e9 parameters (12.3 GB)");
+		expect(text).toContain("about 104 days");
+		expect(text).not.toContain("in the settings to allow it");
+		expect(text.match(/Make the network smaller/g)).toHaveLength(1);
+	});
+	it("in Chinese the sentences follow each other without a space", () => {
+		setLanguage("zh");
+		try {
+			const a = analyzeCnn(VGGISH);
+			const text = refusal(a.parsed.model!, a.parsed.train!, DEFAULT_SETTINGS)!;
+			expect(text).toContain("。训练每批需要");
+			// a limit near enough to raise: its advice follows without a space too
+			const near = analyzeCnn("input 28x28x1\nflatten\ndense 10000\ntrain digits epochs 5");
+			const advised = refusal(near.parsed.model!, near.parsed.train!, DEFAULT_SETTINGS)!;
+			expect(advised).toContain("。如需允许，请在设置中修改“最大模型（参数个数）”。");
+			expect(text).not.toMatch(/。 /);
+			// the units in words are Chinese too
+			expect(text).toContain("351.4 年");
+			expect(text).not.toMatch(/years|days|\bmin\b/);
+		} finally {
+			setLanguage("en");
+		}
 	});
 });

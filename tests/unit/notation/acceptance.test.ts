@@ -20,7 +20,7 @@ describe("acceptance: shapes and formulas", () => {
 		expect(d[0].severity).toBe("warning");
 		expect(d[0].message).toContain("(32 − 4)/3 + 1 = 10.33 is not an integer");
 		expect(d[0].message).toContain("floor it to 10");
-		expect(d[0].message).toContain("the last 1 input row and column");
+		expect(d[0].message).toContain("the last input row and column");
 		expect(d[0].suggestion).toContain("pad 1 → 11×11×8");
 		expect(d[0].suggestion).toContain("stride 4 → 8×8×8");
 		expect(d[0].suggestion).toContain("stride 2 → 15×15×8");
@@ -70,7 +70,7 @@ describe("acceptance: shapes and formulas", () => {
 		expect(d).toHaveLength(1);
 		expect(d[0].message).toContain("vertical (32 − 4)/3 + 1 = 10.33");
 		expect(d[0].message).not.toContain("horizontal");
-		expect(d[0].message).toContain("the last 1 input row");
+		expect(d[0].message).toContain("the last input row");
 		expect(d[0].message).not.toContain("column");
 	});
 
@@ -139,7 +139,7 @@ describe("the textbook check beyond the acceptance cases", () => {
 		expect(parseCnn("input 33x33x1\nconv 1 4x4 stride 3 pad 1").diagnostics[0].severity).toBe("info");
 		// (34 − 4) = 30 fits; (35 − 4) = 31 leaves 1 real row and column
 		expect(parseCnn("input 34x34x1\nconv 1 4x4 stride 3").diagnostics).toEqual([]);
-		expect(parseCnn("input 35x35x1\nconv 1 4x4 stride 3").diagnostics[0].message).toContain("the last 1 input row and column");
+		expect(parseCnn("input 35x35x1\nconv 1 4x4 stride 3").diagnostics[0].message).toContain("the last input row and column");
 		expect(parseCnn("input 36x36x1\nconv 1 4x4 stride 3").diagnostics[0].message).toContain("the last 2 input rows and columns");
 	});
 });

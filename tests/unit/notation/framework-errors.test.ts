@@ -79,6 +79,17 @@ RuntimeError: Given groups=1, weight of size [64, 3, 3, 3], expected input[16, 1
 		expect(errs[0].message).toContain("28×28 to 3×3");
 	});
 
+	it("the window error on pasted PyTorch: the fix is an nn.Conv2d with its numbers, not notation with stride 1 pad 0", () => {
+		// 28 −5+1 = 24, /2 = 12, −5+1 = 8, /2 = 4, −2+1 = 3: nn.Conv2d(8, 8, 4) on 3×3; a 3×3 kernel or padding 1 fit
+		const src = "input 28x28x1\nnn.Conv2d(1, 8, 5)\nnn.MaxPool2d(2)\nnn.Conv2d(8, 8, 5)\nnn.MaxPool2d(2)\nnn.Conv2d(8, 8, 2)\nnn.Conv2d(8, 8, 4)\nRuntimeError: Calculated padded input size per channel: (3 x 3). Kernel size: (4 x 4). Kernel size can't be greater than actual input size";
+		const errs = errorsOf(src);
+		expect(errs).toHaveLength(1);
+		expect(errs[0].line).toBe(7);
+		expect(errs[0].suggestion).toBe("nn.Conv2d(8, 8, 3) or nn.Conv2d(8, 8, 4, padding=1)");
+		// a notation row keeps the notation
+		expect(errorsOf("input 5x5x1\nconv 1 3x3 dilation 3")[0].suggestion).toBe("conv 1 2x2 dilation 3 or conv 1 3x3 dilation 2 or conv 1 3x3 pad 1 dilation 3");
+	});
+
 	it("an error the network here does not reproduce says so instead of blaming a layer", () => {
 		const src = "input 28x28x1\nconv 8 5x5\nerror: Calculated padded input size per channel: (3 x 3). Kernel size: (4 x 4).";
 		const errs = errorsOf(src);
@@ -111,6 +122,8 @@ ValueError: Negative dimension size caused by subtracting 2 from 1 for '{{node m
 		expect(errs[0].line).toBe(5);
 		expect(errs[0].message).toContain("Keras's error (line 7)");
 		expect(errs[0].message).toContain("2×2 window is larger than the 1×1");
+		// the fix in the code's own syntax, prefix and all: a smaller window, or Keras's 'same' padding
+		expect(errs[0].suggestion).toBe('layers.MaxPooling2D((1, 1)) or layers.MaxPooling2D((2, 2), padding="same")');
 	});
 
 	it("min_ndim=4: images without a channel axis, at the first Conv2D, with the reshape", () => {

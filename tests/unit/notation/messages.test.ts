@@ -60,6 +60,8 @@ describe("fixes keep the intent of the line", () => {
 		expect(d).toHaveLength(1);
 		expect(d[0].severity).toBe("error");
 		expect(d[0].suggestion).toBe("maxpool 2 stride 2 ceil → 4×4×1");
+		// the message says why with the numbers, and does not ask for "a symmetric padding" beside a ceil fix
+		expect(d[0].message).toBe("'same' here pads 0 on the top/left and 1 on the bottom/right; PyTorch's pooling pads every side alike, so it cannot build this layer");
 		expect(shapeText(analyzeCnn("input 7x7x1\nmaxpool 2 stride 2 ceil").report!.rows[0].output!)).toBe("4×4×1");
 	});
 });
@@ -79,6 +81,61 @@ describe("quotients are shown exactly", () => {
 
 	it("ceil mode says so with ceiling brackets", () => {
 		expect(rowOf("input 7x7x1\nmaxpool 2 ceil", 2).formulas).toEqual(["(7 − 2)/2 + 1: 5/2 = 2.5 → ⌈3.5⌉ = 4 (ceil)"]);
+	});
+});
+
+describe("outputs that do not cover the dataset's classes: an error at the last layer's row when the block renders", () => {
+	const err = (src: string) => parseCnn(src).diagnostics.filter((d) => d.severity === "error");
+	it("dense 4 + train shapes (8 classes): at the dense row, the fix `dense 8`", () => {
+		const e = err("input 32x32x1\nconv 4 3x3\nflatten\ndense 4\nsoftmax\ntrain shapes");
+		expect(e).toEqual([expect.objectContaining({ line: 4, message: "The network ends with 4 outputs but shapes has 8 classes: it needs one output per class.", suggestion: "dense 8" })]);
+		expect(parseCnn("input 32x32x1\nconv 4 3x3\nflatten\ndense 4\ntrain shapes").model).toBeNull();
+	});
+	it("pasted code gets its fix in its own syntax: nn.Linear(3600, 8), layers.Dense(8, …)", () => {
+		const torch = err("model = nn.Sequential(\n  nn.Conv2d(1, 4, 3),\n  nn.Flatten(),\n  nn.Linear(3600, 4),\n)\ninput 32x32x1\ntrain shapes");
+		expect(torch.map((d) => [d.line, d.suggestion])).toEqual([[4, "nn.Linear(3600, 8)"]]);
+		const keras = err("model = keras.Sequential([\n  layers.Input((32, 32, 1)),\n  layers.Flatten(),\n  layers.Dense(4, activation='softmax'),\n])\ntrain shapes");
+		expect(keras.map((d) => [d.line, d.suggestion])).toEqual([[4, "layers.Dense(8, activation='softmax')"]]);
+	});
+});
+
+describe("more ways students type a line", () => {
+	it("`conv16 3x3`, `maxpool2`, `dense10`: read as meant, said once as a warning, no false second problem", () => {
+		const src = "input 28x28x1\nconv16 3x3\nmaxpool2\nflatten\ndense10";
+		expect(shapes(src)).toEqual(["2:26×26×16", "3:13×13×16", "4:2704", "5:10"]);
+		const d = parseCnn(src).diagnostics;
+		expect(d.map((x) => [x.line, x.severity, x.message, x.suggestion])).toEqual([
+			[2, "warning", "`conv16` is read as `conv 16`: a space goes between the layer and its number", "conv 16 3x3"],
+			[3, "warning", "`maxpool2` is read as `maxpool 2`: a space goes between the layer and its number", "maxpool 2"],
+			[5, "warning", "`dense10` is read as `dense 10`: a space goes between the layer and its number", "dense 10"],
+		]);
+		// a warning, not an error: the network still builds and trains
+		expect(parseCnn(src).model).not.toBeNull();
+	});
+
+	it("a size written as Python's tuple, `(3, 3)` or `(28, 28, 1)`, is a size", () => {
+		const a = parseCnn("input (28, 28, 1)\nconv 16 (3,3) stride (2, 2)");
+		expect(a.diagnostics.filter((d) => /not understood/.test(d.message))).toEqual([]);
+		expect(a.model).toEqual(parseCnn("input 28x28x1\nconv 16 3x3 stride 2").model);
+		// full-width parentheses and commas from a Chinese input method too
+		expect(parseCnn("input （２８，２８，１）\nconv 16 3x3").model).toEqual(parseCnn("input 28x28x1\nconv 16 3x3").model);
+	});
+
+	it("channels first with one channel says '1 channel'", () => {
+		expect(parseCnn("input 1x28x28\nconv 8 3x3").diagnostics[0].message).toBe("read as H×W×C: 1×28 pixels with 28 channels; for 1 channel of 28×28 (PyTorch order C×H×W) write H×W×C");
+	});
+});
+
+describe("the input a floor loses, in words", () => {
+	const msg = (src: string) => parseCnn(src).diagnostics[0].message;
+	it("one row and column: 'the last input row and column', as the acceptance case says, never 'the last 1 input row'", () => {
+		expect(msg("input 32x32x3\nconv 8 4x4 stride 3")).toBe("(32 − 4)/3 + 1 = 10.33 is not an integer; PyTorch and Keras ('valid') floor it to 10 and never use the last input row and column");
+		expect(msg("input 29x30x1\nconv 1 3x3 stride 2")).toMatch(/never use the last input column$/);
+	});
+	it("both axes rounded: 'are not integers', each count with its own noun", () => {
+		expect(msg("input 30x31x1\nconv 1 4x3 stride 3")).toBe(
+			"vertical (30 − 4)/3 + 1 = 9.67, horizontal (31 − 3)/3 + 1 = 10.33 are not integers; PyTorch and Keras ('valid') floor them to 9 and 10 and never use the last 2 input rows and the last column",
+		);
 	});
 });
 

@@ -60,3 +60,49 @@ describe("unbalanced brackets in pasted code", () => {
 		expect(errors(src)).toEqual([]);
 	});
 });
+
+describe("brackets that balance but leave a comma or a ) out", () => {
+	it("a call left open at its line's end and closed on the next line is said, not read as one layer", () => {
+		// Python refuses `nn.Conv2d(1, 8, 3 nn.ReLU())`; reading on showed a network that is not the one written
+		const errs = errors("input 28x28x1\nnn.Conv2d(1, 8, 3\nnn.ReLU())\nnn.Flatten()");
+		expect(errs).toHaveLength(1);
+		expect(errs[0]).toMatchObject({ line: 2, column: 17 });
+		expect(errs[0].message).toBe("The ( opened on line 2 is still open when line 3 goes on with nn.ReLU: a ) or a comma is missing after 3 on line 2.");
+	});
+
+	it("a Sequential item without its comma names the line it ends", () => {
+		const errs = errors("model = nn.Sequential(\n    nn.Conv2d(1, 8, 3)\n    nn.ReLU(),\n)\ninput 28x28x1");
+		expect(errs.map((d) => [d.line, d.message])).toEqual([[2, "A comma is missing at the end of line 2, before nn.ReLU on line 3: Python would refuse the code as written."]]);
+	});
+
+	it("two numbers side by side in a call's arguments", () => {
+		const errs = errors("model = nn.Sequential(\n    nn.Conv2d(1, 8 3),\n)\ninput 28x28x1");
+		expect(errs.some((d) => d.line === 2 && d.message === "A comma is missing between 8 and 3: Python would refuse the code as written.")).toBe(true);
+	});
+
+	it("comprehensions, conditionals and adjacent strings are no missing comma", () => {
+		const comma = (src: string) => analyzeCnn(src).parsed.diagnostics.filter((d) => /comma is missing|a \) or a comma/.test(d.message));
+		expect(errors("input 28x28x1\nmodel = nn.Sequential(*[nn.Conv2d(1, 1, 3) for _ in range(2)], nn.Flatten())")).toEqual([]);
+		expect(comma("input 28x28x1\nmodel = nn.Sequential(nn.Conv2d(1, 8, 3, stride=2 if big else 1), nn.Flatten())")).toEqual([]);
+		expect(comma("input 28x28x1\nmodel = nn.Sequential(nn.Flatten(), Lambda(lambda x: x))")).toEqual([]);
+		expect(comma("input 28x28x1\nmodel = keras.Sequential([layers.Conv2D(8, 3, padding='sa' 'me'), layers.Flatten()])")).toEqual([]);
+	});
+});
+
+describe("layer lines that start with a bare class call", () => {
+	it("`Conv2d(1, 8, 3)` after `from torch.nn import *` is PyTorch's conv, not `conv` with an 8×8 kernel", () => {
+		const src = "input 28x28x1\nConv2d(1, 8, 3)\nMaxPool2d(2)\nFlatten()\nLinear(1352, 10)";
+		const a = analyzeCnn(src);
+		expect(a.framework).toBe("pytorch");
+		expect(a.parsed.diagnostics).toEqual([]);
+		expect(shapes(src)).toEqual(["2 conv 26×26×8", "3 maxpool 13×13×8", "4 flatten 1352", "5 dense 10"]);
+	});
+
+	it("`Conv2D(32, (3, 3), activation='relu')` lines are Keras layers, the tuple and the activation understood", () => {
+		const src = "input 28x28x1\nConv2D(32, (3, 3), activation='relu')\nMaxPooling2D((2, 2))\nFlatten()\nDense(10)";
+		const a = analyzeCnn(src);
+		expect(a.framework).toBe("keras");
+		expect(a.parsed.diagnostics).toEqual([]);
+		expect(shapes(src)).toEqual(["2 conv 26×26×32", "2 relu 26×26×32", "3 maxpool 13×13×32", "4 flatten 5408", "5 dense 10"]);
+	});
+});

@@ -6,6 +6,22 @@ import { summarize } from "../../../src/notation/cnn/summary";
 const LENET = "input 32x32x1\nconv 6 5x5\nrelu\nmaxpool 2\nconv 16 5x5\nrelu\nmaxpool 2\nflatten\ndense 120\nrelu\ndense 84\nrelu\ndense 10\ntrain digits batch 32";
 
 describe("summary", () => {
+	it("an activation written on its layer's line is a row named for it, not a second copy of the line", () => {
+		const rows = (src: string) => summarize(analyzeCnn(src)).rows.map((r) => `${r.line} ${r.layer} ${r.output}`);
+		expect(rows("input 28x28x1\nconv 8 3x3 relu\nflatten\ndense 10 softmax")).toEqual([
+			"2 conv 8 3x3 relu 26×26×8",
+			"2 ↳ relu, this line's activation 26×26×8",
+			"3 flatten 5408",
+			"4 dense 10 softmax 10",
+			"4 ↳ softmax, this line's activation 10",
+		]);
+		expect(rows("model = keras.Sequential([\n  layers.Input((28, 28, 1)),\n  layers.Conv2D(32, 3, activation='relu'),\n])")).toEqual([
+			"3 layers.Conv2D(32, 3, activation='relu') 26×26×32",
+			"3 ↳ relu, this line's activation 26×26×32",
+		]);
+		// a relu on a line of its own keeps its text
+		expect(rows("input 28x28x1\nconv 8 3x3\nrelu")[1]).toBe("3 relu 26×26×8");
+	});
 	it("large flat sizes read with grouped digits, like the other counts", () => {
 		const s = summarize(analyzeCnn("input 64x64x3\nflatten\ndense 20000"));
 		// 64·64·3 = 12 288 values flattened, into 20 000 units
