@@ -68,10 +68,14 @@ function layerCode(parent: HTMLElement, line: string): void {
 	});
 }
 
-/** A formula whose result ("= 28", "= 10.33 → 10") never wraps away from its last sign when the column is narrow. */
+/**
+ * A formula whose result ("= 28", "= 10.33 → 10") never wraps away from its last sign when the column is narrow.
+ * A line with no " = " is a sentence about the row (which inputs a stride floors together, the shortcut of a block):
+ * it is set as prose, in the interface font, so it takes a few lines of the column instead of many monospace ones.
+ */
 function formulaEl(parent: HTMLElement, f: string): void {
-	const div = parent.createDiv();
 	const eq = f.lastIndexOf(" = ");
+	const div = parent.createDiv(eq <= 0 ? { cls: "cnn-spec-formula-note" } : {});
 	if (eq <= 0) {
 		div.setText(f);
 		return;

@@ -9,6 +9,7 @@ import type { RunHandle } from "../runs/run-store";
 import { mountSaveStatus } from "../runs/save-status";
 import { createVaultLink } from "../vault-link";
 import { onThemeChange } from "../../render/theme";
+import { appendWithCode } from "../../render/code-spans";
 import { loadFileWeights, loadLatestRun, previewFor, type FileWeights, type ViewSet, viewsToShow } from "./panel-data";
 import { refusal } from "./limit-check";
 import type { RunController, RunEvent } from "./run-controller";
@@ -34,7 +35,8 @@ export function mountTrainingPanel(
 ): void {
 	const root = parent.createDiv({ cls: "cnn-lab-training" });
 	if (!parsed.train) {
-		if (parsed.model) root.createDiv({ cls: "cnn-lab-note", text: t("training.noTrain") });
+		// the hint's `train …` line is drawn as code, as the note's Markdown would draw it
+		if (parsed.model) appendWithCode(root.createDiv({ cls: "cnn-lab-note" }), t("training.noTrain"));
 		return;
 	}
 	const block = trainableBlock(parsed, source, ctx.sourcePath);
