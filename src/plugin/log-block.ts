@@ -14,6 +14,7 @@ import { t } from "../i18n";
 import "../i18n/strings-log";
 import "../i18n/strings-robustness";
 import { appendWithCode } from "../render/code-spans";
+import { registerRunNoteTables } from "./runs/run-note-tables";
 
 /** Run notes are rewritten after every epoch; a block showing them redraws at most this often. */
 const REFRESH_MS = 1000;
@@ -24,6 +25,8 @@ export function registerLogBlock(host: CnnLabHost): void {
 	host.registerMarkdownCodeBlockProcessor("cnn-log", (source, el, ctx) => {
 		ctx.addChild(new LogBlockChild(el, host, source, ctx));
 	});
+	// the run notes the block reads: their Markdown confusion table compact enough for a phone
+	registerRunNoteTables(host);
 }
 
 function noteName(path: string): string {

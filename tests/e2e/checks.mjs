@@ -550,6 +550,33 @@ check("layout: AlexNet and VGG on 224×224×3 fit a 760 px column with every col
 	}
 });
 
+check("layout: a run note's Markdown confusion matrix fits a phone's column, and its own log is titled as the run", 60_000, async (env, say) => {
+	const note = NOTES.find((n) => n.startsWith("CNN runs/"));
+	assert(note, "the demo vault has no run note");
+	for (const theme of ["light", "dark"]) {
+		const page = await env.open(note, { theme });
+		await page.setViewportSize({ width: 390, height: 800 });
+		await page.waitForTimeout(300);
+		const l = await page.evaluate(() => {
+			const tables = [...document.querySelectorAll(".markdown-preview-view table")].filter((t) => !t.closest("[class^='block-language-']"));
+			const t = tables.find((x) => /pred/.test(x.textContent ?? ""));
+			return {
+				table: t ? t.scrollWidth : -1,
+				box: t ? t.clientWidth : -1,
+				column: document.querySelector(".markdown-preview-sizer")?.clientWidth ?? 0,
+				page: document.scrollingElement?.scrollWidth ?? 0,
+				runs: [...document.querySelectorAll("thead th.cnn-lab-log-run")].map((th) => (th.textContent ?? "").trim()),
+			};
+		});
+		say(`${theme} ${note} at 390 px: confusion table ${l.table} px in ${l.box} px (column ${l.column} px), page ${l.page} px; runs ${l.runs.join(", ")}`);
+		assert(l.table > 0, "no Markdown confusion table in the run note");
+		assert(l.table <= l.box && l.box <= l.column, `the confusion table (${l.table} px) does not fit its ${l.column} px column`);
+		assert(l.page <= 390, `the page is ${l.page} px wide on a 390 px phone: something pushes it sideways`);
+		assert(l.runs.length === 1 && !/Pasted log/.test(l.runs[0]), `the note's own log should be titled as the run: ${l.runs.join(", ")}`);
+		await page.screenshot({ path: `${env.shots}/layout-run-note-${theme}-390.png`, fullPage: true });
+	}
+});
+
 check("print and PDF export get an image of every block canvas", 60_000, async (env, say) => {
 	const page = await env.open(STUDY);
 	await page.evaluate(() => document.body.classList.add("cnn-demo-full"));

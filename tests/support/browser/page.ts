@@ -11,6 +11,7 @@ import * as cmView from "@codemirror/view";
 import * as cmLanguage from "@codemirror/language";
 import { App, Component, Plugin, Vault, shownNotices, setStubLanguage, type MarkdownPostProcessorContext, type PluginManifest } from "../obsidian-stub";
 import { parseSections, renderSections, type Section } from "./markdown";
+import { splitFrontMatter } from "../../../src/runs/yaml";
 
 // The project's lib is ES2020; Chromium has WeakRef (ES2021).
 declare class WeakRef<T extends object> {
@@ -265,10 +266,12 @@ async function renderNote(path: string): Promise<void> {
 	const sizer = view.createDiv({ cls: "markdown-preview-sizer markdown-preview-section" });
 	sizer.createEl("div", { cls: "inline-title", text: file.basename });
 	const lines = text.split("\n");
+	// Obsidian's reading view hands every processor the note's front matter
+	const frontmatter = splitFrontMatter(text).fm;
 	const makeCtx = (section: Section): MarkdownPostProcessorContext => ({
 		docId: path,
 		sourcePath: path,
-		frontmatter: null,
+		frontmatter,
 		addChild: (c) => owner.addChild(c),
 		getSectionInfo: () => ({ text, lineStart: section.lineStart, lineEnd: section.lineEnd }),
 	});
