@@ -27,6 +27,10 @@ const counters = {
 	wasmCompiles: 0,
 	/** How long each plugin onload took, in ms (Obsidian awaits it before rendering the notes). */
 	onloadMs: [] as number[],
+	/** How long main.js took to parse and run its top level (bundled libraries' module code), in ms. */
+	mainJsMs: [] as number[],
+	/** Of that, the top level's run alone (the rest is parsing and compiling). */
+	mainJsRunMs: [] as number[],
 };
 
 // Every way a page compiles WebAssembly: the async compile / instantiate from bytes and the synchronous Module.
@@ -190,12 +194,19 @@ async function loadPluginClass(): Promise<new (app: App, m: PluginManifest) => P
 	// Obsidian runs main.js inside a function(require, module, exports), so its top-level names stay private; a bare
 	// <script> would make them globals (a bundled library's helper named like a DOM global would replace the window's).
 	const code = await (await fetch(`main.js?v=${Date.now()}`)).text();
-	const wrapped = `(function (require, module, exports) {\n${code}\n})(window.__cnnLabLoader.require, window.__cnnLabLoader.module, window.__cnnLabLoader.module.exports);\n//# sourceURL=main.js`;
+	// the marks around the function time main.js's top level alone (its parse and compile come before the first)
+	const wrapped = `window.__cnnLabLoader.started = performance.now();\n(function (require, module, exports) {\n${code}\n})(window.__cnnLabLoader.require, window.__cnnLabLoader.module, window.__cnnLabLoader.module.exports);\nwindow.__cnnLabLoader.ran = performance.now();\n//# sourceURL=main.js`;
 	const url = URL.createObjectURL(new Blob([wrapped], { type: "text/javascript" }));
+	const t0 = performance.now();
 	await new Promise<void>((resolve, reject) => {
 		const s = document.createElement("script");
 		s.src = url;
-		s.onload = () => resolve();
+		s.onload = () => {
+			const marks = g.__cnnLabLoader as { started: number; ran: number };
+			counters.mainJsMs.push(performance.now() - t0);
+			counters.mainJsRunMs.push(marks.ran - marks.started);
+			resolve();
+		};
 		s.onerror = () => reject(new Error("main.js failed to load"));
 		document.head.appendChild(s);
 	});
