@@ -94,10 +94,16 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 		const scroll = root.createDiv({ cls: "cnn-spec-scroll" });
 		const table = scroll.createEl("table", { cls: "cnn-spec-table" });
 		const hr = table.createEl("thead").createEl("tr");
+		let help: HTMLButtonElement | null = null;
 		for (const k of COLS) {
 			const th = hr.createEl("th", { cls: extraCls(k), text: t(k) });
-			// "jump" is the distance in input pixels between neighbouring outputs: say so where it is shown
-			if (k === "spec.col.rf") th.title = t("spec.jumpExplained");
+			// "jump" is the distance in input pixels between neighbouring outputs: say so where it is shown, as a
+			// tooltip and, for a touch screen that has none, behind a "?" beside the header
+			if (k === "spec.col.rf") {
+				th.title = t("spec.jumpExplained");
+				th.append(" ");
+				help = th.createEl("button", { cls: "cnn-spec-help", text: "?", attr: { "aria-label": t("spec.jumpHelp"), "aria-expanded": "false" } });
+			}
 		}
 		const body = table.createEl("tbody");
 		if (summary.input) {
@@ -132,6 +138,15 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 				diagEl(dtr.createEl("td", { attr: { colspan: COLS.length } }), d, false, d.severity !== "error" && shapeRow?.fixes.length ? shapeRow.fixes : undefined);
 			}
 		});
+		if (help) {
+			const button = help;
+			const text = root.createDiv({ cls: "cnn-spec-jump-help", text: t("spec.jumpExplained") });
+			text.hidden = true;
+			button.addEventListener("click", () => {
+				text.hidden = !text.hidden;
+				button.setAttr("aria-expanded", String(!text.hidden));
+			});
+		}
 		// the totals sit under the scroller, so they stay readable however wide the table gets
 		const td = root.createDiv({ cls: "cnn-spec-totals" });
 		td.createSpan({ cls: "cnn-spec-total-label", text: `${t("spec.total")}: ` });

@@ -7,6 +7,7 @@ import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
 import { PageEngine } from "../../../src/worker/page-engine";
 import { loadDigits } from "../../../src/data/digits";
+import { setLanguage } from "../../../src/i18n";
 
 let host: CnnLabHost & Plugin;
 let clip: string[];
@@ -270,6 +271,27 @@ describe("```cnn block: each problem said once, at its row", () => {
 		const rf = el.querySelector("tr.cnn-spec-row td.cnn-spec-rf") as HTMLElement;
 		expect(rf.textContent).toBe("5 (jump 1)");
 		expect(rf.title).toMatch(/Jump: how many input pixels apart two neighbouring outputs are/);
+	});
+
+	it("a touch screen has no tooltip: the ? beside the header opens the meaning of the jump under the table (跳距 in Chinese)", async () => {
+		const el = await render("input 32x32x1\nconv 6 5x5");
+		const help = el.querySelector("thead th.cnn-spec-rf button.cnn-spec-help") as HTMLButtonElement;
+		const text = el.querySelector(".cnn-spec-jump-help") as HTMLElement;
+		expect(help.getAttribute("aria-label")).toBe("What receptive field and jump mean");
+		expect(text.hidden).toBe(true);
+		help.click();
+		expect(text.hidden).toBe(false);
+		expect(help.getAttribute("aria-expanded")).toBe("true");
+		expect(text.textContent).toMatch(/^Receptive field: how many input pixels one output value sees\. Jump: /);
+		setLanguage("zh");
+		try {
+			const zh = await render("input 32x32x1\nconv 6 5x5");
+			expect(zh.querySelector("tr.cnn-spec-row td.cnn-spec-rf")?.textContent).toBe("5（跳距 1）");
+			expect(zh.querySelector(".cnn-spec-jump-help")?.textContent).toContain("跳距：");
+			expect(zh.querySelector(".cnn-spec")?.textContent).not.toContain("步长");
+		} finally {
+			setLanguage("en");
+		}
 	});
 });
 
