@@ -577,6 +577,40 @@ check("layout: a run note's Markdown confusion matrix fits a phone's column, and
 	}
 });
 
+check("layout: cnn-log's runs table fits a 760 px column, its runs named by what differs (lr 0.1 / lr 0.01), and each run's confusion matrix fits a 358 px column", 60_000, async (env, say) => {
+	const page = await env.open("CNN log examples.md", { theme: "light" });
+	const i = await blockIndex(page, /^folder CNN runs/);
+	const read = () =>
+		page.evaluate((k) => {
+			const el = window.cnnDemo.blockEl(k);
+			const runs = el?.querySelector(".cnn-lab-log-table");
+			return {
+				block: el?.clientWidth ?? 0,
+				runs: runs ? { w: runs.scrollWidth, box: runs.clientWidth } : null,
+				names: [...(el?.querySelectorAll("thead th.cnn-lab-log-run") ?? [])].map((th) => (th.textContent ?? "").trim()),
+				matrices: [...(el?.querySelectorAll(".cnn-lab-confusion-table") ?? [])].map((t) => {
+					const box = t.parentElement;
+					return { w: t.scrollWidth, box: box?.clientWidth ?? 0 };
+				}),
+			};
+		}, i);
+	await page.setViewportSize({ width: 1000, height: 900 });
+	await page.waitForTimeout(300);
+	const wide = await read();
+	say(`1000 px: block ${wide.block} px, runs table ${wide.runs?.w} px in ${wide.runs?.box} px; runs ${wide.names.join(", ")}`);
+	assert(wide.runs && wide.runs.w <= wide.runs.box && wide.runs.box <= wide.block, `the runs table does not fit its ${wide.block} px column: ${JSON.stringify(wide.runs)}`);
+	assert(wide.names.join(",") === "lr 0.1,lr 0.01", `the two demo runs differ only in their learning rate and should be named by it: ${wide.names.join(", ")}`);
+	// 390 + the demo page's margins: the block gets a phone's 358 px column
+	for (const width of [422, 390]) {
+		await page.setViewportSize({ width, height: 800 });
+		await page.waitForTimeout(300);
+		const l = await read();
+		say(`${width} px: block ${l.block} px, confusion matrices ${l.matrices.map((m) => `${m.w} in ${m.box}`).join(", ")} px`);
+		assert(l.matrices.length >= 2, `the runs' confusion matrices should show: ${l.matrices.length}`);
+		assert(l.matrices.every((m) => m.w <= m.box && m.box <= l.block), `a confusion matrix needs a scroll in a ${l.block} px column: ${JSON.stringify(l.matrices)}`);
+	}
+});
+
 check("print and PDF export get an image of every block canvas", 60_000, async (env, say) => {
 	const page = await env.open(STUDY);
 	await page.evaluate(() => document.body.classList.add("cnn-demo-full"));
