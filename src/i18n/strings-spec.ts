@@ -123,6 +123,7 @@ export const specStrings = {
 		en: "Receptive field: how many input pixels one output value sees. Jump: how many input pixels apart two neighbouring outputs are (the product of the strides so far).",
 		zh: "感受野：一个输出值看到的输入像素范围。跳距：相邻两个输出在输入上相隔的像素数（到这一层为止所有步幅的乘积）。",
 	},
+	"spec.jumpHelp": { en: "What receptive field and jump mean", zh: "感受野和跳距是什么意思" },
 	"spec.allColumns": { en: "All columns", zh: "显示全部列" },
 	"spec.fewerColumns": { en: "Fewer columns", zh: "收起部分列" },
 	"spec.total": { en: "Total", zh: "合计" },

@@ -1,6 +1,7 @@
 import { t } from "../i18n";
 import "../i18n/strings-spec";
 import { checkInline, INLINE_PREFIX } from "../notation/inline/inline";
+import { plainText } from "../render/code-spans";
 import type { CnnLabHost } from "./host";
 import { inlineCheckLivePreview } from "./inline-check-live";
 
@@ -9,8 +10,10 @@ export function renderInlineCheck(code: string): HTMLElement {
 	const r = checkInline(code);
 	const span = createSpan({ cls: ["cnn-lab-inline", r.ok && r.fits ? "is-valid" : "is-flagged"] });
 	span.setText(r.text);
-	span.setAttr("aria-label", r.detail);
-	span.setAttr("title", r.detail);
+	// a tooltip shows plain text: the detail's code spans are quoted rather than left as raw backticks
+	const detail = plainText(r.detail);
+	span.setAttr("aria-label", detail);
+	span.setAttr("title", detail);
 	span.setAttr("data-cnn-source", code.replace(INLINE_PREFIX, "").trim());
 	if (!r.ok) span.addClass("is-unreadable");
 	span.setAttr("data-tooltip-position", "top");

@@ -3,7 +3,7 @@ import { runNotesOf, type CnnLabHost } from "./host";
 import { parseLogBlock, type LogBlockSpec } from "../notation/log/log-block";
 import { runFromFrontMatter } from "../runs/run-properties";
 import { vaultFolderPath } from "../runs/vault-paths";
-import type { FrontMatter } from "../runs/yaml";
+import { splitFrontMatter, type FrontMatter } from "../runs/yaml";
 import type { Diagnostic } from "../notation/diagnostic";
 import { loadRun, readRun, listRuns, RunNoteRefused, type FoundRun } from "./runs/find-runs";
 import { liveIn } from "./runs/live-runs";
@@ -14,6 +14,7 @@ import { t } from "../i18n";
 import "../i18n/strings-log";
 import "../i18n/strings-robustness";
 import { appendWithCode } from "../render/code-spans";
+import { registerRunNoteTables } from "./runs/run-note-tables";
 
 /** Run notes are rewritten after every epoch; a block showing them redraws at most this often. */
 const REFRESH_MS = 1000;
@@ -24,6 +25,8 @@ export function registerLogBlock(host: CnnLabHost): void {
 	host.registerMarkdownCodeBlockProcessor("cnn-log", (source, el, ctx) => {
 		ctx.addChild(new LogBlockChild(el, host, source, ctx));
 	});
+	// the run notes the block reads: their Markdown confusion table compact enough for a phone
+	registerRunNoteTables(host);
 }
 
 function noteName(path: string): string {
@@ -159,7 +162,10 @@ export class LogBlockChild extends MarkdownRenderChild implements HoverParent {
 				// The block inside a run note: the note's own front matter gives the settings.
 				// Live Preview gives a code block no front matter: the note's own, from the metadata cache, then.
 				const file = app.vault.getFileByPath(this.ctx.sourcePath);
-				const fm: unknown = this.ctx.frontmatter ?? (file ? app.metadataCache.getFileCache(file)?.frontmatter : null);
+				const cache = file ? app.metadataCache.getFileCache(file) : null;
+				// A note the cache has not indexed yet (just after start-up) is read for its front matter, so that the
+				// run note's own log is titled as the run, not "Pasted log".
+				const fm: unknown = this.ctx.frontmatter ?? (cache ? cache.frontmatter : file ? splitFrontMatter(await app.vault.cachedRead(file)).fm : null);
 				const own = fm ? runFromFrontMatter(fm as FrontMatter) : null;
 				const label = own ? noteName(this.ctx.sourcePath) : spec.format !== "csv" ? t("log.label.keras") : t("log.label.csv");
 				return [

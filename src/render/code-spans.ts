@@ -26,3 +26,13 @@ export function appendWithCode(parent: HTMLElement, text: string): HTMLElement {
 	}
 	return parent;
 }
+
+/**
+ * The message for a place that shows plain text only (a tooltip, an aria-label): each code span set in quotes
+ * (“cnn: 32 k4 s3 p1”), as raw backticks would read as stray marks there.
+ */
+export function plainText(text: string): string {
+	return codeParts(text)
+		.map((p) => (p.code ? `“${p.text}”` : p.text))
+		.join("");
+}

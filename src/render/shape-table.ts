@@ -69,10 +69,14 @@ function layerCode(parent: HTMLElement, line: string): void {
 	});
 }
 
-/** A formula whose result ("= 28", "= 10.33 → 10") never wraps away from its last sign when the column is narrow. */
+/**
+ * A formula whose result ("= 28", "= 10.33 → 10") never wraps away from its last sign when the column is narrow.
+ * A line with no " = " is a sentence about the row (which inputs a stride floors together, the shortcut of a block):
+ * it is set as prose, in the interface font, so it takes a few lines of the column instead of many monospace ones.
+ */
 function formulaEl(parent: HTMLElement, f: string): void {
-	const div = parent.createDiv();
 	const eq = f.lastIndexOf(" = ");
+	const div = parent.createDiv(eq <= 0 ? { cls: "cnn-spec-formula-note" } : {});
 	if (eq <= 0) {
 		div.setText(f);
 		return;
@@ -93,10 +97,16 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 		const scroll = root.createDiv({ cls: "cnn-spec-scroll" });
 		const table = scroll.createEl("table", { cls: "cnn-spec-table" });
 		const hr = table.createEl("thead").createEl("tr");
+		let help: HTMLButtonElement | null = null;
 		for (const k of COLS) {
 			const th = hr.createEl("th", { cls: extraCls(k), text: t(k) });
-			// "jump" is the distance in input pixels between neighbouring outputs: say so where it is shown
-			if (k === "spec.col.rf") th.title = t("spec.jumpExplained");
+			// "jump" is the distance in input pixels between neighbouring outputs: say so where it is shown, as a
+			// tooltip and, for a touch screen that has none, behind a "?" beside the header
+			if (k === "spec.col.rf") {
+				th.title = t("spec.jumpExplained");
+				th.append(" ");
+				help = th.createEl("button", { cls: "cnn-spec-help", text: "?", attr: { "aria-label": t("spec.jumpHelp"), "aria-expanded": "false" } });
+			}
 		}
 		const body = table.createEl("tbody");
 		if (summary.input) {
@@ -135,6 +145,15 @@ export function renderShapeTable(parent: HTMLElement, a: CnnAnalysis): ShapeTabl
 				atRow.add(d);
 			}
 		});
+		if (help) {
+			const button = help;
+			const text = root.createDiv({ cls: "cnn-spec-jump-help", text: t("spec.jumpExplained") });
+			text.hidden = true;
+			button.addEventListener("click", () => {
+				text.hidden = !text.hidden;
+				button.setAttr("aria-expanded", String(!text.hidden));
+			});
+		}
 		// the totals sit under the scroller, so they stay readable however wide the table gets
 		const td = root.createDiv({ cls: "cnn-spec-totals" });
 		td.createSpan({ cls: "cnn-spec-total-label", text: `${t("spec.total")}: ` });

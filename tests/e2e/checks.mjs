@@ -489,6 +489,128 @@ check("the training block's saved-run charts follow the theme too", 30_000, asyn
 	assert(light.every((c, k) => c !== dark[k]), "the training charts kept their light colours in the dark theme");
 });
 
+// ---------------------------------------------------------------- layout: a reading column and a phone
+
+const ALEXNET = "input 224x224x3\nconv 96 11x11 stride 4 pad 2\nrelu\nmaxpool 3 stride 2\nconv 256 5x5 pad 2\nrelu\nmaxpool 3 stride 2\nconv 384 3x3 pad 1\nrelu\nconv 384 3x3 pad 1\nrelu\nconv 256 3x3 pad 1\nrelu\nmaxpool 3 stride 2\nflatten\ndense 4096\nrelu\ndropout 0.5\ndense 4096\nrelu\ndropout 0.5\ndense 1000\nsoftmax";
+const VGG16 = [
+	"input 224x224x3",
+	...[[64, 2], [128, 2], [256, 3], [512, 3], [512, 3]].flatMap(([f, n]) => [...Array.from({ length: n }, () => [`conv ${f} 3x3 pad 1`, "relu"]).flat(), "maxpool 2"]),
+	"flatten\ndense 4096\nrelu\ndense 4096\nrelu\ndense 1000\nsoftmax",
+].join("\n");
+
+/** Each shape table's width against its box, its visible headers and the widths of its columns. */
+async function tableLayout(page, k) {
+	return page.evaluate((i) => {
+		const el = window.cnnDemo.blockEl(i);
+		const table = el?.querySelector(".cnn-spec-table");
+		const box = el?.querySelector(".cnn-spec-scroll");
+		if (!table || !box) return null;
+		const heads = [...table.querySelectorAll("thead th")].filter((th) => th.getBoundingClientRect().width > 0);
+		return { table: table.scrollWidth, box: box.clientWidth, heads: heads.map((th) => (th.textContent ?? "").trim()), widths: heads.map((th) => Math.round(th.getBoundingClientRect().width)) };
+	}, k);
+}
+
+check("layout: AlexNet and VGG on 224×224×3 fit a 760 px column with every column, the formula the widest; a phone shows layer, output and formula", 60_000, async (env, say) => {
+	for (const theme of ["light", "dark"]) {
+		const page = await env.open(STUDY, { theme });
+		// 1000 px: the demo's side bar and the note's 760 px reading width leave the block Obsidian's ~700 px
+		await page.setViewportSize({ width: 1000, height: 900 });
+		const ks = [];
+		for (const src of [ALEXNET, VGG16]) ks.push(await page.evaluate((s) => window.cnnDemo.addBlock("cnn", s), src));
+		await page.waitForTimeout(300);
+		for (const [n, k] of [["AlexNet", ks[0]], ["VGG16", ks[1]]]) {
+			const l = await tableLayout(page, k);
+			assert(l, `${n}: no shape table`);
+			say(`${theme} ${n} at 1000 px: table ${l.table} px in ${l.box} px; ${l.heads.map((h, j) => `${h} ${l.widths[j]}`).join(", ")}`);
+			assert(l.box >= 680 && l.box <= 760, `${n}: the block should be a reading column's width, it is ${l.box} px`);
+			assert(l.table <= l.box, `${n}: the table (${l.table} px) is wider than its ${l.box} px column: columns are cut`);
+			assert(l.heads.length === 8, `${n}: every column should show at this width: ${l.heads.join(", ")}`);
+			const f = l.heads.indexOf("Formula");
+			assert(l.widths.every((w, j) => j === f || w < l.widths[f]), `${n}: the formula column should get the room: ${l.heads.map((h, j) => `${h} ${l.widths[j]}`).join(", ")}`);
+			const el = await (await page.evaluateHandle((i) => window.cnnDemo.blockEl(i), k)).asElement();
+			if (el) await el.screenshot({ path: `${env.shots}/layout-${n}-${theme}-1000.png` });
+		}
+		await page.setViewportSize({ width: 390, height: 800 });
+		await page.waitForTimeout(300);
+		for (const [n, k] of [["AlexNet", ks[0]], ["VGG16", ks[1]]]) {
+			const l = await tableLayout(page, k);
+			say(`${theme} ${n} at 390 px: table ${l.table} px in ${l.box} px; ${l.heads.join(", ")}`);
+			assert(l.table <= l.box, `${n} on a phone: the table (${l.table} px) is wider than its ${l.box} px column`);
+			assert(l.heads.join(",") === "Layer,Output,Formula", `${n} on a phone: the compact layout should show layer, output and formula, it shows ${l.heads.join(", ")}`);
+			const el = await (await page.evaluateHandle((i) => window.cnnDemo.blockEl(i), k)).asElement();
+			if (el) await el.screenshot({ path: `${env.shots}/layout-${n}-${theme}-390.png` });
+		}
+		const side = await page.evaluate(() => {
+			const s = document.querySelector(".cnn-demo-side")?.getBoundingClientRect();
+			const m = document.querySelector(".markdown-preview-view")?.getBoundingClientRect();
+			return s && m ? { sideW: Math.round(s.width), sideH: Math.round(s.height), mainW: Math.round(m.width) } : null;
+		});
+		assert(side && side.mainW >= 380, `on a phone the side bar should fold above the note, leaving it the width: ${JSON.stringify(side)}`);
+		assert(side.sideH < 200, `the folded side bar should be a short bar above the note, it is ${side.sideH} px tall`);
+	}
+});
+
+check("layout: a run note's Markdown confusion matrix fits a phone's column, and its own log is titled as the run", 60_000, async (env, say) => {
+	const note = NOTES.find((n) => n.startsWith("CNN runs/"));
+	assert(note, "the demo vault has no run note");
+	for (const theme of ["light", "dark"]) {
+		const page = await env.open(note, { theme });
+		await page.setViewportSize({ width: 390, height: 800 });
+		await page.waitForTimeout(300);
+		const l = await page.evaluate(() => {
+			const tables = [...document.querySelectorAll(".markdown-preview-view table")].filter((t) => !t.closest("[class^='block-language-']"));
+			const t = tables.find((x) => /pred/.test(x.textContent ?? ""));
+			return {
+				table: t ? t.scrollWidth : -1,
+				box: t ? t.clientWidth : -1,
+				column: document.querySelector(".markdown-preview-sizer")?.clientWidth ?? 0,
+				page: document.scrollingElement?.scrollWidth ?? 0,
+				runs: [...document.querySelectorAll("thead th.cnn-lab-log-run")].map((th) => (th.textContent ?? "").trim()),
+			};
+		});
+		say(`${theme} ${note} at 390 px: confusion table ${l.table} px in ${l.box} px (column ${l.column} px), page ${l.page} px; runs ${l.runs.join(", ")}`);
+		assert(l.table > 0, "no Markdown confusion table in the run note");
+		assert(l.table <= l.box && l.box <= l.column, `the confusion table (${l.table} px) does not fit its ${l.column} px column`);
+		assert(l.page <= 390, `the page is ${l.page} px wide on a 390 px phone: something pushes it sideways`);
+		assert(l.runs.length === 1 && !/Pasted log/.test(l.runs[0]), `the note's own log should be titled as the run: ${l.runs.join(", ")}`);
+		await page.screenshot({ path: `${env.shots}/layout-run-note-${theme}-390.png`, fullPage: true });
+	}
+});
+
+check("layout: cnn-log's runs table fits a 760 px column, its runs named by what differs (lr 0.1 / lr 0.01), and each run's confusion matrix fits a 358 px column", 60_000, async (env, say) => {
+	const page = await env.open("CNN log examples.md", { theme: "light" });
+	const i = await blockIndex(page, /^folder CNN runs/);
+	const read = () =>
+		page.evaluate((k) => {
+			const el = window.cnnDemo.blockEl(k);
+			const runs = el?.querySelector(".cnn-lab-log-table");
+			return {
+				block: el?.clientWidth ?? 0,
+				runs: runs ? { w: runs.scrollWidth, box: runs.clientWidth } : null,
+				names: [...(el?.querySelectorAll("thead th.cnn-lab-log-run") ?? [])].map((th) => (th.textContent ?? "").trim()),
+				matrices: [...(el?.querySelectorAll(".cnn-lab-confusion-table") ?? [])].map((t) => {
+					const box = t.parentElement;
+					return { w: t.scrollWidth, box: box?.clientWidth ?? 0 };
+				}),
+			};
+		}, i);
+	await page.setViewportSize({ width: 1000, height: 900 });
+	await page.waitForTimeout(300);
+	const wide = await read();
+	say(`1000 px: block ${wide.block} px, runs table ${wide.runs?.w} px in ${wide.runs?.box} px; runs ${wide.names.join(", ")}`);
+	assert(wide.runs && wide.runs.w <= wide.runs.box && wide.runs.box <= wide.block, `the runs table does not fit its ${wide.block} px column: ${JSON.stringify(wide.runs)}`);
+	assert(wide.names.join(",") === "lr 0.1,lr 0.01", `the two demo runs differ only in their learning rate and should be named by it: ${wide.names.join(", ")}`);
+	// 390 + the demo page's margins: the block gets a phone's 358 px column
+	for (const width of [422, 390]) {
+		await page.setViewportSize({ width, height: 800 });
+		await page.waitForTimeout(300);
+		const l = await read();
+		say(`${width} px: block ${l.block} px, confusion matrices ${l.matrices.map((m) => `${m.w} in ${m.box}`).join(", ")} px`);
+		assert(l.matrices.length >= 2, `the runs' confusion matrices should show: ${l.matrices.length}`);
+		assert(l.matrices.every((m) => m.w <= m.box && m.box <= l.block), `a confusion matrix needs a scroll in a ${l.block} px column: ${JSON.stringify(l.matrices)}`);
+	}
+});
+
 check("print and PDF export get an image of every block canvas", 60_000, async (env, say) => {
 	const page = await env.open(STUDY);
 	await page.evaluate(() => document.body.classList.add("cnn-demo-full"));

@@ -7,6 +7,7 @@ import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { TrainingHub } from "../../../src/plugin/training/hub";
 import { PageEngine } from "../../../src/worker/page-engine";
 import { loadDigits } from "../../../src/data/digits";
+import { setLanguage } from "../../../src/i18n";
 
 let host: CnnLabHost & Plugin;
 let clip: string[];
@@ -290,11 +291,41 @@ describe("```cnn block: each problem said once, at its row", () => {
 		expect(note.querySelector("code")?.textContent).toBe("train digits epochs 15 batch 32 adam lr 0.01");
 	});
 
+	it("a sentence about a row (the inputs a stride floors together) is set as prose under the formula, not as a formula", async () => {
+		const el = await render("input 224x224x3\nconv 96 11x11 stride 4 pad 2");
+		const cell = el.querySelector("tr.cnn-spec-row td.cnn-spec-formula")!;
+		const parts = Array.from(cell.children).map((d) => [d.classList.contains("cnn-spec-formula-note"), flat(d.textContent ?? "")]);
+		expect(parts[0]).toEqual([false, "((224 + 2·2 − 11)/4) + 1: 217/4 = 54.25 → ⌊55.25⌋ = 55"]);
+		expect(parts[1][0]).toBe(true);
+		expect(parts[1][1]).toMatch(/^inputs 223, 224, 225, 226 all give 55 here/);
+	});
+
 	it("explains the jump where the receptive field is shown", async () => {
 		const el = await render("input 32x32x1\nconv 6 5x5");
 		const rf = el.querySelector("tr.cnn-spec-row td.cnn-spec-rf") as HTMLElement;
 		expect(rf.textContent).toBe("5 (jump 1)");
 		expect(rf.title).toMatch(/Jump: how many input pixels apart two neighbouring outputs are/);
+	});
+
+	it("a touch screen has no tooltip: the ? beside the header opens the meaning of the jump under the table (跳距 in Chinese)", async () => {
+		const el = await render("input 32x32x1\nconv 6 5x5");
+		const help = el.querySelector("thead th.cnn-spec-rf button.cnn-spec-help") as HTMLButtonElement;
+		const text = el.querySelector(".cnn-spec-jump-help") as HTMLElement;
+		expect(help.getAttribute("aria-label")).toBe("What receptive field and jump mean");
+		expect(text.hidden).toBe(true);
+		help.click();
+		expect(text.hidden).toBe(false);
+		expect(help.getAttribute("aria-expanded")).toBe("true");
+		expect(text.textContent).toMatch(/^Receptive field: how many input pixels one output value sees\. Jump: /);
+		setLanguage("zh");
+		try {
+			const zh = await render("input 32x32x1\nconv 6 5x5");
+			expect(zh.querySelector("tr.cnn-spec-row td.cnn-spec-rf")?.textContent).toBe("5（跳距 1）");
+			expect(zh.querySelector(".cnn-spec-jump-help")?.textContent).toContain("跳距：");
+			expect(zh.querySelector(".cnn-spec")?.textContent).not.toContain("步长");
+		} finally {
+			setLanguage("en");
+		}
 	});
 });
 
@@ -306,6 +337,15 @@ describe("```cnn block: typos keep their rows", () => {
 		expect(r[1][1]).toBe("maxpol 2read as maxpool");
 		expect(r[1][2]).toBe("13×13×16 ✗");
 		expect(flat(rowProblems(el).join(" "))).toContain("did you mean maxpool?");
+	});
+});
+
+describe("```cnn block without a train line", () => {
+	it("draws the hint's train line as code, with no raw backticks", async () => {
+		const el = await render("input 8x8x1\nconv 8 3x3\nflatten\ndense 10");
+		const note = el.querySelector(".cnn-lab-training .cnn-lab-note")!;
+		expect(note.querySelector("code")?.textContent).toBe("train digits epochs 15 batch 32 adam lr 0.01");
+		expect(note.textContent).not.toContain("`");
 	});
 });
 

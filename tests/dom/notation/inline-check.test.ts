@@ -80,3 +80,14 @@ describe("inline `cnn:` check", () => {
 		expect(span.getAttribute("aria-label")).toContain("cnn: 32 k4 s3 p1");
 	});
 });
+
+describe("inline `cnn:` check: its tooltip", () => {
+	it("quotes the code in an unreadable check's explanation instead of showing raw backticks", async () => {
+		const root = await process((r) => r.createEl("p").createEl("code", { text: "cnn: 32 k4 s3 p1 op1" }));
+		const span = root.querySelector(".cnn-lab-inline")!;
+		const title = span.getAttribute("title") ?? "";
+		expect(title).toContain("add “t”, e.g. “cnn: 3 k3 s2 p1 t op1”");
+		expect(title).not.toContain("`");
+		expect(span.getAttribute("aria-label")).toBe(title);
+	});
+});

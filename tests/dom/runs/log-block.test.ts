@@ -301,4 +301,14 @@ describe("```cnn-log block", () => {
 		expect(head).toBe("a");
 		expect(el.textContent).not.toContain("Pasted log");
 	});
+
+	it("titles a run note's own log as the run when neither the block nor the metadata cache has its front matter yet", async () => {
+		const path = "CNN runs/b.md";
+		const file = app.vault.getFileByPath(path);
+		const fence = extractLogFence(splitFrontMatter(file ? await app.vault.read(file) : "").body) ?? "";
+		expect(app.metadataCache.getFileCache(file!)).toBeNull();
+		const { el } = await render(fence, path);
+		expect(el.querySelector("thead th.cnn-lab-log-run")?.textContent).toBe("b");
+		expect(el.textContent).not.toContain("Pasted log");
+	});
 });

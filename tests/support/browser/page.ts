@@ -11,6 +11,7 @@ import * as cmView from "@codemirror/view";
 import * as cmLanguage from "@codemirror/language";
 import { App, Component, Plugin, Vault, shownNotices, setStubLanguage, type MarkdownPostProcessorContext, type PluginManifest } from "../obsidian-stub";
 import { parseSections, renderSections, type Section } from "./markdown";
+import { splitFrontMatter } from "../../../src/runs/yaml";
 
 // The project's lib is ES2020; Chromium has WeakRef (ES2021).
 declare class WeakRef<T extends object> {
@@ -26,6 +27,10 @@ const counters = {
 	wasmCompiles: 0,
 	/** How long each plugin onload took, in ms (Obsidian awaits it before rendering the notes). */
 	onloadMs: [] as number[],
+	/** How long main.js took to parse and run its top level (bundled libraries' module code), in ms. */
+	mainJsMs: [] as number[],
+	/** Of that, the top level's run alone (the rest is parsing and compiling). */
+	mainJsRunMs: [] as number[],
 };
 
 // Every way a page compiles WebAssembly: the async compile / instantiate from bytes and the synchronous Module.
@@ -189,12 +194,19 @@ async function loadPluginClass(): Promise<new (app: App, m: PluginManifest) => P
 	// Obsidian runs main.js inside a function(require, module, exports), so its top-level names stay private; a bare
 	// <script> would make them globals (a bundled library's helper named like a DOM global would replace the window's).
 	const code = await (await fetch(`main.js?v=${Date.now()}`)).text();
-	const wrapped = `(function (require, module, exports) {\n${code}\n})(window.__cnnLabLoader.require, window.__cnnLabLoader.module, window.__cnnLabLoader.module.exports);\n//# sourceURL=main.js`;
+	// the marks around the function time main.js's top level alone (its parse and compile come before the first)
+	const wrapped = `window.__cnnLabLoader.started = performance.now();\n(function (require, module, exports) {\n${code}\n})(window.__cnnLabLoader.require, window.__cnnLabLoader.module, window.__cnnLabLoader.module.exports);\nwindow.__cnnLabLoader.ran = performance.now();\n//# sourceURL=main.js`;
 	const url = URL.createObjectURL(new Blob([wrapped], { type: "text/javascript" }));
+	const t0 = performance.now();
 	await new Promise<void>((resolve, reject) => {
 		const s = document.createElement("script");
 		s.src = url;
-		s.onload = () => resolve();
+		s.onload = () => {
+			const marks = g.__cnnLabLoader as { started: number; ran: number };
+			counters.mainJsMs.push(performance.now() - t0);
+			counters.mainJsRunMs.push(marks.ran - marks.started);
+			resolve();
+		};
 		s.onerror = () => reject(new Error("main.js failed to load"));
 		document.head.appendChild(s);
 	});
@@ -265,10 +277,12 @@ async function renderNote(path: string): Promise<void> {
 	const sizer = view.createDiv({ cls: "markdown-preview-sizer markdown-preview-section" });
 	sizer.createEl("div", { cls: "inline-title", text: file.basename });
 	const lines = text.split("\n");
+	// Obsidian's reading view hands every processor the note's front matter
+	const frontmatter = splitFrontMatter(text).fm;
 	const makeCtx = (section: Section): MarkdownPostProcessorContext => ({
 		docId: path,
 		sourcePath: path,
-		frontmatter: null,
+		frontmatter,
 		addChild: (c) => owner.addChild(c),
 		getSectionInfo: () => ({ text, lineStart: section.lineStart, lineEnd: section.lineEnd }),
 	});
