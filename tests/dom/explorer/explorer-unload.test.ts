@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installFakeCanvas } from "../training/fake-canvas";
 import { makeHost, renderBlock, unloadBlock, type Host } from "../robustness/harness";
+import { until } from "../../support/until";
 
 const live = { timeouts: new Set<number>(), intervals: new Set<number>(), frames: new Set<number>(), observers: 0, listeners: 0 };
 const restore: (() => void)[] = [];
@@ -99,14 +100,6 @@ afterAll(() => {
 
 const counts = () => ({ timeouts: live.timeouts.size, intervals: live.intervals.size, frames: live.frames.size, observers: live.observers, listeners: live.listeners });
 const settle = (ms = 40): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(cond: () => boolean, ms = 30000): Promise<void> {
-	const t0 = Date.now();
-	while (!cond()) {
-		if (Date.now() - t0 > ms) throw new Error("timed out");
-		await settle(10);
-	}
-}
 
 const BLOCK = ["input 8x8x1", "conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", "train digits epochs 3 batch 32 adam lr 0.01 seed 7"].join("\n");
 

@@ -17,6 +17,7 @@ import { FakeJob } from "../../unit/training/fake-job";
 import { installFakeCanvas } from "../training/fake-canvas";
 import { PageEngine } from "../../../src/worker/page-engine";
 import { loadDigits } from "../../../src/data/digits";
+import { until } from "../../support/until";
 
 // The build inlines the worker bundle here; in the tests any code will do, since the Worker class is a fake.
 vi.mock("../../../src/worker/worker-source", () => ({ workerSource: "/* worker */" }));
@@ -104,14 +105,6 @@ afterEach(() => {
 	expect(FakeWorker.made.filter((w) => !w.terminated)).toEqual([]);
 	expect(liveWorkerCount()).toBe(0);
 });
-
-async function until(cond: () => boolean, ms = 15000): Promise<void> {
-	const t0 = Date.now();
-	while (!cond()) {
-		if (Date.now() - t0 > ms) throw new Error("timed out");
-		await new Promise((r) => setTimeout(r, 10));
-	}
-}
 
 async function render(source: string): Promise<HTMLElement> {
 	const { el } = await renderCodeBlock(host, "cnn", source, { sourcePath: "Notes/CNN.md" });

@@ -2,7 +2,7 @@
 /**
  * The Live Preview side of inline `cnn:`: whole demo notes, junk and random edits typed into a CodeMirror editor
  * with the extension on. Nothing may throw, the document is never changed by the extension, every widget shown
- * has its text, and a huge note is decorated in bounded time.
+ * has its text, and in a huge note only the lines on screen are decorated.
  */
 import { EditorSelection, EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { markdownLanguage } from "../../support/markdown-language";
 import { editorLivePreviewField } from "../../support/obsidian-stub";
 import { renderInlineCheck } from "../../../src/plugin/inline-check";
-import { inlineCheckLivePreview } from "../../../src/plugin/inline-check-live";
+import { buildInlineDecorations, inlineCheckLivePreview } from "../../../src/plugin/inline-check-live";
 
 const RUNS = Number(process.env.CNN_LAB_FUZZ_RUNS) || 60;
 const NOTES = ["examples/vault/Clippings/CNN study notes.md", "examples/vault/Clippings/CNN 学习笔记.md", "examples/vault/Mistakes.md"].map((p) => readFileSync(p, "utf8"));
@@ -107,14 +107,27 @@ describe("inline cnn: in Live Preview under fuzzing", () => {
 		expect(shown).toEqual(["((32 + 2·1 − 4)/3) + 1 = 11 ✓"]);
 	});
 
-	it("a 100 000-line note full of inline checks opens and scrolls in bounded time", () => {
+	it("a 100 000-line note full of inline checks opens and scrolls with only the checks on screen computed", () => {
 		const doc = Array.from({ length: 100_000 }, (_, i) => (i % 3 === 0 ? `line ${i}: \`cnn: ${20 + (i % 50)} k3 s${1 + (i % 3)}\`` : `text ${i}`)).join("\n");
+		let computed = 0;
+		const counting = (code: string): HTMLElement => {
+			computed++;
+			return renderInlineCheck(code);
+		};
+		const parent = document.body.createDiv({ cls: "markdown-source-view" });
 		const t0 = performance.now();
-		const v = open(doc, 0);
+		const v = new EditorView({ state: EditorState.create({ doc, extensions: [markdownLanguage(), editorLivePreviewField.init(() => true), inlineCheckLivePreview(counting)] }), parent });
+		view = v;
+		const atTop = computed;
 		v.dispatch({ selection: EditorSelection.cursor(doc.length), scrollIntoView: true });
-		const ms = performance.now() - t0;
-		worst = Math.max(worst, ms);
+		worst = Math.max(worst, performance.now() - t0);
 		widgetsHaveText(v);
-		expect(ms).toBeLessThan(3000);
+		// The note holds 33 334 checks; the editor draws a viewport of lines, and only its checks may be computed
+		// (a note-wide pass is what froze the editor on long notes). The time is printed after the file, not asserted.
+		expect(atTop).toBeGreaterThan(0);
+		expect(computed).toBeLessThan(2_000);
+		expect(buildInlineDecorations(v, counting).size).toBeLessThan(2_000);
+		expect(v.contentDOM.querySelectorAll(".cnn-lab-inline").length).toBeLessThan(2_000);
+		expect(v.contentDOM.textContent).toContain("line 99999");
 	});
 });

@@ -147,18 +147,15 @@ describe("```cnn-log block", () => {
 		const theme0 = themeListenerCount();
 		const blocks0 = document.body.querySelectorAll(".block-language-cnn-log").length;
 		const sources = ["runs [[nope]]", "epoch,loss\n1,x", "folder ../x", "", "{'loss': [", "folder Missing"];
-		const t0 = performance.now();
 		for (let i = 0; i < 1000; i++) {
 			const { el, child } = await render(sources[i % sources.length]);
 			expect(el.querySelector(".cnn-lab-log-diagnostics li")).not.toBeNull();
 			child.unload();
 			el.remove();
 		}
-		const ms = performance.now() - t0;
 		expect(app.vault.listenerCount()).toBe(vault0);
 		expect(themeListenerCount()).toBe(theme0);
 		expect(document.body.querySelectorAll(".block-language-cnn-log")).toHaveLength(blocks0);
-		expect(ms).toBeLessThan(30_000);
 	});
 
 	it("lists a folder newest first and filters it", async () => {

@@ -9,6 +9,7 @@ import { installFakeCanvas } from "./fake-canvas";
 import { PageEngine } from "../../../src/worker/page-engine";
 import { loadDigits } from "../../../src/data/digits";
 import type { JobStep } from "../../../src/worker/job";
+import { until } from "../../support/until";
 
 beforeAll(() => installFakeCanvas());
 
@@ -30,14 +31,6 @@ afterEach(() => {
 	host.unload();
 	document.body.empty();
 });
-
-async function until(cond: () => boolean, ms = 30000): Promise<void> {
-	const t0 = Date.now();
-	while (!cond()) {
-		if (Date.now() - t0 > ms) throw new Error("timed out");
-		await new Promise((r) => setTimeout(r, 10));
-	}
-}
 
 /**
  * The block's runs on the page's engine, each held after every epoch (steps that train nothing) until release():

@@ -11,6 +11,7 @@ import { PageEngine } from "../../../src/worker/page-engine";
 import { loadDigits } from "../../../src/data/digits";
 import { parseRunNote as readRun } from "../../../src/runs/run-note";
 import { formatPercent } from "../../../src/render/training/format";
+import { until } from "../../support/until";
 
 beforeAll(() => installFakeCanvas());
 
@@ -64,14 +65,6 @@ afterEach(() => {
 async function render(source: string): Promise<{ el: HTMLElement; child: Component }> {
 	const { el, children } = await renderCodeBlock(host, "cnn", source, { sourcePath: "Notes/CNN.md" });
 	return { el, child: children[0] };
-}
-
-async function until(cond: () => boolean, ms = 20000): Promise<void> {
-	const t0 = Date.now();
-	while (!cond()) {
-		if (Date.now() - t0 > ms) throw new Error("timed out");
-		await new Promise((r) => setTimeout(r, 10));
-	}
 }
 
 const button = (el: HTMLElement, cls: string): HTMLButtonElement => el.querySelector(`button.${cls}`) as HTMLButtonElement;

@@ -10,6 +10,7 @@ import { parseRunNote } from "../../../src/runs/run-note";
 import { PageEngine } from "../../../src/worker/page-engine";
 import { loadDigits } from "../../../src/data/digits";
 import { installFakeCanvas } from "./fake-canvas";
+import { until } from "../../support/until";
 
 // A run belongs to the plugin: the block that started it may go (another note opened, Live Preview's source toggle,
 // scrolled out of view) and come back; the run goes on, and the block shows it again from its start.
@@ -42,14 +43,6 @@ afterEach(() => {
 async function render(source: string): Promise<{ el: HTMLElement; child: Component }> {
 	const { el, children } = await renderCodeBlock(host, "cnn", source, { sourcePath: "Notes/CNN.md" });
 	return { el, child: children[0] };
-}
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 30000): Promise<void> {
-	const t0 = Date.now();
-	while (!(await cond())) {
-		if (Date.now() - t0 > ms) throw new Error("timed out");
-		await new Promise((r) => setTimeout(r, 10));
-	}
 }
 
 const button = (el: HTMLElement, cls: string): HTMLButtonElement => el.querySelector(`button.${cls}`) as HTMLButtonElement;

@@ -9,6 +9,7 @@ import { parseRunNote } from "../../../src/runs/run-note";
 import { installFakeCanvas } from "./fake-canvas";
 import { PageEngine } from "../../../src/worker/page-engine";
 import { loadDigits } from "../../../src/data/digits";
+import { until } from "../../support/until";
 
 beforeAll(() => installFakeCanvas());
 
@@ -36,14 +37,6 @@ afterEach(() => {
 async function render(source: string): Promise<{ el: HTMLElement; child: Component }> {
 	const { el, children } = await renderCodeBlock(host, "cnn", source, { sourcePath: "Notes/CNN.md" });
 	return { el, child: children[0] };
-}
-
-async function until(cond: () => boolean | Promise<boolean>, ms = 20000): Promise<void> {
-	const t0 = Date.now();
-	while (!(await cond())) {
-		if (Date.now() - t0 > ms) throw new Error("timed out");
-		await new Promise((r) => setTimeout(r, 10));
-	}
 }
 
 const button = (el: HTMLElement, cls: string): HTMLButtonElement => el.querySelector(`button.${cls}`) as HTMLButtonElement;

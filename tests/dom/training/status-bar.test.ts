@@ -11,6 +11,7 @@ import { PageEngine } from "../../../src/worker/page-engine";
 import { loadDigits } from "../../../src/data/digits";
 import { setLanguage } from "../../../src/i18n";
 import { installFakeCanvas } from "./fake-canvas";
+import { until } from "../../support/until";
 
 beforeAll(() => installFakeCanvas());
 
@@ -47,14 +48,6 @@ afterEach(() => {
 	setLanguage("en");
 	document.body.empty();
 });
-
-async function until(cond: () => boolean, ms = 30000): Promise<void> {
-	const t0 = Date.now();
-	while (!cond()) {
-		if (Date.now() - t0 > ms) throw new Error("timed out");
-		await new Promise((r) => setTimeout(r, 10));
-	}
-}
 
 /** Runs "Train the block under the cursor" with the cursor on the block's second line. */
 const trainCommand = (source: string): unknown => cmds.get("train-block-under-cursor")?.editorCallback?.(new Editor(note(source), { line: 4, ch: 1 }), { file: { path: "Notes/CNN.md" } });

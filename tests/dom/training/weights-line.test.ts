@@ -17,6 +17,7 @@ import { parseCnn } from "../../../src/notation/cnn/parse";
 import { explorerData } from "../../../src/worker/explorer-data";
 import { logitsFor } from "../../../src/worker/run-weights";
 import type { ModelSpec } from "../../../src/engine/model-spec";
+import { until } from "../../support/until";
 
 beforeAll(() => installFakeCanvas());
 
@@ -41,14 +42,6 @@ afterEach(() => {
 	host.unload();
 	document.body.empty();
 });
-
-async function until(cond: () => boolean, ms = 20000): Promise<void> {
-	const t0 = Date.now();
-	while (!cond()) {
-		if (Date.now() - t0 > ms) throw new Error("timed out");
-		await new Promise((r) => setTimeout(r, 10));
-	}
-}
 
 /** The tensors of a network of `spec` (seeded), its running statistics far from 0 and 1, as state_dict names. */
 function tensorsOf(spec: ModelSpec, seed: number): { tensors: SafeTensorOut[]; flat: Float32Array } {

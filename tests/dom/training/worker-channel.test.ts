@@ -5,6 +5,7 @@ import { TrainingSession } from "../../../src/worker/session";
 import type { FromWorker, StartMessage, ToWorker } from "../../../src/worker/messages";
 import type { JobFactory } from "../../../src/worker/job";
 import { FakeJob } from "../../unit/training/fake-job";
+import { until } from "../../support/until";
 
 // The build replaces worker-source with the bundled worker; here any code string will do, the Worker is faked.
 vi.mock("../../../src/worker/worker-source", () => ({ workerSource: "/* worker */" }));
@@ -54,14 +55,6 @@ const start = (runId: number, epochs: number): StartMessage => ({
 	maxSeconds: 100,
 	sample: null,
 });
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-	const t0 = Date.now();
-	while (!cond()) {
-		if (Date.now() - t0 > ms) throw new Error("timed out");
-		await new Promise((r) => setTimeout(r, 5));
-	}
-}
 
 beforeEach(() => {
 	FakeWorker.made = [];

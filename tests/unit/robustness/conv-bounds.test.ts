@@ -1,14 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { parseConvSpec } from "../../../src/notation/conv/parse-conv";
 import { buildConvModel, MAX_PADDED_SIDE } from "../../../src/render/conv/model";
+import { bufferGrowth } from "../../support/buffer-growth";
 
-function build(source: string): { ok: boolean; messages: string[]; ms: number } {
-	const t0 = performance.now();
+/** Parses and builds; `bytes` is the buffer memory left held (tests/support/buffer-growth.ts), 0 for a refusal. */
+function build(source: string): { ok: boolean; messages: string[]; bytes: number } {
+	const { value, bytes } = bufferGrowth(() => buildOnly(source));
+	return { ...value, bytes };
+}
+
+function buildOnly(source: string): { ok: boolean; messages: string[] } {
 	const spec = parseConvSpec(source);
 	const errors = spec.diagnostics.filter((d) => d.severity === "error");
-	if (errors.length > 0 || !spec.input || spec.input.kind !== "numbers") return { ok: false, messages: errors.map((d) => d.message), ms: performance.now() - t0 };
+	if (errors.length > 0 || !spec.input || spec.input.kind !== "numbers") return { ok: false, messages: errors.map((d) => d.message) };
 	const r = buildConvModel(spec, spec.input.planes);
-	return { ok: r.model !== null, messages: r.diagnostics.map((d) => `${d.line}: ${d.message}`), ms: performance.now() - t0 };
+	return { ok: r.model !== null, messages: r.diagnostics.map((d) => `${d.line}: ${d.message}`) };
 }
 
 const GRID = "input\n1 2 3\n4 5 6\n7 8 9\nkernel\n1 0\n0 1";
@@ -27,14 +33,14 @@ describe("cnn-conv: padding that would allocate the world is refused first", () 
 		expect(r.messages.join(" ")).toContain(`a padded side may be at most ${MAX_PADDED_SIDE}`);
 		expect(r.messages.join(" ")).toMatch(/^5: /);
 		expect(r.messages.join(" ")).toContain(String(side));
-		expect(r.ms).toBeLessThan(100);
+		expect(r.bytes).toBeLessThan(1 << 20);
 	});
 
 	it("`pad same` under a dilation of a million is refused the same way (same padding is the dilated kernel)", () => {
 		const r = build(`${GRID}\ndilation 1000000\npad same`);
 		expect(r.ok).toBe(false);
 		expect(r.messages.join(" ")).toContain(`at most ${MAX_PADDED_SIDE}`);
-		expect(r.ms).toBeLessThan(100);
+		expect(r.bytes).toBeLessThan(1 << 20);
 	});
 
 	it("every number 2^53 (stride, pad, dilation too) ends in a message, not an exception", () => {

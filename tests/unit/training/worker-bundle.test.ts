@@ -127,6 +127,8 @@ describe("the inlined training worker", () => {
 		const end = got[got.length - 1] as EndMessage;
 		expect(end.type).toBe("stopped");
 		expect(end.reason).toBe("user");
-		expect(end.elapsedSeconds).toBeLessThan(5);
+		// Asked at the first progress, it ends within the epoch after it, not 500 epochs later.
+		const epochs = got.flatMap((m) => (m.type === "progress" ? m.epochsDone : []));
+		expect(epochs.length).toBeLessThanOrEqual(2);
 	});
 });
