@@ -9,96 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installFakeCanvas } from "../training/fake-canvas";
 import { makeHost, renderBlock, unloadBlock, type Host } from "../robustness/harness";
 import { until } from "../../support/until";
+import { countLiveResources, type LiveCounter, type LiveResources } from "../../support/live-resources";
 
-const live = { timeouts: new Set<number>(), intervals: new Set<number>(), frames: new Set<number>(), observers: 0, listeners: 0 };
-const restore: (() => void)[] = [];
-
-function countListeners(target: EventTarget): void {
-	const add = target.addEventListener.bind(target);
-	const remove = target.removeEventListener.bind(target);
-	const held = new Set<unknown>();
-	target.addEventListener = (type: string, l: EventListenerOrEventListenerObject | null, o?: boolean | AddEventListenerOptions) => {
-		if (l && !held.has(l)) {
-			held.add(l);
-			live.listeners++;
-		}
-		add(type, l, o);
-	};
-	target.removeEventListener = (type: string, l: EventListenerOrEventListenerObject | null, o?: boolean | EventListenerOptions) => {
-		if (held.delete(l)) live.listeners--;
-		remove(type, l, o);
-	};
-	restore.push(() => {
-		target.addEventListener = add;
-		target.removeEventListener = remove;
-	});
-}
+let counter: LiveCounter;
+let live: LiveResources;
 
 beforeAll(() => {
 	installFakeCanvas();
-	countListeners(window);
-	countListeners(document);
-	const w = window as unknown as Record<string, unknown>;
-	const saved = { ...Object.fromEntries(["setTimeout", "clearTimeout", "setInterval", "clearInterval", "requestAnimationFrame", "cancelAnimationFrame", "IntersectionObserver", "ResizeObserver"].map((k) => [k, w[k]])) };
-	restore.push(() => Object.assign(w, saved));
-	const st = window.setTimeout.bind(window);
-	const ct = window.clearTimeout.bind(window);
-	const si = window.setInterval.bind(window);
-	const ci = window.clearInterval.bind(window);
-	w.setTimeout = (fn: () => void, ms?: number, ...a: unknown[]) => {
-		const id: number = st(() => {
-			live.timeouts.delete(id);
-			fn(...(a as []));
-		}, ms);
-		live.timeouts.add(id);
-		return id;
-	};
-	w.clearTimeout = (id: number) => {
-		live.timeouts.delete(id);
-		ct(id);
-	};
-	w.setInterval = (fn: () => void, ms?: number) => {
-		const id: number = si(fn, ms);
-		live.intervals.add(id);
-		return id;
-	};
-	w.clearInterval = (id: number) => {
-		live.intervals.delete(id);
-		ci(id);
-	};
-	w.requestAnimationFrame = (fn: FrameRequestCallback) => {
-		const id: number = st(() => {
-			live.frames.delete(id);
-			fn(performance.now());
-		}, 16);
-		live.frames.add(id);
-		return id;
-	};
-	w.cancelAnimationFrame = (id: number) => {
-		live.frames.delete(id);
-		ct(id);
-	};
-	class Counting {
-		private on = true;
-		constructor() {
-			live.observers++;
-		}
-		observe(): void {}
-		unobserve(): void {}
-		disconnect(): void {
-			if (this.on) live.observers--;
-			this.on = false;
-		}
-	}
-	w.IntersectionObserver = Counting;
-	w.ResizeObserver = Counting;
+	counter = countLiveResources({ intersecting: false });
+	live = counter.live;
 });
 
-afterAll(() => {
-	for (const r of restore.splice(0)) r();
-});
+afterAll(() => counter.restore());
 
-const counts = () => ({ timeouts: live.timeouts.size, intervals: live.intervals.size, frames: live.frames.size, observers: live.observers, listeners: live.listeners });
+const counts = () => ({ timeouts: live.timeouts.size, intervals: live.intervals.size, frames: live.frames.size, observers: live.observers, listeners: [...live.listeners.values()].reduce((x, y) => x + y, 0) });
 const settle = (ms = 40): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const BLOCK = ["input 8x8x1", "conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", "train digits epochs 3 batch 32 adam lr 0.01 seed 7"].join("\n");

@@ -10,152 +10,24 @@ import { App, Vault, renderCodeBlock, type Component, type Plugin } from "../../
 import { themeListenerCount } from "../../../src/render/theme";
 import { liveWorkerCount } from "../../../src/plugin/training/worker-client";
 import { installFakeCanvas } from "../training/fake-canvas";
+import { countLiveResources, type LiveCounter } from "../../support/live-resources";
 import { demoCorpus, demoVaultSeed, installImageDecoder, LANGS, makeHost, renderBlock, renderInline, unloadBlock, type Lang } from "./harness";
 
 const CYCLES = Number(process.env.CNN_LAB_LIFECYCLE_CYCLES) || 1000;
 
-/** Outstanding resources by kind, kept by the wrappers below. */
-const live = {
-	listeners: new Map<string, number>(),
-	timeouts: new Set<number>(),
-	intervals: new Set<number>(),
-	frames: new Set<number>(),
-	observers: 0,
-};
-
-function listenerKey(target: EventTarget, type: string): string {
-	return `${target === window ? "window" : target === document ? "document" : "body"}:${type}`;
-}
-
-const restore: (() => void)[] = [];
-
-function countListeners(target: EventTarget): void {
-	const add = target.addEventListener.bind(target);
-	const remove = target.removeEventListener.bind(target);
-	// The same (type, listener, capture) added twice is one listener, as the DOM counts it.
-	const held = new Set<string>();
-	const ids = new WeakMap<object, number>();
-	let next = 1;
-	const key = (type: string, l: unknown, o?: boolean | AddEventListenerOptions): string => {
-		if (l && typeof l === "object" || typeof l === "function") {
-			if (!ids.has(l as object)) ids.set(l as object, next++);
-		}
-		const capture = typeof o === "boolean" ? o : !!o?.capture;
-		return `${type}|${ids.get(l as object) ?? 0}|${capture}`;
-	};
-	target.addEventListener = (type: string, l: EventListenerOrEventListenerObject | null, o?: boolean | AddEventListenerOptions) => {
-		const k = key(type, l, o);
-		if (!held.has(k)) {
-			held.add(k);
-			live.listeners.set(listenerKey(target, type), (live.listeners.get(listenerKey(target, type)) ?? 0) + 1);
-		}
-		add(type, l, o);
-	};
-	target.removeEventListener = (type: string, l: EventListenerOrEventListenerObject | null, o?: boolean | EventListenerOptions) => {
-		const k = key(type, l, o);
-		if (held.delete(k)) live.listeners.set(listenerKey(target, type), (live.listeners.get(listenerKey(target, type)) ?? 0) - 1);
-		remove(type, l, o);
-	};
-	restore.push(() => {
-		target.addEventListener = add;
-		target.removeEventListener = remove;
-	});
-}
+let counter: LiveCounter;
 
 beforeAll(() => {
 	installFakeCanvas();
 	installImageDecoder(true);
-	countListeners(window);
-	countListeners(document);
-	const st = window.setTimeout.bind(window);
-	const ct = window.clearTimeout.bind(window);
-	const si = window.setInterval.bind(window);
-	const ci = window.clearInterval.bind(window);
-	const w = window as unknown as Record<string, unknown>;
-	w.setTimeout = (fn: () => void, ms?: number, ...a: unknown[]) => {
-		const id: number = st(() => {
-			live.timeouts.delete(id);
-			fn(...(a as []));
-		}, ms);
-		live.timeouts.add(id);
-		return id;
-	};
-	w.clearTimeout = (id: number) => {
-		live.timeouts.delete(id);
-		ct(id);
-	};
-	w.setInterval = (fn: () => void, ms?: number) => {
-		const id: number = si(fn, ms);
-		live.intervals.add(id);
-		return id;
-	};
-	w.clearInterval = (id: number) => {
-		live.intervals.delete(id);
-		ci(id);
-	};
-	// Animation frames at 60 Hz from the real clock, each one counted until it runs or is cancelled.
-	w.requestAnimationFrame = (fn: FrameRequestCallback) => {
-		const id: number = st(() => {
-			live.frames.delete(id);
-			fn(performance.now());
-		}, 16);
-		live.frames.add(id);
-		return id;
-	};
-	w.cancelAnimationFrame = (id: number) => {
-		live.frames.delete(id);
-		ct(id);
-	};
-	// Observers exist in Obsidian; jsdom has none. These report the element as on screen at once.
-	class CountingObserver {
-		private on = true;
-		constructor(private readonly cb: (entries: { isIntersecting: boolean }[]) => void) {
-			live.observers++;
-		}
-		observe(): void {
-			queueMicrotask(() => this.on && this.cb([{ isIntersecting: true }]));
-		}
-		unobserve(): void {}
-		disconnect(): void {
-			if (this.on) live.observers--;
-			this.on = false;
-		}
-	}
-	// Sizes never change in jsdom: the resize observer only counts.
-	class CountingResizeObserver {
-		private on = true;
-		constructor() {
-			live.observers++;
-		}
-		observe(): void {}
-		unobserve(): void {}
-		disconnect(): void {
-			if (this.on) live.observers--;
-			this.on = false;
-		}
-	}
-	w.IntersectionObserver = CountingObserver;
-	w.ResizeObserver = CountingResizeObserver;
+	counter = countLiveResources({ intersecting: true });
 	Object.defineProperty(navigator, "clipboard", { configurable: true, value: { writeText: () => Promise.resolve() } });
 });
 
-afterAll(() => {
-	for (const r of restore.splice(0)) r();
-});
+afterAll(() => counter.restore());
 
-function snapshot(): Record<string, number> {
-	const out: Record<string, number> = {
-		timeouts: live.timeouts.size,
-		intervals: live.intervals.size,
-		frames: live.frames.size,
-		observers: live.observers,
-		charts: liveChartCount(),
-		themeListeners: themeListenerCount(),
-		workers: liveWorkerCount(),
-	};
-	for (const [k, v] of live.listeners) if (v !== 0) out[k] = v;
-	return out;
-}
+/** What is live now: the window's resources, and the plugin's charts, theme listeners and workers. */
+const snapshot = (): Record<string, number> => ({ ...counter.snapshot(), charts: liveChartCount(), themeListeners: themeListenerCount(), workers: liveWorkerCount() });
 
 /** Lets pending zero-delay timers (staged drawing) and promise callbacks run. */
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
