@@ -311,7 +311,7 @@ check("a run goes on while its note is left and reopened (twice): the block show
 	assert(val.length === 2 && val.every((s) => s.points === 15), `the block's charts should hold all 15 epochs: ${JSON.stringify(val)}`);
 });
 
-check("Stop stops the run within a second and the run note says stopped", 90_000, async (env, say) => {
+check("Stop stops the run at once: the block and the run note say stopped after the epoch it was on", 90_000, async (env, say) => {
 	const page = await env.open(STUDY);
 	// The acceptance run ends in about a second; a 200-epoch run of the same network leaves time to press Stop.
 	const source = ["input 8x8x1", "conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", "train digits epochs 200 batch 32 adam lr 0.01 seed 7"].join("\n");
@@ -321,17 +321,28 @@ check("Stop stops the run within a second and the run note says stopped", 90_000
 	await clickButton(page, i, /^(Train|Train again)$/);
 	await page.waitForFunction(() => window.cnnDemo.liveWorkers() > 0, null, { timeout: 10_000 });
 	await page.waitForTimeout(1500);
+	// "At once" is judged by the epochs the run went on for after the press, not by a clock: a busy machine slows
+	// every epoch alike. The latency is printed (tests/bench/browser/long-tasks.mjs is where times are measured).
+	const shown = Number(/Epoch (\d+)\/200/.exec(await blockText(page, i))?.[1] ?? 0);
 	const t0 = Date.now();
 	await clickButton(page, i, /^Stop$/);
-	await page.waitForFunction((k) => window.cnnDemo.liveWorkers() === 0 && /Stopped/.test(window.cnnDemo.blockEl(k)?.textContent ?? ""), i, { timeout: 5_000, polling: 20 });
-	const ms = Date.now() - t0;
-	say(`stopped in ${ms} ms`);
-	assert(ms <= 1000, `stopping took ${ms} ms`);
+	await page.waitForFunction((k) => window.cnnDemo.liveWorkers() === 0 && /Stopped/.test(window.cnnDemo.blockEl(k)?.textContent ?? ""), i, { timeout: 30_000, polling: 20 });
+	say(`stopped in ${Date.now() - t0} ms, at epoch ${shown} shown`);
+	const status = /Stopped after (\d+) of 200/.exec(await blockText(page, i));
+	assert(status, "the block should say how many epochs ran");
+	const done = Number(status[1]);
+	assert(done <= shown + 2, `Stop was pressed at epoch ${shown}, the run went on to ${done}`);
 	await page.waitForTimeout(500);
 	const runs = await runNotes(page);
 	assert(runs.length > runsBefore, "the stopped run left no note");
 	const run = runs[runs.length - 1];
 	assert(run.fm.status === "stopped", `run note status: ${run.fm.status}`);
+	// The epoch table: the rows under its "epoch,loss,…" header (the note's batch table follows it).
+	const lines = run.text.split("\n");
+	const head = lines.findIndex((l) => l.startsWith("epoch,loss,acc"));
+	const rows = new Set();
+	for (let k = head + 1; head >= 0 && k < lines.length && /^\d+,/.test(lines[k]); k++) rows.add(lines[k].split(",")[0]);
+	assert(rows.size === done, `the block says ${done} epochs ran, the run note holds ${rows.size}`);
 });
 
 check("with the worker switched off, the same run trains on the page's thread in chunks, from the one engine in main.js", 180_000, async (env, say) => {
