@@ -51,7 +51,7 @@ export class ResultsView {
 		private readonly views: ViewSet,
 		private readonly colormap: () => ColormapName,
 	) {
-		this.stager = new Stager(resultsHost.ownerDocument.defaultView ?? window);
+		this.stager = new Stager(resultsHost.ownerDocument.defaultView ?? window, resultsHost);
 	}
 
 	clear(): void {

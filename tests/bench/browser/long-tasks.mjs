@@ -3,13 +3,16 @@
 // machine, then with another process keeping one core busy, as on a shared CI machine. Not a test: it prints, for
 // each run, the longest task by wall time, by CPU time, and by CPU time outside garbage collection (what the browser
 // check asserts), and how many tasks went over 50 ms of wall time.
-// Run: npm run build && node tests/bench/browser/long-tasks.mjs [runs per condition, default 3]
+// Run: npm run build && node tests/bench/browser/long-tasks.mjs [runs per condition, default 3] [--why]
+// --why traces script, style, layout and paint too, and prints what each task over 30 ms of CPU was made of.
 import { spawn } from "node:child_process";
 import { startServer } from "../../support/browser/server.mjs";
 import { launchChromium, openNote } from "../../support/browser/chromium.mjs";
 import { traceTasks } from "../../support/browser/task-trace.mjs";
+import { anatomy, ANATOMY_CATEGORIES } from "../../support/browser/task-anatomy.mjs";
 
-const runs = Number(process.argv[2] ?? 3);
+const why = process.argv.includes("--why");
+const runs = Number(process.argv.slice(2).find((a) => !a.startsWith("-")) ?? 3);
 const TRAIN = /train digits epochs 15 batch 32 adam lr 0\.01 seed 7/;
 const server = await startServer({ vault: "examples/vault" });
 const browser = await launchChromium();
@@ -20,12 +23,13 @@ async function oneRun() {
 	const i = await page.evaluate((src) => window.cnnDemo.blocks().findIndex((b) => new RegExp(src).test(b.source)), TRAIN.source);
 	await page.evaluate((k) => window.cnnDemo.blockEl(k)?.scrollIntoView({ block: "start" }), i);
 	await page.waitForTimeout(500);
-	const trace = await traceTasks(page);
+	const trace = await traceTasks(page, why ? ANATOMY_CATEGORIES : undefined);
 	await page.evaluate((k) => [...window.cnnDemo.blockEl(k).querySelectorAll("button")].find((b) => /^(Train|Train again)$/.test((b.textContent ?? "").trim()))?.click(), i);
 	await page.waitForFunction((k) => /Completed|Stopped|failed/i.test(window.cnnDemo.blockEl(k)?.textContent ?? ""), i, { timeout: 140_000, polling: 250 });
 	await page.waitForTimeout(800);
 	const tasks = await trace.stop();
 	await page.close();
+	if (why) for (const t of tasks.filter((x) => x.cpuMs > 30)) console.log(`    ${t.cpuMs.toFixed(0)} ms CPU (${t.gcMs.toFixed(0)} GC): ${anatomy(tasks.events, t)}`);
 	const max = (key) => Math.max(...tasks.map((t) => t[key]));
 	return { wall: max("wallMs"), cpu: max("cpuMs"), code: max("codeMs"), gc: max("gcMs"), over50: tasks.filter((t) => t.wallMs > 50).length };
 }
