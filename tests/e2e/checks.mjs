@@ -311,25 +311,29 @@ check("a run goes on while its note is left and reopened (twice): the block show
 
 check("Stop stops the run at once: the block and the run note say stopped after the epoch it was on", 90_000, async (env, say) => {
 	const page = await env.open(STUDY);
-	// The acceptance run ends in about a second; a 200-epoch run of the same network leaves time to press Stop.
-	const source = ["input 8x8x1", "conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", "train digits epochs 200 batch 32 adam lr 0.01 seed 7"].join("\n");
+	// The acceptance run ends in about a second. A wider network's epochs last a few tenths of a second, longer than
+	// a click takes to reach a busy worker, and 200 of them leave time to press Stop.
+	const source = ["input 8x8x1", "conv 32 3x3 pad 1", "relu", "conv 32 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", "train digits epochs 200 batch 32 adam lr 0.01 seed 7"].join("\n");
 	const i = await page.evaluate((src) => window.cnnDemo.addBlock("cnn", src), source);
 	assert(i >= 0, "could not add the long-run block");
 	const runsBefore = (await runNotes(page)).length;
 	await clickButton(page, i, /^(Train|Train again)$/);
 	await page.waitForFunction(() => window.cnnDemo.liveWorkers() > 0, null, { timeout: 10_000 });
+	const started = Date.now();
 	await page.waitForTimeout(1500);
 	// "At once" is judged by the epochs the run went on for after the press, not by a clock: a busy machine slows
 	// every epoch alike. The latency is printed (tests/bench/browser/long-tasks.mjs is where times are measured).
 	const shown = Number(/Epoch (\d+)\/200/.exec(await blockText(page, i))?.[1] ?? 0);
 	const t0 = Date.now();
+	say(`epoch ${shown} after ${((t0 - started) / 1000).toFixed(1)} s of training`);
 	await clickButton(page, i, /^Stop$/);
 	await page.waitForFunction((k) => window.cnnDemo.liveWorkers() === 0 && /Stopped/.test(window.cnnDemo.blockEl(k)?.textContent ?? ""), i, { timeout: 30_000, polling: 20 });
 	say(`stopped in ${Date.now() - t0} ms, at epoch ${shown} shown`);
 	const status = /Stopped after (\d+) of 200/.exec(await blockText(page, i));
 	if (!status) throw new Error("the block should say how many epochs ran");
 	const done = Number(status[1]);
-	assert(done <= shown + 2, `Stop was pressed at epoch ${shown}, the run went on to ${done}`);
+	// The epoch on show when Stop was pressed may complete (the worker can be a message ahead of the page), not more.
+	assert(done <= shown + 1, `Stop was pressed at epoch ${shown}, the run went on to ${done}`);
 	await page.waitForTimeout(500);
 	const runs = await runNotes(page);
 	assert(runs.length > runsBefore, "the stopped run left no note");
