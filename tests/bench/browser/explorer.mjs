@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { launchChromium } from "../../support/browser/chromium.mjs";
 import { traceTasks } from "../../support/browser/task-trace.mjs";
+import { anatomy, ANATOMY_CATEGORIES } from "../../support/browser/task-anatomy.mjs";
 
 const args = process.argv.slice(2);
 const breakdown = args.includes("--tasks");
@@ -26,7 +27,7 @@ const page = await browser.context.newPage();
 await page.setContent(`<!doctype html><html><head><style>${css}</style></head><body class="theme-light"><div class="markdown-preview-view"></div></body></html>`);
 await page.addScriptTag({ content: built.outputFiles[0].text });
 const load0 = loadavg()[0];
-const trace = await traceTasks(page, `toplevel,blink.user_timing,__metadata${breakdown ? ",devtools.timeline,v8" : ""}`);
+const trace = await traceTasks(page, breakdown ? ANATOMY_CATEGORIES : "toplevel,blink.user_timing,__metadata");
 // @ts-expect-error -- explorerBench is the bundled entry's global (explorer-entry.ts), not part of the page's types
 const r = await page.evaluate((n) => window.explorerBench(n), rounds);
 const tasks = await trace.stop();
@@ -77,28 +78,8 @@ if (breakdown) {
 		const round = marks.filter((e) => e.name === m.name && e.ts <= m.ts).length;
 		return `${m.ts >= t.startUs ? "in" : "after"} ${m.name.slice(6)} #${round}`;
 	};
-	const KINDS = { FunctionCall: "script", TimerFire: "timer", EvaluateScript: "script", v8_compile: "compile", "v8.compile": "compile", UpdateLayoutTree: "style", Layout: "layout", Paint: "paint", PrePaint: "prepaint", Layerize: "layerize", ParseHTML: "parse", "V8.GC_SCAVENGER": "gc", MinorGC: "gc", MajorGC: "gc" };
-	const where = (t) => {
-		const end = t.startUs + t.wallMs * 1000;
-		const inside = tasks.events.filter((e) => e.ph === "X" && `${e.pid}:${e.tid}` === t.thread && e.ts >= t.startUs && e.ts < end && KINDS[e.name]);
-		const sum = {};
-		// Nested events of the same kind (a FunctionCall inside a TimerFire) count once: the outermost of each kind.
-		const last = {};
-		for (const e of inside.sort((a, b) => a.ts - b.ts)) {
-			const k = KINDS[e.name];
-			if (e.ts < (last[k] ?? -Infinity)) continue;
-			last[k] = e.ts + e.dur;
-			sum[k] = (sum[k] ?? 0) + (e.tdur ?? e.dur) / 1000;
-		}
-		// A layout's objects: how many it had to lay out of how many there are (a large part: something invalidated much).
-		const layouts = inside.filter((e) => e.name === "Layout" && e.args?.beginData).map((e) => `${e.args.beginData.dirtyObjects}/${e.args.beginData.totalObjects}`);
-		const parts = Object.entries(sum).filter(([, ms]) => ms >= 1).sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${ms.toFixed(0)}`);
-		// The functions the task's script entered (a timer's callback, a frame's), by name and line of the bundle.
-		const calls = [...new Set(inside.filter((e) => e.name === "FunctionCall" && e.args?.data).map((e) => `${e.args.data.functionName || "?"}:${e.args.data.lineNumber ?? "?"}`))].slice(0, 3);
-		return parts.join(", ") + (layouts.length ? `; layout objects ${layouts.join(" ")}` : "") + (calls.length ? `; ran ${calls.join(" ")}` : "");
-	};
 	const heavy = tasks.filter((t) => t.wallMs > 50 || t.cpuMs > 25);
 	console.log(`tasks over 50 ms wall or 25 ms CPU: ${heavy.length}`);
-	for (const t of heavy) console.log(`  ${actionOf(t).padEnd(24)} ${t.wallMs.toFixed(1).padStart(6)} ms wall, ${t.cpuMs.toFixed(1).padStart(6)} ms CPU (GC ${t.gcMs.toFixed(1)}): ${where(t)}`);
+	for (const t of heavy) console.log(`  ${actionOf(t).padEnd(24)} ${t.wallMs.toFixed(1).padStart(6)} ms wall, ${t.cpuMs.toFixed(1).padStart(6)} ms CPU (GC ${t.gcMs.toFixed(1)}): ${anatomy(tasks.events, t)}`);
 }
 await browser.close();
