@@ -70,6 +70,7 @@ export class ExplorerMount {
 		const doc = this.body.ownerDocument;
 		this.view = new ExplorerView(this.body, {
 			probe: new Probe(model, seed, this.weights),
+			firstSampleLater: true,
 			classNames: data?.classNames ?? Array.from({ length: outputs(model) }, (_, i) => String(i)),
 			samples: data,
 			weightsFrom: this.from,

@@ -29,8 +29,17 @@ export interface ExplorerSamples {
 	n: number;
 }
 
+/** How much of asking the network one task does (ExplorerView.ask). */
+type AskPace = "now" | "staged" | "opening";
+
 export interface ExplorerOptions {
 	probe: Probe;
+	/**
+	 * Build the view now and ask about the first sample in the next task (the panel's opening, on a click): opening
+	 * is the first run of all this code on the page, its compilation included, and view, forward pass, prediction,
+	 * strip and attribution in the click's one task were 55–80 ms of CPU.
+	 */
+	firstSampleLater?: boolean;
 	classNames: readonly string[];
 	samples: ExplorerSamples | null;
 	/** What the weights are ("run lenet 2026-11-25 1412, epoch 15"), or null for the seed's random weights. */
@@ -130,7 +139,7 @@ export class ExplorerView {
 		this.calc = this.el.createDiv({ cls: "cnn-lab-explorer-calc", attr: { "aria-live": "polite" } });
 		this.why = new AttributionView(this.el, opts.probe, opts.classNames, opts.lineText, opts.colormap);
 		this.index = Math.max(0, Math.min((opts.samples?.n ?? 1) - 1, opts.startIndex ?? 0));
-		this.setMode(this.mode);
+		this.setMode(this.mode, true);
 	}
 
 	private tabButtons: Record<Mode, HTMLButtonElement | null>;
@@ -158,7 +167,7 @@ export class ExplorerView {
 	setWeights(w: Float32Array, from: string, staged = false): void {
 		this.opts.probe.setWeights(w);
 		this.setWeightsNote(from);
-		if (this.result) this.ask(this.result.input, this.truth, staged);
+		if (this.result) this.ask(this.result.input, this.truth, staged ? "staged" : "now");
 	}
 
 	private setWeightsNote(from: string | null): void {
@@ -171,7 +180,8 @@ export class ExplorerView {
 		this.cleanups.push(() => target.removeEventListener(type, fn));
 	}
 
-	setMode(mode: Mode): void {
+	/** `opening`: the constructor's call (with firstSampleLater, the first sample is asked in later tasks). */
+	setMode(mode: Mode, opening = false): void {
 		if ((mode === "sample" && !this.opts.samples) || (mode === "image" && !this.opts.loadImage)) mode = "draw";
 		this.generation++;
 		this.mode = mode;
@@ -186,8 +196,11 @@ export class ExplorerView {
 		if (mode === "sample") this.buildSampleSource();
 		else if (mode === "image") this.buildImageSource();
 		// While drawing, a frame redraws the prediction and the strip; the attribution follows a task later.
-		else this.pad = new DrawPad(this.sourceHost, this.opts.probe.inputShape, (x) => this.ask(x, -1, true));
-		if (mode === "sample") this.showSample(this.index);
+		else this.pad = new DrawPad(this.sourceHost, this.opts.probe.inputShape, (x) => this.ask(x, -1, "staged"));
+		if (mode === "sample" && opening && this.opts.firstSampleLater) {
+			const index = this.index;
+			this.stager.stage(() => this.showSample(index, "opening"));
+		} else if (mode === "sample") this.showSample(this.index);
 		else this.clearResult();
 	}
 
@@ -291,7 +304,7 @@ export class ExplorerView {
 		chunk();
 	}
 
-	showSample(i: number): void {
+	showSample(i: number, pace: AskPace = "now"): void {
 		const s = this.opts.samples;
 		if (!s) return;
 		this.index = Math.max(0, Math.min(s.n - 1, i));
@@ -299,28 +312,37 @@ export class ExplorerView {
 		if (this.sampleInput) this.sampleInput.value = String(this.index + 1);
 		const truth = s.y[this.index];
 		this.sampleCaption?.setText(t("explorer.sample.caption", { i: this.index + 1, label: this.opts.classNames[truth] ?? String(truth) }));
-		this.ask(s.x.slice(this.index * size, (this.index + 1) * size), truth);
+		this.ask(s.x.slice(this.index * size, (this.index + 1) * size), truth, pace);
 	}
 
-	/** Runs the network on `x` and redraws the prediction and the strip (a drawing: truth −1). */
-	ask(x: Float32Array | null, truth: number, staged = false): void {
+	/**
+	 * Runs the network on `x` and redraws the prediction and the strip (a drawing: truth −1). `pace`: everything in
+	 * this task ("now"); the prediction and the strip now, the attribution and the open computation in later tasks
+	 * ("staged": a stroke's frame, an epoch while training); or only the forward pass now ("opening": the first
+	 * forward pass on the page runs cold, 30–45 ms of CPU on the 28×28 LeNet, and the rest follows task by task).
+	 */
+	ask(x: Float32Array | null, truth: number, pace: AskPace = "now"): void {
 		this.stager.clear();
 		if (!x) return this.clearResult();
 		this.truth = truth;
 		const r = this.opts.probe.run(x);
 		this.result = r;
-		this.pred.update(r.probs, truth);
-		this.strip.show(r);
+		const show = (): void => {
+			this.pred.update(r.probs, truth);
+			this.strip.show(r);
+		};
 		const why = (): void => this.why.show(r);
 		const calc = (): void => {
 			if (this.picked) this.pick(this.picked.stage, this.picked.index, this.picked.path);
 		};
-		if (staged) {
-			this.stager.stage(why);
-			this.stager.stage(calc);
-		} else {
+		if (pace === "opening") this.stager.stage(show);
+		else show();
+		if (pace === "now") {
 			why();
 			calc();
+		} else {
+			this.stager.stage(why);
+			this.stager.stage(calc);
 		}
 	}
 

@@ -14,7 +14,10 @@ const MAX_UNITS = 32;
 /**
  * Values whose rows one task builds when the strip is made (the explorer opens, a new shape): each map makes its
  * canvas and hidden table, and all of a 28×28 network's rows at once were one task of well over 50 ms. A task builds
- * rows until it has passed this many values (at least one stage), the rest follow in later tasks.
+ * the rows that fit in this many values (at least one stage), the rest follow in later tasks. A row that does not fit
+ * waits even when the task has room left: the first chunk shares its task with the forward pass, the prediction and,
+ * on the explorer's opening, their first compilation, and with the 28×28 input and the first conv layer's eight
+ * 28×28 maps in it that task was 55–67 ms of CPU. A small network (8×8 digits: ~1 300 values) is built at once.
  */
 export const BUILD_CHUNK_VALUES = 2000;
 
@@ -113,18 +116,20 @@ export class LayerStrip {
 	private building: { r: ProbeResult; next: number; outputStage: number } | null = null;
 	private buildTimer = 0;
 
-	/** Builds rows until BUILD_CHUNK_VALUES values are drawn, then leaves the rest to the next task. */
+	/** Builds the rows that fit in BUILD_CHUNK_VALUES values (at least one), then leaves the rest to the next task. */
 	private buildChunk(): void {
 		const later = this.buildTimer !== 0;
 		this.buildTimer = 0;
 		const b = this.building;
 		if (!b) return;
 		let values = 0;
-		while (b.next < b.r.stages.length && (values === 0 || values < BUILD_CHUNK_VALUES)) {
+		while (b.next < b.r.stages.length) {
+			const st = b.r.stages[b.next];
+			const size = Math.max(1, st.data.length);
+			if (values > 0 && values + size > BUILD_CHUNK_VALUES) break;
 			const i = b.next++;
-			const st = b.r.stages[i];
 			this.views[i] = this.stage(st, i, i === b.outputStage);
-			values += Math.max(1, st.data.length);
+			values += size;
 		}
 		if (this.picked) this.mark(this.picked.stage, this.picked.index, this.picked.path);
 		// A later chunk's rows laid out in its own task: left to the next frame, several chunks' layouts came together.

@@ -37,9 +37,10 @@ function pointer(canvas: HTMLCanvasElement, type: string, x: number, y: number):
 	canvas.dispatchEvent(new MouseEvent(type, { clientX: x, clientY: y, bubbles: true, cancelable: true }));
 }
 
-/** Opens the explorer (unless open) and sets every part of it going. */
-function busyExplorer(el: HTMLElement): void {
+/** Opens the explorer (unless open), waits for its first sample (asked a task after the click), and sets every part of it going. */
+async function busyExplorer(el: HTMLElement): Promise<void> {
 	if (!el.querySelector(".cnn-lab-explorer")) el.querySelector<HTMLButtonElement>(".cnn-lab-explorer-open")?.click();
+	await until(() => el.querySelectorAll(".cnn-lab-explorer-strip .cnn-lab-explorer-layer").length > 1);
 	// A conv cell's computation, its stepper playing.
 	const conv = el.querySelectorAll<HTMLCanvasElement>(".cnn-lab-explorer-strip .cnn-lab-explorer-layer")[1]?.querySelector<HTMLCanvasElement>("canvas");
 	if (!conv) throw new Error("no conv map in the strip");
@@ -68,13 +69,29 @@ describe("unloading a block with its explorer open", () => {
 		await settle();
 		const before = counts();
 		const r = await renderBlock(host, "cnn", BLOCK);
-		busyExplorer(r.el);
+		await busyExplorer(r.el);
 		expect(live.frames.size + live.intervals.size + live.timeouts.size).toBeGreaterThan(before.frames + before.intervals + before.timeouts);
 		unloadBlock(host, r);
 		// At once, not once pending work has had time to finish by itself.
 		expect(counts()).toEqual(before);
 		await settle(100);
 		expect(counts()).toEqual(before);
+	});
+
+	it("unloaded in the task it was opened in, before its first sample is asked: that ask never comes, nothing is left", async () => {
+		await settle();
+		const before = counts();
+		const r = await renderBlock(host, "cnn", BLOCK);
+		r.el.querySelector<HTMLButtonElement>(".cnn-lab-explorer-open")?.click();
+		// The explorer is on the page, its first sample queued for the next task.
+		expect(r.el.querySelector(".cnn-lab-explorer")).not.toBeNull();
+		expect(r.el.querySelectorAll(".cnn-lab-explorer-strip .cnn-lab-explorer-layer").length).toBe(0);
+		expect(live.timeouts.size).toBeGreaterThan(before.timeouts);
+		unloadBlock(host, r);
+		expect(counts()).toEqual(before);
+		await settle(100);
+		expect(counts()).toEqual(before);
+		expect(r.el.querySelectorAll(".cnn-lab-explorer-strip .cnn-lab-explorer-layer").length).toBe(0);
 	});
 
 	it("mid-run, with an epoch's view being drawn: the view goes with the block; the run's own timers go when it is stopped", async () => {
@@ -85,7 +102,7 @@ describe("unloading a block with its explorer open", () => {
 		r.el.querySelector<HTMLButtonElement>(".cnn-lab-train")?.click();
 		await until(() => (r.el.querySelector(".cnn-lab-explorer-weights")?.textContent ?? "").includes("after epoch 1"));
 		// The epoch's attribution and filters are still queued as pieces: the block goes now.
-		busyExplorer(r.el);
+		await busyExplorer(r.el);
 		unloadBlock(host, r);
 		// At once: only the run goes on (it belongs to the plugin), with its one chunk timer.
 		const after = counts();

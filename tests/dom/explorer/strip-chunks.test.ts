@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 /**
- * The strip builds its rows a few per task (BUILD_CHUNK_VALUES values each), so that opening the explorer on a 28×28
- * network is not one long task; a newer result with the same shapes fills the later rows, and clearing cancels them.
+ * The strip builds its rows a few per task (the rows that fit in BUILD_CHUNK_VALUES values), so that opening the
+ * explorer on a 28×28 network is not one long task; a newer result with the same shapes fills the later rows, and clearing cancels them.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import "../../support/obsidian-stub";
@@ -32,8 +32,9 @@ function mountStrip(): { strip: LayerStrip; rows: () => number; labels: () => st
 }
 
 describe("the strip's build in chunks", () => {
-	// Each map just over half a chunk: two maps a task.
-	const side = Math.ceil(Math.sqrt(BUILD_CHUNK_VALUES / 2 + 1));
+	// Each map just under half a chunk: two maps a task; a map just over half: one.
+	const side = Math.floor(Math.sqrt(BUILD_CHUNK_VALUES / 2));
+	const over = Math.ceil(Math.sqrt(BUILD_CHUNK_VALUES / 2 + 1));
 
 	it("builds two large maps per task, then the rest in later tasks, from the newest result", async () => {
 		const { strip, rows, labels } = mountStrip();
@@ -45,6 +46,19 @@ describe("the strip's build in chunks", () => {
 		expect(rows()).toBe(6);
 		// the rows built first were updated in place, the later ones built from the second result
 		expect(labels().every((l) => l.includes("5"))).toBe(true);
+		strip.destroy();
+	});
+
+	it("a row that would take a task past the chunk waits for the next task (one map over half a chunk a task)", async () => {
+		const { strip, rows } = mountStrip();
+		strip.show(result(over, 1));
+		const perTask = [rows()];
+		while (strip.isBuilding) {
+			await nextTask();
+			perTask.push(rows());
+		}
+		// The five maps one a task, the ten units with the last map (10 values fit beside it).
+		expect(perTask).toEqual([1, 2, 3, 4, 6]);
 		strip.destroy();
 	});
 

@@ -96,6 +96,8 @@ describe("the explorer in a training block", () => {
 		const gate = holdAfterEpochs(host);
 		const { el } = await renderCodeBlock(host, "cnn", BLOCK.replace("epochs 2", "epochs 3"), { sourcePath: "Notes/CNN.md" });
 		el.querySelector<HTMLButtonElement>(".cnn-lab-explorer-open")?.click();
+		// The opening asks about its first sample a task after the click, its attribution a task later.
+		await until(() => el.querySelectorAll(".cnn-lab-explorer-why-map").length > 0);
 		const weightsNote = (): string => el.querySelector(".cnn-lab-explorer-weights")?.textContent ?? "";
 		const filtersTitle = (): string => el.querySelector(".cnn-lab-filters .cnn-lab-section-title")?.textContent ?? "";
 		// What a user reads off the explorer: the class probabilities, and the numbers of every map and unit in the strip.
