@@ -85,6 +85,13 @@ const MAX_TABLE_CELLS = 1024;
  */
 const MAX_THUMB_TABLE_CELLS = 64;
 
+/**
+ * Cells of a hidden table that one later task writes (`numbersLater`): the explorer's 32×32 padded input was one
+ * task of 40–57 ms of CPU, almost all of it the layout of its ~4 000 new boxes. A larger table is written a few rows
+ * per task, each part handed to `numbersLater` again.
+ */
+export const TABLE_CELLS_PER_TASK = 256;
+
 /** How long the updates of a `deferNumbers` heatmap must pause before its hidden numbers follow them. */
 export const NUMBERS_PAUSE_MS = 250;
 
@@ -182,11 +189,32 @@ export function createNumberTable(parent: HTMLElement, grid: Grid, caption: stri
 	const table = wrap.createEl("table", { cls: "cnn-lab-number-table" });
 	table.createEl("caption", { text: caption });
 	const body = table.createEl("tbody");
-	for (let y = 0; y < grid.height; y++) {
+	appendNumberRows(body, grid, grid.height, decimals);
+	return wrap;
+}
+
+/** Appends up to `rows` of `grid`'s rows to a number table's body (after those it has); the rows it now has. */
+function appendNumberRows(body: HTMLTableSectionElement, grid: Grid, rows: number, decimals: number): number {
+	const end = Math.min(grid.height, body.rows.length + rows);
+	for (let y = body.rows.length; y < end; y++) {
 		const tr = body.createEl("tr");
 		for (let x = 0; x < grid.width; x++) tr.createEl("td", { text: formatValue(grid.data[y * grid.width + x], decimals) });
 	}
-	return wrap;
+	return end;
+}
+
+/**
+ * The next part of a number table written in parts: `el` is null or the part so far (a table made with no rows, of
+ * this grid's width). Returns the element and whether the table is complete; a summary is complete at once.
+ */
+function writeNumberPart(parent: HTMLElement, el: HTMLElement | null, grid: Grid, caption: string, decimals: number, maxCells: number): { el: HTMLElement; done: boolean } {
+	const cells = grid.width * grid.height;
+	if (cells > maxCells || cells <= TABLE_CELLS_PER_TASK) return { el: el ?? createNumberTable(parent, grid, caption, decimals, maxCells), done: true };
+	const wrap = el ?? createNumberTable(parent, { ...grid, height: 0 }, caption, decimals, maxCells);
+	const body = wrap.querySelector("tbody");
+	if (!body) return { el: wrap, done: true };
+	const rows = appendNumberRows(body, grid, Math.max(1, Math.floor(TABLE_CELLS_PER_TASK / Math.max(1, grid.width))), decimals);
+	return { el: wrap, done: rows === grid.height };
 }
 
 /**
@@ -239,7 +267,10 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts0: HeatmapOp
 			frame.setCssProps({ "--cnn-lab-aspect": `${grid.width} / ${grid.height}` });
 		}
 		if (firstPending) {
-			// the caller writes the first numbers (numbersLater), from the grid shown then
+			// The caller writes the first numbers (numbersLater), from the grid shown then; rows written before this
+			// update are of an older grid, so a table written in parts starts again.
+			tableEl?.remove();
+			tableEl = null;
 		} else if (opts.deferNumbers && tableEl) {
 			win.clearTimeout(numbersTimer);
 			numbersTimer = win.setTimeout(writeNumbers, NUMBERS_PAUSE_MS);
@@ -312,11 +343,15 @@ export function createHeatmap(parent: HTMLElement, grid0: Grid, opts0: HeatmapOp
 
 	describe();
 	draw();
-	opts.numbersLater?.(() => {
-		if (!firstPending || destroyed) return;
-		firstPending = false;
-		writeNumbers();
-	});
+	const later = opts.numbersLater;
+	const writeLater = (): void => {
+		if (!firstPending || destroyed || !later) return;
+		const part = writeNumberPart(el, tableEl, grid, opts.label, decimals, maxCells);
+		tableEl = part.el;
+		if (part.done) firstPending = false;
+		else later(writeLater);
+	};
+	later?.(writeLater);
 
 	return {
 		el,

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import "../../support/obsidian-stub";
-import { createHeatmap, NUMBERS_PAUSE_MS } from "../../../src/render/heatmap";
+import { createHeatmap, NUMBERS_PAUSE_MS, TABLE_CELLS_PER_TASK } from "../../../src/render/heatmap";
 
 const puts: { w: number; h: number; first: number[] }[] = [];
 beforeEach(() => {
@@ -105,5 +105,51 @@ describe("heatmap updates", () => {
 		expect(cells(hm.el)).toEqual(["1", "2", "3"]);
 		expect(hm.el.querySelectorAll(".cnn-lab-sr-only")).toHaveLength(1);
 		hm.destroy();
+	});
+});
+
+describe("hidden numbers written later (numbersLater)", () => {
+	const side = 32;
+	const gridOf = (v: number) => ({ width: side, height: side, data: Array.from({ length: side * side }, (_, i) => v + i / 1000) });
+	/** The table's numbers as a screen reader reads them, row by row. */
+	const cells = (el: HTMLElement): string[] => [...el.querySelectorAll("td")].map((td) => td.textContent ?? "");
+
+	it("a 32×32 table comes a few rows a task, each part at most TABLE_CELLS_PER_TASK cells, ending as the table built at once", () => {
+		const queued: (() => void)[] = [];
+		const hm = createHeatmap(document.body.createDiv(), gridOf(0), { label: "input", colormap: "gray", numbersLater: (w) => queued.push(w) });
+		const whole = createHeatmap(document.body.createDiv(), gridOf(0), { label: "input", colormap: "gray" });
+		expect(cells(hm.el)).toEqual([]);
+		const perPart: number[] = [];
+		while (queued.length > 0) {
+			const before = cells(hm.el).length;
+			queued.shift()?.();
+			perPart.push(cells(hm.el).length - before);
+		}
+		expect(perPart.every((n) => n > 0 && n <= TABLE_CELLS_PER_TASK)).toBe(true);
+		expect(perPart.reduce((a, b) => a + b, 0)).toBe(side * side);
+		expect(cells(hm.el)).toEqual(cells(whole.el));
+		expect(hm.el.querySelector("caption")?.textContent).toBe("input");
+	});
+
+	it("an update while the table is half written starts it again from the new numbers: no row of the old grid is left", () => {
+		const queued: (() => void)[] = [];
+		const hm = createHeatmap(document.body.createDiv(), gridOf(0), { label: "input", colormap: "gray", numbersLater: (w) => queued.push(w) });
+		queued.shift()?.();
+		expect(cells(hm.el).length).toBeGreaterThan(0);
+		hm.update(gridOf(5));
+		while (queued.length > 0) queued.shift()?.();
+		const fresh = createHeatmap(document.body.createDiv(), gridOf(5), { label: "input", colormap: "gray" });
+		expect(cells(hm.el)).toEqual(cells(fresh.el));
+		expect(hm.el.querySelectorAll("table").length).toBe(1);
+	});
+
+	it("destroyed half way, it writes nothing more", () => {
+		const queued: (() => void)[] = [];
+		const hm = createHeatmap(document.body.createDiv(), gridOf(0), { label: "input", colormap: "gray", numbersLater: (w) => queued.push(w) });
+		queued.shift()?.();
+		const written = cells(hm.el).length;
+		hm.destroy();
+		while (queued.length > 0) queued.shift()?.();
+		expect(cells(hm.el).length).toBe(written);
 	});
 });
