@@ -9,7 +9,7 @@ import type { DiagnosticList } from "./diagnostics";
 import { adaptiveBin } from "./formula";
 import { adaptiveRow, batchNormRow, gapRow, groupedNotes, groupsFit, stridedNote, transposedRow, type RowDiag, type RowResult } from "./layer-rows";
 import { fixesFor, fixesText, formatLayer, MAX_FIXES, windowFixes, type Fix } from "./fixes";
-import { formatAsWritten } from "./written-fix";
+import { fixesAsWritten, formatAsWritten } from "./written-fix";
 import { fmtReal, type AxisResult } from "./formula";
 import type { RawLayer } from "./raw-layer";
 import { fmtCount, pairText, shapeSize, shapeText, type Shape } from "./shape";
@@ -183,7 +183,8 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 			.filter((a) => !g.axes[a].fits && (a === 0 || !same))
 			.map((a) => String(g.axes[a].out))
 			.join(t("spec.and"));
-		row.fixes = fixesFor(L, cur, g, { fromInput: fromInput }).slice(0, MAX_FIXES);
+		// a pasted framework call's fixes in that framework's words (`ceil_mode=True`, `padding="same"`)
+		row.fixes = fixesAsWritten(L, fixesFor(L, cur, g, { fromInput: fromInput }), cur).slice(0, MAX_FIXES);
 		// when only zero padding is cut off no input is lost, and pools whose windows overlap (AlexNet's
 		// 3 stride 2) are drawn that way: worth knowing, not worth a warning
 		const losesInput = g.axes[0].unusedInput > 0 || g.axes[1].unusedInput > 0;
