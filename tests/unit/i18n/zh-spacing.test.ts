@@ -67,7 +67,7 @@ describe("no space after full-width punctuation in Chinese", () => {
 	it("the rule itself catches what the limits' settings text used to say", () => {
 		expect(badSpace("并给出具体数字。 在手机和平板上")).not.toBeNull();
 		expect(badSpace("报错 “The size")).not.toBeNull();
-		expect(badSpace("转置，outpad 1 → 6×6")).not.toBeNull();
+		expect(badSpace("转置（outpad 1） → 6×6")).not.toBeNull();
 		expect(badSpace("上限是 512 MB。")).toBeNull();
 	});
 
