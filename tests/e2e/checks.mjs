@@ -559,6 +559,8 @@ check("layout: the training panel's filter and feature-map thumbnails are as tal
 			const k = await page.evaluate((s) => window.cnnDemo.addBlock("cnn", s), source);
 			// the untrained network's filters and feature maps are drawn without a run
 			await page.waitForFunction((i) => (window.cnnDemo.blockEl(i)?.querySelectorAll(".cnn-lab-featuremaps canvas").length ?? 0) > 8, k, { timeout: 20_000, polling: 100 });
+			// a stored run of the same block may redraw the views once more (its weights, or the note that they were not saved)
+			await page.waitForTimeout(800);
 			const cells = await page.evaluate((i) => {
 				const el = window.cnnDemo.blockEl(i);
 				return [...(el?.querySelectorAll(".cnn-lab-filter-image, .cnn-lab-featuremaps .cnn-lab-featuremap:not(.cnn-lab-featuremap--vector)") ?? [])].map((c) => ({
@@ -571,7 +573,11 @@ check("layout: the training panel's filter and feature-map thumbnails are as tal
 			say(`${theme} ${width} px: ${cells.length} thumbnails, image ${cells[0].image.toFixed(1)} px, most height beyond the image ${worst.toFixed(1)} px`);
 			assert(cells.every((c) => c.image > 0 && Math.abs(c.cell - c.image) <= 1), `${theme} ${width}: a thumbnail is taller than its image by ${worst.toFixed(1)} px (an empty strip under it)`);
 			const views = await (await page.evaluateHandle((i) => window.cnnDemo.blockEl(i)?.querySelector(".cnn-lab-training-views"), k)).asElement();
-			if (views) await views.screenshot({ path: `${env.shots}/thumbnails-${theme}-${width}.png` });
+			if (views) {
+				await views.scrollIntoViewIfNeeded();
+				await page.waitForTimeout(200);
+				await views.screenshot({ path: `${env.shots}/thumbnails-${theme}-${width}.png` });
+			}
 			await page.close();
 		}
 	}
