@@ -21,13 +21,18 @@ export const interopStrings = {
 		zh: "{name}：斜率必须是绝对值不超过 1000 的数；这一层未被读取。",
 	},
 	"import.slopeNotFinite": {
-		en: "{name}: the slope {what}={text} is not a finite number (past about 1.8e308 a number reads as infinity); the layer is not read.",
-		zh: "{name}：斜率 {what}={text} 不是有限数（超过约 1.8e308 的数会被读成无穷大）；这一层未被读取。",
+		en: "{name}: the slope {what}={text} is not a finite number{why}; the layer is not read.",
+		zh: "{name}：斜率 {what}={text} 不是有限数{why}；这一层未被读取。",
 	},
 	"import.notFinite": {
-		en: "{name}: {what}={text} is not a finite number (past about 1.8e308 a number reads as infinity); the layer is not read.",
-		zh: "{name}：{what}={text} 不是有限数（超过约 1.8e308 的数会被读成无穷大）；这一层未被读取。",
+		en: "{name}: {what}={text} is not a finite number{why}; the layer is not read.",
+		zh: "{name}：{what}={text} 不是有限数{why}；这一层未被读取。",
 	},
+	"import.inputNotFinite": {
+		en: "{name}: a size of {text} is not a finite number{why}; the input size is not read from it.",
+		zh: "{name}：尺寸 {text} 不是有限数{why}；不从这里读取输入尺寸。",
+	},
+	"import.overflows": { en: " (past about 1.8e308 a number reads as infinity)", zh: "（超过约 1.8e308 的数会被读成无穷大）" },
 	"import.forward": {
 		en: "The layers are read in the order they are defined, not from forward(); check that the order is the same.",
 		zh: "层按定义的顺序读取，而不是按 forward() 的顺序；请确认两者一致。",

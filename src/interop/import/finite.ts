@@ -45,10 +45,23 @@ const KERAS_POSITIONAL = new Map<string, readonly string[]>(
 	}),
 );
 
-/** How the number was written when it (or an item of its tuple) is not finite; null when every number is. */
-function nonFinite(v: PyValue | undefined): string | null {
+/** Names Python code writes for infinity and NaN (`math.inf`, `np.nan`, `torch.inf`). */
+const NON_FINITE_NAME = /^(?:math|np|numpy|torch)\.(?:inf|nan|infty|Inf|NaN|NAN|PINF|NINF)$/;
+/** float("nan"), float("inf"), float("-infinity"): the strings float() reads as infinity or NaN. */
+const NON_FINITE_STR = /^\s*[+-]?(?:inf|infinity|nan)\s*$/i;
+
+/**
+ * How the number was written when it (or an item of its tuple) is not finite, and whether it overflowed (a literal
+ * past the largest double) rather than being written as infinity or NaN; null when every number is finite.
+ */
+function nonFinite(v: PyValue | undefined): { text: string; overflow: boolean } | null {
 	if (!v) return null;
-	if (v.k === "num") return Number.isFinite(v.v) ? null : (v.text ?? String(v.v));
+	if (v.k === "num") return Number.isFinite(v.v) ? null : { text: v.text ?? String(v.v), overflow: true };
+	if (v.k === "name") return NON_FINITE_NAME.test(v.v) ? { text: v.v, overflow: false } : null;
+	if (v.k === "call") {
+		const s = v.call.args[0];
+		return v.call.name === "float" && s?.k === "str" && NON_FINITE_STR.test(s.v) ? { text: `float("${s.v.trim()}")`, overflow: false } : null;
+	}
 	if (v.k === "seq") {
 		for (const it of v.items) {
 			const w = nonFinite(it);
@@ -63,15 +76,15 @@ function nonFinite(v: PyValue | undefined): string | null {
  * infinity): its parameter name and how it was written. The frameworks refuse or misread such a layer, so it is
  * said at its line rather than replaced by a default.
  */
-export function nonFiniteArg(call: PyCall, word: string, framework: "pytorch" | "keras"): { what: string; text: string } | null {
+export function nonFiniteArg(call: PyCall, word: string, framework: "pytorch" | "keras"): { what: string; text: string; overflow: boolean } | null {
 	const names = (framework === "pytorch" ? TORCH_POSITIONAL : KERAS_POSITIONAL).get(word) ?? [];
 	for (let i = 0; i < call.args.length; i++) {
-		const text = nonFinite(call.args[i]);
-		if (text !== null) return { what: names[i] ?? `#${i + 1}`, text };
+		const bad = nonFinite(call.args[i]);
+		if (bad !== null) return { what: names[i] ?? `#${i + 1}`, ...bad };
 	}
 	for (const [name, v] of call.kwargs) {
-		const text = nonFinite(v);
-		if (text !== null) return { what: name, text };
+		const bad = nonFinite(v);
+		if (bad !== null) return { what: name, ...bad };
 	}
 	return null;
 }

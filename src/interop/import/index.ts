@@ -115,10 +115,13 @@ function kerasInput(calls: Classified[]): InputShape | null {
 	return null;
 }
 
+/** The tensors a script feeds the model, whose sizes are the input's. */
+const TENSOR = /^torch\.(zeros|ones|rand|randn|empty)$/;
+
 /** torch.zeros(1, C, H, W) and friends: the input a script feeds the model. */
 function torchTensorInput(all: PyCall[]): InputShape | null {
 	for (const call of all) {
-		if (!/^torch\.(zeros|ones|rand|randn|empty)$/.test(call.name)) continue;
+		if (!TENSOR.test(call.name)) continue;
 		const raw = call.args.length === 1 ? numbers(call.args[0]) : call.args.map((a) => num(a));
 		const dims = (raw ?? []).filter((x): x is number => x !== null);
 		if (raw && raw.length === 4 && dims.length === 4) {
@@ -171,6 +174,11 @@ function importUnsafe(source: string): ImportedNetwork | null {
 	const brackets = bracketProblem(tokens, source) ?? missingComma(tokens);
 	if (brackets) diagnostics.push(brackets);
 	if (framework === "pytorch") diagnostics.push(...blockItems(all, (name) => isFrameworkCall(classify({ ...all[0], name }))));
+	// torch.zeros(1, 1, 1e400, 28): the size is said, not skipped for another line's (or none)
+	for (const call of all) {
+		const bad = TENSOR.test(call.name) ? nonFiniteArg(call, "", "pytorch") : null;
+		if (bad) diagnostics.push({ line: call.line, column: call.column, endColumn: call.column + call.name.length, severity: "error", message: t("import.inputNotFinite", { name: call.name, text: bad.text, why: bad.overflow ? t("import.overflows") : "" }) });
+	}
 	if (!input) {
 		const written = writtenInputs(source);
 		const pick = written.find((w) => w.cnnLine) ?? written[0];
@@ -211,7 +219,7 @@ function importUnsafe(source: string): ImportedNetwork | null {
 		skipped.add(c.call);
 		const slope = c.word === "leakyrelu" && (bad.what === "negative_slope" || bad.what === "alpha");
 		const fix = slope ? (framework === "pytorch" ? "nn.LeakyReLU(0.01)" : "layers.LeakyReLU(0.2)") : undefined;
-		b.diag(c.call, "error", slope ? "import.slopeNotFinite" : "import.notFinite", { name: c.call.name, what: bad.what, text: bad.text }, fix);
+		b.diag(c.call, "error", slope ? "import.slopeNotFinite" : "import.notFinite", { name: c.call.name, what: bad.what, text: bad.text, why: bad.overflow ? t("import.overflows") : "" }, fix);
 	}
 	for (const c of layerCalls) {
 		if (skipped.has(c.call)) continue;

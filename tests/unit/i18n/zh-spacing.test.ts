@@ -30,7 +30,7 @@ function badSpace(s: string): string | null {
 }
 
 /** Placeholders that some callers leave empty (a cause that is not known). */
-const OPTIONAL = new Set(["cause"]);
+const OPTIONAL = new Set(["cause", "why"]);
 const SAMPLES = ["3", "conv 8 3x3", "卷积核", "4×4×16"];
 
 async function allZh(): Promise<[string, string][]> {

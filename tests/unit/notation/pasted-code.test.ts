@@ -126,7 +126,18 @@ describe("numbers past the largest double (1e400 reads as infinity) are said at 
 		expect(d).toHaveLength(1);
 		expect(d[0].message).toContain(`${what}=${text} is not a finite number`);
 		expect(d[0].message).toContain("the layer is not read");
+		expect(d[0].message).toContain("past about 1.8e308 a number reads as infinity");
 		expect(analyzeCnn(src).parsed.model).toBeNull();
+	});
+
+	it.each([
+		["nn.Dropout(float('nan'))", 'p=float("nan")'],
+		["nn.LeakyReLU(math.inf)", "the slope negative_slope=math.inf"],
+		["nn.BatchNorm2d(1, momentum=np.nan)", "momentum=np.nan"],
+	])("%s written as infinity or NaN is said too, without the overflow", (line, said) => {
+		const src = `input 28x28x1\nmodel = nn.Sequential(\n  ${line},\n  nn.Flatten(),\n)`;
+		const d = errors(src).filter((x) => x.line === 3);
+		expect(d.map((x) => x.message)).toEqual([expect.stringContaining(`${said} is not a finite number; the layer is not read.`)]);
 	});
 
 	it("Keras: Dropout(1e400), Conv2D strides and a LeakyReLU alpha", () => {
@@ -135,6 +146,11 @@ describe("numbers past the largest double (1e400 reads as infinity) are said at 
 		expect(msgs).toContainEqual([3, expect.stringContaining("strides=1e400 is not a finite number")]);
 		expect(msgs).toContainEqual([4, expect.stringContaining("rate=1e400 is not a finite number")]);
 		expect(msgs).toContainEqual([5, expect.stringContaining("the slope alpha=1e400 is not a finite number")]);
+	});
+
+	it("torch.zeros(1, 1, 1e400, 28): the input size is said at its line, not skipped", () => {
+		const d = errors("model = nn.Sequential(\n  nn.Conv2d(1, 8, 3),\n)\nx = torch.zeros(1, 1, 1e400, 28)");
+		expect(d.find((x) => x.line === 4)?.message).toBe("torch.zeros: a size of 1e400 is not a finite number (past about 1.8e308 a number reads as infinity); the input size is not read from it.");
 	});
 
 	it("a finite slope and rate are read as written", () => {
