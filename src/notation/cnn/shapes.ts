@@ -137,7 +137,8 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 			L.column,
 			"error",
 			t("spec.poolPadTooLarge", { pad: pairText(g.pad), k: pairText(g.kernel), max: pairText(maxPad) }),
-			formatLayer({ ...L, pad: maxPad, padEnd: undefined }),
+			// in the syntax the line was written in (a pasted nn.MaxPool2d is offered an nn.MaxPool2d)
+			formatAsWritten(L, { ...L, pad: maxPad, padEnd: undefined }, cur.c),
 		);
 		ok = false;
 	}

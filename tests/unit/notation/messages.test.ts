@@ -95,6 +95,12 @@ describe("a pasted framework call's fixes are said in that framework's words", (
 		expect(keras).toEqual(['padding="same" → 11×11×8 | layers.Conv2D(8, (4, 4), strides=(3, 3), padding="same")', "strides=(4, 4) → 8×8×8 | layers.Conv2D(8, (4, 4), strides=(4, 4))", "strides=(2, 2) → 15×15×8 | layers.Conv2D(8, (4, 4), strides=(2, 2))"]);
 	});
 
+	it("a pasted pool padded more than half its window is offered the call with the largest padding PyTorch takes", () => {
+		const d = parseCnn("input 8x8x1\nmodel = nn.Sequential(\n  nn.MaxPool2d(2, padding=2),\n)").diagnostics.find((x) => x.line === 3)!;
+		expect(d.suggestion).toBe("nn.MaxPool2d(2, padding=1)");
+		expect(parseCnn("input 8x8x1\nmaxpool 2 pad 2").diagnostics[0].suggestion).toBe("maxpool 2 pad 1");
+	});
+
 	it("the notation's own rows keep the notation's words", () => {
 		expect(said("input 7x7x1\nmaxpool 2", 2)[0]).toBe("ceil → 4×4×1 | maxpool 2 ceil");
 	});
