@@ -691,6 +691,18 @@ check("the settings tab renders in the page and the Chinese note renders in Chin
 	const zh = await env.open("Clippings/CNN 学习笔记.md", { lang: "zh" });
 	const text = await zh.evaluate(() => document.querySelector(".markdown-preview-view")?.textContent ?? "");
 	assert(/训练/.test(text), "the Chinese page should show the Train button as 训练");
+	// Chinese has no space after its full-width punctuation nor between a character and such a mark, also where a
+	// block puts several strings side by side ("输出 3×3：" then "行 5 − 3 + 1")
+	const spaced = await zh.evaluate(() => {
+		const re = /[。，：；！？、）”] [\u3400-\u9fff]|[\u3400-\u9fff] +[。，：；！？、（）“”]/g;
+		const out = [];
+		for (const b of document.querySelectorAll(".markdown-preview-view [class*=block-language-cnn]")) {
+			const s = b.textContent ?? "";
+			for (let m = re.exec(s); m; m = re.exec(s)) out.push(s.slice(Math.max(0, m.index - 12), m.index + 12));
+		}
+		return out;
+	});
+	assert(spaced.length === 0, `a space beside full-width punctuation in the Chinese note's blocks: ${spaced.slice(0, 5).join(" | ")}`);
 	const errors = await pageErrors(zh);
 	assert(errors.length === 0, errors.join(" | "));
 });
