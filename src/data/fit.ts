@@ -1,5 +1,5 @@
 import "../i18n/strings-data";
-import { translate, type Lang } from "../i18n";
+import { joinText, translate, type Lang } from "../i18n";
 import { Rng } from "../engine/rng";
 import { splitIndices } from "../engine/trainer";
 import { assertDataFits, subset, type Dataset } from "./dataset";
@@ -132,10 +132,10 @@ export function explainMismatch(ds: Pick<Dataset, "shape" | "classes" | "name">,
 		const how: string[] = [];
 		if (!sameChannels) how.push(convertible ? translate(lang, ds.shape[0] === 1 ? "data.fit.howReplicate" : "data.fit.howGray", { from: ds.shape[0], to: input[0] }) : translate(lang, "data.fit.channelsImpossible", { from: ds.shape[0], to: input[0] }));
 		if (!sameSize) how.push(translate(lang, input[1] * input[2] > ds.shape[1] * ds.shape[2] ? "data.fit.howUpscale" : "data.fit.howDownscale", { from: `${ds.shape[1]}×${ds.shape[2]}`, to: `${input[1]}×${input[2]}` }));
-		problems.push(translate(lang, "data.fit.fix", { words: inputWords(ds.shape), how: how.join(" ") }));
+		problems.push(translate(lang, "data.fit.fix", { words: inputWords(ds.shape), how: joinText(how, lang) }));
 	}
 	if (outputs !== undefined && outputs !== ds.classes) {
 		problems.push(translate(lang, "data.fit.classes", { outputs, name: ds.name, classes: ds.classes }));
 	}
-	return problems.length ? problems.join(" ") : null;
+	return problems.length ? joinText(problems, lang) : null;
 }

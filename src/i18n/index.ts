@@ -71,6 +71,14 @@ export function t(key: Key, vars?: Record<string, string | number>): string {
 	return translate(lang, key, vars);
 }
 
+/**
+ * Parts of one text, one after another: English puts a space between them, Chinese none (its full-width 。，（） carry
+ * their own spacing, and a space after them shows as a gap). Empty parts are left out.
+ */
+export function joinText(parts: readonly string[], language: Lang = lang): string {
+	return parts.filter((p) => p !== "").join(language === "zh" ? "" : " ");
+}
+
 /** t() in a language given explicitly (the engine's messages: the language travels in its context). */
 export function translate(language: Lang, key: Key, vars?: Record<string, string | number>): string {
 	const e = table[key];

@@ -17,9 +17,22 @@ export const interopStrings = {
 		zh: "没有输入形状：给第一层加 input_shape=(H, W, C)，或加 keras.Input(shape=(H, W, C))，或加一行写明 高 × 宽 × 通道数。",
 	},
 	"import.badSlope": {
-		en: "{name}: the slope must be a finite number of at most 1000 in size (1e400 overflows); the layer is not read",
-		zh: "{name}：斜率必须是绝对值不超过 1000 的有限数（1e400 会溢出）；这一层未被读取",
+		en: "{name}: the slope must be a number of at most 1000 in size; the layer is not read.",
+		zh: "{name}：斜率必须是绝对值不超过 1000 的数；这一层未被读取。",
 	},
+	"import.slopeNotFinite": {
+		en: "{name}: the slope {what}={text} is not a finite number{why}; the layer is not read.",
+		zh: "{name}：斜率 {what}={text} 不是有限数{why}；这一层未被读取。",
+	},
+	"import.notFinite": {
+		en: "{name}: {what}={text} is not a finite number{why}; the layer is not read.",
+		zh: "{name}：{what}={text} 不是有限数{why}；这一层未被读取。",
+	},
+	"import.inputNotFinite": {
+		en: "{name}: a size of {text} is not a finite number{why}; the input size is not read from it.",
+		zh: "{name}：尺寸 {text} 不是有限数{why}；不从这里读取输入尺寸。",
+	},
+	"import.overflows": { en: " (past about 1.8e308 a number reads as infinity)", zh: "（超过约 1.8e308 的数会被读成无穷大）" },
 	"import.forward": {
 		en: "The layers are read in the order they are defined, not from forward(); check that the order is the same.",
 		zh: "层按定义的顺序读取，而不是按 forward() 的顺序；请确认两者一致。",

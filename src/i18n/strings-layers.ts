@@ -35,7 +35,7 @@ export const layersStrings = {
 	"layers.transposedSame": { en: "a transposed conv takes its padding as numbers, not `{pad}`", zh: "转置卷积的填充要写成数字，不能写 `{pad}`" },
 	"layers.transposedEmpty": { en: "the padding removes the whole output: {formula}", zh: "填充去掉了整个输出：{formula}" },
 	"layers.undoes": { en: "it undoes a conv: {conv}; transposed{op} → {back}", zh: "它是某个卷积的逆向：{conv}；转置{op} → {back}" },
-	"layers.undoesOp": { en: " with outpad {op}", zh: "（outpad {op}）" },
+	"layers.undoesOp": { en: " with outpad {op}", zh: "，outpad {op}" },
 	"layers.outpadChoice": { en: "that conv maps {sizes} to {i}: outpad 0–{max} picks which", zh: "该卷积把 {sizes} 都映射到 {i}：outpad 0–{max} 决定是哪一个" },
 	"layers.bn2d": {
 		en: "BatchNorm2d over {c} channels: y = γ·(x − mean)/√(var + {eps}) + β; γ, β: 2·{c} trainable; running mean, var: 2·{c} non-trainable",

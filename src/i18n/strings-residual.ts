@@ -35,7 +35,7 @@ export const residualStrings = {
 	"res.addImplicit": { en: "(end of the indented block)", zh: "（缩进块结束）" },
 	"res.mismatch": {
 		en: "the branches differ at the add: the body gives {body}, the shortcut {shortcut}. {cause}PyTorch would stop here with \u201cThe size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton dimension {dim}\u201d",
-		zh: "两个分支在相加处形状不同：块体得到 {body}，捷径得到 {shortcut}。{cause}PyTorch 会在这里报错 “The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton dimension {dim}”",
+		zh: "两个分支在相加处形状不同：块体得到 {body}，捷径得到 {shortcut}。{cause}PyTorch 会在这里报错“The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton dimension {dim}”",
 	},
 	"res.changesChannels": { en: "`{layer}` (line {line}) changes the channels {from} → {to}. ", zh: "`{layer}`（第 {line} 行）把通道数从 {from} 变成 {to}。" },
 	"res.changesSize": { en: "`{layer}` (line {line}) changes the size {from} → {to}. ", zh: "`{layer}`（第 {line} 行）把尺寸从 {from} 变成 {to}。" },

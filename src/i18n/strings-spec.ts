@@ -144,7 +144,8 @@ export const specStrings = {
 	"inline.notInteger": { en: "not an integer", zh: "不是整数" },
 	"inline.try": { en: "try {fixes}", zh: "试试 {fixes}" },
 	"inline.bad": { en: "cannot read `{text}`: write e.g. `cnn: 32 k4 s3 p1`", zh: "无法读取 `{text}`：请写成例如 `cnn: 32 k4 s3 p1`" },
-	"inline.dilated": { en: "(dilated kernel {text})", zh: "（膨胀后的卷积核 {text}）" },
+	// half-width brackets: the note sits inside a formula line, between ASCII numbers and the ✓
+	"inline.dilated": { en: "(dilated kernel {text})", zh: "(膨胀后的卷积核 {text})" },
 	"inline.noOutput": { en: "no output is left", zh: "没有剩下任何输出" },
 	"inline.opNeedsT": {
 		en: "op (output padding) belongs to a transposed conv: add `t`, e.g. `cnn: 3 k3 s2 p1 t op1`",

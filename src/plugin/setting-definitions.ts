@@ -1,5 +1,5 @@
 import { MOBILE_LIMITS, type CnnLabSettings, type ColormapName } from "./settings";
-import { t } from "../i18n";
+import { joinText, t } from "../i18n";
 import { checkVaultFolder } from "./runs/paths";
 import "../i18n/strings-plugin";
 
@@ -58,7 +58,11 @@ export function settingSections(): SettingSection[] {
 		},
 		{
 			heading: t("settings.limits.heading"),
-			desc: `${t("settings.limits.desc")} ${t("settings.limits.mobile", { params: MOBILE_LIMITS.maxParameters.toLocaleString("en-US"), mb: MOBILE_LIMITS.maxActivationMB, macs: MOBILE_LIMITS.maxMultiplyAddsPerEpoch.toExponential().replace("+", ""), s: MOBILE_LIMITS.maxRunSeconds })}`,
+			// two sentences: no space after the first's 。 in Chinese
+			desc: joinText([
+				t("settings.limits.desc"),
+				t("settings.limits.mobile", { params: MOBILE_LIMITS.maxParameters.toLocaleString("en-US"), mb: MOBILE_LIMITS.maxActivationMB, macs: MOBILE_LIMITS.maxMultiplyAddsPerEpoch.toExponential().replace("+", ""), s: MOBILE_LIMITS.maxRunSeconds }),
+			]),
 			items: [
 				{ key: "maxParameters", kind: "number", name: t("settings.maxParameters.name"), min: 1, validate: positive },
 				{ key: "maxActivationMB", kind: "number", name: t("settings.maxActivation.name"), min: 1, validate: positive },

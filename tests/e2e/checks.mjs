@@ -563,6 +563,39 @@ check("layout: AlexNet and VGG on 224×224×3 fit a 760 px column with every col
 	}
 });
 
+check("layout: the training panel's filter and feature-map thumbnails are as tall as their images, with no empty strip under each", 60_000, async (env, say) => {
+	const source = ["input 8x8x1", "conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", "train digits epochs 15 batch 32 adam lr 0.01 seed 7", "sample label 3"].join("\n");
+	for (const theme of ["light", "dark"]) {
+		for (const width of [1000, 358]) {
+			const page = await env.open(STUDY, { theme });
+			await page.setViewportSize({ width, height: 900 });
+			const k = await page.evaluate((s) => window.cnnDemo.addBlock("cnn", s), source);
+			// the untrained network's filters and feature maps are drawn without a run
+			await page.waitForFunction((i) => (window.cnnDemo.blockEl(i)?.querySelectorAll(".cnn-lab-featuremaps canvas").length ?? 0) > 8, k, { timeout: 20_000, polling: 100 });
+			// a stored run of the same block may redraw the views once more (its weights, or the note that they were not saved)
+			await page.waitForTimeout(800);
+			const cells = await page.evaluate((i) => {
+				const el = window.cnnDemo.blockEl(i);
+				return [...(el?.querySelectorAll(".cnn-lab-filter-image, .cnn-lab-featuremaps .cnn-lab-featuremap:not(.cnn-lab-featuremap--vector)") ?? [])].map((c) => ({
+					cell: c.getBoundingClientRect().height,
+					image: c.querySelector(".cnn-lab-heatmap-frame")?.getBoundingClientRect().height ?? -1,
+				}));
+			}, k);
+			assert(cells.length > 8, `${theme} ${width}: expected the filters and feature maps, found ${cells.length} thumbnails`);
+			const worst = Math.max(...cells.map((c) => c.cell - c.image));
+			say(`${theme} ${width} px: ${cells.length} thumbnails, image ${cells[0].image.toFixed(1)} px, most height beyond the image ${worst.toFixed(1)} px`);
+			assert(cells.every((c) => c.image > 0 && Math.abs(c.cell - c.image) <= 1), `${theme} ${width}: a thumbnail is taller than its image by ${worst.toFixed(1)} px (an empty strip under it)`);
+			const views = await (await page.evaluateHandle((i) => window.cnnDemo.blockEl(i)?.querySelector(".cnn-lab-training-views"), k)).asElement();
+			if (views) {
+				await views.scrollIntoViewIfNeeded();
+				await page.waitForTimeout(200);
+				await views.screenshot({ path: `${env.shots}/thumbnails-${theme}-${width}.png` });
+			}
+			await page.close();
+		}
+	}
+});
+
 check("layout: a run note's Markdown confusion matrix fits a phone's column, and its own log is titled as the run", 60_000, async (env, say) => {
 	const note = NOTES.find((n) => n.startsWith("CNN runs/"));
 	assert(note, "the demo vault has no run note");
@@ -671,6 +704,18 @@ check("the settings tab renders in the page and the Chinese note renders in Chin
 	const zh = await env.open("Clippings/CNN 学习笔记.md", { lang: "zh" });
 	const text = await zh.evaluate(() => document.querySelector(".markdown-preview-view")?.textContent ?? "");
 	assert(/训练/.test(text), "the Chinese page should show the Train button as 训练");
+	// Chinese has no space after its full-width punctuation nor between a character and such a mark, also where a
+	// block puts several strings side by side ("输出 3×3：" then "行 5 − 3 + 1")
+	const spaced = await zh.evaluate(() => {
+		const re = /[。，：；！？、）”] [\u3400-\u9fff]|[\u3400-\u9fff] +[。，：；！？、（）“”]/g;
+		const out = [];
+		for (const b of document.querySelectorAll(".markdown-preview-view [class*=block-language-cnn]")) {
+			const s = b.textContent ?? "";
+			for (let m = re.exec(s); m; m = re.exec(s)) out.push(s.slice(Math.max(0, m.index - 12), m.index + 12));
+		}
+		return out;
+	});
+	assert(spaced.length === 0, `a space beside full-width punctuation in the Chinese note's blocks: ${spaced.slice(0, 5).join(" | ")}`);
 	const errors = await pageErrors(zh);
 	assert(errors.length === 0, errors.join(" | "));
 });

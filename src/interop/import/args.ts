@@ -75,7 +75,8 @@ export function isPositiveInt(n: number): boolean {
 
 /**
  * A leaky ReLU's slope as written: the default when it is not given, null when it is given but is no usable
- * number (`1e400` overflows to Infinity, a name, a string), so the caller says so instead of using the default.
+ * number (a name, a string, a slope of thousands), so the caller says so instead of using the default. A slope
+ * that is not finite (`1e400`) never gets here: finite.ts refuses it with its parameter's name.
  */
 export function slopeArg(v: PyValue | undefined, fallback: number): number | null {
 	if (v === undefined) return fallback;

@@ -7,6 +7,7 @@ import { arg, isPositiveInt, num, numbers } from "./args";
 import { blockItems } from "./block-items";
 import { bracketProblem } from "./brackets";
 import { missingComma } from "./missing-comma";
+import { nonFiniteArg } from "./finite";
 import { NetworkBuilder } from "./builder";
 import { addKerasLayer } from "./keras-layers";
 import { readCalls, type PyCall } from "./python-calls";
@@ -114,10 +115,13 @@ function kerasInput(calls: Classified[]): InputShape | null {
 	return null;
 }
 
+/** The tensors a script feeds the model, whose sizes are the input's. */
+const TENSOR = /^torch\.(zeros|ones|rand|randn|empty)$/;
+
 /** torch.zeros(1, C, H, W) and friends: the input a script feeds the model. */
 function torchTensorInput(all: PyCall[]): InputShape | null {
 	for (const call of all) {
-		if (!/^torch\.(zeros|ones|rand|randn|empty)$/.test(call.name)) continue;
+		if (!TENSOR.test(call.name)) continue;
 		const raw = call.args.length === 1 ? numbers(call.args[0]) : call.args.map((a) => num(a));
 		const dims = (raw ?? []).filter((x): x is number => x !== null);
 		if (raw && raw.length === 4 && dims.length === 4) {
@@ -170,6 +174,11 @@ function importUnsafe(source: string): ImportedNetwork | null {
 	const brackets = bracketProblem(tokens, source) ?? missingComma(tokens);
 	if (brackets) diagnostics.push(brackets);
 	if (framework === "pytorch") diagnostics.push(...blockItems(all, (name) => isFrameworkCall(classify({ ...all[0], name }))));
+	// torch.zeros(1, 1, 1e400, 28): the size is said, not skipped for another line's (or none)
+	for (const call of all) {
+		const bad = TENSOR.test(call.name) ? nonFiniteArg(call, "", "pytorch") : null;
+		if (bad) diagnostics.push({ line: call.line, column: call.column, endColumn: call.column + call.name.length, severity: "error", message: t("import.inputNotFinite", { name: call.name, text: bad.text, why: bad.overflow ? t("import.overflows") : "" }) });
+	}
 	if (!input) {
 		const written = writtenInputs(source);
 		const pick = written.find((w) => w.cnnLine) ?? written[0];
@@ -198,16 +207,27 @@ function importUnsafe(source: string): ImportedNetwork | null {
 	}
 
 	const b = new NetworkBuilder(source, input);
+	// a layer with a number past the largest double is said and left out, never read with a default in its place
+	const skipped = new Set<PyCall>();
 	if (/\bdef\s+forward\s*\(/.test(source)) {
 		const at = layerCalls[0]?.call ?? calls[0].call;
 		b.diag(at, "warning", "import.forward");
 	}
+	for (const c of calls) {
+		const bad = nonFiniteArg(c.call, c.word, framework);
+		if (!bad) continue;
+		skipped.add(c.call);
+		const slope = c.word === "leakyrelu" && (bad.what === "negative_slope" || bad.what === "alpha");
+		const fix = slope ? (framework === "pytorch" ? "nn.LeakyReLU(0.01)" : "layers.LeakyReLU(0.2)") : undefined;
+		b.diag(c.call, "error", slope ? "import.slopeNotFinite" : "import.notFinite", { name: c.call.name, what: bad.what, text: bad.text, why: bad.overflow ? t("import.overflows") : "" }, fix);
+	}
 	for (const c of layerCalls) {
+		if (skipped.has(c.call)) continue;
 		const known = framework === "pytorch" ? addTorchLayer(b, c.call, c.word) : addKerasLayer(b, c.call, c.word);
 		if (!known) b.diag(c.call, "warning", "import.unsupported", { name: c.call.name });
 	}
 	b.finish();
-	if (b.layers.length === 0) b.diagnostics.push({ line: calls[0].call.line, column: calls[0].call.column, severity: "error", message: t("import.empty") });
+	if (b.layers.length === 0 && skipped.size === 0) b.diagnostics.push({ line: calls[0].call.line, column: calls[0].call.column, severity: "error", message: t("import.empty") });
 	const all_diags = [...diagnostics, ...b.diagnostics].sort((x, y) => x.line - y.line || x.column - y.column);
 	return { framework, input, layers: b.layers, diagnostics: all_diags };
 }

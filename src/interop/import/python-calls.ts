@@ -2,7 +2,8 @@ import type { Token } from "./python-tokens";
 
 /** A Python value as far as layer arguments need one. */
 export type PyValue =
-	| { k: "num"; v: number }
+	/** `text`: how a number that is not finite (`1e400` overflows to infinity) was written, for the message. */
+	| { k: "num"; v: number; text?: string }
 	| { k: "str"; v: string }
 	| { k: "bool"; v: boolean }
 	| { k: "none" }
@@ -38,6 +39,7 @@ export function readCalls(tokens: Token[]): PyCall[] {
 
 	/** A number, or integer arithmetic on numbers (`16 * 5 * 5`, `64 // 2 + 1`) as people write in_features. */
 	function value(depth: number): PyValue {
+		const start = pos;
 		const first = primary(depth);
 		if (first.k !== "num" || !isOp(toks[pos])) return first;
 		const terms: number[] = [first.v];
@@ -62,7 +64,15 @@ export function readCalls(tokens: Token[]): PyCall[] {
 		}
 		let v = terms[0];
 		for (let i = 0; i < ops.length; i++) v = ops[i] === "+" ? v + terms[i + 1] : v - terms[i + 1];
-		return { k: "num", v };
+		return Number.isFinite(v) ? { k: "num", v } : { k: "num", v, text: written(start) };
+	}
+
+	/** The tokens read since `start`, as written (an expression that overflowed). */
+	function written(start: number): string {
+		return toks
+			.slice(start, pos)
+			.map((x) => x.text)
+			.join(" ");
 	}
 
 	function isOp(t: Token | undefined): boolean {
@@ -74,7 +84,7 @@ export function readCalls(tokens: Token[]): PyCall[] {
 		if (!t) return { k: "other" };
 		if (t.kind === "num") {
 			pos++;
-			return { k: "num", v: t.num };
+			return Number.isFinite(t.num) ? { k: "num", v: t.num } : { k: "num", v: t.num, text: t.text };
 		}
 		if (t.kind === "str") {
 			pos++;
@@ -83,7 +93,7 @@ export function readCalls(tokens: Token[]): PyCall[] {
 		if (isPunct(t, "-") || isPunct(t, "+")) {
 			pos++;
 			const inner = primary(depth);
-			if (inner.k === "num" && t.text === "-") return { k: "num", v: -inner.v };
+			if (inner.k === "num" && t.text === "-") return inner.text === undefined ? { k: "num", v: -inner.v } : { k: "num", v: -inner.v, text: `-${inner.text}` };
 			return inner;
 		}
 		if (t.kind === "name") {

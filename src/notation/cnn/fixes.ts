@@ -7,6 +7,9 @@ import type { RawLayer } from "./raw-layer";
 import { pairText, shapeText, type Shape } from "./shape";
 import { isPool, spatialGeometry, type SpatialGeometry } from "./spatial";
 
+/** What a fix changes, kept so it can be said in the words its line was written in (notation, PyTorch, Keras). */
+export type FixChange = { kind: "pad" | "stride" | "kernel" | "dilation"; value: Pair } | { kind: "ceil" } | { kind: "input" };
+
 export interface Fix {
 	/** What changes, in the user's syntax: "pad 1", "stride 4", "kernel 5x5", "ceil". */
 	label: string;
@@ -14,6 +17,17 @@ export interface Fix {
 	line: string;
 	/** The output shape with the fix, e.g. "11×11×8". */
 	shape: string;
+	change: FixChange;
+	/** The layer with the fix applied (the row's own layer for a new input size). */
+	variant: RawLayer;
+}
+
+/** A change in the notation's words: "pad 1", "stride 4", "kernel 5x5", "dilation 2", "ceil". */
+export function notationLabel(c: FixChange, inputText = ""): string {
+	if (c.kind === "ceil") return "ceil";
+	if (c.kind === "input") return inputText;
+	if (c.kind === "kernel") return `kernel ${c.value[0]}x${c.value[1]}`;
+	return `${c.kind} ${pairText(c.value)}`;
 }
 
 function fitsAxis(size: number, k: number, s: number, pb: number, pe: number, d: number): boolean {
@@ -91,11 +105,11 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry, ctx: Fix
 		if (fix.line === original || fixes.some((f) => f.label === fix.label || f.line === fix.line)) return;
 		fixes.push(fix);
 	};
-	const add = (label: string, variant: RawLayer, exact = true): void => {
+	const add = (change: FixChange, variant: RawLayer, exact = true): void => {
 		const vg = spatialGeometry(variant, input);
 		if (!vg.out) return;
 		if (exact ? !vg.axes[0].fits || !vg.axes[1].fits : vg.axes[0].unusedInput > 0 || vg.axes[1].unusedInput > 0) return;
-		push({ label, line: formatLayer(variant), shape: shapeText(vg.out) });
+		push({ label: notationLabel(change), line: formatLayer(variant), shape: shapeText(vg.out), change, variant });
 	};
 	const symmetric = pb[0] === pe[0] && pb[1] === pe[1] && L.pad !== "same";
 
@@ -117,9 +131,9 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry, ctx: Fix
 	if (pool && !g.ceil) {
 		const variant: RawLayer = { ...L, ceil: true };
 		const vg = spatialGeometry(variant, input);
-		if (vg.out) push({ label: "ceil", line: formatLayer(variant), shape: shapeText(vg.out) });
+		if (vg.out) push({ label: "ceil", line: formatLayer(variant), shape: shapeText(vg.out), change: { kind: "ceil" }, variant });
 	}
-	if (pad && symmetric) add(`pad ${pairText(pad)}`, { ...L, pad, padEnd: undefined });
+	if (pad && symmetric) add({ kind: "pad", value: pad }, { ...L, pad, padEnd: undefined });
 	else {
 		if (ctx.fromInput && !pool) {
 			// the input size this layer was drawn for: the nearest larger one that fits exactly
@@ -129,7 +143,7 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry, ctx: Fix
 			}) as Pair;
 			const vg = spatialGeometry(L, { ...input, h: fit[0], w: fit[1] });
 			const text = `input ${fit[0]}x${fit[1]}x${input.c}`;
-			if (vg.out && (fit[0] !== sizes[0] || fit[1] !== sizes[1])) fixes.push({ label: text, line: text, shape: shapeText(vg.out) });
+			if (vg.out && (fit[0] !== sizes[0] || fit[1] !== sizes[1])) fixes.push({ label: text, line: text, shape: shapeText(vg.out), change: { kind: "input" }, variant: L });
 		}
 		// no padding makes it exact: the smallest that still reaches every input row and column
 		if (symmetric) {
@@ -138,7 +152,7 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry, ctx: Fix
 				const pp: Pair = [g.axes[0].unusedInput > 0 ? p : pb[0], g.axes[1].unusedInput > 0 ? p : pb[1]];
 				if (pp[0] > maxPad[0] || pp[1] > maxPad[1]) break;
 				const before = fixes.length;
-				add(`pad ${pairText(pp)}`, { ...L, pad: pp, padEnd: undefined }, false);
+				add({ kind: "pad", value: pp }, { ...L, pad: pp, padEnd: undefined }, false);
 				if (fixes.length > before) break;
 			}
 		}
@@ -163,8 +177,8 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry, ctx: Fix
 		},
 		s,
 	);
-	if (strideAbove) add(`stride ${pairText(strideAbove)}`, { ...L, stride: strideAbove });
-	if (strideBelow) add(`stride ${pairText(strideBelow)}`, { ...L, stride: strideBelow });
+	if (strideAbove) add({ kind: "stride", value: strideAbove }, { ...L, stride: strideAbove });
+	if (strideBelow) add({ kind: "stride", value: strideBelow }, { ...L, stride: strideBelow });
 
 	// the nearest kernel size (for pooling with the default stride, the stride moves with the kernel: skip)
 	if (!(pool && L.stride === undefined)) {
@@ -180,7 +194,38 @@ export function fixesFor(L: RawLayer, input: Shape, g: SpatialGeometry, ctx: Fix
 			},
 			k,
 		);
-		if (kern) add(`kernel ${kern[0]}x${kern[1]}`, { ...L, kernel: kern, depth: L.depth });
+		if (kern) add({ kind: "kernel", value: kern }, { ...L, kernel: kern, depth: L.depth });
+	}
+	return fixes;
+}
+
+/**
+ * Fixes for a window larger than the padded input (the output would be 0 or less): the largest kernel, then the
+ * largest dilation, whose window d·(k − 1) + 1 fits, then the padding that makes room for it (a pool only up to
+ * half its window). The block's table and the inline check both offer these; none repeats the failing line.
+ */
+export function windowFixes(L: RawLayer, input: Shape, g: SpatialGeometry): Fix[] {
+	const pool = isPool(L);
+	const sizes: Pair = [input.h, input.w];
+	const room: Pair = [sizes[0] + g.pad[0] + g.padEnd[0], sizes[1] + g.pad[1] + g.padEnd[1]];
+	const need: Pair = [0, 1].map((a) => Math.max(g.pad[a], Math.ceil((g.axes[a].effKernel - sizes[a]) / 2))) as Pair;
+	const fitK = (a: 0 | 1): number => Math.max(1, Math.min(g.kernel[a], Math.floor((room[a] - 1) / g.dilation[a]) + 1));
+	const fitD = (a: 0 | 1): number => (g.kernel[a] > 1 ? Math.max(1, Math.min(g.dilation[a], Math.floor((room[a] - 1) / (g.kernel[a] - 1)))) : g.dilation[a]);
+	const candidates: [FixChange, RawLayer][] = [];
+	const kernel: Pair = [fitK(0), fitK(1)];
+	candidates.push([{ kind: "kernel", value: kernel }, { ...L, kernel, depth: L.depth }]);
+	if (!pool) {
+		const dilation: Pair = [fitD(0), fitD(1)];
+		candidates.push([{ kind: "dilation", value: dilation }, { ...L, dilation }]);
+	}
+	if (!pool || (need[0] <= g.kernel[0] / 2 && need[1] <= g.kernel[1] / 2)) candidates.push([{ kind: "pad", value: need }, { ...L, pad: need, padEnd: undefined }]);
+	const original = formatLayer(L);
+	const fixes: Fix[] = [];
+	for (const [change, variant] of candidates) {
+		const line = formatLayer(variant);
+		const vg = spatialGeometry(variant, input);
+		if (!vg.out || line === original || fixes.some((f) => f.line === line)) continue;
+		fixes.push({ label: notationLabel(change), line, shape: shapeText(vg.out), change, variant });
 	}
 	return fixes;
 }

@@ -8,8 +8,8 @@ import "../../i18n/strings-spec";
 import type { DiagnosticList } from "./diagnostics";
 import { adaptiveBin } from "./formula";
 import { adaptiveRow, batchNormRow, gapRow, groupedNotes, groupsFit, stridedNote, transposedRow, type RowDiag, type RowResult } from "./layer-rows";
-import { fixesFor, fixesText, formatLayer, MAX_FIXES, type Fix } from "./fixes";
-import { formatAsWritten } from "./written-fix";
+import { fixesFor, fixesText, formatLayer, MAX_FIXES, windowFixes, type Fix } from "./fixes";
+import { fixesAsWritten, formatAsWritten } from "./written-fix";
 import { fmtReal, type AxisResult } from "./formula";
 import type { RawLayer } from "./raw-layer";
 import { fmtCount, pairText, shapeSize, shapeText, type Shape } from "./shape";
@@ -137,28 +137,18 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 			L.column,
 			"error",
 			t("spec.poolPadTooLarge", { pad: pairText(g.pad), k: pairText(g.kernel), max: pairText(maxPad) }),
-			formatLayer({ ...L, pad: maxPad, padEnd: undefined }),
+			// in the syntax the line was written in (a pasted nn.MaxPool2d is offered an nn.MaxPool2d)
+			formatAsWritten(L, { ...L, pad: maxPad, padEnd: undefined }, cur.c),
 		);
 		ok = false;
 	}
 	if (!g.out) {
 		const padded = `${cur.h + g.pad[0] + g.padEnd[0]}×${cur.w + g.pad[1] + g.padEnd[1]}`;
 		const eff = `${g.axes[0].effKernel}×${g.axes[1].effKernel}`;
-		const need: Pair = [0, 1].map((a) => {
-			const size = a === 0 ? cur.h : cur.w;
-			return Math.max(g.pad[a], Math.ceil((g.axes[a].effKernel - size) / 2));
-		}) as Pair;
-		const room: Pair = [cur.h + g.pad[0] + g.padEnd[0], cur.w + g.pad[1] + g.padEnd[1]];
-		// the largest kernel (then dilation) whose window fits the padded input: d·(k − 1) + 1 ≤ room
-		const fitK = (a: 0 | 1): number => Math.max(1, Math.min(g.kernel[a], Math.floor((room[a] - 1) / g.dilation[a]) + 1));
-		const fitD = (a: 0 | 1): number => (g.kernel[a] > 1 ? Math.max(1, Math.min(g.dilation[a], Math.floor((room[a] - 1) / (g.kernel[a] - 1)))) : g.dilation[a]);
 		// in the syntax the line was written in (a pasted nn.Conv2d is offered an nn.Conv2d)
 		const written = (v: RawLayer): string => formatAsWritten(L, v, cur.c);
-		const candidates = [written({ ...L, kernel: [fitK(0), fitK(1)] })];
-		if (!pool) candidates.push(written({ ...L, dilation: [fitD(0), fitD(1)] }));
-		if (!pool || (need[0] <= g.kernel[0] / 2 && need[1] <= g.kernel[1] / 2)) candidates.push(written({ ...L, pad: need, padEnd: undefined }));
 		const original = written(L);
-		const suggestions = [...new Set(candidates)].filter((c) => c !== original);
+		const suggestions = [...new Set(windowFixes(L, cur, g).map((f) => written(f.variant)))].filter((c) => c !== original);
 		rowDiag(row, diags, L.column, "error", t("spec.kernelTooLarge", { eff, padded, formula: row.formulas.join("; ") }), suggestions.join(t("spec.or")) || undefined);
 		return null;
 	}
@@ -194,7 +184,8 @@ function spatialRow(row: ShapeRow, L: RawLayer, cur: Shape, diags: DiagnosticLis
 			.filter((a) => !g.axes[a].fits && (a === 0 || !same))
 			.map((a) => String(g.axes[a].out))
 			.join(t("spec.and"));
-		row.fixes = fixesFor(L, cur, g, { fromInput: fromInput }).slice(0, MAX_FIXES);
+		// a pasted framework call's fixes in that framework's words (`ceil_mode=True`, `padding="same"`)
+		row.fixes = fixesAsWritten(L, fixesFor(L, cur, g, { fromInput: fromInput }), cur).slice(0, MAX_FIXES);
 		// when only zero padding is cut off no input is lost, and pools whose windows overlap (AlexNet's
 		// 3 stride 2) are drawn that way: worth knowing, not worth a warning
 		const losesInput = g.axes[0].unusedInput > 0 || g.axes[1].unusedInput > 0;

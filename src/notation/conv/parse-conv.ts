@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostic";
-import { t } from "../../i18n";
+import { joinText, t } from "../../i18n";
 import "../../i18n/strings-conv";
 import { isKernelName, kernelDivisor, kernelTakesSize, KERNEL_NAMES, namedKernel } from "./named-kernels";
 import type { ChainStage, ConvBlockSpec, ImageInput, KernelSpec, PadSpec, Planes } from "./types";
@@ -423,7 +423,8 @@ function parseNamedKernel(text: string, lineNo: number, diags: Diagnostic[]): Ke
 	const [name, sizeText, ...more] = text.split(/\s+/);
 	if (!isKernelName(name)) {
 		const guess = closest(name, KERNEL_NAMES);
-		diags.push(err(lineNo, t("conv-parse.unknown-kernel", { name, hint: guess ? ` ${t("conv-parse.did-you-mean", { guess })}` : "", names: KERNEL_NAMES.join(", ") })));
+		const said = [t("conv-parse.unknown-kernel", { name }), guess ? t("conv-parse.did-you-mean", { guess }) : "", t("conv-parse.named-kernels", { names: KERNEL_NAMES.join(", ") })];
+		diags.push(err(lineNo, joinText(said)));
 		return null;
 	}
 	let size = 3;

@@ -6,10 +6,11 @@
 import type { Pair } from "../../engine/model-spec";
 import { t } from "../../i18n";
 import "../../i18n/strings-spec";
-import { fixesFor, MAX_FIXES } from "../cnn/fixes";
+import { fixesFor, MAX_FIXES, windowFixes, type Fix, type FixChange } from "../cnn/fixes";
 import { transposedOut } from "../cnn/formula";
 import { transposedFormula, undoesNotes } from "../cnn/layer-rows";
 import type { RawLayer } from "../cnn/raw-layer";
+import { pairText } from "../cnn/shape";
 import { unusedText } from "../cnn/shapes";
 import { spatialGeometry } from "../cnn/spatial";
 import { tokenize } from "../tokenize";
@@ -29,8 +30,17 @@ export interface InlineResult {
 
 export const INLINE_PREFIX = /^\s*cnn\s*:/i;
 
-function compactLabel(label: string): string {
-	return label.replace(/^pad /, "p").replace(/^stride /, "s").replace(/^kernel (\d+)x(\d+)$/, (_m, a: string, b: string) => (a === b ? `k${a}` : `k${a}x${b}`));
+/** A change in the span's own words: `p1`, `s4`, `k5`, `d2`, `ceil`. */
+function compactLabel(c: FixChange): string {
+	if (c.kind === "ceil" || c.kind === "input") return c.kind;
+	return `${{ pad: "p", stride: "s", kernel: "k", dilation: "d" }[c.kind]}${pairText(c.value)}`;
+}
+
+/** "k2 → 2": the fix and the size it gives, one number when both axes agree. */
+function fixText(f: Fix, square: boolean): string {
+	const shape = f.shape.replace(/×1$/, "");
+	const parts = shape.split("×");
+	return `${compactLabel(f.change)} → ${square && parts[0] === parts[1] ? parts[0] : shape}`;
 }
 
 function readPair(v: string): Pair | null {
@@ -94,16 +104,19 @@ export function checkInline(source: string): InlineResult {
 	const square = size[0] === size[1] && g.kernel[0] === g.kernel[1] && g.stride[0] === g.stride[1] && g.pad[0] === g.pad[1] && g.dilation[0] === g.dilation[1];
 	const formulas = square ? [g.axes[0].claim] : [0, 1].map((a) => `${a === 0 ? t("spec.vertical") : t("spec.horizontal")} ${g.axes[a].claim}`);
 	const formula = formulas.join(", ") + dilatedNote(g.kernel, g.dilation);
-	if (!g.out) return { ok: true, fits: false, text: `${formula} ✗ ${t("inline.tooLarge")}`, detail: t("inline.tooLarge"), out: "" };
+	if (!g.out) {
+		// the same fixes as the block's row for this window: a smaller kernel or dilation, or the padding that fits it
+		const fixes = windowFixes(L, input, g).map((f) => fixText(f, square));
+		const tryText = fixes.length ? ` — ${t("inline.try", { fixes: fixes[0] })}` : "";
+		return { ok: true, fits: false, text: `${formula} ✗ ${t("inline.tooLarge")}${tryText}`, detail: [t("inline.tooLarge"), ...fixes].join("\n"), out: "" };
+	}
 	const outText = square ? String(g.out.h) : `${g.out.h}×${g.out.w}`;
 	const fits = g.axes[0].fits && g.axes[1].fits;
 	if (fits || g.ceil) return { ok: true, fits: true, text: `${formula}${g.ceil && !fits ? ` → ${outText}` : ""} ✓`, detail: formula, out: outText };
 	// at most three, best first, as in the block's table
-	const fixes = fixesFor(L, input, g).slice(0, MAX_FIXES).map((f) => {
-		const shape = f.shape.replace(/×1$/, "");
-		const parts = shape.split("×");
-		return `${compactLabel(f.label)} → ${square && parts[0] === parts[1] ? parts[0] : shape}`;
-	});
+	const fixes = fixesFor(L, input, g)
+		.slice(0, MAX_FIXES)
+		.map((f) => fixText(f, square));
 	const floorNote = t("spec.notInteger", { formula, out: outText, unused: unusedText(g.axes) });
 	const tryText = fixes.length ? ` — ${t("inline.try", { fixes: fixes[0] })}` : "";
 	return {

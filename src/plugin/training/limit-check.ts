@@ -2,7 +2,7 @@ import { checkLimits, priceModel } from "../../notation/cnn/limits";
 import type { ModelSpec } from "../../engine/model-spec";
 import type { TrainSpec } from "../../notation/cnn/types";
 import type { CnnLabSettings } from "../settings";
-import { getLanguage, t } from "../../i18n";
+import { joinText, t } from "../../i18n";
 import "../../i18n/strings-limits";
 
 /** Samples per epoch known before reading anything: the built-in sets' sizes; 0 (unknown) for vault data. */
@@ -35,5 +35,5 @@ export function refusal(
 	const said = problems.flatMap((p) => (p.advice && !far ? [p.message, p.advice] : [p.message]));
 	if (far) said.push(t("limits.shrink"));
 	// sentences in Chinese follow each other without a space
-	return said.join(getLanguage() === "zh" ? "" : " ");
+	return joinText(said);
 }

@@ -1,6 +1,6 @@
 import { Platform } from "obsidian";
 import type { CnnLabHost } from "../host";
-import { t } from "../../i18n";
+import { joinText, t } from "../../i18n";
 import "../../i18n/strings-training";
 import type { RunController, RunLog } from "./run-controller";
 import { showNotice } from "../notice";
@@ -14,7 +14,7 @@ export function statusText(runs: readonly RunController<RunLog>[]): string | nul
 	if (shown.state === "queued") text = t("status.queued");
 	else if (!p) text = t("status.preparing");
 	else text = t("status.training", { epoch: p.epoch, epochs: p.epochs, pct: Math.floor(p.fraction * 100) });
-	return runs.length > 1 ? `${text} ${t("status.more", { n: runs.length - 1 })}` : text;
+	return runs.length > 1 ? joinText([text, t("status.more", { n: runs.length - 1 })]) : text;
 }
 
 /** "CNN: Completed: 10 of 10 epochs" — the note's name and how its run ended. */

@@ -5,7 +5,7 @@
  */
 import type { ColormapName } from "../colormap";
 import { onThemeChange } from "../theme";
-import { t } from "../../i18n";
+import { getLanguage, t } from "../../i18n";
 import "../../i18n/strings-conv";
 import { createGridView, type GridView } from "./grid-view";
 import { shapeLine, stepInfo, type ConvModel } from "./model";
@@ -190,7 +190,9 @@ export class ConvView {
 		const shape = shapeLine(m);
 		const head = this.el.createDiv({ cls: "cnn-conv-shape" });
 		head.createSpan({ cls: "cnn-conv-shape-main", text: t("conv.output-shape", { shape: shape.shape }) });
-		head.createSpan({ cls: "cnn-conv-formula", text: m.is1d ? ` ${shape.cols}` : ` ${t("conv.rows")} ${shape.rows} · ${t("conv.cols")} ${shape.cols}` });
+		// a space after the English colon, none after the Chinese full-width one
+		const gap = getLanguage() === "zh" ? "" : " ";
+		head.createSpan({ cls: "cnn-conv-formula", text: m.is1d ? `${gap}${shape.cols}` : `${gap}${t("conv.rows")} ${shape.rows} · ${t("conv.cols")} ${shape.cols}` });
 		for (const note of [m.rows.unusedNote, m.cols.unusedNote]) if (note) this.el.createDiv({ cls: ["cnn-conv-note", "cnn-lab-warning"], text: note });
 		const depth = m.kernels[0].planes.length;
 		const kShape = `${m.kernels[0].planes[0].length}×${m.kernels[0].planes[0][0].length}${m.input.length > 1 ? `×${depth}` : ""}`;

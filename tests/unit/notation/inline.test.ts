@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkInline } from "../../../src/notation/inline/inline";
+import { parseCnn } from "../../../src/notation/cnn/parse";
 
 describe("inline cnn: check", () => {
 	it("cnn: 32 k4 s3 p1 → ((32 + 2·1 − 4)/3) + 1 = 11 ✓", () => {
@@ -51,5 +52,17 @@ describe("inline cnn: check", () => {
 		expect(checkInline("cnn:").ok).toBe(false);
 		expect(checkInline("cnn: 32").ok).toBe(false);
 		expect(checkInline("cnn: 4 k5")).toMatchObject({ ok: true, fits: false, out: "" });
+	});
+
+	it("a dilated window larger than the input (cnn: 5 k3 d3, 3·(3 − 1) + 1 = 7 > 5) offers the block form's fixes", () => {
+		const r = checkInline("cnn: 5 k3 d3");
+		expect(r.fits).toBe(false);
+		// by hand: k2 covers 3·1 + 1 = 4 → 5 − 4 + 1 = 2; d2 covers 5 → 1; p1 pads to 7 → 7 − 7 + 1 = 1
+		expect(r.text).toBe("5 − 7 + 1 = −1 (dilated kernel 3·(3 − 1) + 1 = 7) ✗ the kernel is larger than the padded input — try k2 → 2");
+		expect(r.detail.split("\n").slice(1)).toEqual(["k2 → 2", "d2 → 1", "p1 → 1"]);
+		// the same three as the block's `conv 1 3x3 dilation 3` on 5×5, none the failing window again
+		const block = parseCnn("input 5x5x1\nconv 1 3x3 dilation 3").diagnostics.find((d) => d.line === 2)!;
+		expect(block.suggestion!.split(" or ")).toEqual(["conv 1 2x2 dilation 3", "conv 1 3x3 dilation 2", "conv 1 3x3 pad 1 dilation 3"]);
+		expect(r.detail).not.toContain("k3 d3");
 	});
 });

@@ -66,6 +66,46 @@ describe("fixes keep the intent of the line", () => {
 	});
 });
 
+describe("a pasted framework call's fixes are said in that framework's words", () => {
+	const said = (src: string, line: number) => rowOf(src, line).fixes.map((f) => `${f.label} → ${f.shape} | ${f.line}`);
+
+	it("nn.MaxPool2d(2) on 7×7: ceil_mode=True and padding=1, not `ceil` and `pad 1`", () => {
+		// (7 − 2)/2 + 1 = 3.5; ceil → 4; (7 + 2 − 2)/2 + 1 = 4.5 → padding 1 loses nothing: 4
+		const src = "input 7x7x1\nmodel = nn.Sequential(\n  nn.MaxPool2d(2),\n)";
+		expect(said(src, 3).slice(0, 2)).toEqual(["ceil_mode=True → 4×4×1 | nn.MaxPool2d(2, ceil_mode=True)", "padding=1 → 4×4×1 | nn.MaxPool2d(2, padding=1)"]);
+		const d = parseCnn(src).diagnostics.find((x) => x.line === 3)!;
+		expect(d.suggestion).toContain("ceil_mode=True → 4×4×1");
+		expect(d.suggestion).not.toMatch(/\bceil →|\bpad 1\b/);
+	});
+
+	it('Keras MaxPooling2D((2, 2)) on 7×7: padding="same" once (ceil and pad are the same to Keras), ⌈7/2⌉ = 4', () => {
+		const src = "model = keras.Sequential([\n  layers.Input(shape=(7, 7, 1)),\n  layers.MaxPooling2D((2, 2)),\n])";
+		const fixes = said(src, 3);
+		expect(fixes[0]).toBe('padding="same" → 4×4×1 | layers.MaxPooling2D((2, 2), padding="same")');
+		expect(fixes.filter((f) => f.startsWith('padding="same"'))).toHaveLength(1);
+		for (const f of fixes) expect(f).not.toMatch(/^(ceil|pad |stride |kernel )/);
+	});
+
+	it("conv fixes too: nn.Conv2d(3, 8, 4, stride=3) on 32 (acceptance case 1) and its Keras Conv2D", () => {
+		// (32 + 2 − 4)/3 + 1 = 11, (32 − 4)/4 + 1 = 8, (32 − 4)/2 + 1 = 15
+		const torch = said("input 32x32x3\nmodel = nn.Sequential(\n  nn.Conv2d(3, 8, 4, stride=3),\n)", 3);
+		expect(torch).toEqual(["padding=1 → 11×11×8 | nn.Conv2d(3, 8, 4, stride=3, padding=1)", "stride=4 → 8×8×8 | nn.Conv2d(3, 8, 4, stride=4)", "stride=2 → 15×15×8 | nn.Conv2d(3, 8, 4, stride=2)"]);
+		// Keras pads only 'same': ⌈32/3⌉ = 11
+		const keras = said("model = keras.Sequential([\n  layers.Input(shape=(32, 32, 3)),\n  layers.Conv2D(8, (4, 4), strides=(3, 3)),\n])", 3);
+		expect(keras).toEqual(['padding="same" → 11×11×8 | layers.Conv2D(8, (4, 4), strides=(3, 3), padding="same")', "strides=(4, 4) → 8×8×8 | layers.Conv2D(8, (4, 4), strides=(4, 4))", "strides=(2, 2) → 15×15×8 | layers.Conv2D(8, (4, 4), strides=(2, 2))"]);
+	});
+
+	it("a pasted pool padded more than half its window is offered the call with the largest padding PyTorch takes", () => {
+		const d = parseCnn("input 8x8x1\nmodel = nn.Sequential(\n  nn.MaxPool2d(2, padding=2),\n)").diagnostics.find((x) => x.line === 3)!;
+		expect(d.suggestion).toBe("nn.MaxPool2d(2, padding=1)");
+		expect(parseCnn("input 8x8x1\nmaxpool 2 pad 2").diagnostics[0].suggestion).toBe("maxpool 2 pad 1");
+	});
+
+	it("the notation's own rows keep the notation's words", () => {
+		expect(said("input 7x7x1\nmaxpool 2", 2)[0]).toBe("ceil → 4×4×1 | maxpool 2 ceil");
+	});
+});
+
 describe("quotients are shown exactly", () => {
 	it("(300 − 2)/299 + 1: 298/299 = 0.997 → ⌊1.997⌋ = 1, never a rounded 2", () => {
 		const row = rowOf("input 300x300x1\nconv 1 2x2 stride 299", 2);

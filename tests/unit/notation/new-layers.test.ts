@@ -100,7 +100,7 @@ describe("grouped, depthwise and transposed convolutions", () => {
 		setLanguage("zh");
 		try {
 			const { s } = table("input 3x3x8\nconvtranspose 16 3x3 stride 2 pad 1 outpad 1\nbn");
-			expect(s.rows[0].formulas[1]).toBe("它是某个卷积的逆向：6×6 k3 s2 p1 → 3×3；转置（outpad 1） → 6×6");
+			expect(s.rows[0].formulas[1]).toBe("它是某个卷积的逆向：6×6 k3 s2 p1 → 3×3；转置，outpad 1 → 6×6");
 			expect(s.rows[1].formulas[0]).toContain("BatchNorm2d，16 个通道");
 		} finally {
 			setLanguage("en");

@@ -106,3 +106,55 @@ describe("layer lines that start with a bare class call", () => {
 		expect(shapes(src)).toEqual(["2 conv 26×26×32", "2 relu 26×26×32", "3 maxpool 13×13×32", "4 flatten 5408", "5 dense 10"]);
 	});
 });
+
+describe("numbers past the largest double (1e400 reads as infinity) are said at their line, never read as a default", () => {
+	// each row: the pasted line, the parameter the message names, how the number was written
+	const rows: [string, string, string][] = [
+		["nn.LeakyReLU(1e400)", "the slope negative_slope", "1e400"],
+		["nn.LeakyReLU(negative_slope=-1e400)", "the slope negative_slope", "-1e400"],
+		["nn.Dropout(1e400)", "p", "1e400"],
+		["nn.Dropout(p=1e200 * 1e200)", "p", "1e200 * 1e200"],
+		["nn.Conv2d(1, 8, kernel_size=1e400)", "kernel_size", "1e400"],
+		["nn.Conv2d(1, 8, 3, 1, (1e400, 1))", "padding", "1e400"],
+		["nn.MaxPool2d(1e400)", "kernel_size", "1e400"],
+		["nn.BatchNorm2d(1, eps=1e400)", "eps", "1e400"],
+		["nn.Linear(784, 1e400)", "out_features", "1e400"],
+	];
+	it.each(rows)("%s names %s", (line, what, text) => {
+		const src = `input 28x28x1\nmodel = nn.Sequential(\n  ${line},\n  nn.Flatten(),\n)`;
+		const d = errors(src).filter((x) => x.line === 3);
+		expect(d).toHaveLength(1);
+		expect(d[0].message).toContain(`${what}=${text} is not a finite number`);
+		expect(d[0].message).toContain("the layer is not read");
+		expect(d[0].message).toContain("past about 1.8e308 a number reads as infinity");
+		expect(analyzeCnn(src).parsed.model).toBeNull();
+	});
+
+	it.each([
+		["nn.Dropout(float('nan'))", 'p=float("nan")'],
+		["nn.LeakyReLU(math.inf)", "the slope negative_slope=math.inf"],
+		["nn.BatchNorm2d(1, momentum=np.nan)", "momentum=np.nan"],
+	])("%s written as infinity or NaN is said too, without the overflow", (line, said) => {
+		const src = `input 28x28x1\nmodel = nn.Sequential(\n  ${line},\n  nn.Flatten(),\n)`;
+		const d = errors(src).filter((x) => x.line === 3);
+		expect(d.map((x) => x.message)).toEqual([expect.stringContaining(`${said} is not a finite number; the layer is not read.`)]);
+	});
+
+	it("Keras: Dropout(1e400), Conv2D strides and a LeakyReLU alpha", () => {
+		const src = "model = keras.Sequential([\n  layers.Input(shape=(28, 28, 1)),\n  layers.Conv2D(8, 3, strides=(1e400, 1)),\n  layers.Dropout(1e400),\n  layers.LeakyReLU(alpha=1e400),\n])";
+		const msgs = errors(src).map((d) => [d.line, d.message]);
+		expect(msgs).toContainEqual([3, expect.stringContaining("strides=1e400 is not a finite number")]);
+		expect(msgs).toContainEqual([4, expect.stringContaining("rate=1e400 is not a finite number")]);
+		expect(msgs).toContainEqual([5, expect.stringContaining("the slope alpha=1e400 is not a finite number")]);
+	});
+
+	it("torch.zeros(1, 1, 1e400, 28): the input size is said at its line, not skipped", () => {
+		const d = errors("model = nn.Sequential(\n  nn.Conv2d(1, 8, 3),\n)\nx = torch.zeros(1, 1, 1e400, 28)");
+		expect(d.find((x) => x.line === 4)?.message).toBe("torch.zeros: a size of 1e400 is not a finite number (past about 1.8e308 a number reads as infinity); the input size is not read from it.");
+	});
+
+	it("a finite slope and rate are read as written", () => {
+		const a = analyzeCnn("input 28x28x1\nmodel = nn.Sequential(\n  nn.LeakyReLU(0.1),\n  nn.Dropout(0.3),\n)");
+		expect(a.parsed.model!.layers).toEqual([{ type: "leakyrelu", slope: 0.1 }, { type: "dropout", p: 0.3 }]);
+	});
+});
