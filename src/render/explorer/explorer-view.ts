@@ -507,5 +507,6 @@ export class ExplorerView {
 		this.closeCalc();
 		this.strip.destroy();
 		this.why.destroy();
+		this.pred.destroy();
 	}
 }

@@ -6,7 +6,7 @@ import type { Activation } from "../../engine/layer";
 import type { ProbeResult, ProbeStage } from "../../engine/probe";
 import { isAdd, stepName } from "./block-paths";
 import { layerRange } from "./layer-range";
-import { UnitBars } from "./unit-bars";
+import { BarChartView } from "../charts/bar-chart";
 
 /** Channels drawn per layer and units per dense layer; the rest are counted. */
 const MAX_CHANNELS = 8;
@@ -48,7 +48,10 @@ interface RowView {
 	heatmaps: Heatmap[];
 	/** A flat output's units: hidden buttons (names and values for a screen reader, a keyboard's picks) beside its bars. */
 	units: HTMLElement[];
-	bars: UnitBars | null;
+	/** The units' bars (chart.js), with the picked unit and the one the keyboard's focus is on (−1: none). */
+	bars: BarChartView | null;
+	barPick: number;
+	barFocus: number;
 	/** What a new result with the same shapes updates in place (a stroke, an epoch): no row is built again. */
 	legendRow: HTMLElement;
 	colormap: ColormapName;
@@ -149,7 +152,7 @@ export class LayerStrip {
 			for (const row of v.values()) {
 				for (const h of row.heatmaps) h.highlight("output", null);
 				for (const u of row.units) u.removeClass("is-picked");
-				row.bars?.mark(-1);
+				if (row.barPick !== -1) markBars(row, -1, row.barFocus);
 			}
 		}
 		this.picked = { stage, index, path };
@@ -157,7 +160,7 @@ export class LayerStrip {
 		if (!v) return;
 		if (v.units.length) {
 			v.units[index]?.addClass("is-picked");
-			v.bars?.mark(index);
+			markBars(v, index, v.barFocus);
 			return;
 		}
 		// Heatmaps are one per channel, in order: find the channel and the cell.
@@ -200,7 +203,10 @@ export class LayerStrip {
 			view.colormap = cmap;
 			return;
 		}
-		view.bars?.update(s.data);
+		if (view.bars) {
+			view.bars.setValues(s.data);
+			view.bars.drawNow();
+		}
 		this.unitTexts.set(view, s.data);
 		this.win.clearTimeout(this.textTimer);
 		this.textTimer = this.win.setTimeout(() => this.writeUnitTexts(), NUMBERS_PAUSE_MS);
@@ -274,7 +280,7 @@ export class LayerStrip {
 		const legendRow = row.createDiv({ cls: "cnn-lab-explorer-legend" });
 		this.legend(legendRow, s, range, cmap);
 		const cells = row.createDiv({ cls: "cnn-lab-featuremap-cells" });
-		const view: RowView = { el: row, heatmaps: [], units: [], bars: null, legendRow, colormap: cmap, values: [], names: [], shape: s.shape };
+		const view: RowView = { el: row, heatmaps: [], units: [], bars: null, barPick: -1, barFocus: -1, legendRow, colormap: cmap, values: [], names: [], shape: s.shape };
 		if (s.shape.length === 3) {
 			const [c, h, w] = s.shape;
 			const shown = Math.min(c, MAX_CHANNELS);
@@ -306,13 +312,28 @@ export class LayerStrip {
 				const value = b.createSpan({ cls: "cnn-lab-explorer-unit-value", text: formatValue(v, this.opts.decimals) });
 				b.addEventListener("click", () => onPick(u));
 				// The focused button is drawn on the bars (the buttons themselves are hidden).
-				b.addEventListener("focus", () => view.bars?.focus(u));
-				b.addEventListener("blur", () => view.bars?.focus(-1));
+				b.addEventListener("focus", () => markBars(view, view.barPick, u));
+				b.addEventListener("blur", () => markBars(view, view.barPick, -1));
 				view.units.push(b);
 				view.values.push(value);
 				view.names.push(name);
 			}
-			view.bars = new UnitBars(box, view.names, s.data, isOutput, onPick);
+			// The canvas is a picture: the hidden list above is what assistive technology reads and a keyboard uses.
+			view.bars = new BarChartView(box, {
+				title: t("explorer.strip.unitsTitle", { label }),
+				xLabel: t("explorer.strip.unitAxis"),
+				yLabel: t("explorer.strip.valueAxis"),
+				color: 1,
+				signed: true,
+				compact: true,
+				cls: "cnn-lab-explorer-unit-chart",
+				// Class names under the output layer's bars; a hidden layer's units by number (the axis skips some).
+				tickLabel: isOutput ? undefined : (_name, i) => String(i + 1),
+				onPick,
+			});
+			view.bars.el.setCssProps({ "--cnn-lab-units": String(shown) });
+			view.bars.setData(view.names, s.data);
+			view.bars.drawNow();
 			if (n > shown) box.createDiv({ cls: "cnn-lab-note", text: t("explorer.strip.moreUnits", { n: n - shown }) });
 		}
 		return view;
@@ -320,10 +341,8 @@ export class LayerStrip {
 
 	redraw(): void {
 		for (const v of this.views)
-			for (const row of v.values()) {
-				for (const h of row.heatmaps) h.redraw();
-				row.bars?.redraw();
-			}
+			// (The bars' chart re-reads the theme itself.)
+			for (const row of v.values()) for (const h of row.heatmaps) h.redraw();
 	}
 
 	private destroyMaps(): void {
@@ -332,7 +351,11 @@ export class LayerStrip {
 		this.buildTimer = 0;
 		this.building = null;
 		this.signatures = [];
-		for (const v of this.views) for (const row of v.values()) for (const h of row.heatmaps) h.destroy();
+		for (const v of this.views)
+			for (const row of v.values()) {
+				for (const h of row.heatmaps) h.destroy();
+				row.bars?.destroy();
+			}
 		this.views = [];
 	}
 
@@ -345,6 +368,15 @@ export class LayerStrip {
 	destroy(): void {
 		this.destroyMaps();
 	}
+}
+
+/** The bars' picked unit (accent) and the focused one (ringed). */
+function markBars(view: RowView, pick: number, focus: number): void {
+	view.barPick = pick;
+	view.barFocus = focus;
+	if (!view.bars) return;
+	view.bars.setMarks({ accent: pick >= 0 ? [pick] : [], focus });
+	view.bars.drawNow();
 }
 
 /** A stage's rows' paths and shapes, as one string. */

@@ -8,7 +8,8 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import "../../support/obsidian-stub";
-import { canvasLog, installFakeCanvas } from "../training/fake-canvas";
+import { installFakeCanvas } from "../training/fake-canvas";
+import { drawnBars } from "../../support/drawn-bars";
 import type { ModelSpec } from "../../../src/engine/model-spec";
 import { Probe } from "../../../src/engine/probe";
 import { ExplorerView } from "../../../src/render/explorer/explorer-view";
@@ -220,31 +221,17 @@ describe("the explorer's conv computation, built in pieces", () => {
 		const outRow = (): Element | undefined => [...host.querySelectorAll(".cnn-lab-explorer-layer")].find((r) => r.querySelector(".cnn-lab-featuremap-label")?.textContent?.startsWith("softmax"));
 		for (let k = 0; k < 50 && !outRow(); k++) await nextTask();
 		const row = [...host.querySelectorAll(".cnn-lab-explorer-layer")].find((r) => r.querySelector(".cnn-lab-featuremap-label")?.textContent?.startsWith("softmax"));
-		const canvas = row?.querySelector<HTMLCanvasElement>(".cnn-lab-explorer-unit-bars");
+		const canvas = row?.querySelector<HTMLCanvasElement>(".cnn-lab-explorer-unit-chart canvas");
 		const buttons = row?.querySelectorAll<HTMLButtonElement>(".cnn-lab-explorer-unit");
 		if (!canvas || !buttons) throw new Error("no dense row");
-		/** The dashed rectangles of the canvas's last draw (from its last clearRect). */
-		const rings = (): unknown[][] => {
-			const log = canvasLog(canvas);
-			let from = 0;
-			log.forEach((c, i) => c.op === "clearRect" && (from = i));
-			let dashed = false;
-			const out: unknown[][] = [];
-			for (const c of log.slice(from)) {
-				if (c.op === "setLineDash") dashed = (c.args[0] as number[]).length > 0;
-				else if (c.op === "strokeRect" && dashed) out.push(c.args);
-			}
-			return out;
-		};
-		expect(rings()).toHaveLength(0);
+		/** The bars drawn with a border (the focus ring), by index. */
+		const rings = (): number[] => drawnBars(canvas).flatMap((b, i) => (Number(b.borderWidth) > 0 && b.border !== "transparent" ? [i] : []));
+		expect(rings()).toEqual([]);
 		buttons[6].focus();
-		const ring = rings();
-		expect(ring).toHaveLength(1);
-		// the 7th of ten named slots (34 px each), not the whole chart
-		expect(ring[0][0]).toBe(6 * 34 + 1);
-		expect(ring[0][2]).toBeLessThan(34);
+		// the 7th bar, not the whole chart
+		expect(rings()).toEqual([6]);
 		buttons[6].blur();
-		expect(rings()).toHaveLength(0);
+		expect(rings()).toEqual([]);
 		view.destroy();
 	});
 });

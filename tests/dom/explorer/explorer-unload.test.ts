@@ -2,13 +2,14 @@
 /**
  * A training block unloaded (note closed, Live Preview re-rendering) while its explorer is busy — a stroke waiting
  * for its frame, the computation stepper playing, a search for a misclassified sample under way, an epoch's view
- * being drawn in pieces — leaves nothing running: every timer, frame, observer and window/document listener it
- * started is counted here at its source and must be gone.
+ * being drawn in pieces — leaves nothing running: every timer, frame, observer, window/document listener and chart.js
+ * instance it started is counted here at its source and must be gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installFakeCanvas } from "../training/fake-canvas";
 import { makeHost, renderBlock, unloadBlock, type Host } from "../robustness/harness";
 import { until } from "../../support/until";
+import { liveChartCount } from "../../../src/render/charts/chart-frame";
 import { countLiveResources, type LiveCounter, type LiveResources } from "../../support/live-resources";
 
 let counter: LiveCounter;
@@ -22,7 +23,8 @@ beforeAll(() => {
 
 afterAll(() => counter.restore());
 
-const counts = () => ({ timeouts: live.timeouts.size, intervals: live.intervals.size, frames: live.frames.size, observers: live.observers, listeners: [...live.listeners.values()].reduce((x, y) => x + y, 0) });
+/** What is live, chart.js instances (the prediction's and each dense layer's bars, the run's charts) among it. */
+const counts = () => ({ charts: liveChartCount(), timeouts: live.timeouts.size, intervals: live.intervals.size, frames: live.frames.size, observers: live.observers, listeners: [...live.listeners.values()].reduce((x, y) => x + y, 0) });
 const settle = (ms = 40): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const BLOCK = ["input 8x8x1", "conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", "train digits epochs 3 batch 32 adam lr 0.01 seed 7"].join("\n");

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import "../../support/obsidian-stub";
 import { installFakeCanvas } from "../training/fake-canvas";
+import { chartOf, clickBar, drawnBars } from "../../support/drawn-bars";
 import { loadDigits } from "../../../src/data/digits";
 import { Sequential } from "../../../src/engine/model";
 import { trainSync } from "../../../src/engine/trainer";
@@ -78,6 +79,20 @@ describe("network explorer", () => {
 		expect(host.querySelector(".cnn-lab-explorer-weights")?.textContent).toContain("test run, epoch 8");
 		// the trained network gets sample 0 right
 		expect(host.querySelector(".cnn-lab-explorer-bar.is-best .cnn-lab-explorer-bar-name")?.textContent).toBe(String(truth));
+		// the chart drawn: one lying bar per class at its probability, the prediction alone in one colour, two more
+		// strong, seven faint, and the true class's name ticked
+		const canvas = host.querySelector(".cnn-lab-explorer-pred-chart canvas") as HTMLCanvasElement;
+		const drawn = drawnBars(canvas);
+		const probs = [...(view.current?.probs ?? [])];
+		expect(drawn.map((b) => b.value)).toEqual(probs);
+		const best = probs.indexOf(Math.max(...probs));
+		const count = (f: unknown): number => drawn.filter((b) => b.fill === f).length;
+		expect(count(drawn[best].fill)).toBe(1);
+		expect(new Set(drawn.map((b) => b.fill)).size).toBe(3);
+		expect(drawn.filter((b, i) => i !== best && count(b.fill) === 2)).toHaveLength(2);
+		const ticks = chartOf(canvas).scales.y.ticks.map((k) => k.label);
+		expect(ticks[truth]).toBe(`${truth} ✓`);
+		expect(ticks.filter((l) => String(l).includes("✓"))).toHaveLength(1);
 		view.destroy();
 	});
 
@@ -165,14 +180,20 @@ describe("network explorer", () => {
 	it("a click on a dense layer's bar chart picks the unit under the pointer: its sum adds up to that unit's value", () => {
 		const { view, host } = mount(weights);
 		const denseRow = host.querySelectorAll(".cnn-lab-explorer-layer")[5];
-		const chart = denseRow.querySelector("canvas.cnn-lab-explorer-unit-bars") as HTMLCanvasElement;
-		// ten units, one row: the 7th bar's middle
-		clickCell(chart, 1, 10, 0, 6);
+		const chart = denseRow.querySelector(".cnn-lab-explorer-unit-chart canvas") as HTMLCanvasElement;
+		// the bars drawn are the layer's ten values
+		const drawn = drawnBars(chart);
+		expect(drawn.map((b) => b.value)).toEqual([...(view.current?.stages[5].data ?? [])]);
+		// a click in the 7th bar's column, where chart.js drew it
+		clickBar(chart, 6);
 		expect(host.querySelector(".cnn-lab-explorer-calc-title")?.textContent).toContain("unit 7");
 		const r = reAdd(host.querySelector(".cnn-lab-explorer-calc .cnn-lab-explorer-calc-sum")?.textContent ?? "");
 		const value = view.current?.stages[5].data[6] ?? NaN;
 		expect(Math.abs(r.total - value)).toBeLessThan(1e-6);
 		expect(denseRow.querySelectorAll("button.cnn-lab-explorer-unit")[6].classList.contains("is-picked")).toBe(true);
+		// and its bar is drawn in the accent colour, the others not
+		const fills = drawnBars(chart).map((b) => b.fill);
+		expect(fills.filter((f) => f === fills[6])).toHaveLength(1);
 		view.destroy();
 	});
 
