@@ -10,6 +10,7 @@ import { t } from "../../i18n";
 import "../../i18n/strings-chart";
 import { axisLook, ChartFrame, tooltipLook } from "./chart-frame";
 import { formatTick, formatValue } from "./format";
+import type { Palette } from "../theme";
 
 export interface BarChartOptions {
 	title: string;
@@ -21,7 +22,10 @@ export interface BarChartOptions {
 	color?: number;
 	/** Values are fractions shown as percentages; the axis runs 0–100 %. */
 	percent?: boolean;
-	/** Values of either sign: the axis fits them, with zero where it falls (a dense layer's units). */
+	/**
+	 * Values of either sign: the axis fits them, with zero where it falls, and a negative bar is drawn in the first
+	 * series colour (a dense layer's units, as the strip's diverging maps show them blue below zero).
+	 */
 	signed?: boolean;
 	/** Bars lying along the value axis, names down the left: ten class names stay whole in a narrow column. */
 	horizontal?: boolean;
@@ -152,10 +156,12 @@ export class BarChartView {
 		return this.frame.isDestroyed;
 	}
 
-	/** Each bar's fill: accent, the series colour, or faint when only some bars are strong. */
-	private fills(base: string, accent: string, faint: string): string[] {
+	/** Each bar's fill: accent, the series colour (the negative one below zero), or faint when only some bars are strong. */
+	private fills(p: Palette): string[] {
 		const m = this.marks;
-		return this.values.map((_, i) => (m.accent?.includes(i) ? accent : !m.strong || m.strong.includes(i) ? base : faint));
+		const base = p.series[(this.opts.color ?? 0) % p.series.length];
+		const below = this.opts.signed ? p.series[0] : base;
+		return this.values.map((v, i) => (m.accent?.includes(i) ? p.accent : !m.strong || m.strong.includes(i) ? (v < 0 ? below : base) : p.faint));
 	}
 
 	private sync(): void {
@@ -167,13 +173,12 @@ export class BarChartView {
 		const o = this.opts;
 		const look = this.frame.look;
 		const p = look.palette;
-		const base = p.series[(o.color ?? 0) % p.series.length];
 		const pct = o.percent === true;
 		chart.data.labels = this.labels;
 		const ds = chart.data.datasets[0];
 		ds.label = o.yLabel;
 		ds.data = this.values.map((v) => (Number.isFinite(v) ? v : null));
-		ds.backgroundColor = this.fills(base, p.accent, p.faint);
+		ds.backgroundColor = this.fills(p);
 		const focus = this.marks.focus ?? -1;
 		ds.borderColor = this.values.map((_, i) => (i === focus ? p.text : "transparent"));
 		ds.borderWidth = this.values.map((_, i) => (i === focus ? 2 : 0));
@@ -186,7 +191,8 @@ export class BarChartView {
 		const title = (text: string): { display: boolean; text: string; color: string; font: { family: string; size: number } } => ({ display: !o.compact, text, ...axis.title });
 		const names = {
 			type: "category" as const,
-			ticks: { ...axis.ticks, autoSkip: true, maxRotation: 0, callback: (_v: unknown, i: number) => this.tickText(i) },
+			// Every class name down a lying chart (each row has room for one); upright bars skip names that would collide.
+			ticks: { ...axis.ticks, autoSkip: !o.horizontal, maxRotation: 0, callback: (_v: unknown, i: number) => this.tickText(i) },
 			grid: { display: false },
 			border: axis.border,
 			title: title(o.xLabel),
