@@ -4,6 +4,7 @@
  * to click one where it is drawn.
  */
 import { Chart } from "chart.js";
+import { until } from "./until";
 
 export interface DrawnBar {
 	/** The bar's centre across its width (x of an upright bar, y of a lying one) and its value end. */
@@ -19,6 +20,11 @@ export function chartOf(canvas: HTMLCanvasElement): Chart {
 	const chart = Chart.getChart(canvas);
 	if (!chart) throw new Error("no chart on this canvas");
 	return chart;
+}
+
+/** Waits for the chart on `canvas` to be made (a chart is made at its first draw, a task after its view). */
+export async function chartMade(canvas: HTMLCanvasElement): Promise<void> {
+	await until(() => Chart.getChart(canvas) !== undefined && (Chart.getChart(canvas)?.data.datasets[0]?.data.length ?? 0) > 0);
 }
 
 export function drawnBars(canvas: HTMLCanvasElement): DrawnBar[] {

@@ -44,6 +44,8 @@ export interface BarChartOptions {
 	minIntervalMs?: number;
 	/** A class on the chart's element: its size comes from the stylesheet. */
 	cls?: string;
+	/** Redraws wait while the chart is off screen (ChartFrame's deferOffscreen). */
+	deferOffscreen?: boolean;
 }
 
 /** Which bars stand out. */
@@ -66,12 +68,15 @@ export class BarChartView {
 	private labels: string[] = [];
 	private values: number[] = [];
 	private marks: BarMarks = {};
+	/** What the chart's scales and tooltip were last made for (syncOptions). */
+	private optionsLook: unknown = null;
+	private optionsKey = "";
 
 	constructor(
 		parent: HTMLElement,
 		private readonly opts: BarChartOptions,
 	) {
-		this.frame = new ChartFrame<"bar">(parent, { title: opts.title, minIntervalMs: opts.minIntervalMs, csv: () => this.csvRows() }, () => this.sync(), () => undefined);
+		this.frame = new ChartFrame<"bar">(parent, { title: opts.title, minIntervalMs: opts.minIntervalMs, csv: () => this.csvRows(), deferOffscreen: opts.deferOffscreen }, () => this.sync(), () => undefined);
 		this.el = this.frame.el;
 		this.canvas = this.frame.canvas;
 		this.el.addClass("cnn-lab-bar-chart");
@@ -89,16 +94,15 @@ export class BarChartView {
 			});
 		}
 		const plugins: Plugin<"bar">[] = opts.valueLabels ? [this.valueLabelPlugin()] : [];
-		this.frame.start({
+		this.frame.startLater({
 			type: "bar",
 			data: { labels: [], datasets: [{ label: opts.yLabel, data: [] }] },
 			options: { indexAxis: opts.horizontal ? "y" : "x", layout: { padding: opts.horizontal && opts.valueLabels ? { right: VALUE_ROOM } : 0 } },
 			plugins,
 		});
-		this.frame.request();
 	}
 
-	/** The chart.js instance (null once destroyed, or without a 2D context): tests read its data and options. */
+	/** The chart.js instance (null before its first draw, once destroyed, or without a 2D context): tests read it. */
 	get chart(): ChartFrame<"bar">["chart"] {
 		return this.frame.chart;
 	}
@@ -122,9 +126,13 @@ export class BarChartView {
 		this.frame.request();
 	}
 
-	/** Draws now, in this task: the explorer redraws its bars in the frame that redraws its maps. */
+	/**
+	 * Draws now, in this task: the explorer redraws its bars in the frame that redraws its maps. A chart not made yet
+	 * is made in a task of its own (the throttle's), not in this one.
+	 */
 	drawNow(): void {
-		this.frame.redraw();
+		if (this.frame.started) this.frame.redraw();
+		else this.frame.request();
 	}
 
 	/** Draws what is pending now. */
@@ -170,13 +178,10 @@ export class BarChartView {
 			this.drawSummary();
 			return;
 		}
-		const o = this.opts;
-		const look = this.frame.look;
-		const p = look.palette;
-		const pct = o.percent === true;
+		const p = this.frame.look.palette;
 		chart.data.labels = this.labels;
 		const ds = chart.data.datasets[0];
-		ds.label = o.yLabel;
+		ds.label = this.opts.yLabel;
 		ds.data = this.values.map((v) => (Number.isFinite(v) ? v : null));
 		ds.backgroundColor = this.fills(p);
 		const focus = this.marks.focus ?? -1;
@@ -187,6 +192,25 @@ export class BarChartView {
 		// Thin bars for a hundred units keep a gap; a dozen classes get solid ones.
 		ds.categoryPercentage = 0.9;
 		ds.barPercentage = this.labels.length > 16 ? 1 : 0.85;
+		this.syncOptions(chart);
+		this.drawSummary();
+	}
+
+	/**
+	 * The scales and the tooltip, set again only when what they depend on changed (the theme, the number of bars, a
+	 * fixed span): new option objects make chart.js resolve every option again, most of an update's cost, and a
+	 * stroke on the pad updates each dense layer's chart every frame.
+	 */
+	private syncOptions(chart: NonNullable<ChartFrame<"bar">["chart"]>): void {
+		const o = this.opts;
+		const look = this.frame.look;
+		const p = look.palette;
+		const pct = o.percent === true;
+		const span = this.valueSpan(pct);
+		const key = `${this.labels.length}|${span.min}|${span.max}`;
+		if (look === this.optionsLook && key === this.optionsKey) return;
+		this.optionsLook = look;
+		this.optionsKey = key;
 		const axis = axisLook(look);
 		const title = (text: string): { display: boolean; text: string; color: string; font: { family: string; size: number } } => ({ display: !o.compact, text, ...axis.title });
 		const names = {
@@ -197,7 +221,6 @@ export class BarChartView {
 			border: axis.border,
 			title: title(o.xLabel),
 		};
-		const span = this.valueSpan(pct);
 		const values = {
 			type: "linear" as const,
 			min: span.min,
@@ -218,7 +241,6 @@ export class BarChartView {
 				},
 			};
 		}
-		this.drawSummary();
 	}
 
 	/** The value axis's ends: 0–100 % for fractions, the values' own span (with zero in it) when signed. */

@@ -41,6 +41,11 @@ export interface FrameOptions {
 	minIntervalMs?: number;
 	/** The rows of "Download CSV" (the first is the header), read when the button is pressed. */
 	csv: () => (string | number | null)[][];
+	/**
+	 * A redraw asked for while the chart is off screen waits until it comes into view (the explorer's dense layers:
+	 * a stroke on the pad updates each of them every frame, most of them scrolled out of sight).
+	 */
+	deferOffscreen?: boolean;
 }
 
 /** Colours and font of the theme, as chart.js wants them. */
@@ -63,6 +68,10 @@ export class ChartFrame<T extends ChartType> {
 	private readonly sizeObserver: ResizeObserver | null;
 	private summaryKey = "";
 	private destroyed = false;
+	/** On screen (or not watched); `stale`: a redraw was skipped while off screen. */
+	private onScreen = true;
+	private stale = false;
+	private readonly screenObserver: IntersectionObserver | null;
 
 	constructor(
 		private readonly parent: HTMLElement,
@@ -92,15 +101,57 @@ export class ChartFrame<T extends ChartType> {
 		const win = windowOf(parent) as Window & { ResizeObserver?: typeof ResizeObserver };
 		this.sizeObserver = typeof win.ResizeObserver === "function" ? new win.ResizeObserver(() => this.chart?.resize()) : null;
 		this.sizeObserver?.observe(this.box);
+		this.screenObserver = opts.deferOffscreen ? this.watchScreen(win) : null;
+	}
+
+	private watchScreen(win: Window & { IntersectionObserver?: typeof IntersectionObserver }): IntersectionObserver | null {
+		if (typeof win.IntersectionObserver !== "function") return null;
+		// Off screen until the observer's first report says otherwise (it comes with the next frame): a chart far down
+		// the strip is not made at all until it is scrolled to.
+		this.onScreen = false;
+		const obs = new win.IntersectionObserver(
+			(entries) => {
+				const e = entries[entries.length - 1];
+				if (!e) return;
+				this.onScreen = e.isIntersecting;
+				if (this.onScreen && this.stale) this.redraw();
+			},
+			// Drawn a little before it scrolls in, so it is up to date when seen.
+			{ rootMargin: "200px" },
+		);
+		obs.observe(this.el);
+		return obs;
+	}
+
+	/** A chart to make at its first redraw (startLater), not yet made. */
+	private pendingConfig: ChartConfiguration<T> | null = null;
+
+	/**
+	 * Makes the chart at its first redraw, a later task (or, with deferOffscreen, once it is on screen): a chart.js
+	 * instance costs 10–15 ms to make (the page's first one ~40 ms), and the explorer's opening or a new strip made
+	 * them all in the task that built the view.
+	 */
+	startLater(config: ChartConfiguration<T>): void {
+		this.pendingConfig = config;
+		this.request();
+	}
+
+	/** True once the chart is made (or cannot be: no 2D context), so drawing now will not make it in this task. */
+	get started(): boolean {
+		return this.pendingConfig === null;
 	}
 
 	/** Makes the chart; `config` gets the options every chart shares. */
 	start(config: ChartConfiguration<T>): Chart<T> | null {
+		this.pendingConfig = null;
 		// No 2D context (a canvas the browser could not back, or a DOM without canvas): the legend and the text summary
 		// still tell the numbers; chart.js would throw on its first layout.
 		if (!this.canvas.getContext("2d")) return null;
 		const win = this.el.ownerDocument.defaultView;
 		config.options = {
+			// No tick labels until the owner's sync writes its own (formatTick): chart.js's default numeric labels go
+			// through Intl.NumberFormat, whose first use on a page was 53 ms of the first chart's 78 (CPU profile).
+			scales: { x: { ticks: { callback: () => "" } }, y: { ticks: { callback: () => "" } } },
 			...config.options,
 			// Sized by this frame's own observer (see the constructor), not chart.js's.
 			responsive: false,
@@ -125,10 +176,16 @@ export class ChartFrame<T extends ChartType> {
 		if (this.throttle.pending) this.throttle.flush();
 	}
 
-	/** Draws now. */
+	/** Draws now (or, off screen with deferOffscreen, when it comes into view). */
 	redraw(): void {
 		if (this.destroyed) return;
 		this.throttle.cancel();
+		if (!this.onScreen && (this.chart || this.pendingConfig)) {
+			this.stale = true;
+			return;
+		}
+		this.stale = false;
+		if (this.pendingConfig) this.start(this.pendingConfig);
 		this.sync();
 		this.chart?.update("none");
 	}
@@ -173,6 +230,7 @@ export class ChartFrame<T extends ChartType> {
 		this.offTheme();
 		this.offRatio?.();
 		this.sizeObserver?.disconnect();
+		this.screenObserver?.disconnect();
 		this.chart?.destroy();
 		this.chart = null;
 		this.el.remove();

@@ -327,6 +327,8 @@ export class LayerStrip {
 				signed: true,
 				compact: true,
 				cls: "cnn-lab-explorer-unit-chart",
+				// A stroke redraws every layer each frame: the charts scrolled out of sight catch up when seen.
+				deferOffscreen: true,
 				// Class names under the output layer's bars; a hidden layer's units by number (the axis skips some).
 				tickLabel: isOutput ? undefined : (_name, i) => String(i + 1),
 				onPick,

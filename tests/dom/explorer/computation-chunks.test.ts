@@ -9,7 +9,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import "../../support/obsidian-stub";
 import { installFakeCanvas } from "../training/fake-canvas";
-import { drawnBars } from "../../support/drawn-bars";
+import { chartMade, drawnBars } from "../../support/drawn-bars";
 import type { ModelSpec } from "../../../src/engine/model-spec";
 import { Probe } from "../../../src/engine/probe";
 import { ExplorerView } from "../../../src/render/explorer/explorer-view";
@@ -224,6 +224,7 @@ describe("the explorer's conv computation, built in pieces", () => {
 		const canvas = row?.querySelector<HTMLCanvasElement>(".cnn-lab-explorer-unit-chart canvas");
 		const buttons = row?.querySelectorAll<HTMLButtonElement>(".cnn-lab-explorer-unit");
 		if (!canvas || !buttons) throw new Error("no dense row");
+		await chartMade(canvas);
 		/** The bars drawn with a border (the focus ring), by index. */
 		const rings = (): number[] => drawnBars(canvas).flatMap((b, i) => (Number(b.borderWidth) > 0 && b.border !== "transparent" ? [i] : []));
 		expect(rings()).toEqual([]);

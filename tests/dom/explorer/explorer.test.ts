@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import "../../support/obsidian-stub";
 import { installFakeCanvas } from "../training/fake-canvas";
-import { chartOf, clickBar, drawnBars } from "../../support/drawn-bars";
+import { chartMade, chartOf, clickBar, drawnBars } from "../../support/drawn-bars";
 import { loadDigits } from "../../../src/data/digits";
 import { Sequential } from "../../../src/engine/model";
 import { trainSync } from "../../../src/engine/trainer";
@@ -69,7 +69,7 @@ function reAdd(text: string): { sum: number; total: number } {
 }
 
 describe("network explorer", () => {
-	it("shows a sample's class probabilities as ten labelled bars, top three marked, and says what the weights are", () => {
+	it("shows a sample's class probabilities as ten labelled bars, top three marked, and says what the weights are", async () => {
 		const { view, host } = mount(weights);
 		const bars = host.querySelectorAll(".cnn-lab-explorer-bar");
 		expect(bars).toHaveLength(10);
@@ -82,6 +82,7 @@ describe("network explorer", () => {
 		// the chart drawn: one lying bar per class at its probability, the prediction alone in one colour, two more
 		// strong, seven faint, and the true class's name ticked
 		const canvas = host.querySelector(".cnn-lab-explorer-pred-chart canvas") as HTMLCanvasElement;
+		await chartMade(canvas);
 		const drawn = drawnBars(canvas);
 		const probs = [...(view.current?.probs ?? [])];
 		expect(drawn.map((b) => b.value)).toEqual(probs);
@@ -177,10 +178,11 @@ describe("network explorer", () => {
 		view.destroy();
 	});
 
-	it("a click on a dense layer's bar chart picks the unit under the pointer: its sum adds up to that unit's value", () => {
+	it("a click on a dense layer's bar chart picks the unit under the pointer: its sum adds up to that unit's value", async () => {
 		const { view, host } = mount(weights);
 		const denseRow = host.querySelectorAll(".cnn-lab-explorer-layer")[5];
 		const chart = denseRow.querySelector(".cnn-lab-explorer-unit-chart canvas") as HTMLCanvasElement;
+		await chartMade(chart);
 		// the bars drawn are the layer's ten values
 		const drawn = drawnBars(chart);
 		expect(drawn.map((b) => b.value)).toEqual([...(view.current?.stages[5].data ?? [])]);
