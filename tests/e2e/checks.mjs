@@ -989,8 +989,21 @@ check("the explorer in a digits run: a drawn 1 is read as 1, a clicked cell's co
 				const h = await page.evaluateHandle(([k, p]) => window.cnnDemo.blockEl(k).querySelector(`.cnn-lab-explorer-${p}`), [i, part]);
 				await h.asElement()?.screenshot({ path: shot.replace(/\.png$/, `-${part}.png`) });
 			}
-			say(`→ ${shot} (and -top, -calc, -why; horizontal overflow ${overflow} px)`);
+			// Every bar chart drawn inside its own box (a canvas taller than its box lay over the rows below it), and
+			// drawn: its canvas has a size.
+			const charts = await page.evaluate((k) => {
+				const ex = window.cnnDemo.blockEl(k)?.querySelector(".cnn-lab-explorer");
+				return [...(ex?.querySelectorAll(".cnn-lab-chart-box") ?? [])].map((box) => {
+					const b = box.getBoundingClientRect();
+					const c = box.querySelector("canvas")?.getBoundingClientRect();
+					return { box: `${Math.round(b.width)}×${Math.round(b.height)}`, canvas: c ? `${Math.round(c.width)}×${Math.round(c.height)}` : "none", inside: Boolean(c && c.width > 0 && c.height > 0 && c.bottom <= b.bottom + 1 && c.right <= b.right + 1) };
+				});
+			}, i);
+			say(`→ ${shot} (and -top, -calc, -why; horizontal overflow ${overflow} px; ${charts.length} charts, canvas in box ${charts.filter((c) => c.inside).length})`);
 			assert(overflow <= 1, `${name}: the explorer is ${overflow} px wider than its column`);
+			assert(charts.length >= 2, `${name}: the explorer shows ${charts.length} bar charts (the prediction and the dense layers' units)`);
+			const outside = charts.filter((c) => !c.inside);
+			assert(outside.length === 0, `${name}: charts drawn outside their box: ${outside.map((c) => `canvas ${c.canvas} in box ${c.box}`).join(", ")}`);
 		}
 	}
 	const errors = await pageErrors(page);

@@ -99,7 +99,7 @@ export class ChartFrame<T extends ChartType> {
 		// The box's size is watched here, with the element's own window's ResizeObserver (chart.js's responsive mode
 		// would take the main window's, which does not see a pop-out's layout); a change resizes the chart.
 		const win = windowOf(parent) as Window & { ResizeObserver?: typeof ResizeObserver };
-		this.sizeObserver = typeof win.ResizeObserver === "function" ? new win.ResizeObserver(() => this.chart?.resize()) : null;
+		this.sizeObserver = typeof win.ResizeObserver === "function" ? new win.ResizeObserver(() => this.fitBox()) : null;
 		this.sizeObserver?.observe(this.box);
 		this.screenObserver = opts.deferOffscreen ? this.watchScreen(win) : null;
 	}
@@ -161,6 +161,7 @@ export class ChartFrame<T extends ChartType> {
 			devicePixelRatio: win?.devicePixelRatio || 1,
 		} as ChartConfiguration<T>["options"];
 		this.chart = new Chart(this.canvas, config);
+		this.fitBox();
 		// (A ResizeObserver reports every box it starts watching, so the first size comes from the observer too.)
 		this.watchPixelRatio();
 		return this.chart;
@@ -247,6 +248,22 @@ export class ChartFrame<T extends ChartType> {
 		return { palette: readPalette(this.parent), font };
 	}
 
+	/**
+	 * The chart sized to its box, by number: chart.js left to measure it (resize() with no size) took a box that had
+	 * no height yet as "half the width" and wrote that on the canvas, over the rows below (the explorer's dense layers,
+	 * made while their strip was being laid out), and the box itself never changed size again to correct it.
+	 */
+	private fitBox(force = false): void {
+		const chart = this.chart;
+		if (!chart) return;
+		const r = this.box.getBoundingClientRect();
+		if (r.width <= 0 || r.height <= 0) {
+			if (force) chart.resize();
+			return;
+		}
+		if (force || Math.abs(chart.width - r.width) > 0.5 || Math.abs(chart.height - r.height) > 0.5) chart.resize(r.width, r.height);
+	}
+
 	/** A window moved to a screen with another pixel ratio (or zoomed) redraws crisp at the new one. */
 	private watchPixelRatio(): void {
 		const win = this.el.ownerDocument.defaultView;
@@ -256,7 +273,7 @@ export class ChartFrame<T extends ChartType> {
 			this.offRatio?.();
 			if (this.chart?.options) {
 				this.chart.options.devicePixelRatio = win.devicePixelRatio || 1;
-				this.chart.resize();
+				this.fitBox(true);
 			}
 			this.watchPixelRatio();
 		};
