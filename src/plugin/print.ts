@@ -1,5 +1,6 @@
 import { Component, type Plugin } from "obsidian";
 import { windowOf } from "../render/window-of";
+import { DRAW_NOW_EVENT } from "../render/charts/chart-frame";
 import { t } from "../i18n";
 import "../i18n/strings-plugin";
 
@@ -54,6 +55,9 @@ export function registerPrintSnapshotsInWindows(plugin: Plugin): void {
 
 export function addSnapshots(doc: Document): number {
 	removeSnapshots(doc);
+	// Charts that wait to be on screen (the explorer's dense layers) are drawn first: the print has them all.
+	const EventOf = doc.defaultView?.Event ?? Event;
+	doc.querySelectorAll(".cnn-lab-chart").forEach((el) => el.dispatchEvent(new EventOf(DRAW_NOW_EVENT)));
 	let n = 0;
 	doc.querySelectorAll<HTMLCanvasElement>(BLOCK_CANVASES).forEach((canvas) => {
 		if (canvas.width === 0 || canvas.height === 0) return;

@@ -30,6 +30,12 @@ import { windowOf } from "../window-of";
 // idempotent; the legend is our own HTML (real buttons), not chart.js's canvas one.
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Decimation);
 
+/**
+ * Sent to a chart's element to have it drawn now, on screen or not (print.ts, before it copies the canvases: a chart
+ * scrolled out of sight may not be made yet, or may show older values).
+ */
+export const DRAW_NOW_EVENT = "cnn-lab-chart-draw-now";
+
 /** Chart instances alive (chart.js keeps them by id until destroy()): the leak checks count them. */
 export function liveChartCount(): number {
 	return Object.keys(Chart.instances).length;
@@ -71,7 +77,7 @@ export class ChartFrame<T extends ChartType> {
 	/** On screen (or not watched); `stale`: a redraw was skipped while off screen. */
 	private onScreen = true;
 	private stale = false;
-	private readonly screenObserver: IntersectionObserver | null;
+	private readonly screenObserver: IntersectionObserver | null = null;
 
 	constructor(
 		private readonly parent: HTMLElement,
@@ -102,6 +108,17 @@ export class ChartFrame<T extends ChartType> {
 		this.sizeObserver = typeof win.ResizeObserver === "function" ? new win.ResizeObserver(() => this.fitBox()) : null;
 		this.sizeObserver?.observe(this.box);
 		this.screenObserver = opts.deferOffscreen ? this.watchScreen(win) : null;
+		// (A listener on this chart's own element: it goes with the element.)
+		if (this.screenObserver) this.el.addEventListener(DRAW_NOW_EVENT, () => this.drawEvenOffscreen());
+	}
+
+	/** A redraw that was waiting for the chart to come on screen, done now. */
+	private drawEvenOffscreen(): void {
+		if (this.destroyed || (!this.stale && !this.pendingConfig)) return;
+		const was = this.onScreen;
+		this.onScreen = true;
+		this.redraw();
+		this.onScreen = was;
 	}
 
 	private watchScreen(win: Window & { IntersectionObserver?: typeof IntersectionObserver }): IntersectionObserver | null {
@@ -128,7 +145,7 @@ export class ChartFrame<T extends ChartType> {
 
 	/**
 	 * Makes the chart at its first redraw, a later task (or, with deferOffscreen, once it is on screen): a chart.js
-	 * instance costs 10–15 ms to make (the page's first one ~40 ms), and the explorer's opening or a new strip made
+	 * instance costs 10–15 ms of CPU to make (the page's first one ~30 ms), and the explorer's opening or a new strip made
 	 * them all in the task that built the view.
 	 */
 	startLater(config: ChartConfiguration<T>): void {
