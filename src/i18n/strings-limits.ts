@@ -11,8 +11,8 @@ export const limitsStrings = {
 		zh: "训练每批需要 {n} 激活值内存（前向和反向）；上限是 {max}。",
 	},
 	"limits.workspace": {
-		en: "Training needs {n} per batch, {ws} of it for the convolutions' padded inputs and column matrices; the limit is {max}.",
-		zh: "训练每批需要 {n} 内存，其中 {ws} 用于卷积的填充输入和列矩阵；上限是 {max}。",
+		en: "Training needs {n} per batch: {act} of activations (forward and backward) and {ws} for the convolutions' padded inputs and column matrices; the limit is {max}.",
+		zh: "训练每批需要 {n} 内存：激活值 {act}（前向和反向），卷积的填充输入和列矩阵 {ws}；上限是 {max}。",
 	},
 	"limits.macs": {
 		en: "One epoch takes {n} multiply-adds (forward and backward); the limit is {max}.",

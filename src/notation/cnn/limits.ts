@@ -297,7 +297,8 @@ export function checkLimits(price: ModelPrice, limits: Limits): LimitProblem[] {
 	const mb = act + ws;
 	if (!(mb <= limits.maxActivationMB)) {
 		add("maxActivationMB", "settings.maxActivation.name", mb, limits.maxActivationMB, `${readable(limits.maxActivationMB)} MB`, (max) =>
-			ws > act ? t("limits.workspace", { n: mbText(mb), ws: mbText(ws), max }) : t("limits.activations", { n: mbText(mb), max }),
+			// Both parts named whenever there is a workspace: the activations alone are the shape table's total.
+			ws > 0 ? t("limits.workspace", { n: mbText(mb), act: mbText(act), ws: mbText(ws), max }) : t("limits.activations", { n: mbText(mb), max }),
 		);
 	}
 	if (!(price.multiplyAddsPerEpoch <= limits.maxMultiplyAddsPerEpoch)) {

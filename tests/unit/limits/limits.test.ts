@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import { ENGINE_MACS_PER_SECOND, checkLimits, priceModel, type Limits } from "../../../src/notation/cnn/limits";
 import { conv, dense, digitsNet, flatten, lenet5 } from "../export/models";
 import { analyzeCnn } from "../../../src/notation/cnn/parse";
+import { summarize, totalsLines } from "../../../src/notation/cnn/summary";
 import { setLanguage } from "../../../src/i18n";
 import { Sequential } from "../../../src/engine/model";
 import { MINI_RESNET } from "../../support/mini-resnet";
@@ -206,7 +207,14 @@ describe("the over-limit message reads as the table does", () => {
 		const text = refusal(a.parsed.model!, a.parsed.train!, DEFAULT_SETTINGS)!;
 		// the parameters' bytes as the table's total says them: 1.3e13 · 4 bytes = 46.7 TB
 		expect(text).toContain("The model has 1.3e13 parameters (46.7 TB)");
-		expect(text).toMatch(/Training needs [\d.]+ GB of activations per batch/);
+		// the total is named as a total; its activations are the shape table's "… for a training batch" figure and
+		// the rest is said to be the convolutions' workspace (15.9 GB = 12.4 GB + 3.5 GB)
+		const m = /Training needs ([\d.]+) GB per batch: ([\d.]+) GB of activations \(forward and backward\) and ([\d.]+) GB for the convolutions' padded inputs and column matrices/.exec(text);
+		expect(m).not.toBeNull();
+		const [total, act, ws] = (m ?? []).slice(1).map(Number);
+		expect(Math.abs(total - act - ws)).toBeLessThanOrEqual(0.1);
+		const table = /([\d.]+ GB) for a training batch/.exec(totalsLines(summarize(a)).join(" "))?.[1];
+		expect(table).toBe(`${m?.[2]} GB`);
 		expect(text).not.toMatch(/\d MB of activations/);
 		expect(text).toContain("about 351.4 years");
 		expect(text).not.toContain("in the settings to allow it");
