@@ -160,7 +160,8 @@ async function readCsv(files: DataFiles, f: DataEntry, input: [number, number, n
 	const text = await files.readText(f);
 	const [c, h, w] = input;
 	// The image's shape from the input line when the columns match it; a square gray image otherwise.
-	const firstRow = text.split(/\r?\n/).find((l) => /^\s*[-+\d.]/.test(l)) ?? "";
+	// (Rows end with LF, CRLF or a lone CR, as the CSV reader itself accepts.)
+	const firstRow = text.split(/\r\n|\r|\n/).find((l) => /^\s*[-+\d.]/.test(l)) ?? "";
 	const cols = firstRow.split(/[,;\t]|\s+/).filter((s) => s !== "").length - 1;
 	return parseCsvDataset(text, { name: stemOf(f), shape: cols === c * h * w ? [c, h, w] : undefined, lang });
 }

@@ -101,4 +101,24 @@ describe("one dataset resolver for the vault and a folder on disk", () => {
 		execFileSync("mkfifo", [join(dir ?? "", "pipe.csv")]);
 		await expect(resolveDataset(fs, query("pipe.csv"))).rejects.toThrow(/not a regular file/);
 	});
+
+	it("a CSV with CR-only line ends reads as the same file with LF: its rows and the input line's image shape", async () => {
+		// 12 pixels: not a square gray image, so the shape must come from the input line (2×2×3), read off the first row
+		const rows = ["label," + Array.from({ length: 12 }, (_, i) => `p${i}`).join(","), "1," + Array.from({ length: 12 }, (_, i) => String(i * 20)).join(","), "0," + Array.from({ length: 12 }, () => "255").join(",")];
+		const q: DatasetQuery = { ...query("rgb.csv"), input: [3, 2, 2] };
+		for (const files of [onDisk({ "Notes/CNN.md": "# CNN", "Notes/rgb.csv": rows.join("\r") + "\r" }), inVault({ "Notes/CNN.md": "# CNN", "Notes/rgb.csv": rows.join("\r") })]) {
+			const r = await resolveDataset(files, q);
+			const lf = await resolveDataset(inVault({ "Notes/CNN.md": "# CNN", "Notes/rgb.csv": rows.join("\n") }), q);
+			if (r.kind !== "data" || lf.kind !== "data") throw new Error("expected data");
+			expect(r.dataset.shape).toEqual([3, 2, 2]);
+			expect(Array.from(r.dataset.y)).toEqual([1, 0]);
+			expect(r.dataset).toEqual(lf.dataset);
+		}
+	});
+
+	it("an image folder of more classes than a label byte holds is refused with its count, in both places", async () => {
+		const many: Record<string, string | Uint8Array> = { "Notes/CNN.md": "# CNN" };
+		for (let k = 0; k < 300; k++) many[`big/c${String(k).padStart(3, "0")}/a.png`] = new Uint8Array([1]);
+		for (const files of [onDisk(many), inVault(many)]) await expect(resolveDataset(files, query("big"))).rejects.toThrow(/300/);
+	});
 });
