@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App, Editor, Plugin, shownNoticeEls, shownNotices } from "../../support/obsidian-stub";
+import { FOREIGN_TERMINATOR, LINE_TERMINATORS } from "../../support/line-terminators";
 import { registerCommands } from "../../../src/plugin/commands";
 import { DEFAULT_SETTINGS } from "../../../src/plugin/settings";
 import type { CnnLabHost } from "../../../src/plugin/host";
@@ -99,16 +100,28 @@ describe("commands", () => {
 		expect(shownNotices.at(-1)).toBe("Copied the network as PyTorch code.");
 	});
 
-	it("copies a header in which neither the note's name nor the block can start a line of code", async () => {
+	it("copies a header in which neither the note's name nor the block can start a line of code, whatever line terminator they hold", async () => {
 		const { cmds } = setup();
-		const note = lenetNote.replace("conv 6 5x5", "conv 6 5x5 # see\rimport os");
-		for (const id of ["copy-as-pytorch", "copy-as-keras"]) {
-			await cmds.get(id)?.editorCallback?.(new Editor(note, { line: 4, ch: 2 }), { file: { basename: "LeNet\u2028import os\rimport sys" } });
-		}
-		expect(clip).toHaveLength(2);
-		for (const code of clip) {
-			expect(code).not.toMatch(/[\r\u2028]/u);
-			for (const line of code.split("\n")) if (line.includes("import os")) expect(line.startsWith("#")).toBe(true);
+		const safe = (name: string): void => {
+			for (const code of clip) {
+				expect(code, name).not.toMatch(FOREIGN_TERMINATOR);
+				for (const line of code.split("\n")) if (line.includes("import os")) expect(line.trimStart().startsWith("#"), `${name}: ${JSON.stringify(line)}`).toBe(true);
+			}
+		};
+		for (const [name, term] of Object.entries(LINE_TERMINATORS)) {
+			// In the note's name: copied, and harmless.
+			clip.length = 0;
+			for (const id of ["copy-as-pytorch", "copy-as-keras"]) await cmds.get(id)?.editorCallback?.(new Editor(lenetNote, { line: 4, ch: 2 }), { file: { basename: `LeNet${term}import os${term}"""'` } });
+			expect(clip, `${name}: ${shownNotices.at(-1)}`).toHaveLength(2);
+			safe(name);
+			// In the block (a terminator the editor does not split the line at): copied harmless, or refused at its line.
+			if (term.includes("\n")) continue;
+			clip.length = 0;
+			const note = lenetNote.replace("conv 6 5x5", `conv 6 5x5 # see${term}import os`);
+			for (const id of ["copy-as-pytorch", "copy-as-keras"]) await cmds.get(id)?.editorCallback?.(new Editor(note, { line: 4, ch: 2 }), ctx);
+			if (clip.length === 0) expect(shownNotices.at(-1), name).toMatch(/line 2: this line holds control characters/);
+			else expect(clip, name).toHaveLength(2);
+			safe(name);
 		}
 	});
 

@@ -7,12 +7,9 @@ import { toKeras, toPyTorch } from "../../../src/interop/export";
 import { commentText, pyString } from "../../../src/interop/export/python";
 import { toPyTorchTrainScript, type TrainScriptPlan } from "../../../src/interop/export/torch-train-script";
 import { digitsNet } from "./models";
+import { FOREIGN_TERMINATOR, LINE_TERMINATORS } from "../../support/line-terminators";
 
-/** Every character Python or JavaScript may end a line at, and the other controls a note could hold. */
-const TERMINATORS: Record<string, string> = {
-	CR: "\r", LF: "\n", CRLF: "\r\n", VT: "\u000b", FF: "\u000c", FS: "\u001c", GS: "\u001d", RS: "\u001e",
-	NEL: "\u0085", LS: "\u2028", PS: "\u2029", NUL: "\u0000",
-};
+const TERMINATORS = LINE_TERMINATORS;
 
 /** Code that, if it ever ran, prints a word that the script's own text does not contain ("PWN" + "ED"). */
 const payload = 'import sys; sys.stdout.write("PWN" + "ED\\n")';
@@ -57,8 +54,7 @@ describe("note text in exported code", () => {
 			for (const [script, code] of Object.entries(scriptsFor(name, t))) {
 				for (const line of code.split("\n")) {
 					// No terminator but \n survives; a line holding the payload is a comment.
-					// eslint-disable-next-line no-control-regex -- the control characters are what no line may hold
-					expect(line, `${script}: ${JSON.stringify(line)}`).not.toMatch(/[\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029\u0000]/u);
+					expect(line, `${script}: ${JSON.stringify(line)}`).not.toMatch(FOREIGN_TERMINATOR);
 					if (line.includes("PWN")) expect(line.trimStart().startsWith("#"), `${script}: ${line}`).toBe(true);
 				}
 			}
@@ -119,8 +115,7 @@ describe("note text in the exported training script", () => {
 		for (const t of Object.values(TERMINATORS)) {
 			const script = toPyTorchTrainScript(trainPlan(t), { source: `input 8x8x1${t}${payload}`, title: `t${t}${payload}` });
 			for (const line of script.split("\n")) {
-				// eslint-disable-next-line no-control-regex -- the control characters are what no line may hold
-				expect(line).not.toMatch(/[\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029\u0000]/u);
+				expect(line).not.toMatch(FOREIGN_TERMINATOR);
 				if (line.includes("PWN") && !line.trimStart().startsWith("#")) expect(line, line).toMatch(/^\s*(?:[A-Z_]+ = )?[[(]?(?:"(?:[^"\\]|\\.)*"(?:, |,)?)+[\])]?,?\)?$/);
 			}
 		}
