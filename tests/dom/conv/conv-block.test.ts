@@ -102,9 +102,14 @@ beforeEach(() => {
 	(window as unknown as { IntersectionObserver: unknown }).IntersectionObserver = FakeIO;
 	host = makeHost();
 });
+// The DOM test files share one window (isolate: false): the stand-in goes with this file's tests, or a later file's
+// views wait for an observer that never reports (the explorer's dense-layer charts are made once on screen: two
+// explorer tests timed out in a clean clone's CI run after this file).
+const savedIO = (window as unknown as { IntersectionObserver?: unknown }).IntersectionObserver;
 afterEach(() => {
 	vi.restoreAllMocks();
 	(host as unknown as ObsidianPlugin).unload();
+	(window as unknown as { IntersectionObserver?: unknown }).IntersectionObserver = savedIO;
 });
 
 /** Runs the pending animation frames at time `now`. */
