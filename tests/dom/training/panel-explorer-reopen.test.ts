@@ -1,0 +1,109 @@
+// @vitest-environment jsdom
+/**
+ * A note reopened after a run: the block's explorer uses that run's trained weights (read back from the weights
+ * file the run saved beside its note), says so, and predicts as a network loaded from that file with the project's
+ * own safetensors reader does, and as the explorer did at the end of the run.
+ */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { renderCodeBlock, Vault, type Component } from "../../support/obsidian-stub";
+import { installFakeCanvas } from "./fake-canvas";
+import { makeHost, type Host } from "../robustness/harness";
+import { parseRunNote } from "../../../src/runs/run-note";
+import { parseCnn } from "../../../src/notation/cnn/parse";
+import { Sequential } from "../../../src/engine/model";
+import { loadSafetensors } from "../../../src/interop/safetensors-weights";
+import { loadDigits } from "../../../src/data/digits";
+import { chartMade, drawnBars } from "../../support/drawn-bars";
+import { until } from "../../support/until";
+
+beforeAll(() => installFakeCanvas());
+
+const BLOCK = ["input 8x8x1", "conv 4 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", "train digits epochs 2 batch 32 adam lr 0.01 seed 5 limit 300"].join("\n");
+
+let host: Host | null = null;
+let vault: Vault;
+afterEach(() => {
+	host?.unload();
+	host = null;
+	document.body.empty();
+});
+
+async function render(h: Host): Promise<{ el: HTMLElement; child: Component }> {
+	const { el, children } = await renderCodeBlock(h, "cnn", BLOCK, { sourcePath: "Notes/CNN.md" });
+	return { el, child: children[0] };
+}
+
+const weightsNote = (el: HTMLElement): string => el.querySelector(".cnn-lab-explorer-weights")?.textContent ?? "";
+
+/** The probabilities the explorer's prediction chart draws, in class order, once sample 1 is shown. */
+async function shownProbs(el: HTMLElement): Promise<number[]> {
+	await until(() => /^Predicted /.test(el.querySelector(".cnn-lab-explorer-pred-summary")?.textContent ?? ""), 20_000);
+	const canvas = el.querySelector<HTMLCanvasElement>(".cnn-lab-explorer-pred-chart canvas");
+	if (!canvas) throw new Error("no prediction chart");
+	await chartMade(canvas);
+	return drawnBars(canvas).map((b) => Number(b.value));
+}
+
+/** The input row's hidden numbers (the explorer's sample as the network gets it), 2 decimals. */
+function shownInput(el: HTMLElement): number[] {
+	const row = el.querySelector(".cnn-lab-explorer-layer");
+	return [...(row?.querySelectorAll("td") ?? [])].map((td) => Number((td.textContent ?? "").replace("−", "-")));
+}
+
+describe("a reopened note's explorer", () => {
+	it("uses the run's saved weights: says so, and predicts sample 1 as the saved weights file and the ended run do", async () => {
+		vault = new Vault({ "Notes/CNN.md": "# CNN" });
+		host = makeHost(vault);
+		host.settings.useWorker = false;
+		const h = host;
+		const first = await render(h);
+		first.el.querySelector<HTMLButtonElement>(".cnn-lab-explorer-open")?.click();
+		first.el.querySelector<HTMLButtonElement>(".cnn-lab-train")?.click();
+		await until(() => weightsNote(first.el).includes("this run, 2 epochs"), 60_000);
+		const notePath = (): string | undefined => vault.getFiles().find((f) => f.path.startsWith("CNN runs/") && f.extension === "md")?.path;
+		await until(async () => {
+			const p = notePath();
+			const f = p ? vault.getFileByPath(p) : null;
+			return f !== null && parseRunNote(await vault.read(f))?.status === "completed";
+		}, 60_000);
+		// the prediction the explorer showed with the weights the run ended with
+		const atEnd = await shownProbs(first.el);
+		first.child.unload();
+		first.el.remove();
+
+		const path = notePath() ?? "";
+		const name = (path.split("/").pop() ?? "").replace(/\.md$/, "");
+		const file = vault.getFileByPath(path.replace(/\.md$/, ".safetensors"));
+		if (!file) throw new Error(`no weights file beside ${path}: ${vault.getFiles().map((f) => f.path).join(", ")}`);
+		// the network loaded from the saved file by the project's safetensors reader, asked about digit sample 1
+		const model = parseCnn(BLOCK).model;
+		if (!model) throw new Error("the block does not parse");
+		const net = Sequential.build(model, 12345);
+		const loaded = loadSafetensors(net, new Uint8Array(await vault.readBinary(file)));
+		expect(loaded.ok).toBe(true);
+		const digits = loadDigits();
+		const x0 = digits.x.slice(0, 64);
+		const fromFile = Array.from(net.predict({ shape: [1, 1, 8, 8], data: x0 }).data);
+
+		const again = await render(h);
+		await until(() => /Latest run/.test(again.el.querySelector(".cnn-lab-training-status")?.textContent ?? ""), 20_000);
+		const open = again.el.querySelector<HTMLButtonElement>(".cnn-lab-explorer-open");
+		if (!open) throw new Error("no explorer button");
+		open.click();
+		expect(weightsNote(again.el)).toBe(`Trained weights: ${name}`);
+		expect(weightsNote(again.el)).not.toMatch(/untrained/i);
+		expect(again.el.querySelector(".cnn-lab-explorer-weights")?.classList.contains("is-untrained")).toBe(false);
+		const reopened = await shownProbs(again.el);
+		// it is sample 1 of the digits that is shown
+		expect(again.el.querySelector(".cnn-lab-explorer-source .cnn-lab-note")?.textContent).toBe(`Sample 1, label ${digits.y[0]}`);
+		const input = shownInput(again.el);
+		expect(input).toHaveLength(64);
+		input.forEach((v, i) => expect(Math.abs(v - x0[i])).toBeLessThanOrEqual(0.005 + 1e-9));
+		expect(reopened).toHaveLength(10);
+		reopened.forEach((p, k) => expect(p).toBeCloseTo(fromFile[k], 5));
+		reopened.forEach((p, k) => expect(p).toBeCloseTo(atEnd[k], 5));
+		// and the trained network is not the untrained one: a fresh network of the block's seed predicts otherwise
+		const fresh = Array.from(Sequential.build(model, 5).predict({ shape: [1, 1, 8, 8], data: x0 }).data);
+		expect(Math.max(...reopened.map((p, k) => Math.abs(p - fresh[k])))).toBeGreaterThan(0.05);
+	});
+});
