@@ -27,6 +27,8 @@ export class ExplorerMount {
 	private dataset: DatasetDescriptor | null = null;
 	/** The data the open view's samples and class names come from (null: none, or the block's built-in set). */
 	private shownData: DatasetDescriptor | null = null;
+	/** The classes' names when no data names them (a stored run on the vault's data: its note's names). */
+	private classNames: string[] | null = null;
 
 	constructor(
 		private readonly host: CnnLabHost,
@@ -65,6 +67,17 @@ export class ExplorerMount {
 		}
 	}
 
+	/** Names for the classes when the view has no data of its own to name them; an open view without data takes them. */
+	setClassNames(names: readonly string[]): void {
+		if (names.length !== outputs(this.block.model)) return;
+		const same = this.classNames?.join("\n") === names.join("\n");
+		this.classNames = names.slice();
+		if (this.view && !same && !this.shownData) {
+			this.close();
+			this.open();
+		}
+	}
+
 	open(): void {
 		if (this.view) return;
 		const { model, train, parsed, sourcePath } = this.block;
@@ -76,7 +89,7 @@ export class ExplorerMount {
 		this.view = new ExplorerView(this.body, {
 			probe: new Probe(model, seed, this.weights),
 			firstSampleLater: true,
-			classNames: data?.classNames ?? Array.from({ length: outputs(model) }, (_, i) => String(i)),
+			classNames: data?.classNames ?? this.classNames ?? Array.from({ length: outputs(model) }, (_, i) => String(i)),
 			samples: data,
 			weightsFrom: this.from,
 			lineText: (i) => parsed.layers[i]?.text.trim() ?? null,
