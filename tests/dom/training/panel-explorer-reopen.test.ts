@@ -119,69 +119,75 @@ function png(w: number, h: number): Uint8Array {
 }
 
 describe("a reopened note's explorer, on a vault image folder", () => {
-	it("uses the run's saved weights and the note's class names, though the folder's images are not read again", async () => {
-		// jsdom decodes no image: a bitmap of the file's size, read back as opaque pixels, a grey level per call
-		Object.defineProperty(window, "createImageBitmap", { configurable: true, value: async () => ({ width: 8, height: 8, close: () => {} }) });
-		const fake = HTMLCanvasElement.prototype.getContext;
-		let calls = 0;
-		HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, ...args: unknown[]) {
-			const ctx = (fake as (...a: unknown[]) => CanvasRenderingContext2D | null).apply(this, args);
-			if (ctx) ctx.getImageData = (_x: number, _y: number, w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4).fill(40 + ((calls++ * 37) % 200)), width: w, height: h, colorSpace: "srgb" }) as ImageData;
-			return ctx;
-		} as HTMLCanvasElement["getContext"];
-		try {
-			const files: Record<string, string | Uint8Array> = { "Notes/CNN.md": "# CNN" };
-			for (const cls of ["cat", "dog", "fish"]) for (let i = 0; i < 4; i++) files[`pets/${cls}/${i}.png`] = png(8, 8);
-			vault = new Vault(files);
-			host = makeHost(vault);
-			host.settings.useWorker = false;
-			const h = host;
-			const block = ["input 8x8x1", "conv 2 3x3 pad 1", "relu", "flatten", "dense 3", "softmax", "train pets epochs 2 batch 4 adam lr 0.05 seed 3"].join("\n");
-			const first = await renderCodeBlock(h, "cnn", block, { sourcePath: "Notes/CNN.md" });
-			first.el.querySelector<HTMLButtonElement>(".cnn-lab-train")?.click();
-			const notePath = (): string | undefined => vault.getFiles().find((f) => f.path.startsWith("CNN runs/") && f.extension === "md")?.path;
-			await until(async () => {
-				const p = notePath();
-				const f = p ? vault.getFileByPath(p) : null;
-				return f !== null && parseRunNote(await vault.read(f))?.status === "completed";
-			}, 60_000);
-			await until(() => vault.getFiles().some((f) => f.extension === "safetensors"), 20_000);
-			first.children[0].unload();
-			first.el.remove();
-			const name = (notePath() ?? "").split("/").pop()?.replace(/\.md$/, "");
+	for (const early of [false, true]) {
+		it(`uses the run's saved weights and the note's class names, though the folder's images are not read again${early ? " (opened before the stored run is read)" : ""}`, async () => {
+			// jsdom decodes no image: a bitmap of the file's size, read back as opaque pixels, a grey level per call
+			Object.defineProperty(window, "createImageBitmap", { configurable: true, value: async () => ({ width: 8, height: 8, close: () => {} }) });
+			const fake = HTMLCanvasElement.prototype.getContext;
+			let calls = 0;
+			HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, ...args: unknown[]) {
+				const ctx = (fake as (...a: unknown[]) => CanvasRenderingContext2D | null).apply(this, args);
+				if (ctx) ctx.getImageData = (_x: number, _y: number, w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4).fill(40 + ((calls++ * 37) % 200)), width: w, height: h, colorSpace: "srgb" }) as ImageData;
+				return ctx;
+			} as HTMLCanvasElement["getContext"];
+			try {
+				const files: Record<string, string | Uint8Array> = { "Notes/CNN.md": "# CNN" };
+				for (const cls of ["cat", "dog", "fish"]) for (let i = 0; i < 4; i++) files[`pets/${cls}/${i}.png`] = png(8, 8);
+				vault = new Vault(files);
+				host = makeHost(vault);
+				host.settings.useWorker = false;
+				const h = host;
+				const block = ["input 8x8x1", "conv 2 3x3 pad 1", "relu", "flatten", "dense 3", "softmax", "train pets epochs 2 batch 4 adam lr 0.05 seed 3"].join("\n");
+				const first = await renderCodeBlock(h, "cnn", block, { sourcePath: "Notes/CNN.md" });
+				first.el.querySelector<HTMLButtonElement>(".cnn-lab-train")?.click();
+				const notePath = (): string | undefined => vault.getFiles().find((f) => f.path.startsWith("CNN runs/") && f.extension === "md")?.path;
+				await until(async () => {
+					const p = notePath();
+					const f = p ? vault.getFileByPath(p) : null;
+					return f !== null && parseRunNote(await vault.read(f))?.status === "completed";
+				}, 60_000);
+				await until(() => vault.getFiles().some((f) => f.extension === "safetensors"), 20_000);
+				first.children[0].unload();
+				first.el.remove();
+				const name = (notePath() ?? "").split("/").pop()?.replace(/\.md$/, "");
 
-			const again = await renderCodeBlock(h, "cnn", block, { sourcePath: "Notes/CNN.md" });
-			await until(() => /Latest run/.test(again.el.querySelector(".cnn-lab-training-status")?.textContent ?? ""), 20_000);
-			await new Promise((r) => setTimeout(r, 50));
-			again.el.querySelector<HTMLButtonElement>(".cnn-lab-explorer-open")?.click();
-			expect(weightsNote(again.el)).toBe(`Trained weights: ${name}`);
-			// the classes by the names the run's note keeps, as the block's confusion matrix shows them
-			const rows = (): string[] => [...again.el.querySelectorAll(".cnn-lab-explorer-pred .cnn-lab-explorer-bar-name")].map((e) => e.textContent ?? "");
-			expect(rows()).toEqual(["cat", "dog", "fish"]);
-			expect([...again.el.querySelectorAll(".cnn-lab-confusion-table thead th:not(.cnn-lab-confusion-acc)")].slice(1).map((th) => th.textContent)).toEqual(["cat", "dog", "fish"]);
-			// no images to pick (the folder is read by a run): a drawing, predicted as the saved weights file predicts it
-			expect(again.el.querySelector(".cnn-lab-explorer-source input[type=number]")).toBeNull();
-			const pad = again.el.querySelector<HTMLCanvasElement>(".cnn-lab-explorer-pad-canvas");
-			if (!pad) throw new Error("no pad");
-			pad.getBoundingClientRect = () => ({ left: 0, top: 0, width: 200, height: 200, right: 200, bottom: 200, x: 0, y: 0, toJSON: () => ({}) });
-			const points = [[40, 40], [100, 160], [160, 60]];
-			points.forEach(([x, y], k) => pad.dispatchEvent(new PointerEvent(k === 0 ? "pointerdown" : "pointermove", { pointerType: "mouse", pointerId: 1, clientX: x, clientY: y, bubbles: true, cancelable: true })));
-			pad.dispatchEvent(new PointerEvent("pointerup", { pointerType: "mouse", pointerId: 1, bubbles: true }));
-			const drawn = await shownProbs(again.el);
-			const model = parseCnn(block).model;
-			const file = vault.getFileByPath((notePath() ?? "").replace(/\.md$/, ".safetensors"));
-			if (!model || !file) throw new Error("no model or weights file");
-			const net = Sequential.build(model, 777);
-			expect(loadSafetensors(net, new Uint8Array(await vault.readBinary(file))).ok).toBe(true);
-			const x = padToInput([points.map(([px, py]) => ({ x: px / 200, y: py / 200 }))], 0.09, [1, 8, 8]);
-			if (!x) throw new Error("no input from the stroke");
-			const want = Array.from(net.predict({ shape: [1, 1, 8, 8], data: x }).data);
-			drawn.forEach((p, k) => expect(p).toBeCloseTo(want[k], 5));
-			expect(rows()).toEqual(["cat", "dog", "fish"]);
-			const last = [...again.el.querySelectorAll(".cnn-lab-explorer-layer")].pop();
-			expect([...(last?.querySelectorAll(".cnn-lab-explorer-unit-name") ?? [])].map((e) => e.textContent)).toEqual(["cat", "dog", "fish"]);
-		} finally {
-			HTMLCanvasElement.prototype.getContext = fake;
-		}
-	});
+				const again = await renderCodeBlock(h, "cnn", block, { sourcePath: "Notes/CNN.md" });
+				if (early) {
+					again.el.querySelector<HTMLButtonElement>(".cnn-lab-explorer-open")?.click();
+					expect(weightsNote(again.el)).toMatch(/^Untrained/);
+				}
+				await until(() => /Latest run/.test(again.el.querySelector(".cnn-lab-training-status")?.textContent ?? ""), 20_000);
+				await new Promise((r) => setTimeout(r, 50));
+				if (!early) again.el.querySelector<HTMLButtonElement>(".cnn-lab-explorer-open")?.click();
+				expect(weightsNote(again.el)).toBe(`Trained weights: ${name}`);
+				// the classes by the names the run's note keeps, as the block's confusion matrix shows them
+				const rows = (): string[] => [...again.el.querySelectorAll(".cnn-lab-explorer-pred .cnn-lab-explorer-bar-name")].map((e) => e.textContent ?? "");
+				expect(rows()).toEqual(["cat", "dog", "fish"]);
+				expect([...again.el.querySelectorAll(".cnn-lab-confusion-table thead th:not(.cnn-lab-confusion-acc)")].slice(1).map((th) => th.textContent)).toEqual(["cat", "dog", "fish"]);
+				// no images to pick (the folder is read by a run): a drawing, predicted as the saved weights file predicts it
+				expect(again.el.querySelector(".cnn-lab-explorer-source input[type=number]")).toBeNull();
+				const pad = again.el.querySelector<HTMLCanvasElement>(".cnn-lab-explorer-pad-canvas");
+				if (!pad) throw new Error("no pad");
+				pad.getBoundingClientRect = () => ({ left: 0, top: 0, width: 200, height: 200, right: 200, bottom: 200, x: 0, y: 0, toJSON: () => ({}) });
+				const points = [[40, 40], [100, 160], [160, 60]];
+				points.forEach(([x, y], k) => pad.dispatchEvent(new PointerEvent(k === 0 ? "pointerdown" : "pointermove", { pointerType: "mouse", pointerId: 1, clientX: x, clientY: y, bubbles: true, cancelable: true })));
+				pad.dispatchEvent(new PointerEvent("pointerup", { pointerType: "mouse", pointerId: 1, bubbles: true }));
+				const drawn = await shownProbs(again.el);
+				const model = parseCnn(block).model;
+				const file = vault.getFileByPath((notePath() ?? "").replace(/\.md$/, ".safetensors"));
+				if (!model || !file) throw new Error("no model or weights file");
+				const net = Sequential.build(model, 777);
+				expect(loadSafetensors(net, new Uint8Array(await vault.readBinary(file))).ok).toBe(true);
+				const x = padToInput([points.map(([px, py]) => ({ x: px / 200, y: py / 200 }))], 0.09, [1, 8, 8]);
+				if (!x) throw new Error("no input from the stroke");
+				const want = Array.from(net.predict({ shape: [1, 1, 8, 8], data: x }).data);
+				drawn.forEach((p, k) => expect(p).toBeCloseTo(want[k], 5));
+				expect(rows()).toEqual(["cat", "dog", "fish"]);
+				const last = [...again.el.querySelectorAll(".cnn-lab-explorer-layer")].pop();
+				expect([...(last?.querySelectorAll(".cnn-lab-explorer-unit-name") ?? [])].map((e) => e.textContent)).toEqual(["cat", "dog", "fish"]);
+			} finally {
+				HTMLCanvasElement.prototype.getContext = fake;
+			}
+		});
+	}
 });
