@@ -95,6 +95,8 @@ export interface LatestRun {
 	weights: Float32Array | null;
 	/** The run's final validation confusion matrix, when its note kept one. */
 	confusion: ConfusionRecord | null;
+	/** The classes' names as the run's note keeps them (its confusion matrix's), or null. */
+	classNames: string[] | null;
 	/** With patience: the best epoch and whether the run stopped early, marked on its charts. */
 	ending: RunEnding;
 }
@@ -118,8 +120,9 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 		try {
 			const w = await loadRunWeights(host.app, found.path, r.weights, model);
 			if ("weights" in w) {
+				// The explorer takes them even without a preview (a run on the vault's data has no built-in set to show).
+				weights = w.weights;
 				snapshot = previewFor(model, train, sample, host.settings.defaultSeed, host.settings, w.weights);
-				if (snapshot) weights = w.weights;
 			}
 		} catch {
 			snapshot = null;
@@ -147,6 +150,7 @@ export async function loadLatestRun(host: CnnLabHost, sourcePath: string, source
 		snapshot,
 		weights,
 		confusion: r.confusion ?? null,
+		classNames: r.confusion?.classes ?? null,
 	};
 }
 

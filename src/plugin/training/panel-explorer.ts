@@ -25,6 +25,10 @@ export class ExplorerMount {
 	private weights: Float32Array | null = null;
 	private from: string | null = null;
 	private dataset: DatasetDescriptor | null = null;
+	/** The data the open view's samples and class names come from (null: none, or the block's built-in set). */
+	private shownData: DatasetDescriptor | null = null;
+	/** The classes' names when no data names them (a stored run on the vault's data: its note's names). */
+	private classNames: string[] | null = null;
 
 	constructor(
 		private readonly host: CnnLabHost,
@@ -54,8 +58,21 @@ export class ExplorerMount {
 		this.from = weights ? from : null;
 		if (dataset !== undefined) this.dataset = dataset;
 		if (!this.view) return;
-		if (weights && from) this.view.setWeights(weights, from, staged);
+		// A run on the vault's data (a folder, a CSV) brings samples and class names the open view was built without.
+		const newData = dataset !== undefined && dataset !== null && !sameData(dataset, this.shownData);
+		if (weights && from && !newData) this.view.setWeights(weights, from, staged);
 		else {
+			this.close();
+			this.open();
+		}
+	}
+
+	/** Names for the classes when the view has no data of its own to name them; an open view without data takes them. */
+	setClassNames(names: readonly string[]): void {
+		if (names.length !== outputs(this.block.model)) return;
+		const same = this.classNames?.join("\n") === names.join("\n");
+		this.classNames = names.slice();
+		if (this.view && !same && !this.shownData) {
 			this.close();
 			this.open();
 		}
@@ -66,12 +83,13 @@ export class ExplorerMount {
 		const { model, train, parsed, sourcePath } = this.block;
 		const seed = train.seed ?? this.host.settings.defaultSeed;
 		const desc = this.dataset ?? builtinDataset(train.dataset, model, seed, train.limit);
+		this.shownData = desc;
 		const data = desc ? explorerData(desc, model, seed, loadDigits) : null;
 		const doc = this.body.ownerDocument;
 		this.view = new ExplorerView(this.body, {
 			probe: new Probe(model, seed, this.weights),
 			firstSampleLater: true,
-			classNames: data?.classNames ?? Array.from({ length: outputs(model) }, (_, i) => String(i)),
+			classNames: data?.classNames ?? this.classNames ?? Array.from({ length: outputs(model) }, (_, i) => String(i)),
 			samples: data,
 			weightsFrom: this.from,
 			lineText: (i) => parsed.layers[i]?.text.trim() ?? null,
@@ -100,6 +118,14 @@ export class ExplorerMount {
 	destroy(): void {
 		this.close();
 	}
+}
+
+/** The same data for the explorer: the same arrays, or a built-in set with the same parameters. */
+function sameData(a: DatasetDescriptor, b: DatasetDescriptor | null): boolean {
+	if (a === b) return true;
+	if (!b || a.kind !== b.kind) return false;
+	if (a.kind === "arrays" || b.kind === "arrays") return a.kind === "arrays" && b.kind === "arrays" && a.x === b.x && a.y === b.y && a.classNames.join("\n") === b.classNames.join("\n");
+	return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The network's number of class scores (the last dense layer's units), for naming classes without a dataset. */

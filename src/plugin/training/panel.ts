@@ -135,6 +135,8 @@ export class TrainingPanel {
 				return;
 			}
 			if (latest) {
+				// A run on the vault's data: its classes named from the note (the data is read again only by a run).
+				if (latest.classNames) this.explorer?.setClassNames(latest.classNames);
 				if (latest.weights) this.explorer?.setWeights(latest.weights, latest.name);
 				if (latest.snapshot) {
 					this.previewShown = false;
