@@ -32,7 +32,9 @@ export function installFakeCanvas(): void {
 				if (prop in target) return target[prop];
 				if (typeof prop !== "string" || prop === "length" || prop === "then" || /^\d+$/.test(prop)) return undefined;
 				if (prop === "measureText") return (s: string) => ({ width: s.length * 6, actualBoundingBoxAscent: 8, actualBoundingBoxDescent: 2 });
-				if (prop === "getImageData" || prop === "createImageData") return (w = 1, h = 1) => ({ data: new Uint8ClampedArray(Math.max(1, w * h) * 4), width: w, height: h });
+				// createImageData(w, h); getImageData(x, y, w, h)
+				if (prop === "createImageData") return (w = 1, h = 1) => ({ data: new Uint8ClampedArray(Math.max(1, w * h) * 4), width: w, height: h });
+				if (prop === "getImageData") return (...a: number[]) => ({ data: new Uint8ClampedArray(Math.max(1, (a[2] ?? 1) * (a[3] ?? 1)) * 4), width: a[2] ?? 1, height: a[3] ?? 1 });
 				if (prop === "getLineDash") return () => [];
 				return (...args: unknown[]) => record(canvas, prop, args);
 			},

@@ -93,7 +93,11 @@ describe("the explorer names an image folder's classes", () => {
 			if (ctx) ctx.getImageData = (_x: number, _y: number, w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4).fill(128), width: w, height: h, colorSpace: "srgb" }) as ImageData;
 			return ctx;
 		} as HTMLCanvasElement["getContext"];
-		restore.push(() => (HTMLCanvasElement.prototype.getContext = fake));
+		// (the DOM files share one window: both stand-ins go with this test)
+		restore.push(() => {
+			HTMLCanvasElement.prototype.getContext = fake;
+			delete (window as unknown as { createImageBitmap?: unknown }).createImageBitmap;
+		});
 		const files: Record<string, string | Uint8Array> = { "Notes/CNN.md": "# CNN" };
 		for (const cls of ["cat", "dog", "fish"]) for (let i = 0; i < 4; i++) files[`pets/${cls}/${i}.png`] = png(8, 8);
 		host = makeHost(new Vault(files));

@@ -186,7 +186,9 @@ describe("a reopened note's explorer, on a vault image folder", () => {
 				const last = [...again.el.querySelectorAll(".cnn-lab-explorer-layer")].pop();
 				expect([...(last?.querySelectorAll(".cnn-lab-explorer-unit-name") ?? [])].map((e) => e.textContent)).toEqual(["cat", "dog", "fish"]);
 			} finally {
+				// (the DOM files share one window: both stand-ins go with this test)
 				HTMLCanvasElement.prototype.getContext = fake;
+				delete (window as unknown as { createImageBitmap?: unknown }).createImageBitmap;
 			}
 		});
 	}
