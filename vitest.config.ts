@@ -83,7 +83,8 @@ export default defineConfig({
 			},
 			{
 				extends: true,
-				test: { name: "dom", include: ["tests/dom/**/*.test.ts"], exclude: [...buildTests, ...slowTests, ...mockTests], provide: { engineBackend: "js" }, isolate: false },
+				// One window for all the files (isolate: false): window-reset.ts puts back what a file replaced on it.
+				test: { name: "dom", include: ["tests/dom/**/*.test.ts"], exclude: [...buildTests, ...slowTests, ...mockTests], setupFiles: ["tests/support/window-reset.ts"], provide: { engineBackend: "js" }, isolate: false },
 			},
 			{
 				extends: true,
