@@ -46,6 +46,7 @@ export const explorerStrings = {
 	"explorer.calc.cell": { en: "{label}, channel {c}, row {row}, column {col} = {v}", zh: "{label}，通道 {c}，第 {row} 行第 {col} 列 = {v}" },
 	"explorer.calc.unitValue": { en: "{label}, unit {n} = {v}", zh: "{label}，单元 {n} = {v}" },
 	"explorer.calc.keys": { en: "Arrow keys move to the neighbouring cell", zh: "方向键移到相邻的格子" },
+	"explorer.calc.aria": { en: "How the picked value was computed; arrow keys move to the neighbouring cell", zh: "所选数值的计算过程；方向键移到相邻的格子" },
 	"explorer.calc.close": { en: "Close", zh: "关闭" },
 	"explorer.calc.maxpool": { en: "the largest of the {n} values in its window", zh: "窗口内 {n} 个值中的最大值" },
 	"explorer.calc.avgpool": { en: "the mean of its window: ({sum}) / {d}", zh: "窗口的平均值：({sum}) / {d}" },

@@ -165,6 +165,11 @@ describe("cnn-conv block: the acceptance case", () => {
 		key("ArrowRight");
 		key("ArrowLeft");
 		expect(text(el.querySelector(".cnn-conv-counter"))).toBe("Step 2 / 15");
+		// Up / Down are the stepper's previous / next here (the explorer's computation moves a row with them instead)
+		key("ArrowDown");
+		expect(text(el.querySelector(".cnn-conv-counter"))).toBe("Step 3 / 15");
+		key("ArrowUp");
+		expect(text(el.querySelector(".cnn-conv-counter"))).toBe("Step 2 / 15");
 		key("End");
 		expect(text(el.querySelector(".cnn-conv-counter"))).toBe("Step 15 / 15");
 		key("Home");
