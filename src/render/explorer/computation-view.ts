@@ -124,12 +124,16 @@ export function renderExplanation(parent: HTMLElement, e: Explanation): void {
 			box.createDiv({ cls: "cnn-lab-explorer-calc-sum", text: `${parts.join(" + ")} = ${f(e.value)}` });
 			return;
 		}
-		case "softmax":
+		case "softmax": {
 			box.createDiv({
 				cls: "cnn-lab-explorer-calc-sum",
 				text: t("explorer.calc.softmax", { x: f(e.logits[e.unit]), max: f(e.max), e: f(Math.exp(e.logits[e.unit] - e.max)), d: f(e.denominator), v: f(e.value) }),
 			});
+			// the denominator's terms, one per logit, so that the sum written can be re-added
+			const terms = e.logits.map((l) => f(Math.exp(l - e.max))).join(" + ");
+			box.createDiv({ cls: "cnn-lab-explorer-calc-sum", text: t("explorer.calc.softmaxSum", { max: f(e.max), terms, d: f(e.denominator) }) });
 			return;
+		}
 		case "relu":
 			box.createDiv({ cls: "cnn-lab-explorer-calc-sum", text: t("explorer.calc.relu", { x: f(e.input), v: f(e.value) }) });
 			return;

@@ -533,6 +533,10 @@ export class ExplorerView {
 			box.createDiv({ cls: "cnn-lab-explorer-calc-sum", text: t("explorer.calc.add", { body: v(terms.body), shortcut: v(terms.shortcut), v: v(terms.sum) }) });
 			return;
 		}
+		if (entry.label === "identity") {
+			box.createDiv({ cls: "cnn-lab-explorer-calc-sum", text: t("explorer.calc.identity", { x: formatValue(entry.data[index], CALC_DECIMALS) }) });
+			return;
+		}
 		if (!spec || !input) return;
 		// a layer with weights or running statistics reads them from the engine's sublayer; the rest needs only the outputs
 		const e = WEIGHTLESS.has(spec.type) ? explainValue(spec, input.shape, input.data, {}, entry.shape, index) : this.opts.probe.explainInner(r, st.layer, path, index);
