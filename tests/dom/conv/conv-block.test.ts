@@ -87,6 +87,7 @@ async function render(source: string, h = host): Promise<{ el: HTMLElement; bloc
 
 const text = (el: Element | null): string => el?.textContent ?? "";
 
+let savedIO: unknown;
 beforeEach(() => {
 	document.body.empty();
 	observers = [];
@@ -99,10 +100,14 @@ beforeEach(() => {
 	vi.spyOn(window, "cancelAnimationFrame").mockImplementation((id) => {
 		frames.delete(id);
 	});
+	savedIO = (window as unknown as { IntersectionObserver: unknown }).IntersectionObserver;
 	(window as unknown as { IntersectionObserver: unknown }).IntersectionObserver = FakeIO;
 	host = makeHost();
 });
 afterEach(() => {
+	// The window is shared with the files that run after this one in its worker (isolate: false): a FakeIO left
+	// behind never reports, and their charts that wait until on screen (the explorer's dense layers) were never made.
+	(window as unknown as { IntersectionObserver: unknown }).IntersectionObserver = savedIO;
 	vi.restoreAllMocks();
 	(host as unknown as ObsidianPlugin).unload();
 });
