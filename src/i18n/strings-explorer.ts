@@ -46,6 +46,7 @@ export const explorerStrings = {
 	"explorer.calc.cell": { en: "{label}, channel {c}, row {row}, column {col} = {v}", zh: "{label}，通道 {c}，第 {row} 行第 {col} 列 = {v}" },
 	"explorer.calc.unitValue": { en: "{label}, unit {n} = {v}", zh: "{label}，单元 {n} = {v}" },
 	"explorer.calc.keys": { en: "Arrow keys move to the neighbouring cell", zh: "方向键移到相邻的格子" },
+	"explorer.calc.aria": { en: "How the picked value was computed; arrow keys move to the neighbouring cell", zh: "所选数值的计算过程；方向键移到相邻的格子" },
 	"explorer.calc.close": { en: "Close", zh: "关闭" },
 	"explorer.calc.maxpool": { en: "the largest of the {n} values in its window", zh: "窗口内 {n} 个值中的最大值" },
 	"explorer.calc.avgpool": { en: "the mean of its window: ({sum}) / {d}", zh: "窗口的平均值：({sum}) / {d}" },
@@ -62,6 +63,8 @@ export const explorerStrings = {
 	"explorer.calc.dropout": { en: "dropout passes {x} unchanged outside training", zh: "dropout 在训练之外原样传递 {x}" },
 	"explorer.calc.flatten": { en: "flatten: value {i} of the previous layer, {x}", zh: "flatten：上一层的第 {i} 个值，{x}" },
 	"explorer.calc.softmax": { en: "softmax: e^({x} − {max}) / Σ e^(logit − {max}) = {e} / {d} = {v}", zh: "softmax：e^({x} − {max}) / Σ e^(logit − {max}) = {e} / {d} = {v}" },
+	"explorer.calc.softmaxSum": { en: "Σ e^(logit − {max}) = {terms} = {d}", zh: "Σ e^(logit − {max}) = {terms} = {d}" },
+	"explorer.calc.identity": { en: "identity: the block's input at the same place, unchanged: {x}", zh: "恒等：块的输入在同一位置上的值，原样不变：{x}" },
 	"explorer.calc.filter": { en: "Filter {f} of {label} on this sample (learned kernel, real numbers)", zh: "{label} 的第 {f} 个滤波器作用于该样本（学到的卷积核，真实数值）" },
 	"explorer.calc.after": { en: "Then: {steps}", zh: "之后：{steps}" },
 

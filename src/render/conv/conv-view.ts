@@ -32,6 +32,11 @@ export interface ConvViewOptions {
 	 * a 28×28 layer in one task was over 100 ms, most of it the layout of its tables.
 	 */
 	chunked?: boolean;
+	/**
+	 * False: the arrow keys are left to the host (they bubble up unhandled): the network explorer moves its
+	 * computation to the neighbouring cell of the map with them. Space, Home and End still drive the stepper.
+	 */
+	arrowKeys?: boolean;
 }
 
 export type StepIcon = "first" | "back" | "play" | "pause" | "next" | "last";
@@ -434,6 +439,7 @@ export class ConvView {
 		const target = e.target as HTMLElement;
 		if (target.tagName === "SELECT" || target.tagName === "INPUT") return;
 		if (target.tagName === "BUTTON" && (e.key === " " || e.key === "Enter")) return;
+		if (this.opts.arrowKeys === false && e.key.startsWith("Arrow")) return;
 		const a = keyAction(e.key);
 		if (!a) return;
 		e.preventDefault();

@@ -52,7 +52,7 @@ export function convModelFor(cell: ConvCell, filterLabel: string, after: readonl
 export function showConvCell(parent: HTMLElement, cell: ConvCell, filterLabel: string, after: readonly LayerSpec[], row: number, col: number, opts: CalcOptions): ConvView | null {
 	const model = convModelFor(cell, filterLabel, after);
 	if (!model) return null;
-	const view = new ConvView(parent, model, { decimals: CALC_DECIMALS, colormap: opts.colormap, speed: 2, pixels: false, setIcon: opts.setIcon, chunked: true });
+	const view = new ConvView(parent, model, { decimals: CALC_DECIMALS, colormap: opts.colormap, speed: 2, pixels: false, setIcon: opts.setIcon, chunked: true, arrowKeys: false });
 	view.dispatch({ goto: row * model.cols.output + col });
 	return view;
 }
@@ -66,6 +66,25 @@ export function moveConvCell(view: ConvView, model: ConvModel | null, row: numbe
 	const cols = (model ?? view.shownModel).cols.output;
 	view.dispatch({ goto: row * cols + col });
 	return true;
+}
+
+/**
+ * The flat index of the cell next to `index` in an output of `shape` for an arrow key, clamped at the edges: a map
+ * [C, H, W] moves along its channel's row (Left / Right) or column (Up / Down); a flat output [N] moves to the unit
+ * before or after with either pair. Null for any other key.
+ */
+export function neighbourIndex(shape: readonly number[], index: number, key: string): number | null {
+	const step = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] }[key];
+	if (!step) return null;
+	if (shape.length !== 3) {
+		const n = shape.reduce((a, b) => a * b, 1);
+		return Math.max(0, Math.min(n - 1, index + step[0] + step[1]));
+	}
+	const [, h, w] = shape;
+	const base = index - (index % (h * w));
+	const row = Math.max(0, Math.min(h - 1, Math.floor((index % (h * w)) / w) + step[0]));
+	const col = Math.max(0, Math.min(w - 1, (index % w) + step[1]));
+	return base + row * w + col;
 }
 
 const f = (v: number): string => formatValue(v, CALC_DECIMALS);
@@ -105,12 +124,16 @@ export function renderExplanation(parent: HTMLElement, e: Explanation): void {
 			box.createDiv({ cls: "cnn-lab-explorer-calc-sum", text: `${parts.join(" + ")} = ${f(e.value)}` });
 			return;
 		}
-		case "softmax":
+		case "softmax": {
 			box.createDiv({
 				cls: "cnn-lab-explorer-calc-sum",
 				text: t("explorer.calc.softmax", { x: f(e.logits[e.unit]), max: f(e.max), e: f(Math.exp(e.logits[e.unit] - e.max)), d: f(e.denominator), v: f(e.value) }),
 			});
+			// the denominator's terms, one per logit, so that the sum written can be re-added
+			const terms = e.logits.map((l) => f(Math.exp(l - e.max))).join(" + ");
+			box.createDiv({ cls: "cnn-lab-explorer-calc-sum", text: t("explorer.calc.softmaxSum", { max: f(e.max), terms, d: f(e.denominator) }) });
 			return;
+		}
 		case "relu":
 			box.createDiv({ cls: "cnn-lab-explorer-calc-sum", text: t("explorer.calc.relu", { x: f(e.input), v: f(e.value) }) });
 			return;

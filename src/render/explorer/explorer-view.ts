@@ -12,7 +12,7 @@ import type { LayerSpec } from "../../engine/model-spec";
 import { DrawPad } from "./draw-pad";
 import { LayerStrip } from "./layer-strip";
 import { PredictionView } from "./prediction-view";
-import { CALC_DECIMALS, convModelFor, moveConvCell, renderExplanation, showConvCell } from "./computation-view";
+import { CALC_DECIMALS, convModelFor, moveConvCell, neighbourIndex, renderExplanation, showConvCell } from "./computation-view";
 import { ADD, addTerms, branchAfter, innerEntry, innerInput, innerSpec, isAdd, stepName } from "./block-paths";
 import { explainValue } from "../../worker/shared-engine";
 import { AttributionView } from "./attribution-view";
@@ -134,9 +134,18 @@ export class ExplorerView {
 			decimals: opts.decimals,
 			lineText: opts.lineText,
 			classNames: opts.classNames,
-			onPick: (stage, index, path) => this.pick(stage, index, path),
+			onPick: (stage, index, path) => {
+				this.pick(stage, index, path);
+				this.focusCalc(false);
+			},
 		});
-		this.calc = this.el.createDiv({ cls: "cnn-lab-explorer-calc", attr: { "aria-live": "polite" } });
+		// The computation takes the keyboard's focus (a click on a map leaves it nowhere, or in Live Preview's editor):
+		// its arrow keys move to the neighbouring cell of the same map.
+		this.calc = this.el.createDiv({
+			cls: "cnn-lab-explorer-calc",
+			attr: { "aria-live": "polite", role: "region", "aria-label": t("explorer.calc.aria"), "aria-keyshortcuts": "ArrowLeft ArrowRight ArrowUp ArrowDown" },
+		});
+		this.on(this.calc, "keydown", (e) => this.onCalcKey(e as KeyboardEvent));
 		this.why = new AttributionView(this.el, opts.probe, opts.classNames, opts.lineText, opts.colormap);
 		this.index = Math.max(0, Math.min((opts.samples?.n ?? 1) - 1, opts.startIndex ?? 0));
 		this.setMode(this.mode, true);
@@ -392,12 +401,63 @@ export class ExplorerView {
 		if (e) renderExplanation(this.calc, e);
 	}
 
-	/** The head of the computation: its close button and the title naming the value. */
+	/** The head of the computation: its close button, the title naming the value, and what the arrow keys do. */
 	private calcHead(title: string): HTMLElement {
+		this.calc.setAttr("tabindex", "0");
 		const head = this.calc.createDiv({ cls: "cnn-lab-explorer-calc-head" });
 		const close = head.createEl("button", { text: t("explorer.calc.close") });
 		this.on(close, "click", () => this.closeCalc());
-		return head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: title });
+		const titleEl = head.createDiv({ cls: "cnn-lab-explorer-calc-title", text: title });
+		this.calc.createDiv({ cls: "cnn-lab-explorer-calc-keys", text: t("explorer.calc.keys") });
+		return titleEl;
+	}
+
+	/**
+	 * The open computation takes the focus when it has none inside the explorer, so that its arrow keys work at once
+	 * (a keyboard's pick from a unit's button keeps the focus there); `always`: an arrow key's move removed the
+	 * focused element (the close button of the view drawn again).
+	 */
+	private focusCalc(always: boolean): void {
+		if (!this.picked || !this.calc.hasAttribute("tabindex")) return;
+		const active = this.el.ownerDocument.activeElement;
+		if (always ? this.calc.contains(active) : this.el.contains(active)) return;
+		this.calc.focus({ preventScroll: true });
+	}
+
+	/** The shape of the picked output: a layer's, or an output's inside a residual block. */
+	private pickedShape(r: ProbeResult, p: { stage: number; path?: string }): readonly number[] | null {
+		const st = r.stages[p.stage];
+		if (!st) return null;
+		if (p.path === undefined) return st.shape;
+		return innerEntry(st.inner ?? [], p.path)?.shape ?? null;
+	}
+
+	/**
+	 * Arrow keys in the computation: the neighbouring cell of the same map (Left / Right a column, Up / Down a row,
+	 * clamped at the edges; a flat output's unit before or after), shown as a click on it would. From a conv's
+	 * stepper, the cell it shows (its own play or step buttons may have moved it since the click).
+	 */
+	private onCalcKey(e: KeyboardEvent): void {
+		const r = this.result;
+		const p = this.picked;
+		if (!r || !p || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+		const tag = (e.target as HTMLElement).tagName;
+		if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") return;
+		const shape = this.pickedShape(r, p);
+		if (!shape) return;
+		let from = p.index;
+		const open = this.convOpen;
+		if (open && this.convView && open.stage === p.stage && open.path === p.path && shape.length === 3) {
+			const [, h, w] = shape;
+			const cols = this.convView.shownModel.cols.output;
+			const step = this.convView.current.index;
+			if (cols === w && Math.floor(step / cols) < h) from = p.index - (p.index % (h * w)) + step;
+		}
+		const to = neighbourIndex(shape, from, e.key);
+		if (to === null) return;
+		e.preventDefault();
+		if (to !== p.index || from !== p.index) this.pick(p.stage, to, p.path);
+		this.focusCalc(true);
 	}
 
 	/**
@@ -435,7 +495,6 @@ export class ExplorerView {
 		const filterNote = this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.filter", { f: at.c + 1, label }) });
 		const group = groupText(cell);
 		const groupNote = group !== null ? this.calc.createDiv({ cls: "cnn-lab-note", text: group }) : null;
-		this.calc.createDiv({ cls: "cnn-lab-note", text: t("explorer.calc.keys") });
 		this.convView = showConvCell(this.calc, cell, filterLabel, after(), at.row, at.col, { colormap: this.opts.colormap, setIcon: this.opts.setIcon });
 		if (this.convView) this.convOpen = { stage, path: src.path, result: r, filter: at.c, title: titleEl, filterNote, groupNote };
 	}
@@ -474,6 +533,10 @@ export class ExplorerView {
 			box.createDiv({ cls: "cnn-lab-explorer-calc-sum", text: t("explorer.calc.add", { body: v(terms.body), shortcut: v(terms.shortcut), v: v(terms.sum) }) });
 			return;
 		}
+		if (entry.label === "identity") {
+			box.createDiv({ cls: "cnn-lab-explorer-calc-sum", text: t("explorer.calc.identity", { x: formatValue(entry.data[index], CALC_DECIMALS) }) });
+			return;
+		}
 		if (!spec || !input) return;
 		// a layer with weights or running statistics reads them from the engine's sublayer; the rest needs only the outputs
 		const e = WEIGHTLESS.has(spec.type) ? explainValue(spec, input.shape, input.data, {}, entry.shape, index) : this.opts.probe.explainInner(r, st.layer, path, index);
@@ -485,7 +548,10 @@ export class ExplorerView {
 		this.convView = null;
 		this.convOpen = null;
 		this.calc.empty();
-		if (forget) this.picked = null;
+		if (forget) {
+			this.picked = null;
+			this.calc.removeAttribute("tabindex");
+		}
 	}
 
 	get attribution(): AttributionView {
