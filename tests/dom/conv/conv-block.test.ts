@@ -104,17 +104,12 @@ beforeEach(() => {
 	(window as unknown as { IntersectionObserver: unknown }).IntersectionObserver = FakeIO;
 	host = makeHost();
 });
-// The DOM test files share one window (isolate: false): the stand-in goes with this file's tests, or a later file's
-// views wait for an observer that never reports (the explorer's dense-layer charts are made once on screen: two
-// explorer tests timed out in a clean clone's CI run after this file).
-const savedIO = (window as unknown as { IntersectionObserver?: unknown }).IntersectionObserver;
 afterEach(() => {
 	// The window is shared with the files that run after this one in its worker (isolate: false): a FakeIO left
 	// behind never reports, and their charts that wait until on screen (the explorer's dense layers) were never made.
 	(window as unknown as { IntersectionObserver: unknown }).IntersectionObserver = savedIO;
 	vi.restoreAllMocks();
 	(host as unknown as ObsidianPlugin).unload();
-	(window as unknown as { IntersectionObserver?: unknown }).IntersectionObserver = savedIO;
 });
 
 /** Runs the pending animation frames at time `now`. */
