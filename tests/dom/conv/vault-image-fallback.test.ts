@@ -4,17 +4,10 @@
 // getImageData hands back known pixels; the browser check (tests/e2e) runs the same path with real decoding.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App, Vault } from "../../support/obsidian-stub";
+import { pngHeader } from "../../support/fake-images";
 import type { App as ObsidianApp } from "obsidian";
 import { areaAverage, decodeSize, IMG_TIMEOUT_MS, readVaultImage, VaultImageError } from "../../../src/plugin/vault-image";
 
-/** The first bytes of a PNG of w×h pixels: enough for the size check that runs before decoding. */
-function pngHeader(w: number, h: number): Uint8Array {
-	const b = new Uint8Array(64);
-	b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-	new DataView(b.buffer).setUint32(16, w);
-	new DataView(b.buffer).setUint32(20, h);
-	return b;
-}
 
 type ImgOutcome = "load" | "error" | "never";
 let outcome: ImgOutcome = "load";

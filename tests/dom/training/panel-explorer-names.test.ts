@@ -12,6 +12,7 @@ import { makeHost, type Host } from "../robustness/harness";
 import { SHAPE_CLASSES } from "../../../src/data/shapes";
 import { makeShapes } from "../../../src/data/shapes";
 import { chartMade, chartOf } from "../../support/drawn-bars";
+import { fakeImageDecoding, pngHeader } from "../../support/fake-images";
 import { until } from "../../support/until";
 
 beforeAll(() => installFakeCanvas());
@@ -74,32 +75,12 @@ describe("the explorer names a dataset's classes", () => {
 	});
 });
 
-/** A PNG's signature and IHDR size: enough for the reader, whose pixels come from the decoder installed below. */
-function png(w: number, h: number): Uint8Array {
-	const b = new Uint8Array(64);
-	b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-	new DataView(b.buffer).setUint32(16, w);
-	new DataView(b.buffer).setUint32(20, h);
-	return b;
-}
-
 describe("the explorer names an image folder's classes", () => {
 	it("train <folder>: the class folders' names in the prediction and under the output layer's bars after a run", async () => {
 		// jsdom decodes no image: a bitmap of the file's size, read back as opaque grey pixels
-		Object.defineProperty(window, "createImageBitmap", { configurable: true, value: async () => ({ width: 8, height: 8, close: () => {} }) });
-		const fake = HTMLCanvasElement.prototype.getContext;
-		HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, ...args: unknown[]) {
-			const ctx = (fake as (...a: unknown[]) => CanvasRenderingContext2D | null).apply(this, args);
-			if (ctx) ctx.getImageData = (_x: number, _y: number, w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4).fill(128), width: w, height: h, colorSpace: "srgb" }) as ImageData;
-			return ctx;
-		} as HTMLCanvasElement["getContext"];
-		// (the DOM files share one window: both stand-ins go with this test)
-		restore.push(() => {
-			HTMLCanvasElement.prototype.getContext = fake;
-			delete (window as unknown as { createImageBitmap?: unknown }).createImageBitmap;
-		});
+		restore.push(fakeImageDecoding(8, () => 128));
 		const files: Record<string, string | Uint8Array> = { "Notes/CNN.md": "# CNN" };
-		for (const cls of ["cat", "dog", "fish"]) for (let i = 0; i < 4; i++) files[`pets/${cls}/${i}.png`] = png(8, 8);
+		for (const cls of ["cat", "dog", "fish"]) for (let i = 0; i < 4; i++) files[`pets/${cls}/${i}.png`] = pngHeader(8, 8);
 		host = makeHost(new Vault(files));
 		host.settings.useWorker = false;
 		const block = ["input 8x8x1", "conv 2 3x3 pad 1", "relu", "flatten", "dense 3", "softmax", "train pets epochs 1 batch 4 adam lr 0.01 seed 3"].join("\n");

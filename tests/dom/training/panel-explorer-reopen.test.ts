@@ -15,6 +15,7 @@ import { loadSafetensors } from "../../../src/interop/safetensors-weights";
 import { loadDigits } from "../../../src/data/digits";
 import { padToInput } from "../../../src/data/pad-input";
 import { chartMade, drawnBars } from "../../support/drawn-bars";
+import { fakeImageDecoding, pngHeader } from "../../support/fake-images";
 import { until } from "../../support/until";
 
 beforeAll(() => installFakeCanvas());
@@ -109,30 +110,15 @@ describe("a reopened note's explorer", () => {
 	});
 });
 
-/** A PNG's signature and IHDR size: enough for the reader, whose pixels come from the decoder installed below. */
-function png(w: number, h: number): Uint8Array {
-	const b = new Uint8Array(64);
-	b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-	new DataView(b.buffer).setUint32(16, w);
-	new DataView(b.buffer).setUint32(20, h);
-	return b;
-}
-
 describe("a reopened note's explorer, on a vault image folder", () => {
 	for (const early of [false, true]) {
 		it(`uses the run's saved weights and the note's class names, though the folder's images are not read again${early ? " (opened before the stored run is read)" : ""}`, async () => {
 			// jsdom decodes no image: a bitmap of the file's size, read back as opaque pixels, a grey level per call
-			Object.defineProperty(window, "createImageBitmap", { configurable: true, value: async () => ({ width: 8, height: 8, close: () => {} }) });
-			const fake = HTMLCanvasElement.prototype.getContext;
 			let calls = 0;
-			HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, ...args: unknown[]) {
-				const ctx = (fake as (...a: unknown[]) => CanvasRenderingContext2D | null).apply(this, args);
-				if (ctx) ctx.getImageData = (_x: number, _y: number, w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4).fill(40 + ((calls++ * 37) % 200)), width: w, height: h, colorSpace: "srgb" }) as ImageData;
-				return ctx;
-			} as HTMLCanvasElement["getContext"];
+			const restore = fakeImageDecoding(8, () => 40 + ((calls++ * 37) % 200));
 			try {
 				const files: Record<string, string | Uint8Array> = { "Notes/CNN.md": "# CNN" };
-				for (const cls of ["cat", "dog", "fish"]) for (let i = 0; i < 4; i++) files[`pets/${cls}/${i}.png`] = png(8, 8);
+				for (const cls of ["cat", "dog", "fish"]) for (let i = 0; i < 4; i++) files[`pets/${cls}/${i}.png`] = pngHeader(8, 8);
 				vault = new Vault(files);
 				host = makeHost(vault);
 				host.settings.useWorker = false;
@@ -187,8 +173,7 @@ describe("a reopened note's explorer, on a vault image folder", () => {
 				expect([...(last?.querySelectorAll(".cnn-lab-explorer-unit-name") ?? [])].map((e) => e.textContent)).toEqual(["cat", "dog", "fish"]);
 			} finally {
 				// (the DOM files share one window: both stand-ins go with this test)
-				HTMLCanvasElement.prototype.getContext = fake;
-				delete (window as unknown as { createImageBitmap?: unknown }).createImageBitmap;
+				restore();
 			}
 		});
 	}
