@@ -12,23 +12,12 @@ import { loadDigits } from "../../../src/data/digits";
 import { Sequential } from "../../../src/engine/model";
 import { trainSync } from "../../../src/engine/trainer";
 import { optimizerSpec } from "../../../src/engine/optim";
-import type { ModelSpec } from "../../../src/engine/model-spec";
+import { smallDigitsNet } from "./small-net";
 import { Probe } from "../../../src/engine/probe";
 import { ExplorerView, type ExplorerSamples } from "../../../src/render/explorer/explorer-view";
 import { until } from "../../support/until";
 
-const SPEC: ModelSpec = {
-	input: [1, 8, 8],
-	layers: [
-		{ type: "conv", filters: 4, kernel: [3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1], bias: true },
-		{ type: "relu" },
-		{ type: "maxpool", kernel: [2, 2], stride: [2, 2], pad: [0, 0], ceil: false, countIncludePad: true },
-		{ type: "flatten" },
-		{ type: "dense", units: 10, bias: true },
-		{ type: "softmax" },
-	],
-};
-const LINES = ["conv 4 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax"];
+const { spec: SPEC, lines: LINES } = smallDigitsNet(4);
 const SIZE = 64;
 
 const digits = loadDigits();

@@ -7,23 +7,12 @@ import { loadDigits } from "../../../src/data/digits";
 import { Sequential } from "../../../src/engine/model";
 import { trainSync } from "../../../src/engine/trainer";
 import { optimizerSpec } from "../../../src/engine/optim";
-import type { ModelSpec } from "../../../src/engine/model-spec";
+import { smallDigitsNet } from "./small-net";
 import { Probe } from "../../../src/engine/probe";
 import { ExplorerView } from "../../../src/render/explorer/explorer-view";
 import { NUMBERS_PAUSE_MS } from "../../../src/render/heatmap";
 
-const SPEC: ModelSpec = {
-	input: [1, 8, 8],
-	layers: [
-		{ type: "conv", filters: 8, kernel: [3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1], bias: true },
-		{ type: "relu" },
-		{ type: "maxpool", kernel: [2, 2], stride: [2, 2], pad: [0, 0], ceil: false, countIncludePad: true },
-		{ type: "flatten" },
-		{ type: "dense", units: 10, bias: true },
-		{ type: "softmax" },
-	],
-};
-const LINES = ["conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax"];
+const { spec: SPEC, lines: LINES } = smallDigitsNet(8);
 
 let weights: Float32Array;
 const digits = loadDigits();
