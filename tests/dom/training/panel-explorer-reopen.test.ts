@@ -52,6 +52,18 @@ function shownInput(el: HTMLElement): number[] {
 	return [...(row?.querySelectorAll("td") ?? [])].map((td) => Number((td.textContent ?? "").replace("−", "-")));
 }
 
+/** The path of the run note the vault holds (one run per test). */
+const notePath = (): string | undefined => vault.getFiles().find((f) => f.path.startsWith("CNN runs/") && f.extension === "md")?.path;
+
+/** Waits until that run note says completed. */
+async function runCompleted(): Promise<void> {
+	await until(async () => {
+		const p = notePath();
+		const f = p ? vault.getFileByPath(p) : null;
+		return f !== null && parseRunNote(await vault.read(f))?.status === "completed";
+	}, 60_000);
+}
+
 describe("a reopened note's explorer", () => {
 	it("uses the run's saved weights: says so, and predicts sample 1 as the saved weights file and the ended run do", async () => {
 		vault = new Vault({ "Notes/CNN.md": "# CNN" });
@@ -62,12 +74,7 @@ describe("a reopened note's explorer", () => {
 		first.el.querySelector<HTMLButtonElement>(".cnn-lab-explorer-open")?.click();
 		first.el.querySelector<HTMLButtonElement>(".cnn-lab-train")?.click();
 		await until(() => weightsNote(first.el).includes("this run, 2 epochs"), 60_000);
-		const notePath = (): string | undefined => vault.getFiles().find((f) => f.path.startsWith("CNN runs/") && f.extension === "md")?.path;
-		await until(async () => {
-			const p = notePath();
-			const f = p ? vault.getFileByPath(p) : null;
-			return f !== null && parseRunNote(await vault.read(f))?.status === "completed";
-		}, 60_000);
+		await runCompleted();
 		// the prediction the explorer showed with the weights the run ended with
 		const atEnd = await shownProbs(first.el);
 		first.child.unload();
@@ -126,12 +133,7 @@ describe("a reopened note's explorer, on a vault image folder", () => {
 				const block = ["input 8x8x1", "conv 2 3x3 pad 1", "relu", "flatten", "dense 3", "softmax", "train pets epochs 2 batch 4 adam lr 0.05 seed 3"].join("\n");
 				const first = await renderCodeBlock(h, "cnn", block, { sourcePath: "Notes/CNN.md" });
 				first.el.querySelector<HTMLButtonElement>(".cnn-lab-train")?.click();
-				const notePath = (): string | undefined => vault.getFiles().find((f) => f.path.startsWith("CNN runs/") && f.extension === "md")?.path;
-				await until(async () => {
-					const p = notePath();
-					const f = p ? vault.getFileByPath(p) : null;
-					return f !== null && parseRunNote(await vault.read(f))?.status === "completed";
-				}, 60_000);
+				await runCompleted();
 				await until(() => vault.getFiles().some((f) => f.extension === "safetensors"), 20_000);
 				first.children[0].unload();
 				first.el.remove();
