@@ -18,8 +18,13 @@ import { until } from "../../support/until";
 beforeAll(() => installFakeCanvas());
 
 const net = (train: string): string => ["input 8x8x1", "conv 4 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10", "softmax", train].join("\n");
-/** Long enough that the block can go and come back mid-run, several times. */
-const SIX = net("train digits epochs 6 batch 16 sgd lr 0.05 seed 11 limit 900");
+/**
+ * Long enough that the block can go and come back mid-run, several times: on a busy machine the block's first
+ * chart point can come some epochs into the run (its redraws are throttled), and with 6 epochs the run had once
+ * ended by the time the block came back (no progress bar to find).
+ */
+const EPOCHS = 12;
+const BLOCK = net(`train digits epochs ${EPOCHS} batch 16 sgd lr 0.05 seed 11 limit 900`);
 
 let host: CnnLabHost & Plugin;
 let vault: Vault;
@@ -63,18 +68,18 @@ const barValue = (el: HTMLElement): number => Number(el.querySelector(".cnn-lab-
 
 describe("a run outlives its block", () => {
 	it("Live Preview's source toggle mid-run (block unloaded, rendered again): reattached with every epoch so far, the run goes on to completed", async () => {
-		const first = await render(SIX);
+		const first = await render(BLOCK);
 		button(first.el, "cnn-lab-train").click();
 		await until(() => shown(first.el, 0, 1).length >= 1);
 		first.child.unload();
-		const run = runOf(SIX);
+		const run = runOf(BLOCK);
 		if (!run) throw new Error("the run is gone with its block");
 		const at = run.epochs.length;
 		// Away from the block, it trains on.
 		await until(() => run.epochs.length >= at + 1);
 
 		const before = run.epochs.length;
-		const again = await render(SIX);
+		const again = await render(BLOCK);
 		// At once: the whole history on the charts (every epoch the run had when the block came back; the run trains
 		// on meanwhile, so one more may have reached both), the bar where the run is.
 		const loss = shown(again.el, 0, 1);
@@ -89,48 +94,48 @@ describe("a run outlives its block", () => {
 		expect(again.el.querySelector(".cnn-lab-training-status")?.textContent).toMatch(/digits/);
 
 		await until(() => again.el.querySelector(".cnn-lab-metrics") !== null);
-		expect(again.el.querySelector(".cnn-lab-metrics-status")?.textContent).toContain("6 of 6");
-		expect(shown(again.el, 0, 1)).toHaveLength(6);
-		expect(shown(again.el, 1, 1)).toHaveLength(6);
+		expect(again.el.querySelector(".cnn-lab-metrics-status")?.textContent).toContain(`${EPOCHS} of ${EPOCHS}`);
+		expect(shown(again.el, 0, 1)).toHaveLength(EPOCHS);
+		expect(shown(again.el, 1, 1)).toHaveLength(EPOCHS);
 		await until(async () => (await noteRun())?.status === "completed");
 		const note = await noteRun();
-		expect(note?.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+		expect(note?.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i + 1));
 		note?.epochs.forEach((e, i) => expect(e.valAcc).toBeCloseTo(shown(again.el, 1, 1)[i], 4));
 		expect(host.training.running).toBe(0);
 	});
 
 	it("closed and reopened twice: each time the block shows the run so far; a run that ended away shows its results", async () => {
-		const first = await render(SIX);
+		const first = await render(BLOCK);
 		button(first.el, "cnn-lab-train").click();
 		await until(() => shown(first.el, 0, 1).length >= 1);
 		first.child.unload();
-		const run = runOf(SIX);
+		const run = runOf(BLOCK);
 		if (!run) throw new Error("the run is gone with its block");
 
-		const second = await render(SIX);
+		const second = await render(BLOCK);
 		expect(shown(second.el, 0, 1).length).toBe(run.epochs.length);
 		expect(second.el.querySelector(".cnn-lab-progress")).not.toBeNull();
 		second.child.unload();
 
 		// The run ends while no block shows it.
 		await until(() => !run.active);
-		const third = await render(SIX);
+		const third = await render(BLOCK);
 		expect(third.el.querySelector(".cnn-lab-progress")).toBeNull();
-		expect(third.el.querySelector(".cnn-lab-metrics-status")?.textContent).toContain("6 of 6");
-		expect(shown(third.el, 0, 1)).toHaveLength(6);
+		expect(third.el.querySelector(".cnn-lab-metrics-status")?.textContent).toContain(`${EPOCHS} of ${EPOCHS}`);
+		expect(shown(third.el, 0, 1)).toHaveLength(EPOCHS);
 		// Its results, drawn in steps: the confusion matrix, the validation samples and the learned filters.
 		await until(() => third.el.querySelector(".cnn-lab-confusion-table") !== null && /Learned/.test(third.el.querySelector(".cnn-lab-filters")?.textContent ?? ""));
 		expect(third.el.querySelectorAll(".cnn-lab-sample").length).toBeGreaterThan(0);
 		expect(button(third.el, "cnn-lab-train").textContent).toBe("Train again");
 		third.child.unload();
 		await until(async () => (await noteRun())?.status === "completed");
-		expect((await noteRun())?.epochs).toHaveLength(6);
+		expect((await noteRun())?.epochs).toHaveLength(EPOCHS);
 
 		// Shown once, the run is the vault's: the block reads its latest run from the note from now on.
-		expect(runOf(SIX)).toBeNull();
-		const fourth = await render(SIX);
+		expect(runOf(BLOCK)).toBeNull();
+		const fourth = await render(BLOCK);
 		await until(() => /Latest run/.test(fourth.el.querySelector(".cnn-lab-training-status")?.textContent ?? ""));
-		expect(shown(fourth.el, 0, 1)).toHaveLength(6);
+		expect(shown(fourth.el, 0, 1)).toHaveLength(EPOCHS);
 	});
 
 	it("Stop in a reattached block stops the run; the note keeps its finished epochs", async () => {
@@ -148,8 +153,8 @@ describe("a run outlives its block", () => {
 	});
 
 	it("two views of one block (the note in two panes) show the same run, and Train in one is the run of both", async () => {
-		const a = await render(SIX);
-		const b = await render(SIX);
+		const a = await render(BLOCK);
+		const b = await render(BLOCK);
 		button(a.el, "cnn-lab-train").click();
 		expect(b.el.querySelector(".cnn-lab-progress")).not.toBeNull();
 		expect(button(b.el, "cnn-lab-train").disabled).toBe(true);
